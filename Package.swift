@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// textpipe: a batch text-classification pipeline.
+/// Module dependencies run one way: TextCore <- Ingest/Tokenize <- Featurize <- Classify <- Evaluate <- Report <- Pipeline <- textpipe.
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "textpipe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "textpipe", targets: ["textpipe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "TextCore", swiftSettings: optimise),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Ingest", dependencies: ["TextCore", "CLibXML2"], swiftSettings: optimise),
+        .target(name: "Tokenize", dependencies: ["TextCore"], swiftSettings: optimise),
+        .target(name: "Featurize", dependencies: ["TextCore", "Tokenize"], swiftSettings: optimise),
+        .target(name: "Classify", dependencies: ["TextCore"], swiftSettings: optimise),
+        .target(name: "Evaluate", dependencies: ["TextCore"], swiftSettings: optimise),
+        .target(name: "Report", dependencies: ["TextCore", "Evaluate"], swiftSettings: optimise),
+        .target(name: "Pipeline",
+                dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify", "Evaluate", "Report",
+                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: optimise),
+        .executableTarget(name: "textpipe",
+                          dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: optimise),
+        .target(name: "TestSupport", dependencies: ["TextCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
+        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "TestSupport"]),
+        .testTarget(name: "FeaturizeTests", dependencies: ["Featurize", "TestSupport"]),
+        .testTarget(name: "ClassifyTests", dependencies: ["Classify", "Evaluate", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

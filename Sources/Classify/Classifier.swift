@@ -1,0 +1,98 @@
+import Foundation
+import TextCore
+
+/// Generative models learn p(x, y) and classify by Bayes' rule; discriminative ones learn p(y | x) or a
+/// decision function directly. Reports mark every result with its family.
+public enum ModelFamily: String, Sendable, Codable {
+    case generative, discriminative
+}
+
+/// What a classifier's scores are, which decides whether probabilities exist.
+public enum ScoreKind: String, Sendable, Codable {
+    /// Joint log-likelihoods log p(x, y): probabilities by normalising (softmax).
+    case logJoint
+    /// Logits of a probabilistic discriminative model: probabilities by softmax.
+    case logit
+    /// Decision values with no probabilistic meaning: no probabilities are offered.
+    case decision
+}
+
+/// A trained classifier. The one core requirement is `scores`; prediction, probabilities and
+/// persistence come from the extension below.
+public protocol Classifier: Sendable {
+    /// Spec name of the model (`multinomial_nb`).
+    static var kind: String { get }
+    static var family: ModelFamily { get }
+    var classCount: Int { get }
+    var featureCount: Int { get }
+    var scoreKind: ScoreKind { get }
+    /// One row per document, one column per class; larger is more likely.
+    func scores(_ x: FeatureMatrix) -> DenseMatrix
+    /// Per-feature, per-class weights for "most informative features" (row = feature), if the model is linear.
+    var featureWeights: DenseMatrix? { get }
+    /// What training did, for the report (iterations, convergence, ...).
+    var trainingSummary: [String: String] { get }
+    func encode(into w: inout BinaryWriter) throws
+    static func decode(from r: inout BinaryReader) throws -> Self
+}
+
+extension Classifier {
+    public var kind: String { Self.kind }
+    public var family: ModelFamily { Self.family }
+    public var featureWeights: DenseMatrix? { nil }
+    public var trainingSummary: [String: String] { [:] }
+
+    /// The class index with the highest score for each row (lowest index on ties).
+    public func predict(_ x: FeatureMatrix) -> [Int] {
+        let s = scores(x)
+        return (0..<s.rowCount).map { r in
+            var best = 0
+            for k in 1..<max(1, s.columnCount) where s[r, k] > s[r, best] { best = k }
+            return best
+        }
+    }
+
+    /// Class probabilities (rows sum to one), or nil for models without probabilities.
+    public func predictProbabilities(_ x: FeatureMatrix) -> DenseMatrix? {
+        guard scoreKind != .decision else { return nil }
+        var s = scores(x)
+        for r in 0..<s.rowCount {
+            var m = -Float.infinity
+            for k in 0..<s.columnCount { m = max(m, s[r, k]) }
+            var sum: Float = 0
+            for k in 0..<s.columnCount { let e = exp(s[r, k] - m); s[r, k] = e; sum += e }
+            for k in 0..<s.columnCount { s[r, k] /= sum }
+        }
+        return s
+    }
+}
+
+/// Hyperparameters of a classifier: `fit` returns a new, immutable trained model.
+public protocol ClassifierConfiguration: Sendable, Codable, Hashable {
+    associatedtype Model: Classifier
+    func fit(_ x: FeatureMatrix, labels: [Int], classCount: Int, seed: UInt64) throws -> Model
+}
+
+/// Checks shared by every `fit`: shapes agree, labels are in range, features are finite, two classes exist.
+public enum TrainingData {
+    public static func validate(_ x: FeatureMatrix, labels: [Int], classCount: Int, model: String) throws {
+        guard x.rowCount == labels.count else {
+            throw TextpipeError(.internal, "\(model): \(x.rowCount) feature rows but \(labels.count) labels")
+        }
+        guard x.rowCount > 0 else { throw TextpipeError(.data, "\(model): no training documents") }
+        guard classCount >= 2 else {
+            throw TextpipeError(.data, "\(model): the training data has only one class; a classifier needs at least two")
+        }
+        for l in labels where l < 0 || l >= classCount {
+            throw TextpipeError(.internal, "\(model): label index \(l) outside 0..<\(classCount)")
+        }
+        try x.validateFinite(name: "\(model) training features")
+    }
+
+    /// Number of training documents per class.
+    public static func classCounts(_ labels: [Int], classCount: Int) -> [Int] {
+        var c = [Int](repeating: 0, count: classCount)
+        for l in labels { c[l] += 1 }
+        return c
+    }
+}

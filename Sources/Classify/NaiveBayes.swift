@@ -1,0 +1,171 @@
+import Foundation
+import TextCore
+
+/// Shared scoring of linear naive Bayes models: `log p(x, y=k) = prior[k] + bias[k] + sum_j x_j w[j, k]`.
+/// Multinomial and Bernoulli naive Bayes differ only in how they compute `w` and `bias`.
+struct LinearJointLogLikelihood: Sendable {
+    let classCount: Int
+    let featureCount: Int
+    /// `weights[j * classCount + k]`: feature-major, so one non-zero touches one contiguous run.
+    let weights: [Float]
+    let bias: [Float]
+    let binarize: Bool
+
+    func scores(_ x: FeatureMatrix) -> DenseMatrix {
+        var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
+        let K = classCount
+        weights.withUnsafeBufferPointer { w in
+            out.values.withUnsafeMutableBufferPointer { o in
+                for r in 0..<x.rowCount {
+                    let row = o.baseAddress! + r * K
+                    for k in 0..<K { row[k] = bias[k] }
+                    x.forEach(inRow: r) { j, v in
+                        guard j < featureCount, v != 0 else { return }  // unseen columns carry no evidence
+                        let value = binarize ? (v > 0 ? Float(1) : 0) : v
+                        let base = j * K
+                        for k in 0..<K { row[k] += value * w[base + k] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    func encode(into w: inout BinaryWriter) {
+        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt8(binarize ? 1 : 0))
+        w.write(array: weights); w.write(array: bias)
+    }
+
+    static func decode(from r: inout BinaryReader) throws -> LinearJointLogLikelihood {
+        let k = Int(try r.read(UInt64.self)), d = Int(try r.read(UInt64.self))
+        let b = try r.read(UInt8.self) == 1
+        let w = try r.readFloats(), bias = try r.readFloats()
+        guard w.count == k * d, bias.count == k else { throw TextpipeError(.model, "corrupt naive Bayes weights") }
+        return LinearJointLogLikelihood(classCount: k, featureCount: d, weights: w, bias: bias, binarize: b)
+    }
+
+    var featureWeights: DenseMatrix { DenseMatrix(rowCount: featureCount, columnCount: classCount, values: weights) }
+}
+
+/// Class priors for naive Bayes: learned from class frequencies, uniform, or given.
+public enum ClassPriors: Sendable, Codable, Hashable {
+    case learned, uniform
+    case given([Double])
+
+    func logPriors(_ counts: [Int]) throws -> [Double] {
+        let total = Double(counts.reduce(0, +))
+        switch self {
+        case .learned: return counts.map { log(Double($0) / total) }
+        case .uniform: return counts.map { _ in -log(Double(counts.count)) }
+        case .given(let p):
+            guard p.count == counts.count, p.allSatisfy({ $0 >= 0 }), abs(p.reduce(0, +) - 1) < 1e-6 else {
+                throw TextpipeError(.spec, "priors must be \(counts.count) non-negative numbers summing to 1", key: "priors")
+            }
+            return p.map { log($0) }
+        }
+    }
+}
+
+/// Per-class feature totals: `sums[j * K + k]` is the sum of feature j over class k's documents
+/// (of `min(x, 1)` when binarised, i.e. document counts).
+func classFeatureSums(_ x: FeatureMatrix, _ labels: [Int], classCount K: Int, binarize: Bool) -> [Double] {
+    var sums = [Double](repeating: 0, count: x.columnCount * K)
+    sums.withUnsafeMutableBufferPointer { s in
+        for r in 0..<x.rowCount {
+            let k = labels[r]
+            x.forEach(inRow: r) { j, v in
+                if binarize { if v > 0 { s[j * K + k] += 1 } } else { s[j * K + k] += Double(v) }
+            }
+        }
+    }
+    return sums
+}
+
+/// Hyperparameters of multinomial naive Bayes.
+public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
+    /// Additive (Laplace/Lidstone) smoothing.
+    public var alpha: Double = 1.0
+    public var priors: ClassPriors = .learned
+    public init() {}
+
+    /// `log p(j | k) = log((N_kj + alpha) / (N_k + alpha * d))` (McCallum & Nigam 1998), all in log space.
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> MultinomialNaiveBayes {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: MultinomialNaiveBayes.kind)
+        guard alpha >= 0 else { throw TextpipeError(.spec, "alpha must be >= 0, got \(alpha)", key: "alpha") }
+        if case .dense(let m) = x, m.values.contains(where: { $0 < 0 }) {
+            throw TextpipeError(.data, "multinomial_nb needs non-negative features (counts or tf-idf); use gaussian_nb for signed dense features")
+        }
+        if case .sparse(let m) = x, m.values.contains(where: { $0 < 0 }) {
+            throw TextpipeError(.data, "multinomial_nb needs non-negative features (counts or tf-idf)")
+        }
+        let d = x.columnCount
+        let sums = classFeatureSums(x, labels, classCount: K, binarize: false)
+        var totals = [Double](repeating: 0, count: K)
+        for j in 0..<d { for k in 0..<K { totals[k] += sums[j * K + k] } }
+        var weights = [Float](repeating: 0, count: d * K)
+        for j in 0..<d {
+            for k in 0..<K {
+                weights[j * K + k] = Float(log(sums[j * K + k] + alpha) - log(totals[k] + alpha * Double(d)))
+            }
+        }
+        let prior = try priors.logPriors(TrainingData.classCounts(labels, classCount: K)).map { Float($0) }
+        return MultinomialNaiveBayes(model: LinearJointLogLikelihood(classCount: K, featureCount: d, weights: weights, bias: prior, binarize: false))
+    }
+}
+
+/// Multinomial naive Bayes: features are counts drawn from a per-class multinomial.
+public struct MultinomialNaiveBayes: Classifier {
+    public static let kind = "multinomial_nb"
+    public static let family = ModelFamily.generative
+    let model: LinearJointLogLikelihood
+    public var classCount: Int { model.classCount }
+    public var featureCount: Int { model.featureCount }
+    public var scoreKind: ScoreKind { .logJoint }
+    public func scores(_ x: FeatureMatrix) -> DenseMatrix { model.scores(x) }
+    public var featureWeights: DenseMatrix? { model.featureWeights }
+    public func encode(into w: inout BinaryWriter) throws { model.encode(into: &w) }
+    public static func decode(from r: inout BinaryReader) throws -> MultinomialNaiveBayes { .init(model: try .decode(from: &r)) }
+}
+
+/// Hyperparameters of Bernoulli naive Bayes.
+public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
+    public var alpha: Double = 1.0
+    public var priors: ClassPriors = .learned
+    public init() {}
+
+    /// `p_kj = (docs of k containing j + alpha) / (docs of k + 2 alpha)`; absent features count too:
+    /// `log p(x, k) = prior_k + sum_j log(1 - p_kj) + sum_{j in x} (log p_kj - log(1 - p_kj))`.
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> BernoulliNaiveBayes {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: BernoulliNaiveBayes.kind)
+        guard alpha > 0 else { throw TextpipeError(.spec, "alpha must be > 0 for bernoulli_nb, got \(alpha)", key: "alpha") }
+        let d = x.columnCount
+        let docCounts = classFeatureSums(x, labels, classCount: K, binarize: true)
+        let classDocs = TrainingData.classCounts(labels, classCount: K)
+        var weights = [Float](repeating: 0, count: d * K)
+        var absent = [Double](repeating: 0, count: K)
+        for j in 0..<d {
+            for k in 0..<K {
+                let p = (docCounts[j * K + k] + alpha) / (Double(classDocs[k]) + 2 * alpha)
+                weights[j * K + k] = Float(log(p) - log(1 - p))
+                absent[k] += log(1 - p)
+            }
+        }
+        let prior = try priors.logPriors(classDocs)
+        let bias = (0..<K).map { Float(prior[$0] + absent[$0]) }
+        return BernoulliNaiveBayes(model: LinearJointLogLikelihood(classCount: K, featureCount: d, weights: weights, bias: bias, binarize: true))
+    }
+}
+
+/// Bernoulli naive Bayes: each feature is present or absent, independently given the class.
+public struct BernoulliNaiveBayes: Classifier {
+    public static let kind = "bernoulli_nb"
+    public static let family = ModelFamily.generative
+    let model: LinearJointLogLikelihood
+    public var classCount: Int { model.classCount }
+    public var featureCount: Int { model.featureCount }
+    public var scoreKind: ScoreKind { .logJoint }
+    public func scores(_ x: FeatureMatrix) -> DenseMatrix { model.scores(x) }
+    public var featureWeights: DenseMatrix? { model.featureWeights }
+    public func encode(into w: inout BinaryWriter) throws { model.encode(into: &w) }
+    public static func decode(from r: inout BinaryReader) throws -> BernoulliNaiveBayes { .init(model: try .decode(from: &r)) }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import TextCore
+
+/// Hyperparameters of softmax (multinomial logistic) regression.
+public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
+    /// L2 penalty strength on the weights (not the intercepts): `l2 = 1 / C` in scikit-learn's terms.
+    public var l2: Double = 1.0
+    public var maxIterations = 500
+    /// Stop when the largest component of the (per-document) gradient is at most this.
+    public var tolerance = 1e-5
+    public var fitIntercept = true
+    public init() {}
+
+    /// Minimises `(1/n) [ sum_i -log p(y_i | x_i) + (l2 / 2) ||W||^2 ]` by L-BFGS.
+    ///
+    /// With two classes the model is binary logistic regression (one weight vector, `p(1|x) = sigmoid(w.x + b)`),
+    /// which is exactly scikit-learn's `LogisticRegression(C = 1 / l2)`; with more it is the full softmax.
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> SoftmaxRegression {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: SoftmaxRegression.kind)
+        guard l2 >= 0 else { throw TextpipeError(.spec, "l2 must be >= 0, got \(l2)", key: "l2") }
+        guard maxIterations > 0 else { throw TextpipeError(.spec, "max_iterations must be > 0", key: "max_iterations") }
+        let d = x.columnCount
+        let outputs = K == 2 ? 1 : K
+        let weightCount = d * outputs
+        let n = x.rowCount
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 256))
+        let chunk = (n + threads - 1) / threads
+        let invN = 1 / Double(n)
+        let l2 = self.l2
+        let fitIntercept = self.fitIntercept
+
+        // Parameter layout: W[j * outputs + k] for j < d, then the intercepts.
+        let objective: ([Double], inout [Double]) -> Double = { params, gradient in
+            let partialLoss = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
+            let partialGrad = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: threads)
+            _ = partialGrad.initialize(from: [[Double]](repeating: [], count: threads))
+            defer { partialLoss.deallocate(); _ = partialGrad.deinitialize(); partialGrad.deallocate() }
+            params.withUnsafeBufferPointer { p in
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                    var grad = [Double](repeating: 0, count: params.count)
+                    var loss = 0.0
+                    var z = [Double](repeating: 0, count: outputs)
+                    grad.withUnsafeMutableBufferPointer { gbuf in
+                        for r in t * chunk..<min(n, (t + 1) * chunk) {
+                            for k in 0..<outputs { z[k] = fitIntercept ? p[weightCount + k] : 0 }
+                            x.forEach(inRow: r) { j, v in
+                                let base = j * outputs, dv = Double(v)
+                                for k in 0..<outputs { z[k] += p[base + k] * dv }
+                            }
+                            let y = labels[r]
+                            if outputs == 1 {
+                                // Binary: loss = log(1 + e^z) - [y == 1] z, computed stably.
+                                let zz = z[0]
+                                loss += (zz > 0 ? zz + log1p(exp(-zz)) : log1p(exp(zz))) - (y == 1 ? zz : 0)
+                                let prob = zz >= 0 ? 1 / (1 + exp(-zz)) : exp(zz) / (1 + exp(zz))
+                                z[0] = prob - (y == 1 ? 1 : 0)
+                            } else {
+                                var m = -Double.infinity
+                                for k in 0..<outputs { m = max(m, z[k]) }
+                                var sum = 0.0
+                                for k in 0..<outputs { sum += exp(z[k] - m) }
+                                let logSum = m + log(sum)
+                                loss += logSum - z[y]
+                                for k in 0..<outputs { z[k] = exp(z[k] - logSum) - (k == y ? 1 : 0) }
+                            }
+                            x.forEach(inRow: r) { j, v in
+                                let base = j * outputs, dv = Double(v)
+                                for k in 0..<outputs { gbuf[base + k] += z[k] * dv }
+                            }
+                            if fitIntercept { for k in 0..<outputs { gbuf[weightCount + k] += z[k] } }
+                        }
+                    }
+                    partialLoss[t] = loss   // each thread writes only its own slot
+                    partialGrad[t] = grad
+                }
+            }
+            var loss = partialLoss.reduce(0, +)
+            for i in 0..<gradient.count { gradient[i] = 0 }
+            for g in partialGrad { for i in 0..<g.count { gradient[i] += g[i] } }
+            var penalty = 0.0
+            for i in 0..<weightCount { penalty += params[i] * params[i]; gradient[i] += l2 * params[i] }
+            loss += 0.5 * l2 * penalty
+            for i in 0..<gradient.count { gradient[i] *= invN }
+            return loss * invN
+        }
+        let start = [Double](repeating: 0, count: weightCount + outputs)
+        let outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
+        return SoftmaxRegression(classCount: K, featureCount: d, outputs: outputs,
+                                 weights: outcome.x[0..<weightCount].map { Float($0) },
+                                 intercepts: outcome.x[weightCount...].map { Float($0) },
+                                 iterations: outcome.iterations, converged: outcome.converged,
+                                 gradientMax: outcome.gradientMax, finalLoss: outcome.value)
+    }
+}
+
+/// Softmax regression (multinomial logistic regression); binary logistic regression for two classes.
+public struct SoftmaxRegression: Classifier {
+    public static let kind = "softmax"
+    public static let family = ModelFamily.discriminative
+    public let classCount: Int
+    public let featureCount: Int
+    let outputs: Int
+    let weights: [Float]
+    let intercepts: [Float]
+    public let iterations: Int
+    public let converged: Bool
+    public let gradientMax: Double
+    public let finalLoss: Double
+
+    public var scoreKind: ScoreKind { .logit }
+
+    public func scores(_ x: FeatureMatrix) -> DenseMatrix {
+        var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
+        let o = outputs
+        weights.withUnsafeBufferPointer { w in
+            for r in 0..<x.rowCount {
+                var z = intercepts
+                x.forEach(inRow: r) { j, v in
+                    guard j < featureCount else { return }
+                    for k in 0..<o { z[k] += w[j * o + k] * v }
+                }
+                if o == 1 { out[r, 0] = 0; out[r, 1] = z[0] } else { for k in 0..<o { out[r, k] = z[k] } }
+            }
+        }
+        return out
+    }
+
+    /// Per-class weights; for two classes, class 0 gets the negated vector so that "toward class k" reads the same.
+    public var featureWeights: DenseMatrix? {
+        if outputs == 1 {
+            var m = DenseMatrix(rowCount: featureCount, columnCount: 2)
+            for j in 0..<featureCount { m[j, 0] = -weights[j]; m[j, 1] = weights[j] }
+            return m
+        }
+        return DenseMatrix(rowCount: featureCount, columnCount: classCount, values: weights)
+    }
+
+    public var trainingSummary: [String: String] {
+        ["iterations": "\(iterations)", "converged": "\(converged)",
+         "max |gradient|": String(format: "%.2e", gradientMax), "final loss": String(format: "%.6f", finalLoss)]
+    }
+
+    public func encode(into w: inout BinaryWriter) throws {
+        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(outputs))
+        w.write(array: weights); w.write(array: intercepts)
+        w.write(UInt64(iterations)); w.write(UInt8(converged ? 1 : 0)); w.write(gradientMax); w.write(finalLoss)
+    }
+
+    public static func decode(from r: inout BinaryReader) throws -> SoftmaxRegression {
+        let k = Int(try r.read(UInt64.self)), d = Int(try r.read(UInt64.self)), o = Int(try r.read(UInt64.self))
+        let w = try r.readFloats(), b = try r.readFloats()
+        guard w.count == d * o, b.count == o, o == (k == 2 ? 1 : k) else { throw TextpipeError(.model, "corrupt softmax weights") }
+        let it = Int(try r.read(UInt64.self)), conv = try r.read(UInt8.self) == 1
+        return SoftmaxRegression(classCount: k, featureCount: d, outputs: o, weights: w, intercepts: b, iterations: it,
+                                 converged: conv, gradientMax: try r.readDouble(), finalLoss: try r.readDouble())
+    }
+}

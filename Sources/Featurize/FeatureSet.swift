@@ -1,0 +1,59 @@
+import Foundation
+import TextCore
+import Tokenize
+
+/// A fitted feature extractor: turns tokenized documents into a feature matrix.
+///
+/// Fitting happens on training documents only (per fold under cross-validation), so nothing about the
+/// test documents leaks into the vocabulary or the idf.
+public protocol FittedFeaturizer: Sendable {
+    /// The spec name of the feature family (`ngram`, `onehot`).
+    var kind: String { get }
+    var columnCount: Int { get }
+    func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix
+    func transform(tokenized documents: [[String]]) -> FeatureMatrix
+    /// Human-readable name of a column (`"not good"`).
+    func featureName(_ column: Int) -> String
+    func encode(into w: inout BinaryWriter) throws
+}
+
+/// The feature sets a spec can ask for.
+public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
+    /// Binary bag of words over a vocabulary.
+    case onehot(NGramConfiguration)
+    /// Word n-grams with tf, tf-idf or binary weighting, optionally hashed.
+    case ngram(NGramConfiguration)
+
+    /// The names the spec accepts, in order.
+    public static let kinds = ["onehot", "ngram"]
+
+    public var kind: String {
+        switch self { case .onehot: return "onehot"; case .ngram: return "ngram" }
+    }
+
+    public func fit(_ corpus: TokenizedCorpus, rows: [Int]) throws -> any FittedFeaturizer {
+        switch self {
+        case .onehot(let c): return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.fit(c, corpus: corpus, rows: rows))
+        case .ngram(let c): return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.fit(c, corpus: corpus, rows: rows))
+        }
+    }
+
+    /// Reads a fitted featurizer written by `FittedFeaturizer.encode`.
+    public static func decode(kind: String, from r: inout BinaryReader) throws -> any FittedFeaturizer {
+        switch kind {
+        case "onehot", "ngram": return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.decode(from: &r))
+        default: throw TextpipeError(.model, "unknown feature set '\(kind)' (known: \(kinds.joined(separator: ", ")))")
+        }
+    }
+}
+
+/// `onehot` and `ngram` share one implementation: one-hot is unigrams with binary weighting.
+public struct NGramFeaturizer: FittedFeaturizer {
+    public let kind: String
+    public let vectorizer: NGramVectorizer
+    public var columnCount: Int { vectorizer.columnCount }
+    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix { .sparse(vectorizer.transform(corpus, rows: rows)) }
+    public func transform(tokenized documents: [[String]]) -> FeatureMatrix { .sparse(vectorizer.transform(tokenized: documents)) }
+    public func featureName(_ column: Int) -> String { vectorizer.featureName(column) }
+    public func encode(into w: inout BinaryWriter) throws { try vectorizer.encode(into: &w) }
+}

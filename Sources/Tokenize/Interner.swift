@@ -1,0 +1,179 @@
+/// Maps byte strings to dense ids `0, 1, 2, ...` in first-seen order, without making a `String` per lookup.
+///
+/// An open-addressing hash table over one contiguous byte arena: `intern("the") -> 0`, `intern("cat") -> 1`,
+/// `intern("the") -> 0`. This is the tokenizer's hot path (see bench/), so it avoids `[String: Int]`.
+public struct ByteInterner: Sendable {
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var table: [Int32]
+    private var mask: Int
+
+    public init(capacity: Int = 1 << 12) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        table = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    public var count: Int { starts.count - 1 }
+
+    /// FNV-1a, then a final avalanche so that the low bits used for the table are well mixed.
+    @inline(__always)
+    public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h ^= h >> 33; h = h &* 0xff51_afd7_ed55_8ccd; h ^= h >> 33
+        return h
+    }
+
+    /// The id of `bytes`, adding it if new.
+    @inline(__always)
+    public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let h = Self.hash(bytes)
+        if let id = find(bytes, h) { return id }
+        return insert(bytes, h)
+    }
+
+    /// The id of `bytes`, or nil if it was never interned.
+    @inline(__always)
+    public func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? { find(bytes, Self.hash(bytes)) }
+
+    public mutating func intern(_ string: String) -> Int32 {
+        var s = string
+        return s.withUTF8 { intern($0) }
+    }
+    public func lookup(_ string: String) -> Int32? {
+        var s = string
+        return s.withUTF8 { lookup($0) }
+    }
+
+    /// The bytes of id `id` as a `String`.
+    public func string(_ id: Int32) -> String {
+        String(decoding: arena[starts[Int(id)]..<starts[Int(id) + 1]], as: UTF8.self)
+    }
+
+    /// All interned strings in id order.
+    public var strings: [String] { (0..<count).map { string(Int32($0)) } }
+
+    @inline(__always)
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, _ h: UInt64) -> Int32? {
+        var slot = Int(truncatingIfNeeded: h) & mask
+        return table.withUnsafeBufferPointer { t in
+            arena.withUnsafeBufferPointer { a in
+                while true {
+                    let id = t[slot]
+                    if id < 0 { return nil }
+                    let i = Int(id)
+                    if hashes[i] == h {
+                        let s = starts[i], e = starts[i + 1]
+                        if e - s == bytes.count && (bytes.count == 0 || memcmp(a.baseAddress! + s, bytes.baseAddress!, bytes.count) == 0) { return id }
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+    }
+
+    private mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ h: UInt64) -> Int32 {
+        let id = Int32(count)
+        arena.append(contentsOf: bytes)
+        starts.append(arena.count)
+        hashes.append(h)
+        if count * 2 > table.count { grow() } else { place(id, h) }
+        return id
+    }
+
+    private mutating func place(_ id: Int32, _ h: UInt64) {
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while table[slot] >= 0 { slot = (slot + 1) & mask }
+        table[slot] = id
+    }
+
+    private mutating func grow() {
+        table = [Int32](repeating: -1, count: table.count * 2)
+        mask = table.count - 1
+        for i in 0..<count { place(Int32(i), hashes[i]) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Maps sequences of ids (n-grams) to dense ids, the same way `ByteInterner` maps byte strings.
+///
+/// `intern([3, 7]) -> 0`, `intern([7]) -> 1`, `intern([3, 7]) -> 0`.
+public struct SequenceInterner: Sendable {
+    private var arena: [Int32] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    private var table: [Int32]
+    private var mask: Int
+
+    public init(capacity: Int = 1 << 12) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        table = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    public var count: Int { starts.count - 1 }
+
+    @inline(__always)
+    public static func hash(_ ids: UnsafeBufferPointer<Int32>) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(ids.count &+ 1)
+        for id in ids { h = (h ^ UInt64(UInt32(bitPattern: id))) &* 0xff51_afd7_ed55_8ccd; h ^= h >> 29 }
+        h ^= h >> 33; h = h &* 0xc4ce_b9fe_1a85_ec53; h ^= h >> 33
+        return h
+    }
+
+    @inline(__always)
+    public mutating func intern(_ ids: UnsafeBufferPointer<Int32>) -> Int32 {
+        let h = Self.hash(ids)
+        if let id = find(ids, h) { return id }
+        let id = Int32(count)
+        arena.append(contentsOf: ids); starts.append(arena.count); hashes.append(h)
+        if count * 2 > table.count {
+            table = [Int32](repeating: -1, count: table.count * 2); mask = table.count - 1
+            for i in 0..<count { place(Int32(i), hashes[i]) }
+        } else { place(id, h) }
+        return id
+    }
+
+    @inline(__always)
+    public func lookup(_ ids: UnsafeBufferPointer<Int32>) -> Int32? { find(ids, Self.hash(ids)) }
+
+    public func sequence(_ id: Int32) -> ArraySlice<Int32> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
+
+    @inline(__always)
+    private func find(_ ids: UnsafeBufferPointer<Int32>, _ h: UInt64) -> Int32? {
+        var slot = Int(truncatingIfNeeded: h) & mask
+        return table.withUnsafeBufferPointer { t in
+            arena.withUnsafeBufferPointer { a in
+                while true {
+                    let id = t[slot]
+                    if id < 0 { return nil }
+                    let i = Int(id)
+                    if hashes[i] == h {
+                        let s = starts[i], e = starts[i + 1]
+                        if e - s == ids.count {
+                            var same = true
+                            for k in 0..<ids.count where a[s + k] != ids[k] { same = false; break }
+                            if same { return id }
+                        }
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+    }
+
+    private mutating func place(_ id: Int32, _ h: UInt64) {
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while table[slot] >= 0 { slot = (slot + 1) & mask }
+        table[slot] = id
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import TextCore
+
+/// Every document of a corpus as token ids into one shared table of token strings.
+///
+/// Document `d`'s tokens are `tokens[offsets[d]..<offsets[d+1]]`; each is an index into `types`.
+/// Interning once here means featurizers count integers, never strings.
+public struct TokenizedCorpus: Sendable {
+    /// Distinct token strings, in first-seen order.
+    public var types: [String]
+    public var offsets: [Int]
+    public var tokens: [Int32]
+    public var labels: [String?]
+    public var sources: [String]
+
+    public var documentCount: Int { offsets.count - 1 }
+
+    @inline(__always)
+    public func document(_ d: Int) -> ArraySlice<Int32> { tokens[offsets[d]..<offsets[d + 1]] }
+
+    /// Tokenizes documents into one corpus.
+    public init(documents: [Document], tokenizer: Tokenizer) {
+        var interner = ByteInterner(capacity: 1 << 16)
+        var offsets = [0]
+        var tokens: [Int32] = []
+        offsets.reserveCapacity(documents.count + 1)
+        for doc in documents {
+            tokenizer.forEachToken(in: doc.text) { tokens.append(interner.intern($0)) }
+            offsets.append(tokens.count)
+        }
+        self.types = interner.strings
+        self.offsets = offsets
+        self.tokens = tokens
+        self.labels = documents.map(\.label)
+        self.sources = documents.map(\.source)
+    }
+
+    public init(types: [String], offsets: [Int], tokens: [Int32], labels: [String?], sources: [String]) {
+        self.types = types; self.offsets = offsets; self.tokens = tokens; self.labels = labels; self.sources = sources
+    }
+
+    /// Binary form for the stage cache.
+    public func encoded() -> Data {
+        var w = BinaryWriter()
+        w.write(UInt32(1))
+        w.write(strings: types)
+        w.write(array: offsets.map { Int64($0) })
+        w.write(array: tokens)
+        w.write(strings: labels.map { $0 ?? "" })
+        w.write(array: labels.map { $0 == nil ? UInt8(0) : UInt8(1) })
+        w.write(strings: sources)
+        return w.data
+    }
+
+    public static func decode(_ data: Data, name: String) throws -> TokenizedCorpus {
+        var r = BinaryReader(data, name: name)
+        guard try r.read(UInt32.self) == 1 else { throw TextpipeError(.io, "unknown tokenized corpus version", file: name) }
+        let types = try r.readStrings()
+        let offsets = try r.readArray(Int64.self).map { Int($0) }
+        let tokens = try r.readArray(Int32.self)
+        let labelText = try r.readStrings()
+        let hasLabel = try r.readArray(UInt8.self)
+        let sources = try r.readStrings()
+        guard labelText.count == hasLabel.count, offsets.count == labelText.count + 1, offsets.last == tokens.count,
+              tokens.allSatisfy({ $0 >= 0 && Int($0) < types.count }) else {
+            throw TextpipeError(.io, "corrupt tokenized corpus", file: name)
+        }
+        return TokenizedCorpus(types: types, offsets: offsets, tokens: tokens,
+                               labels: zip(labelText, hasLabel).map { $1 == 1 ? $0 : nil }, sources: sources)
+    }
+}
