@@ -1,0 +1,46 @@
+SHELL := /bin/bash
+# textpipe: `make run` and `make test` are the whole set-up on a fresh Debian 12 machine with Swift.
+SWIFT ?= swift
+BIN := .build/release/textpipe
+SPEC ?= pipelines/sentiment.yaml
+APT_PACKAGES := libxml2-dev libopenblas-dev pkg-config unzip
+
+.PHONY: all deps build run test bench reference clean-work help
+
+all: build
+
+help:
+	@echo "make run    build a release binary and run $(SPEC) (fetches its data)"
+	@echo "make test   run the whole test suite"
+	@echo "make bench  run the benchmarks side by side with scikit-learn (writes bench/out/)"
+
+# System libraries: installed with apt-get when running as root, otherwise the one line to run is printed.
+deps:
+	@missing=""; \
+	pkg-config --exists libxml-2.0 || missing="$$missing libxml2-dev"; \
+	pkg-config --exists openblas || missing="$$missing libopenblas-dev"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v unzip >/dev/null || missing="$$missing unzip"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    (apt-get install -y -q $$missing || (apt-get update -q && apt-get install -y -q $$missing)) >/dev/null; \
+	  else \
+	    echo "missing system packages; run:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product textpipe
+
+run: build
+	$(BIN) run $(SPEC)
+
+test: deps
+	$(SWIFT) test 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
+
+bench: build
+	bash bench/run.sh
+
+clean-work:
+	rm -rf data/work

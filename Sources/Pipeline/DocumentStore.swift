@@ -1,0 +1,59 @@
+import Foundation
+import TextCore
+
+/// Binary storage of documents between stages (a count, then source, label flag, label, text per document).
+enum DocumentStore {
+    static func encode(_ documents: [Document]) -> Data {
+        var w = BinaryWriter()
+        w.write(UInt64(documents.count))
+        for d in documents {
+            w.write(d.source); w.write(UInt8(d.label == nil ? 0 : 1)); w.write(d.label ?? ""); w.write(d.text)
+        }
+        return w.data
+    }
+
+    static func decode(_ data: Data, name: String) throws -> [Document] {
+        var r = BinaryReader(data, name: name)
+        let n = Int(try r.read(UInt64.self))
+        guard n >= 0, n <= data.count else { throw TextpipeError(.io, "corrupt document store", file: name) }
+        var out: [Document] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n {
+            let source = try r.readString()
+            let hasLabel = try r.read(UInt8.self) == 1
+            let label = try r.readString()
+            out.append(Document(source: source, text: try r.readString(), label: hasLabel ? label : nil))
+        }
+        return out
+    }
+
+    /// One JSON object per line (`{"source": ..., "label": ..., "text": ...}`), for people to inspect.
+    static func jsonLines(_ documents: [Document], extra: ((Int) -> (String, String))? = nil) -> String {
+        var out = ""
+        for (i, d) in documents.enumerated() {
+            out += "{\"source\": \(JSONText.quote(d.source)), \"label\": \(d.label.map(JSONText.quote) ?? "null"), "
+            if let extra { let (k, v) = extra(i); out += "\(JSONText.quote(k)): \(v), " }
+            out += "\"text\": \(JSONText.quote(d.text))}\n"
+        }
+        return out
+    }
+}
+
+/// Minimal JSON string quoting for hand-written JSON lines.
+enum JSONText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+import TextCore
+import Ingest
+import Tokenize
+import Featurize
+import Classify
+import Evaluate
+import Report
+
+extension Runner {
+    // MARK: featurize
+
+    /// Fits the feature set on each fold's training documents only and writes both matrices per fold,
+    /// plus the final featurizer (fitted on all training documents under cross-validation).
+    func featurize(_ feature: NamedFeatureSet, corpus: TokenizedCorpus, folds: [Fold], trainCount: Int, into dir: URL) throws {
+        for (i, fold) in folds.enumerated() {
+            let f = try feature.configuration.fit(corpus, rows: fold.train)
+            var w = BinaryWriter()
+            f.transform(corpus, rows: fold.train).encode(into: &w)
+            f.transform(corpus, rows: fold.test).encode(into: &w)
+            try AtomicFile.write(w.data, to: dir.appendingPathComponent("fold-\(i).bin"))
+        }
+        let finalRows = finalTrainingRows(folds: folds, trainCount: trainCount)
+        let final = try feature.configuration.fit(corpus, rows: finalRows)
+        var fw = BinaryWriter()
+        try final.encode(into: &fw)
+        try AtomicFile.write(fw.data, to: dir.appendingPathComponent("final-featurizer.bin"))
+        var xw = BinaryWriter()
+        final.transform(corpus, rows: finalRows).encode(into: &xw)
+        try AtomicFile.write(xw.data, to: dir.appendingPathComponent("final-x.bin"))
+    }
+
+    /// The documents the saved model is trained on: all training documents under cross-validation
+    /// (the folds only estimate how well that procedure does), otherwise the evaluated training part.
+    func finalTrainingRows(folds: [Fold], trainCount: Int) -> [Int] {
+        if case .crossValidation = spec.evaluation { return Array(0..<trainCount) }
+        return folds[0].train
+    }
+
+    func loadFold(_ folder: URL, _ i: Int) throws -> (train: FeatureMatrix, test: FeatureMatrix) {
+        let url = folder.appendingPathComponent("fold-\(i).bin")
+        var r = BinaryReader(try AtomicFile.read(url), name: url.path)
+        return (try FeatureMatrix.decode(from: &r), try FeatureMatrix.decode(from: &r))
+    }
+
+    // MARK: train
+
+    struct TrainTimings: Codable { var foldSeconds: [Double]; var finalSeconds: Double }
+
+    func train(_ model: NamedClassifier, feature: NamedFeatureSet, featureFolder: URL, folds: [Fold], y: [Int],
+               labels: LabelIndex, trainCount: Int, into dir: URL) throws {
+        var foldSeconds: [Double] = []
+        for (i, fold) in folds.enumerated() {
+            let x = try loadFold(featureFolder, i).train
+            let watch = Stopwatch()
+            let fitted = try model.spec.fit(x, labels: fold.train.map { y[$0] }, classCount: labels.count, seed: spec.seed &+ UInt64(i))
+            foldSeconds.append(watch.seconds)
+            try AtomicFile.write(try ClassifierStore.encode(fitted), to: dir.appendingPathComponent("fold-\(i).model"))
+        }
+        let fx = featureFolder.appendingPathComponent("final-x.bin")
+        var xr = BinaryReader(try AtomicFile.read(fx), name: fx.path)
+        let x = try FeatureMatrix.decode(from: &xr)
+        let rows = finalTrainingRows(folds: folds, trainCount: trainCount)
+        let watch = Stopwatch()
+        let fitted = try model.spec.fit(x, labels: rows.map { y[$0] }, classCount: labels.count, seed: spec.seed)
+        let finalSeconds = watch.seconds
+        let ff = featureFolder.appendingPathComponent("final-featurizer.bin")
+        var fr = BinaryReader(try AtomicFile.read(ff), name: ff.path)
+        let featurizer = try FeatureSetConfiguration.decode(kind: feature.configuration.kind, from: &fr)
+        let header = ModelBundle.Header(toolVersion: TextpipeVersion.current, pipeline: spec.name, features: feature.name,
+                                        featureKind: feature.configuration.kind, classifier: model.name, classifierKind: model.spec.kind,
+                                        family: model.spec.family.rawValue, labels: labels.names, clean: spec.clean,
+                                        tokenize: spec.tokenize, trainedOn: rows.count, createdAt: ISO8601DateFormatter().string(from: Date()))
+        try ModelBundle(header: header, featurizer: featurizer, classifier: fitted).save(to: dir.appendingPathComponent("model"))
+        try AtomicFile.write(try JSONEncoder().encode(TrainTimings(foldSeconds: foldSeconds, finalSeconds: finalSeconds)),
+                             to: dir.appendingPathComponent("timings.json"))
+    }
+
+    // MARK: evaluate
+
+    func evaluate(_ model: NamedClassifier, feature: NamedFeatureSet, featureFolder: URL, trainFolder: URL, folds: [Fold],
+                  y: [Int], labels: LabelIndex, corpus: TokenizedCorpus, into dir: URL) throws {
+        var gold: [Int] = [], predicted: [Int] = [], probabilityRows: [[Float]] = []
+        var hasProbabilities = true
+        var foldScores: [FoldScore] = [], predictSeconds: [Double] = []
+        var lines = "source\tfold\tgold\tpredicted" + labels.names.map { "\tscore:\($0)" }.joined() + "\n"
+        for (i, fold) in folds.enumerated() {
+            let url = trainFolder.appendingPathComponent("fold-\(i).model")
+            let classifier = try ClassifierStore.decode(try AtomicFile.read(url), name: url.path)
+            let x = try loadFold(featureFolder, i).test
+            let watch = Stopwatch()
+            let p = classifier.predict(x)
+            let probabilities = classifier.predictProbabilities(x)
+            predictSeconds.append(watch.seconds)
+            let scores = probabilities ?? classifier.scores(x)
+            if probabilities == nil { hasProbabilities = false }
+            let foldGold = fold.test.map { y[$0] }
+            let m = Metrics(gold: foldGold, predicted: p, probabilities: probabilities, labels: labels.names)
+            foldScores.append(FoldScore(fold: i, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss))
+            for (r, doc) in fold.test.enumerated() {
+                gold.append(y[doc]); predicted.append(p[r])
+                let row = (0..<labels.count).map { scores[r, $0] }
+                probabilityRows.append(row)
+                lines += "\(corpus.sources[doc])\t\(i)\t\(labels.names[y[doc]])\t\(labels.names[p[r]])" + row.map { String(format: "\t%.6g", $0) }.joined() + "\n"
+            }
+        }
+        let pooledProbabilities = hasProbabilities
+            ? DenseMatrix(rowCount: probabilityRows.count, columnCount: labels.count, values: probabilityRows.flatMap { $0 }) : nil
+        let pooled = Metrics(gold: gold, predicted: predicted, probabilities: pooledProbabilities, labels: labels.names)
+        let cv = folds.count > 1
+        let acc = meanAndDeviation(foldScores.map(\.accuracy)), f1 = meanAndDeviation(foldScores.map(\.macroF1))
+        let timings = try JSONDecoder().decode(TrainTimings.self, from: try AtomicFile.read(trainFolder.appendingPathComponent("timings.json")))
+        let bundle = try ModelBundle.load(from: trainFolder.appendingPathComponent("model"))
+        let modelBytes = ["classifier.bin", "featurizer.bin"].reduce(0) { total, name in
+            total + ((try? FileManager.default.attributesOfItem(atPath: trainFolder.appendingPathComponent("model/\(name)").path)[.size] as? Int) ?? 0)
+        }
+        let result = ModelResult(
+            features: feature.name, classifier: model.name, family: model.spec.family.rawValue,
+            accuracy: cv ? acc.mean : pooled.accuracy, accuracyStd: cv ? acc.deviation : nil,
+            macroF1: cv ? f1.mean : pooled.macroF1, macroF1Std: cv ? f1.deviation : nil,
+            logLoss: pooled.logLoss,
+            trainSeconds: timings.foldSeconds.reduce(0, +) / Double(max(1, timings.foldSeconds.count)),
+            predictSeconds: predictSeconds.reduce(0, +) / Double(max(1, predictSeconds.count)),
+            featureCount: bundle.featurizer.columnCount, modelBytes: modelBytes,
+            perClass: pooled.perClass, confusion: pooled.confusion, labels: labels.names, folds: foldScores,
+            trainingSummary: bundle.classifier.trainingSummary,
+            topFeatures: Self.topFeatures(bundle, labels: labels, count: spec.report.topFeatures),
+            modelPath: "models/\(Self.safeName(feature.name))__\(Self.safeName(model.name))")
+        try AtomicFile.write(try RunReport.encodeResult(result), to: dir.appendingPathComponent("result.json"))
+        try AtomicFile.write(lines, to: dir.appendingPathComponent("predictions.tsv"))
+    }
+
+    static func safeName(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+    }
+
+    /// For each class, the features whose weight toward it most exceeds their best weight toward any other class.
+    static func topFeatures(_ bundle: ModelBundle, labels: LabelIndex, count: Int) -> [String: [String]] {
+        guard count > 0, let w = bundle.classifier.featureWeights, w.rowCount == bundle.featurizer.columnCount else { return [:] }
+        var out: [String: [String]] = [:]
+        let K = w.columnCount
+        for k in 0..<K {
+            var margins: [(Int, Float)] = []
+            margins.reserveCapacity(w.rowCount)
+            for j in 0..<w.rowCount {
+                var other = -Float.infinity
+                for c in 0..<K where c != k { other = max(other, w[j, c]) }
+                margins.append((j, w[j, k] - other))
+            }
+            let top = margins.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count)
+            out[labels.names[k]] = top.map { bundle.featurizer.featureName($0.0) }
+        }
+        return out
+    }
+
+    // MARK: report
+
+    func report(key: String, dataset: DatasetSummary, results: [ModelResult], modelFolders: [(String, URL)],
+                folds: [Fold], corpus: TokenizedCorpus, y: [Int], labels: LabelIndex) throws -> Outcome {
+        let out = Self.resolve(spec.report.out, options.root)
+        let fm = FileManager.default
+        if !options.force, store.isComplete(stage: "report", key: key),
+           let previous = try? String(contentsOf: store.folder(stage: "report", key: key).appendingPathComponent("run_id"), encoding: .utf8),
+           fm.fileExists(atPath: out.appendingPathComponent(previous).path) {
+            log("report: cached (\(key.prefix(12))); nothing changed, the latest report is \(out.appendingPathComponent(previous).path)")
+            entries.append(LockEntry(stage: "report", unit: nil, key: key, cached: true, seconds: 0, output: out.appendingPathComponent(previous).path))
+            timings["report"] = (0, true)
+            writeLock(runId: previous, reportKey: key)
+            let report = try? RunReport.decode(try AtomicFile.read(out.appendingPathComponent(previous).appendingPathComponent("metrics.json")))
+            return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: report, inspection: nil)
+        }
+        let watch = Stopwatch()
+        log("report: writing ...")
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX"); formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        var runId = formatter.string(from: startedAt)
+        var n = 2
+        while fm.fileExists(atPath: out.appendingPathComponent(runId).path) { runId = formatter.string(from: startedAt) + "-\(n)"; n += 1 }
+        let tmp = out.appendingPathComponent(".tmp-\(runId)-\(getpid())")
+        try? fm.removeItem(at: tmp)
+        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+        for (relative, source) in modelFolders {
+            let target = tmp.appendingPathComponent(relative)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.copyItem(at: source, to: target)
+        }
+        var foldLines = "source\tlabel\tfold\n"
+        for (i, f) in folds.enumerated() { for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[y[d]])\t\(i)\n" } }
+        try AtomicFile.write(foldLines, to: tmp.appendingPathComponent("folds.tsv"))
+        let stageOrder = Stage.allCases.map(\.rawValue)
+        var stages = stageOrder.compactMap { s in timings[s].map { StageTiming(stage: s, seconds: $0.seconds, cached: $0.cached) } }
+        stages.append(StageTiming(stage: "report", seconds: watch.seconds, cached: false))
+        let report = RunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
+                               toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset,
+                               evaluation: spec.evaluation.description, results: results, stages: stages, totalSeconds: started.seconds)
+        // metrics.json is always written: `report diff`, the run-to-run section and scripts read it.
+        try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
+        if spec.report.formats.contains(.md) { try AtomicFile.write(MarkdownRenderer.render(report), to: tmp.appendingPathComponent("report.md")) }
+        if spec.report.formats.contains(.html) { try AtomicFile.write(HTMLRenderer.render(report), to: tmp.appendingPathComponent("report.html")) }
+        let final = out.appendingPathComponent(runId)
+        guard rename(tmp.path, final.path) == 0 else { throw TextpipeError(.io, "cannot move the report into place", file: final.path) }
+        // Point `latest` at the new run: make the link under a temporary name, then rename over the old one.
+        let latestTmp = out.appendingPathComponent(".latest-\(getpid())")
+        try? fm.removeItem(at: latestTmp)
+        try fm.createSymbolicLink(atPath: latestTmp.path, withDestinationPath: runId)
+        guard rename(latestTmp.path, out.appendingPathComponent("latest").path) == 0 else {
+            throw TextpipeError(.io, "cannot update the 'latest' link", file: out.appendingPathComponent("latest").path)
+        }
+        try store.produce(stage: "report", key: key) { dir in try AtomicFile.write(runId, to: dir.appendingPathComponent("run_id")) }
+        entries.append(LockEntry(stage: "report", unit: nil, key: key, cached: false, seconds: watch.seconds, output: final.path))
+        writeLock(runId: runId, reportKey: key)
+        try? fm.copyItem(at: out.appendingPathComponent("textpipe.lock"), to: final.appendingPathComponent("textpipe.lock"))
+        log("report: \(final.path)/report.\(spec.report.formats.contains(.html) ? "html" : "md")")
+        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: report, inspection: nil)
+    }
+
+    func writeLock(runId: String?, reportKey: String?) {
+        let lock = LockFile(pipeline: spec.name, runId: runId ?? "", startedAt: ISO8601DateFormatter().string(from: startedAt),
+                            toolVersion: TextpipeVersion.current, spec: .init(path: spec.file, sha256: spec.sha256), inputs: inputs,
+                            seed: spec.seed, evaluation: spec.evaluation.description, entries: entries,
+                            totalSeconds: started.seconds, allCached: entries.allSatisfy(\.cached))
+        let url = Self.resolve(spec.report.out, options.root).appendingPathComponent("textpipe.lock")
+        do { try AtomicFile.write(try lock.json(), to: url) } catch { log("warning: could not write the lock file: \(error)") }
+        if lock.allCached { log("nothing changed: every stage was cached") }
+    }
+}
+
+extension RunReport {
+    static func encodeResult(_ r: ModelResult) throws -> Data {
+        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase; e.outputFormatting = [.sortedKeys]
+        return try e.encode(r)
+    }
+    static func decodeResult(_ d: Data) throws -> ModelResult {
+        let dec = JSONDecoder(); dec.keyDecodingStrategy = .convertFromSnakeCase
+        return try dec.decode(ModelResult.self, from: d)
+    }
+}

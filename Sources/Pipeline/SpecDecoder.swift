@@ -1,0 +1,328 @@
+import Foundation
+import TextCore
+import Ingest
+import Tokenize
+import Featurize
+import Classify
+import Evaluate
+import Yams
+
+/// Reads a YAML spec into a `PipelineSpec`. Every mistake (a typo'd key, a wrong type, an unknown
+/// classifier) is an error naming the file, line, key path and the accepted keys or values.
+public enum SpecDecoder {
+    static let topKeys = ["name", "data", "clean", "tokenize", "features", "classifiers", "evaluate", "report", "seed", "work_dir"]
+    static let dataKeys = ["dataset", "train", "test", "text_column", "label_column", "encoding", "header", "skip_rows", "label_names"]
+    static let sourceKeys = ["path", "format", "text_column", "label_column", "header", "skip_rows", "encoding", "label",
+                             "label_prefix", "record", "text_xpath", "label_xpath", "label_names"]
+    static let ngramKeys = ["name", "n", "weighting", "min_df", "max_df", "max_features", "hashing", "sublinear_tf"]
+    static let onehotKeys = ["name", "min_df", "max_df", "max_features"]
+
+    public static func load(path: String) throws -> PipelineSpec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TextpipeError(.usage, "cannot read spec (missing or unreadable)", file: path)
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw TextpipeError(.spec, "spec is not valid UTF-8", file: path) }
+        return try decode(text, file: path)
+    }
+
+    public static func decode(_ yaml: String, file: String) throws -> PipelineSpec {
+        let root: Node?
+        do { root = try Yams.compose(yaml: yaml) }
+        catch let e as YamlError {
+            switch e {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                throw TextpipeError(.spec, "invalid YAML: \(problem)", file: file, line: mark.line)
+            default: throw TextpipeError(.spec, "invalid YAML: \(e)", file: file)
+            }
+        }
+        guard let root else { throw TextpipeError(.spec, "the spec is empty", file: file) }
+        let top = try SpecNode(node: root, file: file, path: "").mapping(allowed: topKeys)
+        guard let nameNode = top["name"] else { throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1) }
+        let name = try nameNode.string()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            throw nameNode.error("name must be letters, digits, '-', '_' or '.', got '\(name)'")
+        }
+        guard let dataNode = top["data"] else { throw TextpipeError(.spec, "missing required key 'data'", file: file, line: 1) }
+        let data = try decodeData(dataNode)
+        let features = try decodeList(top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds, decodeFeature)
+        let classifiers = try decodeList(top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)
+        let evaluation = try decodeEvaluation(top["evaluate"], hasTest: data.test != nil || (data.dataset.flatMap { DatasetCatalog.entry(named: $0)?.test } != nil))
+        return PipelineSpec(
+            name: name, data: data,
+            clean: try decodeClean(top["clean"]), tokenize: try decodeTokenize(top["tokenize"]),
+            features: uniqueNames(features), classifiers: uniqueNames(classifiers),
+            evaluation: evaluation, report: try decodeReport(top["report"], name: name),
+            seed: UInt64(try top["seed"]?.int(min: 0) ?? 1), workDirectory: try top["work_dir"]?.string() ?? "data/work",
+            file: file, sha256: SHA256.hex(yaml))
+    }
+
+    // MARK: data
+
+    static func decodeData(_ node: SpecNode) throws -> DataSpec {
+        let m = try node.mapping(allowed: dataKeys)
+        var defaults = SourceConfiguration(path: "", format: .csv)
+        var explicitDefaults = Set<String>()
+        if let v = m["text_column"] { defaults.textColumn = try v.string(); explicitDefaults.insert("text_column") }
+        if let v = m["label_column"] { defaults.labelColumn = try v.string(); explicitDefaults.insert("label_column") }
+        if let v = m["encoding"] { defaults.encoding = try v.choice(TextEncoding.self); explicitDefaults.insert("encoding") }
+        if let v = m["header"] { defaults.header = try v.bool(); explicitDefaults.insert("header") }
+        if let v = m["skip_rows"] { defaults.skipRows = try v.int(min: 0); explicitDefaults.insert("skip_rows") }
+        if let v = m["label_names"] { defaults.labelNames = try stringMap(v); explicitDefaults.insert("label_names") }
+        if let ds = m["dataset"] {
+            let name = try ds.string()
+            guard let entry = DatasetCatalog.entry(named: name) else {
+                var message = "unknown dataset '\(name)'"
+                if let g = SpecNode.closest(name, DatasetCatalog.names) { message += " (did you mean '\(g)'?)" }
+                throw ds.error(message + "; known datasets: \(DatasetCatalog.names.joined(separator: ", ")) (or give train: and test: paths)")
+            }
+            if let extra = ["train", "test"].first(where: { m[$0] != nil }) {
+                throw m[extra]!.error("give either 'dataset' or your own 'train'/'test' files, not both")
+            }
+            return DataSpec(dataset: entry.name, train: [entry.train], test: entry.test.map { [$0] })
+        }
+        guard let trainNode = m["train"] else { throw node.error("give 'dataset: NAME' (see `textpipe data list`) or 'train: {path: ..., format: ...}'") }
+        let train = try decodeSources(trainNode, defaults: defaults, explicit: explicitDefaults)
+        let test = try m["test"].map { try decodeSources($0, defaults: defaults, explicit: explicitDefaults) }
+        return DataSpec(dataset: nil, train: train, test: test)
+    }
+
+    static func decodeSources(_ node: SpecNode, defaults: SourceConfiguration, explicit: Set<String>) throws -> [SourceConfiguration] {
+        if case .sequence = node.node {
+            let items = try node.list()
+            guard !items.isEmpty else { throw node.error("the list of sources is empty") }
+            return try items.map { try decodeSource($0, defaults: defaults, explicit: explicit) }
+        }
+        return [try decodeSource(node, defaults: defaults, explicit: explicit)]
+    }
+
+    static func decodeSource(_ node: SpecNode, defaults: SourceConfiguration, explicit: Set<String>) throws -> SourceConfiguration {
+        let m = try node.mapping(allowed: sourceKeys)
+        guard let path = m["path"] else { throw node.error("missing required key 'path'") }
+        guard let formatNode = m["format"] else {
+            throw node.error("missing required key 'format'; accepted values: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var s = defaults
+        s.path = try path.string()
+        s.format = try formatNode.choice(CorpusFormat.self)
+        if s.format == .lines || s.format == .folders || s.format == .xml, !explicit.contains("label_column") { s.labelColumn = nil }
+        if s.format == .jsonl && !explicit.contains("header") { s.header = false }
+        if let v = m["text_column"] { s.textColumn = try v.string() }
+        if let v = m["label_column"] { s.labelColumn = try v.string() }
+        if let v = m["header"] { s.header = try v.bool() }
+        if let v = m["skip_rows"] { s.skipRows = try v.int(min: 0) }
+        if let v = m["encoding"] { s.encoding = try v.choice(TextEncoding.self) }
+        if let v = m["label"] { s.label = try v.string() }
+        if let v = m["label_prefix"] { s.labelPrefix = try v.string() }
+        if let v = m["record"] { s.recordXPath = try v.string() }
+        if let v = m["text_xpath"] { s.textXPath = try v.string() }
+        if let v = m["label_xpath"] { s.labelXPath = try v.string() }
+        if let v = m["label_names"] { s.labelNames = try stringMap(v) }
+        for key in ["record", "text_xpath", "label_xpath"] where m[key] != nil && s.format != .xml && s.format != .folders {
+            throw m[key]!.error("'\(key)' applies to format xml (or .xml files in folders) only")
+        }
+        if s.format == .lines, s.label == nil, s.labelPrefix == nil {
+            throw node.error("format 'lines' needs 'label: NAME' (one file per class) or 'label_prefix: __label__'")
+        }
+        return s
+    }
+
+    static func stringMap(_ node: SpecNode) throws -> [String: String] {
+        guard case .mapping(let mapping) = node.node else { throw node.error("expected a mapping of label renames, found \(node.typeName)") }
+        var out: [String: String] = [:]
+        for (k, v) in mapping {
+            guard case .scalar(let ks) = k, case .scalar(let vs) = v else { throw node.error("label_names maps strings to strings") }
+            out[ks.string] = vs.string
+        }
+        return out
+    }
+
+    // MARK: stages
+
+    static func decodeClean(_ node: SpecNode?) throws -> CleanConfiguration {
+        var c = CleanConfiguration()
+        guard let node else { return c }
+        let m = try node.mapping(allowed: ["html", "drop_tags", "drop_empty"])
+        if let v = m["html"] { c.html = try v.choice(HTMLMode.self) }
+        if let v = m["drop_tags"] { c.dropTags = try v.list().map { try $0.string() } }
+        if let v = m["drop_empty"] { c.dropEmpty = try v.bool() }
+        return c
+    }
+
+    static func decodeTokenize(_ node: SpecNode?) throws -> TokenizeConfiguration {
+        var c = TokenizeConfiguration()
+        guard let node else { return c }
+        let m = try node.mapping(allowed: ["lowercase", "punctuation", "min_length", "split_apostrophes"])
+        if let v = m["lowercase"] { c.lowercase = try v.bool() }
+        if let v = m["punctuation"] { c.punctuation = try v.choice(PunctuationMode.self) }
+        if let v = m["min_length"] { c.minLength = try v.int(min: 1) }
+        if let v = m["split_apostrophes"] { c.splitApostrophes = try v.bool() }
+        return c
+    }
+
+    /// A list whose items are `kind` or `{kind: {params}}`.
+    static func decodeList<T>(_ node: SpecNode?, file: String, key: String, kinds: [String],
+                              _ decodeItem: (String, SpecNode?, SpecNode) throws -> T) throws -> [T] {
+        guard let node else { throw TextpipeError(.spec, "missing required key '\(key)'; accepted entries: \(kinds.joined(separator: ", "))", file: file, line: 1) }
+        let items = try node.list()
+        guard !items.isEmpty else { throw node.error("'\(key)' needs at least one entry; accepted: \(kinds.joined(separator: ", "))") }
+        return try items.map { item in
+            let kind: String, params: SpecNode?
+            switch item.node {
+            case .scalar: kind = try item.string(); params = nil
+            case .mapping(let m):
+                guard m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }), case .scalar(let ks) = k else {
+                    throw item.error("each entry is one name with its settings, e.g. '- \(kinds[0]): {...}'")
+                }
+                kind = ks.string
+                params = SpecNode(node: v, file: file, path: item.path + "." + kind)
+            default: throw item.error("expected a name or a mapping, found \(item.typeName)")
+            }
+            guard kinds.contains(kind) else {
+                var message = "unknown \(key == "features" ? "feature set" : "classifier") '\(kind)'"
+                if let g = SpecNode.closest(kind, kinds) { message += " (did you mean '\(g)'?)" }
+                throw item.error(message + "; accepted values: \(kinds.joined(separator: ", "))")
+            }
+            return try decodeItem(kind, params?.isNull == true ? nil : params, item)
+        }
+    }
+
+    static func frequencyBound(_ node: SpecNode) throws -> FrequencyBound {
+        guard case .scalar(let s) = node.node else { throw node.error("expected a count (2) or a fraction (0.95), found \(node.typeName)") }
+        if let i = Int(s.string) {
+            guard i >= 0 else { throw node.error("must be >= 0, got \(i)") }
+            return .count(i)
+        }
+        if let d = Double(s.string), d >= 0, d <= 1 { return .fraction(d) }
+        throw node.error("expected a count (2) or a fraction between 0 and 1 (0.95), found '\(s.string)'")
+    }
+
+    static func decodeFeature(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
+        var c = NGramConfiguration()
+        var name = kind
+        if kind == "onehot" { c.weighting = .binary }
+        if kind == "ngram" { c.minDF = .count(1) }
+        if let params {
+            let m = try params.mapping(allowed: kind == "onehot" ? onehotKeys : ngramKeys)
+            if let v = m["name"] { name = try v.string() }
+            if let v = m["min_df"] { c.minDF = try frequencyBound(v) }
+            if let v = m["max_df"] { c.maxDF = try frequencyBound(v) }
+            if let v = m["max_features"] { c.maxFeatures = try v.int(min: 1) }
+            if let v = m["n"] {
+                if case .sequence = v.node {
+                    let range = try v.list().map { try $0.int(min: 1) }
+                    guard range.count == 2, range[0] <= range[1] else { throw v.error("n is one integer or [min, max] with min <= max") }
+                    c.minN = range[0]; c.maxN = range[1]
+                } else { c.minN = try v.int(min: 1); c.maxN = c.minN }
+                guard c.maxN <= 8 else { throw v.error("n above 8 is not supported") }
+            }
+            if let v = m["weighting"] { c.weighting = try v.choice(TermWeighting.self) }
+            if let v = m["hashing"] {
+                let bits = try v.int(min: 1)
+                guard bits <= 28 else { throw v.error("hashing takes the number of bits k (2^k columns), 1...28; got \(bits)") }
+                c.hashingBits = bits
+                if m["max_features"] != nil { throw v.error("hashing has no vocabulary, so max_features does not apply") }
+            }
+            if let v = m["sublinear_tf"] { c.sublinearTF = try v.bool() }
+        }
+        return NamedFeatureSet(name: name, configuration: kind == "onehot" ? .onehot(c) : .ngram(c))
+    }
+
+    static func decodePriors(_ node: SpecNode) throws -> ClassPriors {
+        if case .sequence = node.node { return .given(try node.list().map { try $0.double() }) }
+        switch try node.string() {
+        case "learned": return .learned
+        case "uniform": return .uniform
+        default: throw node.error("priors are 'learned', 'uniform' or a list of probabilities, one per class in sorted label order")
+        }
+    }
+
+    static func decodeClassifier(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedClassifier {
+        var name = kind
+        switch kind {
+        case "multinomial_nb", "bernoulli_nb":
+            var alpha = 1.0, priors = ClassPriors.learned
+            if let params {
+                let m = try params.mapping(allowed: ["name", "alpha", "priors"])
+                if let v = m["name"] { name = try v.string() }
+                if let v = m["alpha"] {
+                    alpha = try v.double()
+                    guard alpha > 0 || (alpha == 0 && kind == "multinomial_nb") else { throw v.error("alpha must be > 0, got \(alpha)") }
+                }
+                if let v = m["priors"] { priors = try decodePriors(v) }
+            }
+            if kind == "multinomial_nb" {
+                var c = MultinomialNaiveBayesConfiguration(); c.alpha = alpha; c.priors = priors
+                return NamedClassifier(name: name, spec: .multinomialNB(c))
+            }
+            var c = BernoulliNaiveBayesConfiguration(); c.alpha = alpha; c.priors = priors
+            return NamedClassifier(name: name, spec: .bernoulliNB(c))
+        default:
+            var c = SoftmaxRegressionConfiguration()
+            if let params {
+                let m = try params.mapping(allowed: ["name", "l2", "C", "max_iterations", "tolerance", "fit_intercept"])
+                if let v = m["name"] { name = try v.string() }
+                if let v = m["l2"] { c.l2 = try v.double(); guard c.l2 >= 0 else { throw v.error("l2 must be >= 0") } }
+                if let v = m["C"] {
+                    if m["l2"] != nil { throw v.error("give either l2 or C (= 1 / l2), not both") }
+                    let C = try v.double(); guard C > 0 else { throw v.error("C must be > 0") }
+                    c.l2 = 1 / C
+                }
+                if let v = m["max_iterations"] { c.maxIterations = try v.int(min: 1) }
+                if let v = m["tolerance"] { c.tolerance = try v.double(); guard c.tolerance > 0 else { throw v.error("tolerance must be > 0") } }
+                if let v = m["fit_intercept"] { c.fitIntercept = try v.bool() }
+            }
+            return NamedClassifier(name: name, spec: .softmax(c))
+        }
+    }
+
+    static func decodeEvaluation(_ node: SpecNode?, hasTest: Bool) throws -> EvaluationPlan {
+        guard let node else { return hasTest ? .givenTest : .crossValidation(folds: 10, seed: 1) }
+        let m = try node.mapping(allowed: ["cv", "split", "given_test"])
+        guard m.count == 1, let (key, value) = m.first else {
+            throw node.error("give exactly one of cv: {folds, seed}, split: {test, seed}, given_test: true")
+        }
+        switch key {
+        case "cv":
+            let c = try value.mapping(allowed: ["folds", "seed"])
+            return .crossValidation(folds: try c["folds"]?.int(min: 2) ?? 10, seed: UInt64(try c["seed"]?.int(min: 0) ?? 1))
+        case "split":
+            let c = try value.mapping(allowed: ["test", "seed"])
+            let t = try c["test"]?.double() ?? 0.2
+            guard t > 0, t < 1 else { throw (c["test"] ?? value).error("test is the held-out fraction, between 0 and 1; got \(t)") }
+            return .split(testFraction: t, seed: UInt64(try c["seed"]?.int(min: 0) ?? 1))
+        default:
+            guard try value.bool() else { throw value.error("given_test: false is not an evaluation; use cv or split") }
+            guard hasTest else { throw value.error("given_test needs a test set: add data.test or use a dataset that has one") }
+            return .givenTest
+        }
+    }
+
+    static func decodeReport(_ node: SpecNode?, name: String) throws -> ReportSpec {
+        var r = ReportSpec(out: "reports/\(name)", formats: [.md, .html, .json], topFeatures: 15)
+        guard let node else { return r }
+        let m = try node.mapping(allowed: ["out", "formats", "top_features"])
+        if let v = m["out"] { r.out = try v.string() }
+        if let v = m["formats"] {
+            r.formats = try v.list().map { try $0.choice(ReportFormat.self) }
+            guard !r.formats.isEmpty else { throw v.error("formats needs at least one of md, html, json") }
+        }
+        if let v = m["top_features"] { r.topFeatures = try v.int(min: 0) }
+        return r
+    }
+
+    /// Repeated names get `-2`, `-3`, ... so every result has its own row and model folder.
+    static func uniqueNames<T>(_ items: [T]) -> [T] where T: NamedItem {
+        var seen: [String: Int] = [:]
+        return items.map { item in
+            var copy = item
+            let n = seen[item.name, default: 0] + 1
+            seen[item.name] = n
+            if n > 1 { copy.name = "\(item.name)-\(n)" }
+            return copy
+        }
+    }
+}
+
+protocol NamedItem { var name: String { get set } }
+extension NamedFeatureSet: NamedItem {}
+extension NamedClassifier: NamedItem {}

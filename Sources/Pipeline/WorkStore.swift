@@ -1,0 +1,100 @@
+import Foundation
+import TextCore
+
+/// textpipe's version, part of every stage key: a new version never trusts an older version's outputs.
+public enum TextpipeVersion {
+    public static let current = "0.1.0"
+}
+
+/// Content-addressed stage outputs: each lives in `<stage>-<key>/` under the pipeline's work folder,
+/// where the key hashes the stage's inputs, configuration and the tool version.
+///
+/// A stage writes into a temporary folder and renames it into place when complete, so a folder that
+/// exists is whole; a run killed mid-stage leaves only a `.tmp-*` folder, removed by the next run.
+public struct WorkStore {
+    public let root: URL
+
+    public init(root: URL) { self.root = root }
+
+    public func folder(stage: String, key: String) -> URL { root.appendingPathComponent("\(stage)-\(key.prefix(20))") }
+
+    public func isComplete(stage: String, key: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: folder(stage: stage, key: key).path, isDirectory: &isDir) && isDir.boolValue
+    }
+
+    /// Runs `body` with a fresh temporary folder, then renames it to the stage's folder.
+    public func produce(stage: String, key: String, _ body: (URL) throws -> Void) throws {
+        let tmp = root.appendingPathComponent(".tmp-\(getpid())-\(stage)-\(key.prefix(20))")
+        let fm = FileManager.default
+        try? fm.removeItem(at: tmp)
+        do { try fm.createDirectory(at: tmp, withIntermediateDirectories: true) }
+        catch { throw TextpipeError(.io, "cannot create work folder: \(error.localizedDescription)", file: tmp.path) }
+        do { try body(tmp) } catch { try? fm.removeItem(at: tmp); throw error }
+        let final = folder(stage: stage, key: key)
+        try? fm.removeItem(at: final)
+        if rename(tmp.path, final.path) != 0 {
+            throw TextpipeError(.io, "cannot move stage output into place: \(String(cString: strerror(errno)))", file: final.path)
+        }
+    }
+
+    /// Removes temporary folders left by killed runs. Call only while holding the pipeline's run lock.
+    public func removeStaleTemporaries() {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(".tmp-") {
+            try? fm.removeItem(at: root.appendingPathComponent(name))
+        }
+    }
+}
+
+/// Builds a stage key from labelled parts: `StageKey("train").add("features", k1).add("model", json).hex`.
+public struct StageKey {
+    private var hasher = SHA256()
+    public init(_ stage: String) { add("stage", stage); add("version", TextpipeVersion.current) }
+    @discardableResult
+    public mutating func add(_ label: String, _ value: String) -> StageKey {
+        hasher.update("\(label.utf8.count):\(label)=\(value.utf8.count):")
+        hasher.update(value)
+        return self
+    }
+    public mutating func add<T: Encodable>(_ label: String, json value: T) {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        add(label, (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)")
+    }
+    public var hex: String { var h = hasher; return h.finalizeHex() }
+}
+
+/// Hashes of input files and folders for stage keys and the lock file.
+public enum InputHash {
+    /// SHA-256 of a file, or of a folder's sorted relative paths and file hashes.
+    public static func of(_ url: URL) throws -> String {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            throw TextpipeError(.input, "no such file or folder", file: url.path)
+        }
+        if !isDir.boolValue { return try fileHash(url) }
+        var h = SHA256()
+        let files = (FileManager.default.enumerator(atPath: url.path)?.compactMap { $0 as? String } ?? []).sorted()
+        for rel in files {
+            let f = url.appendingPathComponent(rel)
+            var d: ObjCBool = false
+            if FileManager.default.fileExists(atPath: f.path, isDirectory: &d), !d.boolValue, !rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                h.update(rel + "\0" + (try fileHash(f)) + "\n")
+            }
+        }
+        return h.finalizeHex()
+    }
+
+    static func fileHash(_ url: URL) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw TextpipeError(.io, "cannot read", file: url.path) }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            hasher.update(chunk)
+        }
+        return hasher.finalizeHex()
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Number formatting shared by the Markdown and HTML renderers.
+enum Format {
+    static func percent(_ x: Double) -> String { String(format: "%.2f", x * 100) }
+    static func percent(_ x: Double, _ sd: Double?) -> String {
+        guard let sd else { return percent(x) }
+        return String(format: "%.2f ± %.2f", x * 100, sd * 100)
+    }
+    static func seconds(_ s: Double) -> String { s < 10 ? String(format: "%.3f", s) : String(format: "%.1f", s) }
+    static func bytes(_ b: Int) -> String {
+        if b < 1024 { return "\(b) B" }
+        if b < 1 << 20 { return String(format: "%.1f KiB", Double(b) / 1024) }
+        return String(format: "%.1f MiB", Double(b) / Double(1 << 20))
+    }
+    static func optional(_ x: Double?, _ digits: Int = 4) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+    static func count(_ n: Int) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, c) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 { out.append(",") }; out.append(c) }
+        return String(out.reversed())
+    }
+}

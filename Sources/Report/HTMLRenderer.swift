@@ -1,0 +1,128 @@
+import Foundation
+
+/// Renders a `RunReport` as one self-contained HTML file: inline CSS and SVG, no scripts, nothing fetched.
+public enum HTMLRenderer {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static let style = """
+    :root{--fg:#1d2433;--muted:#5b6475;--line:#d9dee7;--gen:#2f6db5;--dis:#c8553d;--bg:#fff}
+    *{box-sizing:border-box}body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1100px;padding:1.5rem}
+    h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid var(--line);padding-bottom:.2rem}h3{font-size:1.05rem;margin-top:1.6rem}
+    .meta{color:var(--muted);font-size:.9rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem;width:100%}
+    th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:right;white-space:nowrap}th:first-child,td:first-child,.l{text-align:left}
+    thead th{background:#f4f6f9}.wrap{overflow-x:auto}.tag{display:inline-block;border-radius:3px;padding:0 .35rem;color:#fff;font-size:.75rem;font-weight:600}
+    .G{background:var(--gen)}.D{background:var(--dis)}code{background:#f4f6f9;padding:0 .25rem;border-radius:3px}
+    .cm td{text-align:center;min-width:3rem}svg text{font-family:inherit}.feat{white-space:normal;text-align:left}
+    @media print{body{max-width:none}h2{break-after:avoid}.model{break-inside:avoid}}
+    """
+
+    public static func render(_ report: RunReport) -> String {
+        let d = report.dataset
+        var h = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+        h += "<title>\(escape(report.pipeline)) — textpipe report</title><style>\(style)</style></head><body>"
+        h += "<h1>\(escape(report.pipeline)): text classification report</h1>"
+        h += "<p class=\"meta\">Run <code>\(escape(report.runId))</code> · \(escape(report.createdAt)) · textpipe \(escape(report.toolVersion)) · spec <code>\(report.specHash.prefix(12))</code> · \(Format.seconds(report.totalSeconds)) s</p>"
+        h += "<h2>Data</h2><ul><li>Dataset <b>\(escape(d.name))</b>: \(Format.count(d.trainDocuments)) training documents"
+        if let t = d.testDocuments { h += ", \(Format.count(t)) test documents" }
+        h += "</li><li>Classes: " + d.classes.sorted { $0.key < $1.key }.map { "\(escape($0.key)) (\(Format.count($0.value)))" }.joined(separator: ", ") + "</li>"
+        h += "<li>Tokens: \(Format.count(d.tokens)), distinct \(Format.count(d.distinctTokens))</li><li>Evaluation: \(escape(report.evaluation))</li>"
+        for (k, v) in d.notes.sorted(by: { $0.key < $1.key }) { h += "<li>\(escape(k)): \(Format.count(v))</li>" }
+        h += "</ul>"
+        let ranked = report.ranked
+        h += "<h2>Comparison</h2><p>Sorted by macro-F1. <span class=\"tag G\">G</span> generative, <span class=\"tag D\">D</span> discriminative.</p>"
+        h += chart(ranked)
+        h += "<div class=\"wrap\"><table><thead><tr><th>#</th><th class=\"l\">features</th><th class=\"l\">classifier</th><th>family</th><th>accuracy %</th><th>macro-F1 %</th><th>log loss</th><th>train s</th><th>predict s</th><th>features</th><th>model</th></tr></thead><tbody>"
+        for (i, r) in ranked.enumerated() {
+            let fam = r.family == "generative" ? "G" : "D"
+            h += "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(r.features))</td><td class=\"l\"><a href=\"#m\(i)\">\(escape(r.classifier))</a></td><td><span class=\"tag \(fam)\">\(fam)</span></td>"
+            h += "<td>\(Format.percent(r.accuracy, r.accuracyStd))</td><td>\(Format.percent(r.macroF1, r.macroF1Std))</td><td>\(Format.optional(r.logLoss))</td>"
+            h += "<td>\(Format.seconds(r.trainSeconds))</td><td>\(Format.seconds(r.predictSeconds))</td><td>\(Format.count(r.featureCount))</td><td>\(Format.bytes(r.modelBytes))</td></tr>"
+        }
+        h += "</tbody></table></div>"
+        h += "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
+        for s in report.stages { h += "<tr><td class=\"l\">\(escape(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>" }
+        h += "</tbody></table><h2>Models</h2>"
+        for (i, r) in ranked.enumerated() {
+            h += "<section class=\"model\" id=\"m\(i)\"><h3>\(escape(r.name))</h3><p>Accuracy \(Format.percent(r.accuracy, r.accuracyStd)) %, macro-F1 \(Format.percent(r.macroF1, r.macroF1Std)) %"
+            if let l = r.logLoss { h += String(format: ", log loss %.4f", l) }
+            h += ". Model: <code>\(escape(r.modelPath))</code></p><div class=\"wrap\"><table><thead><tr><th class=\"l\">class</th><th>precision %</th><th>recall %</th><th>F1 %</th><th>support</th></tr></thead><tbody>"
+            for c in r.perClass { h += "<tr><td class=\"l\">\(escape(c.label))</td><td>\(Format.percent(c.precision))</td><td>\(Format.percent(c.recall))</td><td>\(Format.percent(c.f1))</td><td>\(c.support)</td></tr>" }
+            h += "</tbody></table></div>" + confusion(r)
+            if !r.trainingSummary.isEmpty {
+                h += "<p class=\"meta\">Training: " + r.trainingSummary.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(escape($0.value))" }.joined(separator: " · ") + "</p>"
+            }
+            if !r.topFeatures.isEmpty {
+                h += "<table><thead><tr><th class=\"l\">class</th><th class=\"l\">most informative features</th></tr></thead><tbody>"
+                for (label, feats) in r.topFeatures.sorted(by: { $0.key < $1.key }) {
+                    h += "<tr><td class=\"l\">\(escape(label))</td><td class=\"feat\">" + feats.map { "<code>\(escape($0))</code>" }.joined(separator: " ") + "</td></tr>"
+                }
+                h += "</tbody></table>"
+            }
+            h += "</section>"
+        }
+        h += "</body></html>\n"
+        return h
+    }
+
+    /// Horizontal bars of macro-F1 per model with ±1 standard deviation whiskers, coloured by family.
+    static func chart(_ results: [ModelResult]) -> String {
+        guard !results.isEmpty else { return "" }
+        let rowHeight = 24.0, labelWidth = 300.0, plotWidth = 520.0, top = 28.0
+        let height = top + Double(results.count) * rowHeight + 34
+        let lo = max(0, (results.map { $0.macroF1 - ($0.macroF1Std ?? 0) }.min() ?? 0) - 0.05)
+        let low = (lo * 10).rounded(.down) / 10
+        let scale = { (v: Double) in labelWidth + (min(1, max(low, v)) - low) / (1 - low) * plotWidth }
+        var s = "<svg role=\"img\" aria-label=\"macro-F1 by model\" viewBox=\"0 0 \(Int(labelWidth + plotWidth + 40)) \(Int(height))\" width=\"100%\" style=\"max-width:860px\">"
+        s += "<text x=\"\(labelWidth)\" y=\"16\" font-size=\"12\" fill=\"#5b6475\">macro-F1 (%), whiskers ±1 sd over folds</text>"
+        var tick = low
+        while tick <= 1.0001 {
+            let x = scale(tick)
+            s += "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(top - 4)\" y2=\"\(height - 28)\" stroke=\"#e6e9ef\"/>"
+            s += "<text x=\"\(x)\" y=\"\(height - 12)\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6475\">\(Int((tick * 100).rounded()))</text>"
+            tick += 0.1
+        }
+        for (i, r) in results.enumerated() {
+            let y = top + Double(i) * rowHeight
+            let color = r.family == "generative" ? "#2f6db5" : "#c8553d"
+            s += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 15)\" font-size=\"12\" text-anchor=\"end\">\(escape(r.name))</text>"
+            s += "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(max(1, scale(r.macroF1) - labelWidth))\" height=\"\(rowHeight - 8)\" fill=\"\(color)\" opacity=\"0.85\"/>"
+            if let sd = r.macroF1Std, sd > 0 {
+                let a = scale(r.macroF1 - sd), b = scale(r.macroF1 + sd), m = y + rowHeight / 2
+                s += "<line x1=\"\(a)\" x2=\"\(b)\" y1=\"\(m)\" y2=\"\(m)\" stroke=\"#1d2433\"/><line x1=\"\(a)\" x2=\"\(a)\" y1=\"\(m - 4)\" y2=\"\(m + 4)\" stroke=\"#1d2433\"/><line x1=\"\(b)\" x2=\"\(b)\" y1=\"\(m - 4)\" y2=\"\(m + 4)\" stroke=\"#1d2433\"/>"
+            }
+            s += "<text x=\"\(scale(r.macroF1 + (r.macroF1Std ?? 0)) + 6)\" y=\"\(y + 15)\" font-size=\"11\" fill=\"#1d2433\">\(Format.percent(r.macroF1))</text>"
+        }
+        return s + "</svg>"
+    }
+
+    /// Confusion matrix with cells shaded by their share of the gold row.
+    static func confusion(_ r: ModelResult) -> String {
+        var h = "<p class=\"meta\">Confusion matrix (rows gold, columns predicted)</p><div class=\"wrap\"><table class=\"cm\"><thead><tr><th class=\"l\">gold \\ predicted</th>"
+        for l in r.labels { h += "<th>\(escape(l))</th>" }
+        h += "</tr></thead><tbody>"
+        for (i, row) in r.confusion.enumerated() {
+            let total = max(1, row.reduce(0, +))
+            h += "<tr><td class=\"l\">\(escape(r.labels[i]))</td>"
+            for (j, v) in row.enumerated() {
+                let share = Double(v) / Double(total)
+                let color = i == j ? "47,109,181" : "200,85,61"
+                h += "<td style=\"background:rgba(\(color),\(String(format: "%.2f", share * 0.8)))\">\(v)</td>"
+            }
+            h += "</tr>"
+        }
+        return h + "</tbody></table></div>"
+    }
+}

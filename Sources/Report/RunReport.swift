@@ -1,0 +1,128 @@
+import Foundation
+import Evaluate
+
+/// Everything a report shows, as one value: rendered to Markdown and HTML, and written as `metrics.json`.
+///
+/// The JSON form uses snake_case keys; `schema_version` increases whenever a key changes meaning or goes away.
+public struct RunReport: Codable, Sendable {
+    public static let currentSchemaVersion = 1
+    public var schemaVersion = RunReport.currentSchemaVersion
+    public var pipeline: String
+    public var runId: String
+    public var createdAt: String
+    public var toolVersion: String
+    public var specHash: String
+    public var dataset: DatasetSummary
+    public var evaluation: String
+    public var results: [ModelResult]
+    public var stages: [StageTiming]
+    public var totalSeconds: Double
+
+    public init(pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
+                dataset: DatasetSummary, evaluation: String, results: [ModelResult], stages: [StageTiming], totalSeconds: Double) {
+        self.pipeline = pipeline; self.runId = runId; self.createdAt = createdAt; self.toolVersion = toolVersion
+        self.specHash = specHash; self.dataset = dataset; self.evaluation = evaluation; self.results = results
+        self.stages = stages; self.totalSeconds = totalSeconds
+    }
+
+    /// Results best first: by macro-F1, then accuracy, then name.
+    public var ranked: [ModelResult] {
+        results.sorted { a, b in
+            if a.macroF1 != b.macroF1 { return a.macroF1 > b.macroF1 }
+            if a.accuracy != b.accuracy { return a.accuracy > b.accuracy }
+            return a.name < b.name
+        }
+    }
+
+    public func json() throws -> Data {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try e.encode(self)
+    }
+
+    public static func decode(_ data: Data) throws -> RunReport {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return try d.decode(RunReport.self, from: data)
+    }
+}
+
+/// What was read and what cleaning did to it.
+public struct DatasetSummary: Codable, Sendable {
+    public var name: String
+    public var trainDocuments: Int
+    public var testDocuments: Int?
+    /// Documents per class (training part, plus test part when given).
+    public var classes: [String: Int]
+    public var tokens: Int
+    public var distinctTokens: Int
+    /// Counters from reading and cleaning (invalid bytes replaced, empty documents dropped, ...).
+    public var notes: [String: Int]
+    public init(name: String, trainDocuments: Int, testDocuments: Int?, classes: [String: Int], tokens: Int, distinctTokens: Int, notes: [String: Int]) {
+        self.name = name; self.trainDocuments = trainDocuments; self.testDocuments = testDocuments; self.classes = classes
+        self.tokens = tokens; self.distinctTokens = distinctTokens; self.notes = notes
+    }
+}
+
+/// One stage's timing in this run.
+public struct StageTiming: Codable, Sendable {
+    public var stage: String
+    public var seconds: Double
+    /// True when the stage's output came from the cache.
+    public var cached: Bool
+    public init(stage: String, seconds: Double, cached: Bool) { self.stage = stage; self.seconds = seconds; self.cached = cached }
+}
+
+/// The evaluation of one (feature set, classifier) pair.
+public struct ModelResult: Codable, Sendable {
+    public var features: String
+    public var classifier: String
+    /// `generative` or `discriminative`.
+    public var family: String
+    public var accuracy: Double
+    /// Standard deviation over folds (cross-validation only).
+    public var accuracyStd: Double?
+    public var macroF1: Double
+    public var macroF1Std: Double?
+    public var logLoss: Double?
+    /// Seconds to fit the final model plus every fold's model, summed over folds (per fold mean below).
+    public var trainSeconds: Double
+    public var predictSeconds: Double
+    public var featureCount: Int
+    public var modelBytes: Int
+    /// Per-class metrics and confusion over all test predictions (pooled over folds).
+    public var perClass: [ClassMetrics]
+    public var confusion: [[Int]]
+    public var labels: [String]
+    public var folds: [FoldScore]
+    public var trainingSummary: [String: String]
+    /// The most informative features per class (largest weight toward the class), for linear and NB models.
+    public var topFeatures: [String: [String]]
+    /// Folder of the saved final model, usable with `textpipe predict --model`.
+    public var modelPath: String
+
+    public var name: String { "\(features) + \(classifier)" }
+
+    public init(features: String, classifier: String, family: String, accuracy: Double, accuracyStd: Double?, macroF1: Double,
+                macroF1Std: Double?, logLoss: Double?, trainSeconds: Double, predictSeconds: Double, featureCount: Int,
+                modelBytes: Int, perClass: [ClassMetrics], confusion: [[Int]], labels: [String], folds: [FoldScore],
+                trainingSummary: [String: String], topFeatures: [String: [String]], modelPath: String) {
+        self.features = features; self.classifier = classifier; self.family = family; self.accuracy = accuracy
+        self.accuracyStd = accuracyStd; self.macroF1 = macroF1; self.macroF1Std = macroF1Std; self.logLoss = logLoss
+        self.trainSeconds = trainSeconds; self.predictSeconds = predictSeconds; self.featureCount = featureCount
+        self.modelBytes = modelBytes; self.perClass = perClass; self.confusion = confusion; self.labels = labels
+        self.folds = folds; self.trainingSummary = trainingSummary; self.topFeatures = topFeatures; self.modelPath = modelPath
+    }
+}
+
+/// One fold's headline numbers.
+public struct FoldScore: Codable, Sendable {
+    public var fold: Int
+    public var accuracy: Double
+    public var macroF1: Double
+    public var logLoss: Double?
+    public init(fold: Int, accuracy: Double, macroF1: Double, logLoss: Double?) {
+        self.fold = fold; self.accuracy = accuracy; self.macroF1 = macroF1; self.logLoss = logLoss
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import TextCore
+
+/// The `textpipe` command: thin wrappers over the Pipeline module.
+@main
+struct Textpipe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "textpipe",
+        abstract: "Batch text classification: ingest, clean, tokenize, featurize, train, evaluate, report.",
+        discussion: """
+        A pipeline is a YAML spec (see pipelines/sentiment.yaml and the README). Stage outputs are cached
+        under data/work/ by a hash of their inputs and settings; reports go to reports/<name>/<run-id>/.
+        Exit codes: 0 ok, 1 other failure, 2 bad spec or usage, 3 bad input data, 4 I/O error, 5 pipeline busy.
+        """,
+        version: TextpipeVersion.current,
+        subcommands: [Run.self, Validate.self, DataCommand.self, Predict.self])
+
+    /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
+    static func guarded(_ body: () throws -> Void) throws {
+        do { try body() }
+        catch let e as TextpipeError {
+            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            throw ExitCode(e.exitCode)
+        }
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline spec end to end, reusing cached stage outputs.",
+        discussion: """
+        Every (feature set x classifier) pair is trained and evaluated. A rerun with nothing changed skips every
+        stage and says so; changing only classifier settings reruns only train, evaluate and report.
+        Each run writes <report.out>/textpipe.lock: spec and input hashes, seeds, versions, per-stage keys and times.
+        """)
+
+    @Argument(help: "The pipeline spec (YAML).") var spec: String
+    @Flag(help: "Recompute every stage, ignoring cached outputs.") var force = false
+    @Option(help: ArgumentHelp("Stop after this stage. ingest, clean and tokenize write their documents as JSON lines to <report.out>/inspect/ for inspection.",
+                               valueName: "stage"))
+    var only: String?
+    @Flag(help: "If another run of this pipeline holds its lock, wait for it instead of exiting with code 5.") var wait = false
+    @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).") var root: String?
+
+    func run() throws {
+        try Textpipe.guarded {
+            let parsed = try SpecDecoder.load(path: spec)
+            var options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath))
+            options.force = force
+            options.wait = wait
+            if let only {
+                guard let stage = Stage(rawValue: only) else {
+                    throw TextpipeError(.usage, "unknown stage '\(only)'; accepted values: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))", key: "--only")
+                }
+                options.only = stage
+            }
+            let outcome = try Runner(spec: parsed, options: options).run()
+            if let report = outcome.report {
+                print("\(report.pipeline) run \(report.runId)\(outcome.allCached ? " (nothing changed; all stages cached)" : "")")
+                for r in report.ranked {
+                    print(String(format: "  %-40@ accuracy %6.2f%%  macro-F1 %6.2f%%", "\(r.features) + \(r.classifier)" as NSString, r.accuracy * 100, r.macroF1 * 100))
+                }
+                if let dir = outcome.reportDirectory { print("report: \(dir.path)") }
+            } else if let file = outcome.inspection {
+                print(file.path)
+            }
+        }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a spec without running it: keys, types, values, dataset names.",
+        discussion: "Exits 0 and prints a summary if the spec is valid; otherwise prints the error with file, line and key and exits 2.")
+    @Argument(help: "The pipeline spec (YAML).") var spec: String
+
+    func run() throws {
+        try Textpipe.guarded {
+            let s = try SpecDecoder.load(path: spec)
+            print("\(spec): valid")
+            print("  pipeline: \(s.name)")
+            print("  data: \(s.data.dataset ?? s.data.train.map(\.path).joined(separator: ", "))")
+            print("  features: \(s.features.map(\.name).joined(separator: ", "))")
+            print("  classifiers: \(s.classifiers.map(\.name).joined(separator: ", "))")
+            print("  evaluation: \(s.evaluation.description)")
+            print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
+        }
+    }
+}
