@@ -37,7 +37,7 @@ run: build
 	$(BIN) run $(SPEC)
 
 test: deps
-	$(SWIFT) test 2>&1 | tee .build/test.log; test $${PIPESTATUS[0]} -eq 0
+	$(SWIFT) test
 
 bench: build
 	bash bench/run.sh

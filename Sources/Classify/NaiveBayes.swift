@@ -37,7 +37,7 @@ struct LinearJointLogLikelihood: Sendable {
     }
 
     static func decode(from r: inout BinaryReader) throws -> LinearJointLogLikelihood {
-        let k = Int(try r.read(UInt64.self)), d = Int(try r.read(UInt64.self))
+        let k = try r.readCount(), d = try r.readCount()
         let b = try r.read(UInt8.self) == 1
         let w = try r.readFloats(), bias = try r.readFloats()
         guard w.count == k * d, bias.count == k else { throw TextpipeError(.model, "corrupt naive Bayes weights") }

@@ -147,10 +147,10 @@ public struct SoftmaxRegression: Classifier {
     }
 
     public static func decode(from r: inout BinaryReader) throws -> SoftmaxRegression {
-        let k = Int(try r.read(UInt64.self)), d = Int(try r.read(UInt64.self)), o = Int(try r.read(UInt64.self))
+        let k = try r.readCount(), d = try r.readCount(), o = try r.readCount()
         let w = try r.readFloats(), b = try r.readFloats()
         guard w.count == d * o, b.count == o, o == (k == 2 ? 1 : k) else { throw TextpipeError(.model, "corrupt softmax weights") }
-        let it = Int(try r.read(UInt64.self)), conv = try r.read(UInt8.self) == 1
+        let it = try r.readCount(), conv = try r.read(UInt8.self) == 1
         return SoftmaxRegression(classCount: k, featureCount: d, outputs: o, weights: w, intercepts: b, iterations: it,
                                  converged: conv, gradientMax: try r.readDouble(), finalLoss: try r.readDouble())
     }

@@ -241,7 +241,7 @@ public struct NGramVectorizer: Sendable {
 
     public static func decode(from r: inout BinaryReader) throws -> NGramVectorizer {
         let configuration = try JSONDecoder().decode(NGramConfiguration.self, from: Data(try r.readString().utf8))
-        let documentCount = Int(try r.read(UInt64.self))
+        let documentCount = try r.readCount()
         let words = try r.readStrings()
         let lengths = try r.readArray(Int64.self)
         let flat = try r.readArray(Int32.self)

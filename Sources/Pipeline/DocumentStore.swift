@@ -14,7 +14,7 @@ enum DocumentStore {
 
     static func decode(_ data: Data, name: String) throws -> [Document] {
         var r = BinaryReader(data, name: name)
-        let n = Int(try r.read(UInt64.self))
+        let n = try r.readCount()
         guard n >= 0, n <= data.count else { throw TextpipeError(.io, "corrupt document store", file: name) }
         var out: [Document] = []
         out.reserveCapacity(n)

@@ -55,19 +55,28 @@ public struct BinaryReader {
         offset += size
         return T(littleEndian: value)
     }
+    /// A stored count or size; a value too large to be real fails as corruption instead of trapping.
+    public mutating func readCount() throws -> Int {
+        let raw = try read(UInt64.self)
+        guard raw <= UInt64(Int32.max) else { throw truncated() }
+        return Int(raw)
+    }
     public mutating func readFloat() throws -> Float { Float(bitPattern: try read(UInt32.self)) }
     public mutating func readDouble() throws -> Double { Double(bitPattern: try read(UInt64.self)) }
     public mutating func readString() throws -> String {
         let n = Int(try read(UInt32.self))
-        guard offset + n <= data.endIndex else { throw truncated() }
+        guard n <= data.count, offset + n <= data.endIndex else { throw truncated() }
         let s = String(decoding: data[offset..<offset + n], as: UTF8.self)
         offset += n
         return s
     }
     private mutating func readRaw<T>(_: T.Type) throws -> [T] {
-        let count = Int(try read(UInt64.self))
+        let raw = try read(UInt64.self)
+        // A corrupt count must fail cleanly, not overflow.
+        guard raw <= UInt64(data.count) else { throw truncated() }
+        let count = Int(raw)
         let bytes = count * MemoryLayout<T>.stride
-        guard count >= 0, bytes >= 0, offset + bytes <= data.endIndex else { throw truncated() }
+        guard offset + bytes <= data.endIndex else { throw truncated() }
         let out = [T](unsafeUninitializedCapacity: count) { buf, n in
             data.copyBytes(to: UnsafeMutableRawBufferPointer(buf), from: offset..<offset + bytes)
             n = count
@@ -79,14 +88,17 @@ public struct BinaryReader {
     public mutating func readFloats() throws -> [Float] { try readRaw(Float.self) }
     public mutating func readDoubles() throws -> [Double] { try readRaw(Double.self) }
     public mutating func readStrings() throws -> [String] {
-        let n = Int(try read(UInt64.self))
-        guard n >= 0, n <= data.count else { throw truncated() }
+        let raw = try read(UInt64.self)
+        guard raw <= UInt64(data.count) else { throw truncated() }
+        let n = Int(raw)
         var out: [String] = []; out.reserveCapacity(n)
         for _ in 0..<n { out.append(try readString()) }
         return out
     }
     public mutating func readSparseMatrix() throws -> SparseMatrix {
-        let cols = Int(try read(UInt64.self))
+        let rawColumns = try read(UInt64.self)
+        guard rawColumns <= UInt64(Int32.max) else { throw truncated() }
+        let cols = Int(rawColumns)
         let starts = try readArray(Int64.self).map { Int($0) }
         let columns = try readArray(Int32.self)
         let values = try readFloats()

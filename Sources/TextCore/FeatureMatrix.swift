@@ -61,7 +61,7 @@ public enum FeatureMatrix: Sendable, Equatable {
         switch try r.read(UInt8.self) {
         case 0: return .sparse(try r.readSparseMatrix())
         default:
-            let rows = Int(try r.read(UInt64.self)), cols = Int(try r.read(UInt64.self))
+            let rows = try r.readCount(), cols = try r.readCount()
             let values = try r.readFloats()
             guard values.count == rows * cols else { throw TextpipeError(.io, "corrupt dense matrix") }
             return .dense(DenseMatrix(rowCount: rows, columnCount: cols, values: values))

@@ -37,7 +37,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     @inline(__always)
     public mutating func nextIndex(_ bound: Int) -> Int {
         precondition(bound > 0)
-        return Int((next() >> 32) &* UInt64(bound) >> 32)
+        return Int(((next() >> 32) &* UInt64(bound)) >> 32)
     }
 }
 

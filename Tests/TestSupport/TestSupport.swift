@@ -1,0 +1,64 @@
+import Foundation
+import TextCore
+
+/// Helpers shared by the test targets.
+public enum TestSupport {
+    /// A fresh empty folder under the system temporary directory.
+    public static func temporaryDirectory(_ name: String = #function) -> URL {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("textpipe-tests-\(safe)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The package root (the folder holding Package.swift), found from this source file's location.
+    public static var projectRoot: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }
+
+    /// Writes a file, creating its folder.
+    public static func write(_ text: String, to url: URL) {
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? Data(text.utf8).write(to: url)
+    }
+
+    public static func writeBytes(_ bytes: [UInt8], to url: URL) {
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? Data(bytes).write(to: url)
+    }
+
+    /// The textpipe executable built by `swift test` (debug), for command-line tests.
+    public static var executable: URL {
+        let candidates = [".build/debug/textpipe", ".build/x86_64-unknown-linux-gnu/debug/textpipe", ".build/aarch64-unknown-linux-gnu/debug/textpipe"]
+        for c in candidates {
+            let u = projectRoot.appendingPathComponent(c)
+            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
+        }
+        return projectRoot.appendingPathComponent(candidates[0])
+    }
+
+    /// Runs the textpipe executable; returns exit status, stdout and stderr.
+    @discardableResult
+    public static func runTextpipe(_ arguments: [String], in directory: URL, stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = arguments
+        p.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
