@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
         .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "TestSupport"]),
-        .testTarget(name: "FeaturizeTests", dependencies: ["Featurize", "TestSupport"]),
+        .testTarget(name: "FeaturizeTests", dependencies: ["Featurize", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifyTests", dependencies: ["Classify", "Evaluate", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TestSupport"]),
