@@ -22,6 +22,22 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
         let d = x.columnCount
         let outputs = K == 2 ? 1 : K
         let weightCount = d * outputs
+        let objective = self.objective(x, labels: labels, classCount: K)
+        let start = [Double](repeating: 0, count: weightCount + outputs)
+        let outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
+        return SoftmaxRegression(classCount: K, featureCount: d, outputs: outputs,
+                                 weights: outcome.x[0..<weightCount].map { Float($0) },
+                                 intercepts: outcome.x[weightCount...].map { Float($0) },
+                                 iterations: outcome.iterations, converged: outcome.converged,
+                                 gradientMax: outcome.gradientMax, finalLoss: outcome.value)
+    }
+
+    /// The training objective and its gradient, `(1/n) [ sum_i -log p(y_i | x_i) + (l2 / 2) ||W||^2 ]`.
+    /// Parameter layout: `W[j * outputs + k]` for features j, then one intercept per output.
+    func objective(_ x: FeatureMatrix, labels: [Int], classCount K: Int) -> ([Double], inout [Double]) -> Double {
+        let d = x.columnCount
+        let outputs = K == 2 ? 1 : K
+        let weightCount = d * outputs
         let n = x.rowCount
         let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 256))
         let chunk = (n + threads - 1) / threads
@@ -29,8 +45,7 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
         let l2 = self.l2
         let fitIntercept = self.fitIntercept
 
-        // Parameter layout: W[j * outputs + k] for j < d, then the intercepts.
-        let objective: ([Double], inout [Double]) -> Double = { params, gradient in
+        return { params, gradient in
             let partialLoss = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
             let partialGrad = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: threads)
             _ = partialGrad.initialize(from: [[Double]](repeating: [], count: threads))
@@ -83,14 +98,8 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
             for i in 0..<gradient.count { gradient[i] *= invN }
             return loss * invN
         }
-        let start = [Double](repeating: 0, count: weightCount + outputs)
-        let outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
-        return SoftmaxRegression(classCount: K, featureCount: d, outputs: outputs,
-                                 weights: outcome.x[0..<weightCount].map { Float($0) },
-                                 intercepts: outcome.x[weightCount...].map { Float($0) },
-                                 iterations: outcome.iterations, converged: outcome.converged,
-                                 gradientMax: outcome.gradientMax, finalLoss: outcome.value)
     }
+
 }
 
 /// Softmax regression (multinomial logistic regression); binary logistic regression for two classes.

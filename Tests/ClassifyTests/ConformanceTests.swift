@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Classify
+
+/// The shared conformance suite: written once, run for every classifier in `ClassifierSpec`.
+let everyClassifier: [ClassifierSpec] = [
+    .multinomialNB(MultinomialNaiveBayesConfiguration()),
+    .bernoulliNB(BernoulliNaiveBayesConfiguration()),
+    .softmax(SoftmaxRegressionConfiguration()),
+]
+
+/// A small three-class count matrix where each class prefers its own block of features.
+func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 = 5) -> (FeatureMatrix, [Int]) {
+    var rng = Xoshiro256StarStar(seed: seed)
+    var m = SparseMatrix(columnCount: columns)
+    var labels: [Int] = []
+    for r in 0..<rows {
+        let k = r % classes
+        labels.append(k)
+        var entries: [(Int32, Float)] = []
+        for j in 0..<columns {
+            let preferred = j % classes == k
+            if rng.nextUnit() < (preferred ? 0.6 : 0.15) { entries.append((Int32(j), Float(1 + rng.nextIndex(3)))) }
+        }
+        m.appendRow(entries)
+    }
+    return (.sparse(m), labels)
+}
+
+@Suite struct ClassifierConformance {
+    @Test(arguments: everyClassifier)
+    func shapesAndProbabilities(_ spec: ClassifierSpec) throws {
+        let (x, y) = toyData()
+        let model = try spec.fit(x, labels: y, classCount: 3, seed: 1)
+        let s = model.scores(x)
+        #expect(s.rowCount == 60 && s.columnCount == 3)
+        #expect(model.predict(x).count == 60)
+        if let p = model.predictProbabilities(x) {
+            for r in 0..<p.rowCount {
+                let sum = (0..<3).reduce(Float(0)) { $0 + p[r, $1] }
+                #expect(abs(sum - 1) < 1e-5)
+                #expect((0..<3).allSatisfy { p[r, $0] >= 0 && p[r, $0] <= 1 })
+            }
+        } else {
+            #expect(model.scoreKind == .decision)
+        }
+        // On data this separable, training accuracy is well above chance.
+        let accuracy = Double(zip(model.predict(x), y).filter { $0 == $1 }.count) / 60
+        #expect(accuracy > 0.8)
+    }
+
+    @Test(arguments: everyClassifier)
+    func saveLoadGivesIdenticalPredictions(_ spec: ClassifierSpec) throws {
+        let (x, y) = toyData()
+        let model = try spec.fit(x, labels: y, classCount: 3, seed: 1)
+        let back = try ClassifierStore.decode(try ClassifierStore.encode(model), name: "m")
+        #expect(back.kind == model.kind)
+        #expect(back.scores(x) == model.scores(x))
+        #expect(throws: TextpipeError.self) { try ClassifierStore.decode(try ClassifierStore.encode(model).prefix(30), name: "m") }
+    }
+
+    @Test(arguments: everyClassifier)
+    func deterministicUnderASeed(_ spec: ClassifierSpec) throws {
+        let (x, y) = toyData()
+        let a = try spec.fit(x, labels: y, classCount: 3, seed: 9), b = try spec.fit(x, labels: y, classCount: 3, seed: 9)
+        #expect(a.scores(x) == b.scores(x))
+    }
+
+    @Test(arguments: everyClassifier)
+    func oneClassIsAClearError(_ spec: ClassifierSpec) {
+        let (x, _) = toyData()
+        do {
+            _ = try spec.fit(x, labels: Array(repeating: 0, count: 60), classCount: 1, seed: 1)
+            Issue.record("expected an error")
+        } catch let e as TextpipeError {
+            #expect(e.message.contains("only one class"))
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test(arguments: everyClassifier)
+    func aClassAbsentFromTrainingIsNeverPredictedButScored(_ spec: ClassifierSpec) throws {
+        let (x, y) = toyData()
+        let rows = y.indices.filter { y[$0] != 2 }
+        let model = try spec.fit(x.rows(rows), labels: rows.map { y[$0] }, classCount: 3, seed: 1)
+        #expect(model.scores(x).columnCount == 3)
+        if let p = model.predictProbabilities(x) { #expect((0..<60).allSatisfy { p[$0, 0].isFinite && p[$0, 2] < 0.5 }) }
+    }
+
+    @Test(arguments: everyClassifier)
+    func unseenFeatureColumnsAndEmptyInputs(_ spec: ClassifierSpec) throws {
+        let (x, y) = toyData()
+        let model = try spec.fit(x, labels: y, classCount: 3, seed: 1)
+        // A wider matrix (a column the model never saw) scores as if the column were absent.
+        guard case .sparse(let m) = x else { return }
+        var wide = SparseMatrix(columnCount: m.columnCount + 5, rowStart: m.rowStart, columns: m.columns, values: m.values)
+        let base = model.scores(.sparse(wide))
+        wide = SparseMatrix(columnCount: m.columnCount + 5)
+        for r in 0..<m.rowCount {
+            var e: [(Int32, Float)] = []
+            m.forEach(inRow: r) { j, v in e.append((Int32(j), v)) }
+            e.append((Int32(m.columnCount + 2), 3))
+            wide.appendRow(e)
+        }
+        #expect(model.scores(.sparse(wide)) == base)
+        // An empty test set gives empty outputs.
+        let empty = FeatureMatrix.sparse(SparseMatrix(columnCount: m.columnCount))
+        #expect(model.predict(empty).isEmpty)
+        #expect(model.scores(empty).rowCount == 0)
+        // A document with no features still gets a prediction (the prior / intercept decides).
+        let blank = FeatureMatrix.sparse(SparseMatrix(columnCount: m.columnCount, rowStart: [0, 0], columns: [], values: []))
+        #expect(model.predict(blank).count == 1)
+    }
+
+    @Test(arguments: everyClassifier)
+    func nonFiniteFeaturesAreRejected(_ spec: ClassifierSpec) {
+        let (x, y) = toyData()
+        guard case .sparse(var m) = x else { return }
+        m.values[3] = .infinity
+        #expect { try spec.fit(.sparse(m), labels: y, classCount: 3, seed: 1) } throws: {
+            ($0 as? TextpipeError)?.message.contains("finite") == true
+        }
+        m.values[3] = .nan
+        #expect(throws: TextpipeError.self) { try spec.fit(.sparse(m), labels: y, classCount: 3, seed: 1) }
+    }
+
+    @Test(arguments: everyClassifier)
+    func denseInputGivesTheSameModelAsSparse(_ spec: ClassifierSpec) throws {
+        let (x, y) = toyData()
+        guard case .sparse(let m) = x else { return }
+        let dense = FeatureMatrix.dense(DenseMatrix(rowCount: m.rowCount, columnCount: m.columnCount, values: m.dense().flatMap { $0 }))
+        let a = try spec.fit(x, labels: y, classCount: 3, seed: 1), b = try spec.fit(dense, labels: y, classCount: 3, seed: 1)
+        #expect(a.predict(x) == b.predict(dense))
+    }
+}
