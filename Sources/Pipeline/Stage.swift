@@ -16,6 +16,8 @@ public struct RunOptions {
     public var wait = false
     /// Project root: relative paths in the spec (data, work_dir, report.out) are resolved against it.
     public var root: URL
+    /// Where catalog datasets are fetched to (default: `<root>/data/cache`).
+    public var dataCache: URL?
     /// Where progress lines go.
     public var log: (String) -> Void
 

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Pipeline
+
+/// Every class of spec error names the file, the line and the accepted keys or values.
+@Suite struct SpecErrorTests {
+    let valid = """
+    name: demo
+    data:
+      train: {path: data/train, format: folders}
+    features:
+      - ngram: {n: [1, 2], weighting: tfidf, min_df: 2}
+    classifiers:
+      - multinomial_nb: {alpha: 0.5}
+      - softmax: {l2: 2}
+    evaluate: {cv: {folds: 5, seed: 3}}
+    """
+
+    func error(_ yaml: String) -> TextpipeError? {
+        do { _ = try SpecDecoder.decode(yaml, file: "spec.yaml"); return nil }
+        catch let e as TextpipeError { return e } catch { return nil }
+    }
+
+    @Test func validSpecDecodes() throws {
+        let s = try SpecDecoder.decode(valid, file: "spec.yaml")
+        #expect(s.name == "demo")
+        #expect(s.features.map(\.name) == ["ngram"])
+        #expect(s.classifiers.map(\.name) == ["multinomial_nb", "softmax"])
+        #expect(s.evaluation == .crossValidation(folds: 5, seed: 3))
+        #expect(s.report.out == "reports/demo")
+        #expect(s.data.train[0].labelColumn == nil)
+    }
+
+    @Test func typoedKeyNamesLineAndSuggests() throws {
+        let e = try #require(error(valid.replacingOccurrences(of: "evaluate:", with: "evalute:")))
+        #expect(e.file == "spec.yaml" && e.line == 9)
+        #expect(e.message.contains("unknown key 'evalute'") && e.message.contains("did you mean 'evaluate'"))
+        #expect(e.message.contains("accepted keys: name, data"))
+    }
+
+    @Test func typoInNestedSettings() throws {
+        let e = try #require(error(valid.replacingOccurrences(of: "min_df: 2", with: "mindf: 2")))
+        #expect(e.line == 5)
+        #expect(e.key == "features[0].ngram.mindf")
+        #expect(e.message.contains("min_df"))
+    }
+
+    @Test func wrongTypeNamesTheKey() throws {
+        let e = try #require(error(valid.replacingOccurrences(of: "alpha: 0.5", with: "alpha: lots")))
+        #expect(e.line == 7 && e.key == "classifiers[0].multinomial_nb.alpha")
+        #expect(e.message.contains("expected a number"))
+        let f = try #require(error(valid.replacingOccurrences(of: "folds: 5", with: "folds: [5]")))
+        #expect(f.message.contains("expected an integer") && f.line == 9)
+    }
+
+    @Test func unknownClassifierListsAcceptedValues() throws {
+        let e = try #require(error(valid.replacingOccurrences(of: "- softmax: {l2: 2}", with: "- softmx: {l2: 2}")))
+        #expect(e.line == 8)
+        #expect(e.message.contains("unknown classifier 'softmx'") && e.message.contains("did you mean 'softmax'"))
+        #expect(e.message.contains("accepted values: multinomial_nb, bernoulli_nb, softmax"))
+    }
+
+    @Test func unknownEnumValueAndFeatureSet() throws {
+        let e = try #require(error(valid.replacingOccurrences(of: "weighting: tfidf", with: "weighting: tf-idf")))
+        #expect(e.message.contains("accepted values: tf, tfidf, binary"))
+        let f = try #require(error(valid.replacingOccurrences(of: "- ngram:", with: "- bigrams:")))
+        #expect(f.message.contains("unknown feature set 'bigrams'") && f.message.contains("onehot, ngram"))
+        let g = try #require(error(valid.replacingOccurrences(of: "format: folders", with: "format: excel")))
+        #expect(g.message.contains("folders, csv, tsv, jsonl, lines, xml") && g.line == 3)
+    }
+
+    @Test func unknownDatasetAndConflicts() throws {
+        let e = try #require(error(valid.replacingOccurrences(of: "train: {path: data/train, format: folders}", with: "dataset: polarity-sentence")))
+        #expect(e.message.contains("did you mean 'polarity-sentences'") && e.line == 3)
+        let f = try #require(error(valid.replacingOccurrences(of: "  train:", with: "  dataset: spam-apache\n  train:")))
+        #expect(f.message.contains("not both"))
+    }
+
+    @Test func missingRequiredKeysAndBadValues() throws {
+        #expect(try #require(error("name: x\n")).message.contains("missing required key 'data'"))
+        #expect(try #require(error(valid.replacingOccurrences(of: "name: demo\n", with: ""))).message.contains("'name'"))
+        #expect(try #require(error(valid.replacingOccurrences(of: ", format: folders", with: ""))).message.contains("'format'"))
+        #expect(try #require(error(valid.replacingOccurrences(of: "folds: 5", with: "folds: 1"))).message.contains("at least 2"))
+        #expect(try #require(error(valid.replacingOccurrences(of: "min_df: 2", with: "min_df: 1.5"))).message.contains("fraction"))
+        #expect(try #require(error(valid + "\nseed: -4")).message.contains("at least 0"))
+        #expect(try #require(error(valid.replacingOccurrences(of: "evaluate: {cv: {folds: 5, seed: 3}}", with: "evaluate: {given_test: true}"))).message.contains("needs a test set"))
+    }
+
+    @Test func invalidYAMLAndDuplicateKeys() throws {
+        let e = try #require(error("name: x\ndata: [unclosed\n"))
+        #expect(e.message.contains("invalid YAML") && e.line != nil)
+        let f = try #require(error(valid + "\nname: again"))
+        #expect(f.message.contains("appears twice") || f.message.contains("invalid YAML"))
+        #expect(try #require(error("")).message.contains("empty"))
+    }
+
+    @Test func repeatedNamesAreMadeUnique() throws {
+        let s = try SpecDecoder.decode(valid.replacingOccurrences(of: "  - softmax: {l2: 2}", with: "  - softmax: {l2: 2}\n  - softmax: {l2: 0.1}"), file: "s")
+        #expect(s.classifiers.map(\.name) == ["multinomial_nb", "softmax", "softmax-2"])
+    }
+
+    @Test func everyShippedPipelineValidates() throws {
+        let dir = TestSupport.projectRoot.appendingPathComponent("pipelines")
+        let specs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+        #expect(!specs.isEmpty)
+        for s in specs { _ = try SpecDecoder.load(path: dir.appendingPathComponent(s).path) }
+    }
+}
