@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Pipeline
+import Report
+
+/// The `textpipe` executable: exit codes, messages, --help, predict, and a run killed mid-stage.
+@Suite(.serialized) struct CommandLineTests {
+    @Test func helpForEveryCommand() throws {
+        let dir = TestSupport.temporaryDirectory()
+        for args in [["--help"], ["run", "--help"], ["validate", "--help"], ["data", "--help"], ["data", "fetch", "--help"],
+                     ["data", "list", "--help"], ["predict", "--help"]] {
+            let r = try TestSupport.runTextpipe(args, in: dir)
+            #expect(r.status == 0, "\(args)")
+            #expect(r.out.contains("USAGE"), "\(args)")
+        }
+        let top = try TestSupport.runTextpipe(["--help"], in: dir).out
+        for sub in ["run", "validate", "data", "predict"] { #expect(top.contains(sub)) }
+        #expect(try TestSupport.runTextpipe(["run", "--help"], in: dir).out.contains("--only"))
+    }
+
+    @Test func validateExitCodesAndMessages() throws {
+        let root = makeProject(documentsPerClass: 5)
+        let ok = try TestSupport.runTextpipe(["validate", "pipelines/demo.yaml"], in: root)
+        #expect(ok.status == 0 && ok.out.contains("valid"))
+        TestSupport.write(spec().replacingOccurrences(of: "bernoulli_nb", with: "bernouli_nb"), to: root.appendingPathComponent("bad.yaml"))
+        let bad = try TestSupport.runTextpipe(["validate", "bad.yaml"], in: root)
+        #expect(bad.status == 2)
+        #expect(bad.err.contains("bad.yaml:10:") && bad.err.contains("did you mean 'bernoulli_nb'"))
+        let missing = try TestSupport.runTextpipe(["run", "nope.yaml"], in: root)
+        #expect(missing.status == 2 && missing.err.contains("nope.yaml"))
+        let stage = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--only", "trian"], in: root)
+        #expect(stage.status == 2 && stage.err.contains("ingest, clean, tokenize"))
+    }
+
+    @Test func badInputDataExitsWithCodeThree() throws {
+        let root = TestSupport.temporaryDirectory()
+        TestSupport.write("label,text\npos,\"never closed\n", to: root.appendingPathComponent("d.csv"))
+        TestSupport.write("name: x\ndata:\n  train: {path: d.csv, format: csv}\nfeatures: [onehot]\nclassifiers: [multinomial_nb]\nevaluate: {cv: {folds: 2}}\n",
+                          to: root.appendingPathComponent("x.yaml"))
+        let r = try TestSupport.runTextpipe(["run", "x.yaml"], in: root)
+        #expect(r.status == 3)
+        #expect(r.err.contains("d.csv:2") && r.err.contains("unterminated"))
+        TestSupport.write("label,text\npos,good\n", to: root.appendingPathComponent("d.csv"))
+        let one = try TestSupport.runTextpipe(["run", "x.yaml"], in: root)
+        #expect(one.status == 3 && one.err.contains("at least two"))
+    }
+
+    @Test func runThenPredictFilesAndLines() throws {
+        let root = makeProject(documentsPerClass: 30)
+        let run = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("multinomial_nb") && run.out.contains("report:"))
+        TestSupport.write("wonderful brilliant superb\nawful dull boring tedious\n\n", to: root.appendingPathComponent("new.txt"))
+        let p = try TestSupport.runTextpipe(["predict", "--model", "reports/demo/latest/models/ngram__softmax", "--lines", "new.txt"], in: root)
+        #expect(p.status == 0, "\(p.err)")
+        let lines = p.out.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0] == "source\tlabel\tp:neg\tp:pos")
+        #expect(lines[1].hasPrefix("new.txt:1\tpos\t") && lines[2].hasPrefix("new.txt:2\tneg\t"))
+        let j = try TestSupport.runTextpipe(["predict", "--model", "reports/demo/latest/models/onehot__multinomial_nb", "--json", "-"], in: root, stdin: "superb fun")
+        let obj = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as! [String: Any]
+        #expect(obj["label"] as? String == "pos")
+        let missing = try TestSupport.runTextpipe(["predict", "--model", "nowhere", "new.txt"], in: root)
+        #expect(missing.status == 2 && missing.err.contains("model.json"))
+        let rerun = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(rerun.out.contains("nothing changed") && rerun.err.contains("nothing changed"))
+    }
+
+    /// Kill -9 at several points of a run; every rerun must succeed and produce a whole, readable report.
+    @Test func runKilledMidStageThenRerunSucceeds() throws {
+        let root = makeProject(documentsPerClass: 1500)
+        for delay in [0.15, 0.4, 0.8] {
+            let p = Process()
+            p.executableURL = TestSupport.executable
+            p.arguments = ["run", "pipelines/demo.yaml", "--force"]
+            p.currentDirectoryURL = root
+            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            #expect(p.terminationReason == .uncaughtSignal, "the run finished before the kill at \(delay)s; make the corpus larger")
+            let r = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+            #expect(r.status == 0, "rerun after kill at \(delay)s failed: \(r.err)")
+            let metrics = root.appendingPathComponent("reports/demo/latest/metrics.json")
+            let report = try RunReport.decode(Data(contentsOf: metrics))
+            #expect(report.results.count == 6)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("data/work/demo").path)
+            #expect(!leftovers.contains { $0.hasPrefix(".tmp-") })
+        }
+    }
+}

