@@ -44,99 +44,194 @@ public struct NGramConfiguration: Sendable, Codable, Hashable {
 
 /// A fitted n-gram vectorizer: the vocabulary (or hashing), document frequencies and idf.
 ///
-/// Fit on the documents `[[a, b], [a]]` with n in 1...2 and min_df 1, the columns are `a`, `b`, `a b`.
+/// Fit on the documents `[[a, b], [a]]` with n in 1...2 and min_df 1, the columns are `a`, `a b`, `b`
+/// (alphabetical, as scikit-learn orders its vocabulary).
 public struct NGramVectorizer: Sendable {
     public let configuration: NGramConfiguration
     /// Words used by the kept n-grams (empty in hashing mode).
     public let words: [String]
-    /// Each column's n-gram as indices into `words` (empty in hashing mode).
-    public let ngrams: [[Int32]]
     public let idf: [Float]
     /// Number of training documents the vectorizer was fitted on.
     public let documentCount: Int
 
     private let wordIndex: ByteInterner
+    /// Column `c`'s n-gram is `ngramIndex.sequence(c)`, as indices into `words`.
     private let ngramIndex: SequenceInterner
 
-    public var columnCount: Int { configuration.hashingBits.map { 1 << $0 } ?? ngrams.count }
+    public var columnCount: Int { configuration.hashingBits.map { 1 << $0 } ?? ngramIndex.count }
+
+    /// Column `c`'s n-gram as indices into `words`.
+    public func ngram(_ column: Int) -> ArraySlice<Int32> { ngramIndex.sequence(Int32(column)) }
 
     /// The n-gram of a column as text (`"not good"`), or `#1234` in hashing mode.
     public func featureName(_ column: Int) -> String {
         if configuration.hashingBits != nil { return "#\(column)" }
-        return ngrams[column].map { words[Int($0)] }.joined(separator: " ")
+        return ngram(column).map { words[Int($0)] }.joined(separator: " ")
     }
 
-    init(configuration: NGramConfiguration, words: [String], ngrams: [[Int32]], idf: [Float], documentCount: Int) {
-        self.configuration = configuration; self.words = words; self.ngrams = ngrams; self.idf = idf; self.documentCount = documentCount
+    init(configuration: NGramConfiguration, words: [String], wordIndex: ByteInterner, ngramIndex: SequenceInterner, idf: [Float], documentCount: Int) {
+        self.configuration = configuration; self.words = words; self.wordIndex = wordIndex
+        self.ngramIndex = ngramIndex; self.idf = idf; self.documentCount = documentCount
+    }
+
+    init(configuration: NGramConfiguration, words: [String], flatNGrams: [Int32], lengths: [Int], idf: [Float], documentCount: Int) {
         var wi = ByteInterner(capacity: words.count)
         for w in words { _ = wi.intern(w) }
-        var ni = SequenceInterner(capacity: ngrams.count)
-        for g in ngrams { _ = g.withUnsafeBufferPointer { ni.intern($0) } }
-        wordIndex = wi; ngramIndex = ni
+        var ni = SequenceInterner(capacity: lengths.count)
+        var at = 0
+        flatNGrams.withUnsafeBufferPointer { f in
+            for l in lengths { _ = ni.intern(UnsafeBufferPointer(rebasing: f[at..<at + l])); at += l }
+        }
+        self.init(configuration: configuration, words: words, wordIndex: wi, ngramIndex: ni, idf: idf, documentCount: documentCount)
     }
 
     /// Fits the vocabulary and idf on the documents `rows` of `corpus`.
     public static func fit(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int]) throws -> NGramVectorizer {
+        try fitTransform(configuration, corpus: corpus, rows: rows, transform: false).0
+    }
+
+    /// Fits on `rows` and returns their feature matrix too, reusing the n-grams found while counting
+    /// (the same result as `fit` then `transform`, without hashing every n-gram twice).
+    public static func fitTransform(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int]) throws -> (NGramVectorizer, SparseMatrix) {
+        let (v, m) = try fitTransform(configuration, corpus: corpus, rows: rows, transform: true)
+        return (v, m!)
+    }
+
+    static func fitTransform(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int], transform: Bool) throws -> (NGramVectorizer, SparseMatrix?) {
         guard configuration.minN >= 1, configuration.maxN >= configuration.minN else {
             throw TextpipeError(.spec, "n must be a range of positive integers with min <= max, got \(configuration.minN)...\(configuration.maxN)", key: "n")
         }
         let n = rows.count
         if let bits = configuration.hashingBits {
             guard (1...28).contains(bits) else { throw TextpipeError(.spec, "hashing bits must be in 1...28, got \(bits)", key: "hashing") }
-            var v = NGramVectorizer(configuration: configuration, words: [], ngrams: [], idf: [], documentCount: n)
+            var idf: [Float] = []
             if configuration.weighting == .tfidf {
                 // Document frequencies per hashed column.
                 var df = [Int32](repeating: 0, count: 1 << bits)
+                var lastDoc = [Int32](repeating: -1, count: 1 << bits)
                 let hashes = Self.typeHashes(corpus)
-                var seen = Set<Int>()
-                for d in rows {
-                    seen.removeAll(keepingCapacity: true)
-                    v.forEachHashedColumn(corpus.document(d), hashes) { seen.insert($0) }
-                    for c in seen { df[c] += 1 }
+                for (docNumber, d) in rows.enumerated() {
+                    Self.forEachHashedColumn(corpus.document(d), hashes, configuration) { c in
+                        if lastDoc[c] != Int32(docNumber) { lastDoc[c] = Int32(docNumber); df[c] += 1 }
+                    }
                 }
-                v = NGramVectorizer(configuration: configuration, words: [], ngrams: [], idf: df.map { Self.smoothIDF(n: n, df: Int($0)) }, documentCount: n)
+                idf = df.map { Self.smoothIDF(n: n, df: Int($0)) }
             }
-            return v
+            let v = NGramVectorizer(configuration: configuration, words: [], wordIndex: ByteInterner(capacity: 1),
+                                    ngramIndex: SequenceInterner(capacity: 1), idf: idf, documentCount: n)
+            return (v, transform ? v.transform(corpus, rows: rows) : nil)
         }
         // Count document frequency and total frequency of every n-gram over corpus type ids.
-        var interner = SequenceInterner(capacity: 1 << 16)
-        var df: [Int32] = [], tf: [Int64] = []
-        var lastDoc: [Int32] = []
+        // One record per n-gram keeps the three counters of a (random) id on one cache line.
+        struct Counts { var tf: Int64; var df: Int32; var lastDocument: Int32 }
+        let tokenCount = rows.reduce(0) { $0 + corpus.offsets[$1 + 1] - corpus.offsets[$1] }
+        let orders = configuration.maxN - configuration.minN + 1
+        var interner = SequenceInterner(capacity: min(1 << 24, max(1 << 12, tokenCount * orders / 3)))
+        var stats: [Counts] = []
+        stats.reserveCapacity(min(1 << 24, tokenCount * orders / 3))
+        // With `transform`, every occurrence's n-gram id in document order, to build the matrix afterwards.
+        var occurrences: [Int32] = [], occurrenceStart: [Int] = [0]
+        if transform { occurrences.reserveCapacity(tokenCount * orders); occurrenceStart.reserveCapacity(rows.count + 1) }
         for (docNumber, d) in rows.enumerated() {
             let doc = corpus.document(d)
+            let document = Int32(docNumber)
             doc.withUnsafeBufferPointer { tokens in
                 for len in configuration.minN...configuration.maxN where tokens.count >= len {
                     for start in 0...(tokens.count - len) {
-                        let id = Int(interner.intern(UnsafeBufferPointer(rebasing: tokens[start..<start + len])))
-                        if id == df.count { df.append(0); tf.append(0); lastDoc.append(-1) }
-                        tf[id] += 1
-                        if lastDoc[id] != Int32(docNumber) { lastDoc[id] = Int32(docNumber); df[id] += 1 }
+                        let id32 = interner.intern(UnsafeBufferPointer(rebasing: tokens[start..<start + len]))
+                        let id = Int(id32)
+                        if id == stats.count { stats.append(Counts(tf: 1, df: 1, lastDocument: document)) }
+                        else {
+                            stats.withUnsafeMutableBufferPointer { st in
+                                st[id].tf += 1
+                                if st[id].lastDocument != document { st[id].lastDocument = document; st[id].df += 1 }
+                            }
+                        }
+                        if transform { occurrences.append(id32) }
                     }
                 }
             }
+            if transform { occurrenceStart.append(occurrences.count) }
         }
+        let df = stats.map(\.df), tf = stats.map(\.tf)
+        stats = []
         let minDF = configuration.minDF.documents(of: n), maxDF = configuration.maxDF.documents(of: n)
         var kept = (0..<df.count).filter { Int(df[$0]) >= minDF && Int(df[$0]) <= maxDF }
         if let maxFeatures = configuration.maxFeatures, kept.count > maxFeatures {
             kept.sort { tf[$0] != tf[$1] ? tf[$0] > tf[$1] : $0 < $1 }
             kept = Array(kept.prefix(maxFeatures))
         }
-        // Columns in alphabetical order of the n-gram text, as scikit-learn orders its vocabulary.
-        let texts = kept.map { interner.sequence(Int32($0)).map { corpus.types[Int($0)] }.joined(separator: " ") }
-        let order = kept.indices.sorted { texts[$0] < texts[$1] }
-        var words: [String] = [], wordOfType: [Int32: Int32] = [:]
-        var ngrams: [[Int32]] = [], idf: [Float] = []
-        ngrams.reserveCapacity(kept.count)
-        for i in order {
-            let seq = interner.sequence(Int32(kept[i])).map { type -> Int32 in
-                if let w = wordOfType[type] { return w }
-                let w = Int32(words.count); words.append(corpus.types[Int(type)]); wordOfType[type] = w
-                return w
+        // Alphabetical order of the n-gram text, computed without building strings: comparing n-grams word by
+        // word through each word's rank in UTF-8 byte order equals comparing the space-joined texts
+        // (tokens hold no byte below 0x21).
+        let typeOrder = corpus.types.indices.sorted { a, b in Self.utf8Less(corpus.types[a], corpus.types[b]) }
+        var rank = [Int32](repeating: 0, count: corpus.types.count)
+        for (r, t) in typeOrder.enumerated() { rank[t] = Int32(r) + 1 }
+        if configuration.maxN <= 2 {
+            // Unigrams and bigrams: one packed key per n-gram, (rank of word 1) << 32 | (rank of word 2 or 0).
+            struct Keyed { var key: UInt64; var id: Int }
+            var keyed: [Keyed] = kept.map { id in
+                interner.withSequence(Int32(id)) { g in
+                    Keyed(key: UInt64(rank[Int(g[0])]) << 32 | (g.count > 1 ? UInt64(rank[Int(g[1])]) : 0), id: id)
+                }
             }
-            ngrams.append(seq)
-            idf.append(smoothIDF(n: n, df: Int(df[kept[i]])))
+            keyed.sort { $0.key < $1.key }
+            kept = keyed.map(\.id)
+        } else {
+            kept.sort { a, b in
+                interner.withSequence(Int32(a)) { x in interner.withSequence(Int32(b)) { y in
+                    for i in 0..<min(x.count, y.count) where rank[Int(x[i])] != rank[Int(y[i])] { return rank[Int(x[i])] < rank[Int(y[i])] }
+                    return x.count < y.count
+                } }
+            }
         }
-        return NGramVectorizer(configuration: configuration, words: words, ngrams: ngrams, idf: idf, documentCount: n)
+        var words: [String] = [], wordOfType = [Int32](repeating: -1, count: corpus.types.count)
+        var wordIndex = ByteInterner(capacity: min(kept.count, corpus.types.count) + 16)
+        var ngramIndex = SequenceInterner(capacity: kept.count + 16)
+        var idf: [Float] = []
+        idf.reserveCapacity(kept.count)
+        var scratch: [Int32] = []
+        var columnOfID = [Int32](repeating: -1, count: transform ? df.count : 0)
+        for (column, id) in kept.enumerated() {
+            if transform { columnOfID[id] = Int32(column) }
+            scratch.removeAll(keepingCapacity: true)
+            for type in interner.sequence(Int32(id)) {
+                if wordOfType[Int(type)] < 0 {
+                    wordOfType[Int(type)] = Int32(words.count)
+                    words.append(corpus.types[Int(type)])
+                    _ = wordIndex.intern(corpus.types[Int(type)])
+                }
+                scratch.append(wordOfType[Int(type)])
+            }
+            _ = scratch.withUnsafeBufferPointer { ngramIndex.intern($0) }
+            idf.append(smoothIDF(n: n, df: Int(df[id])))
+        }
+        let v = NGramVectorizer(configuration: configuration, words: words, wordIndex: wordIndex, ngramIndex: ngramIndex, idf: idf, documentCount: n)
+        guard transform else { return (v, nil) }
+        var matrix = SparseMatrix(columnCount: v.columnCount)
+        matrix.rowStart.reserveCapacity(rows.count + 1)
+        var counts = [Float](repeating: 0, count: v.columnCount)
+        var touched: [Int32] = []
+        for r in 0..<rows.count {
+            for k in occurrenceStart[r]..<occurrenceStart[r + 1] {
+                let column = columnOfID[Int(occurrences[k])]
+                if column < 0 { continue }
+                if counts[Int(column)] == 0 { touched.append(column) }
+                counts[Int(column)] += 1
+            }
+            v.appendWeighted(&matrix, &counts, &touched)
+        }
+        return (v, matrix)
+    }
+
+    /// Byte-wise (code point) order of two strings, as Python compares `str`.
+    static func utf8Less(_ a: String, _ b: String) -> Bool {
+        var x = a, y = b
+        return x.withUTF8 { p in y.withUTF8 { q in
+            let m = min(p.count, q.count)
+            let c = m == 0 ? 0 : memcmp(p.baseAddress!, q.baseAddress!, m)
+            return c != 0 ? c < 0 : p.count < q.count
+        } }
     }
 
     static func smoothIDF(n: Int, df: Int) -> Float { Float(log(Double(1 + n) / Double(1 + df)) + 1) }
@@ -146,7 +241,7 @@ public struct NGramVectorizer: Sendable {
     }
 
     @inline(__always)
-    func forEachHashedColumn(_ doc: ArraySlice<Int32>, _ hashes: [UInt64], _ body: (Int) -> Void) {
+    static func forEachHashedColumn(_ doc: ArraySlice<Int32>, _ hashes: [UInt64], _ configuration: NGramConfiguration, _ body: (Int) -> Void) {
         let mask = (1 << configuration.hashingBits!) - 1
         doc.withUnsafeBufferPointer { tokens in
             for len in configuration.minN...configuration.maxN where tokens.count >= len {
@@ -163,13 +258,17 @@ public struct NGramVectorizer: Sendable {
     public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> SparseMatrix {
         var matrix = SparseMatrix(columnCount: columnCount)
         matrix.rowStart.reserveCapacity(rows.count + 1)
-        var counts: [Int32: Float] = [:]
+        // A dense accumulator plus the list of touched columns: no hashing of counts per document.
+        var counts = [Float](repeating: 0, count: columnCount)
+        var touched: [Int32] = []
         if configuration.hashingBits != nil {
             let hashes = Self.typeHashes(corpus)
             for d in rows {
-                counts.removeAll(keepingCapacity: true)
-                forEachHashedColumn(corpus.document(d), hashes) { counts[Int32($0), default: 0] += 1 }
-                appendWeighted(&matrix, counts)
+                Self.forEachHashedColumn(corpus.document(d), hashes, configuration) { c in
+                    if counts[c] == 0 { touched.append(Int32(c)) }
+                    counts[c] += 1
+                }
+                appendWeighted(&matrix, &counts, &touched)
             }
             return matrix
         }
@@ -177,12 +276,22 @@ public struct NGramVectorizer: Sendable {
         let wordOfType: [Int32] = corpus.types.map { wordIndex.lookup($0) ?? -1 }
         var window: [Int32] = []
         for d in rows {
-            counts.removeAll(keepingCapacity: true)
-            let doc = corpus.document(d)
             window.removeAll(keepingCapacity: true)
-            for t in doc { window.append(wordOfType[Int(t)]) }
-            countNGrams(window, into: &counts)
-            appendWeighted(&matrix, counts)
+            for t in corpus.document(d) { window.append(wordOfType[Int(t)]) }
+            window.withUnsafeBufferPointer { w in
+                for len in configuration.minN...configuration.maxN where w.count >= len {
+                    for start in 0...(w.count - len) {
+                        let gram = UnsafeBufferPointer(rebasing: w[start..<start + len])
+                        if gram.contains(-1) { continue }
+                        if let column = ngramIndex.lookup(gram) {
+                            let c = Int(column)
+                            if counts[c] == 0 { touched.append(column) }
+                            counts[c] += 1
+                        }
+                    }
+                }
+            }
+            appendWeighted(&matrix, &counts, &touched)
         }
         return matrix
     }
@@ -197,35 +306,27 @@ public struct NGramVectorizer: Sendable {
         return transform(c, rows: Array(0..<documents.count))
     }
 
-    private func countNGrams(_ window: [Int32], into counts: inout [Int32: Float]) {
-        window.withUnsafeBufferPointer { w in
-            for len in configuration.minN...configuration.maxN where w.count >= len {
-                for start in 0...(w.count - len) {
-                    let gram = UnsafeBufferPointer(rebasing: w[start..<start + len])
-                    if gram.contains(-1) { continue }
-                    if let column = ngramIndex.lookup(gram) { counts[column, default: 0] += 1 }
-                }
-            }
-        }
-    }
-
-    private func appendWeighted(_ matrix: inout SparseMatrix, _ counts: [Int32: Float]) {
-        let sorted = counts.sorted { $0.key < $1.key }
-        var values = sorted.map(\.value)
+    /// Appends one row from the accumulator and resets the touched entries. Columns within a row stay in
+    /// first-occurrence order (CSR does not require sorted columns; sorting cost 7% of featurize time).
+    func appendWeighted(_ matrix: inout SparseMatrix, _ counts: inout [Float], _ touched: inout [Int32]) {
+        let first = matrix.values.count
+        for c in touched { matrix.columns.append(c); matrix.values.append(counts[Int(c)]); counts[Int(c)] = 0 }
+        touched.removeAll(keepingCapacity: true)
+        let last = matrix.values.count
         switch configuration.weighting {
         case .tf: break
-        case .binary: for i in values.indices { values[i] = 1 }
+        case .binary: for i in first..<last { matrix.values[i] = 1 }
         case .tfidf:
             var norm: Float = 0
-            for i in values.indices {
-                let tf = configuration.sublinearTF ? 1 + log(values[i]) : values[i]
-                values[i] = tf * idf[Int(sorted[i].key)]
-                norm += values[i] * values[i]
+            for i in first..<last {
+                let tf = configuration.sublinearTF ? 1 + log(matrix.values[i]) : matrix.values[i]
+                let v = tf * idf[Int(matrix.columns[i])]
+                matrix.values[i] = v
+                norm += v * v
             }
-            if norm > 0 { let inv = 1 / norm.squareRoot(); for i in values.indices { values[i] *= inv } }
+            if norm > 0 { let inv = 1 / norm.squareRoot(); for i in first..<last { matrix.values[i] *= inv } }
         }
-        for (i, entry) in sorted.enumerated() { matrix.columns.append(entry.key); matrix.values.append(values[i]) }
-        matrix.rowStart.append(matrix.columns.count)
+        matrix.rowStart.append(last)
     }
 
     /// Binary form for model folders and the stage cache.
@@ -234,8 +335,9 @@ public struct NGramVectorizer: Sendable {
         w.write(String(decoding: header, as: UTF8.self))
         w.write(UInt64(documentCount))
         w.write(strings: words)
-        w.write(array: ngrams.map { Int64($0.count) })
-        w.write(array: ngrams.flatMap { $0 })
+        let columns = configuration.hashingBits == nil ? ngramIndex.count : 0
+        w.write(array: (0..<columns).map { Int64(ngram($0).count) })
+        w.write(array: (0..<columns).flatMap { ngram($0) })
         w.write(array: idf)
     }
 
@@ -246,12 +348,12 @@ public struct NGramVectorizer: Sendable {
         let lengths = try r.readArray(Int64.self)
         let flat = try r.readArray(Int32.self)
         let idf = try r.readFloats()
-        var ngrams: [[Int32]] = [], at = 0
-        ngrams.reserveCapacity(lengths.count)
-        for l in lengths {
-            guard l >= 0, at + Int(l) <= flat.count else { throw TextpipeError(.io, "corrupt n-gram vocabulary") }
-            ngrams.append(Array(flat[at..<at + Int(l)])); at += Int(l)
+        guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == Int64(flat.count),
+              flat.allSatisfy({ $0 >= 0 && Int($0) < words.count }),
+              configuration.hashingBits != nil || idf.count == lengths.count else {
+            throw TextpipeError(.io, "corrupt n-gram vocabulary")
         }
-        return NGramVectorizer(configuration: configuration, words: words, ngrams: ngrams, idf: idf, documentCount: documentCount)
+        return NGramVectorizer(configuration: configuration, words: words, flatNGrams: flat, lengths: lengths.map { Int($0) },
+                               idf: idf, documentCount: documentCount)
     }
 }

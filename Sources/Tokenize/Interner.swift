@@ -106,17 +106,19 @@ import Darwin
 /// Maps sequences of ids (n-grams) to dense ids, the same way `ByteInterner` maps byte strings.
 ///
 /// `intern([3, 7]) -> 0`, `intern([7]) -> 1`, `intern([3, 7]) -> 0`.
+/// Sequences of one or two ids (unigrams and bigrams, nearly all lookups) are stored packed in the
+/// hash slot itself, so a lookup touches one cache line; longer ones are compared against an arena.
 public struct SequenceInterner: Sendable {
+    struct Slot { var key: UInt64; var tag: UInt32; var id: Int32 }
     private var arena: [Int32] = []
     private var starts: [Int] = [0]
-    private var hashes: [UInt64] = []
-    private var table: [Int32]
+    private var slots: [Slot]
     private var mask: Int
 
     public init(capacity: Int = 1 << 12) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        table = [Int32](repeating: -1, count: size)
+        slots = [Slot](repeating: Slot(key: 0, tag: 0, id: -1), count: size)
         mask = size - 1
     }
 
@@ -130,50 +132,80 @@ public struct SequenceInterner: Sendable {
         return h
     }
 
+    /// The slot key and tag of a sequence: packed ids for length <= 2, else the hash; the tag holds the length.
+    @inline(__always)
+    static func keyAndTag(_ ids: UnsafeBufferPointer<Int32>, _ h: UInt64) -> (UInt64, UInt32) {
+        switch ids.count {
+        case 1: return (UInt64(UInt32(bitPattern: ids[0])), 1)
+        case 2: return (UInt64(UInt32(bitPattern: ids[0])) << 32 | UInt64(UInt32(bitPattern: ids[1])), 2)
+        default: return (h, UInt32(truncatingIfNeeded: min(ids.count, 255)) | UInt32(truncatingIfNeeded: h >> 40) << 8)
+        }
+    }
+
     @inline(__always)
     public mutating func intern(_ ids: UnsafeBufferPointer<Int32>) -> Int32 {
         let h = Self.hash(ids)
-        if let id = find(ids, h) { return id }
+        let (key, tag) = Self.keyAndTag(ids, h)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        let found: Int32? = slots.withUnsafeBufferPointer { t in
+            while true {
+                let s = t[slot]
+                if s.id < 0 { return nil }
+                if s.key == key && s.tag == tag && (ids.count <= 2 || sameAsStored(Int(s.id), ids)) { return s.id }
+                slot = (slot + 1) & mask
+            }
+        }
+        if let found { return found }
         let id = Int32(count)
-        arena.append(contentsOf: ids); starts.append(arena.count); hashes.append(h)
-        if count * 2 > table.count {
-            table = [Int32](repeating: -1, count: table.count * 2); mask = table.count - 1
-            for i in 0..<count { place(Int32(i), hashes[i]) }
-        } else { place(id, h) }
+        arena.append(contentsOf: ids); starts.append(arena.count)
+        slots[slot] = Slot(key: key, tag: tag, id: id)
+        if count * 2 > slots.count { grow() }
         return id
     }
 
     @inline(__always)
-    public func lookup(_ ids: UnsafeBufferPointer<Int32>) -> Int32? { find(ids, Self.hash(ids)) }
-
-    public func sequence(_ id: Int32) -> ArraySlice<Int32> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
-
-    @inline(__always)
-    private func find(_ ids: UnsafeBufferPointer<Int32>, _ h: UInt64) -> Int32? {
+    public func lookup(_ ids: UnsafeBufferPointer<Int32>) -> Int32? {
+        let h = Self.hash(ids)
+        let (key, tag) = Self.keyAndTag(ids, h)
         var slot = Int(truncatingIfNeeded: h) & mask
-        return table.withUnsafeBufferPointer { t in
-            arena.withUnsafeBufferPointer { a in
-                while true {
-                    let id = t[slot]
-                    if id < 0 { return nil }
-                    let i = Int(id)
-                    if hashes[i] == h {
-                        let s = starts[i], e = starts[i + 1]
-                        if e - s == ids.count {
-                            var same = true
-                            for k in 0..<ids.count where a[s + k] != ids[k] { same = false; break }
-                            if same { return id }
-                        }
-                    }
-                    slot = (slot + 1) & mask
-                }
+        return slots.withUnsafeBufferPointer { t in
+            while true {
+                let s = t[slot]
+                if s.id < 0 { return nil }
+                if s.key == key && s.tag == tag && (ids.count <= 2 || sameAsStored(Int(s.id), ids)) { return s.id }
+                slot = (slot + 1) & mask
             }
         }
     }
 
-    private mutating func place(_ id: Int32, _ h: UInt64) {
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while table[slot] >= 0 { slot = (slot + 1) & mask }
-        table[slot] = id
+    public func sequence(_ id: Int32) -> ArraySlice<Int32> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
+
+    /// Calls `body` with the stored sequence of `id`, without copying.
+    @inline(__always)
+    public func withSequence<R>(_ id: Int32, _ body: (UnsafeBufferPointer<Int32>) -> R) -> R {
+        let s = starts[Int(id)], e = starts[Int(id) + 1]
+        return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[s..<e])) }
+    }
+
+    @inline(__always)
+    private func sameAsStored(_ id: Int, _ ids: UnsafeBufferPointer<Int32>) -> Bool {
+        let s = starts[id], e = starts[id + 1]
+        guard e - s == ids.count else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            for k in 0..<ids.count where a[s + k] != ids[k] { return false }
+            return true
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(key: 0, tag: 0, id: -1), count: old.count * 2)
+        mask = slots.count - 1
+        for s in old where s.id >= 0 {
+            let h = withSequence(s.id) { Self.hash($0) }
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot].id >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = s
+        }
     }
 }

@@ -69,13 +69,44 @@ public struct Tokenizer: Sendable {
 
         let n = bytes.count
         var i = 0
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(64)
+        let classes = Self.asciiClass
         while i < n {
             let b = bytes[i]
             if b < 0x80 {
-                let cls = Self.asciiClass[Int(b)]
+                let cls = classes[Int(b)]
                 if cls == 1 {
-                    word.append(lower && b >= 0x41 && b <= 0x5A ? b | 0x20 : b); wordLength += 1
-                } else if keepApostrophes && b == 0x27 && !word.isEmpty && i + 1 < n && bytes[i + 1] < 0x80 && Self.asciiClass[Int(bytes[i + 1])] == 1 {
+                    // Fast path: a run of ASCII word bytes is emitted straight from the input when it is a
+                    // whole word (lowercased into a scratch buffer only if it holds capitals).
+                    var j = i + 1
+                    var hasUpper = b >= 0x41 && b <= 0x5A
+                    while j < n {
+                        let c = bytes[j]
+                        if c >= 0x80 || classes[Int(c)] != 1 { break }
+                        if c >= 0x41 && c <= 0x5A { hasUpper = true }
+                        j += 1
+                    }
+                    let continues = j < n && (bytes[j] >= 0x80 || (keepApostrophes && bytes[j] == 0x27))
+                    if word.isEmpty && !continues {
+                        if j - i >= minLength {
+                            if lower && hasUpper {
+                                lowered.removeAll(keepingCapacity: true)
+                                for k in i..<j { let c = bytes[k]; lowered.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
+                                lowered.withUnsafeBufferPointer { emit($0) }
+                            } else {
+                                emit(UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                            }
+                        }
+                        i = j
+                        continue
+                    }
+                    for k in i..<j { let c = bytes[k]; word.append(lower && c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
+                    wordLength += j - i
+                    i = j
+                    continue
+                }
+                if keepApostrophes && b == 0x27 && !word.isEmpty && i + 1 < n && bytes[i + 1] < 0x80 && classes[Int(bytes[i + 1])] == 1 {
                     word.append(b); wordLength += 1
                 } else {
                     flush()

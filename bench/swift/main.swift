@@ -41,8 +41,7 @@ case "featurize":
         let t2 = DispatchTime.now().uptimeNanoseconds
         var config = NGramConfiguration(); config.maxN = 2
         let rows = Array(0..<corpus.documentCount)
-        let vectorizer = try! NGramVectorizer.fit(config, corpus: corpus, rows: rows)
-        let matrix = vectorizer.transform(corpus, rows: rows)
+        let (_, matrix) = try! NGramVectorizer.fitTransform(config, corpus: corpus, rows: rows)
         let t3 = DispatchTime.now().uptimeNanoseconds
         columns = matrix.columnCount
         runs.append(["clean": Double(t1 - t0) / 1e9, "tokenize": Double(t2 - t1) / 1e9, "featurize": Double(t3 - t2) / 1e9,
