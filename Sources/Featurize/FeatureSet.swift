@@ -38,6 +38,15 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         }
     }
 
+    /// Fits on `rows` and returns their features as well (one pass where the featurizer allows it).
+    public func fitTransform(_ corpus: TokenizedCorpus, rows: [Int]) throws -> (any FittedFeaturizer, FeatureMatrix) {
+        switch self {
+        case .onehot(let c), .ngram(let c):
+            let (v, m) = try NGramVectorizer.fitTransform(c, corpus: corpus, rows: rows)
+            return (NGramFeaturizer(kind: kind, vectorizer: v), .sparse(m))
+        }
+    }
+
     /// Reads a fitted featurizer written by `FittedFeaturizer.encode`.
     public static func decode(kind: String, from r: inout BinaryReader) throws -> any FittedFeaturizer {
         switch kind {

@@ -126,9 +126,10 @@ public struct NGramVectorizer: Sendable {
         struct Counts { var tf: Int64; var df: Int32; var lastDocument: Int32 }
         let tokenCount = rows.reduce(0) { $0 + corpus.offsets[$1 + 1] - corpus.offsets[$1] }
         let orders = configuration.maxN - configuration.minN + 1
-        var interner = SequenceInterner(capacity: min(1 << 24, max(1 << 12, tokenCount * orders / 3)))
+        // Distinct n-grams run at roughly a quarter of the occurrences on text corpora; the table grows if needed.
+        var interner = SequenceInterner(capacity: min(1 << 23, max(1 << 12, tokenCount * orders / 4)))
         var stats: [Counts] = []
-        stats.reserveCapacity(min(1 << 24, tokenCount * orders / 3))
+        stats.reserveCapacity(min(1 << 23, tokenCount * orders / 4))
         // With `transform`, every occurrence's n-gram id in document order, to build the matrix afterwards.
         var occurrences: [Int32] = [], occurrenceStart: [Int] = [0]
         if transform { occurrences.reserveCapacity(tokenCount * orders); occurrenceStart.reserveCapacity(rows.count + 1) }

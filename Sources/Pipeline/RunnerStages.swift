@@ -14,19 +14,19 @@ extension Runner {
     /// plus the final featurizer (fitted on all training documents under cross-validation).
     func featurize(_ feature: NamedFeatureSet, corpus: TokenizedCorpus, folds: [Fold], trainCount: Int, into dir: URL) throws {
         for (i, fold) in folds.enumerated() {
-            let f = try feature.configuration.fit(corpus, rows: fold.train)
+            let (f, x) = try feature.configuration.fitTransform(corpus, rows: fold.train)
             var w = BinaryWriter()
-            f.transform(corpus, rows: fold.train).encode(into: &w)
+            x.encode(into: &w)
             f.transform(corpus, rows: fold.test).encode(into: &w)
             try AtomicFile.write(w.data, to: dir.appendingPathComponent("fold-\(i).bin"))
         }
         let finalRows = finalTrainingRows(folds: folds, trainCount: trainCount)
-        let final = try feature.configuration.fit(corpus, rows: finalRows)
+        let (final, finalX) = try feature.configuration.fitTransform(corpus, rows: finalRows)
         var fw = BinaryWriter()
         try final.encode(into: &fw)
         try AtomicFile.write(fw.data, to: dir.appendingPathComponent("final-featurizer.bin"))
         var xw = BinaryWriter()
-        final.transform(corpus, rows: finalRows).encode(into: &xw)
+        finalX.encode(into: &xw)
         try AtomicFile.write(xw.data, to: dir.appendingPathComponent("final-x.bin"))
     }
 

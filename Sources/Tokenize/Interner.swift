@@ -142,9 +142,23 @@ public struct SequenceInterner: Sendable {
         }
     }
 
+    /// The slot hash: one multiply-xorshift of the packed key for one or two ids, the full hash otherwise.
+    @inline(__always)
+    static func slotHash(_ ids: UnsafeBufferPointer<Int32>) -> UInt64 {
+        switch ids.count {
+        case 1, 2:
+            let key = ids.count == 1 ? UInt64(UInt32(bitPattern: ids[0])) | 1 << 63
+                                     : UInt64(UInt32(bitPattern: ids[0])) << 32 | UInt64(UInt32(bitPattern: ids[1]))
+            var h = key &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            return h
+        default: return hash(ids)
+        }
+    }
+
     @inline(__always)
     public mutating func intern(_ ids: UnsafeBufferPointer<Int32>) -> Int32 {
-        let h = Self.hash(ids)
+        let h = Self.slotHash(ids)
         let (key, tag) = Self.keyAndTag(ids, h)
         var slot = Int(truncatingIfNeeded: h) & mask
         let found: Int32? = slots.withUnsafeBufferPointer { t in
@@ -165,7 +179,7 @@ public struct SequenceInterner: Sendable {
 
     @inline(__always)
     public func lookup(_ ids: UnsafeBufferPointer<Int32>) -> Int32? {
-        let h = Self.hash(ids)
+        let h = Self.slotHash(ids)
         let (key, tag) = Self.keyAndTag(ids, h)
         var slot = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { t in
@@ -202,7 +216,7 @@ public struct SequenceInterner: Sendable {
         slots = [Slot](repeating: Slot(key: 0, tag: 0, id: -1), count: old.count * 2)
         mask = slots.count - 1
         for s in old where s.id >= 0 {
-            let h = withSequence(s.id) { Self.hash($0) }
+            let h = withSequence(s.id) { Self.slotHash($0) }
             var slot = Int(truncatingIfNeeded: h) & mask
             while slots[slot].id >= 0 { slot = (slot + 1) & mask }
             slots[slot] = s

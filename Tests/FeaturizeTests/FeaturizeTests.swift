@@ -101,3 +101,24 @@ struct TfidfFixture: Decodable {
         #expect(throws: (any Error).self) { try FeatureSetConfiguration.decode(kind: "ngram", from: &bad) }
     }
 }
+
+@Suite struct FitTransformTests {
+    @Test(arguments: [(1, 1), (1, 2), (2, 3), (1, 4)])
+    func oneePassEqualsFitThenTransform(_ range: (Int, Int)) throws {
+        let texts = ["the cat sat on the mat", "the dog sat", "a cat and a dog and a cat", "", "mat mat mat"]
+        let c = TokenizedCorpus(documents: texts.map { Document(source: "", text: $0, label: nil) }, tokenizer: Tokenizer())
+        for weighting in TermWeighting.allCases {
+            var config = NGramConfiguration(); config.minN = range.0; config.maxN = range.1; config.weighting = weighting
+            config.minDF = .count(1)
+            let rows = [0, 2, 3, 4]
+            let (v, m) = try NGramVectorizer.fitTransform(config, corpus: c, rows: rows)
+            let separate = try NGramVectorizer.fit(config, corpus: c, rows: rows)
+            #expect(m == separate.transform(c, rows: rows))
+            #expect(m == v.transform(c, rows: rows))
+            #expect((0..<v.columnCount).map(v.featureName) == (0..<separate.columnCount).map(separate.featureName))
+            // Vocabulary order is alphabetical (byte order of the joined n-gram), as scikit-learn's.
+            let names = (0..<v.columnCount).map(v.featureName)
+            #expect(names == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        }
+    }
+}
