@@ -75,12 +75,16 @@ public struct LBFGS {
                 step *= 0.5
             }
             if !accepted { break }
-            var s = [Double](repeating: 0, count: n), y = [Double](repeating: 0, count: n)
-            for i in 0..<n { s[i] = xNew[i] - x[i]; y[i] = gNew[i] - g[i] }
+            // Reuse the oldest pair's storage once the memory is full: no allocation per iteration.
+            var s: [Double], y: [Double]
+            if sList.count >= memory { s = sList.removeFirst(); y = yList.removeFirst(); rhoList.removeFirst() }
+            else { s = [Double](repeating: 0, count: n); y = [Double](repeating: 0, count: n) }
+            s.withUnsafeMutableBufferPointer { sp in y.withUnsafeMutableBufferPointer { yp in
+                for i in 0..<n { sp[i] = xNew[i] - x[i]; yp[i] = gNew[i] - g[i] }
+            } }
             let sy = dot(s, y)
             if sy > 1e-12 * dot(y, y) {
                 sList.append(s); yList.append(y); rhoList.append(1 / sy)
-                if sList.count > memory { sList.removeFirst(); yList.removeFirst(); rhoList.removeFirst() }
             }
             let decrease = f - fNew
             swap(&x, &xNew); swap(&g, &gNew); f = fNew

