@@ -71,12 +71,20 @@ public struct HTMLCleaner: Sendable {
         return TextNormalizer.normalizeWhitespace(String(decoding: out, as: UTF8.self))
     }
 
+    /// Element names that mark a text as HTML when they appear as tags (`<a href=...>`, `</td>`).
+    static let knownTags: Set<String> = [
+        "html", "body", "head", "p", "br", "div", "span", "a", "b", "i", "u", "s", "em", "strong", "small", "big", "tt",
+        "code", "pre", "sub", "sup", "strike", "blockquote", "center", "font", "img", "hr", "table", "thead", "tbody",
+        "tr", "td", "th", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style",
+        "noscript", "template", "meta", "link", "base", "title", "form", "input", "label", "select", "option",
+        "textarea", "iframe", "section", "article", "header", "footer", "nav", "main", "aside", "figure", "map",
+        "area", "!doctype"]
+
     /// Whether a text looks like HTML: it contains a tag of a known HTML element or a closing tag.
     ///
     /// `"a <b>bold</b> move"` is HTML; `"i <3 it, 2 < 3"` is not.
     public static func looksLikeHTML(_ text: String) -> Bool {
-        let known: Set<String> = ["html", "body", "head", "p", "br", "div", "span", "a", "b", "i", "em", "strong", "table",
-                                  "tr", "td", "ul", "ol", "li", "font", "img", "script", "style", "h1", "h2", "h3", "meta", "title", "!doctype", "hr", "center"]
+        let known = Self.knownTags
         let u = Array(text.utf8)
         var i = 0
         while i < u.count {

@@ -62,4 +62,54 @@ struct PolarityReference: Decodable {
             }
         }
     }
+
+    func runCatalog(_ yaml: String, only: Stage? = nil) throws -> (Runner.Outcome, URL) {
+        let root = TestSupport.temporaryDirectory()
+        TestSupport.write(yaml, to: root.appendingPathComponent("p.yaml"))
+        var options = RunOptions(root: root, log: { _ in })
+        options.dataCache = TestSupport.projectRoot.appendingPathComponent("data/cache")
+        options.only = only
+        return (try Runner(spec: try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path), options: options).run(), root)
+    }
+
+    /// Real HTML: the SpamAssassin mails, 15 of which have HTML bodies (others only have <addresses>).
+    @Test func spamMailWithHTMLBodies() throws {
+        let yaml = """
+        name: spam
+        data: {dataset: spam-apache}
+        features: [{ngram: {n: [1, 2], weighting: tfidf, min_df: 2}}]
+        classifiers: [multinomial_nb, softmax]
+        evaluate: {cv: {folds: 5, seed: 1}}
+        report: {formats: [json]}
+        """
+        let (outcome, _) = try runCatalog(yaml)
+        let report = try #require(outcome.report)
+        #expect(report.dataset.trainDocuments == 250)
+        #expect(report.dataset.notes["documents cleaned as HTML"] == 15)
+        #expect(report.results.allSatisfy { $0.accuracy > 0.85 })
+        let (cleaned, root) = try runCatalog(yaml, only: .clean)
+        _ = root
+        let lines = try String(contentsOf: cleaned.inspection!, encoding: .utf8).split(separator: "\n")
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        let text = first["text"] as! String
+        #expect(text.hasPrefix("Dear\nFriend,"))
+        #expect(!text.contains("<") && !text.contains("MSHTML") && !text.contains("&nbsp;"))
+    }
+
+    /// Real XML: Reuters-21578 stories from Debian's r-cran-tm, one <REUTERS> record per file.
+    @Test func reutersStoriesFromXML() throws {
+        let (outcome, _) = try runCatalog("""
+        name: reuters
+        data: {dataset: reuters-xml}
+        features: [onehot]
+        classifiers: [multinomial_nb, softmax]
+        evaluate: {cv: {folds: 5, seed: 1}}
+        report: {formats: [json]}
+        """)
+        let report = try #require(outcome.report)
+        #expect(report.dataset.classes == ["acq": 50, "crude": 20])
+        #expect(report.results.allSatisfy { $0.accuracy > 0.9 })
+        let crude = report.results[0].topFeatures["crude"] ?? []
+        #expect(crude.contains { ["oil", "crude", "opec", "barrel", "prices", "bpd"].contains($0) })
+    }
 }
