@@ -54,14 +54,17 @@ public struct NGramVectorizer: Sendable {
     /// Number of training documents the vectorizer was fitted on.
     public let documentCount: Int
 
-    private let wordIndex: ByteInterner
-    /// Column `c`'s n-gram is `ngramIndex.sequence(c)`, as indices into `words`.
-    private let ngramIndex: SequenceInterner
+    /// Column `c`'s n-gram is `ngramTokens[ngramStarts[c]..<ngramStarts[c + 1]]`, as indices into `words`.
+    let ngramTokens: [Int32]
+    let ngramStarts: [Int]
+    /// Lookup tables from words and n-grams to columns, built on first use (a fit whose only job is
+    /// fit-transform and save never needs them).
+    private let index = LookupTables()
 
-    public var columnCount: Int { configuration.hashingBits.map { 1 << $0 } ?? ngramIndex.count }
+    public var columnCount: Int { configuration.hashingBits.map { 1 << $0 } ?? ngramStarts.count - 1 }
 
     /// Column `c`'s n-gram as indices into `words`.
-    public func ngram(_ column: Int) -> ArraySlice<Int32> { ngramIndex.sequence(Int32(column)) }
+    public func ngram(_ column: Int) -> ArraySlice<Int32> { ngramTokens[ngramStarts[column]..<ngramStarts[column + 1]] }
 
     /// The n-gram of a column as text (`"not good"`), or `#1234` in hashing mode.
     public func featureName(_ column: Int) -> String {
@@ -69,20 +72,22 @@ public struct NGramVectorizer: Sendable {
         return ngram(column).map { words[Int($0)] }.joined(separator: " ")
     }
 
-    init(configuration: NGramConfiguration, words: [String], wordIndex: ByteInterner, ngramIndex: SequenceInterner, idf: [Float], documentCount: Int) {
-        self.configuration = configuration; self.words = words; self.wordIndex = wordIndex
-        self.ngramIndex = ngramIndex; self.idf = idf; self.documentCount = documentCount
+    init(configuration: NGramConfiguration, words: [String], ngramTokens: [Int32], ngramStarts: [Int], idf: [Float], documentCount: Int) {
+        self.configuration = configuration; self.words = words; self.ngramTokens = ngramTokens
+        self.ngramStarts = ngramStarts; self.idf = idf; self.documentCount = documentCount
     }
 
-    init(configuration: NGramConfiguration, words: [String], flatNGrams: [Int32], lengths: [Int], idf: [Float], documentCount: Int) {
-        var wi = ByteInterner(capacity: words.count)
-        for w in words { _ = wi.intern(w) }
-        var ni = SequenceInterner(capacity: lengths.count)
-        var at = 0
-        flatNGrams.withUnsafeBufferPointer { f in
-            for l in lengths { _ = ni.intern(UnsafeBufferPointer(rebasing: f[at..<at + l])); at += l }
+    /// Words to word indices and n-grams (over word indices) to columns.
+    func lookupTables() -> (words: ByteInterner, ngrams: SequenceInterner) {
+        index.get {
+            var wi = ByteInterner(capacity: words.count)
+            for w in words { _ = wi.intern(w) }
+            var ni = SequenceInterner(capacity: columnCount)
+            ngramTokens.withUnsafeBufferPointer { f in
+                for c in 0..<(ngramStarts.count - 1) { _ = ni.intern(UnsafeBufferPointer(rebasing: f[ngramStarts[c]..<ngramStarts[c + 1]])) }
+            }
+            return (wi, ni)
         }
-        self.init(configuration: configuration, words: words, wordIndex: wi, ngramIndex: ni, idf: idf, documentCount: documentCount)
     }
 
     /// Fits the vocabulary and idf on the documents `rows` of `corpus`.
@@ -117,45 +122,67 @@ public struct NGramVectorizer: Sendable {
                 }
                 idf = df.map { Self.smoothIDF(n: n, df: Int($0)) }
             }
-            let v = NGramVectorizer(configuration: configuration, words: [], wordIndex: ByteInterner(capacity: 1),
-                                    ngramIndex: SequenceInterner(capacity: 1), idf: idf, documentCount: n)
+            let v = NGramVectorizer(configuration: configuration, words: [], ngramTokens: [], ngramStarts: [0], idf: idf, documentCount: n)
             return (v, transform ? v.transform(corpus, rows: rows) : nil)
         }
         // Count document frequency and total frequency of every n-gram over corpus type ids.
-        // One record per n-gram keeps the three counters of a (random) id on one cache line.
-        struct Counts { var tf: Int64; var df: Int32; var lastDocument: Int32 }
         let tokenCount = rows.reduce(0) { $0 + corpus.offsets[$1 + 1] - corpus.offsets[$1] }
         let orders = configuration.maxN - configuration.minN + 1
-        // Distinct n-grams run at roughly a quarter of the occurrences on text corpora; the table grows if needed.
-        var interner = SequenceInterner(capacity: min(1 << 23, max(1 << 12, tokenCount * orders / 4)))
-        var stats: [Counts] = []
-        stats.reserveCapacity(min(1 << 23, tokenCount * orders / 4))
+        // Distinct n-grams run at roughly a quarter of the occurrences on text corpora; tables grow if needed.
+        let capacity = min(1 << 23, max(1 << 12, tokenCount * orders / 4))
         // With `transform`, every occurrence's n-gram id in document order, to build the matrix afterwards.
         var occurrences: [Int32] = [], occurrenceStart: [Int] = [0]
         if transform { occurrences.reserveCapacity(tokenCount * orders); occurrenceStart.reserveCapacity(rows.count + 1) }
-        for (docNumber, d) in rows.enumerated() {
-            let doc = corpus.document(d)
-            let document = Int32(docNumber)
-            doc.withUnsafeBufferPointer { tokens in
-                for len in configuration.minN...configuration.maxN where tokens.count >= len {
-                    for start in 0...(tokens.count - len) {
-                        let id32 = interner.intern(UnsafeBufferPointer(rebasing: tokens[start..<start + len]))
-                        let id = Int(id32)
-                        if id == stats.count { stats.append(Counts(tf: 1, df: 1, lastDocument: document)) }
-                        else {
-                            stats.withUnsafeMutableBufferPointer { st in
-                                st[id].tf += 1
-                                if st[id].lastDocument != document { st[id].lastDocument = document; st[id].df += 1 }
-                            }
+        let df: [Int32], tf: [Int64]
+        /// The token ids of n-gram `id`, by the counting method used.
+        let sequenceOf: (Int) -> [Int32]
+        if configuration.maxN <= 2 {
+            var counter = ShortNGramCounter(capacity: capacity)
+            for (docNumber, d) in rows.enumerated() {
+                let document = Int32(docNumber)
+                corpus.document(d).withUnsafeBufferPointer { t in
+                    if configuration.minN == 1 {
+                        for i in 0..<t.count {
+                            let id = counter.add(ShortNGramCounter.unigram(t[i]), document: document)
+                            if transform { occurrences.append(id) }
                         }
-                        if transform { occurrences.append(id32) }
+                    }
+                    if configuration.maxN == 2 && t.count >= 2 {
+                        for i in 0..<(t.count - 1) {
+                            let id = counter.add(ShortNGramCounter.bigram(t[i], t[i + 1]), document: document)
+                            if transform { occurrences.append(id) }
+                        }
                     }
                 }
+                if transform { occurrenceStart.append(occurrences.count) }
             }
-            if transform { occurrenceStart.append(occurrences.count) }
+            (tf, df) = counter.counts()
+            let keys = counter.keys
+            sequenceOf = { ShortNGramCounter.tokens(keys[$0]) }
+        } else {
+            struct Counts { var tf: Int64; var df: Int32; var lastDocument: Int32 }
+            var interner = SequenceInterner(capacity: capacity)
+            var stats: [Counts] = []
+            for (docNumber, d) in rows.enumerated() {
+                let document = Int32(docNumber)
+                corpus.document(d).withUnsafeBufferPointer { tokens in
+                    for len in configuration.minN...configuration.maxN where tokens.count >= len {
+                        for start in 0...(tokens.count - len) {
+                            let id32 = interner.intern(UnsafeBufferPointer(rebasing: tokens[start..<start + len]))
+                            let id = Int(id32)
+                            if id == stats.count { stats.append(Counts(tf: 1, df: 1, lastDocument: document)) }
+                            else if stats[id].lastDocument != document { stats[id].tf += 1; stats[id].lastDocument = document; stats[id].df += 1 }
+                            else { stats[id].tf += 1 }
+                            if transform { occurrences.append(id32) }
+                        }
+                    }
+                }
+                if transform { occurrenceStart.append(occurrences.count) }
+            }
+            df = stats.map(\.df); tf = stats.map(\.tf)
+            let finalInterner = interner
+            sequenceOf = { Array(finalInterner.sequence(Int32($0))) }
         }
-        let df = stats.map(\.df), tf = stats.map(\.tf)
-        stats = []
         let minDF = configuration.minDF.documents(of: n), maxDF = configuration.maxDF.documents(of: n)
         var kept = (0..<df.count).filter { Int(df[$0]) >= minDF && Int(df[$0]) <= maxDF }
         if let maxFeatures = configuration.maxFeatures, kept.count > maxFeatures {
@@ -168,46 +195,38 @@ public struct NGramVectorizer: Sendable {
         let typeOrder = corpus.types.indices.sorted { a, b in Self.utf8Less(corpus.types[a], corpus.types[b]) }
         var rank = [Int32](repeating: 0, count: corpus.types.count)
         for (r, t) in typeOrder.enumerated() { rank[t] = Int32(r) + 1 }
+        // Each kept n-gram as rank sequence; for n <= 2 one packed key (rank 1 << 32 | rank 2 or 0).
+        struct Keyed { var key: UInt64; var id: Int }
         if configuration.maxN <= 2 {
-            // Unigrams and bigrams: one packed key per n-gram, (rank of word 1) << 32 | (rank of word 2 or 0).
-            struct Keyed { var key: UInt64; var id: Int }
             var keyed: [Keyed] = kept.map { id in
-                interner.withSequence(Int32(id)) { g in
-                    Keyed(key: UInt64(rank[Int(g[0])]) << 32 | (g.count > 1 ? UInt64(rank[Int(g[1])]) : 0), id: id)
-                }
+                let g = sequenceOf(id)
+                return Keyed(key: UInt64(rank[Int(g[0])]) << 32 | (g.count > 1 ? UInt64(rank[Int(g[1])]) : 0), id: id)
             }
             keyed.sort { $0.key < $1.key }
             kept = keyed.map(\.id)
         } else {
-            kept.sort { a, b in
-                interner.withSequence(Int32(a)) { x in interner.withSequence(Int32(b)) { y in
-                    for i in 0..<min(x.count, y.count) where rank[Int(x[i])] != rank[Int(y[i])] { return rank[Int(x[i])] < rank[Int(y[i])] }
-                    return x.count < y.count
-                } }
-            }
+            let ranked = Dictionary(uniqueKeysWithValues: kept.map { ($0, sequenceOf($0).map { rank[Int($0)] }) })
+            kept.sort { a, b in ranked[a]!.lexicographicallyPrecedes(ranked[b]!) }
         }
         var words: [String] = [], wordOfType = [Int32](repeating: -1, count: corpus.types.count)
-        var wordIndex = ByteInterner(capacity: min(kept.count, corpus.types.count) + 16)
-        var ngramIndex = SequenceInterner(capacity: kept.count + 16)
+        var ngramTokens: [Int32] = [], ngramStarts: [Int] = [0]
+        ngramTokens.reserveCapacity(kept.count * configuration.maxN); ngramStarts.reserveCapacity(kept.count + 1)
         var idf: [Float] = []
         idf.reserveCapacity(kept.count)
-        var scratch: [Int32] = []
         var columnOfID = [Int32](repeating: -1, count: transform ? df.count : 0)
         for (column, id) in kept.enumerated() {
             if transform { columnOfID[id] = Int32(column) }
-            scratch.removeAll(keepingCapacity: true)
-            for type in interner.sequence(Int32(id)) {
+            for type in sequenceOf(id) {
                 if wordOfType[Int(type)] < 0 {
                     wordOfType[Int(type)] = Int32(words.count)
                     words.append(corpus.types[Int(type)])
-                    _ = wordIndex.intern(corpus.types[Int(type)])
                 }
-                scratch.append(wordOfType[Int(type)])
+                ngramTokens.append(wordOfType[Int(type)])
             }
-            _ = scratch.withUnsafeBufferPointer { ngramIndex.intern($0) }
+            ngramStarts.append(ngramTokens.count)
             idf.append(smoothIDF(n: n, df: Int(df[id])))
         }
-        let v = NGramVectorizer(configuration: configuration, words: words, wordIndex: wordIndex, ngramIndex: ngramIndex, idf: idf, documentCount: n)
+        let v = NGramVectorizer(configuration: configuration, words: words, ngramTokens: ngramTokens, ngramStarts: ngramStarts, idf: idf, documentCount: n)
         guard transform else { return (v, nil) }
         var matrix = SparseMatrix(columnCount: v.columnCount)
         matrix.rowStart.reserveCapacity(rows.count + 1)
@@ -274,6 +293,7 @@ public struct NGramVectorizer: Sendable {
             return matrix
         }
         // Map corpus types to vectorizer words once; then each n-gram is an integer-sequence lookup.
+        let (wordIndex, ngramIndex) = lookupTables()
         let wordOfType: [Int32] = corpus.types.map { wordIndex.lookup($0) ?? -1 }
         var window: [Int32] = []
         for d in rows {
@@ -336,9 +356,8 @@ public struct NGramVectorizer: Sendable {
         w.write(String(decoding: header, as: UTF8.self))
         w.write(UInt64(documentCount))
         w.write(strings: words)
-        let columns = configuration.hashingBits == nil ? ngramIndex.count : 0
-        w.write(array: (0..<columns).map { Int64(ngram($0).count) })
-        w.write(array: (0..<columns).flatMap { ngram($0) })
+        w.write(array: zip(ngramStarts.dropFirst(), ngramStarts).map { Int64($0 - $1) })
+        w.write(array: ngramTokens)
         w.write(array: idf)
     }
 
@@ -354,7 +373,22 @@ public struct NGramVectorizer: Sendable {
               configuration.hashingBits != nil || idf.count == lengths.count else {
             throw TextpipeError(.io, "corrupt n-gram vocabulary")
         }
-        return NGramVectorizer(configuration: configuration, words: words, flatNGrams: flat, lengths: lengths.map { Int($0) },
-                               idf: idf, documentCount: documentCount)
+        var starts = [0]
+        starts.reserveCapacity(lengths.count + 1)
+        for l in lengths { starts.append(starts.last! + Int(l)) }
+        return NGramVectorizer(configuration: configuration, words: words, ngramTokens: flat, ngramStarts: starts, idf: idf, documentCount: documentCount)
+    }
+}
+
+/// A lazily built value shared by copies of a vectorizer, built once under a lock.
+final class LookupTables: @unchecked Sendable {
+    private let lock = NSLock()
+    private var tables: (words: ByteInterner, ngrams: SequenceInterner)?
+    func get(_ build: () -> (words: ByteInterner, ngrams: SequenceInterner)) -> (words: ByteInterner, ngrams: SequenceInterner) {
+        lock.lock(); defer { lock.unlock() }
+        if let tables { return tables }
+        let t = build()
+        tables = t
+        return t
     }
 }
