@@ -19,7 +19,7 @@ public enum MarkdownRenderer {
         for (i, r) in report.ranked.enumerated() {
             md += "| \(i + 1) | \(r.features) | \(r.classifier) | \(r.family == "generative" ? "G" : "D") | \(Format.percent(r.accuracy, r.accuracyStd)) | \(Format.percent(r.macroF1, r.macroF1Std)) | \(Format.optional(r.logLoss)) | \(Format.seconds(r.trainSeconds)) | \(Format.seconds(r.predictSeconds)) | \(Format.count(r.featureCount)) | \(Format.bytes(r.modelBytes)) |\n"
         }
-        md += "\nUnder cross-validation, accuracy and macro-F1 are means over folds ± their standard deviation; times are totals over folds.\n"
+        md += "\nUnder cross-validation, accuracy and macro-F1 are means over folds ± their standard deviation; train and predict seconds are means per fold.\n"
         md += "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|:---:|\n"
         for s in report.stages { md += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }
         md += "| **total** | \(Format.seconds(report.totalSeconds)) | |\n"
