@@ -65,6 +65,8 @@ struct Run: ParsableCommand {
                 if let dir = outcome.reportDirectory { print("report: \(dir.path)") }
             } else if let file = outcome.inspection {
                 print(file.path)
+            } else if let stage = options.only {
+                print("\(parsed.name): stopped after \(stage.rawValue)\(outcome.allCached ? " (all cached)" : ""); no report written")
             }
         }
     }
