@@ -113,18 +113,27 @@ public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
     }
 }
 
-/// Multinomial naive Bayes: features are counts drawn from a per-class multinomial.
-public struct MultinomialNaiveBayes: Classifier {
-    public static let kind = "multinomial_nb"
-    public static let family = ModelFamily.generative
-    let model: LinearJointLogLikelihood
+/// Naive Bayes models whose joint log-likelihood is linear in the features share scoring and storage.
+protocol LinearNaiveBayes: Classifier {
+    var model: LinearJointLogLikelihood { get }
+    init(model: LinearJointLogLikelihood)
+}
+
+extension LinearNaiveBayes {
+    public static var family: ModelFamily { .generative }
     public var classCount: Int { model.classCount }
     public var featureCount: Int { model.featureCount }
     public var scoreKind: ScoreKind { .logJoint }
     public func scores(_ x: FeatureMatrix) -> DenseMatrix { model.scores(x) }
     public var featureWeights: DenseMatrix? { model.featureWeights }
     public func encode(into w: inout BinaryWriter) throws { model.encode(into: &w) }
-    public static func decode(from r: inout BinaryReader) throws -> MultinomialNaiveBayes { .init(model: try .decode(from: &r)) }
+    public static func decode(from r: inout BinaryReader) throws -> Self { Self(model: try .decode(from: &r)) }
+}
+
+/// Multinomial naive Bayes: features are counts drawn from a per-class multinomial.
+public struct MultinomialNaiveBayes: LinearNaiveBayes {
+    public static let kind = "multinomial_nb"
+    let model: LinearJointLogLikelihood
 }
 
 /// Hyperparameters of Bernoulli naive Bayes.
@@ -157,15 +166,7 @@ public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
 }
 
 /// Bernoulli naive Bayes: each feature is present or absent, independently given the class.
-public struct BernoulliNaiveBayes: Classifier {
+public struct BernoulliNaiveBayes: LinearNaiveBayes {
     public static let kind = "bernoulli_nb"
-    public static let family = ModelFamily.generative
     let model: LinearJointLogLikelihood
-    public var classCount: Int { model.classCount }
-    public var featureCount: Int { model.featureCount }
-    public var scoreKind: ScoreKind { .logJoint }
-    public func scores(_ x: FeatureMatrix) -> DenseMatrix { model.scores(x) }
-    public var featureWeights: DenseMatrix? { model.featureWeights }
-    public func encode(into w: inout BinaryWriter) throws { model.encode(into: &w) }
-    public static func decode(from r: inout BinaryReader) throws -> BernoulliNaiveBayes { .init(model: try .decode(from: &r)) }
 }

@@ -97,15 +97,5 @@ public struct Fetcher {
     }
 
     /// Streams a file through SHA-256.
-    public static func sha256(of url: URL) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw TextpipeError(.io, "cannot read", file: url.path) }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while true {
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            hasher.update(chunk)
-        }
-        return hasher.finalizeHex()
-    }
+    public static func sha256(of url: URL) throws -> String { try SHA256.hex(fileAt: url.path) }
 }

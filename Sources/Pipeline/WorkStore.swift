@@ -86,15 +86,5 @@ public enum InputHash {
         return h.finalizeHex()
     }
 
-    static func fileHash(_ url: URL) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw TextpipeError(.io, "cannot read", file: url.path) }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while true {
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            hasher.update(chunk)
-        }
-        return hasher.finalizeHex()
-    }
+    static func fileHash(_ url: URL) throws -> String { try SHA256.hex(fileAt: url.path) }
 }

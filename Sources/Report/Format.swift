@@ -7,7 +7,10 @@ enum Format {
         guard let sd else { return percent(x) }
         return String(format: "%.2f ± %.2f", x * 100, sd * 100)
     }
-    static func seconds(_ s: Double) -> String { s < 10 ? String(format: "%.3f", s) : String(format: "%.1f", s) }
+    static func seconds(_ s: Double) -> String {
+        if s < 0.01 { return String(format: "%.4f", s) }
+        return s < 10 ? String(format: "%.3f", s) : String(format: "%.1f", s)
+    }
     static func bytes(_ b: Int) -> String {
         if b < 1024 { return "\(b) B" }
         if b < 1 << 20 { return String(format: "%.1f KiB", Double(b) / 1024) }

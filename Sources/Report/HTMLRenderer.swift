@@ -25,7 +25,7 @@ public enum HTMLRenderer {
     th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:right;white-space:nowrap}th:first-child,td:first-child,.l{text-align:left}
     thead th{background:#f4f6f9}.wrap{overflow-x:auto}.tag{display:inline-block;border-radius:3px;padding:0 .35rem;color:#fff;font-size:.75rem;font-weight:600}
     .G{background:var(--gen)}.D{background:var(--dis)}code{background:#f4f6f9;padding:0 .25rem;border-radius:3px}
-    .cm td{text-align:center;min-width:3rem}svg text{font-family:inherit}.feat{white-space:normal;text-align:left}
+    .cm td{text-align:center;min-width:3rem}.cm td.l{text-align:left}svg text{font-family:inherit}.feat{white-space:normal;text-align:left}
     @media print{body{max-width:none}h2{break-after:avoid}.model{break-inside:avoid}}
     """
 

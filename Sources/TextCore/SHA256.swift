@@ -1,3 +1,5 @@
+import Foundation
+
 /// SHA-256 (FIPS 180-4), used for content hashes of inputs, stage keys and fetched archives.
 ///
 /// `SHA256.hex(Array("abc".utf8))` is `ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad`.
@@ -19,12 +21,26 @@ public struct SHA256: Sendable {
 
     public init() { buffer.reserveCapacity(64) }
 
-    /// Adds bytes to the message.
+    /// Adds bytes to the message. Whole 64-byte blocks are compressed straight from contiguous input.
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         length &+= UInt64(bytes.count)
-        for byte in bytes {
-            buffer.append(byte)
-            if buffer.count == 64 { compress(); buffer.removeAll(keepingCapacity: true) }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { p in
+            var i = 0
+            while i < p.count {
+                if buffer.isEmpty && p.count - i >= 64 {
+                    compress(UnsafeBufferPointer(rebasing: p[i..<i + 64]))
+                    i += 64
+                    continue
+                }
+                buffer.append(p[i]); i += 1
+                if buffer.count == 64 { let block = buffer; block.withUnsafeBufferPointer { compress($0) }; buffer.removeAll(keepingCapacity: true) }
+            }
+        }
+        if done == nil {
+            for byte in bytes {
+                buffer.append(byte)
+                if buffer.count == 64 { let block = buffer; block.withUnsafeBufferPointer { compress($0) }; buffer.removeAll(keepingCapacity: true) }
+            }
         }
     }
 
@@ -35,10 +51,13 @@ public struct SHA256: Sendable {
     public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         buffer.append(0x80)
-        if buffer.count > 56 { while buffer.count < 64 { buffer.append(0) }; compress(); buffer.removeAll() }
+        if buffer.count > 56 {
+            while buffer.count < 64 { buffer.append(0) }
+            let block = buffer; block.withUnsafeBufferPointer { compress($0) }; buffer.removeAll()
+        }
         while buffer.count < 56 { buffer.append(0) }
         for i in (0..<8).reversed() { buffer.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        compress()
+        let block = buffer; block.withUnsafeBufferPointer { compress($0) }
         var out: [UInt8] = []
         for word in state { for i in (0..<4).reversed() { out.append(UInt8(truncatingIfNeeded: word >> (UInt32(i) * 8))) } }
         return out
@@ -52,6 +71,19 @@ public struct SHA256: Sendable {
         var h = SHA256(); h.update(bytes); return h.finalizeHex()
     }
 
+    /// Hex digest of a file, streamed in 1 MiB chunks.
+    public static func hex(fileAt path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw TextpipeError(.io, "cannot read", file: path) }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            hasher.update(chunk)
+        }
+        return hasher.finalizeHex()
+    }
+
     /// One-shot hex digest of a string's UTF-8.
     public static func hex(_ string: String) -> String { hex(Array(string.utf8)) }
 
@@ -62,12 +94,10 @@ public struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func compress() {
+    private mutating func compress(_ p: UnsafeBufferPointer<UInt8>) {
         var w = [UInt32](repeating: 0, count: 64)
-        buffer.withUnsafeBufferPointer { p in
-            for i in 0..<16 {
-                w[i] = UInt32(p[4 * i]) << 24 | UInt32(p[4 * i + 1]) << 16 | UInt32(p[4 * i + 2]) << 8 | UInt32(p[4 * i + 3])
-            }
+        for i in 0..<16 {
+            w[i] = UInt32(p[4 * i]) << 24 | UInt32(p[4 * i + 1]) << 16 | UInt32(p[4 * i + 2]) << 8 | UInt32(p[4 * i + 3])
         }
         for i in 16..<64 {
             let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
