@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["TextCore", "CLibXML2"], swiftSettings: optimise),
         .target(name: "Tokenize", dependencies: ["TextCore"], swiftSettings: optimise),
         .target(name: "Featurize", dependencies: ["TextCore", "Tokenize"], swiftSettings: optimise),
-        .target(name: "Classify", dependencies: ["TextCore"], swiftSettings: optimise),
+        .target(name: "Classify", dependencies: ["TextCore", "CBLAS"], swiftSettings: optimise),
         .target(name: "Evaluate", dependencies: ["TextCore"], swiftSettings: optimise),
         .target(name: "Report", dependencies: ["TextCore", "Evaluate"], swiftSettings: optimise),
         .target(name: "Pipeline",

@@ -89,6 +89,25 @@ public enum TrainingData {
         try x.validateFinite(name: "\(model) training features")
     }
 
+    /// Count-based models (multinomial and complement naive Bayes) need non-negative features.
+    public static func requireNonNegative(_ x: FeatureMatrix, model: String) throws {
+        let negative: Bool
+        switch x {
+        case .sparse(let m): negative = m.values.contains { $0 < 0 }
+        case .dense(let m): negative = m.values.contains { $0 < 0 }
+        }
+        if negative {
+            throw TextpipeError(.data, "\(model) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features")
+        }
+    }
+
+    /// Dense models (Gaussian naive Bayes, normal Bayes) refuse sparse bag-of-words input with the reason.
+    public static func requireDense(_ x: FeatureMatrix, model: String) throws {
+        if x.isSparse {
+            throw TextpipeError(.unsupported, "\(model) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features")
+        }
+    }
+
     /// Number of training documents per class.
     public static func classCounts(_ labels: [Int], classCount: Int) -> [Int] {
         var c = [Int](repeating: 0, count: classCount)

@@ -92,12 +92,7 @@ public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> MultinomialNaiveBayes {
         try TrainingData.validate(x, labels: labels, classCount: K, model: MultinomialNaiveBayes.kind)
         guard alpha >= 0 else { throw TextpipeError(.spec, "alpha must be >= 0, got \(alpha)", key: "alpha") }
-        if case .dense(let m) = x, m.values.contains(where: { $0 < 0 }) {
-            throw TextpipeError(.data, "multinomial_nb needs non-negative features (counts or tf-idf); use gaussian_nb for signed dense features")
-        }
-        if case .sparse(let m) = x, m.values.contains(where: { $0 < 0 }) {
-            throw TextpipeError(.data, "multinomial_nb needs non-negative features (counts or tf-idf)")
-        }
+        try TrainingData.requireNonNegative(x, model: MultinomialNaiveBayes.kind)
         let d = x.columnCount
         let sums = classFeatureSums(x, labels, classCount: K, binarize: false)
         var totals = [Double](repeating: 0, count: K)

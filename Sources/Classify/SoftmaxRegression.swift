@@ -9,6 +9,7 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
     /// Stop when the largest component of the (per-document) gradient is at most this.
     public var tolerance = 1e-5
     public var fitIntercept = true
+    public var classWeights: ClassWeights = .uniform
     public init() {}
 
     /// Minimises `(1/n) [ sum_i -log p(y_i | x_i) + (l2 / 2) ||W||^2 ]` by L-BFGS.
@@ -22,7 +23,8 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
         let d = x.columnCount
         let outputs = K == 2 ? 1 : K
         let weightCount = d * outputs
-        let objective = self.objective(x, labels: labels, classCount: K)
+        let objective = self.objective(x, labels: labels, classCount: K,
+                                       sampleWeights: try classWeights.sampleWeights(labels, classCount: K))
         let start = [Double](repeating: 0, count: weightCount + outputs)
         let outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
         return SoftmaxRegression(classCount: K, featureCount: d, outputs: outputs,
@@ -34,7 +36,7 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
 
     /// The training objective and its gradient, `(1/n) [ sum_i -log p(y_i | x_i) + (l2 / 2) ||W||^2 ]`.
     /// Parameter layout: `W[j * outputs + k]` for features j, then one intercept per output.
-    func objective(_ x: FeatureMatrix, labels: [Int], classCount K: Int) -> ([Double], inout [Double]) -> Double {
+    func objective(_ x: FeatureMatrix, labels: [Int], classCount K: Int, sampleWeights: [Double]? = nil) -> ([Double], inout [Double]) -> Double {
         let d = x.columnCount
         let outputs = K == 2 ? 1 : K
         let weightCount = d * outputs
@@ -65,20 +67,21 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
                                 for k in 0..<outputs { z[k] += p[base + k] * dv }
                             }
                             let y = labels[r]
+                            let weight = sampleWeights?[r] ?? 1
                             if outputs == 1 {
                                 // Binary: loss = log(1 + e^z) - [y == 1] z, computed stably.
                                 let zz = z[0]
-                                loss += (zz > 0 ? zz + log1p(exp(-zz)) : log1p(exp(zz))) - (y == 1 ? zz : 0)
+                                loss += weight * ((zz > 0 ? zz + log1p(exp(-zz)) : log1p(exp(zz))) - (y == 1 ? zz : 0))
                                 let prob = zz >= 0 ? 1 / (1 + exp(-zz)) : exp(zz) / (1 + exp(zz))
-                                z[0] = prob - (y == 1 ? 1 : 0)
+                                z[0] = weight * (prob - (y == 1 ? 1 : 0))
                             } else {
                                 var m = -Double.infinity
                                 for k in 0..<outputs { m = max(m, z[k]) }
                                 var sum = 0.0
                                 for k in 0..<outputs { sum += exp(z[k] - m) }
                                 let logSum = m + log(sum)
-                                loss += logSum - z[y]
-                                for k in 0..<outputs { z[k] = exp(z[k] - logSum) - (k == y ? 1 : 0) }
+                                loss += weight * (logSum - z[y])
+                                for k in 0..<outputs { z[k] = weight * (exp(z[k] - logSum) - (k == y ? 1 : 0)) }
                             }
                             x.forEach(inRow: r) { j, v in
                                 let base = j * outputs, dv = Double(v)

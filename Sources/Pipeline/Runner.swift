@@ -119,6 +119,7 @@ public final class Runner {
 
         // featurize, train, evaluate for every pair
         var results: [ModelResult] = []
+        var skipped: [SkippedPair] = []
         var evaluateKeys: [String] = []
         var modelFolders: [(String, URL)] = []
         for feature in spec.features {
@@ -132,9 +133,16 @@ public final class Runner {
                 let pair = "\(feature.name) + \(model.name)"
                 var tk = StageKey("train"); tk.add("featurize", featureKey); tk.add("classifier", json: model.spec); tk.add("seed", "\(spec.seed)")
                 let trainKey = tk.hex
-                let trainFolder = try cached(.train, unit: pair, key: trainKey, produce: { dir in
-                    try train(model, feature: feature, featureFolder: featureFolder, folds: folds, y: y, labels: labels, trainCount: trainCount, into: dir)
-                }, load: { $0 })
+                let trainFolder: URL
+                do {
+                    trainFolder = try cached(.train, unit: pair, key: trainKey, produce: { dir in
+                        try train(model, feature: feature, featureFolder: featureFolder, folds: folds, y: y, labels: labels, trainCount: trainCount, into: dir)
+                    }, load: { $0 })
+                } catch let e as TextpipeError where e.kind == .unsupported {
+                    log("train [\(pair)]: skipped: \(e.message)")
+                    skipped.append(SkippedPair(features: feature.name, classifier: model.name, reason: e.message))
+                    continue
+                }
                 if options.only == .train { continue }
                 var ek = StageKey("evaluate"); ek.add("train", trainKey)
                 let result: ModelResult = try cached(.evaluate, unit: pair, key: ek.hex, produce: { dir in
@@ -165,7 +173,11 @@ public final class Runner {
         for k in evaluateKeys { rk.add("evaluate", k) }
         rk.add("report", "\(spec.report.out)|\(spec.report.formats.map(\.rawValue))|\(spec.report.topFeatures)|\(foldSummary)")
         rk.add("dataset", json: dataset)
-        return try report(key: rk.hex, dataset: dataset, results: results, modelFolders: modelFolders, folds: folds, corpus: corpus, y: y, labels: labels)
+        rk.add("skipped", json: skipped)
+        guard !results.isEmpty else {
+            throw TextpipeError(.spec, "no (feature set, classifier) pair could be trained: " + skipped.map { "\($0.features) + \($0.classifier): \($0.reason)" }.joined(separator: "; "))
+        }
+        return try report(key: rk.hex, dataset: dataset, results: results, skipped: skipped, modelFolders: modelFolders, folds: folds, corpus: corpus, y: y, labels: labels)
     }
 
     // MARK: ingest

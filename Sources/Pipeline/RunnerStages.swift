@@ -50,11 +50,12 @@ extension Runner {
     func train(_ model: NamedClassifier, feature: NamedFeatureSet, featureFolder: URL, folds: [Fold], y: [Int],
                labels: LabelIndex, trainCount: Int, into dir: URL) throws {
         var foldSeconds: [Double] = []
+        let classifier = try model.spec.resolvingClassWeights(labels: labels.names)
         for (i, fold) in folds.enumerated() {
             let x = try loadFold(featureFolder, i).train
             let watch = Stopwatch()
             let seed = folds.count == 1 ? spec.seed : spec.seed &+ UInt64(i)
-            let fitted = try model.spec.fit(x, labels: fold.train.map { y[$0] }, classCount: labels.count, seed: seed)
+            let fitted = try classifier.fit(x, labels: fold.train.map { y[$0] }, classCount: labels.count, seed: seed)
             foldSeconds.append(watch.seconds)
             try AtomicFile.write(try ClassifierStore.encode(fitted), to: dir.appendingPathComponent("fold-\(i).model"))
         }
@@ -66,7 +67,7 @@ extension Runner {
             var xr = BinaryReader(try AtomicFile.read(fx), name: fx.path)
             let x = try FeatureMatrix.decode(from: &xr)
             let watch = Stopwatch()
-            fitted = try model.spec.fit(x, labels: rows.map { y[$0] }, classCount: labels.count, seed: spec.seed)
+            fitted = try classifier.fit(x, labels: rows.map { y[$0] }, classCount: labels.count, seed: spec.seed)
             finalSeconds = watch.seconds
         } else {
             // With one split the saved model is the evaluated one: same documents, same seed.
@@ -136,7 +137,11 @@ extension Runner {
             trainingSummary: bundle.classifier.trainingSummary,
             topFeatures: Self.topFeatures(bundle, labels: labels, count: spec.report.topFeatures),
             modelPath: "models/\(Self.safeName(feature.name))__\(Self.safeName(model.name))")
-        try AtomicFile.write(try RunReport.encodeResult(result), to: dir.appendingPathComponent("result.json"))
+        var withRules = result
+        if let tree = bundle.classifier as? DecisionTree {
+            withRules.rules = tree.rules(levels: 3, featureName: bundle.featurizer.featureName, labels: labels.names)
+        }
+        try AtomicFile.write(try RunReport.encodeResult(withRules), to: dir.appendingPathComponent("result.json"))
         try AtomicFile.write(lines, to: dir.appendingPathComponent("predictions.tsv"))
     }
 
@@ -165,7 +170,7 @@ extension Runner {
 
     // MARK: report
 
-    func report(key: String, dataset: DatasetSummary, results: [ModelResult], modelFolders: [(String, URL)],
+    func report(key: String, dataset: DatasetSummary, results: [ModelResult], skipped: [SkippedPair], modelFolders: [(String, URL)],
                 folds: [Fold], corpus: TokenizedCorpus, y: [Int], labels: LabelIndex) throws -> Outcome {
         let out = Self.resolve(spec.report.out, options.root)
         let fm = FileManager.default
@@ -202,9 +207,10 @@ extension Runner {
         let stageOrder = Stage.allCases.map(\.rawValue)
         var stages = stageOrder.compactMap { s in timings[s].map { StageTiming(stage: s, seconds: $0.seconds, cached: $0.cached) } }
         stages.append(StageTiming(stage: "report", seconds: watch.seconds, cached: false))
-        let report = RunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
+        var report = RunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
                                toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset,
                                evaluation: spec.evaluation.description, results: results, stages: stages, totalSeconds: started.seconds)
+        report.skipped = skipped.isEmpty ? nil : skipped
         // metrics.json is always written: `report diff`, the run-to-run section and scripts read it.
         try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
         if spec.report.formats.contains(.md) { try AtomicFile.write(MarkdownRenderer.render(report), to: tmp.appendingPathComponent("report.md")) }

@@ -236,43 +236,123 @@ public enum SpecDecoder {
         }
     }
 
-    static func decodeClassifier(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedClassifier {
-        var name = kind
-        switch kind {
-        case "multinomial_nb", "bernoulli_nb":
-            var alpha = 1.0, priors = ClassPriors.learned
-            if let params {
-                let m = try params.mapping(allowed: ["name", "alpha", "priors"])
-                if let v = m["name"] { name = try v.string() }
-                if let v = m["alpha"] {
-                    alpha = try v.double()
-                    guard alpha > 0 || (alpha == 0 && kind == "multinomial_nb") else { throw v.error("alpha must be > 0, got \(alpha)") }
-                }
-                if let v = m["priors"] { priors = try decodePriors(v) }
+    static func decodeClassWeights(_ node: SpecNode) throws -> ClassWeights {
+        if case .mapping = node.node {
+            var out: [String: Double] = [:]
+            for (k, v) in try node.mapping(allowed: try stringMap(node).keys.sorted()) {
+                let w = try v.double()
+                guard w > 0 else { throw v.error("class weights must be > 0, got \(w)") }
+                out[k] = w
             }
-            if kind == "multinomial_nb" {
-                var c = MultinomialNaiveBayesConfiguration(); c.alpha = alpha; c.priors = priors
-                return NamedClassifier(name: name, spec: .multinomialNB(c))
-            }
-            var c = BernoulliNaiveBayesConfiguration(); c.alpha = alpha; c.priors = priors
-            return NamedClassifier(name: name, spec: .bernoulliNB(c))
-        default:
-            var c = SoftmaxRegressionConfiguration()
-            if let params {
-                let m = try params.mapping(allowed: ["name", "l2", "C", "max_iterations", "tolerance", "fit_intercept"])
-                if let v = m["name"] { name = try v.string() }
-                if let v = m["l2"] { c.l2 = try v.double(); guard c.l2 >= 0 else { throw v.error("l2 must be >= 0") } }
-                if let v = m["C"] {
-                    if m["l2"] != nil { throw v.error("give either l2 or C (= 1 / l2), not both") }
-                    let C = try v.double(); guard C > 0 else { throw v.error("C must be > 0") }
-                    c.l2 = 1 / C
-                }
-                if let v = m["max_iterations"] { c.maxIterations = try v.int(min: 1) }
-                if let v = m["tolerance"] { c.tolerance = try v.double(); guard c.tolerance > 0 else { throw v.error("tolerance must be > 0") } }
-                if let v = m["fit_intercept"] { c.fitIntercept = try v.bool() }
-            }
-            return NamedClassifier(name: name, spec: .softmax(c))
+            return .named(out)
         }
+        switch try node.string() {
+        case "balanced": return .balanced
+        case "none", "uniform": return .uniform
+        default: throw node.error("class_weight is 'balanced', 'none' or a mapping {label: weight}")
+        }
+    }
+
+    /// Reads one classifier's settings: each kind accepts exactly its own keys.
+    static func decodeClassifier(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedClassifier {
+        let allowed: [String: [String]] = [
+            "multinomial_nb": ["alpha", "priors"], "bernoulli_nb": ["alpha", "priors"], "complement_nb": ["alpha", "norm"],
+            "gaussian_nb": ["var_smoothing", "priors"],
+            "normal_bayes": ["shared_covariance", "shrinkage", "shrinkage_target", "priors"],
+            "softmax": ["l2", "C", "max_iterations", "tolerance", "fit_intercept", "class_weight"],
+            "logistic": ["C", "penalty", "max_iterations", "tolerance", "fit_intercept", "class_weight"],
+            "linear_svm": ["C", "loss", "tolerance", "max_iterations", "intercept_scaling", "class_weight", "platt"],
+            "decision_tree": ["criterion", "max_depth", "min_samples_split", "min_samples_leaf", "class_weight"],
+            "nbsvm": ["alpha", "C", "beta", "loss", "tolerance", "max_iterations", "class_weight"]]
+        let m = try params?.mapping(allowed: ["name"] + allowed[kind]!) ?? [:]
+        let name = try m["name"]?.string() ?? kind
+        func positive(_ key: String, _ value: Double) throws -> Double {
+            guard let v = m[key] else { return value }
+            let d = try v.double()
+            guard d > 0 else { throw v.error("\(key) must be > 0, got \(d)") }
+            return d
+        }
+        func nonNegative(_ key: String, _ value: Double) throws -> Double {
+            guard let v = m[key] else { return value }
+            let d = try v.double()
+            guard d >= 0 else { throw v.error("\(key) must be >= 0, got \(d)") }
+            return d
+        }
+        let weights = try m["class_weight"].map(decodeClassWeights) ?? .uniform
+        let priors = try m["priors"].map(decodePriors) ?? .learned
+        let spec: ClassifierSpec
+        switch kind {
+        case "multinomial_nb":
+            var c = MultinomialNaiveBayesConfiguration(); c.alpha = try nonNegative("alpha", 1); c.priors = priors
+            spec = .multinomialNB(c)
+        case "bernoulli_nb":
+            var c = BernoulliNaiveBayesConfiguration(); c.alpha = try positive("alpha", 1); c.priors = priors
+            spec = .bernoulliNB(c)
+        case "complement_nb":
+            var c = ComplementNaiveBayesConfiguration(); c.alpha = try positive("alpha", 1); c.normalize = try m["norm"]?.bool() ?? false
+            spec = .complementNB(c)
+        case "gaussian_nb":
+            var c = GaussianNaiveBayesConfiguration(); c.varianceSmoothing = try nonNegative("var_smoothing", 1e-9); c.priors = priors
+            spec = .gaussianNB(c)
+        case "normal_bayes":
+            var c = NormalBayesConfiguration()
+            c.sharedCovariance = try m["shared_covariance"]?.bool() ?? false
+            c.shrinkage = try nonNegative("shrinkage", 0.1)
+            guard c.shrinkage <= 1 else { throw m["shrinkage"]!.error("shrinkage must be in [0, 1], got \(c.shrinkage)") }
+            c.target = try m["shrinkage_target"]?.choice(ShrinkageTarget.self) ?? .scaledIdentity
+            c.priors = priors
+            spec = .normalBayes(c)
+        case "softmax":
+            var c = SoftmaxRegressionConfiguration()
+            if let v = m["l2"] { c.l2 = try nonNegative("l2", 1); _ = v }
+            if let v = m["C"] {
+                if m["l2"] != nil { throw v.error("give either l2 or C (= 1 / l2), not both") }
+                c.l2 = 1 / (try positive("C", 1))
+            }
+            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
+            c.tolerance = try positive("tolerance", c.tolerance)
+            c.fitIntercept = try m["fit_intercept"]?.bool() ?? true
+            c.classWeights = weights
+            spec = .softmax(c)
+        case "logistic":
+            var c = LogisticRegressionConfiguration()
+            c.C = try positive("C", 1)
+            c.penalty = try m["penalty"]?.choice(Penalty.self) ?? .l2
+            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
+            c.tolerance = try positive("tolerance", c.tolerance)
+            c.fitIntercept = try m["fit_intercept"]?.bool() ?? true
+            c.classWeights = weights
+            spec = .logistic(c)
+        case "linear_svm":
+            var c = LinearSVMConfiguration()
+            c.C = try positive("C", 1)
+            c.loss = try m["loss"]?.choice(HingeLoss.self) ?? .squaredHinge
+            c.tolerance = try positive("tolerance", c.tolerance)
+            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
+            c.interceptScaling = try nonNegative("intercept_scaling", 1)
+            c.plattScaling = try m["platt"]?.bool() ?? false
+            c.classWeights = weights
+            spec = .linearSVM(c)
+        case "decision_tree":
+            var c = DecisionTreeConfiguration()
+            c.criterion = try m["criterion"]?.choice(SplitCriterion.self) ?? .gini
+            c.maxDepth = try m["max_depth"].flatMap { $0.isNull ? nil : try $0.int(min: 1) }
+            c.minSamplesSplit = try m["min_samples_split"]?.int(min: 2) ?? 2
+            c.minSamplesLeaf = try m["min_samples_leaf"]?.int(min: 1) ?? 1
+            c.classWeights = weights
+            spec = .decisionTree(c)
+        default:
+            var c = NBSVMConfiguration()
+            c.alpha = try positive("alpha", 1); c.C = try positive("C", 1)
+            c.beta = try nonNegative("beta", 0.25)
+            guard c.beta <= 1 else { throw m["beta"]!.error("beta must be in [0, 1], got \(c.beta)") }
+            c.loss = try m["loss"]?.choice(HingeLoss.self) ?? .squaredHinge
+            c.tolerance = try positive("tolerance", c.tolerance)
+            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
+            c.classWeights = weights
+            spec = .nbsvm(c)
+        }
+        return NamedClassifier(name: name, spec: spec)
     }
 
     static func decodeEvaluation(_ node: SpecNode?, hasTest: Bool) throws -> EvaluationPlan {

@@ -52,6 +52,9 @@ public enum HTMLRenderer {
             h += "<td>\(Format.seconds(r.trainSeconds))</td><td>\(Format.seconds(r.predictSeconds))</td><td>\(Format.count(r.featureCount))</td><td>\(Format.bytes(r.modelBytes))</td></tr>"
         }
         h += "</tbody></table></div>"
+        if let skipped = report.skipped, !skipped.isEmpty {
+            h += "<p>Not trained:</p><ul>" + skipped.map { "<li>\(escape($0.features)) + \(escape($0.classifier)): \(escape($0.reason))</li>" }.joined() + "</ul>"
+        }
         h += "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
         for s in report.stages { h += "<tr><td class=\"l\">\(escape(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>" }
         h += "</tbody></table><h2>Models</h2>"
@@ -63,6 +66,9 @@ public enum HTMLRenderer {
             h += "</tbody></table></div>" + confusion(r)
             if !r.trainingSummary.isEmpty {
                 h += "<p class=\"meta\">Training: " + r.trainingSummary.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(escape($0.value))" }.joined(separator: " · ") + "</p>"
+            }
+            if let rules = r.rules, !rules.isEmpty {
+                h += "<p class=\"meta\">Top of the tree</p><pre>" + escape(rules.joined(separator: "\n")) + "</pre>"
             }
             if !r.topFeatures.isEmpty {
                 h += "<table><thead><tr><th class=\"l\">class</th><th class=\"l\">most informative features</th></tr></thead><tbody>"

@@ -20,6 +20,10 @@ public enum MarkdownRenderer {
             md += "| \(i + 1) | \(r.features) | \(r.classifier) | \(r.family == "generative" ? "G" : "D") | \(Format.percent(r.accuracy, r.accuracyStd)) | \(Format.percent(r.macroF1, r.macroF1Std)) | \(Format.optional(r.logLoss)) | \(Format.seconds(r.trainSeconds)) | \(Format.seconds(r.predictSeconds)) | \(Format.count(r.featureCount)) | \(Format.bytes(r.modelBytes)) |\n"
         }
         md += "\nUnder cross-validation, accuracy and macro-F1 are means over folds ± their standard deviation; train and predict seconds are means per fold.\n"
+        if let skipped = report.skipped, !skipped.isEmpty {
+            md += "\nNot trained:\n\n"
+            for s in skipped { md += "- \(s.features) + \(s.classifier): \(s.reason)\n" }
+        }
         md += "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|:---:|\n"
         for s in report.stages { md += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }
         md += "| **total** | \(Format.seconds(report.totalSeconds)) | |\n"
@@ -39,6 +43,9 @@ public enum MarkdownRenderer {
             }
             if !r.trainingSummary.isEmpty {
                 md += "\nTraining: " + r.trainingSummary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ") + "\n"
+            }
+            if let rules = r.rules, !rules.isEmpty {
+                md += "\nTop of the tree:\n\n```\n" + rules.joined(separator: "\n") + "\n```\n"
             }
             if !r.topFeatures.isEmpty {
                 md += "\nMost informative features:\n\n"

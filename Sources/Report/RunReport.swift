@@ -17,6 +17,8 @@ public struct RunReport: Codable, Sendable {
     public var results: [ModelResult]
     public var stages: [StageTiming]
     public var totalSeconds: Double
+    /// Pairs that were not trained because the model does not apply to the feature set, with the reason.
+    public var skipped: [SkippedPair]? = nil
 
     public init(pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
                 dataset: DatasetSummary, evaluation: String, results: [ModelResult], stages: [StageTiming], totalSeconds: Double) {
@@ -46,6 +48,14 @@ public struct RunReport: Codable, Sendable {
         d.keyDecodingStrategy = .convertFromSnakeCase
         return try d.decode(RunReport.self, from: data)
     }
+}
+
+/// A (feature set, classifier) pair left out, and why.
+public struct SkippedPair: Codable, Sendable {
+    public var features: String
+    public var classifier: String
+    public var reason: String
+    public init(features: String, classifier: String, reason: String) { self.features = features; self.classifier = classifier; self.reason = reason }
 }
 
 /// What was read and what cleaning did to it.
@@ -101,6 +111,8 @@ public struct ModelResult: Codable, Sendable {
     public var topFeatures: [String: [String]]
     /// Folder of the saved final model, usable with `textpipe predict --model`.
     public var modelPath: String
+    /// For decision trees: the top levels as readable rules.
+    public var rules: [String]? = nil
 
     public var name: String { "\(features) + \(classifier)" }
 

@@ -7,6 +7,9 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
     /// What kind of failure this is; decides the exit code.
     public enum Kind: String, Sendable {
         case spec, input, io, data, model, usage, busy, `internal`
+        /// A model that cannot be trained on this kind of features (a dense-only model on sparse n-grams):
+        /// the pipeline skips that pair and says why in the report.
+        case unsupported
     }
     public var kind: Kind
     /// The file the problem is in, if any.
@@ -36,7 +39,7 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
     public var exitCode: Int32 {
         switch kind {
         case .spec, .usage: return 2
-        case .input, .data: return 3
+        case .input, .data, .unsupported: return 3
         case .io: return 4
         case .busy: return 5
         case .model, .internal: return 1

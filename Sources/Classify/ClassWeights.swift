@@ -1,0 +1,46 @@
+import TextCore
+
+/// How much each class's training documents count, for every discriminative model.
+///
+/// `balanced` gives class k the weight `n / (K * n_k)` (scikit-learn's `class_weight="balanced"`);
+/// `perClass` lists one weight per class index (the pipeline resolves label names to indices).
+public enum ClassWeights: Sendable, Codable, Hashable {
+    case uniform
+    case balanced
+    case perClass([Double])
+    /// Weights by label name as written in a spec; `named(labels:)` turns them into `perClass` before training.
+    case named([String: Double])
+
+    /// Resolves label names against the sorted class names; unknown names are an error listing the classes.
+    public func named(labels: [String]) throws -> ClassWeights {
+        guard case .named(let map) = self else { return self }
+        for name in map.keys where !labels.contains(name) {
+            throw TextpipeError(.spec, "class_weight names unknown class '\(name)'; classes: \(labels.joined(separator: ", "))", key: "class_weight")
+        }
+        return .perClass(labels.map { map[$0] ?? 1 })
+    }
+
+    /// One weight per class for these training labels.
+    public func resolve(_ labels: [Int], classCount: Int) throws -> [Double] {
+        switch self {
+        case .uniform: return [Double](repeating: 1, count: classCount)
+        case .balanced:
+            let counts = TrainingData.classCounts(labels, classCount: classCount)
+            let present = Double(counts.filter { $0 > 0 }.count)
+            return counts.map { $0 > 0 ? Double(labels.count) / (present * Double($0)) : 1 }
+        case .named:
+            throw TextpipeError(.internal, "class weights by name must be resolved against the labels before training")
+        case .perClass(let w):
+            guard w.count == classCount, w.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw TextpipeError(.spec, "class_weight needs a positive weight for each of the \(classCount) classes", key: "class_weight")
+            }
+            return w
+        }
+    }
+
+    /// Per-document weights.
+    public func sampleWeights(_ labels: [Int], classCount: Int) throws -> [Double] {
+        let w = try resolve(labels, classCount: classCount)
+        return labels.map { w[$0] }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import TextCore
+
+/// Hyperparameters of complement naive Bayes (Rennie, Shih, Teevan & Karger 2003).
+public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
+    public var alpha: Double = 1.0
+    /// Normalise each class's weights to unit l1 length (the paper's weight normalisation, "WCNB").
+    public var normalize = false
+    public init() {}
+
+    /// Estimates each class from the counts of all *other* classes, which is far steadier when classes are
+    /// imbalanced: `w_kj = -log((N_~k,j + alpha) / (N_~k + alpha d))`, score `sum_j x_j w_kj`
+    /// (as scikit-learn's `ComplementNB`; the class prior is not used).
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> ComplementNaiveBayes {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: ComplementNaiveBayes.kind)
+        guard alpha > 0 else { throw TextpipeError(.spec, "alpha must be > 0, got \(alpha)", key: "alpha") }
+        try TrainingData.requireNonNegative(x, model: ComplementNaiveBayes.kind)
+        let d = x.columnCount
+        let sums = classFeatureSums(x, labels, classCount: K, binarize: false)
+        var weights = [Float](repeating: 0, count: d * K)
+        var logs = [Double](repeating: 0, count: d * K)
+        var totals = [Double](repeating: 0, count: K)
+        for j in 0..<d {
+            var all = 0.0
+            for k in 0..<K { all += sums[j * K + k] }
+            for k in 0..<K {
+                let complement = all - sums[j * K + k] + alpha
+                logs[j * K + k] = complement
+                totals[k] += complement
+            }
+        }
+        var norms = [Double](repeating: 0, count: K)
+        for j in 0..<d { for k in 0..<K { logs[j * K + k] = log(logs[j * K + k] / totals[k]); norms[k] += abs(logs[j * K + k]) } }
+        for j in 0..<d {
+            for k in 0..<K {
+                weights[j * K + k] = Float(normalize ? logs[j * K + k] / norms[k] : -logs[j * K + k])
+            }
+        }
+        return ComplementNaiveBayes(model: LinearJointLogLikelihood(classCount: K, featureCount: d, weights: weights,
+                                                                  bias: [Float](repeating: 0, count: K), binarize: false))
+    }
+}
+
+/// Complement naive Bayes: the strong naive Bayes on imbalanced text.
+public struct ComplementNaiveBayes: LinearNaiveBayes {
+    public static let kind = "complement_nb"
+    let model: LinearJointLogLikelihood
+}

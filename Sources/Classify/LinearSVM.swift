@@ -1,0 +1,136 @@
+import Foundation
+import TextCore
+
+/// Hyperparameters of the linear support vector machine.
+public struct LinearSVMConfiguration: ClassifierConfiguration {
+    public var C: Double = 1.0
+    public var loss: HingeLoss = .squaredHinge
+    /// Stop when the projected-gradient spread of the dual falls below this (liblinear's `eps`).
+    public var tolerance = 1e-4
+    public var maxIterations = 1000
+    /// Value of the constant feature whose weight is the intercept; 0 fits no intercept.
+    public var interceptScaling = 1.0
+    public var classWeights: ClassWeights = .uniform
+    /// `true` adds Platt-scaled probabilities, fitted on decision values from an internal 3-fold split.
+    public var plattScaling = false
+    public init() {}
+
+    /// One binary SVM, or one per class against the rest, by dual coordinate descent. With class weights,
+    /// a binary problem uses `C * w_y` per document; a one-vs-rest problem `C * w_k` for class k's documents
+    /// and `C` for the rest (liblinear's convention, which scikit-learn's `LinearSVC` inherits).
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> LinearSVM {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: LinearSVM.kind)
+        guard C > 0 else { throw TextpipeError(.spec, "C must be > 0, got \(C)", key: "C") }
+        let classWeight = try classWeights.resolve(labels, classCount: K)
+        let (weights, intercepts, iterations, converged) = train(x, labels: labels, classCount: K, classWeight: classWeight, seed: seed)
+        var platt: [Double] = []
+        if plattScaling {
+            // Decision values of held-out thirds, so the sigmoid is not fitted to the SVM's own training margins.
+            let problems = K == 2 ? 1 : K
+            var decision = [[Double]](repeating: [Double](repeating: 0, count: labels.count), count: problems)
+            var order = Array(0..<labels.count)
+            var rng = Xoshiro256StarStar(seed: seed ^ 0x5EED)
+            order.seededShuffle(&rng)
+            for part in 0..<3 {
+                let test = order.enumerated().filter { $0.offset % 3 == part }.map(\.element)
+                let train = order.enumerated().filter { $0.offset % 3 != part }.map(\.element)
+                let trainLabels = train.map { labels[$0] }
+                let cw = try classWeights.resolve(trainLabels, classCount: K)
+                let (w, b, _, _) = self.train(x.rows(train), labels: trainLabels, classCount: K, classWeight: cw, seed: seed &+ UInt64(part))
+                let z = LinearScores.compute(x.rows(test), weights: w, intercepts: b, outputs: problems, featureCount: x.columnCount)
+                for (r, doc) in test.enumerated() { for p in 0..<problems { decision[p][doc] = Double(z[r, p]) } }
+            }
+            for p in 0..<problems {
+                let (a, b) = PlattScaling.fit(decision[p], labels.map { $0 == (K == 2 ? 1 : p) })
+                platt += [a, b]
+            }
+        }
+        return LinearSVM(classCount: K, featureCount: x.columnCount, problems: K == 2 ? 1 : K, weights: weights,
+                         intercepts: intercepts, platt: platt, iterations: iterations, converged: converged)
+    }
+
+    func train(_ x: FeatureMatrix, labels: [Int], classCount K: Int, classWeight: [Double], seed: UInt64)
+        -> (weights: [Float], intercepts: [Float], iterations: [Int], converged: Bool) {
+        let problems = K == 2 ? 1 : K
+        let d = x.columnCount
+        var weights = [Float](repeating: 0, count: d * problems), intercepts = [Float](repeating: 0, count: problems)
+        var iterations: [Int] = [], converged = true
+        let solver = DualCoordinateDescent(loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: interceptScaling)
+        for p in 0..<problems {
+            let positiveClass = K == 2 ? 1 : p
+            let positive = labels.map { $0 == positiveClass }
+            let cost = labels.map { l -> Double in
+                if K == 2 { return C * classWeight[l] }
+                return l == positiveClass ? C * classWeight[l] : C
+            }
+            var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
+            let solution = solver.solve(x, positive: positive, cost: cost, rng: &rng)
+            for j in 0..<d { weights[j * problems + p] = Float(solution.weights[j]) }
+            intercepts[p] = Float(solution.intercept)
+            iterations.append(solution.iterations)
+            converged = converged && solution.converged
+        }
+        return (weights, intercepts, iterations, converged)
+    }
+}
+
+/// A linear SVM: decision values `w.x + b` per class (one-vs-rest), no probabilities unless Platt-scaled.
+public struct LinearSVM: Classifier {
+    public static let kind = "linear_svm"
+    public static let family = ModelFamily.discriminative
+    public let classCount: Int
+    public let featureCount: Int
+    let problems: Int
+    let weights: [Float]
+    let intercepts: [Float]
+    /// Platt parameters (A, B) per problem, empty without Platt scaling.
+    let platt: [Double]
+    public let iterations: [Int]
+    public let converged: Bool
+
+    public var scoreKind: ScoreKind { platt.isEmpty ? .decision : .logit }
+
+    public func scores(_ x: FeatureMatrix) -> DenseMatrix {
+        let z = LinearScores.compute(x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
+        var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
+        for r in 0..<x.rowCount {
+            if platt.isEmpty {
+                if problems == 1 { out[r, 1] = z[r, 0] } else { for k in 0..<classCount { out[r, k] = z[r, k] } }
+            } else {
+                // log p(k) from the sigmoid 1 / (1 + exp(A f + B)); the shared softmax normalises one-vs-rest.
+                func logSigmoidOfMinus(_ t: Double) -> Float { Float(t >= 0 ? -t - log1p(exp(-t)) : -log1p(exp(t))) }
+                if problems == 1 {
+                    let t = platt[0] * Double(z[r, 0]) + platt[1]
+                    out[r, 1] = logSigmoidOfMinus(t); out[r, 0] = logSigmoidOfMinus(-t)
+                } else {
+                    for k in 0..<classCount { out[r, k] = logSigmoidOfMinus(platt[2 * k] * Double(z[r, k]) + platt[2 * k + 1]) }
+                }
+            }
+        }
+        return out
+    }
+
+    public var featureWeights: DenseMatrix? { LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount) }
+
+    public var trainingSummary: [String: String] {
+        var s = ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)"]
+        if !platt.isEmpty { s["probabilities"] = "Platt scaling (3-fold internal)" }
+        return s
+    }
+
+    public func encode(into w: inout BinaryWriter) throws {
+        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(problems))
+        w.write(array: weights); w.write(array: intercepts); w.write(array: platt)
+        w.write(array: iterations.map { Int64($0) }); w.write(UInt8(converged ? 1 : 0))
+    }
+
+    public static func decode(from r: inout BinaryReader) throws -> LinearSVM {
+        let k = try r.readCount(), d = try r.readCount(), p = try r.readCount()
+        let w = try r.readFloats(), b = try r.readFloats(), platt = try r.readDoubles()
+        guard w.count == d * p, b.count == p, p == (k == 2 ? 1 : k), platt.isEmpty || platt.count == 2 * p else {
+            throw TextpipeError(.model, "corrupt linear SVM weights")
+        }
+        return LinearSVM(classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, platt: platt,
+                         iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import TextCore
+
+/// The penalty of a linear model.
+public enum Penalty: String, Sendable, Codable, Hashable, CaseIterable {
+    /// `(1/2C) ||w||^2`: smooth, every feature keeps a small weight.
+    case l2
+    /// `(1/C) ||w||_1`: sparse weights, trained by OWL-QN.
+    case l1
+}
+
+/// Hyperparameters of logistic regression.
+public struct LogisticRegressionConfiguration: ClassifierConfiguration {
+    /// Inverse regularisation strength, as scikit-learn's `C`.
+    public var C: Double = 1.0
+    public var penalty: Penalty = .l2
+    public var maxIterations = 500
+    public var tolerance = 1e-5
+    public var fitIntercept = true
+    public var classWeights: ClassWeights = .uniform
+    public init() {}
+
+    /// Binary logistic regression minimising `C sum_i w_i log(1 + exp(-y_i (w.x_i + b))) + penalty(w)`;
+    /// with more than two classes, one binary model per class against the rest (one-vs-rest), whose
+    /// probabilities are normalised to sum to one (as scikit-learn's `OneVsRestClassifier`).
+    /// L2 is trained by L-BFGS, L1 by OWL-QN (Andrew & Gao 2007). The intercept is never penalised.
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> LogisticRegression {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: LogisticRegression.kind)
+        guard C > 0 else { throw TextpipeError(.spec, "C must be > 0, got \(C)", key: "C") }
+        let d = x.columnCount
+        let problems = K == 2 ? 1 : K
+        var weights = [Float](repeating: 0, count: d * problems)
+        var intercepts = [Float](repeating: 0, count: problems)
+        var iterations: [Int] = [], converged = true, gradientMax = 0.0
+        let classWeightVector = try classWeights.resolve(labels, classCount: K)
+        for p in 0..<problems {
+            let positive = K == 2 ? 1 : p
+            let binary = labels.map { $0 == positive ? 1 : 0 }
+            let sampleWeights: [Double]
+            switch classWeights {
+            case .uniform: sampleWeights = [Double](repeating: 1, count: labels.count)
+            case .balanced: sampleWeights = try ClassWeights.balanced.sampleWeights(binary, classCount: 2)
+            case .perClass, .named: sampleWeights = labels.map { classWeightVector[$0] }
+            }
+            var smooth = SoftmaxRegressionConfiguration()
+            smooth.fitIntercept = fitIntercept
+            smooth.l2 = penalty == .l2 ? 1 / C : 0
+            let objective = smooth.objective(x, labels: binary, classCount: 2, sampleWeights: sampleWeights)
+            let start = [Double](repeating: 0, count: d + 1)
+            let outcome: LBFGS.Outcome
+            switch penalty {
+            case .l2: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
+            case .l1: outcome = OWLQN(l1: 1 / (C * Double(labels.count)), penalized: d, maxIterations: maxIterations, tolerance: tolerance)
+                    .minimize(start, objective)
+            }
+            for j in 0..<d { weights[j * problems + p] = Float(outcome.x[j]) }
+            intercepts[p] = Float(outcome.x[d])
+            iterations.append(outcome.iterations)
+            converged = converged && outcome.converged
+            gradientMax = max(gradientMax, outcome.gradientMax)
+        }
+        return LogisticRegression(classCount: K, featureCount: d, problems: problems, weights: weights, intercepts: intercepts,
+                                  iterations: iterations, converged: converged, gradientMax: gradientMax)
+    }
+}
+
+/// Logistic regression: binary, or one-vs-rest for more classes.
+public struct LogisticRegression: Classifier {
+    public static let kind = "logistic"
+    public static let family = ModelFamily.discriminative
+    public let classCount: Int
+    public let featureCount: Int
+    let problems: Int
+    /// `weights[j * problems + p]`.
+    let weights: [Float]
+    let intercepts: [Float]
+    public let iterations: [Int]
+    public let converged: Bool
+    public let gradientMax: Double
+
+    public var scoreKind: ScoreKind { .logit }
+
+    /// Two classes: `[0, z]`; more: `log sigmoid(z_k)` per class, so that the shared softmax gives
+    /// one-vs-rest probabilities normalised to sum to one.
+    public func scores(_ x: FeatureMatrix) -> DenseMatrix {
+        let z = LinearScores.compute(x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
+        var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
+        for r in 0..<x.rowCount {
+            if problems == 1 { out[r, 1] = z[r, 0] }
+            else { for k in 0..<classCount { let v = z[r, k]; out[r, k] = v >= 0 ? -log1p(exp(-v)) : v - log1p(exp(v)) } }
+        }
+        return out
+    }
+
+    public var featureWeights: DenseMatrix? { LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount) }
+
+    public var trainingSummary: [String: String] {
+        ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
+         "max |gradient|": String(format: "%.2e", gradientMax),
+         "non-zero weights": "\(weights.filter { $0 != 0 }.count) of \(weights.count)"]
+    }
+
+    public func encode(into w: inout BinaryWriter) throws {
+        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(problems))
+        w.write(array: weights); w.write(array: intercepts)
+        w.write(array: iterations.map { Int64($0) }); w.write(UInt8(converged ? 1 : 0)); w.write(gradientMax)
+    }
+
+    public static func decode(from r: inout BinaryReader) throws -> LogisticRegression {
+        let k = try r.readCount(), d = try r.readCount(), p = try r.readCount()
+        let w = try r.readFloats(), b = try r.readFloats()
+        guard w.count == d * p, b.count == p, p == (k == 2 ? 1 : k) else { throw TextpipeError(.model, "corrupt logistic regression weights") }
+        return LogisticRegression(classCount: k, featureCount: d, problems: p, weights: w, intercepts: b,
+                                  iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1,
+                                  gradientMax: try r.readDouble())
+    }
+}
+
+/// Shared arithmetic of linear models with weights stored feature-major (`w[j * outputs + k]`).
+enum LinearScores {
+    /// `z[r, k] = b_k + sum_j x_rj w_jk`; columns past `featureCount` (unseen in training) are ignored.
+    static func compute(_ x: FeatureMatrix, weights: [Float], intercepts: [Float], outputs: Int, featureCount: Int) -> DenseMatrix {
+        var out = DenseMatrix(rowCount: x.rowCount, columnCount: outputs)
+        weights.withUnsafeBufferPointer { w in
+            out.values.withUnsafeMutableBufferPointer { o in
+                for r in 0..<x.rowCount {
+                    let row = o.baseAddress! + r * outputs
+                    for k in 0..<outputs { row[k] = intercepts[k] }
+                    x.forEach(inRow: r) { j, v in
+                        guard j < featureCount else { return }
+                        let base = j * outputs
+                        for k in 0..<outputs { row[k] += w[base + k] * v }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Per-class weights for "most informative features"; a single binary model gives class 0 the negation.
+    static func perClassWeights(_ weights: [Float], outputs: Int, featureCount: Int, classCount: Int) -> DenseMatrix {
+        if outputs == 1 {
+            var m = DenseMatrix(rowCount: featureCount, columnCount: 2)
+            for j in 0..<featureCount { m[j, 0] = -weights[j]; m[j, 1] = weights[j] }
+            return m
+        }
+        return DenseMatrix(rowCount: featureCount, columnCount: classCount, values: weights)
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import TextCore
+
+/// Hyperparameters of NB-SVM (Wang & Manning 2012).
+public struct NBSVMConfiguration: ClassifierConfiguration {
+    /// Smoothing of the naive Bayes count ratios.
+    public var alpha: Double = 1.0
+    /// SVM cost.
+    public var C: Double = 1.0
+    /// Interpolation between the mean weight magnitude (0) and the SVM's weights (1); the paper uses 0.25.
+    public var beta: Double = 0.25
+    public var loss: HingeLoss = .squaredHinge
+    public var tolerance = 1e-4
+    public var maxIterations = 1000
+    public var classWeights: ClassWeights = .uniform
+    public init() {}
+
+    /// Where the generative and discriminative views meet: each binarised feature is scaled by its naive
+    /// Bayes log-count ratio `r = log((p / |p|_1) / (q / |q|_1))`, `p = alpha + sum of positive documents`,
+    /// `q` likewise for the negatives; a linear SVM is trained on the scaled features, and its weights are
+    /// interpolated toward their mean magnitude: `w' = (1 - beta) mean|w| + beta w`.
+    /// More than two classes: one such model per class against the rest.
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> NBSVM {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: NBSVM.kind)
+        guard alpha > 0, C > 0, (0...1).contains(beta) else {
+            throw TextpipeError(.spec, "nbsvm needs alpha > 0, C > 0 and beta in [0, 1]", key: "nbsvm")
+        }
+        let d = x.columnCount
+        let binary = Self.binarize(x)
+        let problems = K == 2 ? 1 : K
+        let classWeight = try classWeights.resolve(labels, classCount: K)
+        var effective = [Float](repeating: 0, count: d * problems), intercepts = [Float](repeating: 0, count: problems)
+        var ratios = [Float](repeating: 0, count: d * problems)
+        var iterations: [Int] = [], converged = true
+        let solver = DualCoordinateDescent(loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: 1)
+        for p in 0..<problems {
+            let positiveClass = K == 2 ? 1 : p
+            let positive = labels.map { $0 == positiveClass }
+            var pc = [Double](repeating: alpha, count: d), qc = [Double](repeating: alpha, count: d)
+            binary.forEachRow { r, j in if positive[r] { pc[j] += 1 } else { qc[j] += 1 } }
+            let pn = pc.reduce(0, +), qn = qc.reduce(0, +)
+            let r = (0..<d).map { log(pc[$0] / pn) - log(qc[$0] / qn) }
+            let scaled = binary.scaled(by: r)
+            let cost = labels.map { l -> Double in K == 2 ? C * classWeight[l] : (l == positiveClass ? C * classWeight[l] : C) }
+            var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
+            let s = solver.solve(scaled, positive: positive, cost: cost, rng: &rng)
+            let meanMagnitude = s.weights.reduce(0) { $0 + abs($1) } / Double(max(1, d))
+            for j in 0..<d {
+                let interpolated = (1 - beta) * meanMagnitude + beta * s.weights[j]
+                effective[j * problems + p] = Float(interpolated * r[j])
+                ratios[j * problems + p] = Float(r[j])
+            }
+            intercepts[p] = Float(s.intercept)
+            iterations.append(s.iterations)
+            converged = converged && s.converged
+        }
+        return NBSVM(classCount: K, featureCount: d, problems: problems, weights: effective, intercepts: intercepts,
+                     ratios: ratios, iterations: iterations, converged: converged)
+    }
+
+    /// Presence (1) of each feature.
+    static func binarize(_ x: FeatureMatrix) -> BinaryFeatures {
+        var rows: [[Int32]] = []
+        rows.reserveCapacity(x.rowCount)
+        for r in 0..<x.rowCount {
+            var cols: [Int32] = []
+            x.forEach(inRow: r) { j, v in if v > 0 { cols.append(Int32(j)) } }
+            rows.append(cols)
+        }
+        return BinaryFeatures(columnCount: x.columnCount, rows: rows)
+    }
+}
+
+/// Which features are present in each row.
+struct BinaryFeatures {
+    let columnCount: Int
+    let rows: [[Int32]]
+    func forEachRow(_ body: (Int, Int) -> Void) { for (r, cols) in rows.enumerated() { for j in cols { body(r, Int(j)) } } }
+    /// The sparse matrix with value `r[j]` wherever feature j is present.
+    func scaled(by r: [Double]) -> FeatureMatrix {
+        var m = SparseMatrix(columnCount: columnCount)
+        for cols in rows {
+            for j in cols { m.columns.append(j); m.values.append(Float(r[Int(j)])) }
+            m.rowStart.append(m.columns.count)
+        }
+        return .sparse(m)
+    }
+}
+
+/// NB-SVM: a linear SVM on naive-Bayes-scaled binary features. Decision values, no probabilities.
+public struct NBSVM: Classifier {
+    public static let kind = "nbsvm"
+    public static let family = ModelFamily.discriminative
+    public let classCount: Int
+    public let featureCount: Int
+    let problems: Int
+    /// Weights on *binarised* features: the interpolated SVM weight times the log-count ratio.
+    let weights: [Float]
+    let intercepts: [Float]
+    /// The log-count ratios, kept for the report ("which words does naive Bayes favour").
+    let ratios: [Float]
+    public let iterations: [Int]
+    public let converged: Bool
+
+    public var scoreKind: ScoreKind { .decision }
+
+    public func scores(_ x: FeatureMatrix) -> DenseMatrix {
+        let binary = NBSVMConfiguration.binarize(x)
+        var ones = SparseMatrix(columnCount: x.columnCount)
+        for cols in binary.rows { for j in cols { ones.columns.append(j); ones.values.append(1) }; ones.rowStart.append(ones.columns.count) }
+        let z = LinearScores.compute(.sparse(ones), weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
+        var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
+        for r in 0..<x.rowCount {
+            if problems == 1 { out[r, 1] = z[r, 0] } else { for k in 0..<classCount { out[r, k] = z[r, k] } }
+        }
+        return out
+    }
+
+    public var featureWeights: DenseMatrix? { LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount) }
+
+    public var trainingSummary: [String: String] {
+        ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
+         "view": "naive Bayes log-count ratios scale the features of a discriminative SVM"]
+    }
+
+    public func encode(into w: inout BinaryWriter) throws {
+        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(problems))
+        w.write(array: weights); w.write(array: intercepts); w.write(array: ratios)
+        w.write(array: iterations.map { Int64($0) }); w.write(UInt8(converged ? 1 : 0))
+    }
+
+    public static func decode(from r: inout BinaryReader) throws -> NBSVM {
+        let k = try r.readCount(), d = try r.readCount(), p = try r.readCount()
+        let w = try r.readFloats(), b = try r.readFloats(), ratios = try r.readFloats()
+        guard w.count == d * p, b.count == p, ratios.count == d * p, p == (k == 2 ? 1 : k) else { throw TextpipeError(.model, "corrupt nbsvm weights") }
+        return NBSVM(classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, ratios: ratios,
+                     iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
+    }
+}
