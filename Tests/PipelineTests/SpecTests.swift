@@ -59,7 +59,7 @@ import TextCore
         let e = try #require(error(valid.replacingOccurrences(of: "- softmax: {l2: 2}", with: "- softmx: {l2: 2}")))
         #expect(e.line == 8)
         #expect(e.message.contains("unknown classifier 'softmx'") && e.message.contains("did you mean 'softmax'"))
-        #expect(e.message.contains("accepted values: multinomial_nb, bernoulli_nb, softmax"))
+        #expect(e.message.contains("accepted values: multinomial_nb, bernoulli_nb, complement_nb, gaussian_nb, normal_bayes, softmax, logistic, linear_svm, decision_tree, nbsvm"))
     }
 
     @Test func unknownEnumValueAndFeatureSet() throws {
