@@ -1,14 +1,19 @@
 import Foundation
 
-/// Limited-memory BFGS (Nocedal & Wright 2006, Algorithm 7.4/7.5) with a backtracking line search that
-/// enforces the Armijo condition and skips curvature pairs with `y's <= 0`.
+/// Limited-memory BFGS (Nocedal & Wright 2006, Algorithms 7.4/7.5) with a backtracking Armijo line search;
+/// with `l1 > 0` it becomes OWL-QN (Andrew & Gao 2007) for `f(x) + l1 * sum_{i < penalized} |x_i|`:
+/// the direction comes from the pseudo-gradient and is kept in its orthant, and trial points are projected
+/// onto that orthant, so weights become exactly zero.
 ///
-/// Minimises a smooth function given as `objective(x, &gradient) -> value`. It stops when the largest
-/// gradient component is at most `tolerance` (as scikit-learn's `lbfgs` `pgtol`), or after `maxIterations`.
+/// Minimises a smooth `objective(x, &gradient) -> value`. Stops when the largest (pseudo-)gradient component
+/// is at most `tolerance` (as scikit-learn's `lbfgs` `pgtol`), or after `maxIterations`.
 public struct LBFGS {
     public var memory = 10
     public var maxIterations = 500
     public var tolerance = 1e-5
+    public var l1 = 0.0
+    /// With `l1 > 0`, the first `penalized` parameters carry the L1 penalty (intercepts come after them).
+    public var penalized = 0
 
     public struct Outcome: Sendable {
         public var x: [Double]
@@ -19,27 +24,51 @@ public struct LBFGS {
         public var evaluations: Int
     }
 
-    public init(memory: Int = 10, maxIterations: Int = 500, tolerance: Double = 1e-5) {
-        self.memory = memory; self.maxIterations = maxIterations; self.tolerance = tolerance
+    public init(memory: Int = 10, maxIterations: Int = 500, tolerance: Double = 1e-5, l1: Double = 0, penalized: Int = 0) {
+        self.memory = memory; self.maxIterations = maxIterations; self.tolerance = tolerance; self.l1 = l1; self.penalized = penalized
+    }
+
+    /// The pseudo-gradient of `f + l1 |x|` (the plain gradient without L1).
+    func pseudoGradient(_ x: [Double], _ g: [Double], into pg: inout [Double]) {
+        for i in 0..<g.count { pg[i] = g[i] }
+        guard l1 > 0 else { return }
+        for i in 0..<penalized {
+            if x[i] > 0 { pg[i] = g[i] + l1 }
+            else if x[i] < 0 { pg[i] = g[i] - l1 }
+            else if g[i] + l1 < 0 { pg[i] = g[i] + l1 }
+            else if g[i] - l1 > 0 { pg[i] = g[i] - l1 }
+            else { pg[i] = 0 }
+        }
+    }
+
+    func penalty(_ x: [Double]) -> Double {
+        guard l1 > 0 else { return 0 }
+        var s = 0.0
+        for i in 0..<penalized { s += abs(x[i]) }
+        return l1 * s
     }
 
     public func minimize(_ start: [Double], _ objective: ([Double], inout [Double]) -> Double) -> Outcome {
         let n = start.count
+        let orthantWise = l1 > 0
         var x = start
         var g = [Double](repeating: 0, count: n)
-        var f = objective(x, &g)
+        var f = objective(x, &g) + penalty(x)
         var evaluations = 1
+        var pg = g
+        pseudoGradient(x, g, into: &pg)
         var sList: [[Double]] = [], yList: [[Double]] = [], rhoList: [Double] = []
         var direction = [Double](repeating: 0, count: n)
         var xNew = x, gNew = g
+        var orthant = [Double](repeating: 0, count: orthantWise ? n : 0)
         var iteration = 0
         func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
-        if maxAbs(g) <= tolerance { return Outcome(x: x, value: f, iterations: 0, converged: true, gradientMax: maxAbs(g), evaluations: 1) }
+        if maxAbs(pg) <= tolerance { return Outcome(x: x, value: f, iterations: 0, converged: true, gradientMax: maxAbs(pg), evaluations: 1) }
 
         while iteration < maxIterations {
             iteration += 1
-            // Two-loop recursion: direction = -H g.
-            for i in 0..<n { direction[i] = -g[i] }
+            // Two-loop recursion: direction = -H pg.
+            for i in 0..<n { direction[i] = -pg[i] }
             var alphas = [Double](repeating: 0, count: sList.count)
             for i in stride(from: sList.count - 1, through: 0, by: -1) {
                 let a = rhoList[i] * dot(sList[i], direction)
@@ -50,28 +79,38 @@ public struct LBFGS {
                 let gamma = dot(sLast, yLast) / dot(yLast, yLast)
                 for i in 0..<n { direction[i] *= gamma }
             } else {
-                let scale = 1 / max(1e-12, maxAbs(g) * Double(n).squareRoot())
+                let scale = 1 / max(1e-12, maxAbs(pg) * Double(n).squareRoot())
                 for i in 0..<n { direction[i] *= min(1, scale * 10) }
             }
             for i in 0..<sList.count {
                 let b = rhoList[i] * dot(yList[i], direction)
                 axpy(alphas[i] - b, sList[i], &direction)
             }
-            var slope = dot(g, direction)
+            if orthantWise {
+                for i in 0..<penalized where direction[i] * pg[i] >= 0 { direction[i] = 0 }
+                for i in 0..<n { orthant[i] = x[i] != 0 ? (x[i] > 0 ? 1 : -1) : (pg[i] < 0 ? 1 : (pg[i] > 0 ? -1 : 0)) }
+            }
+            var slope = dot(pg, direction)
             if slope >= 0 {  // not a descent direction: restart from steepest descent
                 sList.removeAll(); yList.removeAll(); rhoList.removeAll()
-                for i in 0..<n { direction[i] = -g[i] }
-                slope = dot(g, direction)
+                for i in 0..<n { direction[i] = -pg[i] }
+                slope = dot(pg, direction)
             }
-            // Backtracking line search (Armijo, c1 = 1e-4), halving with a cubic-safe floor.
+            // Backtracking line search (Armijo, c1 = 1e-4); OWL-QN measures the decrease along the projected step.
             var step = 1.0
             var fNew = 0.0
             var accepted = false
             for _ in 0..<40 {
-                for i in 0..<n { xNew[i] = x[i] + step * direction[i] }
-                fNew = objective(xNew, &gNew)
+                for i in 0..<n {
+                    var v = x[i] + step * direction[i]
+                    if orthantWise && i < penalized && v * orthant[i] <= 0 { v = 0 }
+                    xNew[i] = v
+                }
+                fNew = objective(xNew, &gNew) + penalty(xNew)
                 evaluations += 1
-                if fNew.isFinite && fNew <= f + 1e-4 * step * slope { accepted = true; break }
+                var expected = step * slope
+                if orthantWise { expected = 0; for i in 0..<n { expected += pg[i] * (xNew[i] - x[i]) } }
+                if fNew.isFinite && fNew <= f + 1e-4 * expected { accepted = true; break }
                 step *= 0.5
             }
             if !accepted { break }
@@ -83,18 +122,17 @@ public struct LBFGS {
                 for i in 0..<n { sp[i] = xNew[i] - x[i]; yp[i] = gNew[i] - g[i] }
             } }
             let sy = dot(s, y)
-            if sy > 1e-12 * dot(y, y) {
-                sList.append(s); yList.append(y); rhoList.append(1 / sy)
-            }
+            if sy > 1e-12 * dot(y, y) { sList.append(s); yList.append(y); rhoList.append(1 / sy) }
             let decrease = f - fNew
             swap(&x, &xNew); swap(&g, &gNew); f = fNew
-            let gm = maxAbs(g)
+            pseudoGradient(x, g, into: &pg)
+            let gm = maxAbs(pg)
             if gm <= tolerance {
                 return Outcome(x: x, value: f, iterations: iteration, converged: true, gradientMax: gm, evaluations: evaluations)
             }
             if decrease <= 1e-15 * max(1, abs(f)) { break }  // no progress possible at machine precision
         }
-        let gm = maxAbs(g)
+        let gm = maxAbs(pg)
         return Outcome(x: x, value: f, iterations: iteration, converged: gm <= tolerance, gradientMax: gm, evaluations: evaluations)
     }
 

@@ -50,7 +50,7 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration {
             let outcome: LBFGS.Outcome
             switch penalty {
             case .l2: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
-            case .l1: outcome = OWLQN(l1: 1 / (C * Double(labels.count)), penalized: d, maxIterations: maxIterations, tolerance: tolerance)
+            case .l1: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance, l1: 1 / (C * Double(labels.count)), penalized: d)
                     .minimize(start, objective)
             }
             for j in 0..<d { weights[j * problems + p] = Float(outcome.x[j]) }

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Classify
+
+/// scikit-learn's classifier family on features from real corpora (scripts/reference/make_family_fixtures.py).
+struct FamilyFixture: Decodable {
+    struct Matrix: Decodable {
+        var rows: Int; var columns: Int
+        var row_start: [Int]?; var column: [Int32]?; var value: [Float]?; var values: [Float]?
+        var features: FeatureMatrix {
+            if let values { return .dense(DenseMatrix(rowCount: rows, columnCount: columns, values: values)) }
+            return .sparse(SparseMatrix(columnCount: columns, rowStart: row_start!, columns: column!, values: value!))
+        }
+    }
+    struct Model: Decodable { var predicted: [Int]; var accuracy: Double; var probabilities: [[Double]]? }
+    struct Case: Decodable {
+        var train: Matrix; var test: Matrix; var train_labels: [Int]; var test_labels: [Int]; var models: [String: Model]
+        var classCount: Int { (train_labels.max() ?? 0) + 1 }
+    }
+    var sparse: Case; var dense: Case; var binary: Case
+    static let shared: FamilyFixture = {
+        let url = Bundle.module.url(forResource: "Fixtures/sklearn_family", withExtension: "json")!
+        return try! JSONDecoder().decode(FamilyFixture.self, from: Data(contentsOf: url))
+    }()
+}
+
+@Suite struct FamilyReferenceTests {
+    /// Fits on the fixture's training part and compares test predictions (and probabilities, if given a tolerance).
+    @discardableResult
+    func compare(_ spec: ClassifierSpec, _ c: FamilyFixture.Case, _ reference: String, agreement: Double = 0.99,
+                 probabilityTolerance: Double? = nil) throws -> (ours: Double, theirs: Double) {
+        let model = try spec.fit(c.train.features, labels: c.train_labels, classCount: c.classCount, seed: 0)
+        let expected = c.models[reference]!
+        let predicted = model.predict(c.test.features)
+        let agree = Double(zip(predicted, expected.predicted).filter { $0 == $1 }.count) / Double(predicted.count)
+        #expect(agree >= agreement, "\(reference): agreement \(agree)")
+        if let tolerance = probabilityTolerance, let theirs = expected.probabilities {
+            let p = try #require(model.predictProbabilities(c.test.features))
+            var worst = 0.0
+            for r in 0..<p.rowCount { for k in 0..<p.columnCount { worst = max(worst, abs(Double(p[r, k]) - theirs[r][k])) } }
+            #expect(worst <= tolerance, "\(reference): largest probability difference \(worst)")
+        }
+        let accuracy = Double(zip(predicted, c.test_labels).filter { $0 == $1 }.count) / Double(predicted.count)
+        return (accuracy, expected.accuracy)
+    }
+
+    @Test func complementNaiveBayes() throws {
+        try compare(.complementNB(ComplementNaiveBayesConfiguration()), FamilyFixture.shared.sparse, "complement_nb", agreement: 1, probabilityTolerance: 1e-4)
+    }
+
+    @Test func oneVsRestLogisticL2() throws {
+        var c = LogisticRegressionConfiguration(); c.tolerance = 1e-9; c.maxIterations = 5000
+        try compare(.logistic(c), FamilyFixture.shared.sparse, "logistic_l2", probabilityTolerance: 2e-3)
+    }
+
+    @Test func oneVsRestLogisticL1() throws {
+        var c = LogisticRegressionConfiguration(); c.penalty = .l1; c.C = 10; c.tolerance = 1e-8; c.maxIterations = 5000
+        try compare(.logistic(c), FamilyFixture.shared.sparse, "logistic_l1", probabilityTolerance: 2e-2)
+    }
+
+    @Test func linearSVMSquaredHingeAndHinge() throws {
+        var c = LinearSVMConfiguration(); c.tolerance = 1e-6; c.maxIterations = 100_000
+        try compare(.linearSVM(c), FamilyFixture.shared.sparse, "linear_svm")
+        c.loss = .hinge
+        try compare(.linearSVM(c), FamilyFixture.shared.sparse, "linear_svm_hinge")
+    }
+
+    @Test func classWeightsBalanced() throws {
+        var l = LogisticRegressionConfiguration(); l.classWeights = .balanced; l.tolerance = 1e-9; l.maxIterations = 5000
+        try compare(.logistic(l), FamilyFixture.shared.binary, "logistic_balanced", probabilityTolerance: 2e-3)
+        var s = LinearSVMConfiguration(); s.classWeights = .balanced; s.tolerance = 1e-6; s.maxIterations = 100_000
+        try compare(.linearSVM(s), FamilyFixture.shared.binary, "linear_svm_balanced")
+        // Without weights the same data gives a different model: the weights matter.
+        var plain = LogisticRegressionConfiguration(); plain.tolerance = 1e-9; plain.maxIterations = 5000
+        try compare(.logistic(plain), FamilyFixture.shared.binary, "logistic", probabilityTolerance: 2e-3)
+    }
+
+    @Test func decisionTreeAccuracy() throws {
+        let (ours, theirs) = try compare(.decisionTree(DecisionTreeConfiguration()), FamilyFixture.shared.sparse, "decision_tree", agreement: 0)
+        // 150 test posts: a tree's accuracy moves in steps of 0.67 points, and tie-breaking between equally good
+        // splits differs (scikit-learn draws its feature order from its own generator).
+        #expect(abs(ours - theirs) <= 0.06, "tree accuracy \(ours) vs scikit-learn \(theirs)")
+    }
+
+    @Test func gaussianNaiveBayes() throws {
+        try compare(.gaussianNB(GaussianNaiveBayesConfiguration()), FamilyFixture.shared.dense, "gaussian_nb", agreement: 1, probabilityTolerance: 1e-4)
+    }
+
+    @Test func quadraticAndLinearDiscriminants() throws {
+        var qda = NormalBayesConfiguration(); qda.shrinkage = 0.1; qda.target = .identity
+        try compare(.normalBayes(qda), FamilyFixture.shared.dense, "qda", probabilityTolerance: 1e-3)
+        var lda = NormalBayesConfiguration(); lda.sharedCovariance = true; lda.shrinkage = 0.1; lda.target = .scaledIdentity
+        try compare(.normalBayes(lda), FamilyFixture.shared.dense, "lda", probabilityTolerance: 1e-3)
+    }
+}
+
+@Suite struct CholeskyTests {
+    @Test func workedExampleAndSolve() throws {
+        let c = try Cholesky([4, 2, 2, 3], size: 2)
+        #expect(abs(c.lower[0] - 2) < 1e-12 && abs(c.lower[2] - 1) < 1e-12 && abs(c.lower[3] - 2.0.squareRoot()) < 1e-12)
+        #expect(abs(c.logDeterminant - log(8)) < 1e-12)
+        let x = c.solve([2, 1])   // [4 2; 2 3] x = [2, 1] -> x = [0.5, 0]
+        #expect(abs(x[0] - 0.5) < 1e-12 && abs(x[1]) < 1e-12)
+        #expect(throws: TextpipeError.self) { try Cholesky([1, 2, 2, 1], size: 2) }
+    }
+}
