@@ -3,7 +3,7 @@ import PackageDescription
 
 /// textpipe: a batch text-classification pipeline.
 /// Module dependencies run one way: TextCore <- Ingest/Tokenize <- Featurize <- Classify <- Evaluate <- Report <- Pipeline <- textpipe.
-let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+let optimise: [SwiftSetting] = [.unsafeFlags(["-wmo"], .when(configuration: .release))]
 
 let package = Package(
     name: "textpipe",
@@ -35,7 +35,7 @@ let package = Package(
                           dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
         .executableTarget(name: "textpipe-bench",
-                          dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize"],
+                          dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify"],
                           path: "bench/swift", swiftSettings: optimise),
         .target(name: "TestSupport", dependencies: ["TextCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),

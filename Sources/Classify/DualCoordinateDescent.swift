@@ -23,9 +23,29 @@ struct DualCoordinateDescent {
 
     struct Solution { var weights: [Double]; var intercept: Double; var iterations: Int; var converged: Bool }
 
-    /// `positive[i]` marks y = +1; `cost[i]` is C for document i.
+    /// Rows as plain CSR arrays in double precision, prepared once and shared by all one-vs-rest problems.
+    struct Rows {
+        let columnCount: Int
+        let starts: [Int]
+        let columns: [Int32]
+        let values: [Double]
+        init(_ x: FeatureMatrix) {
+            var starts = [0], columns: [Int32] = [], values: [Double] = []
+            for r in 0..<x.rowCount {
+                x.forEach(inRow: r) { j, v in if v != 0 { columns.append(Int32(j)); values.append(Double(v)) } }
+                starts.append(columns.count)
+            }
+            self.columnCount = x.columnCount; self.starts = starts; self.columns = columns; self.values = values
+        }
+    }
+
     func solve(_ x: FeatureMatrix, positive: [Bool], cost: [Double], rng: inout Xoshiro256StarStar) -> Solution {
-        let l = positive.count, d = x.columnCount
+        solve(Rows(x), positive: positive, cost: cost, rng: &rng)
+    }
+
+    /// `positive[i]` marks y = +1; `cost[i]` is C for document i.
+    func solve(_ rows: Rows, positive: [Bool], cost: [Double], rng: inout Xoshiro256StarStar) -> Solution {
+        let l = positive.count, d = rows.columnCount
         var w = [Double](repeating: 0, count: d)
         var wb = 0.0
         var alpha = [Double](repeating: 0, count: l)
@@ -34,7 +54,7 @@ struct DualCoordinateDescent {
         for i in 0..<l {
             if loss == .squaredHinge { diag[i] = 0.5 / cost[i] } else { upper[i] = cost[i] }
             var norm = bias * bias
-            x.forEach(inRow: i) { _, v in norm += Double(v) * Double(v) }
+            for k in rows.starts[i]..<rows.starts[i + 1] { norm += rows.values[k] * rows.values[k] }
             qd[i] = diag[i] + norm
         }
         var index = Array(0..<l)
@@ -42,6 +62,8 @@ struct DualCoordinateDescent {
         var pgMaxOld = Double.infinity, pgMinOld = -Double.infinity
         var iteration = 0
         var converged = false
+        rows.columns.withUnsafeBufferPointer { cols in rows.values.withUnsafeBufferPointer { vals in rows.starts.withUnsafeBufferPointer { starts in
+        w.withUnsafeMutableBufferPointer { wp in
         while iteration < maxIterations {
             var pgMaxNew = -Double.infinity, pgMinNew = Double.infinity
             for s in stride(from: active - 1, to: 0, by: -1) {
@@ -53,7 +75,7 @@ struct DualCoordinateDescent {
                 let i = index[s]
                 let y: Double = positive[i] ? 1 : -1
                 var dot = wb * bias
-                w.withUnsafeBufferPointer { wp in x.forEach(inRow: i) { j, v in dot += wp[j] * Double(v) } }
+                for k in starts[i]..<starts[i + 1] { dot += wp[Int(cols[k])] * vals[k] }
                 let g = y * dot - 1 + alpha[i] * diag[i]
                 var pg = 0.0
                 if alpha[i] == 0 {
@@ -70,7 +92,7 @@ struct DualCoordinateDescent {
                     let old = alpha[i]
                     alpha[i] = min(max(alpha[i] - g / qd[i], 0), upper[i])
                     let delta = (alpha[i] - old) * y
-                    w.withUnsafeMutableBufferPointer { wp in x.forEach(inRow: i) { j, v in wp[j] += delta * Double(v) } }
+                    for k in starts[i]..<starts[i + 1] { wp[Int(cols[k])] += delta * vals[k] }
                     wb += delta * bias
                 }
                 s += 1
@@ -84,6 +106,7 @@ struct DualCoordinateDescent {
             pgMaxOld = pgMaxNew <= 0 ? .infinity : pgMaxNew
             pgMinOld = pgMinNew >= 0 ? -.infinity : pgMinNew
         }
+        } } } }
         return Solution(weights: w, intercept: wb * bias, iterations: iteration, converged: converged)
     }
 }

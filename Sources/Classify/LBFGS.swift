@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// Limited-memory BFGS (Nocedal & Wright 2006, Algorithms 7.4/7.5) with a backtracking Armijo line search;
@@ -62,7 +63,9 @@ public struct LBFGS {
         var xNew = x, gNew = g
         var orthant = [Double](repeating: 0, count: orthantWise ? n : 0)
         var iteration = 0
-        func maxAbs(_ v: [Double]) -> Double { v.reduce(0) { max($0, abs($1)) } }
+        func maxAbs(_ v: [Double]) -> Double {
+            v.withUnsafeBufferPointer { p in var m = 0.0; for x in p { m = max(m, abs(x)) }; return m }
+        }
         if maxAbs(pg) <= tolerance { return Outcome(x: x, value: f, iterations: 0, converged: true, gradientMax: maxAbs(pg), evaluations: 1) }
 
         while iteration < maxIterations {
@@ -77,7 +80,7 @@ public struct LBFGS {
             }
             if let sLast = sList.last, let yLast = yList.last {
                 let gamma = dot(sLast, yLast) / dot(yLast, yLast)
-                for i in 0..<n { direction[i] *= gamma }
+                cblas_dscal(Int32(n), gamma, &direction, 1)
             } else {
                 let scale = 1 / max(1e-12, maxAbs(pg) * Double(n).squareRoot())
                 for i in 0..<n { direction[i] *= min(1, scale * 10) }
@@ -136,16 +139,11 @@ public struct LBFGS {
         return Outcome(x: x, value: f, iterations: iteration, converged: gm <= tolerance, gradientMax: gm, evaluations: evaluations)
     }
 
+    // Vector operations on millions of parameters go through OpenBLAS (vectorised and threaded).
     @inline(__always) private func dot(_ a: [Double], _ b: [Double]) -> Double {
-        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
-            var s = 0.0
-            for i in 0..<pa.count { s += pa[i] * pb[i] }
-            return s
-        } }
+        cblas_ddot(Int32(a.count), a, 1, b, 1)
     }
     @inline(__always) private func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
-        x.withUnsafeBufferPointer { px in y.withUnsafeMutableBufferPointer { py in
-            for i in 0..<px.count { py[i] += a * px[i] }
-        } }
+        cblas_daxpy(Int32(x.count), a, x, 1, &y, 1)
     }
 }

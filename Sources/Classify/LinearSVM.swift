@@ -56,6 +56,7 @@ public struct LinearSVMConfiguration: ClassifierConfiguration {
         var weights = [Float](repeating: 0, count: d * problems), intercepts = [Float](repeating: 0, count: problems)
         var iterations: [Int] = [], converged = true
         let solver = DualCoordinateDescent(loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: interceptScaling)
+        let rows = DualCoordinateDescent.Rows(x)
         for p in 0..<problems {
             let positiveClass = K == 2 ? 1 : p
             let positive = labels.map { $0 == positiveClass }
@@ -64,7 +65,7 @@ public struct LinearSVMConfiguration: ClassifierConfiguration {
                 return l == positiveClass ? C * classWeight[l] : C
             }
             var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
-            let solution = solver.solve(x, positive: positive, cost: cost, rng: &rng)
+            let solution = solver.solve(rows, positive: positive, cost: cost, rng: &rng)
             for j in 0..<d { weights[j * problems + p] = Float(solution.weights[j]) }
             intercepts[p] = Float(solution.intercept)
             iterations.append(solution.iterations)

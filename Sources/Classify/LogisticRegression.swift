@@ -33,26 +33,44 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration {
         var intercepts = [Float](repeating: 0, count: problems)
         var iterations: [Int] = [], converged = true, gradientMax = 0.0
         let classWeightVector = try classWeights.resolve(labels, classCount: K)
+        let columns = ColumnMajorRows(x)   // shared by every one-vs-rest problem
+        // One-vs-rest problems are independent: run them side by side, one core each; a single binary problem
+        // uses every core inside its objective instead.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let parallelProblems = problems > 1 ? min(cores, problems) : 1
+        var outcomes = [LBFGS.Outcome?](repeating: nil, count: problems)
+        var failure: Error?
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: parallelProblems) { worker in
+            for p in stride(from: worker, to: problems, by: parallelProblems) {
+                do {
+                    let positive = K == 2 ? 1 : p
+                    let binary = labels.map { $0 == positive ? 1 : 0 }
+                    let sampleWeights: [Double]
+                    switch classWeights {
+                    case .uniform: sampleWeights = [Double](repeating: 1, count: labels.count)
+                    case .balanced: sampleWeights = try ClassWeights.balanced.sampleWeights(binary, classCount: 2)
+                    case .perClass, .named: sampleWeights = labels.map { classWeightVector[$0] }
+                    }
+                    var smooth = SoftmaxRegressionConfiguration()
+                    smooth.fitIntercept = fitIntercept
+                    smooth.l2 = penalty == .l2 ? 1 / C : 0
+                    let objective = smooth.objective(x, labels: binary, classCount: 2, sampleWeights: sampleWeights, columns: columns,
+                                                     threads: parallelProblems > 1 ? 1 : nil)
+                    let start = [Double](repeating: 0, count: d + 1)
+                    let outcome: LBFGS.Outcome
+                    switch penalty {
+                    case .l2: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
+                    case .l1: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance, l1: 1 / (C * Double(labels.count)), penalized: d)
+                            .minimize(start, objective)
+                    }
+                    lock.lock(); outcomes[p] = outcome; lock.unlock()
+                } catch { lock.lock(); failure = error; lock.unlock() }
+            }
+        }
+        if let failure { throw failure }
         for p in 0..<problems {
-            let positive = K == 2 ? 1 : p
-            let binary = labels.map { $0 == positive ? 1 : 0 }
-            let sampleWeights: [Double]
-            switch classWeights {
-            case .uniform: sampleWeights = [Double](repeating: 1, count: labels.count)
-            case .balanced: sampleWeights = try ClassWeights.balanced.sampleWeights(binary, classCount: 2)
-            case .perClass, .named: sampleWeights = labels.map { classWeightVector[$0] }
-            }
-            var smooth = SoftmaxRegressionConfiguration()
-            smooth.fitIntercept = fitIntercept
-            smooth.l2 = penalty == .l2 ? 1 / C : 0
-            let objective = smooth.objective(x, labels: binary, classCount: 2, sampleWeights: sampleWeights)
-            let start = [Double](repeating: 0, count: d + 1)
-            let outcome: LBFGS.Outcome
-            switch penalty {
-            case .l2: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
-            case .l1: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance, l1: 1 / (C * Double(labels.count)), penalized: d)
-                    .minimize(start, objective)
-            }
+            let outcome = outcomes[p]!
             for j in 0..<d { weights[j * problems + p] = Float(outcome.x[j]) }
             intercepts[p] = Float(outcome.x[d])
             iterations.append(outcome.iterations)

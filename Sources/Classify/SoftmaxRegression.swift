@@ -36,77 +36,129 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
 
     /// The training objective and its gradient, `(1/n) [ sum_i -log p(y_i | x_i) + (l2 / 2) ||W||^2 ]`.
     /// Parameter layout: `W[j * outputs + k]` for features j, then one intercept per output.
-    func objective(_ x: FeatureMatrix, labels: [Int], classCount K: Int, sampleWeights: [Double]? = nil) -> ([Double], inout [Double]) -> Double {
+    func objective(_ x: FeatureMatrix, labels: [Int], classCount K: Int, sampleWeights: [Double]? = nil,
+                   columns prepared: ColumnMajorRows? = nil, threads threadLimit: Int? = nil) -> ([Double], inout [Double]) -> Double {
         let d = x.columnCount
         let outputs = K == 2 ? 1 : K
         let weightCount = d * outputs
         let n = x.rowCount
-        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, n / 256))
+        let threads = max(1, min(threadLimit ?? ProcessInfo.processInfo.activeProcessorCount, n / 256))
         let chunk = (n + threads - 1) / threads
         let invN = 1 / Double(n)
         let l2 = self.l2
         let fitIntercept = self.fitIntercept
 
-        // Per-thread gradient buffers live as long as the objective: no 8-bytes-per-parameter allocation per call.
-        let parameterCount = weightCount + outputs
-        let buffers = ThreadBuffers(threads: threads, size: parameterCount)
+        // Work on a column-major copy of the features, split by feature ranges across threads: the forward pass
+        // adds each column into small per-thread score buffers (n x outputs), and the backward pass writes each
+        // feature's gradient exactly once, so no per-thread copy of the (features x classes) gradient is needed.
+        let columns = prepared ?? ColumnMajorRows(x)
+        let ranges = columns.balancedRanges(parts: threads)
+        let scoreBuffers = ThreadBuffers(threads: threads, size: n * outputs)
+        let residual = ThreadBuffers(threads: 1, size: n * outputs)
+        let weights = sampleWeights ?? [Double](repeating: 1, count: n)
+        let penalties = ThreadBuffers(threads: 1, size: threads)
         return { params, gradient in
-            let partialLoss = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
-            defer { partialLoss.deallocate() }
-            params.withUnsafeBufferPointer { p in
+            params.withUnsafeBufferPointer { p -> Double in
+            gradient.withUnsafeMutableBufferPointer { grad -> Double in
+            columns.starts.withUnsafeBufferPointer { starts in columns.rows.withUnsafeBufferPointer { rowsOf in columns.values.withUnsafeBufferPointer { vals in
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
-                    var loss = 0.0
-                    var z = [Double](repeating: 0, count: outputs)
-                    let gbuf = buffers.buffer(t)
-                    gbuf.update(repeating: 0)
-                    do {
-                        for r in t * chunk..<min(n, (t + 1) * chunk) {
-                            for k in 0..<outputs { z[k] = fitIntercept ? p[weightCount + k] : 0 }
-                            x.forEach(inRow: r) { j, v in
-                                let base = j * outputs, dv = Double(v)
-                                for k in 0..<outputs { z[k] += p[base + k] * dv }
-                            }
-                            let y = labels[r]
-                            let weight = sampleWeights?[r] ?? 1
-                            if outputs == 1 {
-                                // Binary: loss = log(1 + e^z) - [y == 1] z, computed stably.
-                                let zz = z[0]
-                                loss += weight * ((zz > 0 ? zz + log1p(exp(-zz)) : log1p(exp(zz))) - (y == 1 ? zz : 0))
-                                let prob = zz >= 0 ? 1 / (1 + exp(-zz)) : exp(zz) / (1 + exp(zz))
-                                z[0] = weight * (prob - (y == 1 ? 1 : 0))
-                            } else {
-                                var m = -Double.infinity
-                                for k in 0..<outputs { m = max(m, z[k]) }
-                                var sum = 0.0
-                                for k in 0..<outputs { sum += exp(z[k] - m) }
-                                let logSum = m + log(sum)
-                                loss += weight * (logSum - z[y])
-                                for k in 0..<outputs { z[k] = weight * (exp(z[k] - logSum) - (k == y ? 1 : 0)) }
-                            }
-                            x.forEach(inRow: r) { j, v in
-                                let base = j * outputs, dv = Double(v)
-                                for k in 0..<outputs { gbuf[base + k] += z[k] * dv }
-                            }
-                            if fitIntercept { for k in 0..<outputs { gbuf[weightCount + k] += z[k] } }
+                    let z = scoreBuffers.buffer(t)
+                    z.update(repeating: 0)
+                    for j in ranges[t] {
+                        let w = p.baseAddress! + j * outputs
+                        for e in starts[j]..<starts[j + 1] {
+                            let row = z.baseAddress! + Int(rowsOf[e]) * outputs, v = vals[e]
+                            for k in 0..<outputs { row[k] += v * w[k] }
                         }
                     }
-                    partialLoss[t] = loss   // each thread writes only its own slot
                 }
+                // Scores, loss and residuals row by row (n x outputs: small).
+                let r = residual.buffer(0)
+                var loss = 0.0
+                for i in 0..<n {
+                    let base = i * outputs
+                    for k in 0..<outputs {
+                        var v = fitIntercept ? p[weightCount + k] : 0
+                        for t in 0..<threads { v += scoreBuffers.buffer(t)[base + k] }
+                        r[base + k] = v
+                    }
+                    let y = labels[i], weight = weights[i]
+                    if outputs == 1 {
+                        // Binary: loss = log(1 + e^z) - [y == 1] z, computed stably.
+                        let zz = r[base]
+                        loss += weight * ((zz > 0 ? zz + log1p(exp(-zz)) : log1p(exp(zz))) - (y == 1 ? zz : 0))
+                        let prob = zz >= 0 ? 1 / (1 + exp(-zz)) : exp(zz) / (1 + exp(zz))
+                        r[base] = weight * (prob - (y == 1 ? 1 : 0))
+                    } else {
+                        var m = -Double.infinity
+                        for k in 0..<outputs { m = max(m, r[base + k]) }
+                        var sum = 0.0
+                        for k in 0..<outputs { sum += exp(r[base + k] - m) }
+                        let logSum = m + log(sum)
+                        loss += weight * (logSum - r[base + y])
+                        for k in 0..<outputs { r[base + k] = weight * (exp(r[base + k] - logSum) - (k == y ? 1 : 0)) }
+                    }
+                }
+                let pen = penalties.buffer(0)
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                    var penalty = 0.0
+                    for j in ranges[t] {
+                        let g = grad.baseAddress! + j * outputs, w = p.baseAddress! + j * outputs
+                        for k in 0..<outputs { g[k] = 0 }
+                        for e in starts[j]..<starts[j + 1] {
+                            let row = r.baseAddress! + Int(rowsOf[e]) * outputs, v = vals[e]
+                            for k in 0..<outputs { g[k] += v * row[k] }
+                        }
+                        for k in 0..<outputs { penalty += w[k] * w[k]; g[k] = (g[k] + l2 * w[k]) * invN }
+                    }
+                    pen[t] = penalty   // each thread writes only its own slot
+                }
+                for k in 0..<outputs {
+                    var s = 0.0
+                    if fitIntercept { for i in 0..<n { s += r[i * outputs + k] } }
+                    grad[weightCount + k] = s * invN
+                }
+                let penalty = (0..<threads).reduce(0.0) { $0 + pen[$1] }
+                return (loss + 0.5 * l2 * penalty) * invN
+            } } }
             }
-            var loss = partialLoss.reduce(0, +)
-            gradient.withUnsafeMutableBufferPointer { g in
-                let first = buffers.buffer(0)
-                for i in 0..<g.count { g[i] = first[i] }
-                for t in 1..<max(1, threads) { let b = buffers.buffer(t); for i in 0..<g.count { g[i] += b[i] } }
             }
-            var penalty = 0.0
-            for i in 0..<weightCount { penalty += params[i] * params[i]; gradient[i] += l2 * params[i] }
-            loss += 0.5 * l2 * penalty
-            for i in 0..<gradient.count { gradient[i] *= invN }
-            return loss * invN
         }
     }
 
+}
+
+/// A column-major (CSC) copy of a feature matrix, in double precision.
+struct ColumnMajorRows {
+    let starts: [Int]
+    let rows: [Int32]
+    let values: [Double]
+    init(_ x: FeatureMatrix) {
+        var counts = [Int](repeating: 0, count: x.columnCount + 1)
+        for r in 0..<x.rowCount { x.forEach(inRow: r) { j, v in if v != 0 { counts[j + 1] += 1 } } }
+        for j in 0..<x.columnCount { counts[j + 1] += counts[j] }
+        var next = counts
+        var rows = [Int32](repeating: 0, count: counts[x.columnCount]), values = [Double](repeating: 0, count: counts[x.columnCount])
+        for r in 0..<x.rowCount {
+            x.forEach(inRow: r) { j, v in
+                if v != 0 { rows[next[j]] = Int32(r); values[next[j]] = Double(v); next[j] += 1 }
+            }
+        }
+        starts = counts; self.rows = rows; self.values = values
+    }
+    /// Contiguous feature ranges holding about the same number of entries each.
+    func balancedRanges(parts: Int) -> [Range<Int>] {
+        let d = starts.count - 1, total = starts[d]
+        var out: [Range<Int>] = [], begin = 0
+        for part in 1...parts {
+            var end = begin
+            let goal = total * part / parts
+            while end < d && starts[end + 1] <= goal { end += 1 }
+            if part == parts { end = d }
+            out.append(begin..<end); begin = end
+        }
+        return out
+    }
 }
 
 /// Scratch gradient buffers, one per thread, freed with the objective that owns them.

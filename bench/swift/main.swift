@@ -7,15 +7,16 @@ import TextCore
 import Ingest
 import Tokenize
 import Featurize
+import Classify
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("textpipe-bench: \(message)\n".utf8))
     exit(2)
 }
 
-func readJSONL(_ path: String) -> [Document] {
+func readJSONL(_ path: String, labelled: Bool = false) -> [Document] {
     var s = SourceConfiguration(path: URL(fileURLWithPath: path).path, format: .jsonl)
-    s.labelColumn = nil
+    s.labelColumn = labelled ? "label" : nil
     do { return try CorpusReader(baseDirectory: URL(fileURLWithPath: "/")).read(s).documents }
     catch { fail("\(error)") }
 }
@@ -71,6 +72,68 @@ case "generate-html":
         out += "{\"text\": \(escaped)}\n"
     }
     try! out.write(toFile: args[3], atomically: true, encoding: .utf8)
+
+case "export-features":
+    // textpipe-bench export-features TRAIN.jsonl TEST.jsonl OUTDIR MIN_DF: word (1,2)-gram tf-idf fitted on TRAIN.
+    guard args.count >= 6, let minDF = Int(args[5]) else { fail("export-features TRAIN.jsonl TEST.jsonl OUTDIR MIN_DF") }
+    let train = readJSONL(args[2], labelled: true), test = readJSONL(args[3], labelled: true)
+    let cleaner = Cleaner(CleanConfiguration())
+    let all = (train + test).map { Document(source: $0.source, text: cleaner.clean($0.text, source: $0.source).text, label: $0.label) }
+    let corpus = TokenizedCorpus(documents: all, tokenizer: Tokenizer())
+    var config = NGramConfiguration(); config.maxN = 2; config.weighting = .tfidf; config.minDF = .count(minDF)
+    let (vectorizer, xTrain) = try! NGramVectorizer.fitTransform(config, corpus: corpus, rows: Array(0..<train.count))
+    let xTest = vectorizer.transform(corpus, rows: Array(train.count..<all.count))
+    let labels = LabelIndex(all.compactMap(\.label))
+    let out = URL(fileURLWithPath: args[4])
+    try! FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    func save(_ m: SparseMatrix, _ y: [Int32], _ name: String) {
+        try! Data(m.rowStart.map { Int64($0) }.withUnsafeBytes { Data($0) }).write(to: out.appendingPathComponent("\(name).indptr"))
+        try! m.columns.withUnsafeBytes { Data($0) }.write(to: out.appendingPathComponent("\(name).indices"))
+        try! m.values.withUnsafeBytes { Data($0) }.write(to: out.appendingPathComponent("\(name).data"))
+        try! y.withUnsafeBytes { Data($0) }.write(to: out.appendingPathComponent("\(name).labels"))
+    }
+    save(xTrain, train.map { Int32(labels.index($0.label!)!) }, "train")
+    save(xTest, test.map { Int32(labels.index($0.label!)!) }, "test")
+    let meta: [String: Any] = ["columns": xTrain.columnCount, "classes": labels.names, "train": train.count, "test": test.count]
+    try! JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]).write(to: out.appendingPathComponent("meta.json"))
+    print(String(decoding: try! JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]), as: UTF8.self))
+
+case "train":
+    // textpipe-bench train DIR MODEL: fits one model on DIR's training matrix, prints seconds and test accuracy.
+    guard args.count >= 4 else { fail("train DIR MODEL") }
+    let dir = URL(fileURLWithPath: args[2])
+    func load(_ name: String) -> (SparseMatrix, [Int]) {
+        func raw<T>(_ ext: String, _: T.Type) -> [T] {
+            let d = try! Data(contentsOf: dir.appendingPathComponent("\(name).\(ext)"))
+            return d.withUnsafeBytes { Array($0.bindMemory(to: T.self)) }
+        }
+        let meta = try! JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("meta.json"))) as! [String: Any]
+        let m = SparseMatrix(columnCount: meta["columns"] as! Int, rowStart: raw("indptr", Int64.self).map { Int($0) },
+                             columns: raw("indices", Int32.self), values: raw("data", Float.self))
+        return (m, raw("labels", Int32.self).map { Int($0) })
+    }
+    let (xTrain, yTrain) = load("train"), (xTest, yTest) = load("test")
+    let classes = (yTrain.max() ?? 0) + 1
+    let spec: ClassifierSpec
+    switch args[3] {
+    case "multinomial_nb": var c = MultinomialNaiveBayesConfiguration(); c.alpha = 0.1; spec = .multinomialNB(c)
+    case "bernoulli_nb": var c = BernoulliNaiveBayesConfiguration(); c.alpha = 0.1; spec = .bernoulliNB(c)
+    case "complement_nb": var c = ComplementNaiveBayesConfiguration(); c.alpha = 0.1; spec = .complementNB(c)
+    case "softmax": var c = SoftmaxRegressionConfiguration(); c.l2 = 0.1; c.tolerance = 1e-4; c.maxIterations = 1000; spec = .softmax(c)
+    case "logistic": var c = LogisticRegressionConfiguration(); c.C = 10; c.tolerance = 1e-4; c.maxIterations = 1000; spec = .logistic(c)
+    case "linear_svm": spec = .linearSVM(LinearSVMConfiguration())
+    case "decision_tree": spec = .decisionTree(DecisionTreeConfiguration())
+    case "nbsvm": spec = .nbsvm(NBSVMConfiguration())
+    default: fail("unknown model \(args[3])")
+    }
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    let model = try! spec.fit(.sparse(xTrain), labels: yTrain, classCount: classes, seed: 0)
+    let t1 = DispatchTime.now().uptimeNanoseconds
+    let predicted = model.predict(.sparse(xTest))
+    let accuracy = Double(zip(predicted, yTest).filter { $0 == $1 }.count) / Double(yTest.count)
+    let out: [String: Any] = ["model": args[3], "train_seconds": Double(t1 - t0) / 1e9, "accuracy": accuracy,
+                              "summary": model.trainingSummary]
+    print(String(decoding: try! JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
 
 default:
     fail("unknown command \(args[1])")
