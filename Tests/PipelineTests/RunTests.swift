@@ -176,4 +176,39 @@ func lock(_ root: URL) throws -> LockFile {
         #expect(outcome.report != nil)
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent(".tmp-99999-train-abc").path))
     }
+
+    @Test func denseOnlyModelsAreSkippedWithTheReasonAndTreesShowRules() throws {
+        let root = makeProject(documentsPerClass: 30)
+        TestSupport.write("""
+        name: demo
+        data:
+          train: {path: corpus, format: folders}
+        features: [onehot]
+        classifiers: [gaussian_nb, {decision_tree: {max_depth: 4}}, nbsvm, {linear_svm: {class_weight: {pos: 2}}}]
+        evaluate: {cv: {folds: 3, seed: 1}}
+        """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let (outcome, _) = try run(root)
+        let report = try #require(outcome.report)
+        #expect(report.results.map(\.classifier).sorted() == ["decision_tree", "linear_svm", "nbsvm"])
+        #expect(report.skipped?.first?.classifier == "gaussian_nb")
+        #expect(report.skipped?.first?.reason.contains("dense") == true)
+        let tree = try #require(report.results.first { $0.classifier == "decision_tree" })
+        #expect(tree.rules?.first?.hasPrefix("if '") == true)
+        let md = try String(contentsOf: outcome.reportDirectory!.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(md.contains("Not trained:") && md.contains("Top of the tree"))
+        #expect(report.results.first { $0.classifier == "linear_svm" }!.logLoss == nil)   // decision values only
+    }
+
+    @Test func aSpecWhereNothingCanBeTrainedFailsClearly() throws {
+        let root = makeProject(documentsPerClass: 10)
+        TestSupport.write("""
+        name: demo
+        data:
+          train: {path: corpus, format: folders}
+        features: [onehot]
+        classifiers: [gaussian_nb, normal_bayes]
+        evaluate: {cv: {folds: 2}}
+        """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        #expect { try run(root) } throws: { ($0 as? TextpipeError)?.message.contains("no (feature set, classifier) pair") == true }
+    }
 }

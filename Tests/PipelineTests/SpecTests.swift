@@ -108,3 +108,47 @@ import TextCore
         for s in specs { _ = try SpecDecoder.load(path: dir.appendingPathComponent(s).path) }
     }
 }
+
+@Suite struct ClassifierSpecTests {
+    func decode(_ classifiers: String) throws -> PipelineSpec {
+        try SpecDecoder.decode("""
+        name: x
+        data: {train: {path: d, format: folders}}
+        features: [onehot]
+        classifiers:
+        \(classifiers)
+        """, file: "s.yaml")
+    }
+
+    @Test func everyClassifierDecodesWithItsSettings() throws {
+        let s = try decode("""
+          - complement_nb: {alpha: 0.5, norm: true}
+          - gaussian_nb: {var_smoothing: 1e-6, priors: uniform}
+          - normal_bayes: {shared_covariance: true, shrinkage: 0.2, shrinkage_target: identity}
+          - logistic: {C: 2, penalty: l1, class_weight: balanced}
+          - linear_svm: {C: 0.5, loss: hinge, platt: true, class_weight: {pos: 2, neg: 1}}
+          - decision_tree: {criterion: entropy, max_depth: 5, min_samples_leaf: 3}
+          - nbsvm: {alpha: 1, C: 1, beta: 0.25}
+        """)
+        #expect(s.classifiers.map(\.spec.kind) == ["complement_nb", "gaussian_nb", "normal_bayes", "logistic", "linear_svm", "decision_tree", "nbsvm"])
+        guard case .linearSVM(let svm) = s.classifiers[4].spec else { Issue.record("not an SVM"); return }
+        #expect(svm.loss == .hinge && svm.plattScaling && svm.classWeights == .named(["pos": 2, "neg": 1]))
+        let resolved = try s.classifiers[4].spec.resolvingClassWeights(labels: ["neg", "pos"])
+        guard case .linearSVM(let r) = resolved else { return }
+        #expect(r.classWeights == .perClass([1, 2]))
+        #expect(throws: TextpipeError.self) { try s.classifiers[4].spec.resolvingClassWeights(labels: ["a", "b"]) }
+    }
+
+    @Test func eachClassifierRejectsAnotherOnesSettings() throws {
+        do { _ = try decode("  - linear_svm: {alpha: 1}"); Issue.record("expected an error") }
+        catch let e as TextpipeError {
+            #expect(e.message.contains("unknown key 'alpha'") && e.message.contains("loss") && e.line == 5)
+        }
+        #expect(throws: TextpipeError.self) { try decode("  - logistic: {penalty: l3}") }
+        #expect(throws: TextpipeError.self) { try decode("  - normal_bayes: {shrinkage: 1.5}") }
+        #expect(throws: TextpipeError.self) { try decode("  - decision_tree: {criterion: gain}") }
+        #expect(throws: TextpipeError.self) { try decode("  - nbsvm: {beta: 2}") }
+        #expect(throws: TextpipeError.self) { try decode("  - logistic: {class_weight: heavy}") }
+        #expect(throws: TextpipeError.self) { try decode("  - linear_svm: {class_weight: {pos: -1}}") }
+    }
+}
