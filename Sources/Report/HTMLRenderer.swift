@@ -53,7 +53,7 @@ public enum HTMLRenderer {
         }
         h += "</tbody></table></div>"
         if let skipped = report.skipped, !skipped.isEmpty {
-            h += "<p>Not trained:</p><ul>" + skipped.map { "<li>\(escape($0.features)) + \(escape($0.classifier)): \(escape($0.reason))</li>" }.joined() + "</ul>"
+            h += "<p>Not trained:</p><ul>" + skipped.grouped.map { "<li><b>\(escape($0.classifier))</b> on \(escape($0.features.joined(separator: ", "))): \(escape($0.reason))</li>" }.joined() + "</ul>"
         }
         h += "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
         for s in report.stages { h += "<tr><td class=\"l\">\(escape(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>" }

@@ -22,7 +22,7 @@ public enum MarkdownRenderer {
         md += "\nUnder cross-validation, accuracy and macro-F1 are means over folds ± their standard deviation; train and predict seconds are means per fold.\n"
         if let skipped = report.skipped, !skipped.isEmpty {
             md += "\nNot trained:\n\n"
-            for s in skipped { md += "- \(s.features) + \(s.classifier): \(s.reason)\n" }
+            for g in skipped.grouped { md += "- \(g.classifier) on \(g.features.joined(separator: ", ")): \(g.reason)\n" }
         }
         md += "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|:---:|\n"
         for s in report.stages { md += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }

@@ -50,6 +50,18 @@ public struct RunReport: Codable, Sendable {
     }
 }
 
+extension Array where Element == SkippedPair {
+    /// Skipped pairs grouped by classifier and reason: `("gaussian_nb", ["onehot", "ngram"], reason)`.
+    var grouped: [(classifier: String, features: [String], reason: String)] {
+        var out: [(classifier: String, features: [String], reason: String)] = []
+        for s in self {
+            if let i = out.firstIndex(where: { $0.classifier == s.classifier && $0.reason == s.reason }) { out[i].features.append(s.features) }
+            else { out.append((s.classifier, [s.features], s.reason)) }
+        }
+        return out
+    }
+}
+
 /// A (feature set, classifier) pair left out, and why.
 public struct SkippedPair: Codable, Sendable {
     public var features: String
