@@ -23,27 +23,30 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     case onehot(NGramConfiguration)
     /// Word n-grams with tf, tf-idf or binary weighting, optionally hashed.
     case ngram(NGramConfiguration)
+    /// Averaged word2vec vectors, trained in-house or loaded: dense.
+    case word2vec(AveragedEmbeddingConfiguration)
 
     /// The names the spec accepts, in order.
-    public static let kinds = ["onehot", "ngram"]
+    public static let kinds = ["onehot", "ngram", "word2vec"]
 
     public var kind: String {
-        switch self { case .onehot: return "onehot"; case .ngram: return "ngram" }
+        switch self { case .onehot: return "onehot"; case .ngram: return "ngram"; case .word2vec: return "word2vec" }
     }
 
     public func fit(_ corpus: TokenizedCorpus, rows: [Int]) throws -> any FittedFeaturizer {
-        switch self {
-        case .onehot(let c): return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.fit(c, corpus: corpus, rows: rows))
-        case .ngram(let c): return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.fit(c, corpus: corpus, rows: rows))
-        }
+        try fitTransform(corpus, rows: rows).0
     }
 
     /// Fits on `rows` and returns their features as well (one pass where the featurizer allows it).
-    public func fitTransform(_ corpus: TokenizedCorpus, rows: [Int]) throws -> (any FittedFeaturizer, FeatureMatrix) {
+    public func fitTransform(_ corpus: TokenizedCorpus, rows: [Int],
+                             progress: ((Word2VecProgress) -> Void)? = nil) throws -> (any FittedFeaturizer, FeatureMatrix) {
         switch self {
         case .onehot(let c), .ngram(let c):
             let (v, m) = try NGramVectorizer.fitTransform(c, corpus: corpus, rows: rows)
             return (NGramFeaturizer(kind: kind, vectorizer: v), .sparse(m))
+        case .word2vec(let c):
+            let f = try AveragedEmbeddingFeaturizer.fit(c, corpus: corpus, rows: rows, progress: progress)
+            return (f, f.transform(corpus, rows: rows))
         }
     }
 
@@ -51,6 +54,7 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     public static func decode(kind: String, from r: inout BinaryReader) throws -> any FittedFeaturizer {
         switch kind {
         case "onehot", "ngram": return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.decode(from: &r))
+        case "word2vec": return try AveragedEmbeddingFeaturizer.decode(from: &r)
         default: throw TextpipeError(.model, "unknown feature set '\(kind)' (known: \(kinds.joined(separator: ", ")))")
         }
     }

@@ -122,12 +122,19 @@ public final class Runner {
         var skipped: [SkippedPair] = []
         var evaluateKeys: [String] = []
         var modelFolders: [(String, URL)] = []
-        for feature in spec.features {
+        for original in spec.features {
+            let feature = try resolvingPaths(original)
             var fk = StageKey("featurize"); fk.add("tokenize", tokenizeKey.hex); fk.add("config", json: feature.configuration); fk.add("folds", foldKey)
+            if case .word2vec(let c) = feature.configuration {
+                for path in [c.pretrained, c.corpus].compactMap({ $0 }) { fk.add("file", try InputHash.of(URL(fileURLWithPath: path))) }
+            }
             let featureKey = fk.hex
             let featureFolder = try cached(.featurize, unit: feature.name, key: featureKey, produce: { dir in
                 try featurize(feature, corpus: corpus, folds: folds, trainCount: trainCount, into: dir)
             }, load: { $0 })
+            if let empty = try? String(contentsOf: featureFolder.appendingPathComponent("empty-documents"), encoding: .utf8), let n = Int(empty), n > 0 {
+                notes["documents with no known word (zero vector) in \(feature.name)"] = n
+            }
             if options.only == .featurize { continue }
             for model in spec.classifiers {
                 let pair = "\(feature.name) + \(model.name)"
@@ -244,6 +251,17 @@ public final class Runner {
         log("wrote \(documents.count) \(what) documents to \(out.path)")
         writeLock(runId: nil, reportKey: nil)
         return Outcome(reportDirectory: nil, runId: nil, allCached: entries.allSatisfy(\.cached), report: nil, inspection: out)
+    }
+
+    /// The feature set with file paths (pretrained vectors, a word2vec corpus) made absolute against the root.
+    func resolvingPaths(_ feature: NamedFeatureSet) throws -> NamedFeatureSet {
+        guard case .word2vec(var c) = feature.configuration else { return feature }
+        c.pretrained = c.pretrained.map { Self.resolve($0, options.root).path }
+        c.corpus = c.corpus.map { Self.resolve($0, options.root).path }
+        for path in [c.pretrained, c.corpus].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
+            throw TextpipeError(.spec, "no such file", file: path, key: "features.\(feature.name)")
+        }
+        return NamedFeatureSet(name: feature.name, configuration: .word2vec(c))
     }
 
     func makeFolds(y: [Int], trainCount: Int, classCount: Int) throws -> [Fold] {

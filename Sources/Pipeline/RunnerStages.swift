@@ -13,15 +13,27 @@ extension Runner {
     /// Fits the feature set on each fold's training documents only and writes both matrices per fold,
     /// plus the final featurizer (fitted on all training documents under cross-validation).
     func featurize(_ feature: NamedFeatureSet, corpus: TokenizedCorpus, folds: [Fold], trainCount: Int, into dir: URL) throws {
+        let interactive = isatty(2) == 1
+        func progress(_ label: String) -> (Word2VecProgress) -> Void {
+            { p in
+                let line = String(format: "featurize [%@] %@: epoch %d, %3.0f%%, %.0f words/s, loss %.4f, %.0f s left",
+                                  feature.name, label, p.epoch, p.fraction * 100, p.wordsPerSecond, p.loss, p.secondsLeft)
+                if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.fraction >= 1 ? "\n" : "")).utf8)) } else { self.log(line) }
+            }
+        }
         for (i, fold) in folds.enumerated() {
-            let (f, x) = try feature.configuration.fitTransform(corpus, rows: fold.train)
+            let (f, x) = try feature.configuration.fitTransform(corpus, rows: fold.train, progress: progress("fold \(i + 1)/\(folds.count)"))
             var w = BinaryWriter()
             x.encode(into: &w)
             f.transform(corpus, rows: fold.test).encode(into: &w)
             try AtomicFile.write(w.data, to: dir.appendingPathComponent("fold-\(i).bin"))
         }
         let finalRows = finalTrainingRows(folds: folds, trainCount: trainCount)
-        let (final, finalX) = try feature.configuration.fitTransform(corpus, rows: finalRows)
+        let (final, finalX) = try feature.configuration.fitTransform(corpus, rows: finalRows, progress: progress("final model"))
+        if case .dense(let m) = finalX {
+            let empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count
+            try AtomicFile.write("\(empty)", to: dir.appendingPathComponent("empty-documents"))
+        }
         var fw = BinaryWriter()
         try final.encode(into: &fw)
         try AtomicFile.write(fw.data, to: dir.appendingPathComponent("final-featurizer.bin"))

@@ -16,6 +16,8 @@ public enum SpecDecoder {
                              "label_prefix", "record", "text_xpath", "label_xpath", "label_names"]
     static let ngramKeys = ["name", "n", "weighting", "min_df", "max_df", "max_features", "hashing", "sublinear_tf"]
     static let onehotKeys = ["name", "min_df", "max_df", "max_features"]
+    static let word2vecKeys = ["name", "architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab",
+                               "alpha", "epochs", "threads", "seed", "corpus", "pretrained", "limit", "weighting", "normalize"]
 
     public static func load(path: String) throws -> PipelineSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -196,7 +198,41 @@ public enum SpecDecoder {
         throw node.error("expected a count (2) or a fraction between 0 and 1 (0.95), found '\(s.string)'")
     }
 
+    static func decodeWord2Vec(_ params: SpecNode?) throws -> NamedFeatureSet {
+        var c = AveragedEmbeddingConfiguration()
+        var t = Word2VecConfiguration()
+        var name = "word2vec"
+        if let params {
+            let m = try params.mapping(allowed: word2vecKeys)
+            if let v = m["name"] { name = try v.string() }
+            if let v = m["architecture"] { t.architecture = try v.choice(Word2VecArchitecture.self) }
+            if let v = m["output"] { t.output = try v.choice(Word2VecOutput.self) }
+            if let v = m["dimensions"] { t.dimensions = try v.int(min: 1) }
+            if let v = m["window"] { t.window = try v.int(min: 1) }
+            if let v = m["negative"] { t.negative = try v.int(min: 1) }
+            if let v = m["sample"] { t.sample = try v.double(); guard t.sample >= 0 else { throw v.error("sample must be >= 0") } }
+            if let v = m["min_count"] { t.minCount = try v.int(min: 1) }
+            if let v = m["max_vocab"] { t.maxVocabulary = try v.int(min: 2) }
+            if let v = m["alpha"] { t.alpha = try v.double(); guard t.alpha! > 0 else { throw v.error("alpha must be > 0") } }
+            if let v = m["epochs"] { t.epochs = try v.int(min: 1) }
+            if let v = m["threads"] { t.threads = try v.int(min: 1) }
+            if let v = m["seed"] { t.seed = UInt64(try v.int(min: 0)) }
+            if let v = m["corpus"] { c.corpus = try v.string() }
+            if let v = m["pretrained"] {
+                c.pretrained = try v.string()
+                let trainingKeys = ["architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab", "alpha", "epochs", "threads", "corpus"]
+                if let k = trainingKeys.first(where: { m[$0] != nil }) { throw m[k]!.error("'\(k)' is a training setting; with 'pretrained' nothing is trained") }
+            }
+            if let v = m["limit"] { c.limit = try v.int(min: 1) }
+            if let v = m["weighting"] { c.weighting = try v.choice(EmbeddingWeighting.self) }
+            if let v = m["normalize"] { c.normalize = try v.bool() }
+        }
+        c.training = c.pretrained == nil ? t : nil
+        return NamedFeatureSet(name: name, configuration: .word2vec(c))
+    }
+
     static func decodeFeature(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
+        if kind == "word2vec" { return try decodeWord2Vec(params) }
         var c = NGramConfiguration()
         var name = kind
         if kind == "onehot" { c.weighting = .binary }

@@ -1,0 +1,115 @@
+import Foundation
+import TextCore
+import Tokenize
+
+/// How word vectors are combined into a document vector.
+public enum EmbeddingWeighting: String, Sendable, Codable, Hashable, CaseIterable {
+    /// The plain mean of the document's known word vectors.
+    case mean
+    /// Each occurrence weighted by the word's smooth idf over the training documents.
+    case tfidf
+}
+
+/// Settings of the `word2vec` feature set: where the vectors come from and how documents average them.
+public struct AveragedEmbeddingConfiguration: Sendable, Codable, Hashable {
+    /// Train on the pipeline's training documents (or on `corpus`) with these settings...
+    public var training: Word2VecConfiguration? = Word2VecConfiguration()
+    /// ...or load vectors in word2vec text or binary format (an absolute path once the pipeline resolved it).
+    public var pretrained: String? = nil
+    /// Keep only the first `limit` vectors of a pretrained file (they are sorted by frequency).
+    public var limit: Int? = nil
+    /// A plain-text file (one sentence per line) to train on instead of the training documents.
+    public var corpus: String? = nil
+    public var weighting: EmbeddingWeighting = .mean
+    /// Scale each document vector to unit length.
+    public var normalize = false
+    public init() {}
+}
+
+/// Document vectors as the (optionally idf-weighted, optionally normalised) mean of their word vectors;
+/// a document with no known word gets the zero vector.
+public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
+    public var kind: String { "word2vec" }
+    public let configuration: AveragedEmbeddingConfiguration
+    public let vectors: WordVectors
+    /// Per vocabulary word (empty unless tf-idf weighting).
+    public let idf: [Float]
+    public var columnCount: Int { vectors.dimensions }
+
+    /// Trains (or loads) the vectors and fits the idf on documents `rows`.
+    public static func fit(_ c: AveragedEmbeddingConfiguration, corpus: TokenizedCorpus, rows: [Int],
+                           tokenizer: Tokenizer = Tokenizer(),
+                           progress: ((Word2VecProgress) -> Void)? = nil) throws -> AveragedEmbeddingFeaturizer {
+        let vectors: WordVectors
+        if let path = c.pretrained {
+            vectors = try WordVectors.load(URL(fileURLWithPath: path), limit: c.limit)
+        } else if let training = c.training {
+            let source: Word2VecCorpus = c.corpus.map { TextFileWord2VecCorpus(url: URL(fileURLWithPath: $0), tokenizer: tokenizer) }
+                ?? TokenizedWord2VecCorpus(corpus: corpus, rows: rows)
+            vectors = try Word2VecTrainer(training, progress: progress).train(source)
+        } else {
+            throw TextpipeError(.spec, "word2vec needs either 'train' settings or a 'pretrained' file", key: "word2vec")
+        }
+        var idf: [Float] = []
+        if c.weighting == .tfidf {
+            var df = [Int](repeating: 0, count: vectors.words.count)
+            let idOfType = corpus.types.map { vectors.id($0) ?? -1 }
+            var seen = Set<Int>()
+            for r in rows {
+                seen.removeAll(keepingCapacity: true)
+                for t in corpus.document(r) where idOfType[Int(t)] >= 0 { seen.insert(idOfType[Int(t)]) }
+                for w in seen { df[w] += 1 }
+            }
+            idf = df.map { Float(log(Double(1 + rows.count) / Double(1 + $0)) + 1) }
+        }
+        return AveragedEmbeddingFeaturizer(configuration: c, vectors: vectors, idf: idf)
+    }
+
+    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
+        let idOfType = corpus.types.map { vectors.id($0) ?? -1 }
+        return average(rows.map { r in corpus.document(r).map { idOfType[Int($0)] } })
+    }
+
+    public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
+        average(documents.map { $0.map { vectors.id($0) ?? -1 } })
+    }
+
+    func average(_ documents: [[Int]]) -> FeatureMatrix {
+        let d = vectors.dimensions
+        var out = DenseMatrix(rowCount: documents.count, columnCount: d)
+        vectors.vectors.withUnsafeBufferPointer { v in
+            for (r, ids) in documents.enumerated() {
+                var total: Float = 0
+                for w in ids where w >= 0 {
+                    let weight = idf.isEmpty ? 1 : idf[w]
+                    total += weight
+                    for k in 0..<d { out.values[r * d + k] += weight * v[w * d + k] }
+                }
+                guard total > 0 else { continue }   // no known word: the zero vector
+                var norm: Float = 0
+                for k in 0..<d { out.values[r * d + k] /= total; norm += out.values[r * d + k] * out.values[r * d + k] }
+                if configuration.normalize && norm > 0 {
+                    let inv = 1 / norm.squareRoot()
+                    for k in 0..<d { out.values[r * d + k] *= inv }
+                }
+            }
+        }
+        return .dense(out)
+    }
+
+    public func featureName(_ column: Int) -> String { "dim\(column)" }
+
+    public func encode(into w: inout BinaryWriter) throws {
+        w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
+        w.write(UInt64(vectors.dimensions)); w.write(strings: vectors.words); w.write(array: vectors.vectors); w.write(array: idf)
+    }
+
+    public static func decode(from r: inout BinaryReader) throws -> AveragedEmbeddingFeaturizer {
+        let c = try JSONDecoder().decode(AveragedEmbeddingConfiguration.self, from: Data(try r.readString().utf8))
+        let d = try r.readCount(), words = try r.readStrings(), values = try r.readFloats(), idf = try r.readFloats()
+        guard d > 0, values.count == words.count * d, idf.isEmpty || idf.count == words.count else {
+            throw TextpipeError(.model, "corrupt word2vec feature set")
+        }
+        return AveragedEmbeddingFeaturizer(configuration: c, vectors: WordVectors(words: words, dimensions: d, vectors: values), idf: idf)
+    }
+}

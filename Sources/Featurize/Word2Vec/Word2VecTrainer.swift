@@ -1,0 +1,171 @@
+import Foundation
+import TextCore
+import Tokenize
+
+/// word2vec's two architectures.
+public enum Word2VecArchitecture: String, Sendable, Codable, Hashable, CaseIterable {
+    /// The word predicts each context word (trained, as in word2vec.c and gensim, as context -> word pairs).
+    case skipgram
+    /// The mean of the context vectors predicts the word.
+    case cbow
+}
+
+/// word2vec's two output layers.
+public enum Word2VecOutput: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Noise words drawn from the unigram distribution to the 0.75 (Mikolov et al. 2013b).
+    case negative
+    /// A logistic unit per inner node of a Huffman tree over word counts (Mikolov et al. 2013a).
+    case hierarchical
+}
+
+/// Hyperparameters of word2vec training.
+public struct Word2VecConfiguration: Sendable, Codable, Hashable {
+    public var architecture: Word2VecArchitecture = .skipgram
+    public var output: Word2VecOutput = .negative
+    public var dimensions = 100
+    public var window = 5
+    public var negative = 5
+    /// Subsampling threshold for frequent words (0 disables it).
+    public var sample = 1e-3
+    public var minCount = 5
+    public var maxVocabulary: Int? = nil
+    /// Starting learning rate; nil means 0.025 for skip-gram and 0.05 for CBOW (word2vec.c's defaults).
+    public var alpha: Double? = nil
+    public var epochs = 5
+    /// Worker threads (lock-free "Hogwild" updates); 1 with a seed is deterministic.
+    public var threads = 1
+    public var seed: UInt64 = 1
+    public init() {}
+
+    var startingAlpha: Float { Float(alpha ?? (architecture == .skipgram ? 0.025 : 0.05)) }
+}
+
+/// Training progress, reported every so often.
+public struct Word2VecProgress: Sendable {
+    public var fraction: Double
+    public var wordsPerSecond: Double
+    public var loss: Double
+    public var secondsLeft: Double
+    public var epoch: Int
+}
+
+/// A corpus for word2vec: sentences of token strings, visited in `parts` disjoint parts (one per thread).
+public protocol Word2VecCorpus {
+    /// Calls `body` with the bytes of each token of each sentence of part `part`, and `end` after each sentence.
+    func forEachToken(part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void) throws
+}
+
+/// Trains word vectors: skip-gram or CBOW, negative sampling or hierarchical softmax, frequent-word
+/// subsampling, a random window shrink and a linearly decaying learning rate, as in word2vec.c.
+public struct Word2VecTrainer {
+    public let configuration: Word2VecConfiguration
+    public var progress: ((Word2VecProgress) -> Void)?
+
+    public init(_ configuration: Word2VecConfiguration, progress: ((Word2VecProgress) -> Void)? = nil) {
+        self.configuration = configuration; self.progress = progress
+    }
+
+    /// Counts words, keeps those with at least `minCount` occurrences (and the `maxVocabulary` most frequent),
+    /// sorted by descending count (ties by first occurrence).
+    public func vocabulary(_ corpus: Word2VecCorpus) throws -> (words: [String], counts: [Int], index: ByteInterner) {
+        var interner = ByteInterner(capacity: 1 << 16)
+        var counts: [Int] = []
+        try corpus.forEachToken(part: 0, of: 1, { bytes in
+            let id = Int(interner.intern(bytes))
+            if id == counts.count { counts.append(0) }
+            counts[id] += 1
+        }, endOfSentence: {})
+        var kept = counts.indices.filter { counts[$0] >= configuration.minCount }
+        kept.sort { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+        if let m = configuration.maxVocabulary, kept.count > m { kept = Array(kept.prefix(m)) }
+        let words = kept.map { interner.string(Int32($0)) }
+        var index = ByteInterner(capacity: words.count)
+        for w in words { _ = index.intern(w) }
+        return (words, kept.map { counts[$0] }, index)
+    }
+
+    public func train(_ corpus: Word2VecCorpus) throws -> WordVectors {
+        let c = configuration
+        guard c.dimensions > 0, c.window > 0, c.epochs > 0, c.threads > 0, c.negative >= 0, c.sample >= 0 else {
+            throw TextpipeError(.spec, "word2vec needs dimensions, window, epochs, threads > 0 and negative, sample >= 0", key: "word2vec")
+        }
+        let (words, counts, index) = try vocabulary(corpus)
+        guard words.count >= 2 else {
+            throw TextpipeError(.data, "word2vec: only \(words.count) word(s) occur at least min_count = \(c.minCount) times; lower min_count or give a larger corpus")
+        }
+        let v = words.count, d = c.dimensions
+        let totalWords = counts.reduce(0, +)
+        let state = TrainingState(vocabularySize: v, dimensions: d, seed: c.seed, output: c.output)
+        defer { state.free() }
+        let tree = c.output == .hierarchical ? HuffmanTree(counts: counts) : nil
+        let noise = c.output == .negative ? AliasSampler(counts: counts, power: 0.75) : nil
+        // Keep probability per word (word2vec.c): (sqrt(f / (s N)) + 1) (s N) / f.
+        let keep: [Float] = counts.map { n in
+            guard c.sample > 0 else { return 1 }
+            let threshold = c.sample * Double(totalWords)
+            return Float(((Double(n) / threshold).squareRoot() + 1) * threshold / Double(n))
+        }
+        let shared = SharedProgress(total: Double(totalWords) * Double(c.epochs))
+        let started = DispatchTime.now().uptimeNanoseconds
+        var failure: Error?
+        let lock = NSLock()
+        for epoch in 0..<c.epochs {
+            DispatchQueue.concurrentPerform(iterations: c.threads) { part in
+                var worker = Worker(configuration: c, state: state, tree: tree, noise: noise, keep: keep, shared: shared,
+                                    seed: c.seed &+ UInt64(epoch) &* 0x9E37_79B9 &+ UInt64(part) &* 7919)
+                do {
+                    var sentence: [Int32] = []
+                    try corpus.forEachToken(part: part, of: c.threads, { bytes in
+                        if let id = index.lookup(bytes) { sentence.append(id) }
+                        if sentence.count >= 10_000 { worker.trainSentence(sentence); sentence.removeAll(keepingCapacity: true) }
+                    }, endOfSentence: {
+                        worker.trainSentence(sentence); sentence.removeAll(keepingCapacity: true)
+                    })
+                    worker.trainSentence(sentence)
+                    worker.flush()
+                    worker.release()
+                } catch { lock.lock(); failure = error; lock.unlock() }
+            }
+            if let failure { throw failure }
+            if let progress {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                let done = shared.processed()
+                progress(Word2VecProgress(fraction: min(1, done / shared.total), wordsPerSecond: done / max(seconds, 1e-9),
+                                          loss: shared.meanLoss(), secondsLeft: seconds * (shared.total - done) / max(done, 1), epoch: epoch + 1))
+            }
+        }
+        return WordVectors(words: words, dimensions: d, vectors: Array(UnsafeBufferPointer(start: state.input, count: v * d)), counts: counts)
+    }
+}
+
+/// The weights shared by all threads (updated without locks, as in word2vec.c).
+final class TrainingState: @unchecked Sendable {
+    let input: UnsafeMutablePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let dimensions: Int
+    init(vocabularySize v: Int, dimensions d: Int, seed: UInt64, output kind: Word2VecOutput) {
+        input = .allocate(capacity: v * d)
+        output = .allocate(capacity: v * d)
+        output.initialize(repeating: 0, count: v * d)
+        // word2vec.c: uniform in [-0.5, 0.5) / d.
+        var rng = Xoshiro256StarStar(seed: seed)
+        for i in 0..<(v * d) { input[i] = (Float(rng.nextUnit()) - 0.5) / Float(d) }
+        dimensions = d
+    }
+    func free() { input.deallocate(); output.deallocate() }
+}
+
+/// Words processed and loss, shared by threads (each adds its counts every few thousand words).
+final class SharedProgress: @unchecked Sendable {
+    let total: Double
+    private var words = 0.0, loss = 0.0, lossCount = 0.0
+    private let lock = NSLock()
+    init(total: Double) { self.total = total }
+    func add(words w: Int, loss l: Double, updates u: Int) -> Double {
+        lock.lock(); defer { lock.unlock() }
+        words += Double(w); loss += l; lossCount += Double(u)
+        return words
+    }
+    func processed() -> Double { lock.lock(); defer { lock.unlock() }; return words }
+    func meanLoss() -> Double { lock.lock(); defer { lock.unlock() }; return lossCount > 0 ? loss / lossCount : 0 }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import TextCore
+
+/// One training thread's loop, scratch space and random generator (fastText keeps these in a `State` too).
+struct Worker {
+    let c: Word2VecConfiguration
+    let state: TrainingState
+    let tree: HuffmanTree?
+    let noise: AliasSampler?
+    let keep: [Float]
+    let shared: SharedProgress
+    var rng: Xoshiro256StarStar
+    let d: Int
+    /// Scratch vectors (the CBOW hidden layer and the input's accumulated error); `release()` frees them.
+    let hidden: UnsafeMutablePointer<Float>
+    let hiddenError: UnsafeMutablePointer<Float>
+    var filtered: [Int32] = []
+    var alpha: Float
+    var pendingWords = 0, pendingLoss = 0.0, pendingUpdates = 0
+
+    static let maxExp: Float = 6
+    static let tableSize = 1000
+    /// sigmoid(x) and log(sigmoid(x)) on [-6, 6], as word2vec.c's expTable.
+    static let sigmoidTable: [Float] = (0..<tableSize).map { i in
+        let x = (Float(i) / Float(tableSize) * 2 - 1) * maxExp
+        return 1 / (1 + exp(-x))
+    }
+
+    init(configuration: Word2VecConfiguration, state: TrainingState, tree: HuffmanTree?, noise: AliasSampler?, keep: [Float],
+         shared: SharedProgress, seed: UInt64) {
+        c = configuration; self.state = state; self.tree = tree; self.noise = noise; self.keep = keep; self.shared = shared
+        rng = Xoshiro256StarStar(seed: seed)
+        d = configuration.dimensions
+        hidden = .allocate(capacity: d); hiddenError = .allocate(capacity: d)
+        hidden.initialize(repeating: 0, count: d); hiddenError.initialize(repeating: 0, count: d)
+        alpha = configuration.startingAlpha
+    }
+
+    @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = SIMD8<Float>(repeating: 0)
+        var i = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while i + 8 <= n {
+            acc = acc + ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
+    }
+
+    /// `y += g * x`.
+    @inline(__always) static func axpy(_ g: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        let gv = SIMD8<Float>(repeating: g)
+        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+        while i + 8 <= n {
+            let v = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + gv * rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            ry.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n { y[i] += g * x[i]; i += 1 }
+    }
+
+    /// One logistic unit: pushes `sigmoid(l1 . out)` toward `label`, accumulates the input's error, updates `out`.
+    @inline(__always) mutating func unit(_ l1: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, label: Float,
+                                         _ error: UnsafeMutablePointer<Float>) {
+        let f = Self.dot(l1, out, d)
+        let g: Float
+        if f >= Self.maxExp { g = (label - 1) * alpha; pendingLoss += label == 1 ? 0 : Double(f) }
+        else if f <= -Self.maxExp { g = label * alpha; pendingLoss += label == 1 ? Double(-f) : 0 }
+        else if !f.isFinite { return }   // a diverged update (too large a learning rate) is skipped, never a crash
+        else {
+            let s = Self.sigmoidTable[min(Self.tableSize - 1, Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2)))]
+            g = (label - s) * alpha
+            pendingLoss -= Double(log(label == 1 ? s : 1 - s))
+        }
+        pendingUpdates += 1
+        Self.axpy(g, out, error, d)
+        Self.axpy(g, l1, out, d)
+    }
+
+    /// Trains on one sentence of vocabulary ids.
+    mutating func trainSentence(_ sentence: [Int32]) {
+        guard !sentence.isEmpty else { return }
+        filtered.removeAll(keepingCapacity: true)
+        for w in sentence where keep[Int(w)] >= 1 || keep[Int(w)] > Float(rng.nextUnit()) { filtered.append(w) }
+        pendingWords += sentence.count
+        if pendingWords >= 10_000 { flush() }
+        let input = state.input, output = state.output
+        let window = c.window
+        let hp = hidden, ep = hiddenError
+        do {
+            for (pos, word) in filtered.enumerated() {
+                let b = Int(rng.next() % UInt64(window))
+                let lo = max(0, pos - window + b), hi = min(filtered.count - 1, pos + window - b)
+                if c.architecture == .skipgram {
+                    for ctx in lo...hi where ctx != pos {
+                        let l1 = input + Int(filtered[ctx]) * d
+                        for k in 0..<d { ep[k] = 0 }
+                        predict(Int(word), from: UnsafePointer(l1), output: output, error: ep)
+                        Self.axpy(1, ep, l1, d)
+                    }
+                } else {
+                    for k in 0..<d { hp[k] = 0; ep[k] = 0 }
+                    var count = 0
+                    for ctx in lo...hi where ctx != pos { Self.axpy(1, input + Int(filtered[ctx]) * d, hp, d); count += 1 }
+                    guard count > 0 else { continue }
+                    let inv = 1 / Float(count)
+                    for k in 0..<d { hp[k] *= inv }
+                    predict(Int(word), from: UnsafePointer(hp), output: output, error: ep)
+                    for ctx in lo...hi where ctx != pos { Self.axpy(1, ep, input + Int(filtered[ctx]) * d, d) }
+                }
+            }
+        }
+    }
+
+    func release() { hidden.deallocate(); hiddenError.deallocate() }
+
+    @inline(__always) mutating func predict(_ word: Int, from l1: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                                            error: UnsafeMutablePointer<Float>) {
+        if let tree {
+            let points = tree.points[word], codes = tree.codes[word]
+            for i in 0..<points.count {
+                unit(l1, output + Int(points[i]) * d, label: 1 - Float(codes[i]), error)
+            }
+        } else if let noise {
+            unit(l1, output + word * d, label: 1, error)
+            for _ in 0..<c.negative {
+                let target = noise.sample(rng.next())
+                if target == word { continue }
+                unit(l1, output + target * d, label: 0, error)
+            }
+        }
+    }
+
+    /// Reports progress and updates the decaying learning rate from all threads' progress.
+    mutating func flush() {
+        let done = shared.add(words: pendingWords, loss: pendingLoss, updates: pendingUpdates)
+        pendingWords = 0; pendingLoss = 0; pendingUpdates = 0
+        alpha = max(c.startingAlpha * 1e-4, c.startingAlpha * Float(1 - done / (shared.total + 1)))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import TextCore
+import Tokenize
+
+/// Word vectors: a vocabulary and one dense vector per word, from training or a file in word2vec's
+/// text or binary format (readable by gensim and the original tool).
+public struct WordVectors: Sendable {
+    public let words: [String]
+    public let dimensions: Int
+    /// Row-major `words.count x dimensions`.
+    public let vectors: [Float]
+    /// Occurrence counts from training (empty for loaded vectors).
+    public let counts: [Int]
+    let index: ByteInterner
+
+    public init(words: [String], dimensions: Int, vectors: [Float], counts: [Int] = []) {
+        precondition(vectors.count == words.count * dimensions)
+        self.words = words; self.dimensions = dimensions; self.vectors = vectors; self.counts = counts
+        var i = ByteInterner(capacity: words.count)
+        for w in words { _ = i.intern(w) }
+        index = i
+    }
+
+    public func id(_ word: String) -> Int? { index.lookup(word).map(Int.init) }
+
+    public func vector(_ word: String) -> ArraySlice<Float>? {
+        id(word).map { vectors[$0 * dimensions..<($0 + 1) * dimensions] }
+    }
+
+    /// Unit-length copies of every vector (for cosine similarity).
+    func normalized() -> [Float] {
+        var out = vectors
+        for w in 0..<words.count {
+            var n: Float = 0
+            for k in 0..<dimensions { n += out[w * dimensions + k] * out[w * dimensions + k] }
+            let inv = n > 0 ? 1 / n.squareRoot() : 0
+            for k in 0..<dimensions { out[w * dimensions + k] *= inv }
+        }
+        return out
+    }
+
+    /// The `count` words most similar by cosine to the vector `query`, leaving out `excluded` ids.
+    public func nearest(to query: [Float], count: Int, excluding excluded: Set<Int> = [], unit: [Float]? = nil) -> [(word: String, similarity: Float)] {
+        let u = unit ?? normalized()
+        var qn: Float = 0
+        for v in query { qn += v * v }
+        let inv = qn > 0 ? 1 / qn.squareRoot() : 0
+        var best: [(Int, Float)] = []
+        for w in 0..<words.count where !excluded.contains(w) {
+            var s: Float = 0
+            for k in 0..<dimensions { s += u[w * dimensions + k] * query[k] * inv }
+            if best.count < count || s > best[best.count - 1].1 {
+                best.append((w, s)); best.sort { $0.1 > $1.1 }
+                if best.count > count { best.removeLast() }
+            }
+        }
+        return best.map { (words[$0.0], $0.1) }
+    }
+
+    /// Words closest to `word`.
+    public func neighbors(of word: String, count: Int = 10) throws -> [(word: String, similarity: Float)] {
+        guard let i = id(word) else { throw TextpipeError(.usage, "'\(word)' is not in the vocabulary (\(words.count) words)") }
+        return nearest(to: Array(vectors[i * dimensions..<(i + 1) * dimensions]), count: count, excluding: [i])
+    }
+
+    /// `a` is to `b` as `c` is to ...: nearest to `b - a + c` on unit vectors (3CosAdd, Mikolov et al. 2013).
+    public func analogy(_ a: String, _ b: String, _ c: String, count: Int = 5, unit: [Float]? = nil) throws -> [(word: String, similarity: Float)] {
+        let u = unit ?? normalized()
+        var ids: [Int] = []
+        for w in [a, b, c] {
+            guard let i = id(w) else { throw TextpipeError(.usage, "'\(w)' is not in the vocabulary (\(words.count) words)") }
+            ids.append(i)
+        }
+        let d = dimensions
+        let query = (0..<d).map { u[ids[1] * d + $0] - u[ids[0] * d + $0] + u[ids[2] * d + $0] }
+        return nearest(to: query, count: count, excluding: Set(ids), unit: u)
+    }
+
+    /// Cosine similarity of two words, or nil if either is unknown.
+    public func similarity(_ a: String, _ b: String) -> Float? {
+        guard let x = vector(a), let y = vector(b) else { return nil }
+        var dot: Float = 0, nx: Float = 0, ny: Float = 0
+        for (p, q) in zip(x, y) { dot += p * q; nx += p * p; ny += q * q }
+        return nx > 0 && ny > 0 ? dot / (nx.squareRoot() * ny.squareRoot()) : 0
+    }
+
+    // MARK: word2vec formats
+
+    /// The text format: a header `count dimensions`, then `word v1 v2 ...` per line.
+    public func textFormat() -> Data {
+        var out = "\(words.count) \(dimensions)\n"
+        for (w, word) in words.enumerated() {
+            out += word
+            for k in 0..<dimensions { out += " " + String(format: "%.6f", vectors[w * dimensions + k]) }
+            out += "\n"
+        }
+        return Data(out.utf8)
+    }
+
+    /// The binary format: the same header, then `word ` followed by `dimensions` little-endian float32s and a newline.
+    public func binaryFormat() -> Data {
+        var data = Data("\(words.count) \(dimensions)\n".utf8)
+        for (w, word) in words.enumerated() {
+            data.append(contentsOf: Array(word.utf8)); data.append(32)
+            vectors[w * dimensions..<(w + 1) * dimensions].withUnsafeBytes { data.append(contentsOf: $0) }
+            data.append(10)
+        }
+        return data
+    }
+
+    /// Reads either format (binary is recognised by its bytes), naming the file and the record on errors.
+    public static func load(_ url: URL, limit: Int? = nil) throws -> WordVectors {
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.io, "cannot read word vectors", file: url.path) }
+        let bytes = [UInt8](data)
+        var i = 0
+        func line() -> String? {
+            guard i < bytes.count else { return nil }
+            let start = i
+            while i < bytes.count && bytes[i] != 10 { i += 1 }
+            let s = String(decoding: bytes[start..<i], as: UTF8.self)
+            i += 1
+            return s
+        }
+        guard let header = line()?.split(separator: " ").compactMap({ Int($0) }), header.count == 2, header[0] >= 0, header[1] > 0 else {
+            throw TextpipeError(.input, "not a word2vec file: the first line must be 'count dimensions'", file: url.path, line: 1)
+        }
+        let total = min(header[0], limit ?? Int.max), d = header[1]
+        // Binary files hold raw floats after the first word; text files hold only printable characters.
+        let sample = bytes[i..<min(bytes.count, i + 4 * d + 200)]
+        let binary = sample.contains { $0 < 9 || ($0 > 13 && $0 < 32) } || sample.contains(0)
+        var words: [String] = [], vectors: [Float] = []
+        words.reserveCapacity(total); vectors.reserveCapacity(total * d)
+        for n in 0..<total {
+            if binary {
+                while i < bytes.count && (bytes[i] == 10 || bytes[i] == 32) { i += 1 }
+                let start = i
+                while i < bytes.count && bytes[i] != 32 { i += 1 }
+                guard i + 1 + 4 * d <= bytes.count else { throw TextpipeError(.input, "truncated binary word2vec file at word \(n + 1)", file: url.path) }
+                words.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                i += 1
+                bytes[i..<i + 4 * d].withUnsafeBytes { raw in
+                    for k in 0..<d { vectors.append(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))) }
+                }
+                i += 4 * d
+            } else {
+                guard let l = line() else { throw TextpipeError(.input, "the header promises \(total) words, the file has \(n)", file: url.path, line: n + 2) }
+                let parts = l.split(separator: " ", omittingEmptySubsequences: true)
+                guard parts.count == d + 1 else {
+                    throw TextpipeError(.input, "expected a word and \(d) numbers, found \(parts.count) fields", file: url.path, line: n + 2)
+                }
+                words.append(String(parts[0]))
+                for p in parts.dropFirst() {
+                    guard let v = Float(p), v.isFinite else { throw TextpipeError(.input, "'\(p)' is not a finite number", file: url.path, line: n + 2) }
+                    vectors.append(v)
+                }
+            }
+        }
+        return WordVectors(words: words, dimensions: d, vectors: vectors)
+    }
+}
