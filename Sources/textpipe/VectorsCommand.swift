@@ -46,7 +46,7 @@ struct VectorsCommand: ParsableCommand {
                     FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line + (interactive && p.fraction < 1 ? "" : "\n")).utf8))
                 }
                 let vectors = try trainer.train(TextFileWord2VecCorpus(url: URL(fileURLWithPath: corpus), tokenizer: Tokenizer()))
-                try AtomicFile.write(binary ? vectors.binaryFormat() : vectors.textFormat(), to: URL(fileURLWithPath: out))
+                try vectors.write(to: URL(fileURLWithPath: out), binary: binary)
                 print(String(format: "%d words x %d dimensions in %.1f s -> %@", vectors.words.count, vectors.dimensions,
                              Date().timeIntervalSince(started), out))
             }

@@ -96,7 +96,6 @@ public struct Word2VecTrainer {
         let v = words.count, d = c.dimensions
         let totalWords = counts.reduce(0, +)
         let state = TrainingState(vocabularySize: v, dimensions: d, seed: c.seed, output: c.output)
-        defer { state.free() }
         let tree = c.output == .hierarchical ? HuffmanTree(counts: counts) : nil
         let noise = c.output == .negative ? AliasSampler(counts: counts, power: 0.75) : nil
         // Keep probability per word (word2vec.c): (sqrt(f / (s N)) + 1) (s N) / f.
@@ -126,7 +125,7 @@ public struct Word2VecTrainer {
                     worker.release()
                 } catch { lock.lock(); failure = error; lock.unlock() }
             }
-            if let failure { throw failure }
+            if let failure { state.free(); throw failure }
             if let progress {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 let done = shared.processed()
@@ -134,7 +133,11 @@ public struct Word2VecTrainer {
                                           loss: shared.meanLoss(), secondsLeft: seconds * (shared.total - done) / max(done, 1), epoch: epoch + 1))
             }
         }
-        return WordVectors(words: words, dimensions: d, vectors: Array(UnsafeBufferPointer(start: state.input, count: v * d)), counts: counts)
+        // Free the output layer before copying the input vectors out, so peak memory holds two matrices, not three.
+        state.output.deallocate()
+        let result = Array(UnsafeBufferPointer(start: state.input, count: v * d))
+        state.input.deallocate()
+        return WordVectors(words: words, dimensions: d, vectors: result, counts: counts)
     }
 }
 

@@ -20,11 +20,14 @@ struct Worker {
 
     static let maxExp: Float = 6
     static let tableSize = 1000
-    /// sigmoid(x) and log(sigmoid(x)) on [-6, 6], as word2vec.c's expTable.
+    /// sigmoid(x) on [-6, 6], as word2vec.c's expTable.
     static let sigmoidTable: [Float] = (0..<tableSize).map { i in
         let x = (Float(i) / Float(tableSize) * 2 - 1) * maxExp
         return 1 / (1 + exp(-x))
     }
+    /// -log(sigmoid(x)) and -log(1 - sigmoid(x)) on the same grid, for the reported loss without a log per update.
+    static let lossIfOne: [Float] = sigmoidTable.map { -log($0) }
+    static let lossIfZero: [Float] = sigmoidTable.map { -log(1 - $0) }
 
     init(configuration: Word2VecConfiguration, state: TrainingState, tree: HuffmanTree?, noise: AliasSampler?, keep: [Float],
          shared: SharedProgress, seed: UInt64) {
@@ -71,13 +74,22 @@ struct Worker {
         else if f <= -Self.maxExp { g = label * alpha; pendingLoss += label == 1 ? Double(-f) : 0 }
         else if !f.isFinite { return }   // a diverged update (too large a learning rate) is skipped, never a crash
         else {
-            let s = Self.sigmoidTable[min(Self.tableSize - 1, Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2)))]
-            g = (label - s) * alpha
-            pendingLoss -= Double(log(label == 1 ? s : 1 - s))
+            let i = min(Self.tableSize - 1, Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2)))
+            g = (label - Self.sigmoidTable[i]) * alpha
+            pendingLoss += Double(label == 1 ? Self.lossIfOne[i] : Self.lossIfZero[i])
         }
         pendingUpdates += 1
-        Self.axpy(g, out, error, d)
-        Self.axpy(g, l1, out, d)
+        // One pass: error += g * out (old values), then out += g * l1.
+        var k = 0
+        let gv = SIMD8<Float>(repeating: g)
+        let ro = UnsafeMutableRawPointer(out), re = UnsafeMutableRawPointer(error), rl = UnsafeRawPointer(l1)
+        while k + 8 <= d {
+            let o = ro.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+            re.storeBytes(of: re.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self) + gv * o, toByteOffset: k * 4, as: SIMD8<Float>.self)
+            ro.storeBytes(of: o + gv * rl.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self), toByteOffset: k * 4, as: SIMD8<Float>.self)
+            k += 8
+        }
+        while k < d { let o = out[k]; error[k] += g * o; out[k] = o + g * l1[k]; k += 1 }
     }
 
     /// Trains on one sentence of vocabulary ids.

@@ -86,6 +86,35 @@ public struct WordVectors: Sendable {
 
     // MARK: word2vec formats
 
+    /// Writes the text or binary format to `url` in 1 MiB pieces through a temporary file renamed into place,
+    /// so neither the whole file nor a half-written one ever exists.
+    public func write(to url: URL, binary: Bool) throws {
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(getpid())-" + url.lastPathComponent)
+        guard FileManager.default.createFile(atPath: tmp.path, contents: nil), let handle = FileHandle(forWritingAtPath: tmp.path) else {
+            throw TextpipeError(.io, "cannot write", file: url.path)
+        }
+        var buffer = Data()
+        buffer.reserveCapacity(1 << 20)
+        func flush(_ force: Bool = false) { if force || buffer.count >= 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) } }
+        buffer.append(contentsOf: Array("\(words.count) \(dimensions)\n".utf8))
+        for (w, word) in words.enumerated() {
+            buffer.append(contentsOf: Array(word.utf8))
+            if binary {
+                buffer.append(32)
+                vectors[w * dimensions..<(w + 1) * dimensions].withUnsafeBytes { buffer.append(contentsOf: $0) }
+                buffer.append(10)
+            } else {
+                var line = ""
+                for k in 0..<dimensions { line += " " + String(format: "%.6f", vectors[w * dimensions + k]) }
+                buffer.append(contentsOf: Array((line + "\n").utf8))
+            }
+            flush()
+        }
+        flush(true)
+        try handle.close()
+        guard rename(tmp.path, url.path) == 0 else { throw TextpipeError(.io, "cannot move into place", file: url.path) }
+    }
+
     /// The text format: a header `count dimensions`, then `word v1 v2 ...` per line.
     public func textFormat() -> Data {
         var out = "\(words.count) \(dimensions)\n"
