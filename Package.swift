@@ -23,7 +23,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Ingest", dependencies: ["TextCore", "CLibXML2"], swiftSettings: optimise),
         .target(name: "Tokenize", dependencies: ["TextCore"], swiftSettings: optimise),
-        .target(name: "Featurize", dependencies: ["TextCore", "Tokenize", "CBLAS"], swiftSettings: optimise),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Featurize", dependencies: ["TextCore", "Tokenize", "CBLAS", "CKernels"], swiftSettings: optimise),
         .target(name: "Classify", dependencies: ["TextCore", "CBLAS"], swiftSettings: optimise),
         .target(name: "Evaluate", dependencies: ["TextCore"], swiftSettings: optimise),
         .target(name: "Report", dependencies: ["TextCore", "Evaluate"], swiftSettings: optimise),
@@ -46,7 +47,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"],
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Featurize", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -4,6 +4,7 @@ import TestSupport
 import TextCore
 @testable import Pipeline
 import Report
+import Featurize
 
 /// A small generated corpus in `folders` layout: two learnable classes, some HTML, plus odd documents.
 func makeProject(documentsPerClass: Int = 60, extraClass: Bool = false) -> URL {
@@ -210,5 +211,45 @@ func lock(_ root: URL) throws -> LockFile {
         evaluate: {cv: {folds: 2}}
         """, to: root.appendingPathComponent("pipelines/demo.yaml"))
         #expect { try run(root) } throws: { ($0 as? TextpipeError)?.message.contains("no (feature set, classifier) pair") == true }
+    }
+
+    @Test func word2vecFeaturesFeedTheDenseModels() throws {
+        let root = makeProject(documentsPerClass: 40)
+        TestSupport.write("""
+        name: demo
+        data:
+          train: {path: corpus, format: folders}
+        features:
+          - word2vec: {dimensions: 16, min_count: 1, epochs: 5, window: 3}
+        classifiers: [gaussian_nb, {normal_bayes: {shared_covariance: true}}, logistic, multinomial_nb]
+        evaluate: {cv: {folds: 3, seed: 1}}
+        """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let (outcome, _) = try run(root)
+        let report = try #require(outcome.report)
+        // Averaged vectors are dense and signed: Gaussian models train; multinomial NB refuses with a reason.
+        #expect(Set(report.results.map(\.classifier)) == ["gaussian_nb", "normal_bayes", "logistic"])
+        #expect(report.skipped?.first?.classifier == "multinomial_nb")
+        #expect(report.results.allSatisfy { $0.accuracy > 0.6 })
+        let bundle = try ModelBundle.load(from: outcome.reportDirectory!.appendingPathComponent("models/word2vec__gaussian_nb"))
+        #expect(bundle.predict([Document(source: "x", text: "wonderful brilliant superb fun", label: nil)]).count == 1)
+    }
+
+    @Test func pretrainedVectorsAndMissingFiles() throws {
+        let root = makeProject(documentsPerClass: 20)
+        let words = ["great", "wonderful", "moving", "brilliant", "fun", "superb", "awful", "boring", "dull", "tedious", "bad", "weak"]
+        let vectors = WordVectors(words: words, dimensions: 2, vectors: words.indices.flatMap { i in i < 6 ? [Float(1), Float(i) / 10] : [Float(-1), Float(i) / 10] })
+        try vectors.write(to: root.appendingPathComponent("vectors.bin"), binary: true)
+        TestSupport.write("""
+        name: demo
+        data:
+          train: {path: corpus, format: folders}
+        features: [{word2vec: {pretrained: vectors.bin, normalize: true}}]
+        classifiers: [logistic]
+        evaluate: {cv: {folds: 2, seed: 1}}
+        """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let (outcome, _) = try run(root)
+        #expect(try #require(outcome.report).results[0].accuracy > 0.9)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("vectors.bin"))
+        #expect { try run(root) } throws: { ($0 as? TextpipeError)?.message == "no such file" }
     }
 }

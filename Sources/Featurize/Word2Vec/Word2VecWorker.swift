@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TextCore
 
@@ -17,6 +18,12 @@ struct Worker {
     var filtered: [Int32] = []
     var alpha: Float
     var pendingWords = 0, pendingLoss = 0.0, pendingUpdates = 0
+    /// The Huffman paths flattened (word w's points and codes are at `pathStart[w]..<pathStart[w + 1]`):
+    /// arrays of arrays would retain and release on every access in the hot loop.
+    let pathStart: [Int]
+    let pathPoints: [Int32]
+    let pathCodes: [Float]
+    let sigmoid: [Float], lossOne: [Float], lossZero: [Float]
 
     static let maxExp: Float = 6
     static let tableSize = 1000
@@ -37,32 +44,24 @@ struct Worker {
         hidden = .allocate(capacity: d); hiddenError = .allocate(capacity: d)
         hidden.initialize(repeating: 0, count: d); hiddenError.initialize(repeating: 0, count: d)
         alpha = configuration.startingAlpha
+        var starts = [0], points: [Int32] = [], codes: [Float] = []
+        if let tree {
+            for w in 0..<tree.points.count {
+                points += tree.points[w]; codes += tree.codes[w].map { 1 - Float($0) }
+                starts.append(points.count)
+            }
+        }
+        pathStart = starts; pathPoints = points; pathCodes = codes
+        sigmoid = Self.sigmoidTable; lossOne = Self.lossIfOne; lossZero = Self.lossIfZero
     }
 
     @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0)
-        var i = 0
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        while i + 8 <= n {
-            acc = acc + ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        var s = acc.sum()
-        while i < n { s += a[i] * b[i]; i += 1 }
-        return s
+        textpipe_sdot(a, b, Int32(n))
     }
 
     /// `y += g * x`.
     @inline(__always) static func axpy(_ g: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        var i = 0
-        let gv = SIMD8<Float>(repeating: g)
-        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
-        while i + 8 <= n {
-            let v = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + gv * rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            ry.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < n { y[i] += g * x[i]; i += 1 }
+        textpipe_saxpy(g, x, y, Int32(n))
     }
 
     /// One logistic unit: pushes `sigmoid(l1 . out)` toward `label`, accumulates the input's error, updates `out`.
@@ -75,21 +74,12 @@ struct Worker {
         else if !f.isFinite { return }   // a diverged update (too large a learning rate) is skipped, never a crash
         else {
             let i = min(Self.tableSize - 1, Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2)))
-            g = (label - Self.sigmoidTable[i]) * alpha
-            pendingLoss += Double(label == 1 ? Self.lossIfOne[i] : Self.lossIfZero[i])
+            g = (label - sigmoid[i]) * alpha
+            pendingLoss += Double(label == 1 ? lossOne[i] : lossZero[i])
         }
         pendingUpdates += 1
         // One pass: error += g * out (old values), then out += g * l1.
-        var k = 0
-        let gv = SIMD8<Float>(repeating: g)
-        let ro = UnsafeMutableRawPointer(out), re = UnsafeMutableRawPointer(error), rl = UnsafeRawPointer(l1)
-        while k + 8 <= d {
-            let o = ro.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
-            re.storeBytes(of: re.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self) + gv * o, toByteOffset: k * 4, as: SIMD8<Float>.self)
-            ro.storeBytes(of: o + gv * rl.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self), toByteOffset: k * 4, as: SIMD8<Float>.self)
-            k += 8
-        }
-        while k < d { let o = out[k]; error[k] += g * o; out[k] = o + g * l1[k]; k += 1 }
+        textpipe_unit_update(g, out, l1, error, Int32(d))
     }
 
     /// Trains on one sentence of vocabulary ids.
@@ -109,7 +99,7 @@ struct Worker {
                 if c.architecture == .skipgram {
                     for ctx in lo...hi where ctx != pos {
                         let l1 = input + Int(filtered[ctx]) * d
-                        for k in 0..<d { ep[k] = 0 }
+                        ep.update(repeating: 0, count: d)
                         predict(Int(word), from: UnsafePointer(l1), output: output, error: ep)
                         Self.axpy(1, ep, l1, d)
                     }
@@ -131,10 +121,9 @@ struct Worker {
 
     @inline(__always) mutating func predict(_ word: Int, from l1: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                                             error: UnsafeMutablePointer<Float>) {
-        if let tree {
-            let points = tree.points[word], codes = tree.codes[word]
-            for i in 0..<points.count {
-                unit(l1, output + Int(points[i]) * d, label: 1 - Float(codes[i]), error)
+        if tree != nil {
+            for i in pathStart[word]..<pathStart[word + 1] {
+                unit(l1, output + Int(pathPoints[i]) * d, label: pathCodes[i], error)
             }
         } else if let noise {
             unit(l1, output + word * d, label: 1, error)

@@ -1,0 +1,10 @@
+#ifndef TEXTPIPE_KERNELS_H
+#define TEXTPIPE_KERNELS_H
+/// Small float kernels for word2vec's inner loop, with an AVX2+FMA version chosen at run time when the
+/// CPU has it (the default x86-64 target has no FMA, and Swift's SIMD types then fall back to SSE).
+float textpipe_sdot(const float *a, const float *b, int n);
+/// y += g * x
+void textpipe_saxpy(float g, const float *x, float *y, int n);
+/// error += g * out; out += g * input (one pass over `out`, reading its old values for `error`).
+void textpipe_unit_update(float g, float *out, const float *input, float *error, int n);
+#endif

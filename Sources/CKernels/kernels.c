@@ -1,0 +1,63 @@
+#include "textpipe_kernels.h"
+
+static float sdot_generic(const float *a, const float *b, int n) {
+    float s = 0;
+    for (int i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+static void saxpy_generic(float g, const float *x, float *y, int n) {
+    for (int i = 0; i < n; i++) y[i] += g * x[i];
+}
+static void unit_generic(float g, float *out, const float *input, float *error, int n) {
+    for (int i = 0; i < n; i++) { float o = out[i]; error[i] += g * o; out[i] = o + g * input[i]; }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx2,fma"))) static float sdot_avx2(const float *a, const float *b, int n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
+    }
+    for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
+    acc0 = _mm256_add_ps(acc0, acc1);
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(acc0), _mm256_extractf128_ps(acc0, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+    float s = _mm_cvtss_f32(h);
+    for (; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+__attribute__((target("avx2,fma"))) static void saxpy_avx2(float g, const float *x, float *y, int n) {
+    __m256 gv = _mm256_set1_ps(g);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(gv, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] += g * x[i];
+}
+__attribute__((target("avx2,fma"))) static void unit_avx2(float g, float *out, const float *input, float *error, int n) {
+    __m256 gv = _mm256_set1_ps(g);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 o = _mm256_loadu_ps(out + i);
+        _mm256_storeu_ps(error + i, _mm256_fmadd_ps(gv, o, _mm256_loadu_ps(error + i)));
+        _mm256_storeu_ps(out + i, _mm256_fmadd_ps(gv, _mm256_loadu_ps(input + i), o));
+    }
+    for (; i < n; i++) { float o = out[i]; error[i] += g * o; out[i] = o + g * input[i]; }
+}
+static int has_avx2(void) {
+    static int cached = -1;
+    if (cached < 0) { __builtin_cpu_init(); cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+    return cached;
+}
+float textpipe_sdot(const float *a, const float *b, int n) { return has_avx2() ? sdot_avx2(a, b, n) : sdot_generic(a, b, n); }
+void textpipe_saxpy(float g, const float *x, float *y, int n) { if (has_avx2()) saxpy_avx2(g, x, y, n); else saxpy_generic(g, x, y, n); }
+void textpipe_unit_update(float g, float *out, const float *input, float *error, int n) {
+    if (has_avx2()) unit_avx2(g, out, input, error, n); else unit_generic(g, out, input, error, n);
+}
+#else
+float textpipe_sdot(const float *a, const float *b, int n) { return sdot_generic(a, b, n); }
+void textpipe_saxpy(float g, const float *x, float *y, int n) { saxpy_generic(g, x, y, n); }
+void textpipe_unit_update(float g, float *out, const float *input, float *error, int n) { unit_generic(g, out, input, error, n); }
+#endif
