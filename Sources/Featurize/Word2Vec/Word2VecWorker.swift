@@ -104,12 +104,12 @@ struct Worker {
                         Self.axpy(1, ep, l1, d)
                     }
                 } else {
-                    for k in 0..<d { hp[k] = 0; ep[k] = 0 }
-                    var count = 0
-                    for ctx in lo...hi where ctx != pos { Self.axpy(1, input + Int(filtered[ctx]) * d, hp, d); count += 1 }
+                    hp.update(repeating: 0, count: d); ep.update(repeating: 0, count: d)
+                    let count = hi - lo
                     guard count > 0 else { continue }
+                    // The mean of the context vectors, summed with weight 1/count directly.
                     let inv = 1 / Float(count)
-                    for k in 0..<d { hp[k] *= inv }
+                    for ctx in lo...hi where ctx != pos { Self.axpy(inv, input + Int(filtered[ctx]) * d, hp, d) }
                     predict(Int(word), from: UnsafePointer(hp), output: output, error: ep)
                     for ctx in lo...hi where ctx != pos { Self.axpy(1, ep, input + Int(filtered[ctx]) * d, d) }
                 }
