@@ -97,7 +97,7 @@ public enum TrainingData {
         case .dense(let m): negative = m.values.contains { $0 < 0 }
         }
         if negative {
-            throw TextpipeError(.data, "\(model) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features")
+            throw TextpipeError(.unsupported, "\(model) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features")
         }
     }
 
