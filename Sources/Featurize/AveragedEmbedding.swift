@@ -26,6 +26,12 @@ public struct AveragedEmbeddingConfiguration: Sendable, Codable, Hashable {
     public init() {}
 }
 
+extension AveragedEmbeddingConfiguration {
+    /// Whether the vectors depend on which training documents are used (false for a separate corpus or a
+    /// pretrained file, which are then trained or loaded once for all folds).
+    public var vectorsDependOnDocuments: Bool { pretrained == nil && corpus == nil }
+}
+
 /// Document vectors as the (optionally idf-weighted, optionally normalised) mean of their word vectors;
 /// a document with no known word gets the zero vector.
 public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
@@ -38,10 +44,12 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
 
     /// Trains (or loads) the vectors and fits the idf on documents `rows`.
     public static func fit(_ c: AveragedEmbeddingConfiguration, corpus: TokenizedCorpus, rows: [Int],
-                           tokenizer: Tokenizer = Tokenizer(),
+                           tokenizer: Tokenizer = Tokenizer(), reusing given: WordVectors? = nil,
                            progress: ((Word2VecProgress) -> Void)? = nil) throws -> AveragedEmbeddingFeaturizer {
         let vectors: WordVectors
-        if let path = c.pretrained {
+        if let given {
+            vectors = given
+        } else if let path = c.pretrained {
             vectors = try WordVectors.load(URL(fileURLWithPath: path), limit: c.limit)
         } else if let training = c.training {
             let source: Word2VecCorpus = c.corpus.map { TextFileWord2VecCorpus(url: URL(fileURLWithPath: $0), tokenizer: tokenizer) }

@@ -38,14 +38,16 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     }
 
     /// Fits on `rows` and returns their features as well (one pass where the featurizer allows it).
-    public func fitTransform(_ corpus: TokenizedCorpus, rows: [Int],
+    public func fitTransform(_ corpus: TokenizedCorpus, rows: [Int], reusing previous: (any FittedFeaturizer)? = nil,
                              progress: ((Word2VecProgress) -> Void)? = nil) throws -> (any FittedFeaturizer, FeatureMatrix) {
         switch self {
         case .onehot(let c), .ngram(let c):
             let (v, m) = try NGramVectorizer.fitTransform(c, corpus: corpus, rows: rows)
             return (NGramFeaturizer(kind: kind, vectorizer: v), .sparse(m))
         case .word2vec(let c):
-            let f = try AveragedEmbeddingFeaturizer.fit(c, corpus: corpus, rows: rows, progress: progress)
+            // Vectors from a separate corpus or a file are the same for every fold: reuse them.
+            let reused = c.vectorsDependOnDocuments ? nil : (previous as? AveragedEmbeddingFeaturizer)?.vectors
+            let f = try AveragedEmbeddingFeaturizer.fit(c, corpus: corpus, rows: rows, reusing: reused, progress: progress)
             return (f, f.transform(corpus, rows: rows))
         }
     }

