@@ -223,3 +223,24 @@ import TextCore
         #expect(docs[0].text == "Acme Corp rose")
     }
 }
+
+@Suite struct XMLTextExtractorTests {
+    @Test func mediaWikiArticleTextBecomesLines() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let xml = """
+        <mediawiki xmlns="http://www.mediawiki.org/xml/export-0.10/" version="0.10">
+          <siteinfo><sitename>Wikipedia</sitename></siteinfo>
+          <page><title>Anarchism</title><revision><id>1</id><text xml:space="preserve">Anarchism is a political philosophy.
+
+        It rejects &amp; opposes [[hierarchy]].</text></revision></page>
+          <page><title>Autism</title><revision><text>Autism is a condition.</text></revision></page>
+        </mediawiki>
+        """
+        TestSupport.write(xml, to: dir.appendingPathComponent("dump.xml"))
+        let out = dir.appendingPathComponent("dump.txt")
+        #expect(try XMLTextExtractor.extract(dir.appendingPathComponent("dump.xml"), to: out) == 2)
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines == ["Anarchism is a political philosophy.", "It rejects & opposes [[hierarchy]].", "Autism is a condition."])
+        #expect(!lines.contains { $0.contains("Wikipedia") })   // site info is not article text
+    }
+}

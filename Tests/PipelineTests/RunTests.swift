@@ -252,4 +252,23 @@ func lock(_ root: URL) throws -> LockFile {
         try FileManager.default.removeItem(at: root.appendingPathComponent("vectors.bin"))
         #expect { try run(root) } throws: { ($0 as? TextpipeError)?.message == "no such file" }
     }
+
+    @Test func word2vecOnASeparateCorpusIsTrainedOnceForAllFolds() throws {
+        let root = makeProject(documentsPerClass: 20)
+        let sentences = (0..<400).map { i in i % 2 == 0 ? "the great superb wonderful film was fun" : "the awful dull boring film was weak" }
+        TestSupport.write(sentences.joined(separator: "\n"), to: root.appendingPathComponent("unlabeled.txt"))
+        TestSupport.write("""
+        name: demo
+        data:
+          train: {path: corpus, format: folders}
+        features: [{word2vec: {corpus: unlabeled.txt, dimensions: 8, min_count: 1, epochs: 3}}]
+        classifiers: [logistic]
+        evaluate: {cv: {folds: 3, seed: 1}}
+        """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let (outcome, log) = try run(root)
+        #expect(outcome.report != nil)
+        // Progress lines (stderr is not a terminal in tests) show one training for the first fold only.
+        let trainings = log.filter { $0.contains("epoch 3") }
+        #expect(trainings.count == 1, "\(trainings)")
+    }
 }
