@@ -1,4 +1,13 @@
 #include "textpipe_kernels.h"
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void textpipe_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
 
 static float sdot_generic(const float *a, const float *b, int n) {
     float s = 0;

@@ -46,13 +46,16 @@ struct VectorsCommand: ParsableCommand {
                     FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line + (interactive && p.fraction < 1 ? "" : "\n")).utf8))
                 }
                 var source = URL(fileURLWithPath: corpus)
+                // Only a temporary text extracted here is ever removed; the user's corpus never is.
+                var extracted: URL? = nil
                 if corpus.lowercased().hasSuffix(".xml") {
                     let text = FileManager.default.temporaryDirectory.appendingPathComponent("textpipe-\(getpid())-corpus.txt")
+                    extracted = text
                     let pages = try XMLTextExtractor.extract(source, to: text)
                     FileHandle.standardError.write(Data("extracted the text of \(pages) pages\n".utf8))
                     source = text
                 }
-                defer { if source.path != corpus { try? FileManager.default.removeItem(at: source) } }
+                defer { if let extracted { try? FileManager.default.removeItem(at: extracted) } }
                 let vectors = try trainer.train(TextFileWord2VecCorpus(url: source, tokenizer: Tokenizer()))
                 try vectors.write(to: URL(fileURLWithPath: out), binary: binary)
                 print(String(format: "%d words x %d dimensions in %.1f s -> %@", vectors.words.count, vectors.dimensions,

@@ -55,7 +55,7 @@ import Tokenize
         var c = Word2VecConfiguration(); c.dimensions = d
         let state = TrainingState(vocabularySize: 2, dimensions: d, seed: 1, output: .negative)
         defer { state.free() }
-        var worker = Worker(configuration: c, state: state, tree: nil, noise: nil, keep: [1, 1], shared: SharedProgress(total: 1), seed: 1)
+        var worker = Worker(configuration: c, state: state, noise: nil, keep: [1, 1], shared: SharedProgress(total: 1), seed: 1)
         defer { worker.release() }
         worker.alpha = 0.01
         var rng = Xoshiro256StarStar(seed: 5)

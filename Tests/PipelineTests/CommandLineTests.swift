@@ -92,3 +92,23 @@ import Report
         }
     }
 }
+
+@Suite struct VectorsCommandTests {
+    /// Training never touches its input (a relative path once compared unequal to its absolute form and was deleted).
+    @Test func trainKeepsTheCorpusAndWritesReadableVectors() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let lines = (0..<300).map { $0 % 2 == 0 ? "the cat sat on the mat with the dog" : "stocks and bonds rose on the market" }
+        TestSupport.write(lines.joined(separator: "\n"), to: dir.appendingPathComponent("corpus.txt"))
+        let r = try TestSupport.runTextpipe(["vectors", "train", "corpus.txt", "--out", "v.bin", "--binary", "--dimensions", "8",
+                                             "--min-count", "1", "--epochs", "2"], in: dir)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("corpus.txt").path))
+        #expect(r.err.contains("epoch"))   // progress lines on a non-terminal stderr
+        let n = try TestSupport.runTextpipe(["vectors", "neighbors", "--model", "v.bin", "--count", "3", "cat"], in: dir)
+        #expect(n.status == 0 && n.out.split(separator: "\n").count == 3)
+        let missing = try TestSupport.runTextpipe(["vectors", "neighbors", "--model", "v.bin", "zebra"], in: dir)
+        #expect(missing.status == 2 && missing.err.contains("zebra"))
+        let bad = try TestSupport.runTextpipe(["vectors", "train", "nope.txt", "--out", "x.txt"], in: dir)
+        #expect(bad.status == 2 && bad.err.contains("nope.txt"))
+    }
+}

@@ -44,6 +44,16 @@ public struct HuffmanTree: Sendable {
         innerCount = v - 1
     }
 
+    /// The paths flattened for the training loop: word w's inner nodes are `flatPoints[flatStart[w]..<flatStart[w+1]]`
+    /// with target labels `1 - code` in `flatLabels` (arrays of arrays would retain on every access).
+    public func flattened() -> (start: [Int], points: [Int32], labels: [Float]) {
+        var start = [0], p: [Int32] = [], l: [Float] = []
+        let total = points.reduce(0) { $0 + $1.count }
+        p.reserveCapacity(total); l.reserveCapacity(total); start.reserveCapacity(points.count + 1)
+        for w in 0..<points.count { p += points[w]; l += codes[w].map { 1 - Float($0) }; start.append(p.count) }
+        return (start, p, l)
+    }
+
     /// Number of inner nodes (output vectors): one fewer than the words.
     public let innerCount: Int
 }

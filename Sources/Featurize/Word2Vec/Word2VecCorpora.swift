@@ -19,7 +19,7 @@ public struct TokenizedWord2VecCorpus: Word2VecCorpus {
     }
 }
 
-/// A plain-text file streamed from disk in 1 MiB blocks, one sentence per line, never held whole in memory.
+/// A plain-text file streamed from disk in 256 KiB blocks, one sentence per line, never held whole in memory.
 /// Parts are byte ranges aligned to line starts, so threads read disjoint pieces.
 public struct TextFileWord2VecCorpus: Word2VecCorpus {
     public let url: URL
@@ -48,7 +48,7 @@ public struct TextFileWord2VecCorpus: Word2VecCorpus {
         var position = start
         var carry: [UInt8] = []
         while position < end || !carry.isEmpty {
-            let block = position < size ? handle.readData(ofLength: 1 << 20) : Data()
+            let block = position < size ? handle.readData(ofLength: 1 << 18) : Data()
             var bytes = carry
             bytes.append(contentsOf: block)
             carry.removeAll(keepingCapacity: true)

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TextCore
 import Tokenize
@@ -95,8 +96,11 @@ public struct Word2VecTrainer {
         }
         let v = words.count, d = c.dimensions
         let totalWords = counts.reduce(0, +)
+        // Only the flattened paths are kept; the tree's per-word arrays and the counting table are freed and
+        // handed back to the system before the weight matrices are allocated.
+        let paths = c.output == .hierarchical ? HuffmanTree(counts: counts).flattened() : nil
+        textpipe_release_free_memory()
         let state = TrainingState(vocabularySize: v, dimensions: d, seed: c.seed, output: c.output)
-        let tree = c.output == .hierarchical ? HuffmanTree(counts: counts) : nil
         let noise = c.output == .negative ? AliasSampler(counts: counts, power: 0.75) : nil
         // Keep probability per word (word2vec.c): (sqrt(f / (s N)) + 1) (s N) / f.
         let keep: [Float] = counts.map { n in
@@ -110,8 +114,8 @@ public struct Word2VecTrainer {
         let lock = NSLock()
         for epoch in 0..<c.epochs {
             DispatchQueue.concurrentPerform(iterations: c.threads) { part in
-                var worker = Worker(configuration: c, state: state, tree: tree, noise: noise, keep: keep, shared: shared,
-                                    seed: c.seed &+ UInt64(epoch) &* 0x9E37_79B9 &+ UInt64(part) &* 7919)
+                var worker = Worker(configuration: c, state: state, noise: noise, keep: keep, shared: shared,
+                                    seed: c.seed &+ UInt64(epoch) &* 0x9E37_79B9 &+ UInt64(part) &* 7919, paths: paths)
                 do {
                     var sentence: [Int32] = []
                     try corpus.forEachToken(part: part, of: c.threads, { bytes in

@@ -6,7 +6,8 @@ import TextCore
 struct Worker {
     let c: Word2VecConfiguration
     let state: TrainingState
-    let tree: HuffmanTree?
+    /// Hierarchical softmax when the flattened Huffman paths are given, negative sampling otherwise.
+    let hierarchical: Bool
     let noise: AliasSampler?
     let keep: [Float]
     let shared: SharedProgress
@@ -36,22 +37,17 @@ struct Worker {
     static let lossIfOne: [Float] = sigmoidTable.map { -log($0) }
     static let lossIfZero: [Float] = sigmoidTable.map { -log(1 - $0) }
 
-    init(configuration: Word2VecConfiguration, state: TrainingState, tree: HuffmanTree?, noise: AliasSampler?, keep: [Float],
-         shared: SharedProgress, seed: UInt64) {
-        c = configuration; self.state = state; self.tree = tree; self.noise = noise; self.keep = keep; self.shared = shared
+    init(configuration: Word2VecConfiguration, state: TrainingState, noise: AliasSampler?, keep: [Float],
+         shared: SharedProgress, seed: UInt64, paths: (start: [Int], points: [Int32], labels: [Float])? = nil) {
+        c = configuration; self.state = state; self.hierarchical = paths != nil; self.noise = noise; self.keep = keep; self.shared = shared
         rng = Xoshiro256StarStar(seed: seed)
         d = configuration.dimensions
         hidden = .allocate(capacity: d); hiddenError = .allocate(capacity: d)
         hidden.initialize(repeating: 0, count: d); hiddenError.initialize(repeating: 0, count: d)
         alpha = configuration.startingAlpha
-        var starts = [0], points: [Int32] = [], codes: [Float] = []
-        if let tree {
-            for w in 0..<tree.points.count {
-                points += tree.points[w]; codes += tree.codes[w].map { 1 - Float($0) }
-                starts.append(points.count)
-            }
-        }
-        pathStart = starts; pathPoints = points; pathCodes = codes
+        // Flattened paths are shared by all workers (copy-on-write arrays: no copy unless written).
+        let flat = paths ?? ([0], [], [])
+        pathStart = flat.start; pathPoints = flat.points; pathCodes = flat.labels
         sigmoid = Self.sigmoidTable; lossOne = Self.lossIfOne; lossZero = Self.lossIfZero
     }
 
@@ -121,7 +117,7 @@ struct Worker {
 
     @inline(__always) mutating func predict(_ word: Int, from l1: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
                                             error: UnsafeMutablePointer<Float>) {
-        if tree != nil {
+        if hierarchical {
             for i in pathStart[word]..<pathStart[word + 1] {
                 unit(l1, output + Int(pathPoints[i]) * d, label: pathCodes[i], error)
             }
