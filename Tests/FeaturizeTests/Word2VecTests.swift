@@ -12,6 +12,14 @@ import Tokenize
         #expect(t.innerCount == 3)
         #expect(t.points == [[2], [2, 1], [2, 1, 0], [2, 1, 0]])
         #expect(t.codes == [[0], [1, 1], [1, 0, 1], [1, 0, 0]])
+        // The training loop's flat form says the same.
+        let flat = HuffmanTree.flatPaths(counts: [5, 3, 2, 1])
+        #expect(flat.start == [0, 1, 3, 6, 9])
+        #expect(flat.points == [2, 2, 1, 2, 1, 0, 2, 1, 0])
+        #expect(flat.labels == [1, 0, 0, 0, 1, 0, 0, 1, 1])
+        let big = (1...300).map { 5000 / $0 }
+        let a = HuffmanTree(counts: big).flattened(), b = HuffmanTree.flatPaths(counts: big)
+        #expect(a.start == b.start && a.points == b.points && a.labels == b.labels)
     }
 
     @Test func codesArePrefixFreeAndFrequentWordsShort() {

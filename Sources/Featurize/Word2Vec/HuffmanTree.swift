@@ -44,6 +44,45 @@ public struct HuffmanTree: Sendable {
         innerCount = v - 1
     }
 
+    /// word2vec.c's tree construction: each node's parent and the branch bit leading to it.
+    static func build(_ counts: [Int]) -> (parent: [Int32], binary: [UInt8]) {
+        let v = counts.count
+        var count = counts.map { Int64($0) } + [Int64](repeating: Int64.max / 4, count: v)
+        var binary = [UInt8](repeating: 0, count: 2 * v)
+        var parent = [Int32](repeating: 0, count: 2 * v)
+        var pos1 = v - 1, pos2 = v
+        for a in 0..<max(0, v - 1) {
+            var min1: Int, min2: Int
+            if pos1 >= 0 && count[pos1] < count[pos2] { min1 = pos1; pos1 -= 1 } else { min1 = pos2; pos2 += 1 }
+            if pos1 >= 0 && count[pos1] < count[pos2] { min2 = pos1; pos1 -= 1 } else { min2 = pos2; pos2 += 1 }
+            count[v + a] = count[min1] + count[min2]
+            parent[min1] = Int32(v + a); parent[min2] = Int32(v + a)
+            binary[min2] = 1
+        }
+        return (parent, binary)
+    }
+
+    /// The flattened paths straight from the counts, without per-word arrays (the training loop's form).
+    public static func flatPaths(counts: [Int]) -> (start: [Int], points: [Int32], labels: [Float]) {
+        let v = counts.count
+        guard v > 1 else { return ([Int](repeating: 0, count: v + 1), [], []) }
+        let (parent, binary) = build(counts)
+        var start = [0], points: [Int32] = [], labels: [Float] = []
+        start.reserveCapacity(v + 1)
+        var code: [UInt8] = [], point: [Int32] = []
+        for a in 0..<v {
+            code.removeAll(keepingCapacity: true); point.removeAll(keepingCapacity: true)
+            var b = a
+            while b != 2 * v - 2 { code.append(binary[b]); point.append(Int32(b)); b = Int(parent[b]) }
+            // Root first: inner node n is stored as n - v; the leaf itself is not a point.
+            points.append(Int32(v - 2))
+            for i in stride(from: point.count - 1, through: 1, by: -1) { points.append(point[i] - Int32(v)) }
+            for i in stride(from: code.count - 1, through: 0, by: -1) { labels.append(1 - Float(code[i])) }
+            start.append(points.count)
+        }
+        return (start, points, labels)
+    }
+
     /// The paths flattened for the training loop: word w's inner nodes are `flatPoints[flatStart[w]..<flatStart[w+1]]`
     /// with target labels `1 - code` in `flatLabels` (arrays of arrays would retain on every access).
     public func flattened() -> (start: [Int], points: [Int32], labels: [Float]) {

@@ -98,7 +98,7 @@ public struct Word2VecTrainer {
         let totalWords = counts.reduce(0, +)
         // Only the flattened paths are kept; the tree's per-word arrays and the counting table are freed and
         // handed back to the system before the weight matrices are allocated.
-        let paths = c.output == .hierarchical ? HuffmanTree(counts: counts).flattened() : nil
+        let paths = c.output == .hierarchical ? HuffmanTree.flatPaths(counts: counts) : nil
         textpipe_release_free_memory()
         let state = TrainingState(vocabularySize: v, dimensions: d, seed: c.seed, output: c.output)
         let noise = c.output == .negative ? AliasSampler(counts: counts, power: 0.75) : nil
