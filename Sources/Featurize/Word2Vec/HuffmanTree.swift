@@ -63,11 +63,11 @@ public struct HuffmanTree: Sendable {
     }
 
     /// The flattened paths straight from the counts, without per-word arrays (the training loop's form).
-    public static func flatPaths(counts: [Int]) -> (start: [Int], points: [Int32], labels: [Float]) {
+    public static func flatPaths(counts: [Int]) -> (start: [Int], points: [Int32], labels: [UInt8]) {
         let v = counts.count
         guard v > 1 else { return ([Int](repeating: 0, count: v + 1), [], []) }
         let (parent, binary) = build(counts)
-        var start = [0], points: [Int32] = [], labels: [Float] = []
+        var start = [0], points: [Int32] = [], labels: [UInt8] = []
         start.reserveCapacity(v + 1)
         var code: [UInt8] = [], point: [Int32] = []
         for a in 0..<v {
@@ -77,7 +77,7 @@ public struct HuffmanTree: Sendable {
             // Root first: inner node n is stored as n - v; the leaf itself is not a point.
             points.append(Int32(v - 2))
             for i in stride(from: point.count - 1, through: 1, by: -1) { points.append(point[i] - Int32(v)) }
-            for i in stride(from: code.count - 1, through: 0, by: -1) { labels.append(1 - Float(code[i])) }
+            for i in stride(from: code.count - 1, through: 0, by: -1) { labels.append(1 - code[i]) }
             start.append(points.count)
         }
         return (start, points, labels)
@@ -85,11 +85,11 @@ public struct HuffmanTree: Sendable {
 
     /// The paths flattened for the training loop: word w's inner nodes are `flatPoints[flatStart[w]..<flatStart[w+1]]`
     /// with target labels `1 - code` in `flatLabels` (arrays of arrays would retain on every access).
-    public func flattened() -> (start: [Int], points: [Int32], labels: [Float]) {
-        var start = [0], p: [Int32] = [], l: [Float] = []
+    public func flattened() -> (start: [Int], points: [Int32], labels: [UInt8]) {
+        var start = [0], p: [Int32] = [], l: [UInt8] = []
         let total = points.reduce(0) { $0 + $1.count }
         p.reserveCapacity(total); l.reserveCapacity(total); start.reserveCapacity(points.count + 1)
-        for w in 0..<points.count { p += points[w]; l += codes[w].map { 1 - Float($0) }; start.append(p.count) }
+        for w in 0..<points.count { p += points[w]; l += codes[w].map { 1 - $0 }; start.append(p.count) }
         return (start, p, l)
     }
 

@@ -23,7 +23,7 @@ struct Worker {
     /// arrays of arrays would retain and release on every access in the hot loop.
     let pathStart: [Int]
     let pathPoints: [Int32]
-    let pathCodes: [Float]
+    let pathCodes: [UInt8]
     let sigmoid: [Float], lossOne: [Float], lossZero: [Float]
 
     static let maxExp: Float = 6
@@ -38,7 +38,7 @@ struct Worker {
     static let lossIfZero: [Float] = sigmoidTable.map { -log(1 - $0) }
 
     init(configuration: Word2VecConfiguration, state: TrainingState, noise: AliasSampler?, keep: [Float],
-         shared: SharedProgress, seed: UInt64, paths: (start: [Int], points: [Int32], labels: [Float])? = nil) {
+         shared: SharedProgress, seed: UInt64, paths: (start: [Int], points: [Int32], labels: [UInt8])? = nil) {
         c = configuration; self.state = state; self.hierarchical = paths != nil; self.noise = noise; self.keep = keep; self.shared = shared
         rng = Xoshiro256StarStar(seed: seed)
         d = configuration.dimensions
@@ -119,7 +119,7 @@ struct Worker {
                                             error: UnsafeMutablePointer<Float>) {
         if hierarchical {
             for i in pathStart[word]..<pathStart[word + 1] {
-                unit(l1, output + Int(pathPoints[i]) * d, label: pathCodes[i], error)
+                unit(l1, output + Int(pathPoints[i]) * d, label: Float(pathCodes[i]), error)
             }
         } else if let noise {
             unit(l1, output + word * d, label: 1, error)
