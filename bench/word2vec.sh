@@ -3,10 +3,11 @@
 # words/s per core, peak memory, and quality on WordSim-353, SimLex-999, MEN and questions-words (both
 # models scored by the same evaluator, `textpipe vectors evaluate`).
 # Corpus: 20 Newsgroups train + test text (lowercased letters), one post per line.
-# Usage: bash bench/word2vec.sh [THREADS]
+# Usage: bash bench/word2vec.sh [THREADS] [ROUNDS]   (rounds alternate textpipe and gensim; medians are reported)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads="${1:-2}"
+rounds="${2:-1}"
 source scripts/venv.sh
 "$PY" -c "import gensim" 2>/dev/null || "$(dirname "$PY")/pip" install -q gensim==4.4.0
 swift build -c release --product textpipe >/dev/null
@@ -19,6 +20,7 @@ corpus=bench/out/w2v/20ng.txt
 [ -f "$corpus" ] || tail -q -n +4 "$tabs/20newsgroups-train.tab" "$tabs/20newsgroups-test.tab" | cut -f2- | grep -v '^$' > "$corpus"
 words=$(wc -w < "$corpus")
 : > bench/out/w2v/results.jsonl
+for round in $(seq "$rounds"); do
 for setting in "skipgram negative" "cbow hierarchical"; do
   set -- $setting
   arch=$1; output=$2
@@ -44,9 +46,20 @@ print(json.dumps({"tool": tool, "setting": arch + "+" + output, "seconds": float
 PY
   done
 done
+done
 "$PY" - <<'PY'
-import json
-rows = [json.loads(l) for l in open("bench/out/w2v/results.jsonl")]
+import json, statistics
+raw = [json.loads(l) for l in open("bench/out/w2v/results.jsonl")]
+rows = []
+for setting in dict.fromkeys(r["setting"] for r in raw):
+    for tool in ("textpipe", "gensim"):
+        rs = [r for r in raw if r["setting"] == setting and r["tool"] == tool]
+        row = {k: statistics.median(r[k] for r in rs) if isinstance(rs[0][k], (int, float)) else rs[0][k] for k in rs[0]}
+        row["runs"] = len(rs)
+        rows.append(row)
+    t, g = rows[-2], rows[-1]
+    print("%s: textpipe / gensim words per second per core, median of %d rounds: %.2fx" % (setting, t["runs"], t["words_per_second_per_core"] / g["words_per_second_per_core"]))
+print("(medians over rounds)")
 print("| setting | tool | wall s | words/s per core | peak RSS MB | vocabulary | WS-353 rho | SimLex rho | MEN rho | analogy % |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:

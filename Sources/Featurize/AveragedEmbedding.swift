@@ -54,7 +54,7 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
         } else if let training = c.training {
             let source: Word2VecCorpus = c.corpus.map { TextFileWord2VecCorpus(url: URL(fileURLWithPath: $0), tokenizer: tokenizer) }
                 ?? TokenizedWord2VecCorpus(corpus: corpus, rows: rows)
-            vectors = try Word2VecTrainer(training, progress: progress).train(source)
+            vectors = try Word2VecTrainer(training, progressInterval: isatty(2) == 1 ? 0.25 : 10, progress: progress).train(source)
         } else {
             throw TextpipeError(.spec, "word2vec needs either 'train' settings or a 'pretrained' file", key: "word2vec")
         }

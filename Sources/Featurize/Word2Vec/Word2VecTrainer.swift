@@ -61,9 +61,11 @@ public protocol Word2VecCorpus {
 public struct Word2VecTrainer {
     public let configuration: Word2VecConfiguration
     public var progress: ((Word2VecProgress) -> Void)?
+    /// Seconds between progress reports during an epoch (a live bar wants about 0.25; cron logs 10 or more).
+    public var progressInterval: Double
 
-    public init(_ configuration: Word2VecConfiguration, progress: ((Word2VecProgress) -> Void)? = nil) {
-        self.configuration = configuration; self.progress = progress
+    public init(_ configuration: Word2VecConfiguration, progressInterval: Double = 10, progress: ((Word2VecProgress) -> Void)? = nil) {
+        self.configuration = configuration; self.progress = progress; self.progressInterval = progressInterval
     }
 
     /// Counts words, keeps those with at least `minCount` occurrences (and the `maxVocabulary` most frequent),
@@ -108,11 +110,12 @@ public struct Word2VecTrainer {
             let threshold = c.sample * Double(totalWords)
             return Float(((Double(n) / threshold).squareRoot() + 1) * threshold / Double(n))
         }
-        let shared = SharedProgress(total: Double(totalWords) * Double(c.epochs))
-        let started = DispatchTime.now().uptimeNanoseconds
+        let shared = SharedProgress(total: Double(totalWords) * Double(c.epochs), interval: progressInterval, report: progress)
+        let started = shared.started
         var failure: Error?
         let lock = NSLock()
         for epoch in 0..<c.epochs {
+            shared.epoch = epoch + 1
             DispatchQueue.concurrentPerform(iterations: c.threads) { part in
                 var worker = Worker(configuration: c, state: state, noise: noise, keep: keep, shared: shared,
                                     seed: c.seed &+ UInt64(epoch) &* 0x9E37_79B9 &+ UInt64(part) &* 7919, paths: paths)
@@ -130,12 +133,8 @@ public struct Word2VecTrainer {
                 } catch { lock.lock(); failure = error; lock.unlock() }
             }
             if let failure { state.free(); throw failure }
-            if let progress {
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                let done = shared.processed()
-                progress(Word2VecProgress(fraction: min(1, done / shared.total), wordsPerSecond: done / max(seconds, 1e-9),
-                                          loss: shared.meanLoss(), secondsLeft: seconds * (shared.total - done) / max(done, 1), epoch: epoch + 1))
-            }
+            _ = started
+            if let progress { progress(shared.snapshot(epoch: epoch + 1)) }
         }
         // Free the output layer before copying the input vectors out, so peak memory holds two matrices, not three.
         state.output.deallocate()
@@ -162,16 +161,38 @@ final class TrainingState: @unchecked Sendable {
     func free() { input.deallocate(); output.deallocate() }
 }
 
-/// Words processed and loss, shared by threads (each adds its counts every few thousand words).
+/// Words processed and loss, shared by threads (each adds its counts every few thousand words); reports
+/// progress every `interval` seconds from whichever thread passes the mark.
 final class SharedProgress: @unchecked Sendable {
     let total: Double
+    let started = DispatchTime.now().uptimeNanoseconds
+    var epoch = 1
     private var words = 0.0, loss = 0.0, lossCount = 0.0
+    private var lastReport = DispatchTime.now().uptimeNanoseconds
+    private let interval: Double
+    private let report: ((Word2VecProgress) -> Void)?
     private let lock = NSLock()
-    init(total: Double) { self.total = total }
+    init(total: Double, interval: Double = 10, report: ((Word2VecProgress) -> Void)? = nil) {
+        self.total = total; self.interval = interval; self.report = report
+    }
     func add(words w: Int, loss l: Double, updates u: Int) -> Double {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
         words += Double(w); loss += l; lossCount += Double(u)
-        return words
+        let done = words
+        let now = DispatchTime.now().uptimeNanoseconds
+        var due = false
+        if report != nil && Double(now - lastReport) / 1e9 >= interval { lastReport = now; due = true }
+        lock.unlock()
+        if due, let report { report(snapshot(epoch: epoch)) }
+        return done
+    }
+    /// The current progress: fraction done, speed, mean loss per update since the start, time left.
+    func snapshot(epoch: Int) -> Word2VecProgress {
+        lock.lock(); defer { lock.unlock() }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return Word2VecProgress(fraction: min(1, words / total), wordsPerSecond: words / max(seconds, 1e-9),
+                                loss: lossCount > 0 ? loss / lossCount : 0,
+                                secondsLeft: seconds * (total - words) / max(words, 1), epoch: epoch)
     }
     func processed() -> Double { lock.lock(); defer { lock.unlock() }; return words }
     func meanLoss() -> Double { lock.lock(); defer { lock.unlock() }; return lossCount > 0 ? loss / lossCount : 0 }
