@@ -28,19 +28,20 @@ for setting in "skipgram negative" "cbow hierarchical"; do
   for tool in textpipe gensim; do
     out=bench/out/w2v/$tool-$arch-$output.txt
     if [ $tool = textpipe ]; then
-      /usr/bin/time -f "%e %M" -o bench/out/w2v/time.txt "$bin" vectors train "$corpus" --out "$out" --architecture $arch --output $output \
+      /usr/bin/time -f "%e %M %U %S" -o bench/out/w2v/time.txt "$bin" vectors train "$corpus" --out "$out" --architecture $arch --output $output \
         --dimensions 100 --window 5 --negative 5 --sample 1e-3 --min-count 5 --epochs 5 --threads "$threads" --alpha $alpha 2>/dev/null >/dev/null
     else
-      /usr/bin/time -f "%e %M" -o bench/out/w2v/time.txt "$PY" bench/gensim_word2vec.py "$corpus" "$out" $arch $output "$threads" >/dev/null
+      /usr/bin/time -f "%e %M %U %S" -o bench/out/w2v/time.txt "$PY" bench/gensim_word2vec.py "$corpus" "$out" $arch $output "$threads" >/dev/null
     fi
-    read -r seconds rss < bench/out/w2v/time.txt
+    read -r seconds rss user sys < bench/out/w2v/time.txt
     "$bin" vectors evaluate --model "$out" > bench/out/w2v/eval.json
-    "$PY" - "$tool" "$arch" "$output" "$seconds" "$rss" "$words" "$threads" <<'PY' >> bench/out/w2v/results.jsonl
+    "$PY" - "$tool" "$arch" "$output" "$seconds" "$rss" "$words" "$threads" "$user" "$sys" <<'PY' >> bench/out/w2v/results.jsonl
 import json, sys
-tool, arch, output, seconds, rss, words, threads = sys.argv[1:]
+tool, arch, output, seconds, rss, words, threads, user, system = sys.argv[1:]
 e = json.load(open("bench/out/w2v/eval.json"))
 print(json.dumps({"tool": tool, "setting": arch + "+" + output, "seconds": float(seconds), "peak_rss_mb": int(rss) / 1024,
-                  "words_per_second_per_core": int(words) * 5 / float(seconds) / int(threads), "vocabulary": e["words"],
+                  "words_per_second_per_core": int(words) * 5 / float(seconds) / int(threads),
+                  "words_per_cpu_second": int(words) * 5 / (float(user) + float(system)), "vocabulary": e["words"],
                   "wordsim353": e["wordsim353"]["spearman"], "simlex999": e["simlex999"]["spearman"], "men": e["men"]["spearman"],
                   "analogy": e["analogy"]["accuracy"], "analogy_covered": e["analogy"]["covered"]}))
 PY
@@ -58,11 +59,12 @@ for setting in dict.fromkeys(r["setting"] for r in raw):
         row["runs"] = len(rs)
         rows.append(row)
     t, g = rows[-2], rows[-1]
-    print("%s: textpipe / gensim words per second per core, median of %d rounds: %.2fx" % (setting, t["runs"], t["words_per_second_per_core"] / g["words_per_second_per_core"]))
+    print("%s: textpipe / gensim, median of %d rounds: %.2fx words/s per core (wall), %.2fx words per CPU second" % (
+        setting, t["runs"], t["words_per_second_per_core"] / g["words_per_second_per_core"], t["words_per_cpu_second"] / g["words_per_cpu_second"]))
 print("(medians over rounds)")
-print("| setting | tool | wall s | words/s per core | peak RSS MB | vocabulary | WS-353 rho | SimLex rho | MEN rho | analogy % |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| setting | tool | wall s | words/s per core | words per CPU s | peak RSS MB | vocabulary | WS-353 rho | SimLex rho | MEN rho | analogy % |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
-    print("| %s | %s | %.1f | %.0f | %.0f | %d | %.3f | %.3f | %.3f | %.1f |" % (r["setting"], r["tool"], r["seconds"], r["words_per_second_per_core"],
+    print("| %s | %s | %.1f | %.0f | %.0f | %.0f | %d | %.3f | %.3f | %.3f | %.1f |" % (r["setting"], r["tool"], r["seconds"], r["words_per_second_per_core"], r["words_per_cpu_second"],
           r["peak_rss_mb"], r["vocabulary"], r["wordsim353"], r["simlex999"], r["men"], 100 * r["analogy"]))
 PY
