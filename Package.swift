@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TextCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TestSupport"]),
-        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "TestSupport"]),
+        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturizeTests", dependencies: ["Featurize", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifyTests", dependencies: ["Classify", "Evaluate", "TestSupport"],
                     resources: [.copy("Fixtures")]),
