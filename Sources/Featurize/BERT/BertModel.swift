@@ -1,0 +1,176 @@
+import CBLAS
+import Foundation
+import TextCore
+
+/// The parts of a Hugging Face BERT `config.json` the encoder needs.
+public struct BertConfiguration: Codable, Sendable, Equatable {
+    public var hiddenSize: Int
+    public var numHiddenLayers: Int
+    public var numAttentionHeads: Int
+    public var intermediateSize: Int
+    public var maxPositionEmbeddings: Int
+    public var typeVocabSize: Int
+    public var vocabSize: Int
+    public var layerNormEps: Double
+    public var hiddenAct: String?
+
+    static func load(_ url: URL) throws -> BertConfiguration {
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.io, "cannot read", file: url.path) }
+        let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase
+        do { return try d.decode(BertConfiguration.self, from: data) }
+        catch { throw TextpipeError(.model, "not a BERT config: \(error)", file: url.path) }
+    }
+}
+
+/// How a sequence of token vectors becomes one document vector.
+public enum BertPooling: String, Sendable, Codable, Hashable, CaseIterable {
+    /// The last layer's output at [CLS].
+    case cls
+    /// The mean over real (unmasked) tokens.
+    case mean
+    /// The pooler: tanh(W h_[CLS] + b).
+    case pooler
+}
+
+/// A BERT encoder in Swift with OpenBLAS matrix products: embeddings (word + position + token type, LayerNorm),
+/// then per layer multi-head self-attention, output projection, residual + LayerNorm, feed-forward with exact
+/// (erf) GELU, residual + LayerNorm.
+public final class BertModel: @unchecked Sendable {
+    public let configuration: BertConfiguration
+    struct Layer { var q, qb, k, kb, v, vb, o, ob, ln1w, ln1b, i, ib, out, outb, ln2w, ln2b: [Float] }
+    let wordEmbeddings: [Float], positionEmbeddings: [Float], typeEmbeddings: [Float], embeddingNormWeight: [Float], embeddingNormBias: [Float]
+    let layers: [Layer]
+    let poolerWeight: [Float]?, poolerBias: [Float]?
+
+    /// Loads a checkpoint folder in the Hugging Face layout (`config.json`, `model.safetensors`), validating
+    /// every tensor's shape against the config. Names with a `bert.` prefix are accepted too.
+    public init(folder: URL) throws {
+        let c = try BertConfiguration.load(folder.appendingPathComponent("config.json"))
+        guard c.hiddenSize % c.numAttentionHeads == 0 else {
+            throw TextpipeError(.model, "hidden_size \(c.hiddenSize) is not a multiple of num_attention_heads \(c.numAttentionHeads)", file: folder.path)
+        }
+        if let act = c.hiddenAct, act != "gelu" {
+            throw TextpipeError(.model, "hidden_act '\(act)' is not supported (textpipe implements BERT's exact gelu)", file: folder.path)
+        }
+        configuration = c
+        let st = try SafeTensors(folder.appendingPathComponent("model.safetensors"))
+        let prefix = st.entries["embeddings.word_embeddings.weight"] == nil && st.entries["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
+        func t(_ name: String, _ shape: [Int]) throws -> [Float] { try st.floats(prefix + name, shape: shape) }
+        let h = c.hiddenSize, f = c.intermediateSize
+        wordEmbeddings = try t("embeddings.word_embeddings.weight", [c.vocabSize, h])
+        positionEmbeddings = try t("embeddings.position_embeddings.weight", [c.maxPositionEmbeddings, h])
+        typeEmbeddings = try t("embeddings.token_type_embeddings.weight", [c.typeVocabSize, h])
+        embeddingNormWeight = try t("embeddings.LayerNorm.weight", [h]); embeddingNormBias = try t("embeddings.LayerNorm.bias", [h])
+        layers = try (0..<c.numHiddenLayers).map { n in
+            let p = "encoder.layer.\(n)."
+            return Layer(q: try t(p + "attention.self.query.weight", [h, h]), qb: try t(p + "attention.self.query.bias", [h]),
+                         k: try t(p + "attention.self.key.weight", [h, h]), kb: try t(p + "attention.self.key.bias", [h]),
+                         v: try t(p + "attention.self.value.weight", [h, h]), vb: try t(p + "attention.self.value.bias", [h]),
+                         o: try t(p + "attention.output.dense.weight", [h, h]), ob: try t(p + "attention.output.dense.bias", [h]),
+                         ln1w: try t(p + "attention.output.LayerNorm.weight", [h]), ln1b: try t(p + "attention.output.LayerNorm.bias", [h]),
+                         i: try t(p + "intermediate.dense.weight", [f, h]), ib: try t(p + "intermediate.dense.bias", [f]),
+                         out: try t(p + "output.dense.weight", [h, f]), outb: try t(p + "output.dense.bias", [h]),
+                         ln2w: try t(p + "output.LayerNorm.weight", [h]), ln2b: try t(p + "output.LayerNorm.bias", [h]))
+        }
+        if st.entries[prefix + "pooler.dense.weight"] != nil {
+            poolerWeight = try t("pooler.dense.weight", [h, h]); poolerBias = try t("pooler.dense.bias", [h])
+        } else { poolerWeight = nil; poolerBias = nil }
+    }
+
+    /// `y (rows x out) = x (rows x in) W^T + b`, W stored as PyTorch's `[out, in]`.
+    static func linear(_ x: [Float], rows: Int, _ w: [Float], _ b: [Float], inputs: Int, outputs: Int) -> [Float] {
+        var y = [Float](repeating: 0, count: rows * outputs)
+        for r in 0..<rows { for o in 0..<outputs { y[r * outputs + o] = b[o] } }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, x, Int32(inputs), w, Int32(inputs), 1, &y, Int32(outputs))
+        return y
+    }
+
+    static func layerNorm(_ x: inout [Float], rows: Int, size: Int, _ w: [Float], _ b: [Float], eps: Float) {
+        for r in 0..<rows {
+            var mean: Float = 0, variance: Float = 0
+            for k in 0..<size { mean += x[r * size + k] }
+            mean /= Float(size)
+            for k in 0..<size { let d = x[r * size + k] - mean; variance += d * d }
+            variance /= Float(size)
+            let inv = 1 / (variance + eps).squareRoot()
+            for k in 0..<size { x[r * size + k] = (x[r * size + k] - mean) * inv * w[k] + b[k] }
+        }
+    }
+
+    /// The last layer's vectors for one sequence (`length x hidden`, row-major). No padding is needed: each
+    /// sequence is encoded at its own length, so the attention never sees a padded position.
+    public func encode(ids: [Int32], tokenTypes: [Int32]? = nil) throws -> [Float] {
+        let c = configuration, h = c.hiddenSize, n = ids.count
+        guard n > 0, n <= c.maxPositionEmbeddings else {
+            throw TextpipeError(.data, "a sequence of \(n) tokens does not fit the model's \(c.maxPositionEmbeddings) positions")
+        }
+        let types = tokenTypes ?? [Int32](repeating: 0, count: n)
+        var x = [Float](repeating: 0, count: n * h)
+        for (p, id) in ids.enumerated() {
+            guard id >= 0, Int(id) < c.vocabSize, types[p] >= 0, Int(types[p]) < c.typeVocabSize else {
+                throw TextpipeError(.data, "token id \(id) or type \(types[p]) is outside the model's vocabulary")
+            }
+            for k in 0..<h {
+                x[p * h + k] = wordEmbeddings[Int(id) * h + k] + positionEmbeddings[p * h + k] + typeEmbeddings[Int(types[p]) * h + k]
+            }
+        }
+        let eps = Float(c.layerNormEps)
+        Self.layerNorm(&x, rows: n, size: h, embeddingNormWeight, embeddingNormBias, eps: eps)
+        let heads = c.numAttentionHeads, dh = h / heads
+        let scale = 1 / Float(dh).squareRoot()
+        for layer in layers {
+            let q = Self.linear(x, rows: n, layer.q, layer.qb, inputs: h, outputs: h)
+            let k = Self.linear(x, rows: n, layer.k, layer.kb, inputs: h, outputs: h)
+            let v = Self.linear(x, rows: n, layer.v, layer.vb, inputs: h, outputs: h)
+            var context = [Float](repeating: 0, count: n * h)
+            var scores = [Float](repeating: 0, count: n * n)
+            for head in 0..<heads {
+                let off = head * dh
+                // scores = Q_h K_h^T * scale (strided views into the n x h matrices)
+                q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(dh), scale,
+                                qp.baseAddress! + off, Int32(h), kp.baseAddress! + off, Int32(h), 0, &scores, Int32(n))
+                } }
+                for r in 0..<n {
+                    var m = -Float.infinity
+                    for j in 0..<n { m = max(m, scores[r * n + j]) }
+                    var sum: Float = 0
+                    for j in 0..<n { let e = exp(scores[r * n + j] - m); scores[r * n + j] = e; sum += e }
+                    for j in 0..<n { scores[r * n + j] /= sum }
+                }
+                v.withUnsafeBufferPointer { vp in context.withUnsafeMutableBufferPointer { cp in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(dh), Int32(n), 1,
+                                scores, Int32(n), vp.baseAddress! + off, Int32(h), 0, cp.baseAddress! + off, Int32(h))
+                } }
+            }
+            var attention = Self.linear(context, rows: n, layer.o, layer.ob, inputs: h, outputs: h)
+            for i in 0..<(n * h) { attention[i] += x[i] }
+            Self.layerNorm(&attention, rows: n, size: h, layer.ln1w, layer.ln1b, eps: eps)
+            var inter = Self.linear(attention, rows: n, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
+            for i in 0..<inter.count { let z = inter[i]; inter[i] = 0.5 * z * (1 + erf(z / 2.0.squareRoot().float)) }
+            var out = Self.linear(inter, rows: n, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
+            for i in 0..<(n * h) { out[i] += attention[i] }
+            Self.layerNorm(&out, rows: n, size: h, layer.ln2w, layer.ln2b, eps: eps)
+            x = out
+        }
+        return x
+    }
+
+    /// One document vector by `pooling`.
+    public func pooled(ids: [Int32], pooling: BertPooling) throws -> [Float] {
+        let h = configuration.hiddenSize
+        let x = try encode(ids: ids)
+        switch pooling {
+        case .cls: return Array(x[0..<h])
+        case .mean:
+            var m = [Float](repeating: 0, count: h)
+            for p in 0..<ids.count { for k in 0..<h { m[k] += x[p * h + k] } }
+            return m.map { $0 / Float(ids.count) }
+        case .pooler:
+            guard let w = poolerWeight, let b = poolerBias else { throw TextpipeError(.model, "this checkpoint has no pooler; use pooling cls or mean") }
+            return Self.linear(Array(x[0..<h]), rows: 1, w, b, inputs: h, outputs: h).map { tanh($0) }
+        }
+    }
+}
+
+extension Double { var float: Float { Float(self) } }
