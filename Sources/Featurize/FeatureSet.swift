@@ -12,9 +12,17 @@ public protocol FittedFeaturizer: Sendable {
     var columnCount: Int { get }
     func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix
     func transform(tokenized documents: [[String]]) -> FeatureMatrix
+    /// Features of raw (cleaned) texts, as `predict` needs; token-based featurizers tokenize with `tokenizer`.
+    func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix
     /// Human-readable name of a column (`"not good"`).
     func featureName(_ column: Int) -> String
     func encode(into w: inout BinaryWriter) throws
+}
+
+extension FittedFeaturizer {
+    public func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix {
+        transform(tokenized: texts.map { tokenizer.tokens($0) })
+    }
 }
 
 /// The feature sets a spec can ask for.
@@ -25,12 +33,14 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     case ngram(NGramConfiguration)
     /// Averaged word2vec vectors, trained in-house or loaded: dense.
     case word2vec(AveragedEmbeddingConfiguration)
+    /// A pretrained BERT encoder's [CLS] (or mean, or pooler) vector: dense.
+    case bert(BertFeatureConfiguration)
 
     /// The names the spec accepts, in order.
-    public static let kinds = ["onehot", "ngram", "word2vec"]
+    public static let kinds = ["onehot", "ngram", "word2vec", "bert"]
 
     public var kind: String {
-        switch self { case .onehot: return "onehot"; case .ngram: return "ngram"; case .word2vec: return "word2vec" }
+        switch self { case .onehot: return "onehot"; case .ngram: return "ngram"; case .word2vec: return "word2vec"; case .bert: return "bert" }
     }
 
     public func fit(_ corpus: TokenizedCorpus, rows: [Int]) throws -> any FittedFeaturizer {
@@ -49,6 +59,10 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
             let reused = c.vectorsDependOnDocuments ? nil : (previous as? AveragedEmbeddingFeaturizer)?.vectors
             let f = try AveragedEmbeddingFeaturizer.fit(c, corpus: corpus, rows: rows, reusing: reused, progress: progress)
             return (f, f.transform(corpus, rows: rows))
+        case .bert(let c):
+            // Nothing is fitted: the encoder (and its cache of encoded documents) is shared by every fold.
+            let f = try (previous as? BertFeaturizer) ?? BertFeaturizer(c)
+            return (f, try f.encode(corpus, rows: rows))
         }
     }
 
@@ -57,6 +71,7 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         switch kind {
         case "onehot", "ngram": return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.decode(from: &r))
         case "word2vec": return try AveragedEmbeddingFeaturizer.decode(from: &r)
+        case "bert": return try BertFeaturizer.decode(from: &r)
         default: throw TextpipeError(.model, "unknown feature set '\(kind)' (known: \(kinds.joined(separator: ", ")))")
         }
     }

@@ -75,11 +75,10 @@ public struct ModelBundle {
     }
 
     /// Cleans, tokenizes, featurizes and classifies raw documents the way the pipeline did in training.
-    public func predict(_ documents: [Document]) -> [Prediction] {
+    public func predict(_ documents: [Document]) throws -> [Prediction] {
         let cleaner = Cleaner(header.clean)
         let tokenizer = Tokenizer(header.tokenize)
-        let tokens = documents.map { tokenizer.tokens(cleaner.clean($0.text, source: $0.source).text) }
-        let x = featurizer.transform(tokenized: tokens)
+        let x = try featurizer.transform(texts: documents.map { cleaner.clean($0.text, source: $0.source).text }, tokenizer: tokenizer)
         let scores = classifier.scores(x)
         let probabilities = classifier.predictProbabilities(x)
         let predicted = classifier.predict(x)

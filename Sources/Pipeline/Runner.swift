@@ -128,6 +128,7 @@ public final class Runner {
             if case .word2vec(let c) = feature.configuration {
                 for path in [c.pretrained, c.corpus].compactMap({ $0 }) { fk.add("file", try InputHash.of(URL(fileURLWithPath: path))) }
             }
+            if case .bert(let b) = feature.configuration { fk.add("model", try InputHash.of(URL(fileURLWithPath: b.model))) }
             let featureKey = fk.hex
             let featureFolder = try cached(.featurize, unit: feature.name, key: featureKey, produce: { dir in
                 try featurize(feature, corpus: corpus, folds: folds, trainCount: trainCount, into: dir)
@@ -255,6 +256,18 @@ public final class Runner {
 
     /// The feature set with file paths (pretrained vectors, a word2vec corpus) made absolute against the root.
     func resolvingPaths(_ feature: NamedFeatureSet) throws -> NamedFeatureSet {
+        if case .bert(var b) = feature.configuration {
+            if let r = DatasetCatalog.resources.first(where: { $0.name == b.model }) {
+                let fetcher = Fetcher(cacheDirectory: options.dataCache ?? options.root.appendingPathComponent("data/cache"), log: options.log)
+                b.model = try fetcher.fetch(r.package).appendingPathComponent(r.path).path
+            } else {
+                b.model = Self.resolve(b.model, options.root).path
+            }
+            guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: b.model).appendingPathComponent("config.json").path) else {
+                throw TextpipeError(.spec, "not a model folder (no config.json)", file: b.model, key: "features.\(feature.name).model")
+            }
+            return NamedFeatureSet(name: feature.name, configuration: .bert(b))
+        }
         guard case .word2vec(var c) = feature.configuration else { return feature }
         // A resource name (`wikipedia-sample`, `googlenews-vectors`) is fetched and stands for its file.
         func resolveResource(_ path: String) throws -> String {

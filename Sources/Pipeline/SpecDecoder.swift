@@ -231,8 +231,19 @@ public enum SpecDecoder {
         return NamedFeatureSet(name: name, configuration: .word2vec(c))
     }
 
+    static func decodeBert(_ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
+        guard let params else { throw item.error("bert needs a 'model': a checkpoint folder or 'minilm'") }
+        let m = try params.mapping(allowed: ["name", "model", "pooling", "max_length"])
+        guard let model = m["model"] else { throw params.error("bert needs a 'model': a checkpoint folder or 'minilm'") }
+        var c = BertFeatureConfiguration(model: try model.string())
+        if let v = m["pooling"] { c.pooling = try v.choice(BertPooling.self) }
+        if let v = m["max_length"] { c.maxLength = try v.int(min: 2) }
+        return NamedFeatureSet(name: try m["name"]?.string() ?? "bert", configuration: .bert(c))
+    }
+
     static func decodeFeature(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
         if kind == "word2vec" { return try decodeWord2Vec(params) }
+        if kind == "bert" { return try decodeBert(params, item) }
         var c = NGramConfiguration()
         var name = kind
         if kind == "onehot" { c.weighting = .binary }

@@ -12,6 +12,8 @@ public struct TokenizedCorpus: Sendable {
     public var tokens: [Int32]
     public var labels: [String?]
     public var sources: [String]
+    /// The cleaned text of each document, for featurizers that read text rather than tokens (BERT).
+    public var texts: [String]
 
     public var documentCount: Int { offsets.count - 1 }
 
@@ -33,39 +35,43 @@ public struct TokenizedCorpus: Sendable {
         self.tokens = tokens
         self.labels = documents.map(\.label)
         self.sources = documents.map(\.source)
+        self.texts = documents.map(\.text)
     }
 
-    public init(types: [String], offsets: [Int], tokens: [Int32], labels: [String?], sources: [String]) {
+    public init(types: [String], offsets: [Int], tokens: [Int32], labels: [String?], sources: [String], texts: [String]? = nil) {
         self.types = types; self.offsets = offsets; self.tokens = tokens; self.labels = labels; self.sources = sources
+        self.texts = texts ?? Array(repeating: "", count: labels.count)
     }
 
     /// Binary form for the stage cache.
     public func encoded() -> Data {
         var w = BinaryWriter()
-        w.write(UInt32(1))
+        w.write(UInt32(2))
         w.write(strings: types)
         w.write(array: offsets.map { Int64($0) })
         w.write(array: tokens)
         w.write(strings: labels.map { $0 ?? "" })
         w.write(array: labels.map { $0 == nil ? UInt8(0) : UInt8(1) })
         w.write(strings: sources)
+        w.write(strings: texts)
         return w.data
     }
 
     public static func decode(_ data: Data, name: String) throws -> TokenizedCorpus {
         var r = BinaryReader(data, name: name)
-        guard try r.read(UInt32.self) == 1 else { throw TextpipeError(.io, "unknown tokenized corpus version", file: name) }
+        guard try r.read(UInt32.self) == 2 else { throw TextpipeError(.io, "unknown tokenized corpus version", file: name) }
         let types = try r.readStrings()
         let offsets = try r.readArray(Int64.self).map { Int($0) }
         let tokens = try r.readArray(Int32.self)
         let labelText = try r.readStrings()
         let hasLabel = try r.readArray(UInt8.self)
         let sources = try r.readStrings()
-        guard labelText.count == hasLabel.count, offsets.count == labelText.count + 1, offsets.last == tokens.count,
+        let texts = try r.readStrings()
+        guard labelText.count == hasLabel.count, texts.count == labelText.count, offsets.count == labelText.count + 1, offsets.last == tokens.count,
               tokens.allSatisfy({ $0 >= 0 && Int($0) < types.count }) else {
             throw TextpipeError(.io, "corrupt tokenized corpus", file: name)
         }
         return TokenizedCorpus(types: types, offsets: offsets, tokens: tokens,
-                               labels: zip(labelText, hasLabel).map { $1 == 1 ? $0 : nil }, sources: sources)
+                               labels: zip(labelText, hasLabel).map { $1 == 1 ? $0 : nil }, sources: sources, texts: texts)
     }
 }

@@ -45,7 +45,7 @@ struct Predict: ParsableCommand {
                 let columns = labels.map { bundle.classifier.scoreKind == .decision ? "score:\($0)" : "p:\($0)" }
                 print((["source", "label"] + columns).joined(separator: "\t"))
             }
-            for p in bundle.predict(documents) {
+            for p in try bundle.predict(documents) {
                 let values = p.probabilities.map { probs in labels.map { probs[$0] ?? 0 } } ?? p.scores
                 if json {
                     let obj: [String: Any] = ["source": p.source, "label": p.label,

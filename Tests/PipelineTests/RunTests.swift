@@ -127,7 +127,7 @@ func lock(_ root: URL) throws -> LockFile {
         let dir = try #require(outcome.reportDirectory)
         let bundle = try ModelBundle.load(from: dir.appendingPathComponent("models/ngram__softmax"))
         #expect(bundle.header.labels == ["neg", "pos"])
-        let p = bundle.predict([Document(source: "a", text: "<p>a wonderful, brilliant and superb film</p>", label: nil),
+        let p = try bundle.predict([Document(source: "a", text: "<p>a wonderful, brilliant and superb film</p>", label: nil),
                                 Document(source: "b", text: "boring dull tedious awful", label: nil),
                                 Document(source: "c", text: "", label: nil)])
         #expect(p.map(\.label)[0...1] == ["pos", "neg"])
@@ -231,7 +231,7 @@ func lock(_ root: URL) throws -> LockFile {
         #expect(report.skipped?.first?.classifier == "multinomial_nb")
         #expect(report.results.allSatisfy { $0.accuracy > 0.6 })
         let bundle = try ModelBundle.load(from: outcome.reportDirectory!.appendingPathComponent("models/word2vec__gaussian_nb"))
-        #expect(bundle.predict([Document(source: "x", text: "wonderful brilliant superb fun", label: nil)]).count == 1)
+        #expect(try bundle.predict([Document(source: "x", text: "wonderful brilliant superb fun", label: nil)]).count == 1)
     }
 
     @Test func pretrainedVectorsAndMissingFiles() throws {
@@ -270,5 +270,27 @@ func lock(_ root: URL) throws -> LockFile {
         // Progress lines (stderr is not a terminal in tests) show one training for the first fold only.
         let trainings = log.filter { $0.contains("epoch 3") }
         #expect(trainings.count == 1, "\(trainings)")
+    }
+
+    @Test func bertFeaturesFromACheckpointFolder() throws {
+        let root = makeProject(documentsPerClass: 20)
+        // The tiny random BERT fixture (2 layers, hidden 32) with a 50-token vocabulary.
+        let tiny = TestSupport.projectRoot.appendingPathComponent("Tests/FeaturizeTests/Fixtures/tiny-bert")
+        TestSupport.write("""
+        name: demo
+        data:
+          train: {path: corpus, format: folders}
+        features: [{bert: {model: \(tiny.path), pooling: mean, max_length: 32}}]
+        classifiers: [logistic, gaussian_nb]
+        evaluate: {cv: {folds: 2, seed: 1}}
+        """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let (outcome, _) = try run(root)
+        let report = try #require(outcome.report)
+        #expect(report.results.count == 2 && report.results.allSatisfy { $0.featureCount == 32 })
+        let bundle = try ModelBundle.load(from: outcome.reportDirectory!.appendingPathComponent("models/bert__logistic"))
+        #expect(try bundle.predict([Document(source: "x", text: "a wonderful film", label: nil)]).count == 1)
+        TestSupport.write("name: demo\ndata:\n  train: {path: corpus, format: folders}\nfeatures: [{bert: {model: nowhere}}]\nclassifiers: [logistic]\n",
+                          to: root.appendingPathComponent("pipelines/demo.yaml"))
+        #expect { try run(root) } throws: { ($0 as? TextpipeError)?.message.contains("config.json") == true }
     }
 }
