@@ -135,6 +135,19 @@ case "train":
                               "summary": model.trainingSummary]
     print(String(decoding: try! JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
 
+case "bert":
+    // textpipe-bench bert MODEL IDS.json: encodes every id sequence ([CLS] pooling) on all cores.
+    guard args.count >= 4 else { fail("bert MODEL IDS.json") }
+    let data = try! Data(contentsOf: URL(fileURLWithPath: args[3]))
+    let sequences = (try! JSONSerialization.jsonObject(with: data) as! [String: Any])["sequences"] as! [[Int]]
+    let model = try! BertModel(folder: URL(fileURLWithPath: args[2]))
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    DispatchQueue.concurrentPerform(iterations: sequences.count) { i in
+        _ = try! model.pooled(ids: sequences[i].map { Int32($0) }, pooling: .cls)
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+    print("{\"tool\": \"textpipe\", \"seconds\": \(seconds), \"sentences_per_second\": \(Double(sequences.count) / seconds), \"count\": \(sequences.count)}")
+
 default:
     fail("unknown command \(args[1])")
 }
