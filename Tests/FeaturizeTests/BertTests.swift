@@ -41,6 +41,14 @@ struct BertReference: Decodable {
         }
     }
 
+    /// Stacked sequences of different lengths give each sequence exactly its own result.
+    @Test func batchesEqualOneAtATime() throws {
+        let model = try BertModel(folder: tinyFolder)
+        let sequences: [[Int32]] = [[2, 5, 7, 3], [2, 3], Array(2..<40).map { Int32($0) }, [2, 9, 9, 9, 3]]
+        let batch = try model.pooledBatch(sequences, pooling: .mean)
+        for (s, v) in zip(sequences, batch) { #expect(maxDifference(try model.pooled(ids: s, pooling: .mean), v) < 1e-6) }
+    }
+
     @Test func badCheckpointsFailWithTheTensorsName() throws {
         let dir = TestSupport.temporaryDirectory()
         try FileManager.default.copyItem(at: tinyFolder.appendingPathComponent("model.safetensors"), to: dir.appendingPathComponent("model.safetensors"))

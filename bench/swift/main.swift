@@ -142,8 +142,11 @@ case "bert":
     let sequences = (try! JSONSerialization.jsonObject(with: data) as! [String: Any])["sequences"] as! [[Int]]
     let model = try! BertModel(folder: URL(fileURLWithPath: args[2]))
     let t0 = DispatchTime.now().uptimeNanoseconds
-    DispatchQueue.concurrentPerform(iterations: sequences.count) { i in
-        _ = try! model.pooled(ids: sequences[i].map { Int32($0) }, pooling: .cls)
+    // As the bert feature set does: batches of 32 sequences of similar length, one batch per core at a time.
+    let order = sequences.indices.sorted { sequences[$0].count < sequences[$1].count }
+    let batches = stride(from: 0, to: order.count, by: 32).map { Array(order[$0..<min(order.count, $0 + 32)]) }
+    DispatchQueue.concurrentPerform(iterations: batches.count) { b in
+        _ = try! model.pooledBatch(batches[b].map { sequences[$0].map { Int32($0) } }, pooling: .cls)
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     print("{\"tool\": \"textpipe\", \"seconds\": \(seconds), \"sentences_per_second\": \(Double(sequences.count) / seconds), \"count\": \(sequences.count)}")

@@ -42,13 +42,17 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(previousThreads) }
         var failure: Error?
+        // Batches of documents sorted by length (similar lengths together), one batch per task.
+        let ids = texts.map { tokenizer.encode($0, maxLength: configuration.maxLength).ids }
+        let order = ids.indices.sorted { ids[$0].count < ids[$1].count }
+        let batchSize = 32
+        let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
         out.values.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: texts.count) { i in
+            DispatchQueue.concurrentPerform(iterations: batches.count) { b in
                 do {
-                    let ids = tokenizer.encode(texts[i], maxLength: configuration.maxLength).ids
-                    let v = try model.pooled(ids: ids, pooling: configuration.pooling)
-                    for k in 0..<h { (base + i * h + k).pointee = v[k] }
+                    let vectors = try model.pooledBatch(batches[b].map { ids[$0] }, pooling: configuration.pooling)
+                    for (i, v) in zip(batches[b], vectors) { for k in 0..<h { (base + i * h + k).pointee = v[k] } }
                 } catch { lock.lock(); failure = error; lock.unlock() }
             }
         }

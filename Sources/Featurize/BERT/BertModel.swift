@@ -97,79 +97,109 @@ public final class BertModel: @unchecked Sendable {
         }
     }
 
-    /// The last layer's vectors for one sequence (`length x hidden`, row-major). No padding is needed: each
-    /// sequence is encoded at its own length, so the attention never sees a padded position.
+    /// The last layer's vectors for one sequence (`length x hidden`, row-major).
     public func encode(ids: [Int32], tokenTypes: [Int32]? = nil) throws -> [Float] {
-        let c = configuration, h = c.hiddenSize, n = ids.count
-        guard n > 0, n <= c.maxPositionEmbeddings else {
-            throw TextpipeError(.data, "a sequence of \(n) tokens does not fit the model's \(c.maxPositionEmbeddings) positions")
-        }
-        let types = tokenTypes ?? [Int32](repeating: 0, count: n)
-        var x = [Float](repeating: 0, count: n * h)
-        for (p, id) in ids.enumerated() {
-            guard id >= 0, Int(id) < c.vocabSize, types[p] >= 0, Int(types[p]) < c.typeVocabSize else {
-                throw TextpipeError(.data, "token id \(id) or type \(types[p]) is outside the model's vocabulary")
+        try encodeBatch([ids], tokenTypes: tokenTypes.map { [$0] })[0]
+    }
+
+    /// The last layer's vectors for several sequences at once. The sequences are stacked (never padded): every
+    /// position-wise step (projections, feed-forward, LayerNorm) is one large matrix product over all tokens,
+    /// and only the attention is done sequence by sequence, so no position ever attends to another sequence.
+    public func encodeBatch(_ sequences: [[Int32]], tokenTypes: [[Int32]]? = nil) throws -> [[Float]] {
+        let c = configuration, h = c.hiddenSize
+        var offsets = [0]
+        for (s, ids) in sequences.enumerated() {
+            guard !ids.isEmpty, ids.count <= c.maxPositionEmbeddings else {
+                throw TextpipeError(.data, "a sequence of \(ids.count) tokens does not fit the model's \(c.maxPositionEmbeddings) positions")
             }
-            for k in 0..<h {
-                x[p * h + k] = wordEmbeddings[Int(id) * h + k] + positionEmbeddings[p * h + k] + typeEmbeddings[Int(types[p]) * h + k]
+            if let types = tokenTypes?[s], types.count != ids.count { throw TextpipeError(.internal, "token types and ids differ in length") }
+            offsets.append(offsets.last! + ids.count)
+        }
+        let total = offsets.last!
+        guard total > 0 else { return [] }
+        var x = [Float](repeating: 0, count: total * h)
+        for (s, ids) in sequences.enumerated() {
+            for (p, id) in ids.enumerated() {
+                let type = tokenTypes?[s][p] ?? 0
+                guard id >= 0, Int(id) < c.vocabSize, type >= 0, Int(type) < c.typeVocabSize else {
+                    throw TextpipeError(.data, "token id \(id) or type \(type) is outside the model's vocabulary")
+                }
+                let row = (offsets[s] + p) * h
+                for k in 0..<h {
+                    x[row + k] = wordEmbeddings[Int(id) * h + k] + positionEmbeddings[p * h + k] + typeEmbeddings[Int(type) * h + k]
+                }
             }
         }
         let eps = Float(c.layerNormEps)
-        Self.layerNorm(&x, rows: n, size: h, embeddingNormWeight, embeddingNormBias, eps: eps)
+        Self.layerNorm(&x, rows: total, size: h, embeddingNormWeight, embeddingNormBias, eps: eps)
         let heads = c.numAttentionHeads, dh = h / heads
         let scale = 1 / Float(dh).squareRoot()
+        let longest = sequences.map(\.count).max() ?? 1
+        var scores = [Float](repeating: 0, count: longest * longest)
+        let rootTwo: Float = 2.0.squareRoot().float
         for layer in layers {
-            let q = Self.linear(x, rows: n, layer.q, layer.qb, inputs: h, outputs: h)
-            let k = Self.linear(x, rows: n, layer.k, layer.kb, inputs: h, outputs: h)
-            let v = Self.linear(x, rows: n, layer.v, layer.vb, inputs: h, outputs: h)
-            var context = [Float](repeating: 0, count: n * h)
-            var scores = [Float](repeating: 0, count: n * n)
-            for head in 0..<heads {
-                let off = head * dh
-                // scores = Q_h K_h^T * scale (strided views into the n x h matrices)
-                q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(dh), scale,
-                                qp.baseAddress! + off, Int32(h), kp.baseAddress! + off, Int32(h), 0, &scores, Int32(n))
-                } }
-                for r in 0..<n {
-                    var m = -Float.infinity
-                    for j in 0..<n { m = max(m, scores[r * n + j]) }
-                    var sum: Float = 0
-                    for j in 0..<n { let e = exp(scores[r * n + j] - m); scores[r * n + j] = e; sum += e }
-                    for j in 0..<n { scores[r * n + j] /= sum }
+            let q = Self.linear(x, rows: total, layer.q, layer.qb, inputs: h, outputs: h)
+            let k = Self.linear(x, rows: total, layer.k, layer.kb, inputs: h, outputs: h)
+            let v = Self.linear(x, rows: total, layer.v, layer.vb, inputs: h, outputs: h)
+            var context = [Float](repeating: 0, count: total * h)
+            for s in 0..<sequences.count {
+                let n = offsets[s + 1] - offsets[s], base = offsets[s] * h
+                for head in 0..<heads {
+                    let off = base + head * dh
+                    q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(dh), scale,
+                                    qp.baseAddress! + off, Int32(h), kp.baseAddress! + off, Int32(h), 0, &scores, Int32(n))
+                    } }
+                    scores.withUnsafeMutableBufferPointer { sp in
+                        for r in 0..<n {
+                            let row = sp.baseAddress! + r * n
+                            var m = -Float.infinity
+                            for j in 0..<n { m = max(m, row[j]) }
+                            var sum: Float = 0
+                            for j in 0..<n { let e = exp(row[j] - m); row[j] = e; sum += e }
+                            let inv = 1 / sum
+                            for j in 0..<n { row[j] *= inv }
+                        }
+                    }
+                    v.withUnsafeBufferPointer { vp in context.withUnsafeMutableBufferPointer { cp in
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(dh), Int32(n), 1,
+                                    scores, Int32(n), vp.baseAddress! + off, Int32(h), 0, cp.baseAddress! + off, Int32(h))
+                    } }
                 }
-                v.withUnsafeBufferPointer { vp in context.withUnsafeMutableBufferPointer { cp in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(dh), Int32(n), 1,
-                                scores, Int32(n), vp.baseAddress! + off, Int32(h), 0, cp.baseAddress! + off, Int32(h))
-                } }
             }
-            var attention = Self.linear(context, rows: n, layer.o, layer.ob, inputs: h, outputs: h)
-            for i in 0..<(n * h) { attention[i] += x[i] }
-            Self.layerNorm(&attention, rows: n, size: h, layer.ln1w, layer.ln1b, eps: eps)
-            var inter = Self.linear(attention, rows: n, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
-            for i in 0..<inter.count { let z = inter[i]; inter[i] = 0.5 * z * (1 + erf(z / 2.0.squareRoot().float)) }
-            var out = Self.linear(inter, rows: n, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
-            for i in 0..<(n * h) { out[i] += attention[i] }
-            Self.layerNorm(&out, rows: n, size: h, layer.ln2w, layer.ln2b, eps: eps)
+            var attention = Self.linear(context, rows: total, layer.o, layer.ob, inputs: h, outputs: h)
+            for i in 0..<(total * h) { attention[i] += x[i] }
+            Self.layerNorm(&attention, rows: total, size: h, layer.ln1w, layer.ln1b, eps: eps)
+            var inter = Self.linear(attention, rows: total, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
+            inter.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { let z = p[i]; p[i] = 0.5 * z * (1 + erf(z / rootTwo)) } }
+            var out = Self.linear(inter, rows: total, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
+            for i in 0..<(total * h) { out[i] += attention[i] }
+            Self.layerNorm(&out, rows: total, size: h, layer.ln2w, layer.ln2b, eps: eps)
             x = out
         }
-        return x
+        return (0..<sequences.count).map { Array(x[offsets[$0] * h..<offsets[$0 + 1] * h]) }
+    }
+
+    /// Document vectors of several sequences by `pooling`.
+    public func pooledBatch(_ sequences: [[Int32]], pooling: BertPooling) throws -> [[Float]] {
+        let h = configuration.hiddenSize
+        return try zip(sequences, encodeBatch(sequences)).map { ids, x in
+            switch pooling {
+            case .cls: return Array(x[0..<h])
+            case .mean:
+                var m = [Float](repeating: 0, count: h)
+                for p in 0..<ids.count { for k in 0..<h { m[k] += x[p * h + k] } }
+                return m.map { $0 / Float(ids.count) }
+            case .pooler:
+                guard let w = poolerWeight, let b = poolerBias else { throw TextpipeError(.model, "this checkpoint has no pooler; use pooling cls or mean") }
+                return Self.linear(Array(x[0..<h]), rows: 1, w, b, inputs: h, outputs: h).map { tanh($0) }
+            }
+        }
     }
 
     /// One document vector by `pooling`.
     public func pooled(ids: [Int32], pooling: BertPooling) throws -> [Float] {
-        let h = configuration.hiddenSize
-        let x = try encode(ids: ids)
-        switch pooling {
-        case .cls: return Array(x[0..<h])
-        case .mean:
-            var m = [Float](repeating: 0, count: h)
-            for p in 0..<ids.count { for k in 0..<h { m[k] += x[p * h + k] } }
-            return m.map { $0 / Float(ids.count) }
-        case .pooler:
-            guard let w = poolerWeight, let b = poolerBias else { throw TextpipeError(.model, "this checkpoint has no pooler; use pooling cls or mean") }
-            return Self.linear(Array(x[0..<h]), rows: 1, w, b, inputs: h, outputs: h).map { tanh($0) }
-        }
+        try pooledBatch([ids], pooling: pooling)[0]
     }
 }
 
