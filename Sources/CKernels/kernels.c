@@ -21,6 +21,45 @@ static void unit_generic(float g, float *out, const float *input, float *error, 
     for (int i = 0; i < n; i++) { float o = out[i]; error[i] += g * o; out[i] = o + g * input[i]; }
 }
 
+#include <math.h>
+
+/* exp for x <= 0 as 2^k * p(r) (Cephes expf), written so compilers vectorise the loops that call it. */
+static inline float exp_neg(float x) {
+    if (x < -87.0f) return 0.0f;
+    float k = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - k * 0.693359375f + k * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f; p = p * r + 8.3334519073e-3f; p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f; p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    union { float f; int i; } u; u.i = ((int)k + 127) << 23;
+    return p * u.f;
+}
+
+/* erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), odd-symmetric. */
+static inline float erf_fast(float x) {
+    float a = fabsf(x);
+    float t = 1.0f / (1.0f + 0.3275911f * a);
+    float y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t * exp_neg(-a * a);
+    return x < 0 ? -y : y;
+}
+
+void textpipe_gelu(float *x, int n) {
+    for (int i = 0; i < n; i++) { float z = x[i]; x[i] = 0.5f * z * (1.0f + erf_fast(z * 0.70710678118654752f)); }
+}
+
+void textpipe_softmax_rows(float *x, int rows, int n) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (long)r * n;
+        float m = row[0];
+        for (int j = 1; j < n; j++) m = row[j] > m ? row[j] : m;
+        float sum = 0;
+        for (int j = 0; j < n; j++) { float e = exp_neg(row[j] - m); row[j] = e; sum += e; }
+        float inv = 1.0f / sum;
+        for (int j = 0; j < n; j++) row[j] *= inv;
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 __attribute__((target("avx2,fma"))) static float sdot_avx2(const float *a, const float *b, int n) {

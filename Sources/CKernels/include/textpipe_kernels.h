@@ -7,6 +7,10 @@ float textpipe_sdot(const float *a, const float *b, int n);
 void textpipe_saxpy(float g, const float *x, float *y, int n);
 /// error += g * out; out += g * input (one pass over `out`, reading its old values for `error`).
 void textpipe_unit_update(float g, float *out, const float *input, float *error, int n);
+/// x = 0.5 x (1 + erf(x / sqrt 2)) in place (exact GELU; erf to about 1e-7 absolute).
+void textpipe_gelu(float *x, int n);
+/// Each of `rows` rows of length `n` replaced by its softmax.
+void textpipe_softmax_rows(float *x, int rows, int n);
 /// Returns freed heap memory to the operating system where the C library can (glibc malloc_trim).
 void textpipe_release_free_memory(void);
 #endif

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 import TextCore
 
@@ -150,17 +151,7 @@ public final class BertModel: @unchecked Sendable {
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(dh), scale,
                                     qp.baseAddress! + off, Int32(h), kp.baseAddress! + off, Int32(h), 0, &scores, Int32(n))
                     } }
-                    scores.withUnsafeMutableBufferPointer { sp in
-                        for r in 0..<n {
-                            let row = sp.baseAddress! + r * n
-                            var m = -Float.infinity
-                            for j in 0..<n { m = max(m, row[j]) }
-                            var sum: Float = 0
-                            for j in 0..<n { let e = exp(row[j] - m); row[j] = e; sum += e }
-                            let inv = 1 / sum
-                            for j in 0..<n { row[j] *= inv }
-                        }
-                    }
+                    scores.withUnsafeMutableBufferPointer { sp in textpipe_softmax_rows(sp.baseAddress!, Int32(n), Int32(n)) }
                     v.withUnsafeBufferPointer { vp in context.withUnsafeMutableBufferPointer { cp in
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(dh), Int32(n), 1,
                                     scores, Int32(n), vp.baseAddress! + off, Int32(h), 0, cp.baseAddress! + off, Int32(h))
@@ -171,7 +162,8 @@ public final class BertModel: @unchecked Sendable {
             for i in 0..<(total * h) { attention[i] += x[i] }
             Self.layerNorm(&attention, rows: total, size: h, layer.ln1w, layer.ln1b, eps: eps)
             var inter = Self.linear(attention, rows: total, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
-            inter.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { let z = p[i]; p[i] = 0.5 * z * (1 + erf(z / rootTwo)) } }
+            inter.withUnsafeMutableBufferPointer { p in textpipe_gelu(p.baseAddress!, Int32(p.count)) }
+            _ = rootTwo
             var out = Self.linear(inter, rows: total, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
             for i in 0..<(total * h) { out[i] += attention[i] }
             Self.layerNorm(&out, rows: total, size: h, layer.ln2w, layer.ln2b, eps: eps)
