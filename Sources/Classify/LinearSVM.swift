@@ -93,11 +93,10 @@ public struct LinearSVM: Classifier {
 
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         let z = LinearScores.compute(x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
+        if platt.isEmpty { return LinearScores.decisionValues(z, classCount: classCount) }
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
         for r in 0..<x.rowCount {
-            if platt.isEmpty {
-                if problems == 1 { out[r, 1] = z[r, 0] } else { for k in 0..<classCount { out[r, k] = z[r, k] } }
-            } else {
+            do {
                 // log p(k) from the sigmoid 1 / (1 + exp(A f + B)); the shared softmax normalises one-vs-rest.
                 func logSigmoidOfMinus(_ t: Double) -> Float { Float(t >= 0 ? -t - log1p(exp(-t)) : -log1p(exp(t))) }
                 if problems == 1 {

@@ -155,6 +155,15 @@ enum LinearScores {
         return out
     }
 
+    /// Per-class decision values from one-vs-rest outputs `z`: `[0, z]` for a single binary problem
+    /// (class 1 wins when z > 0, as scikit-learn decides), `z` itself otherwise.
+    static func decisionValues(_ z: DenseMatrix, classCount: Int) -> DenseMatrix {
+        guard z.columnCount == 1 else { return z }
+        var out = DenseMatrix(rowCount: z.rowCount, columnCount: classCount)
+        for r in 0..<z.rowCount { out[r, 1] = z[r, 0] }
+        return out
+    }
+
     /// Per-class weights for "most informative features"; a single binary model gives class 0 the negation.
     static func perClassWeights(_ weights: [Float], outputs: Int, featureCount: Int, classCount: Int) -> DenseMatrix {
         if outputs == 1 {

@@ -109,11 +109,7 @@ public struct NBSVM: Classifier {
         var ones = SparseMatrix(columnCount: x.columnCount)
         for cols in binary.rows { for j in cols { ones.columns.append(j); ones.values.append(1) }; ones.rowStart.append(ones.columns.count) }
         let z = LinearScores.compute(.sparse(ones), weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
-        var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
-        for r in 0..<x.rowCount {
-            if problems == 1 { out[r, 1] = z[r, 0] } else { for k in 0..<classCount { out[r, k] = z[r, k] } }
-        }
-        return out
+        return LinearScores.decisionValues(z, classCount: classCount)
     }
 
     public var featureWeights: DenseMatrix? { LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount) }
