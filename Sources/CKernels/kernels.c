@@ -44,11 +44,11 @@ static inline float erf_fast(float x) {
     return x < 0 ? -y : y;
 }
 
-void textpipe_gelu(float *x, int n) {
+static void gelu_generic(float *x, int n) {
     for (int i = 0; i < n; i++) { float z = x[i]; x[i] = 0.5f * z * (1.0f + erf_fast(z * 0.70710678118654752f)); }
 }
 
-void textpipe_softmax_rows(float *x, int rows, int n) {
+static void softmax_generic(float *x, int rows, int n) {
     for (int r = 0; r < rows; r++) {
         float *row = x + (long)r * n;
         float m = row[0];
@@ -57,6 +57,19 @@ void textpipe_softmax_rows(float *x, int rows, int n) {
         for (int j = 0; j < n; j++) { float e = exp_neg(row[j] - m); row[j] = e; sum += e; }
         float inv = 1.0f / sum;
         for (int j = 0; j < n; j++) row[j] *= inv;
+    }
+}
+
+static void layer_norm_generic(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (long)r * n;
+        if (residual) for (int j = 0; j < n; j++) row[j] += residual[(long)r * n + j];
+        float mean = 0, var = 0;
+        for (int j = 0; j < n; j++) mean += row[j];
+        mean /= n;
+        for (int j = 0; j < n; j++) { float d = row[j] - mean; var += d * d; }
+        float inv = 1.0f / sqrtf(var / n + eps);
+        for (int j = 0; j < n; j++) row[j] = (row[j] - mean) * inv * w[j] + b[j];
     }
 }
 
@@ -94,6 +107,101 @@ __attribute__((target("avx2,fma"))) static void unit_avx2(float g, float *out, c
     }
     for (; i < n; i++) { float o = out[i]; error[i] += g * o; out[i] = o + g * input[i]; }
 }
+/* Vector versions of exp_neg / erf_fast (same polynomials, FMA), for softmax, GELU and LayerNorm. */
+__attribute__((target("avx2,fma"))) static inline __m256 exp_neg_avx2(__m256 x) {
+    __m256 valid = _mm256_cmp_ps(x, _mm256_set1_ps(-87.0f), _CMP_GE_OQ);
+    x = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));
+    __m256 k = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+    __m256 r = _mm256_fnmadd_ps(k, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fmadd_ps(k, _mm256_set1_ps(2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(k), _mm256_set1_epi32(127)), 23);
+    return _mm256_and_ps(valid, _mm256_mul_ps(p, _mm256_castsi256_ps(e)));
+}
+__attribute__((target("avx2,fma"))) static inline float hsum_avx2(__m256 v) {
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
+    return _mm_cvtss_f32(h);
+}
+__attribute__((target("avx2,fma"))) static inline float hmax_avx2(__m256 v) {
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+    return _mm_cvtss_f32(h);
+}
+__attribute__((target("avx2,fma"))) static void gelu_avx2(float *x, int n) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 z = _mm256_loadu_ps(x + i);
+        __m256 u = _mm256_mul_ps(z, _mm256_set1_ps(0.70710678118654752f));
+        __m256 a = _mm256_andnot_ps(sign, u);
+        __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(a, _mm256_set1_ps(0.3275911f), _mm256_set1_ps(1.0f)));
+        __m256 q = _mm256_fmadd_ps(_mm256_set1_ps(1.061405429f), t, _mm256_set1_ps(-1.453152027f));
+        q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(1.421413741f));
+        q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(-0.284496736f));
+        q = _mm256_fmadd_ps(q, t, _mm256_set1_ps(0.254829592f));
+        q = _mm256_mul_ps(q, t);
+        __m256 y = _mm256_fnmadd_ps(q, exp_neg_avx2(_mm256_mul_ps(_mm256_xor_ps(a, sign), a)), _mm256_set1_ps(1.0f));
+        y = _mm256_or_ps(y, _mm256_and_ps(u, sign)); /* erf is odd: copy the sign of u */
+        _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), z), _mm256_add_ps(_mm256_set1_ps(1.0f), y)));
+    }
+    for (; i < n; i++) { float z = x[i]; x[i] = 0.5f * z * (1.0f + erf_fast(z * 0.70710678118654752f)); }
+}
+__attribute__((target("avx2,fma"))) static void softmax_avx2(float *x, int rows, int n) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (long)r * n;
+        int j = 0;
+        __m256 mv = _mm256_set1_ps(row[0]);
+        for (; j + 8 <= n; j += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(row + j));
+        float m = hmax_avx2(mv);
+        for (; j < n; j++) m = row[j] > m ? row[j] : m;
+        __m256 mm = _mm256_set1_ps(m), sv = _mm256_setzero_ps();
+        for (j = 0; j + 8 <= n; j += 8) {
+            __m256 e = exp_neg_avx2(_mm256_sub_ps(_mm256_loadu_ps(row + j), mm));
+            _mm256_storeu_ps(row + j, e); sv = _mm256_add_ps(sv, e);
+        }
+        float sum = hsum_avx2(sv);
+        for (; j < n; j++) { float e = exp_neg(row[j] - m); row[j] = e; sum += e; }
+        __m256 inv = _mm256_set1_ps(1.0f / sum);
+        for (j = 0; j + 8 <= n; j += 8) _mm256_storeu_ps(row + j, _mm256_mul_ps(_mm256_loadu_ps(row + j), inv));
+        for (; j < n; j++) row[j] *= 1.0f / sum;
+    }
+}
+__attribute__((target("avx2,fma"))) static void layer_norm_avx2(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (long)r * n;
+        const float *res = residual ? residual + (long)r * n : 0;
+        __m256 sv = _mm256_setzero_ps();
+        int j = 0;
+        for (; j + 8 <= n; j += 8) {
+            __m256 v = _mm256_loadu_ps(row + j);
+            if (res) { v = _mm256_add_ps(v, _mm256_loadu_ps(res + j)); _mm256_storeu_ps(row + j, v); }
+            sv = _mm256_add_ps(sv, v);
+        }
+        float sum = hsum_avx2(sv);
+        for (; j < n; j++) { if (res) row[j] += res[j]; sum += row[j]; }
+        float mean = sum / n;
+        __m256 mv = _mm256_set1_ps(mean), vv = _mm256_setzero_ps();
+        for (j = 0; j + 8 <= n; j += 8) { __m256 d = _mm256_sub_ps(_mm256_loadu_ps(row + j), mv); vv = _mm256_fmadd_ps(d, d, vv); }
+        float var = hsum_avx2(vv);
+        for (; j < n; j++) { float d = row[j] - mean; var += d * d; }
+        float inv = 1.0f / sqrtf(var / n + eps);
+        __m256 iv = _mm256_set1_ps(inv);
+        for (j = 0; j + 8 <= n; j += 8) {
+            __m256 d = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(row + j), mv), iv);
+            _mm256_storeu_ps(row + j, _mm256_fmadd_ps(d, _mm256_loadu_ps(w + j), _mm256_loadu_ps(b + j)));
+        }
+        for (; j < n; j++) row[j] = (row[j] - mean) * inv * w[j] + b[j];
+    }
+}
 static int has_avx2(void) {
     static int cached = -1;
     if (cached < 0) { __builtin_cpu_init(); cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
@@ -104,8 +212,18 @@ void textpipe_saxpy(float g, const float *x, float *y, int n) { if (has_avx2()) 
 void textpipe_unit_update(float g, float *out, const float *input, float *error, int n) {
     if (has_avx2()) unit_avx2(g, out, input, error, n); else unit_generic(g, out, input, error, n);
 }
+void textpipe_gelu(float *x, int n) { if (has_avx2()) gelu_avx2(x, n); else gelu_generic(x, n); }
+void textpipe_softmax_rows(float *x, int rows, int n) { if (has_avx2()) softmax_avx2(x, rows, n); else softmax_generic(x, rows, n); }
+void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
+    if (has_avx2()) layer_norm_avx2(x, residual, rows, n, w, b, eps); else layer_norm_generic(x, residual, rows, n, w, b, eps);
+}
 #else
 float textpipe_sdot(const float *a, const float *b, int n) { return sdot_generic(a, b, n); }
 void textpipe_saxpy(float g, const float *x, float *y, int n) { saxpy_generic(g, x, y, n); }
 void textpipe_unit_update(float g, float *out, const float *input, float *error, int n) { unit_generic(g, out, input, error, n); }
+void textpipe_gelu(float *x, int n) { gelu_generic(x, n); }
+void textpipe_softmax_rows(float *x, int rows, int n) { softmax_generic(x, rows, n); }
+void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
+    layer_norm_generic(x, residual, rows, n, w, b, eps);
+}
 #endif

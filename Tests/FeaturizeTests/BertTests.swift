@@ -41,12 +41,14 @@ struct BertReference: Decodable {
         }
     }
 
-    /// Stacked sequences of different lengths give each sequence exactly its own result.
+    /// Stacked sequences of different lengths give each sequence its own result.
     @Test func batchesEqualOneAtATime() throws {
         let model = try BertModel(folder: tinyFolder)
         let sequences: [[Int32]] = [[2, 5, 7, 3], [2, 3], Array(2..<40).map { Int32($0) }, [2, 9, 9, 9, 3]]
         let batch = try model.pooledBatch(sequences, pooling: .mean)
-        for (s, v) in zip(sequences, batch) { #expect(maxDifference(try model.pooled(ids: s, pooling: .mean), v) < 1e-6) }
+        // Only float rounding may differ (OpenBLAS blocks a 2-row product differently from a 49-row one): a position
+        // attending across sequences would move the outputs by orders of magnitude more.
+        for (s, v) in zip(sequences, batch) { #expect(maxDifference(try model.pooled(ids: s, pooling: .mean), v) < 1e-5) }
     }
 
     @Test func badCheckpointsFailWithTheTensorsName() throws {

@@ -11,6 +11,8 @@ void textpipe_unit_update(float g, float *out, const float *input, float *error,
 void textpipe_gelu(float *x, int n);
 /// Each of `rows` rows of length `n` replaced by its softmax.
 void textpipe_softmax_rows(float *x, int rows, int n);
+/// Each of `rows` rows of length `n`: x = LayerNorm(x + residual) * w + b (residual may be NULL).
+void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps);
 /// Returns freed heap memory to the operating system where the C library can (glibc malloc_trim).
 void textpipe_release_free_memory(void);
 #endif

@@ -86,15 +86,14 @@ public final class BertModel: @unchecked Sendable {
         return y
     }
 
-    static func layerNorm(_ x: inout [Float], rows: Int, size: Int, _ w: [Float], _ b: [Float], eps: Float) {
-        for r in 0..<rows {
-            var mean: Float = 0, variance: Float = 0
-            for k in 0..<size { mean += x[r * size + k] }
-            mean /= Float(size)
-            for k in 0..<size { let d = x[r * size + k] - mean; variance += d * d }
-            variance /= Float(size)
-            let inv = 1 / (variance + eps).squareRoot()
-            for k in 0..<size { x[r * size + k] = (x[r * size + k] - mean) * inv * w[k] + b[k] }
+    /// `x = LayerNorm(x + residual) * w + b` row by row (vectorised in C).
+    static func layerNorm(_ x: inout [Float], adding residual: [Float]? = nil, rows: Int, size: Int, _ w: [Float], _ b: [Float], eps: Float) {
+        x.withUnsafeMutableBufferPointer { xp in
+            if let residual {
+                residual.withUnsafeBufferPointer { rp in textpipe_layer_norm(xp.baseAddress!, rp.baseAddress!, Int32(rows), Int32(size), w, b, eps) }
+            } else {
+                textpipe_layer_norm(xp.baseAddress!, nil, Int32(rows), Int32(size), w, b, eps)
+            }
         }
     }
 
@@ -137,7 +136,6 @@ public final class BertModel: @unchecked Sendable {
         let scale = 1 / Float(dh).squareRoot()
         let longest = sequences.map(\.count).max() ?? 1
         var scores = [Float](repeating: 0, count: longest * longest)
-        let rootTwo: Float = 2.0.squareRoot().float
         for layer in layers {
             let q = Self.linear(x, rows: total, layer.q, layer.qb, inputs: h, outputs: h)
             let k = Self.linear(x, rows: total, layer.k, layer.kb, inputs: h, outputs: h)
@@ -159,14 +157,11 @@ public final class BertModel: @unchecked Sendable {
                 }
             }
             var attention = Self.linear(context, rows: total, layer.o, layer.ob, inputs: h, outputs: h)
-            for i in 0..<(total * h) { attention[i] += x[i] }
-            Self.layerNorm(&attention, rows: total, size: h, layer.ln1w, layer.ln1b, eps: eps)
+            Self.layerNorm(&attention, adding: x, rows: total, size: h, layer.ln1w, layer.ln1b, eps: eps)
             var inter = Self.linear(attention, rows: total, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
             inter.withUnsafeMutableBufferPointer { p in textpipe_gelu(p.baseAddress!, Int32(p.count)) }
-            _ = rootTwo
             var out = Self.linear(inter, rows: total, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
-            for i in 0..<(total * h) { out[i] += attention[i] }
-            Self.layerNorm(&out, rows: total, size: h, layer.ln2w, layer.ln2b, eps: eps)
+            Self.layerNorm(&out, adding: attention, rows: total, size: h, layer.ln2w, layer.ln2b, eps: eps)
             x = out
         }
         return (0..<sequences.count).map { Array(x[offsets[$0] * h..<offsets[$0 + 1] * h]) }
