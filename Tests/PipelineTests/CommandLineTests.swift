@@ -10,14 +10,32 @@ import Report
     @Test func helpForEveryCommand() throws {
         let dir = TestSupport.temporaryDirectory()
         for args in [["--help"], ["run", "--help"], ["validate", "--help"], ["data", "--help"], ["data", "fetch", "--help"],
-                     ["data", "list", "--help"], ["predict", "--help"]] {
+                     ["data", "list", "--help"], ["models", "--help"], ["models", "fetch", "--help"], ["models", "list", "--help"],
+                     ["predict", "--help"]] {
             let r = try TestSupport.runTextpipe(args, in: dir)
             #expect(r.status == 0, "\(args)")
             #expect(r.out.contains("USAGE"), "\(args)")
         }
         let top = try TestSupport.runTextpipe(["--help"], in: dir).out
-        for sub in ["run", "validate", "data", "predict"] { #expect(top.contains(sub)) }
+        for sub in ["run", "validate", "data", "models", "predict"] { #expect(top.contains(sub)) }
         #expect(try TestSupport.runTextpipe(["run", "--help"], in: dir).out.contains("--only"))
+    }
+
+    /// Named checkpoints: unknown names and a model asked of `data fetch` are usage errors naming what to do;
+    /// `models list` says what is fetched without fetching anything.
+    @Test func modelsCommand() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let unknown = try TestSupport.runTextpipe(["models", "fetch", "minilmm"], in: dir)
+        #expect(unknown.status == 2 && unknown.err.contains("unknown model 'minilmm'") && unknown.err.contains("minilm"))
+        let wrongPlace = try TestSupport.runTextpipe(["data", "fetch", "minilm"], in: dir)
+        #expect(wrongPlace.status == 2 && wrongPlace.err.contains("textpipe models fetch minilm"))
+        let list = try TestSupport.runTextpipe(["models", "list"], in: dir)
+        #expect(list.status == 0 && list.out.contains("minilm") && list.out.contains("not fetched"))
+        // A dangling models/minilm link (its package folder deleted) is not taken for a fetched model.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("models/minilm").path, withDestinationPath: ".packages/gone")
+        #expect(try TestSupport.runTextpipe(["models", "list"], in: dir).out.contains("not fetched"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/.packages").path))
     }
 
     @Test func validateExitCodesAndMessages() throws {

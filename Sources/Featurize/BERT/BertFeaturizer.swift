@@ -13,6 +13,15 @@ public struct BertFeatureConfiguration: Sendable, Codable, Hashable {
     public init(model: String) { self.model = model }
 }
 
+/// How far an encode has come: reported every `interval` seconds and once at the end.
+public struct EncodeProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var textsPerSecond: Double
+    public var secondsLeft: Double
+    public var fraction: Double { total == 0 ? 1 : Double(done) / Double(total) }
+}
+
 /// Document vectors from a pretrained BERT encoder: the cleaned text goes through WordPiece and the encoder;
 /// nothing is fitted, so one featurizer (and its cache of encoded documents) serves every fold.
 public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
@@ -35,7 +44,7 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
     }
 
     /// Encodes texts across the cores (one document per task; OpenBLAS itself runs single-threaded meanwhile).
-    func vectors(_ texts: [String]) throws -> DenseMatrix {
+    func vectors(_ texts: [String], progress: ((EncodeProgress) -> Void)? = nil, interval: Double = 10) throws -> DenseMatrix {
         let h = columnCount
         var out = DenseMatrix(rowCount: texts.count, columnCount: h)
         let previousThreads = openblas_get_num_threads()
@@ -47,24 +56,73 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         let order = ids.indices.sorted { ids[$0].count < ids[$1].count }
         let batchSize = 32
         let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var done = 0, lastReport = start
+        func report(_ n: Int, force: Bool) {   // called under `lock`
+            done += n
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard let progress, force || Double(now - lastReport) / 1e9 >= interval else { return }
+            lastReport = now
+            let rate = Double(done) / max(1e-9, Double(now - start) / 1e9)
+            progress(EncodeProgress(done: done, total: texts.count, textsPerSecond: rate, secondsLeft: Double(texts.count - done) / max(rate, 1e-9)))
+        }
         out.values.withUnsafeMutableBufferPointer { buffer in
             let base = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: batches.count) { b in
                 do {
                     let vectors = try model.pooledBatch(batches[b].map { ids[$0] }, pooling: configuration.pooling)
                     for (i, v) in zip(batches[b], vectors) { for k in 0..<h { (base + i * h + k).pointee = v[k] } }
+                    lock.lock(); report(batches[b].count, force: false); lock.unlock()
                 } catch { lock.lock(); failure = error; lock.unlock() }
             }
         }
         if let failure { throw failure }
+        if progress != nil, !texts.isEmpty { lock.lock(); report(0, force: true); lock.unlock() }
+        return out
+    }
+
+    /// Per-word vectors for sequence labelling: each sentence's words (already split, as a CoNLL file gives them)
+    /// go through WordPiece, and each word gets the last layer's output at its first piece (`words x hidden`
+    /// per sentence). Long sentences are encoded in windows of at most `max_length` pieces.
+    public func wordVectors(_ sentences: [[String]]) throws -> [DenseMatrix] {
+        let h = columnCount
+        var windows: [(sentence: Int, window: Tokenize.WordPieceTokenizer.WordAlignedWindow)] = []
+        for (s, words) in sentences.enumerated() where !words.isEmpty {
+            for w in tokenizer.encode(words: words, maxLength: configuration.maxLength) { windows.append((s, w)) }
+        }
+        var out = sentences.map { DenseMatrix(rowCount: $0.count, columnCount: h) }
+        let order = windows.indices.sorted { windows[$0].window.ids.count < windows[$1].window.ids.count }
+        let batches = stride(from: 0, to: order.count, by: 32).map { Array(order[$0..<min(order.count, $0 + 32)]) }
+        let previousThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previousThreads) }
+        var results = [[[Float]]](repeating: [], count: batches.count)
+        var failure: Error?
+        results.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: batches.count) { b in
+                do { (base + b).pointee = try model.encodeBatch(batches[b].map { windows[$0].window.ids }) }
+                catch { lock.lock(); failure = error; lock.unlock() }
+            }
+        }
+        if let failure { throw failure }
+        for (b, batch) in batches.enumerated() {
+            for (j, i) in batch.enumerated() {
+                let (s, window) = windows[i], x = results[b][j]
+                for (k, start) in window.wordStarts.enumerated() {
+                    let row = window.firstWord + k
+                    for c in 0..<h { out[s][row, c] = x[start * h + c] }
+                }
+            }
+        }
         return out
     }
 
     /// The documents `rows` of `corpus`, each encoded once per featurizer and then served from the cache.
-    public func encode(_ corpus: TokenizedCorpus, rows: [Int]) throws -> FeatureMatrix {
+    public func encode(_ corpus: TokenizedCorpus, rows: [Int], progress: ((EncodeProgress) -> Void)? = nil, interval: Double = 10) throws -> FeatureMatrix {
         lock.lock(); let missing = rows.filter { cache[$0] == nil }; lock.unlock()
         if !missing.isEmpty {
-            let m = try vectors(missing.map { corpus.texts[$0] })
+            let m = try vectors(missing.map { corpus.texts[$0] }, progress: progress, interval: interval)
             lock.lock()
             for (i, r) in missing.enumerated() { cache[r] = Array(m.values[i * columnCount..<(i + 1) * columnCount]) }
             lock.unlock()

@@ -106,6 +106,16 @@ public final class BertModel: @unchecked Sendable {
     /// position-wise step (projections, feed-forward, LayerNorm) is one large matrix product over all tokens,
     /// and only the attention is done sequence by sequence, so no position ever attends to another sequence.
     public func encodeBatch(_ sequences: [[Int32]], tokenTypes: [[Int32]]? = nil) throws -> [[Float]] {
+        let h = configuration.hiddenSize
+        let (x, offsets) = try forward(sequences, tokenTypes: tokenTypes, firstOnlyInLastLayer: false)
+        return (0..<sequences.count).map { Array(x[offsets[$0] * h..<offsets[$0 + 1] * h]) }
+    }
+
+    /// The forward pass over stacked sequences; returns the last layer's rows and each sequence's first row.
+    /// With `firstOnlyInLastLayer` the last layer computes keys and values for every token but queries, the
+    /// attention output and the feed-forward only at [CLS] (all that cls and pooler pooling read), which gives
+    /// the same [CLS] vector with a sixth less work for a 6-layer model; the result then has one row per sequence.
+    func forward(_ sequences: [[Int32]], tokenTypes: [[Int32]]?, firstOnlyInLastLayer: Bool) throws -> ([Float], [Int]) {
         let c = configuration, h = c.hiddenSize
         var offsets = [0]
         for (s, ids) in sequences.enumerated() {
@@ -116,7 +126,7 @@ public final class BertModel: @unchecked Sendable {
             offsets.append(offsets.last! + ids.count)
         }
         let total = offsets.last!
-        guard total > 0 else { return [] }
+        guard total > 0 else { return ([], offsets) }
         var x = [Float](repeating: 0, count: total * h)
         for (s, ids) in sequences.enumerated() {
             for (p, id) in ids.enumerated() {
@@ -136,50 +146,60 @@ public final class BertModel: @unchecked Sendable {
         let scale = 1 / Float(dh).squareRoot()
         let longest = sequences.map(\.count).max() ?? 1
         var scores = [Float](repeating: 0, count: longest * longest)
-        for layer in layers {
-            let q = Self.linear(x, rows: total, layer.q, layer.qb, inputs: h, outputs: h)
+        for (l, layer) in layers.enumerated() {
+            // Query rows: every token, or in a first-only last layer each sequence's [CLS] row.
+            let firstOnly = firstOnlyInLastLayer && l == layers.count - 1
+            let queryRows = firstOnly ? sequences.count : total
+            let input = firstOnly ? offsets.dropLast().flatMap { x[$0 * h..<($0 + 1) * h] } : x
+            let q = Self.linear(input, rows: queryRows, layer.q, layer.qb, inputs: h, outputs: h)
             let k = Self.linear(x, rows: total, layer.k, layer.kb, inputs: h, outputs: h)
             let v = Self.linear(x, rows: total, layer.v, layer.vb, inputs: h, outputs: h)
-            var context = [Float](repeating: 0, count: total * h)
+            var context = [Float](repeating: 0, count: queryRows * h)
             for s in 0..<sequences.count {
                 let n = offsets[s + 1] - offsets[s], base = offsets[s] * h
+                let m = firstOnly ? 1 : n, queryBase = firstOnly ? s * h : base
                 for head in 0..<heads {
-                    let off = base + head * dh
+                    let off = base + head * dh, queryOff = queryBase + head * dh
                     q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(dh), scale,
-                                    qp.baseAddress! + off, Int32(h), kp.baseAddress! + off, Int32(h), 0, &scores, Int32(n))
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(dh), scale,
+                                    qp.baseAddress! + queryOff, Int32(h), kp.baseAddress! + off, Int32(h), 0, &scores, Int32(n))
                     } }
-                    scores.withUnsafeMutableBufferPointer { sp in textpipe_softmax_rows(sp.baseAddress!, Int32(n), Int32(n)) }
+                    scores.withUnsafeMutableBufferPointer { sp in textpipe_softmax_rows(sp.baseAddress!, Int32(m), Int32(n)) }
                     v.withUnsafeBufferPointer { vp in context.withUnsafeMutableBufferPointer { cp in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(dh), Int32(n), 1,
-                                    scores, Int32(n), vp.baseAddress! + off, Int32(h), 0, cp.baseAddress! + off, Int32(h))
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(dh), Int32(n), 1,
+                                    scores, Int32(n), vp.baseAddress! + off, Int32(h), 0, cp.baseAddress! + queryOff, Int32(h))
                     } }
                 }
             }
-            var attention = Self.linear(context, rows: total, layer.o, layer.ob, inputs: h, outputs: h)
-            Self.layerNorm(&attention, adding: x, rows: total, size: h, layer.ln1w, layer.ln1b, eps: eps)
-            var inter = Self.linear(attention, rows: total, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
+            var attention = Self.linear(context, rows: queryRows, layer.o, layer.ob, inputs: h, outputs: h)
+            Self.layerNorm(&attention, adding: input, rows: queryRows, size: h, layer.ln1w, layer.ln1b, eps: eps)
+            var inter = Self.linear(attention, rows: queryRows, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
             inter.withUnsafeMutableBufferPointer { p in textpipe_gelu(p.baseAddress!, Int32(p.count)) }
-            var out = Self.linear(inter, rows: total, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
-            Self.layerNorm(&out, adding: attention, rows: total, size: h, layer.ln2w, layer.ln2b, eps: eps)
+            var out = Self.linear(inter, rows: queryRows, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
+            Self.layerNorm(&out, adding: attention, rows: queryRows, size: h, layer.ln2w, layer.ln2b, eps: eps)
             x = out
+            if firstOnly { offsets = Array(0...sequences.count) }
         }
-        return (0..<sequences.count).map { Array(x[offsets[$0] * h..<offsets[$0 + 1] * h]) }
+        return (x, offsets)
     }
 
     /// Document vectors of several sequences by `pooling`.
     public func pooledBatch(_ sequences: [[Int32]], pooling: BertPooling) throws -> [[Float]] {
         let h = configuration.hiddenSize
-        return try zip(sequences, encodeBatch(sequences)).map { ids, x in
-            switch pooling {
-            case .cls: return Array(x[0..<h])
-            case .mean:
+        switch pooling {
+        case .cls, .pooler:
+            if pooling == .pooler, poolerWeight == nil { throw TextpipeError(.model, "this checkpoint has no pooler; use pooling cls or mean") }
+            let (x, _) = try forward(sequences, tokenTypes: nil, firstOnlyInLastLayer: true)
+            guard pooling == .pooler, let w = poolerWeight, let b = poolerBias else {
+                return (0..<sequences.count).map { Array(x[$0 * h..<($0 + 1) * h]) }
+            }
+            let pooled = Self.linear(x, rows: sequences.count, w, b, inputs: h, outputs: h).map { tanh($0) }
+            return (0..<sequences.count).map { Array(pooled[$0 * h..<($0 + 1) * h]) }
+        case .mean:
+            return try zip(sequences, encodeBatch(sequences)).map { ids, x in
                 var m = [Float](repeating: 0, count: h)
                 for p in 0..<ids.count { for k in 0..<h { m[k] += x[p * h + k] } }
                 return m.map { $0 / Float(ids.count) }
-            case .pooler:
-                guard let w = poolerWeight, let b = poolerBias else { throw TextpipeError(.model, "this checkpoint has no pooler; use pooling cls or mean") }
-                return Self.linear(Array(x[0..<h]), rows: 1, w, b, inputs: h, outputs: h).map { tanh($0) }
             }
         }
     }
