@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// textpipe: a batch text-classification pipeline.
-/// Module dependencies run one way: TextCore <- Ingest/Tokenize <- Featurize <- Classify <- Evaluate <- Report <- Pipeline <- textpipe.
+/// Module dependencies run one way: TextCore <- Ingest/Tokenize <- Featurize <- Classify <- Tagging <- Evaluate <- Report <- Pipeline <- textpipe.
 let optimise: [SwiftSetting] = [.unsafeFlags(["-wmo"], .when(configuration: .release))]
 
 let package = Package(
@@ -26,17 +26,18 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Featurize", dependencies: ["TextCore", "Tokenize", "CBLAS", "CKernels"], swiftSettings: optimise),
         .target(name: "Classify", dependencies: ["TextCore", "CBLAS"], swiftSettings: optimise),
+        .target(name: "Tagging", dependencies: ["TextCore", "Classify"], swiftSettings: optimise),
         .target(name: "Evaluate", dependencies: ["TextCore"], swiftSettings: optimise),
         .target(name: "Report", dependencies: ["TextCore", "Evaluate"], swiftSettings: optimise),
         .target(name: "Pipeline",
-                dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify", "Evaluate", "Report",
+                dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify", "Tagging", "Evaluate", "Report",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimise),
         .executableTarget(name: "textpipe",
                           dependencies: ["Pipeline", "Featurize", "Ingest", "Tokenize", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
         .executableTarget(name: "textpipe-bench",
-                          dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify"],
+                          dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify", "Tagging", "Evaluate"],
                           path: "bench/swift", swiftSettings: optimise),
         .target(name: "TestSupport", dependencies: ["TextCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),
@@ -45,7 +46,8 @@ let package = Package(
         .testTarget(name: "FeaturizeTests", dependencies: ["Featurize", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifyTests", dependencies: ["Classify", "Evaluate", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TestSupport"]),
+        .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Ingest", "Evaluate", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Featurize", "TestSupport"],
                     resources: [.copy("Fixtures")]),

@@ -15,6 +15,10 @@ public struct LBFGS {
     public var l1 = 0.0
     /// With `l1 > 0`, the first `penalized` parameters carry the L1 penalty (intercepts come after them).
     public var penalized = 0
+    /// CRFsuite's test as well, when `period > 0`: stop once the objective fell by less than `delta` (relative)
+    /// over the last `period` iterations.
+    public var period = 0
+    public var delta = 1e-5
 
     public struct Outcome: Sendable {
         public var x: [Double]
@@ -63,6 +67,7 @@ public struct LBFGS {
         var xNew = x, gNew = g
         var orthant = [Double](repeating: 0, count: orthantWise ? n : 0)
         var iteration = 0
+        var history: [Double] = [f]
         func maxAbs(_ v: [Double]) -> Double {
             v.withUnsafeBufferPointer { p in var m = 0.0; for x in p { m = max(m, abs(x)) }; return m }
         }
@@ -134,6 +139,12 @@ public struct LBFGS {
                 return Outcome(x: x, value: f, iterations: iteration, converged: true, gradientMax: gm, evaluations: evaluations)
             }
             if decrease <= 1e-15 * max(1, abs(f)) { break }  // no progress possible at machine precision
+            if period > 0 {
+                history.append(f)
+                if history.count > period, (history[history.count - 1 - period] - f) / max(abs(f), 1e-300) < delta {
+                    return Outcome(x: x, value: f, iterations: iteration, converged: true, gradientMax: gm, evaluations: evaluations)
+                }
+            }
         }
         let gm = maxAbs(pg)
         return Outcome(x: x, value: f, iterations: iteration, converged: gm <= tolerance, gradientMax: gm, evaluations: evaluations)

@@ -68,3 +68,21 @@ public enum Stratified {
         return Fold(train: train.sorted(), test: test.sorted())
     }
 }
+
+/// Held-out splits of sentences (tagging corpora have no document label to stratify by).
+public enum SentenceSplit {
+    /// A seeded random `testFraction` of `count` sentences held out, both parts in corpus order.
+    ///
+    /// `holdout(count: 10, testFraction: 0.1, seed: 1)` holds out one sentence; the same seed gives the same one.
+    public static func holdout(count: Int, testFraction: Double, seed: UInt64) throws -> Fold {
+        guard testFraction > 0, testFraction < 1 else { throw TextpipeError(.spec, "test fraction must be between 0 and 1", key: "test") }
+        let testCount = Int((Double(count) * testFraction).rounded())
+        guard testCount >= 1, testCount < count else {
+            throw TextpipeError(.data, "\(count) sentences cannot be split into training and \(Int(testFraction * 100))% test")
+        }
+        var rng = Xoshiro256StarStar(seed: seed)
+        var order = Array(0..<count)
+        order.shuffle(using: &rng)
+        return Fold(train: order[testCount...].sorted(), test: order[..<testCount].sorted())
+    }
+}

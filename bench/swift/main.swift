@@ -8,6 +8,8 @@ import Ingest
 import Tokenize
 import Featurize
 import Classify
+import Tagging
+import Evaluate
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("textpipe-bench: \(message)\n".utf8))
@@ -151,6 +153,66 @@ case "bert":
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     print("{\"tool\": \"textpipe\", \"pooling\": \"\(pooling.rawValue)\", \"seconds\": \(seconds), \"sentences_per_second\": \(Double(sequences.count) / seconds), \"count\": \(sequences.count)}")
+
+case "tag":
+    // textpipe-bench tag DATASET TAGGER [--dump DIR] [--iterations N] [--epochs N]: 90/10 held-out split (seed 1),
+    // train, tag the held-out part, print JSON. TAGGER: hmm1, hmm2, perceptron, crf, token-svm, token-logistic,
+    // token-mnb. --dump writes both parts as attribute ids + tags (JSON lines) for the CRFsuite side.
+    guard args.count >= 4, let entry = SequenceCatalog.entry(named: args[2]) else { fail("tag DATASET TAGGER [--dump DIR]") }
+    func option(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil } }
+    let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("data/cache/\(entry.package.folder)")
+    var sentences: [TaggedSentence] = []
+    for source in entry.sources { sentences += try! SequenceReader.read(source, baseDirectory: root) }
+    let fold = try! SentenceSplit.holdout(count: sentences.count, testFraction: 0.1, seed: 1)
+    let train = fold.train.map { sentences[$0] }, test = fold.test.map { sentences[$0] }
+    let tags = Array(Set(train.flatMap(\.tags))).sorted()
+    if let dir = option("--dump") {
+        let extractor = TokenFeatureExtractor(TokenFeatureConfiguration().resolved(for: train))
+        var index = AttributeIndex()
+        for (name, part) in [("train", train), ("test", test)] {
+            let x = index.encode(part.map(\.tokens), extractor: extractor, grow: name == "train")
+            var out = ""
+            for (seq, s) in zip(x, part) {
+                out += "{\"x\": ["
+                out += (0..<seq.count).map { t in "[" + seq.attributes(of: t).map { String($0) }.joined(separator: ",") + "]" }.joined(separator: ",")
+                out += "], \"y\": [" + s.tags.map { "\"\($0)\"" }.joined(separator: ",") + "], \"tokens\": ["
+                out += s.tokens.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]}\n"
+            }
+            try! out.write(toFile: dir + "/\(name).jsonl", atomically: true, encoding: .utf8)
+        }
+    }
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    let tagger: any SequenceTagger
+    switch args[3] {
+    case "hmm1", "hmm2":
+        var c = HiddenMarkovModelConfiguration(); c.order = args[3] == "hmm2" ? 2 : 1
+        tagger = try! HiddenMarkovModel.fit(c, sentences: train, tags: tags)
+    case "perceptron":
+        var c = StructuredPerceptronConfiguration(); c.epochs = option("--epochs").flatMap(Int.init) ?? 10
+        tagger = try! StructuredPerceptron.fit(c, sentences: train, tags: tags, seed: 1)
+    case "crf":
+        var c = ConditionalRandomFieldConfiguration(); c.maxIterations = option("--iterations").flatMap(Int.init) ?? 100
+        c.threads = option("--threads").flatMap(Int.init) ?? 0
+        tagger = try! ConditionalRandomField.fit(c, sentences: train, tags: tags)
+    case "token-svm": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: .linearSVM(LinearSVMConfiguration())), sentences: train, tags: tags, seed: 1)
+    case "token-logistic": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: .softmax(SoftmaxRegressionConfiguration())), sentences: train, tags: tags, seed: 1)
+    case "token-mnb": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: .multinomialNB(MultinomialNaiveBayesConfiguration())), sentences: train, tags: tags, seed: 1)
+    default: fail("unknown tagger \(args[3])")
+    }
+    let t1 = DispatchTime.now().uptimeNanoseconds
+    let predicted = tagger.predict(test.map(\.tokens))
+    let t2 = DispatchTime.now().uptimeNanoseconds
+    let words = Set(train.flatMap { s in TagSchemes.chunks(s.tags, scheme: .bmes).map { s.tokens[$0.start..<$0.end].joined() } })
+    let m = TaggingMetrics(gold: test.map(\.tags), predicted: predicted, scheme: entry.scheme, tags: tags,
+                           tokens: test.map(\.tokens), trainingWords: entry.scheme == .bmes ? words : nil)
+    let testTokens = test.reduce(0) { $0 + $1.tokens.count }
+    var result: [String: Any] = ["tool": "textpipe", "tagger": args[3], "train_seconds": Double(t1 - t0) / 1e9,
+                                 "tag_seconds": Double(t2 - t1) / 1e9, "tokens_per_second": Double(testTokens) / (Double(t2 - t1) / 1e9),
+                                 "token_accuracy": m.tokenAccuracy, "train_sentences": train.count, "test_sentences": test.count,
+                                 "summary": tagger.trainingSummary]
+    if let c = m.chunks { result["chunk_f1"] = c.f1; result["chunk_precision"] = c.precision; result["chunk_recall"] = c.recall }
+    if let s = m.segmentation { result["oov_recall"] = s.oovRecall; result["oov_rate"] = s.oovRate }
+    print(String(decoding: try! JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
 
 default:
     fail("unknown command \(args[1])")

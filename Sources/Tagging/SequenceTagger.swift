@@ -1,0 +1,62 @@
+import Classify
+import Foundation
+import TextCore
+
+/// A trained tagger: one tag per token. Generative (HMM) or discriminative (per-token classifier,
+/// structured perceptron, CRF); reports mark the family as they do for classifiers.
+public protocol SequenceTagger: Sendable {
+    /// Spec name (`hmm`, `token_classifier`, `perceptron`, `crf`).
+    static var kind: String { get }
+    static var family: ModelFamily { get }
+    /// The tag set, in index order.
+    var tags: [String] { get }
+    /// Tags for each sentence's tokens.
+    func predict(_ sentences: [[String]]) -> [[String]]
+    /// What training did (iterations, parameters, ...), for the report.
+    var trainingSummary: [String: String] { get }
+}
+
+extension SequenceTagger {
+    public var kind: String { Self.kind }
+    public var family: ModelFamily { Self.family }
+}
+
+/// Training sentences turned into attribute sequences and tag indices, with the extractor and index that
+/// made them (kept by the model to read new sentences the same way).
+struct PreparedTrainingData {
+    let extractor: TokenFeatureExtractor
+    var attributes: AttributeIndex
+    let x: [AttributeSequence]
+    let y: [[Int32]]
+
+    init(_ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration) throws {
+        guard !sentences.isEmpty else { throw TextpipeError(.data, "no training sentences") }
+        let tagIndex = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, Int32($0)) })
+        y = try sentences.map { s in
+            try s.tags.map { t in
+                guard let i = tagIndex[t] else { throw TextpipeError(.internal, "tag '\(t)' is not in the tag set") }
+                return i
+            }
+        }
+        extractor = TokenFeatureExtractor(features.resolved(for: sentences))
+        var index = AttributeIndex()
+        x = index.encode(sentences.map(\.tokens), extractor: extractor, grow: true)
+        attributes = index
+    }
+}
+
+/// Order-preserving parallel map over the cores.
+enum Parallel {
+    static func map<T, U>(_ items: [T], _ body: (T) -> U) -> [U] {
+        var out = [U?](repeating: nil, count: items.count)
+        let chunk = max(1, items.count / (4 * ProcessInfo.processInfo.activeProcessorCount))
+        let chunks = stride(from: 0, to: items.count, by: chunk).map { $0..<min(items.count, $0 + chunk) }
+        out.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
+                for i in chunks[c] { (base + i).pointee = body(items[i]) }
+            }
+        }
+        return out.map { $0! }
+    }
+}

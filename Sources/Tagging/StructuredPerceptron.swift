@@ -1,0 +1,68 @@
+import Classify
+import Foundation
+import TextCore
+
+/// Hyperparameters of the averaged structured perceptron.
+public struct StructuredPerceptronConfiguration: Sendable, Codable, Hashable {
+    public var features = TokenFeatureConfiguration()
+    public var epochs = 10
+    public init() {}
+}
+
+/// The averaged structured perceptron (Collins 2002) on the same linear chain as the CRF: decode each training
+/// sentence with the current weights and, where the best path differs from the gold one, add the gold features
+/// and subtract the predicted ones; the returned weights are the average over all steps (the lazy-sum trick:
+/// `w_avg = w - u / c`, with `u` accumulating `c * update`). Sentences are visited in a seeded random order.
+public struct StructuredPerceptron: SequenceTagger {
+    public static let kind = "perceptron"
+    public static let family = ModelFamily.discriminative
+    public let tags: [String]
+    public let extractor: TokenFeatureExtractor
+    public let attributes: AttributeIndex
+    public let chain: LinearChain
+    public let trainingSummary: [String: String]
+
+    public func predict(_ sentences: [[String]]) -> [[String]] {
+        var index = attributes
+        let x = index.encode(sentences, extractor: extractor, grow: false)
+        return Parallel.map(x) { chain.decode($0).map { tags[Int($0)] } }
+    }
+
+    public static func fit(_ c: StructuredPerceptronConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64) throws -> StructuredPerceptron {
+        let data = try PreparedTrainingData(sentences, tags: tags, features: c.features)
+        var chain = LinearChain(attributeCount: data.attributes.count, tagCount: tags.count, sequences: data.x, tags: data.y)
+        let T = tags.count, offset = chain.transitionOffset
+        var u = [Double](repeating: 0, count: chain.weights.count)
+        var step = 1.0
+        var rng = Xoshiro256StarStar(seed: seed)
+        var order = Array(data.x.indices)
+        var mistakes: [Int] = []
+        for _ in 0..<max(1, c.epochs) {
+            order.shuffle(using: &rng)
+            var wrong = 0
+            for i in order {
+                let x = data.x[i], gold = data.y[i]
+                let predicted = chain.decode(x)
+                if predicted == gold { step += 1; continue }
+                func add(_ p: Int, _ v: Double) { chain.weights[p] += v; u[p] += step * v }
+                for t in 0..<x.count where predicted[t] != gold[t] {
+                    wrong += 1
+                    for a in x.attributes(of: t) {
+                        if let p = chain.stateParameter(a, Int(gold[t])) { add(p, 1) }
+                        if let p = chain.stateParameter(a, Int(predicted[t])) { add(p, -1) }
+                    }
+                }
+                for t in 1..<max(1, x.count) where x.count > 1 && (predicted[t - 1] != gold[t - 1] || predicted[t] != gold[t]) {
+                    add(offset + Int(gold[t - 1]) * T + Int(gold[t]), 1)
+                    add(offset + Int(predicted[t - 1]) * T + Int(predicted[t]), -1)
+                }
+                step += 1
+            }
+            mistakes.append(wrong)
+        }
+        for p in 0..<chain.weights.count { chain.weights[p] -= u[p] / step }
+        return StructuredPerceptron(tags: tags, extractor: data.extractor, attributes: data.attributes, chain: chain, trainingSummary: [
+            "epochs": "\(max(1, c.epochs))", "token_errors_per_epoch": mistakes.map(String.init).joined(separator: ","),
+            "attributes": "\(data.attributes.count)", "parameters": "\(chain.weights.count)"])
+    }
+}

@@ -1,0 +1,75 @@
+import Classify
+import Foundation
+import TextCore
+
+/// Per-token vectors appended to the window features (averaged word2vec or BERT word vectors): given the
+/// sentences' tokens, one `tokens x dimensions` matrix per sentence.
+public typealias TokenVectorSource = @Sendable ([[String]]) throws -> [DenseMatrix]
+
+/// Hyperparameters of the per-token tagger.
+public struct TokenClassifierConfiguration: Sendable, Codable, Hashable {
+    public var features = TokenFeatureConfiguration()
+    /// Any classifier of the family (`logistic`, `linear_svm`, `multinomial_nb`, ...).
+    public var classifier: ClassifierSpec
+    /// The name of a word-vector feature set whose per-token vectors are appended, if any (resolved by the pipeline).
+    public var vectors: String?
+    public init(classifier: ClassifierSpec) { self.classifier = classifier }
+}
+
+/// Tags each token on its own: window features (and optional per-token vectors) as one row per token, fed to
+/// a classifier of the family. Neighbouring decisions are independent, so invalid tag sequences (`I-PER` after
+/// `O`, `M` after `S`) can occur; the evaluation reads them as conlleval does.
+public struct TokenClassifierTagger: SequenceTagger {
+    public static let kind = "token_classifier"
+    public static var family: ModelFamily { .discriminative }
+    public let tags: [String]
+    public let extractor: TokenFeatureExtractor
+    public let attributes: AttributeIndex
+    public let classifier: any Classifier
+    let vectors: TokenVectorSource?
+    let vectorDimensions: Int
+    public let trainingSummary: [String: String]
+    /// The family of the classifier inside (a naive Bayes per token is generative).
+    public var classifierFamily: ModelFamily { classifier.family }
+
+    static func rows(_ x: [AttributeSequence], attributeCount: Int, vectors: [DenseMatrix]?, dimensions: Int) -> SparseMatrix {
+        var m = SparseMatrix(columnCount: attributeCount + dimensions)
+        for (s, seq) in x.enumerated() {
+            for t in 0..<seq.count {
+                var entries = seq.attributes(of: t).map { ($0, Float(1)) }
+                if let v = vectors?[s] {
+                    for d in 0..<dimensions where v[t, d] != 0 { entries.append((Int32(attributeCount + d), v[t, d])) }
+                }
+                m.appendRow(entries)
+            }
+        }
+        return m
+    }
+
+    public static func fit(_ c: TokenClassifierConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64,
+                           vectors: TokenVectorSource? = nil) throws -> TokenClassifierTagger {
+        let data = try PreparedTrainingData(sentences, tags: tags, features: c.features)
+        let extra = try vectors?(sentences.map(\.tokens))
+        let dimensions = extra?.first(where: { $0.rowCount > 0 })?.columnCount ?? 0
+        let x = rows(data.x, attributeCount: data.attributes.count, vectors: extra, dimensions: dimensions)
+        let labels = data.y.flatMap { $0.map(Int.init) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let model = try c.classifier.fit(.sparse(x), labels: labels, classCount: tags.count, seed: seed)
+        var summary = model.trainingSummary
+        summary["classifier"] = model.kind
+        summary["rows"] = "\(x.rowCount)"; summary["columns"] = "\(x.columnCount)"
+        summary["classifier_seconds"] = String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return TokenClassifierTagger(tags: tags, extractor: data.extractor, attributes: data.attributes, classifier: model,
+                                     vectors: vectors, vectorDimensions: dimensions, trainingSummary: summary)
+    }
+
+    public func predict(_ sentences: [[String]]) -> [[String]] {
+        var index = attributes
+        let x = index.encode(sentences, extractor: extractor, grow: false)
+        let extra = vectorDimensions > 0 ? try? vectors?(sentences) : nil
+        let predicted = classifier.predict(.sparse(Self.rows(x, attributeCount: attributes.count, vectors: extra, dimensions: vectorDimensions)))
+        var out: [[String]] = [], k = 0
+        for s in sentences { out.append(s.map { _ in defer { k += 1 }; return tags[predicted[k]] }) }
+        return out
+    }
+}

@@ -1,0 +1,14 @@
+/// One sentence of a tagging corpus: its tokens (words, or characters for segmentation) and one tag each.
+///
+/// `["Pierre", "Vinken", ","]` with `["B-PER", "I-PER", "O"]`; for segmentation `["迈", "向"]` with `["B", "E"]`.
+public struct TaggedSentence: Sendable, Equatable, Codable, Hashable {
+    public var tokens: [String]
+    public var tags: [String]
+    /// Where it came from (`file:line`), for error examples in reports.
+    public var source: String
+
+    public init(tokens: [String], tags: [String], source: String = "") {
+        precondition(tokens.count == tags.count, "a tagged sentence needs one tag per token")
+        self.tokens = tokens; self.tags = tags; self.source = source
+    }
+}
