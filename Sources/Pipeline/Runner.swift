@@ -76,6 +76,7 @@ public final class Runner {
         }
         defer { lock.release() }
         store.removeStaleTemporaries()
+        if let tagging = spec.tagging { return try runTagging(tagging) }
 
         // ingest
         let (ingestKey, ingested) = try ingest()

@@ -211,6 +211,43 @@ extension Runner {
             return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: report, inspection: nil)
         }
         let watch = Stopwatch()
+        var report: RunReport? = nil
+        let (runId, final) = try publishReport(key: key, watch: watch) { tmp, runId in
+            for (relative, source) in modelFolders {
+                let target = tmp.appendingPathComponent(relative)
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fm.copyItem(at: source, to: target)
+            }
+            var foldLines = "source\tlabel\tfold\n"
+            for (i, f) in folds.enumerated() { for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[y[d]])\t\(i)\n" } }
+            try AtomicFile.write(foldLines, to: tmp.appendingPathComponent("folds.tsv"))
+            var r = RunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
+                              toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset,
+                              evaluation: spec.evaluation.description, results: results, stages: stageTimings(reportSeconds: watch.seconds),
+                              totalSeconds: started.seconds)
+            r.skipped = skipped.isEmpty ? nil : skipped
+            // metrics.json is always written: `report diff`, the run-to-run section and scripts read it.
+            try AtomicFile.write(try r.json(), to: tmp.appendingPathComponent("metrics.json"))
+            if spec.report.formats.contains(.md) { try AtomicFile.write(MarkdownRenderer.render(r), to: tmp.appendingPathComponent("report.md")) }
+            if spec.report.formats.contains(.html) { try AtomicFile.write(HTMLRenderer.render(r), to: tmp.appendingPathComponent("report.html")) }
+            report = r
+        }
+        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: report, inspection: nil)
+    }
+
+    /// Per-stage timings in stage order, with the report stage's own.
+    func stageTimings(reportSeconds: Double) -> [StageTiming] {
+        var stages = (Stage.allCases.map(\.rawValue) + ["features", "tag"]).compactMap { s in timings[s].map { StageTiming(stage: s, seconds: $0.seconds, cached: $0.cached) } }
+        stages.append(StageTiming(stage: "report", seconds: reportSeconds, cached: false))
+        return stages
+    }
+
+    /// Writes a report into a new run folder atomically: `write` fills a temporary folder, which is renamed to
+    /// `<report.out>/<run id>`; `latest` is pointed at it; the report stage's key is recorded; the lock file is
+    /// written and copied beside the report.
+    func publishReport(key: String, watch: Stopwatch, _ write: (URL, String) throws -> Void) throws -> (String, URL) {
+        let out = Self.resolve(spec.report.out, options.root)
+        let fm = FileManager.default
         log("report: writing ...")
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
         let formatter = DateFormatter()
@@ -222,25 +259,7 @@ extension Runner {
         let tmp = out.appendingPathComponent(".tmp-\(runId)-\(getpid())")
         try? fm.removeItem(at: tmp)
         try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-        for (relative, source) in modelFolders {
-            let target = tmp.appendingPathComponent(relative)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: source, to: target)
-        }
-        var foldLines = "source\tlabel\tfold\n"
-        for (i, f) in folds.enumerated() { for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[y[d]])\t\(i)\n" } }
-        try AtomicFile.write(foldLines, to: tmp.appendingPathComponent("folds.tsv"))
-        let stageOrder = Stage.allCases.map(\.rawValue)
-        var stages = stageOrder.compactMap { s in timings[s].map { StageTiming(stage: s, seconds: $0.seconds, cached: $0.cached) } }
-        stages.append(StageTiming(stage: "report", seconds: watch.seconds, cached: false))
-        var report = RunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
-                               toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset,
-                               evaluation: spec.evaluation.description, results: results, stages: stages, totalSeconds: started.seconds)
-        report.skipped = skipped.isEmpty ? nil : skipped
-        // metrics.json is always written: `report diff`, the run-to-run section and scripts read it.
-        try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
-        if spec.report.formats.contains(.md) { try AtomicFile.write(MarkdownRenderer.render(report), to: tmp.appendingPathComponent("report.md")) }
-        if spec.report.formats.contains(.html) { try AtomicFile.write(HTMLRenderer.render(report), to: tmp.appendingPathComponent("report.html")) }
+        try write(tmp, runId)
         let final = out.appendingPathComponent(runId)
         guard rename(tmp.path, final.path) == 0 else { throw TextpipeError(.io, "cannot move the report into place", file: final.path) }
         // Point `latest` at the new run: make the link under a temporary name, then rename over the old one.
@@ -255,7 +274,7 @@ extension Runner {
         writeLock(runId: runId, reportKey: key)
         try? fm.copyItem(at: out.appendingPathComponent("textpipe.lock"), to: final.appendingPathComponent("textpipe.lock"))
         log("report: \(final.path)/report.\(spec.report.formats.contains(.html) ? "html" : "md")")
-        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: report, inspection: nil)
+        return (runId, final)
     }
 
     func writeLock(runId: String?, reportKey: String?) {

@@ -23,6 +23,8 @@ public struct PipelineSpec: Sendable {
     /// The file it was read from and its SHA-256.
     public var file: String
     public var sha256: String
+    /// Set for `task: tagging` specs (sequence labelling); the document fields above are then unused.
+    public var tagging: TaggingSpec? = nil
 }
 
 /// Where the documents come from: a catalog dataset or the user's own files.

@@ -38,7 +38,28 @@ public enum SpecDecoder {
             }
         }
         guard let root else { throw TextpipeError(.spec, "the spec is empty", file: file) }
-        let top = try SpecNode(node: root, file: file, path: "").mapping(allowed: topKeys)
+        let rootNode = SpecNode(node: root, file: file, path: "")
+        // `task` decides which keys are allowed: documents (classification, the default) or tagging.
+        var task = "classification"
+        if case .mapping(let m) = root, let t = m["task"] {
+            let taskNode = rootNode.child(t, "task")
+            task = try taskNode.string()
+            guard ["classification", "tagging"].contains(task) else { throw taskNode.error("task is classification or tagging, got '\(task)'") }
+        }
+        if task == "tagging" {
+            let top = try rootNode.mapping(allowed: taggingTopKeys)
+            guard let nameNode = top["name"] else { throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1) }
+            let name = try nameNode.string()
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw nameNode.error("name must be letters, digits, '-', '_' or '.', got '\(name)'")
+            }
+            let tagging = try decodeTagging(top, file: file)
+            return PipelineSpec(name: name, data: DataSpec(dataset: tagging.dataset, train: [], test: nil), clean: CleanConfiguration(),
+                                tokenize: TokenizeConfiguration(), features: [], classifiers: [], evaluation: .split(testFraction: tagging.testFraction, seed: tagging.splitSeed),
+                                report: try decodeReport(top["report"], name: name), seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
+                                workDirectory: try top["work_dir"]?.string() ?? "data/work", file: file, sha256: SHA256.hex(yaml), tagging: tagging)
+        }
+        let top = try rootNode.mapping(allowed: topKeys + ["task"])
         guard let nameNode = top["name"] else { throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1) }
         let name = try nameNode.string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {

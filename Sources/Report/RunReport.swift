@@ -88,7 +88,7 @@ public struct DatasetSummary: Codable, Sendable {
 }
 
 /// One stage's timing in this run.
-public struct StageTiming: Codable, Sendable {
+public struct StageTiming: Codable, Sendable, Equatable {
     public var stage: String
     public var seconds: Double
     /// True when the stage's output came from the cache.

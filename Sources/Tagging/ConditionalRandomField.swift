@@ -24,17 +24,10 @@ public struct ConditionalRandomFieldConfiguration: Sendable, Codable, Hashable {
 public struct ConditionalRandomField: SequenceTagger {
     public static let kind = "crf"
     public static let family = ModelFamily.discriminative
-    public let tags: [String]
-    public let extractor: TokenFeatureExtractor
-    public let attributes: AttributeIndex
-    public let chain: LinearChain
+    public let model: LinearChainTagger
     public let trainingSummary: [String: String]
-
-    public func predict(_ sentences: [[String]]) -> [[String]] {
-        var index = attributes
-        let x = index.encode(sentences, extractor: extractor, grow: false)
-        return Parallel.map(x) { chain.decode($0).map { tags[Int($0)] } }
-    }
+    public var tags: [String] { model.tags }
+    public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
     public static func fit(_ c: ConditionalRandomFieldConfiguration, sentences: [TaggedSentence], tags: [String]) throws -> ConditionalRandomField {
         let prepared = try PreparedTrainingData(sentences, tags: tags, features: c.features)
@@ -47,7 +40,7 @@ public struct ConditionalRandomField: SequenceTagger {
         let outcome = optimiser.minimize(chain.weights) { w, g in objective.evaluate(w, gradient: &g) }
         chain.weights = outcome.x
         let nonZero = outcome.x.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        return ConditionalRandomField(tags: tags, extractor: prepared.extractor, attributes: prepared.attributes, chain: chain, trainingSummary: [
+        return ConditionalRandomField(model: LinearChainTagger(tags: tags, extractor: prepared.extractor, attributes: prepared.attributes, chain: chain), trainingSummary: [
             "iterations": "\(outcome.iterations)", "evaluations": "\(outcome.evaluations)", "converged": "\(outcome.converged)",
             "objective": String(format: "%.4f", outcome.value), "attributes": "\(prepared.attributes.count)",
             "parameters": "\(chain.weights.count)", "non_zero": "\(nonZero)",

@@ -16,17 +16,10 @@ public struct StructuredPerceptronConfiguration: Sendable, Codable, Hashable {
 public struct StructuredPerceptron: SequenceTagger {
     public static let kind = "perceptron"
     public static let family = ModelFamily.discriminative
-    public let tags: [String]
-    public let extractor: TokenFeatureExtractor
-    public let attributes: AttributeIndex
-    public let chain: LinearChain
+    public let model: LinearChainTagger
     public let trainingSummary: [String: String]
-
-    public func predict(_ sentences: [[String]]) -> [[String]] {
-        var index = attributes
-        let x = index.encode(sentences, extractor: extractor, grow: false)
-        return Parallel.map(x) { chain.decode($0).map { tags[Int($0)] } }
-    }
+    public var tags: [String] { model.tags }
+    public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
     public static func fit(_ c: StructuredPerceptronConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64) throws -> StructuredPerceptron {
         let data = try PreparedTrainingData(sentences, tags: tags, features: c.features)
@@ -61,7 +54,7 @@ public struct StructuredPerceptron: SequenceTagger {
             mistakes.append(wrong)
         }
         for p in 0..<chain.weights.count { chain.weights[p] -= u[p] / step }
-        return StructuredPerceptron(tags: tags, extractor: data.extractor, attributes: data.attributes, chain: chain, trainingSummary: [
+        return StructuredPerceptron(model: LinearChainTagger(tags: tags, extractor: data.extractor, attributes: data.attributes, chain: chain), trainingSummary: [
             "epochs": "\(max(1, c.epochs))", "token_errors_per_epoch": mistakes.map(String.init).joined(separator: ","),
             "attributes": "\(data.attributes.count)", "parameters": "\(chain.weights.count)"])
     }

@@ -84,6 +84,14 @@ struct Validate: ParsableCommand {
             let s = try SpecDecoder.load(path: spec)
             print("\(spec): valid")
             print("  pipeline: \(s.name)")
+            if let t = s.tagging {
+                print("  task: tagging")
+                print("  data: \(t.dataset ?? t.train.map(\.path).joined(separator: ", ")) (scheme \(t.scheme.rawValue)\(t.convertTo.map { " -> \($0.rawValue)" } ?? ""))")
+                print("  taggers: \(t.taggers.map(\.name).joined(separator: ", "))")
+                print("  evaluation: " + (t.test != nil ? "given test file" : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"))
+                print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
+                return
+            }
             print("  data: \(s.data.dataset ?? s.data.train.map(\.path).joined(separator: ", "))")
             print("  features: \(s.features.map(\.name).joined(separator: ", "))")
             print("  classifiers: \(s.classifiers.map(\.name).joined(separator: ", "))")

