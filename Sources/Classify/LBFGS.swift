@@ -19,6 +19,8 @@ public struct LBFGS {
     /// over the last `period` iterations.
     public var period = 0
     public var delta = 1e-5
+    /// Called after every iteration with its number and the objective (progress lines for long trainings).
+    public var onIteration: ((Int, Double) -> Void)? = nil
 
     public struct Outcome: Sendable {
         public var x: [Double]
@@ -133,6 +135,7 @@ public struct LBFGS {
             if sy > 1e-12 * dot(y, y) { sList.append(s); yList.append(y); rhoList.append(1 / sy) }
             let decrease = f - fNew
             swap(&x, &xNew); swap(&g, &gNew); f = fNew
+            onIteration?(iteration, f)
             pseudoGradient(x, g, into: &pg)
             let gm = maxAbs(pg)
             if gm <= tolerance {

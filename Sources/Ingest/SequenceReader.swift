@@ -51,6 +51,7 @@ public enum SequenceReader {
         }
         func fail(_ line: Int, _ message: String) -> TextpipeError { TextpipeError(.data, message, file: source.path, line: line) }
         var lineNumber = 0
+        var columnCount: (count: Int, line: Int)? = nil
         // "\r\n" is one Character in Swift, so both line ends are named.
         for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
@@ -59,10 +60,15 @@ public enum SequenceReader {
                 let columns = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
                 if columns.isEmpty { flush(); continue }
                 if columns[0] == "-DOCSTART-" { flush(); continue }
+                // Every token line of a CoNLL file has the same columns.
+                if let first = columnCount, first.count != columns.count {
+                    throw fail(lineNumber, "\(columns.count) columns, but line \(first.line) has \(first.count)")
+                }
+                columnCount = columnCount ?? (columns.count, lineNumber)
                 let w = source.wordColumn < 0 ? columns.count + source.wordColumn : source.wordColumn
                 let t = source.tagColumn < 0 ? columns.count + source.tagColumn : source.tagColumn
-                guard columns.indices.contains(w), columns.indices.contains(t) else {
-                    throw fail(lineNumber, "\(columns.count) columns, but the word is column \(source.wordColumn) and the tag column \(source.tagColumn)")
+                guard columns.indices.contains(w), columns.indices.contains(t), w != t else {
+                    throw fail(lineNumber, "\(columns.count) column(s), but the word is column \(source.wordColumn) and the tag column \(source.tagColumn)")
                 }
                 if tokens.isEmpty { start = lineNumber }
                 tokens.append(String(columns[w])); tags.append(String(columns[t]))

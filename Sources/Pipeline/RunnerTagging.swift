@@ -83,13 +83,23 @@ extension Runner {
         // train + tag, per tagger
         var results: [TaggerResult] = []
         var keys: [String] = []
-        for tagger in t.taggers {
+        for original in t.taggers {
+            let tagger = try resolvingTokenVectors(original)
             var tk = StageKey("train-tagger"); tk.add("ingest", ingestKey); tk.add("tagger", json: tagger.spec)
+            if case .tokenClassifier(let c) = tagger.spec, let v = c.vectors {
+                switch v {
+                case .wordVectors(let file): tk.add("vectors", try InputHash.of(URL(fileURLWithPath: file)))
+                case .bert(let model, _): tk.add("vectors", try InputHash.of(URL(fileURLWithPath: model)))
+                }
+            }
             tk.add("features", json: t.features); tk.add("seed", "\(spec.seed)")
             keys.append(tk.hex)
             let (predicted, summary): ([[String]], TaggerRunSummary) = try cached(.train, unit: tagger.name, key: tk.hex, produce: { dir in
                 let watch = Stopwatch()
-                let model = try tagger.spec.fit(train, tags: tags, features: t.features, seed: spec.seed)
+                var vectors: TokenVectorSource? = nil
+                if case .tokenClassifier(let c) = tagger.spec, let v = c.vectors { vectors = try Self.tokenVectorSource(v) }
+                let model = try tagger.spec.fit(train, tags: tags, features: t.features, seed: spec.seed, vectors: vectors,
+                                                log: { self.log("train [\(tagger.name)]: " + $0) })
                 let trainSeconds = watch.seconds
                 let tagWatch = Stopwatch()
                 let predicted = model.predict(test.map(\.tokens))

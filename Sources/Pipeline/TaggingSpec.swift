@@ -50,19 +50,19 @@ public enum TaggerSpec: Sendable, Codable, Hashable {
     public var summary: String {
         switch self {
         case .hmm(let c): return "hidden Markov model, order \(c.order) (Viterbi)"
-        case .tokenClassifier(let c): return "per-token \(c.classifier.kind) on window features" + (c.vectors.map { " + \($0) vectors" } ?? "")
+        case .tokenClassifier(let c): return "per-token \(c.classifier.kind) on window features" + (c.vectors.map { " + \($0.summary)" } ?? "")
         case .perceptron(let c): return "averaged structured perceptron, \(c.epochs) epochs (Viterbi)"
         case .crf(let c): return "linear-chain CRF, L-BFGS, c1 \(c.c1), c2 \(c.c2), at most \(c.maxIterations) iterations (Viterbi)"
         }
     }
 
     public func fit(_ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
-                    vectors: TokenVectorSource? = nil) throws -> any SequenceTagger {
+                    vectors: TokenVectorSource? = nil, log: ((String) -> Void)? = nil) throws -> any SequenceTagger {
         switch self {
         case .hmm(let c): return try HiddenMarkovModel.fit(c, sentences: sentences, tags: tags)
         case .tokenClassifier(var c): c.features = features; return try TokenClassifierTagger.fit(c, sentences: sentences, tags: tags, seed: seed, vectors: vectors)
         case .perceptron(var c): c.features = features; return try StructuredPerceptron.fit(c, sentences: sentences, tags: tags, seed: seed)
-        case .crf(var c): c.features = features; return try ConditionalRandomField.fit(c, sentences: sentences, tags: tags)
+        case .crf(var c): c.features = features; return try ConditionalRandomField.fit(c, sentences: sentences, tags: tags, log: log)
         }
     }
 }
@@ -155,7 +155,7 @@ extension SpecDecoder {
     static func decodeTagger(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedTagger {
         let allowed: [String: [String]] = [
             "hmm": ["order", "suffix_length", "rare_word_count"], "perceptron": ["epochs"],
-            "crf": ["c1", "c2", "max_iterations", "period", "delta", "threads"], "token_classifier": ["classifier"]]
+            "crf": ["c1", "c2", "max_iterations", "period", "delta", "threads"], "token_classifier": ["classifier", "vectors"]]
         let m = try params?.mapping(allowed: ["name"] + allowed[kind]!) ?? [:]
         let name = try m["name"]?.string() ?? kind
         func number(_ key: String, _ value: Double, min: Double = 0) throws -> Double {
@@ -188,7 +188,13 @@ extension SpecDecoder {
             }
             let decoded = try decodeList(SpecNode(node: .sequence(.init([classifierNode.node])), file: classifierNode.file, path: classifierNode.path),
                                          file: classifierNode.file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)[0]
-            let c = TokenClassifierConfiguration(classifier: decoded.spec)
+            var c = TokenClassifierConfiguration(classifier: decoded.spec)
+            if let v = m["vectors"] {
+                let vm = try v.mapping(allowed: ["word2vec", "bert", "max_length"])
+                if let w = vm["word2vec"] { c.vectors = .wordVectors(file: try w.string()) }
+                else if let b = vm["bert"] { c.vectors = .bert(model: try b.string(), maxLength: try vm["max_length"]?.int(min: 2) ?? 128) }
+                else { throw v.error("vectors is {word2vec: FILE or googlenews-vectors} or {bert: minilm or FOLDER}") }
+            }
             return NamedTagger(name: m["name"] == nil ? "token_\(decoded.name)" : name, spec: .tokenClassifier(c))
         }
     }

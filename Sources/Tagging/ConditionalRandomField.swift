@@ -29,7 +29,9 @@ public struct ConditionalRandomField: SequenceTagger {
     public var tags: [String] { model.tags }
     public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
-    public static func fit(_ c: ConditionalRandomFieldConfiguration, sentences: [TaggedSentence], tags: [String]) throws -> ConditionalRandomField {
+    /// Trains on `sentences`; `log` gets a progress line every 10 iterations.
+    public static func fit(_ c: ConditionalRandomFieldConfiguration, sentences: [TaggedSentence], tags: [String],
+                           log: ((String) -> Void)? = nil) throws -> ConditionalRandomField {
         let prepared = try PreparedTrainingData(sentences, tags: tags, features: c.features)
         var chain = LinearChain(attributeCount: prepared.attributes.count, tagCount: tags.count, sequences: prepared.x, tags: prepared.y)
         let objective = LogLikelihood(chain: chain, x: prepared.x, y: prepared.y, c2: c.c2,
@@ -37,6 +39,14 @@ public struct ConditionalRandomField: SequenceTagger {
         var optimiser = LBFGS(memory: 6, maxIterations: c.maxIterations, tolerance: 0, l1: c.c1, penalized: chain.weights.count)
         optimiser.period = c.period; optimiser.delta = c.delta
         let start = DispatchTime.now().uptimeNanoseconds
+        if let log {
+            optimiser.onIteration = { i, f in
+                if i % 10 == 0 {
+                    log(String(format: "iteration %d of at most %d, objective %.1f, %.0f s", i, c.maxIterations, f,
+                               Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                }
+            }
+        }
         let outcome = optimiser.minimize(chain.weights) { w, g in objective.evaluate(w, gradient: &g) }
         chain.weights = outcome.x
         let nonZero = outcome.x.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }

@@ -6,13 +6,26 @@ import TextCore
 /// sentences' tokens, one `tokens x dimensions` matrix per sentence.
 public typealias TokenVectorSource = @Sendable ([[String]]) throws -> [DenseMatrix]
 
+/// Where per-token vectors come from: a word-vector file (word2vec text or binary; each token looked up as is,
+/// then lowercased; unknown tokens get zeros) or a BERT checkpoint (each word's vector at its first WordPiece).
+public enum TokenVectorSpec: Sendable, Codable, Hashable {
+    case wordVectors(file: String)
+    case bert(model: String, maxLength: Int)
+    public var summary: String {
+        switch self {
+        case .wordVectors(let f): return "word vectors from \(URL(fileURLWithPath: f).lastPathComponent)"
+        case .bert(let m, _): return "BERT word vectors (\(URL(fileURLWithPath: m).lastPathComponent))"
+        }
+    }
+}
+
 /// Hyperparameters of the per-token tagger.
 public struct TokenClassifierConfiguration: Sendable, Codable, Hashable {
     public var features = TokenFeatureConfiguration()
     /// Any classifier of the family (`logistic`, `linear_svm`, `multinomial_nb`, ...).
     public var classifier: ClassifierSpec
-    /// The name of a word-vector feature set whose per-token vectors are appended, if any (resolved by the pipeline).
-    public var vectors: String?
+    /// Per-token vectors appended to the window features, if any (the pipeline turns this into a `TokenVectorSource`).
+    public var vectors: TokenVectorSpec?
     public init(classifier: ClassifierSpec) { self.classifier = classifier }
 }
 

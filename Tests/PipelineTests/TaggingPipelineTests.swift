@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Pipeline
+import Report
+
+/// `task: tagging` end to end through the command line: own CoNLL files, scheme conversion, every tagger kind,
+/// the report, the cache, and the errors a user meets.
+@Suite(.serialized) struct TaggingPipelineTests {
+    /// A small NER corpus in CoNLL columns (word POS tag), IOB1 as CoNLL-2003 wrote it.
+    static func conll(_ count: Int, seed: UInt64) -> String {
+        var rng = Xoshiro256StarStar(seed: seed)
+        let people = ["John Smith", "Mary", "Ann Lee"], places = ["Paris", "New York", "Berlin"], orgs = ["Acme Corp", "UN"]
+        var out = "-DOCSTART- -X- O O\n\n"
+        for _ in 0..<count {
+            func entity(_ names: [String], _ type: String) -> String {
+                names[Int(rng.next() % UInt64(names.count))].split(separator: " ").map { "\($0) NNP I-\(type)\n" }.joined()
+            }
+            switch rng.next() % 3 {
+            case 0: out += entity(people, "PER") + "visited VBD O\n" + entity(places, "LOC") + ". . O\n\n"
+            case 1: out += entity(people, "PER") + "works VBZ O\nfor IN O\n" + entity(orgs, "ORG") + ". . O\n\n"
+            default: out += "the DT O\n" + entity(orgs, "ORG") + "office NN O\nin IN O\n" + entity(places, "LOC") + "\n"
+            }
+        }
+        return out
+    }
+
+    static let spec = """
+    name: ner
+    task: tagging
+    data:
+      train: {path: train.conll, format: conll}
+      test: {path: test.conll, format: conll}
+      scheme: iob1
+      convert_to: iobes
+    features: {kind: words, window: 1, affixes: 3}
+    taggers:
+      - hmm
+      - token_classifier: {classifier: multinomial_nb}
+      - perceptron: {epochs: 5}
+      - crf: {max_iterations: 40}
+    evaluate: {error_examples: 2}
+    report: {out: reports/ner}
+    """
+
+    func project() -> URL {
+        let root = TestSupport.temporaryDirectory()
+        TestSupport.write(Self.conll(150, seed: 1), to: root.appendingPathComponent("train.conll"))
+        TestSupport.write(Self.conll(40, seed: 2), to: root.appendingPathComponent("test.conll"))
+        TestSupport.write(Self.spec, to: root.appendingPathComponent("ner.yaml"))
+        return root
+    }
+
+    @Test func runsEveryTaggerAndReports() throws {
+        let root = project()
+        let run = try TestSupport.runTextpipe(["run", "ner.yaml"], in: root)
+        #expect(run.status == 0, "\(run.err)")
+        let latest = root.appendingPathComponent("reports/ner/latest")
+        let report = try TaggingRunReport.decode(Data(contentsOf: latest.appendingPathComponent("metrics.json")))
+        #expect(report.kind == "tagging" && report.results.count == 4)
+        #expect(report.dataset.modelScheme == "iobes" && report.dataset.fileScheme == "iob1")
+        #expect(report.dataset.tags.keys.contains("S-LOC") && report.dataset.tags.keys.contains("E-PER"))
+        for r in report.results where r.kind != "hmm" { #expect((r.metrics.chunks?.f1 ?? 0) > 0.95, "\(r.name)") }
+        #expect(report.results.first { $0.kind == "hmm" }?.family == "generative")
+        let html = try String(contentsOf: latest.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("chunk F1") && html.contains("<svg") && html.contains("PER"))
+        let md = try String(contentsOf: latest.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(md.contains("| # | tagger | family |"))
+        // Nothing changed: every stage is cached.
+        let again = try TestSupport.runTextpipe(["run", "ner.yaml"], in: root)
+        #expect(again.status == 0 && again.err.contains("nothing changed"), "\(again.err)")
+    }
+
+    @Test func badFilesAndSpecsExitWithTheirCodes() throws {
+        let root = project()
+        TestSupport.write("EU NNP I-ORG\nrejects\n", to: root.appendingPathComponent("train.conll"))
+        let bad = try TestSupport.runTextpipe(["run", "ner.yaml"], in: root)
+        #expect(bad.status == 3 && bad.err.contains("train.conll:2"), "\(bad.err)")
+        TestSupport.write(Self.spec.replacingOccurrences(of: "- perceptron", with: "- perceptrn"), to: root.appendingPathComponent("typo.yaml"))
+        let typo = try TestSupport.runTextpipe(["validate", "typo.yaml"], in: root)
+        #expect(typo.status == 2 && typo.err.contains("did you mean 'perceptron'"))
+        TestSupport.write(Self.spec.replacingOccurrences(of: "scheme: iob1", with: "scheme: bio"), to: root.appendingPathComponent("scheme.yaml"))
+        let scheme = try TestSupport.runTextpipe(["validate", "scheme.yaml"], in: root)
+        #expect(scheme.status == 2 && scheme.err.contains("iob2"))
+        TestSupport.write(Self.spec.replacingOccurrences(of: "convert_to: iobes", with: "convert_to: none"), to: root.appendingPathComponent("none.yaml"))
+        #expect(try TestSupport.runTextpipe(["validate", "none.yaml"], in: root).err.contains("no chunks to convert"))
+        let ok = try TestSupport.runTextpipe(["validate", "ner.yaml"], in: root)
+        #expect(ok.status == 0 && ok.out.contains("task: tagging") && ok.out.contains("taggers: hmm, token_multinomial_nb, perceptron, crf"))
+    }
+}
