@@ -1,3 +1,4 @@
+import CBLAS
 import Classify
 import Foundation
 import TextCore
@@ -91,10 +92,12 @@ struct LogLikelihood: Sendable {
                 let vBase = vp.baseAddress!, gBase = gp.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: parts.count) { k in
                     var local = [Double](repeating: 0, count: P)
-                    var scratch = Scratch()
+                    var scratch = Scratch(tagCount: T)
                     var f = 0.0
                     local.withUnsafeMutableBufferPointer { lp in
                         for i in parts[k] { f += sentence(x[i], y[i], w: wp.baseAddress!, M: M, shift: shift, g: lp.baseAddress!, scratch: &scratch) }
+                        // Expected transition counts were summed without the factor M[p][k] (see `sentence`): apply it once.
+                        for q in 0..<(T * T) { lp[offset + q] += scratch.pairwise[q] * M[q] }
                     }
                     (vBase + k).pointee = f; (gBase + k).pointee = local
                 }
@@ -102,82 +105,125 @@ struct LogLikelihood: Sendable {
         }
         var f = values.reduce(0, +)
         g.withUnsafeMutableBufferPointer { out in
-            for i in 0..<P { out[i] = 2 * c2 * w[i] }
+            w.withUnsafeBufferPointer { wp in for i in 0..<P { out[i] = 2 * c2 * wp[i] } }
             for part in gradients { part.withUnsafeBufferPointer { p in for i in 0..<P { out[i] += p[i] } } }
         }
         f += c2 * w.reduce(0) { $0 + $1 * $1 }
         return f
     }
 
-    struct Scratch { var scores: [Double] = [], psi: [Double] = [], alpha: [Double] = [], beta: [Double] = [], z: [Double] = [] }
+    /// Per-thread buffers, grown to the longest sentence; `pairwise` sums alpha[t-1][p] / z[t] * psi[t][k] * beta[t][k]
+    /// over all positions of the thread's sentences (the expected transition counts before the factor M[p][k]).
+    struct Scratch {
+        var scores: [Double] = [], psi: [Double] = [], alpha: [Double] = [], beta: [Double] = [], z: [Double] = []
+        var left: [Double] = [], right: [Double] = [], pairwise: [Double]
+        init(tagCount: Int) { pairwise = [Double](repeating: 0, count: tagCount * tagCount) }
+    }
 
-    /// One sentence's log Z - gold score, adding its gradient to `g`.
+    /// One sentence's log Z - gold score, adding its state gradient to `g` and its transition statistics to
+    /// `scratch.pairwise`. Tag sets of 16 or more go through BLAS (the T x T products dominate POS tagging).
     func sentence(_ x: AttributeSequence, _ y: [Int32], w: UnsafePointer<Double>, M: [Double], shift: Double,
                   g: UnsafeMutablePointer<Double>, scratch s: inout Scratch) -> Double {
         let n = x.count, T = chain.tagCount, offset = chain.transitionOffset
         guard n > 0 else { return 0 }
+        let useBLAS = T >= 16
         return chain.stateStart.withUnsafeBufferPointer { ssb in chain.stateTag.withUnsafeBufferPointer { stb in
             let ss = ssb.baseAddress!, st = stb.baseAddress!
             LinearChain.stateScores(x, tagCount: T, stateStart: ss, stateTag: st, w: w, into: &s.scores)
-            if s.psi.count < n * T { s.psi = [Double](repeating: 0, count: n * T); s.alpha = s.psi; s.beta = s.psi }
-            if s.z.count < n { s.z = [Double](repeating: 0, count: n) }
+            if s.psi.count < n * T {
+                s.psi = [Double](repeating: 0, count: n * T); s.alpha = s.psi; s.beta = s.psi; s.left = s.psi; s.right = s.psi
+                s.z = [Double](repeating: 0, count: n)
+            }
             var gold = 0.0, logZ = 0.0
-            for t in 0..<n {
-                gold += s.scores[t * T + Int(y[t])]
-                if t > 0 { gold += w[offset + Int(y[t - 1]) * T + Int(y[t])] }
-                var m = -Double.infinity
-                for k in 0..<T { m = max(m, s.scores[t * T + k]) }
-                for k in 0..<T { s.psi[t * T + k] = exp(s.scores[t * T + k] - m) }
-                logZ += m
-            }
-            // Forward, normalised at each position.
-            for t in 0..<n {
-                var z = 0.0
-                for k in 0..<T {
-                    var v: Double
-                    if t == 0 { v = 1 } else {
-                        v = 0
-                        for p in 0..<T { v += s.alpha[(t - 1) * T + p] * M[p * T + k] }
-                    }
-                    v *= s.psi[t * T + k]
-                    s.alpha[t * T + k] = v; z += v
-                }
-                for k in 0..<T { s.alpha[t * T + k] /= z }
-                s.z[t] = z
-                logZ += log(z) + (t > 0 ? shift : 0)
-            }
-            // Backward with the same normalisers: p(y_t = k) = alpha[t][k] * beta[t][k].
-            for k in 0..<T { s.beta[(n - 1) * T + k] = 1 }
-            if n > 1 {
-                for t in stride(from: n - 2, through: 0, by: -1) {
-                    for p in 0..<T {
-                        var v = 0.0
-                        for k in 0..<T { v += M[p * T + k] * s.psi[(t + 1) * T + k] * s.beta[(t + 1) * T + k] }
-                        s.beta[t * T + p] = v / s.z[t + 1]
-                    }
-                }
-            }
-            // Expected minus observed counts.
-            x.ids.withUnsafeBufferPointer { ids in
-                for t in 0..<n {
-                    let gt = Int(y[t])
-                    for i in Int(x.offsets[t])..<Int(x.offsets[t + 1]) {
-                        let a = Int(ids[i])
-                        for q in Int(ss[a])..<Int(ss[a + 1]) {
-                            let k = Int(st[q])
-                            g[q] += s.alpha[t * T + k] * s.beta[t * T + k] - (k == gt ? 1 : 0)
+            s.scores.withUnsafeBufferPointer { scb in s.psi.withUnsafeMutableBufferPointer { psb in
+                s.alpha.withUnsafeMutableBufferPointer { ab in s.beta.withUnsafeMutableBufferPointer { bb in
+                    s.z.withUnsafeMutableBufferPointer { zb in M.withUnsafeBufferPointer { mb in
+                        let sc = scb.baseAddress!, psi = psb.baseAddress!, alpha = ab.baseAddress!, beta = bb.baseAddress!, z = zb.baseAddress!, m = mb.baseAddress!
+                        for t in 0..<n {
+                            gold += sc[t * T + Int(y[t])]
+                            if t > 0 { gold += w[offset + Int(y[t - 1]) * T + Int(y[t])] }
+                            var top = -Double.infinity
+                            for k in 0..<T { top = max(top, sc[t * T + k]) }
+                            for k in 0..<T { psi[t * T + k] = exp(sc[t * T + k] - top) }
+                            logZ += top
                         }
-                    }
-                    if t > 0 {
-                        let inv = 1 / s.z[t]
-                        for p in 0..<T {
-                            let ap = s.alpha[(t - 1) * T + p] * inv
-                            for k in 0..<T { g[offset + p * T + k] += ap * M[p * T + k] * s.psi[t * T + k] * s.beta[t * T + k] }
+                        // Forward, normalised at each position: alpha[t] = psi[t] * (M^T alpha[t-1]) / z[t].
+                        for t in 0..<n {
+                            let row = alpha + t * T
+                            if t == 0 { for k in 0..<T { row[k] = psi[k] } }
+                            else if useBLAS {
+                                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(T), Int32(T), 1, m, Int32(T), row - T, 1, 0, row, 1)
+                                for k in 0..<T { row[k] *= psi[t * T + k] }
+                            } else {
+                                for k in 0..<T {
+                                    var v = 0.0
+                                    for p in 0..<T { v += (row - T)[p] * m[p * T + k] }
+                                    row[k] = v * psi[t * T + k]
+                                }
+                            }
+                            var sum = 0.0
+                            for k in 0..<T { sum += row[k] }
+                            let inv = 1 / sum
+                            for k in 0..<T { row[k] *= inv }
+                            z[t] = sum
+                            logZ += log(sum) + (t > 0 ? shift : 0)
                         }
-                        g[offset + Int(y[t - 1]) * T + gt] -= 1
-                    }
-                }
-            }
+                        // Backward with the same normalisers: beta[t] = M (psi[t+1] * beta[t+1]) / z[t+1].
+                        for k in 0..<T { beta[(n - 1) * T + k] = 1 }
+                        if n > 1 {
+                            s.right.withUnsafeMutableBufferPointer { rb in
+                                let v = rb.baseAddress!
+                                for t in stride(from: n - 2, through: 0, by: -1) {
+                                    for k in 0..<T { v[k] = psi[(t + 1) * T + k] * beta[(t + 1) * T + k] / z[t + 1] }
+                                    if useBLAS {
+                                        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(T), Int32(T), 1, m, Int32(T), v, 1, 0, beta + t * T, 1)
+                                    } else {
+                                        for p in 0..<T {
+                                            var acc = 0.0
+                                            for k in 0..<T { acc += m[p * T + k] * v[k] }
+                                            beta[t * T + p] = acc
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        // Expected minus observed state counts: p(y_t = k) = alpha[t][k] * beta[t][k].
+                        x.ids.withUnsafeBufferPointer { ids in x.offsets.withUnsafeBufferPointer { off in
+                            for t in 0..<n {
+                                let gt = Int(y[t])
+                                for i in Int(off[t])..<Int(off[t + 1]) {
+                                    let a = Int(ids[i])
+                                    for q in Int(ss[a])..<Int(ss[a + 1]) {
+                                        let k = Int(st[q])
+                                        g[q] += alpha[t * T + k] * beta[t * T + k] - (k == gt ? 1 : 0)
+                                    }
+                                }
+                                if t > 0 { g[offset + Int(y[t - 1]) * T + gt] -= 1 }
+                            }
+                        } }
+                        // Transition statistics: pairwise += sum_t (alpha[t-1] / z[t]) (psi[t] * beta[t])^T.
+                        if n > 1 {
+                            s.left.withUnsafeMutableBufferPointer { lb in s.right.withUnsafeMutableBufferPointer { rb in s.pairwise.withUnsafeMutableBufferPointer { pw in
+                                let left = lb.baseAddress!, right = rb.baseAddress!, pair = pw.baseAddress!
+                                for t in 1..<n {
+                                    let inv = 1 / z[t]
+                                    for k in 0..<T { left[(t - 1) * T + k] = alpha[(t - 1) * T + k] * inv; right[(t - 1) * T + k] = psi[t * T + k] * beta[t * T + k] }
+                                }
+                                if useBLAS {
+                                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(T), Int32(T), Int32(n - 1), 1, left, Int32(T), right, Int32(T), 1, pair, Int32(T))
+                                } else {
+                                    for t in 0..<(n - 1) {
+                                        for p in 0..<T {
+                                            let a = left[t * T + p]
+                                            for k in 0..<T { pair[p * T + k] += a * right[t * T + k] }
+                                        }
+                                    }
+                                }
+                            } } }
+                        }
+                    } }
+                } }
+            } }
             return logZ - gold
         } }
     }

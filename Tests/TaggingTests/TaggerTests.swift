@@ -108,6 +108,43 @@ import Classify
         #expect(chain.decode(x).map(Int.init) == best)
     }
 
+    /// 17 tags take the BLAS path: log Z equals a log-space forward pass, and the gradient finite differences.
+    @Test func largeTagSetObjectiveAndGradient() {
+        let T = 17, n = 6, A = 4
+        var rng = Xoshiro256StarStar(seed: 12)
+        func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) * 2 - 1 }
+        let chain = LinearChain(tagCount: T, stateStart: (0...A).map { Int32($0 * T) }, stateTag: (0..<(A * T)).map { Int32($0 % T) })
+        var offsets: [Int32] = [0], ids: [Int32] = []
+        for _ in 0..<n { ids += [Int32(rng.next() % UInt64(A))]; offsets.append(Int32(ids.count)) }
+        let x = AttributeSequence(offsets: offsets, ids: ids)
+        let y: [Int32] = [3, 16, 0, 7, 7, 2]
+        let w = (0..<chain.weights.count).map { _ in uniform() }
+        let objective = LogLikelihood(chain: chain, x: [x], y: [y], c2: 0, threads: 1)
+        var g = [Double](repeating: 0, count: w.count)
+        let f = objective.evaluate(w, gradient: &g)
+        func state(_ t: Int, _ k: Int) -> Double { x.attributes(of: t).reduce(0) { $0 + w[Int($1) * T + k] } }
+        var alpha = (0..<T).map { state(0, $0) }
+        for t in 1..<n {
+            alpha = (0..<T).map { k in
+                let terms = (0..<T).map { alpha[$0] + w[chain.transitionOffset + $0 * T + k] }
+                let m = terms.max()!
+                return m + log(terms.reduce(0) { $0 + exp($1 - m) }) + state(t, k)
+            }
+        }
+        let m = alpha.max()!
+        let logZ = m + log(alpha.reduce(0) { $0 + exp($1 - m) })
+        var gold = 0.0
+        for t in 0..<n { gold += state(t, Int(y[t])) + (t > 0 ? w[chain.transitionOffset + Int(y[t - 1]) * T + Int(y[t])] : 0) }
+        #expect(abs(f - (logZ - gold)) < 1e-9)
+        for i in stride(from: 0, to: w.count, by: 7) {
+            var up = w, down = w
+            up[i] += 1e-5; down[i] -= 1e-5
+            var scratch = g
+            let numeric = (objective.evaluate(up, gradient: &scratch) - objective.evaluate(down, gradient: &scratch)) / 2e-5
+            #expect(abs(numeric - g[i]) < 1e-5, "parameter \(i)")
+        }
+    }
+
     @Test func featureTemplates() {
         let words = TokenFeatureExtractor({ var c = TokenFeatureConfiguration(); c.kind = .words; c.affixes = 2; c.window = 1; return c }())
         let a = words.attributes(["Pierre", "Vinken", ","])
