@@ -33,7 +33,11 @@ public struct ConditionalRandomField: SequenceTagger {
     /// Trains on `sentences`; `log` gets a progress line every 10 iterations.
     public static func fit(_ c: ConditionalRandomFieldConfiguration, sentences: [TaggedSentence], tags: [String],
                            log: ((String) -> Void)? = nil) throws -> ConditionalRandomField {
-        let prepared = try PreparedTrainingData(sentences, tags: tags, features: c.features)
+        return try fit(c, prepared: try PreparedTrainingData(sentences, tags: tags, features: c.features), tags: tags, log: log)
+    }
+
+    static func fit(_ c: ConditionalRandomFieldConfiguration, prepared: PreparedTrainingData, tags: [String],
+                    log: ((String) -> Void)? = nil) throws -> ConditionalRandomField {
         var chain = LinearChain(attributeCount: prepared.attributes.count, tagCount: tags.count, sequences: prepared.x, tags: prepared.y)
         let objective = LogLikelihood(chain: chain, x: prepared.x, y: prepared.y, c2: c.c2,
                                       threads: c.threads > 0 ? c.threads : ProcessInfo.processInfo.activeProcessorCount)
@@ -107,6 +111,8 @@ struct LogLikelihood: Sendable {
         g.withUnsafeMutableBufferPointer { out in
             w.withUnsafeBufferPointer { wp in for i in 0..<P { out[i] = 2 * c2 * wp[i] } }
             for part in gradients { part.withUnsafeBufferPointer { p in for i in 0..<P { out[i] += p[i] } } }
+            // Transitions never seen in training have no feature (CRFsuite's generation): they stay at 0.
+            for q in 0..<(T * T) where !chain.isFree(q) { out[offset + q] = 0 }
         }
         f += c2 * w.reduce(0) { $0 + $1 * $1 }
         return f

@@ -13,6 +13,9 @@ public struct LinearChain: Sendable {
     public let stateStart: [Int32]
     public let stateTag: [Int32]
     public var weights: [Double]
+    /// Transitions seen in training (`previous * tags + tag`); the others stay at weight 0, as CRFsuite has no
+    /// feature for them. Empty means every transition is free.
+    public var observedTransitions: [Bool] = []
     public var stateCount: Int { stateTag.count }
     public var transitionOffset: Int { stateTag.count }
 
@@ -44,7 +47,13 @@ public struct LinearChain: Sendable {
             start.append(Int32(list.count))
         }
         self.init(tagCount: tagCount, stateStart: start, stateTag: list)
+        var observed = [Bool](repeating: false, count: tagCount * tagCount)
+        for y in tags where y.count > 1 { for t in 1..<y.count { observed[Int(y[t - 1]) * tagCount + Int(y[t])] = true } }
+        observedTransitions = observed
     }
+
+    /// True if the transition parameter `previous * tags + tag` may move.
+    @inline(__always) func isFree(_ transition: Int) -> Bool { observedTransitions.isEmpty || observedTransitions[transition] }
 
     /// The parameter of (attribute, tag), if that pair was seen in training.
     @inline(__always) func stateParameter(_ a: Int32, _ tag: Int) -> Int? {

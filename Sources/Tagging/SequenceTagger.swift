@@ -43,6 +43,17 @@ struct PreparedTrainingData {
         x = index.encode(sentences.map(\.tokens), extractor: extractor, grow: true)
         attributes = index
     }
+
+    /// Attribute strings given per token (reference tests feed another tool's exact attributes).
+    init(attributeStrings: [[[String]]], tags: [[String]], tagSet: [String]) {
+        let tagIndex = Dictionary(uniqueKeysWithValues: tagSet.enumerated().map { ($1, Int32($0)) })
+        y = tags.map { $0.map { tagIndex[$0]! } }
+        var c = TokenFeatureConfiguration(); c.kind = .words
+        extractor = TokenFeatureExtractor(c)
+        var index = AttributeIndex()
+        x = index.encode(attributeStrings: attributeStrings, grow: true)
+        attributes = index
+    }
 }
 
 /// Order-preserving parallel map over the cores.

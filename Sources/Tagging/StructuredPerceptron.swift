@@ -47,7 +47,8 @@ public struct StructuredPerceptron: SequenceTagger {
                 }
                 for t in 1..<max(1, x.count) where x.count > 1 && (predicted[t - 1] != gold[t - 1] || predicted[t] != gold[t]) {
                     add(offset + Int(gold[t - 1]) * T + Int(gold[t]), 1)
-                    add(offset + Int(predicted[t - 1]) * T + Int(predicted[t]), -1)
+                    let wrong = Int(predicted[t - 1]) * T + Int(predicted[t])
+                    if chain.isFree(wrong) { add(offset + wrong, -1) }
                 }
                 step += 1
             }

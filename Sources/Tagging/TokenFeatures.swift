@@ -122,18 +122,25 @@ public struct AttributeIndex: Sendable {
 
     /// Sequences for `sentences`; with `grow` new attributes are added to the index.
     public mutating func encode(_ sentences: [[String]], extractor: TokenFeatureExtractor, grow: Bool) -> [AttributeSequence] {
-        sentences.map { tokens in
-            var offsets: [Int32] = [0], list: [Int32] = []
-            for attributes in extractor.attributes(tokens) {
-                for a in attributes {
-                    if let id = ids[a] { list.append(id) }
-                    else if grow { let id = Int32(names.count); ids[a] = id; names.append(a); list.append(id) }
-                }
-                offsets.append(Int32(list.count))
+        sentences.map { encodeOne(extractor.attributes($0), grow: grow) }
+    }
+
+    mutating func encodeOne(_ tokens: [[String]], grow: Bool) -> AttributeSequence {
+        var offsets: [Int32] = [0], list: [Int32] = []
+        for attributes in tokens {
+            for a in attributes {
+                if let id = ids[a] { list.append(id) }
+                else if grow { let id = Int32(names.count); ids[a] = id; names.append(a); list.append(id) }
             }
-            return AttributeSequence(offsets: offsets, ids: list)
+            offsets.append(Int32(list.count))
         }
+        return AttributeSequence(offsets: offsets, ids: list)
     }
 
     public func id(_ name: String) -> Int32? { ids[name] }
+
+    /// Sequences for attribute strings given per token.
+    public mutating func encode(attributeStrings sentences: [[[String]]], grow: Bool) -> [AttributeSequence] {
+        sentences.map { encodeOne($0, grow: grow) }
+    }
 }
