@@ -14,13 +14,14 @@ help:
 	@echo "make test   run the whole test suite"
 	@echo "make bench  run the benchmarks side by side with scikit-learn (writes bench/out/)"
 
-# System libraries: installed with apt-get when running as root, otherwise the one line to run is printed.
+# System packages (libxml2, OpenBLAS, pkg-config, unzip; chromium for the report render test): installed with apt-get when running as root, otherwise the one line to run is printed.
 deps:
 	@missing=""; \
 	pkg-config --exists libxml-2.0 || missing="$$missing libxml2-dev"; \
 	pkg-config --exists openblas || missing="$$missing libopenblas-dev"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \

@@ -37,7 +37,7 @@ let package = Package(
                           dependencies: ["Pipeline", "Featurize", "Ingest", "Tokenize", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: optimise),
         .executableTarget(name: "textpipe-bench",
-                          dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify", "Tagging", "Evaluate"],
+                          dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify", "Tagging", "Evaluate", "Report"],
                           path: "bench/swift", swiftSettings: optimise),
         .target(name: "TestSupport", dependencies: ["TextCore"], path: "Tests/TestSupport"),
         .testTarget(name: "TextCoreTests", dependencies: ["TextCore", "TestSupport"]),

@@ -32,6 +32,8 @@ public final class Runner {
         public var report: RunReport?
         /// Files written by `--only` for inspection.
         public var inspection: URL?
+        /// Models whose macro-F1 fell by more than the spec's threshold since the previous run.
+        public var regressions: [String] = []
     }
 
     public init(spec: PipelineSpec, options: RunOptions) {
@@ -123,6 +125,8 @@ public final class Runner {
         var skipped: [SkippedPair] = []
         var evaluateKeys: [String] = []
         var modelFolders: [(String, URL)] = []
+        var outcomeFolders: [URL] = []
+        var curves: [LearningCurves.Curve] = []
         for original in spec.features {
             let feature = try resolvingPaths(original)
             var fk = StageKey("featurize"); fk.add("tokenize", tokenizeKey.hex); fk.add("config", json: feature.configuration); fk.add("folds", foldKey)
@@ -160,7 +164,17 @@ public final class Runner {
                 }, load: { dir in try RunReport.decodeResult(try AtomicFile.read(dir.appendingPathComponent("result.json"))) })
                 evaluateKeys.append(ek.hex)
                 results.append(result)
+                outcomeFolders.append(store.folder(stage: Stage.evaluate.rawValue, key: ek.hex))
                 modelFolders.append((result.modelPath, trainFolder.appendingPathComponent("model")))
+                if let lc = spec.learningCurve {
+                    var ck = StageKey("learning-curve"); ck.add("featurize", featureKey); ck.add("classifier", json: model.spec)
+                    ck.add("seed", "\(spec.seed)"); ck.add("curve", json: lc)
+                    let points = try cached(.evaluate, unit: pair + " learning curve", key: ck.hex, produce: { dir in
+                        try learningCurve(model, featureFolder: featureFolder, folds: folds, y: y, labels: labels, spec: lc, into: dir)
+                    }, load: Self.loadCurve)
+                    evaluateKeys.append(ck.hex)
+                    curves.append(LearningCurves.Curve(model: result.name, family: result.family, points: points))
+                }
             }
         }
         if let only = options.only, only != .report, only != .evaluate || results.isEmpty {
@@ -186,7 +200,9 @@ public final class Runner {
         guard !results.isEmpty else {
             throw TextpipeError(.spec, "no (feature set, classifier) pair could be trained: " + skipped.map { "\($0.features) + \($0.classifier): \($0.reason)" }.joined(separator: "; "))
         }
-        return try report(key: rk.hex, dataset: dataset, results: results, skipped: skipped, modelFolders: modelFolders, folds: folds, corpus: corpus, y: y, labels: labels)
+        let learning = spec.learningCurve.map { LearningCurves(curves: curves, repeats: $0.repeats) }
+        return try report(key: rk.hex, dataset: dataset, results: results, skipped: skipped, modelFolders: modelFolders, folds: folds,
+                          corpus: corpus, y: y, labels: labels, outcomeFolders: outcomeFolders, learningCurves: learning)
     }
 
     // MARK: ingest

@@ -167,8 +167,39 @@ extension Runner {
         if let tree = bundle.classifier as? DecisionTree {
             withRules.rules = tree.rules(levels: 3, featureName: bundle.featurizer.featureName, labels: labels.names)
         }
+        // Intervals, calibration, curves and examples, all over the pooled out-of-fold test documents.
+        let intervals = Bootstrap.intervals(gold: gold, predicted: predicted, labels: labels.names, seed: spec.seed)
+        withRules.accuracyInterval = intervals.accuracy; withRules.macroF1Interval = intervals.macroF1
+        if let pooledProbabilities { withRules.calibration = Calibration(gold: gold, probabilities: pooledProbabilities) }
+        if labels.count == 2 {
+            let positive = Self.positiveClass(labels.names)
+            withRules.curves = BinaryCurves(isPositive: gold.map { $0 == positive },
+                                            scores: probabilityRows.map { Double($0[positive]) - (hasProbabilities ? 0 : Double($0[1 - positive])) },
+                                            positive: labels.names[positive])
+        }
+        let testDocuments = folds.flatMap(\.test)
+        let wrong = gold.indices.filter { gold[$0] != predicted[$0] }
+            .sorted { probabilityRows[$0][predicted[$0]] - probabilityRows[$0][gold[$0]] > probabilityRows[$1][predicted[$1]] - probabilityRows[$1][gold[$1]] }
+        withRules.misclassified = wrong.prefix(spec.report.misclassifiedExamples).map { i in
+            let text = corpus.texts.isEmpty ? "" : corpus.texts[testDocuments[i]]
+            return MisclassifiedDocument(source: corpus.sources[testDocuments[i]], gold: labels.names[gold[i]], predicted: labels.names[predicted[i]],
+                                         predictedScore: Double(probabilityRows[i][predicted[i]]), goldScore: Double(probabilityRows[i][gold[i]]),
+                                         excerpt: text.count > 240 ? String(text.prefix(240)) + "…" : text)
+        }
         try AtomicFile.write(try RunReport.encodeResult(withRules), to: dir.appendingPathComponent("result.json"))
         try AtomicFile.write(lines, to: dir.appendingPathComponent("predictions.tsv"))
+        // Each test document's predicted class, in fold order (the same order for every model): McNemar's test reads it.
+        var w = BinaryWriter()
+        w.write(array: predicted.map { Int32($0) })
+        w.write(array: gold.map { Int32($0) })
+        try AtomicFile.write(w.data, to: dir.appendingPathComponent("outcomes.bin"))
+    }
+
+    /// The class ROC and precision-recall curves treat as positive: one named like "positive", "pos", "spam",
+    /// "1" or "yes" if there is one, else the second label.
+    static func positiveClass(_ names: [String]) -> Int {
+        for (i, n) in names.enumerated() where ["positive", "pos", "spam", "1", "yes", "true"].contains(n.lowercased()) { return i }
+        return 1
     }
 
     static func safeName(_ s: String) -> String {
@@ -197,7 +228,8 @@ extension Runner {
     // MARK: report
 
     func report(key: String, dataset: DatasetSummary, results: [ModelResult], skipped: [SkippedPair], modelFolders: [(String, URL)],
-                folds: [Fold], corpus: TokenizedCorpus, y: [Int], labels: LabelIndex) throws -> Outcome {
+                folds: [Fold], corpus: TokenizedCorpus, y: [Int], labels: LabelIndex, outcomeFolders: [URL],
+                learningCurves: LearningCurves?) throws -> Outcome {
         let out = Self.resolve(spec.report.out, options.root)
         let fm = FileManager.default
         if !options.force, store.isComplete(stage: "report", key: key),
@@ -208,10 +240,25 @@ extension Runner {
             timings["report"] = (0, true)
             writeLock(runId: previous, reportKey: key)
             let report = try? RunReport.decode(try AtomicFile.read(out.appendingPathComponent(previous).appendingPathComponent("metrics.json")))
-            return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: report, inspection: nil)
+            return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: report,
+                           inspection: nil, regressions: report?.previous?.regressions ?? [])
         }
         let watch = Stopwatch()
         var report: RunReport? = nil
+        // The previous run of this pipeline (what `latest` points at before this run replaces it).
+        let previousReport = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap { try? RunReport.decode($0) }
+        // McNemar's test between every pair, on each model's per-document outcomes (same documents, same order).
+        let ranked = results.indices.sorted { a, b in
+            let x = results[a], z = results[b]
+            return x.macroF1 != z.macroF1 ? x.macroF1 > z.macroF1 : x.accuracy != z.accuracy ? x.accuracy > z.accuracy : x.name < z.name
+        }
+        let correct: [[Bool]] = try ranked.map { i in
+            let url = outcomeFolders[i].appendingPathComponent("outcomes.bin")
+            var r = BinaryReader(try AtomicFile.read(url), name: url.path)
+            let predicted = try r.readArray(Int32.self), gold = try r.readArray(Int32.self)
+            return zip(predicted, gold).map { $0 == $1 }
+        }
+        let significance = SignificanceMatrix(models: ranked.map { results[$0].name }, correct: correct)
         let (runId, final) = try publishReport(key: key, watch: watch) { tmp, runId in
             for (relative, source) in modelFolders {
                 let target = tmp.appendingPathComponent(relative)
@@ -226,13 +273,28 @@ extension Runner {
                               evaluation: spec.evaluation.description, results: results, stages: stageTimings(reportSeconds: watch.seconds),
                               totalSeconds: started.seconds)
             r.skipped = skipped.isEmpty ? nil : skipped
+            r.significance = significance
+            r.learningCurves = learningCurves
+            r.previous = previousReport.map { RunComparison(previous: $0, current: results, threshold: spec.report.regressionThreshold) }
+            r.specText = try? String(contentsOfFile: spec.file, encoding: .utf8)
+            r.inputs = Dictionary(inputs.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
+            // Per-document outcomes of every model, for outside tools (McNemar in scipy, bootstrap, ...).
+            var table = "document\tgold" + ranked.map { "\t" + results[$0].name }.joined() + "\n"
+            for (d, doc) in folds.flatMap(\.test).enumerated() {
+                table += corpus.sources[doc] + "\t" + labels.names[y[doc]] + ranked.indices.map { correct[$0][d] ? "\t1" : "\t0" }.joined() + "\n"
+            }
+            try AtomicFile.write(table, to: tmp.appendingPathComponent("outcomes.tsv"))
             // metrics.json is always written: `report diff`, the run-to-run section and scripts read it.
             try AtomicFile.write(try r.json(), to: tmp.appendingPathComponent("metrics.json"))
-            if spec.report.formats.contains(.md) { try AtomicFile.write(MarkdownRenderer.render(r), to: tmp.appendingPathComponent("report.md")) }
+            if spec.report.formats.contains(.md) {
+                try AtomicFile.write(MarkdownRenderer.render(r), to: tmp.appendingPathComponent("report.md"))
+                for (name, svg) in MarkdownRenderer.charts(r) { try AtomicFile.write(svg, to: tmp.appendingPathComponent("charts/\(name)")) }
+            }
             if spec.report.formats.contains(.html) { try AtomicFile.write(HTMLRenderer.render(r), to: tmp.appendingPathComponent("report.html")) }
             report = r
         }
-        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: report, inspection: nil)
+        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: report, inspection: nil,
+                       regressions: report?.previous?.regressions ?? [])
     }
 
     /// Per-stage timings in stage order, with the report stage's own.

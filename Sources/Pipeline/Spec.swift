@@ -15,6 +15,8 @@ public struct PipelineSpec: Sendable {
     public var features: [NamedFeatureSet]
     public var classifiers: [NamedClassifier]
     public var evaluation: EvaluationPlan
+    /// Retrain on growing subsets and plot error against training size (`evaluate.learning_curve`).
+    public var learningCurve: LearningCurveSpec?
     public var report: ReportSpec
     /// Seed for everything random not seeded elsewhere (model training).
     public var seed: UInt64
@@ -54,4 +56,8 @@ public struct ReportSpec: Sendable, Hashable {
     public var formats: [ReportFormat]
     /// How many informative features to list per class.
     public var topFeatures: Int
+    /// How many misclassified test documents to show per model.
+    public var misclassifiedExamples = 5
+    /// A model's macro-F1 falling by more than this (absolute, 0.01 = one point) from the previous run is a regression.
+    public var regressionThreshold = 0.01
 }

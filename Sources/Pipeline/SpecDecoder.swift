@@ -55,7 +55,7 @@ public enum SpecDecoder {
             }
             let tagging = try decodeTagging(top, file: file)
             return PipelineSpec(name: name, data: DataSpec(dataset: tagging.dataset, train: [], test: nil), clean: CleanConfiguration(),
-                                tokenize: TokenizeConfiguration(), features: [], classifiers: [], evaluation: .split(testFraction: tagging.testFraction, seed: tagging.splitSeed),
+                                tokenize: TokenizeConfiguration(), features: [], classifiers: [], evaluation: .split(testFraction: tagging.testFraction, seed: tagging.splitSeed), learningCurve: nil,
                                 report: try decodeReport(top["report"], name: name), seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
                                 workDirectory: try top["work_dir"]?.string() ?? "data/work", file: file, sha256: SHA256.hex(yaml), tagging: tagging)
         }
@@ -74,7 +74,7 @@ public enum SpecDecoder {
             name: name, data: data,
             clean: try decodeClean(top["clean"]), tokenize: try decodeTokenize(top["tokenize"]),
             features: uniqueNames(features), classifiers: uniqueNames(classifiers),
-            evaluation: evaluation, report: try decodeReport(top["report"], name: name),
+            evaluation: evaluation, learningCurve: try decodeLearningCurve(top["evaluate"]), report: try decodeReport(top["report"], name: name),
             seed: UInt64(try top["seed"]?.int(min: 0) ?? 1), workDirectory: try top["work_dir"]?.string() ?? "data/work",
             file: file, sha256: SHA256.hex(yaml))
     }
@@ -425,7 +425,8 @@ public enum SpecDecoder {
 
     static func decodeEvaluation(_ node: SpecNode?, hasTest: Bool) throws -> EvaluationPlan {
         guard let node else { return hasTest ? .givenTest : .crossValidation(folds: 10, seed: 1) }
-        let m = try node.mapping(allowed: ["cv", "split", "given_test"])
+        let m = try node.mapping(allowed: ["cv", "split", "given_test", "learning_curve"]).filter { $0.key != "learning_curve" }
+        if m.isEmpty { return hasTest ? .givenTest : .crossValidation(folds: 10, seed: 1) }
         guard m.count == 1, let (key, value) = m.first else {
             throw node.error("give exactly one of cv: {folds, seed}, split: {test, seed}, given_test: true")
         }
@@ -445,16 +446,41 @@ public enum SpecDecoder {
         }
     }
 
+    /// `evaluate.learning_curve: {sizes: [...], repeats: 3, folds: 10}`, if present.
+    static func decodeLearningCurve(_ node: SpecNode?) throws -> LearningCurveSpec? {
+        guard let node, case .mapping = node.node, let lc = try node.mapping(allowed: ["cv", "split", "given_test", "learning_curve"])["learning_curve"] else { return nil }
+        var c = LearningCurveSpec()
+        if lc.isNull { return c }
+        let m = try lc.mapping(allowed: ["sizes", "repeats", "folds"])
+        if let v = m["sizes"] {
+            c.sizes = try v.list().map { item in
+                let d = try item.double()
+                guard d > 0, d <= 1 else { throw item.error("a size is a fraction of the training documents in (0, 1], got \(d)") }
+                return d
+            }
+            guard !c.sizes.isEmpty else { throw v.error("sizes needs at least one fraction") }
+            guard c.sizes == c.sizes.sorted() else { throw v.error("sizes must grow: \(c.sizes)") }
+        }
+        if let v = m["repeats"] { c.repeats = try v.int(min: 1) }
+        if let v = m["folds"] { c.folds = try v.int(min: 1) }
+        return c
+    }
+
     static func decodeReport(_ node: SpecNode?, name: String) throws -> ReportSpec {
         var r = ReportSpec(out: "reports/\(name)", formats: [.md, .html, .json], topFeatures: 15)
         guard let node else { return r }
-        let m = try node.mapping(allowed: ["out", "formats", "top_features"])
+        let m = try node.mapping(allowed: ["out", "formats", "top_features", "misclassified_examples", "regression_threshold"])
         if let v = m["out"] { r.out = try v.string() }
         if let v = m["formats"] {
             r.formats = try v.list().map { try $0.choice(ReportFormat.self) }
             guard !r.formats.isEmpty else { throw v.error("formats needs at least one of md, html, json") }
         }
         if let v = m["top_features"] { r.topFeatures = try v.int(min: 0) }
+        if let v = m["misclassified_examples"] { r.misclassifiedExamples = try v.int(min: 0) }
+        if let v = m["regression_threshold"] {
+            r.regressionThreshold = try v.double()
+            guard r.regressionThreshold >= 0, r.regressionThreshold < 1 else { throw v.error("regression_threshold is a drop in macro-F1 between 0 and 1 (0.01 = one point), got \(r.regressionThreshold)") }
+        }
         return r
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Evaluate
 
 /// Number formatting shared by the Markdown and HTML renderers.
 enum Format {
@@ -17,6 +18,12 @@ enum Format {
         return String(format: "%.1f MiB", Double(b) / Double(1 << 20))
     }
     static func optional(_ x: Double?, _ digits: Int = 4) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+    static func interval(_ i: Interval?) -> String {
+        guard let i else { return "—" }
+        return String(format: "%.1f–%.1f", i.low * 100, i.high * 100)
+    }
+    static func signedPoints(_ d: Double) -> String { String(format: "%+.2f", d * 100) }
+    static func pValue(_ p: Double) -> String { p < 0.001 ? "<0.001" : String(format: "%.3f", p) }
     static func count(_ n: Int) -> String {
         let s = String(n)
         var out = ""

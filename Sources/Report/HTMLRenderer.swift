@@ -26,6 +26,9 @@ public enum HTMLRenderer {
     thead th{background:#f4f6f9}.wrap{overflow-x:auto}.tag{display:inline-block;border-radius:3px;padding:0 .35rem;color:#fff;font-size:.75rem;font-weight:600}
     .G{background:var(--gen)}.D{background:var(--dis)}code{background:#f4f6f9;padding:0 .25rem;border-radius:3px}
     .cm td{text-align:center;min-width:3rem}.cm td.l{text-align:left}svg text{font-family:inherit}.feat{white-space:normal;text-align:left}
+    .charts{display:flex;flex-wrap:wrap;gap:1rem}.charts>div{flex:1 1 320px;max-width:420px}.sig td{text-align:center;min-width:3.2rem}.sig td.l{text-align:left}
+    .sig td.s{background:rgba(200,85,61,.18)}.sig td.n{background:#f4f6f9}.reg{color:#b3261e;font-weight:600}pre{white-space:pre-wrap;font-size:.85rem;background:#f8f9fb;padding:.6rem}
+    @media (max-width:640px){body{padding:.8rem;font-size:14px}th,td{padding:.25rem .3rem}}
     @media print{body{max-width:none}h2{break-after:avoid}.model{break-inside:avoid}}
     """
 
@@ -41,20 +44,25 @@ public enum HTMLRenderer {
         h += "<li>Tokens: \(Format.count(d.tokens)), distinct \(Format.count(d.distinctTokens))</li><li>Evaluation: \(escape(report.evaluation))</li>"
         for (k, v) in d.notes.sorted(by: { $0.key < $1.key }) { h += "<li>\(escape(k)): \(Format.count(v))</li>" }
         h += "</ul>"
+        if let spec = report.specText { h += "<details><summary>Spec</summary><pre>\(escape(spec))</pre></details>" }
+        if let inputs = report.inputs, !inputs.isEmpty {
+            h += "<details><summary>Inputs (sha256)</summary><ul>" + inputs.sorted { $0.key < $1.key }.map { "<li><code>\(escape($0.key))</code> \($0.value.prefix(16))…</li>" }.joined() + "</ul></details>"
+        }
         let ranked = report.ranked
         h += "<h2>Comparison</h2><p>Sorted by macro-F1. <span class=\"tag G\">G</span> generative, <span class=\"tag D\">D</span> discriminative.</p>"
         h += chart(ranked)
-        h += "<div class=\"wrap\"><table><thead><tr><th>#</th><th class=\"l\">features</th><th class=\"l\">classifier</th><th>family</th><th>accuracy %</th><th>macro-F1 %</th><th>log loss</th><th>train s</th><th>predict s</th><th>features</th><th>model</th></tr></thead><tbody>"
+        h += "<div class=\"wrap\"><table><thead><tr><th>#</th><th class=\"l\">features</th><th class=\"l\">classifier</th><th>family</th><th>accuracy %</th><th>95% CI</th><th>macro-F1 %</th><th>95% CI</th><th>log loss</th><th>train s</th><th>predict s</th><th>features</th><th>model</th></tr></thead><tbody>"
         for (i, r) in ranked.enumerated() {
             let fam = r.family == "generative" ? "G" : "D"
             h += "<tr><td>\(i + 1)</td><td class=\"l\">\(escape(r.features))</td><td class=\"l\"><a href=\"#m\(i)\">\(escape(r.classifier))</a></td><td><span class=\"tag \(fam)\">\(fam)</span></td>"
-            h += "<td>\(Format.percent(r.accuracy, r.accuracyStd))</td><td>\(Format.percent(r.macroF1, r.macroF1Std))</td><td>\(Format.optional(r.logLoss))</td>"
+            h += "<td>\(Format.percent(r.accuracy, r.accuracyStd))</td><td>\(Format.interval(r.accuracyInterval))</td><td>\(Format.percent(r.macroF1, r.macroF1Std))</td><td>\(Format.interval(r.macroF1Interval))</td><td>\(Format.optional(r.logLoss))</td>"
             h += "<td>\(Format.seconds(r.trainSeconds))</td><td>\(Format.seconds(r.predictSeconds))</td><td>\(Format.count(r.featureCount))</td><td>\(Format.bytes(r.modelBytes))</td></tr>"
         }
         h += "</tbody></table></div>"
         if let skipped = report.skipped, !skipped.isEmpty {
             h += "<p>Not trained:</p><ul>" + skipped.grouped.map { "<li><b>\(escape($0.classifier))</b> on \(escape($0.features.joined(separator: ", "))): \(escape($0.reason))</li>" }.joined() + "</ul>"
         }
+        h += sections(report)
         h += "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
         for s in report.stages { h += "<tr><td class=\"l\">\(escape(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>" }
         h += "</tbody></table><h2>Models</h2>"
@@ -66,6 +74,17 @@ public enum HTMLRenderer {
             h += "</tbody></table></div>" + confusion(r)
             if !r.trainingSummary.isEmpty {
                 h += "<p class=\"meta\">Training: " + r.trainingSummary.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(escape($0.value))" }.joined(separator: " · ") + "</p>"
+            }
+            var charts = ""
+            if let c = r.calibration { charts += "<div>" + Charts.reliability(c, name: r.name) + "</div>" }
+            if let c = r.curves { charts += "<div>" + Charts.roc(c) + "</div><div>" + Charts.precisionRecall(c) + "</div>" }
+            if !charts.isEmpty { h += "<div class=\"charts\">\(charts)</div>" }
+            if let wrong = r.misclassified, !wrong.isEmpty {
+                h += "<p class=\"meta\">Misclassified test documents, most confident first</p><div class=\"wrap\"><table><thead><tr><th class=\"l\">document</th><th class=\"l\">gold</th><th class=\"l\">predicted</th><th>score predicted</th><th>score gold</th><th class=\"l\">text</th></tr></thead><tbody>"
+                for w in wrong {
+                    h += "<tr><td class=\"l\"><code>\(escape(w.source))</code></td><td class=\"l\">\(escape(w.gold))</td><td class=\"l\">\(escape(w.predicted))</td><td>\(String(format: "%.3f", w.predictedScore))</td><td>\(String(format: "%.3f", w.goldScore))</td><td class=\"feat\">\(escape(w.excerpt))</td></tr>"
+                }
+                h += "</tbody></table></div>"
             }
             if let rules = r.rules, !rules.isEmpty {
                 h += "<p class=\"meta\">Top of the tree</p><pre>" + escape(rules.joined(separator: "\n")) + "</pre>"
@@ -80,6 +99,42 @@ public enum HTMLRenderer {
             h += "</section>"
         }
         h += "</body></html>\n"
+        return h
+    }
+
+    /// Significance, learning curves and the previous-run comparison.
+    static func sections(_ report: RunReport) -> String {
+        var h = ""
+        if let p = report.previous {
+            h += "<h2>Since the previous run</h2><p>Compared with run <code>\(escape(p.previousRunId))</code>; a regression is a macro-F1 drop of more than \(Format.percent(p.threshold)) points.</p>"
+            if !p.regressions.isEmpty { h += "<p class=\"reg\">Regression: \(escape(p.regressions.joined(separator: ", ")))</p>" }
+            h += "<div class=\"wrap\"><table><thead><tr><th class=\"l\">model</th><th>accuracy %</th><th>Δ</th><th>macro-F1 %</th><th>Δ</th><th class=\"l\">flag</th></tr></thead><tbody>"
+            for d in p.deltas {
+                h += "<tr><td class=\"l\">\(escape(d.model))</td><td>\(Format.percent(d.accuracyAfter))</td><td>\(Format.signedPoints(d.accuracyAfter - d.accuracyBefore))</td>"
+                h += "<td>\(Format.percent(d.macroF1After))</td><td>\(Format.signedPoints(d.macroF1After - d.macroF1Before))</td><td class=\"l\">\(d.regression ? "<span class=\"reg\">regression</span>" : "")</td></tr>"
+            }
+            h += "</tbody></table></div>"
+            if !p.added.isEmpty { h += "<p class=\"meta\">New: \(escape(p.added.joined(separator: ", ")))</p>" }
+            if !p.removed.isEmpty { h += "<p class=\"meta\">No longer run: \(escape(p.removed.joined(separator: ", ")))</p>" }
+        }
+        if let sig = report.significance, sig.models.count > 1 {
+            h += "<h2>Significance</h2><p>\(escape(sig.sentence))</p><p class=\"meta\">McNemar's exact test on the same test documents; cells show Holm-adjusted p-values (shaded: p < \(sig.alpha)), models in ranked order.</p>"
+            h += "<div class=\"wrap\"><table class=\"sig\"><thead><tr><th class=\"l\">model</th>" + sig.models.indices.map { "<th>\($0 + 1)</th>" }.joined() + "</tr></thead><tbody>"
+            for (i, m) in sig.models.enumerated() {
+                h += "<tr><td class=\"l\">\(i + 1). \(escape(m))</td>"
+                for j in sig.models.indices {
+                    if i == j { h += "<td>—</td>"; continue }
+                    let p = sig.adjusted[i][j]
+                    h += "<td class=\"\(p < sig.alpha ? "s" : "n")\" title=\"\(sig.onlyRight[i][j]) vs \(sig.onlyRight[j][i]) discordant\">\(Format.pValue(p))</td>"
+                }
+                h += "</tr>"
+            }
+            h += "</tbody></table></div>"
+        }
+        if let lc = report.learningCurves {
+            h += "<h2>Learning curves</h2><p>\(escape(lc.summary))</p>" + Charts.learningCurves(lc)
+            h += "<p class=\"meta\">Each point: mean test error over folds and \(lc.repeats) stratified subsets; whiskers ±1 sd. Dashed: generative, solid: discriminative.</p>"
+        }
         return h
     }
 

@@ -19,6 +19,15 @@ public struct RunReport: Codable, Sendable {
     public var totalSeconds: Double
     /// Pairs that were not trained because the model does not apply to the feature set, with the reason.
     public var skipped: [SkippedPair]? = nil
+    /// McNemar's test between every pair of models (on the same test documents).
+    public var significance: SignificanceMatrix? = nil
+    /// Learning curves, when the spec asks for them.
+    public var learningCurves: LearningCurves? = nil
+    /// Differences from the previous run of the same pipeline.
+    public var previous: RunComparison? = nil
+    /// The spec as written, and the lock file's versions and hashes.
+    public var specText: String? = nil
+    public var inputs: [String: String]? = nil
 
     public init(pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
                 dataset: DatasetSummary, evaluation: String, results: [ModelResult], stages: [StageTiming], totalSeconds: Double) {
@@ -125,6 +134,15 @@ public struct ModelResult: Codable, Sendable {
     public var modelPath: String
     /// For decision trees: the top levels as readable rules.
     public var rules: [String]? = nil
+    /// 95% stratified-bootstrap intervals over the (pooled out-of-fold) test documents.
+    public var accuracyInterval: Interval? = nil
+    public var macroF1Interval: Interval? = nil
+    /// Reliability of the top-label probability (probabilistic models only).
+    public var calibration: Calibration? = nil
+    /// ROC and precision-recall curves (binary tasks only).
+    public var curves: BinaryCurves? = nil
+    /// A few test documents the model got wrong, most confident first.
+    public var misclassified: [MisclassifiedDocument]? = nil
 
     public var name: String { "\(features) + \(classifier)" }
 
@@ -140,6 +158,22 @@ public struct ModelResult: Codable, Sendable {
     }
 }
 
+/// A test document a model got wrong, with its scores.
+public struct MisclassifiedDocument: Codable, Sendable, Equatable {
+    public var source: String
+    public var gold: String
+    public var predicted: String
+    /// The model's score (probability when it has them) for the predicted and the gold class.
+    public var predictedScore: Double
+    public var goldScore: Double
+    /// The start of the cleaned text.
+    public var excerpt: String
+    public init(source: String, gold: String, predicted: String, predictedScore: Double, goldScore: Double, excerpt: String) {
+        self.source = source; self.gold = gold; self.predicted = predicted; self.predictedScore = predictedScore
+        self.goldScore = goldScore; self.excerpt = excerpt
+    }
+}
+
 /// One fold's headline numbers.
 public struct FoldScore: Codable, Sendable {
     public var fold: Int
@@ -148,5 +182,49 @@ public struct FoldScore: Codable, Sendable {
     public var logLoss: Double?
     public init(fold: Int, accuracy: Double, macroF1: Double, logLoss: Double?) {
         self.fold = fold; self.accuracy = accuracy; self.macroF1 = macroF1; self.logLoss = logLoss
+    }
+}
+
+/// McNemar's exact test between every pair of models evaluated on the same test documents, Holm-corrected
+/// over all pairs. `pValues[i][j]` and `adjusted[i][j]` are symmetric, `models` in ranked order.
+public struct SignificanceMatrix: Codable, Sendable, Equatable {
+    public var models: [String]
+    public var pValues: [[Double]]
+    public var adjusted: [[Double]]
+    /// Documents only model i got right (row) against model j (column).
+    public var onlyRight: [[Int]]
+    public var alpha: Double
+    /// The best model and the models not significantly different from it (adjusted p >= alpha).
+    public var best: String
+    public var notDifferentFromBest: [String]
+
+    /// `correct[m][d]`: whether model `m` (in `models` order, best first) got test document `d` right.
+    public init(models: [String], correct: [[Bool]], alpha: Double = 0.05) {
+        let n = models.count
+        self.models = models; self.alpha = alpha
+        var only = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)
+        for i in 0..<n { for j in 0..<n where i != j { only[i][j] = zip(correct[i], correct[j]).filter { $0 && !$1 }.count } }
+        onlyRight = only
+        var p = [[Double]](repeating: [Double](repeating: 1, count: n), count: n)
+        var flat: [Double] = [], pairs: [(Int, Int)] = []
+        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) where j < n {
+            let v = Significance.mcnemar(b: only[i][j], c: only[j][i])
+            p[i][j] = v; p[j][i] = v; flat.append(v); pairs.append((i, j))
+        } }
+        pValues = p
+        var adjusted = [[Double]](repeating: [Double](repeating: 1, count: n), count: n)
+        for (k, a) in Significance.holm(flat).enumerated() { adjusted[pairs[k].0][pairs[k].1] = a; adjusted[pairs[k].1][pairs[k].0] = a }
+        self.adjusted = adjusted
+        best = models.first ?? ""
+        notDifferentFromBest = n > 1 ? (1..<n).filter { adjusted[0][$0] >= alpha }.map { models[$0] } : []
+    }
+
+    /// The best model's standing in words.
+    public var sentence: String {
+        guard models.count > 1 else { return "Only one model: nothing to compare." }
+        if notDifferentFromBest.isEmpty {
+            return "\(best) is significantly better than every other model (McNemar, Holm-adjusted p < \(alpha))."
+        }
+        return "\(best) is not significantly different from \(notDifferentFromBest.joined(separator: ", ")) (McNemar, Holm-adjusted p >= \(alpha)); it is significantly better than the other \(models.count - 1 - notDifferentFromBest.count)."
     }
 }

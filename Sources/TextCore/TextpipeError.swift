@@ -10,6 +10,8 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
         /// A model that cannot be trained on this kind of features (a dense-only model on sparse n-grams):
         /// the pipeline skips that pair and says why in the report.
         case unsupported
+        /// A model got worse than the previous run by more than the spec allows (`--fail-on-regression`).
+        case regression
     }
     public var kind: Kind
     /// The file the problem is in, if any.
@@ -35,13 +37,14 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
     }
 
     /// Exit code for scripts and cron: 2 for a bad spec or usage, 3 for bad input data, 4 for I/O,
-    /// 5 for another run holding the lock, 1 otherwise.
+    /// 5 for another run holding the lock, 6 for a regression under `--fail-on-regression`, 1 otherwise.
     public var exitCode: Int32 {
         switch kind {
         case .spec, .usage: return 2
         case .input, .data, .unsupported: return 3
         case .io: return 4
         case .busy: return 5
+        case .regression: return 6
         case .model, .internal: return 1
         }
     }

@@ -16,7 +16,7 @@ struct Textpipe: ParsableCommand {
         Exit codes: 0 ok, 1 other failure, 2 bad spec or usage, 3 bad input data, 4 I/O error, 5 pipeline busy.
         """,
         version: TextpipeVersion.current,
-        subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, VectorsCommand.self])
+        subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, VectorsCommand.self, ReportCommand.self])
 
     /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
     static func guarded(_ body: () throws -> Void) throws {
@@ -43,6 +43,8 @@ struct Run: ParsableCommand {
                                valueName: "stage"))
     var only: String?
     @Flag(help: "If another run of this pipeline holds its lock, wait for it instead of exiting with code 5.") var wait = false
+    @Flag(help: "Exit with code 6 when a model's macro-F1 fell by more than report.regression_threshold since the previous run (the report is still written).")
+    var failOnRegression = false
     @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).") var root: String?
 
     func run() throws {
@@ -64,6 +66,13 @@ struct Run: ParsableCommand {
                     print(String(format: "  %-40@ accuracy %6.2f%%  macro-F1 %6.2f%%", "\(r.features) + \(r.classifier)" as NSString, r.accuracy * 100, r.macroF1 * 100))
                 }
                 if let dir = outcome.reportDirectory { print("report: \(dir.path)") }
+                for r in outcome.regressions { FileHandle.standardError.write(Data("regression: \(r) (macro-F1 fell by more than \(parsed.report.regressionThreshold * 100) points since the previous run)\n".utf8)) }
+                if failOnRegression, !outcome.regressions.isEmpty {
+                    throw TextpipeError(.regression, "\(outcome.regressions.count) model(s) regressed since the previous run: \(outcome.regressions.joined(separator: ", "))")
+                }
+            } else if let dir = outcome.reportDirectory {
+                print("\(parsed.name) run \(outcome.runId ?? "")\(outcome.allCached ? " (nothing changed; all stages cached)" : "")")
+                print("report: \(dir.path)")
             } else if let file = outcome.inspection {
                 print(file.path)
             } else if let stage = options.only {

@@ -10,6 +10,7 @@ import Featurize
 import Classify
 import Tagging
 import Evaluate
+import Report
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("textpipe-bench: \(message)\n".utf8))
@@ -175,8 +176,9 @@ case "tag":
             for (seq, s) in zip(x, part) {
                 out += "{\"x\": ["
                 out += (0..<seq.count).map { t in "[" + seq.attributes(of: t).map { String($0) }.joined(separator: ",") + "]" }.joined(separator: ",")
-                out += "], \"y\": [" + s.tags.map { "\"\($0)\"" }.joined(separator: ",") + "], \"tokens\": ["
-                out += s.tokens.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]}\n"
+                func quote(_ v: String) -> String { "\"" + v.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+                out += "], \"y\": [" + s.tags.map(quote).joined(separator: ",") + "], \"tokens\": ["
+                out += s.tokens.map(quote).joined(separator: ",") + "]}\n"
             }
             try! out.write(toFile: dir + "/\(name).jsonl", atomically: true, encoding: .utf8)
         }
@@ -213,6 +215,55 @@ case "tag":
     if let c = m.chunks { result["chunk_f1"] = c.f1; result["chunk_precision"] = c.precision; result["chunk_recall"] = c.recall }
     if let s = m.segmentation { result["oov_recall"] = s.oovRecall; result["oov_rate"] = s.oovRate }
     print(String(decoding: try! JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+
+case "report":
+    // textpipe-bench report MODELS DOCUMENTS: builds a report of MODELS models (every section: intervals,
+    // calibration, ROC/PR, misclassified examples, McNemar over DOCUMENTS test documents, learning curves of
+    // 7 sizes) and times computing the significance matrix and writing Markdown, every SVG, HTML and JSON.
+    let modelCount = args.count >= 3 ? Int(args[2]) ?? 40 : 40, documents = args.count >= 4 ? Int(args[3]) ?? 4000 : 4000
+    var rng = Xoshiro256StarStar(seed: 5)
+    let labels = ["negative", "positive"]
+    let gold = (0..<documents).map { $0 % 2 }
+    var results: [ModelResult] = [], correct: [[Bool]] = [], curves: [LearningCurves.Curve] = []
+    for m in 0..<modelCount {
+        let skill = 0.6 + 0.3 * Double(m) / Double(modelCount)
+        let predicted = gold.map { rng.nextUnit() < skill ? $0 : 1 - $0 }
+        let probabilities = DenseMatrix(rowCount: documents, columnCount: 2, values: predicted.flatMap { p -> [Float] in
+            let c = Float(0.5 + 0.5 * rng.nextUnit()); return p == 0 ? [c, 1 - c] : [1 - c, c] })
+        let metrics = Metrics(gold: gold, predicted: predicted, probabilities: probabilities, labels: labels)
+        var r = ModelResult(features: "ngram", classifier: "model-\(m)", family: m % 2 == 0 ? "generative" : "discriminative",
+                            accuracy: metrics.accuracy, accuracyStd: 0.01, macroF1: metrics.macroF1, macroF1Std: 0.01, logLoss: metrics.logLoss,
+                            trainSeconds: 0.1, predictSeconds: 0.01, featureCount: 50_000, modelBytes: 1 << 20, perClass: metrics.perClass,
+                            confusion: metrics.confusion, labels: labels, folds: [], trainingSummary: ["iterations": "10"],
+                            topFeatures: ["positive": (0..<15).map { "word\($0)" }, "negative": (0..<15).map { "term\($0)" }], modelPath: "models/m\(m)")
+        let i = Bootstrap.intervals(gold: gold, predicted: predicted, labels: labels, seed: 1)
+        r.accuracyInterval = i.accuracy; r.macroF1Interval = i.macroF1
+        r.calibration = Calibration(gold: gold, probabilities: probabilities)
+        r.curves = BinaryCurves(isPositive: gold.map { $0 == 1 }, scores: (0..<documents).map { Double(probabilities[$0, 1]) }, positive: "positive")
+        r.misclassified = (0..<5).map { MisclassifiedDocument(source: "doc:\($0)", gold: "positive", predicted: "negative", predictedScore: 0.9, goldScore: 0.1, excerpt: String(repeating: "text ", count: 40)) }
+        results.append(r)
+        correct.append(zip(gold, predicted).map { $0 == $1 })
+        curves.append(LearningCurves.Curve(model: r.name, family: r.family, points: [0.02, 0.05, 0.1, 0.2, 0.4, 0.7, 1.0].map {
+            LearningCurves.Point(fraction: $0, trainDocuments: 3600 * $0, error: 0.5 - skill * 0.3 * $0, errorStd: 0.01) }))
+    }
+    var times: [Double] = []
+    for _ in 0..<5 {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var report = RunReport(pipeline: "bench", runId: "r", createdAt: "now", toolVersion: "x", specHash: "0", dataset: DatasetSummary(name: "d", trainDocuments: documents, testDocuments: nil, classes: ["negative": documents / 2, "positive": documents / 2], tokens: 1, distinctTokens: 1, notes: [:]),
+                               evaluation: "cv", results: results, stages: [], totalSeconds: 1)
+        let order = results.indices.sorted { results[$0].macroF1 > results[$1].macroF1 }
+        report.significance = SignificanceMatrix(models: order.map { results[$0].name }, correct: order.map { correct[$0] })
+        report.learningCurves = LearningCurves(curves: curves, repeats: 3)
+        var bytes = 0
+        bytes += try! report.json().count
+        bytes += MarkdownRenderer.render(report).utf8.count
+        for (_, svg) in MarkdownRenderer.charts(report) { bytes += svg.utf8.count }
+        bytes += HTMLRenderer.render(report).utf8.count
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        if times.count == 1 { FileHandle.standardError.write(Data("wrote \(bytes) bytes\n".utf8)) }
+    }
+    times.sort()
+    print("{\"models\": \(modelCount), \"documents\": \(documents), \"median_seconds\": \(times[2]), \"max_seconds\": \(times.last!)}")
 
 default:
     fail("unknown command \(args[1])")

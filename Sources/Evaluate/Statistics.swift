@@ -1,0 +1,161 @@
+import Foundation
+import TextCore
+
+/// A 95% (or other) confidence interval.
+public struct Interval: Sendable, Codable, Equatable {
+    public var low: Double
+    public var high: Double
+    public init(low: Double, high: Double) { self.low = low; self.high = high }
+}
+
+/// Confidence intervals by the stratified bootstrap: each resample draws, within every gold class, as many
+/// documents as the class has, with replacement (seeded), and recomputes the metric; the interval is the
+/// 2.5th and 97.5th percentile of the resampled values.
+public enum Bootstrap {
+    public static func intervals(gold: [Int], predicted: [Int], labels: [String], resamples: Int = 1000, seed: UInt64,
+                                 level: Double = 0.95) -> (accuracy: Interval, macroF1: Interval) {
+        guard !gold.isEmpty else { return (Interval(low: 0, high: 0), Interval(low: 0, high: 0)) }
+        var byClass: [Int: [Int]] = [:]
+        for (i, g) in gold.enumerated() { byClass[g, default: []].append(i) }
+        let groups = byClass.keys.sorted().map { byClass[$0]! }
+        var rng = Xoshiro256StarStar(seed: seed)
+        var accuracies: [Double] = [], f1s: [Double] = []
+        accuracies.reserveCapacity(resamples); f1s.reserveCapacity(resamples)
+        var g = [Int](repeating: 0, count: gold.count), p = g
+        for _ in 0..<resamples {
+            var k = 0
+            for group in groups {
+                for _ in 0..<group.count {
+                    let i = group[Int(rng.next() % UInt64(group.count))]
+                    g[k] = gold[i]; p[k] = predicted[i]; k += 1
+                }
+            }
+            let m = Metrics(gold: g, predicted: p, probabilities: nil, labels: labels)
+            accuracies.append(m.accuracy); f1s.append(m.macroF1)
+        }
+        return (percentiles(accuracies, level), percentiles(f1s, level))
+    }
+
+    static func percentiles(_ values: [Double], _ level: Double) -> Interval {
+        let s = values.sorted()
+        func at(_ q: Double) -> Double {
+            let position = q * Double(s.count - 1)
+            let lo = Int(position.rounded(.down)), hi = min(s.count - 1, lo + 1)
+            return s[lo] + (s[hi] - s[lo]) * (position - Double(lo))
+        }
+        return Interval(low: at((1 - level) / 2), high: at(1 - (1 - level) / 2))
+    }
+}
+
+/// McNemar's exact test and Holm's correction.
+public enum Significance {
+    /// Two-sided exact McNemar p-value from the discordant counts: `b` documents only the first model got
+    /// right, `c` only the second: p = min(1, 2 P(X <= min(b, c))), X ~ Binomial(b + c, 1/2).
+    ///
+    /// b = 10, c = 2: p = 2 * (1 + 12 + 66) / 4096 = 0.0386.
+    public static func mcnemar(b: Int, c: Int) -> Double {
+        let n = b + c
+        guard n > 0 else { return 1 }
+        let k = min(b, c)
+        // log C(n, i) - n log 2, summed in probability space from the smallest term up.
+        var logTerm = -Double(n) * log(2.0)   // i = 0
+        var total = exp(logTerm)
+        if k > 0 {
+            for i in 1...k {
+                logTerm += log(Double(n - i + 1)) - log(Double(i))
+                total += exp(logTerm)
+            }
+        }
+        return min(1, 2 * total)
+    }
+
+    /// Holm's step-down adjusted p-values (same order as `p`): sort ascending, multiply the i-th smallest by
+    /// (m - i), keep them monotone, cap at 1.
+    public static func holm(_ p: [Double]) -> [Double] {
+        let m = p.count
+        let order = p.indices.sorted { p[$0] < p[$1] }
+        var adjusted = [Double](repeating: 1, count: m)
+        var running = 0.0
+        for (rank, i) in order.enumerated() {
+            running = max(running, min(1, Double(m - rank) * p[i]))
+            adjusted[i] = running
+        }
+        return adjusted
+    }
+}
+
+/// Calibration of the top-label probability: documents grouped into equal-width bins of their highest class
+/// probability; each bin's mean confidence against its accuracy. ECE = sum over bins of |bin| / n * |accuracy - confidence|.
+public struct Calibration: Sendable, Codable, Equatable {
+    public struct Bin: Sendable, Codable, Equatable {
+        public var low: Double
+        public var high: Double
+        public var count: Int
+        public var confidence: Double
+        public var accuracy: Double
+    }
+    public var bins: [Bin]
+    public var expectedCalibrationError: Double
+
+    public init(gold: [Int], probabilities: DenseMatrix, binCount: Int = 10) {
+        var count = [Int](repeating: 0, count: binCount), confidence = [Double](repeating: 0, count: binCount)
+        var right = [Int](repeating: 0, count: binCount)
+        for (r, g) in gold.enumerated() {
+            var best = 0
+            for k in 1..<probabilities.columnCount where probabilities[r, k] > probabilities[r, best] { best = k }
+            let p = Double(probabilities[r, best])
+            let b = min(binCount - 1, Int(p * Double(binCount)))
+            count[b] += 1; confidence[b] += p; if best == g { right[b] += 1 }
+        }
+        let n = Double(max(1, gold.count))
+        var ece = 0.0
+        bins = (0..<binCount).map { b in
+            let c = count[b]
+            let conf = c > 0 ? confidence[b] / Double(c) : 0, acc = c > 0 ? Double(right[b]) / Double(c) : 0
+            ece += Double(c) / n * abs(acc - conf)
+            return Bin(low: Double(b) / Double(binCount), high: Double(b + 1) / Double(binCount), count: c, confidence: conf, accuracy: acc)
+        }
+        expectedCalibrationError = ece
+    }
+}
+
+/// ROC and precision-recall curves of a binary task for one positive class, from scores (probabilities or
+/// decision values: only their order matters). AUC by the trapezoid rule; average precision as scikit-learn's
+/// `average_precision_score` (sum of precision times recall increments). Ties in the score form one step.
+public struct BinaryCurves: Sendable, Codable, Equatable {
+    public var positive: String
+    /// (false-positive rate, true-positive rate) points from (0, 0) to (1, 1).
+    public var roc: [[Double]]
+    /// (recall, precision) points in order of decreasing threshold.
+    public var precisionRecall: [[Double]]
+    public var rocAuc: Double
+    public var averagePrecision: Double
+
+    public init(isPositive: [Bool], scores: [Double], positive: String, maxPoints: Int = 200) {
+        self.positive = positive
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        let P = Double(isPositive.filter { $0 }.count), N = Double(isPositive.count) - P
+        var tp = 0.0, fp = 0.0
+        var roc: [[Double]] = [[0, 0]], pr: [[Double]] = []
+        var auc = 0.0, ap = 0.0, lastRecall = 0.0
+        var i = 0
+        while i < order.count {
+            let s = scores[order[i]]
+            while i < order.count && scores[order[i]] == s { if isPositive[order[i]] { tp += 1 } else { fp += 1 }; i += 1 }
+            let tpr = P > 0 ? tp / P : 0, fpr = N > 0 ? fp / N : 0
+            auc += (fpr - roc.last![0]) * (tpr + roc.last![1]) / 2
+            roc.append([fpr, tpr])
+            let precision = tp / (tp + fp)
+            ap += (tpr - lastRecall) * precision
+            lastRecall = tpr
+            pr.append([tpr, precision])
+        }
+        rocAuc = auc; averagePrecision = ap
+        func thin(_ points: [[Double]]) -> [[Double]] {
+            guard points.count > maxPoints else { return points }
+            let step = Double(points.count - 1) / Double(maxPoints - 1)
+            return (0..<maxPoints).map { points[Int((Double($0) * step).rounded())] }
+        }
+        self.roc = thin(roc); precisionRecall = thin(pr)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import TextCore
+import Featurize
+import Classify
+import Evaluate
+import Report
+
+/// `evaluate.learning_curve`: training fractions and repeats.
+public struct LearningCurveSpec: Sendable, Codable, Hashable {
+    public var sizes: [Double] = [0.05, 0.1, 0.2, 0.4, 0.7, 1.0]
+    public var repeats = 3
+    /// At most this many of the evaluation's folds are used (the curves' cost grows with each).
+    public var folds = 10
+    public init() {}
+}
+
+extension FeatureMatrix {
+    /// The rows `indices`, in that order.
+    func rows(_ indices: [Int]) -> FeatureMatrix {
+        switch self {
+        case .sparse(let m): return .sparse(m.rows(indices))
+        case .dense(let m):
+            var out = DenseMatrix(rowCount: indices.count, columnCount: m.columnCount)
+            for (r, i) in indices.enumerated() { for c in 0..<m.columnCount { out[r, c] = m[i, c] } }
+            return .dense(out)
+        }
+    }
+}
+
+extension Runner {
+    /// Test error of one (features, classifier) pair at each training fraction: for each fold (up to
+    /// `spec.folds`) and repeat, a stratified subset of the fold's training documents (at least one per class
+    /// present), the model refitted on it and scored on the fold's test documents. The features are the fold's
+    /// (fitted on its full training part, as the main evaluation's are).
+    func learningCurve(_ model: NamedClassifier, featureFolder: URL, folds: [Fold], y: [Int], labels: LabelIndex,
+                       spec curve: LearningCurveSpec, into dir: URL) throws {
+        let classifier = try model.spec.resolvingClassWeights(labels: labels.names)
+        var points: [LearningCurves.Point] = []
+        let used = Array(folds.prefix(max(1, curve.folds)).enumerated())
+        let matrices = try used.map { i, _ in try loadFold(featureFolder, i) }
+        for fraction in curve.sizes {
+            var errors: [Double] = [], sizes: [Double] = []
+            for ((i, fold), x) in zip(used, matrices) {
+                for r in 0..<curve.repeats {
+                    var rng = Xoshiro256StarStar(seed: spec.seed &+ UInt64(1000 * i + r) &+ UInt64(fraction * 1e6))
+                    // Stratified: the same fraction of each class, at least one document of each.
+                    var byClass: [Int: [Int]] = [:]
+                    for (row, doc) in fold.train.enumerated() { byClass[y[doc], default: []].append(row) }
+                    var chosen: [Int] = []
+                    for k in byClass.keys.sorted() {
+                        var rows = byClass[k]!
+                        rows.shuffle(using: &rng)
+                        chosen += rows.prefix(max(1, Int((Double(rows.count) * fraction).rounded())))
+                    }
+                    chosen.sort()
+                    let trainLabels = chosen.map { y[fold.train[$0]] }
+                    guard Set(trainLabels).count >= 2 else { continue }
+                    let fitted = try classifier.fit(x.train.rows(chosen), labels: trainLabels, classCount: labels.count, seed: spec.seed &+ UInt64(r))
+                    let predicted = fitted.predict(x.test)
+                    let wrong = zip(predicted, fold.test).filter { $0 != y[$1] }.count
+                    errors.append(Double(wrong) / Double(max(1, fold.test.count)))
+                    sizes.append(Double(chosen.count))
+                }
+            }
+            let e = meanAndDeviation(errors)
+            points.append(LearningCurves.Point(fraction: fraction, trainDocuments: sizes.reduce(0, +) / Double(max(1, sizes.count)),
+                                               error: e.mean, errorStd: e.deviation))
+        }
+        let encoder = JSONEncoder(); encoder.keyEncodingStrategy = .convertToSnakeCase
+        try AtomicFile.write(try encoder.encode(points), to: dir.appendingPathComponent("curve.json"))
+    }
+
+    static func loadCurve(_ dir: URL) throws -> [LearningCurves.Point] {
+        let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase
+        return try d.decode([LearningCurves.Point].self, from: try AtomicFile.read(dir.appendingPathComponent("curve.json")))
+    }
+}

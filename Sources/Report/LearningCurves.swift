@@ -1,0 +1,102 @@
+import Foundation
+
+/// Test error against training-set size for every model (Ng & Jordan 2001 on the user's data): each model is
+/// retrained on stratified subsets of growing size of each fold's training documents, `repeats` times with
+/// different subsets, and scored on the fold's test documents.
+public struct LearningCurves: Codable, Sendable, Equatable {
+    public struct Point: Codable, Sendable, Equatable {
+        public var fraction: Double
+        /// Mean number of training documents at this fraction.
+        public var trainDocuments: Double
+        /// Mean test error (1 - accuracy) over folds and repeats, and its standard deviation.
+        public var error: Double
+        public var errorStd: Double
+        public init(fraction: Double, trainDocuments: Double, error: Double, errorStd: Double) {
+            self.fraction = fraction; self.trainDocuments = trainDocuments; self.error = error; self.errorStd = errorStd
+        }
+    }
+    public struct Curve: Codable, Sendable, Equatable {
+        public var model: String
+        public var family: String
+        public var points: [Point]
+        public init(model: String, family: String, points: [Point]) { self.model = model; self.family = family; self.points = points }
+    }
+    public var curves: [Curve]
+    public var repeats: Int
+    /// Training documents at which the best discriminative error falls below the best generative one (or the
+    /// reverse), interpolated between sizes; nil when one family leads at every size.
+    public var crossoverDocuments: Double?
+    /// The comparison in words.
+    public var summary: String
+
+    public init(curves: [Curve], repeats: Int) {
+        self.curves = curves; self.repeats = repeats
+        let generative = curves.filter { $0.family == "generative" }, discriminative = curves.filter { $0.family != "generative" }
+        guard let first = curves.first, !generative.isEmpty, !discriminative.isEmpty else {
+            crossoverDocuments = nil
+            summary = "All models are of one family; there is no generative-against-discriminative comparison."
+            return
+        }
+        let sizes = first.points.indices
+        func best(_ family: [Curve], _ i: Int) -> (String, Double) {
+            let c = family.min { $0.points[i].error < $1.points[i].error }!
+            return (c.model, c.points[i].error)
+        }
+        let gap = sizes.map { best(discriminative, $0).1 - best(generative, $0).1 }   // > 0: generative ahead
+        let docs = first.points.map(\.trainDocuments)
+        var crossing: Double? = nil, direction = ""
+        for i in sizes.dropFirst() where (gap[i - 1] > 0) != (gap[i] > 0) && gap[i - 1] != 0 {
+            let t = gap[i - 1] / (gap[i - 1] - gap[i])
+            crossing = docs[i - 1] + t * (docs[i] - docs[i - 1])
+            direction = gap[i - 1] > 0 ? "discriminative" : "generative"
+            break
+        }
+        crossoverDocuments = crossing
+        let small = best(gap[0] > 0 ? generative : discriminative, 0), large = best(gap.last! > 0 ? generative : discriminative, gap.count - 1)
+        func pct(_ e: Double) -> String { String(format: "%.1f%%", e * 100) }
+        if let crossing {
+            summary = "With few training documents the \(direction == "discriminative" ? "generative" : "discriminative") models lead (\(small.0): "
+                + "\(pct(small.1)) error at \(Int(docs[0])) documents); the \(direction) models overtake at about \(Int(crossing.rounded())) training documents "
+                + "and end ahead (\(large.0): \(pct(large.1)) error at \(Int(docs.last!)) documents)."
+        } else {
+            let family = gap[0] > 0 ? "generative" : "discriminative"
+            let first = abs(gap[0]) * 100, last = abs(gap.last!) * 100
+            let trend = last < first - 0.05 ? String(format: "the gap narrows from %.1f to %.1f points", first, last)
+                : last > first + 0.05 ? String(format: "the gap widens from %.1f to %.1f points", first, last)
+                : String(format: "the gap stays near %.1f points", last)
+            summary = "The \(family) models lead at every size, from \(Int(docs[0])) documents (\(small.0): \(pct(small.1)) error) to \(Int(docs.last!)) (\(large.0): \(pct(large.1))); \(trend); no crossover within these sizes."
+        }
+    }
+}
+
+/// How this run differs from the previous run of the same pipeline.
+public struct RunComparison: Codable, Sendable, Equatable {
+    public struct Delta: Codable, Sendable, Equatable {
+        public var model: String
+        public var accuracyBefore: Double
+        public var accuracyAfter: Double
+        public var macroF1Before: Double
+        public var macroF1After: Double
+        /// Macro-F1 fell by more than the threshold.
+        public var regression: Bool
+    }
+    public var previousRunId: String
+    public var threshold: Double
+    public var deltas: [Delta]
+    public var added: [String]
+    public var removed: [String]
+    public var regressions: [String] { deltas.filter(\.regression).map(\.model) }
+
+    public init(previous: RunReport, current: [ModelResult], threshold: Double) {
+        previousRunId = previous.runId; self.threshold = threshold
+        let before = Dictionary(previous.results.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        deltas = current.compactMap { r in
+            guard let b = before[r.name] else { return nil }
+            return Delta(model: r.name, accuracyBefore: b.accuracy, accuracyAfter: r.accuracy, macroF1Before: b.macroF1,
+                         macroF1After: r.macroF1, regression: b.macroF1 - r.macroF1 > threshold)
+        }
+        added = current.map(\.name).filter { before[$0] == nil }
+        let now = Set(current.map(\.name))
+        removed = previous.results.map(\.name).filter { !now.contains($0) }
+    }
+}
