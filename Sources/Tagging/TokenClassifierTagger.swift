@@ -70,7 +70,7 @@ public struct TokenClassifierTagger: SequenceTagger {
         let model = try c.classifier.fit(.sparse(x), labels: labels, classCount: tags.count, seed: seed)
         var summary = model.trainingSummary
         summary["classifier"] = model.kind
-        summary["rows"] = "\(x.rowCount)"; summary["columns"] = "\(x.columnCount)"
+        summary["rows"] = "\(x.rowCount)"; summary["columns"] = "\(x.columnCount)"; summary["attributes"] = "\(data.attributes.count)"
         summary["classifier_seconds"] = String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return TokenClassifierTagger(tags: tags, extractor: data.extractor, attributes: data.attributes, classifier: model,
                                      vectors: vectors, vectorDimensions: dimensions, trainingSummary: summary)

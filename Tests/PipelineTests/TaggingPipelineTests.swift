@@ -72,6 +72,44 @@ import Report
         #expect(again.status == 0 && again.err.contains("nothing changed"), "\(again.err)")
     }
 
+    /// The per-token classifier with word vectors (a word2vec text file) and with BERT word vectors (the
+    /// committed tiny random BERT) appended to its window features.
+    @Test func tokenClassifierWithWordAndBertVectors() throws {
+        let root = project()
+        var vectors = "8 3\n"
+        for (i, w) in ["john", "smith", "mary", "paris", "berlin", "acme", "corp", "visited"].enumerated() {
+            vectors += "\(w) \(Double(i) / 8) \(i % 2) \(i < 4 ? 1 : 0)\n"
+        }
+        TestSupport.write(vectors, to: root.appendingPathComponent("vectors.txt"))
+        let bert = TestSupport.projectRoot.appendingPathComponent("Tests/FeaturizeTests/Fixtures/tiny-bert").path
+        TestSupport.write(Self.spec.replacingOccurrences(of: """
+          - hmm
+          - token_classifier: {classifier: multinomial_nb}
+          - perceptron: {epochs: 5}
+          - crf: {max_iterations: 40}
+        """, with: """
+          - token_classifier: {name: w2v, classifier: logistic, vectors: {word2vec: vectors.txt}}
+          - token_classifier: {name: bert, classifier: linear_svm, vectors: {bert: \(bert), max_length: 64}}
+        """), to: root.appendingPathComponent("vectors.yaml"))
+        let run = try TestSupport.runTextpipe(["run", "vectors.yaml"], in: root)
+        #expect(run.status == 0, "\(run.err)")
+        let report = try TaggingRunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/ner/latest/metrics.json")))
+        #expect(report.results.map(\.name) == ["w2v", "bert"] || report.results.map(\.name) == ["bert", "w2v"])
+        for r in report.results {
+            #expect(Int(r.trainingSummary["columns"] ?? "0")! > 0 && (r.metrics.chunks?.f1 ?? 0) > 0.9, "\(r.name)")
+            #expect(r.description.contains("vectors"))
+        }
+        // The vector columns are really there: 3 more columns than attributes with the word vectors, 32 with BERT.
+        for (name, extra) in [("w2v", 3), ("bert", 32)] {
+            let s = report.results.first { $0.name == name }!.trainingSummary
+            #expect(Int(s["columns"]!)! == Int(s["attributes"]!)! + extra, "\(name)")
+        }
+        TestSupport.write(Self.spec.replacingOccurrences(of: "  - hmm\n", with: "  - token_classifier: {classifier: logistic, vectors: {word2vec: missing.txt}}\n"),
+                          to: root.appendingPathComponent("missing.yaml"))
+        let missing = try TestSupport.runTextpipe(["run", "missing.yaml"], in: root)
+        #expect(missing.status == 2 && missing.err.contains("missing.txt"), "\(missing.err)")
+    }
+
     @Test func badFilesAndSpecsExitWithTheirCodes() throws {
         let root = project()
         TestSupport.write("EU NNP I-ORG\nrejects\n", to: root.appendingPathComponent("train.conll"))
