@@ -204,6 +204,9 @@ case "tag":
     let t1 = DispatchTime.now().uptimeNanoseconds
     let predicted = tagger.predict(test.map(\.tokens))
     let t2 = DispatchTime.now().uptimeNanoseconds
+    if let file = option("--predictions") {
+        try! (predicted.map { $0.joined(separator: " ") }.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+    }
     let words = Set(train.flatMap { s in TagSchemes.chunks(s.tags, scheme: .bmes).map { s.tokens[$0.start..<$0.end].joined() } })
     let m = TaggingMetrics(gold: test.map(\.tags), predicted: predicted, scheme: entry.scheme, tags: tags,
                            tokens: test.map(\.tokens), trainingWords: entry.scheme == .bmes ? words : nil)

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Evaluate
+
+/// Report statistics: McNemar and Holm against scipy/statsmodels on real predictions, ROC/PR against
+/// scikit-learn, and the bootstrap and calibration by their definitions.
+@Suite struct StatisticsTests {
+    struct Fixture: Decodable {
+        struct Pair: Decodable { var i: Int; var j: Int; var b: Int; var c: Int; var p: Double; var holm: Double; var reject: Bool }
+        struct Curves: Decodable { var labels: [Int]; var scores: [Double]; var roc_auc: Double; var average_precision: Double }
+        var models: [String]; var correct: [String]; var pairs: [Pair]; var curves: Curves
+    }
+
+    func fixture() throws -> Fixture {
+        let url = Bundle.module.url(forResource: "Fixtures/significance", withExtension: "json")!
+        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    }
+
+    @Test func mcnemarAndHolmEqualScipyOnRealPredictions() throws {
+        let f = try fixture()
+        #expect(f.models.count >= 10)
+        let correct = f.correct.map { $0.map { $0 == "1" } }
+        let matrix = SignificanceMatrixCheck(correct: correct)
+        for p in f.pairs {
+            #expect(matrix.only[p.i][p.j] == p.b && matrix.only[p.j][p.i] == p.c)
+            #expect(abs(Significance.mcnemar(b: p.b, c: p.c) - p.p) < 1e-9 * max(1, p.p) + 1e-12, "\(p.i) \(p.j)")
+        }
+        let adjusted = Significance.holm(f.pairs.map(\.p))
+        for (a, p) in zip(adjusted, f.pairs) {
+            #expect(abs(a - p.holm) < 1e-9)
+            #expect((a < 0.05) == p.reject)
+        }
+    }
+
+    /// Discordant counts, as the report's matrix computes them.
+    struct SignificanceMatrixCheck {
+        var only: [[Int]]
+        init(correct: [[Bool]]) {
+            only = correct.map { a in correct.map { b in zip(a, b).filter { $0 && !$1 }.count } }
+        }
+    }
+
+    @Test func mcnemarWorkedExample() {
+        #expect(abs(Significance.mcnemar(b: 10, c: 2) - 2 * 79.0 / 4096) < 1e-12)
+        #expect(Significance.mcnemar(b: 0, c: 0) == 1 && Significance.mcnemar(b: 5, c: 5) == 1)
+        #expect(Significance.holm([0.01, 0.04, 0.03]) == [0.03, 0.06, 0.06])
+    }
+
+    @Test func curvesEqualScikitLearn() throws {
+        let f = try fixture().curves
+        let c = BinaryCurves(isPositive: f.labels.map { $0 == 1 }, scores: f.scores, positive: "1")
+        #expect(abs(c.rocAuc - f.roc_auc) < 1e-12)
+        #expect(abs(c.averagePrecision - f.average_precision) < 1e-12)
+        #expect(c.roc.first! == [0, 0] && c.roc.last! == [1, 1] && c.roc.count <= 200)
+    }
+
+    @Test func bootstrapIntervals() {
+        var rng = Xoshiro256StarStar(seed: 4)
+        let gold = (0..<400).map { $0 % 2 }
+        let predicted = gold.map { rng.next() % 4 == 0 ? 1 - $0 : $0 }   // about 75% right
+        let m = Metrics(gold: gold, predicted: predicted, probabilities: nil, labels: ["a", "b"])
+        let a = Bootstrap.intervals(gold: gold, predicted: predicted, labels: ["a", "b"], seed: 1)
+        #expect(a.accuracy.low < m.accuracy && m.accuracy < a.accuracy.high)
+        #expect(a.macroF1.low < m.macroF1 && m.macroF1 < a.macroF1.high)
+        // About 2 x 1.96 x sqrt(p (1 - p) / n) wide.
+        let width = a.accuracy.high - a.accuracy.low, expected = 2 * 1.96 * (m.accuracy * (1 - m.accuracy) / 400).squareRoot()
+        #expect(abs(width - expected) < 0.25 * expected)
+        #expect(Bootstrap.intervals(gold: gold, predicted: predicted, labels: ["a", "b"], seed: 1) == a)
+    }
+
+    @Test func calibrationByDefinition() {
+        // Two documents at 0.95 (one right), two at 0.65 (both right): ECE = 0.5 * 0.45 + 0.5 * 0.35.
+        let p = DenseMatrix(rowCount: 4, columnCount: 2, values: [0.95, 0.05, 0.95, 0.05, 0.35, 0.65, 0.35, 0.65])
+        let c = Calibration(gold: [0, 1, 1, 1], probabilities: p)
+        #expect(abs(c.expectedCalibrationError - (0.5 * 0.45 + 0.5 * 0.35)) < 1e-6)
+        #expect(c.bins[9].count == 2 && c.bins[6].count == 2 && c.bins[6].accuracy == 1)
+    }
+}
