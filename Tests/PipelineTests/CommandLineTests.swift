@@ -38,6 +38,21 @@ import Report
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/.packages").path))
     }
 
+    /// A model that got worse since the previous run: flagged in the report, and exit code 6 with
+    /// --fail-on-regression (the report is written all the same).
+    @Test func failOnRegressionExitsSix() throws {
+        let root = makeProject(documentsPerClass: 30)
+        #expect(try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root).status == 0)
+        TestSupport.write(spec(l2: "100000"), to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let worse = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--fail-on-regression"], in: root)
+        #expect(worse.status == 6 && worse.err.contains("regression: ngram + softmax"), "\(worse.err)")
+        let md = try String(contentsOf: root.appendingPathComponent("reports/demo/latest/report.md"), encoding: .utf8)
+        #expect(md.contains("**Regression: onehot + softmax, ngram + softmax**"))
+        // Without the flag the same situation is reported but exits 0.
+        TestSupport.write(spec(l2: "1000000"), to: root.appendingPathComponent("pipelines/demo.yaml"))
+        #expect(try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root).status == 0)
+    }
+
     @Test func validateExitCodesAndMessages() throws {
         let root = makeProject(documentsPerClass: 5)
         let ok = try TestSupport.runTextpipe(["validate", "pipelines/demo.yaml"], in: root)
