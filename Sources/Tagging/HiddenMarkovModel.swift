@@ -75,7 +75,12 @@ public struct HiddenMarkovModel: SequenceTagger {
             }
         }
         let total = l.reduce(0, +)
-        let lambdas = l.map { total > 0 ? $0 / total : 1.0 / Double(c.order + 1) }
+        // Every order keeps at least a little weight (0.1%), so no transition has probability zero: a corpus where
+        // the trigrams decide everything would otherwise give unseen histories nothing to fall back on.
+        var lambdas = l.map { total > 0 ? $0 / total : 1.0 / Double(c.order + 1) }
+        for i in 0...c.order { lambdas[i] = max(lambdas[i], 1e-3) }
+        let sum = lambdas.prefix(c.order + 1).reduce(0, +)
+        for i in 0...c.order { lambdas[i] /= sum }
         let unigram = uni.map { max($0, 0.5) / N }
         var logTransition = [Double](repeating: 0, count: c.order == 2 ? S * S * S : S * S)
         for t1 in 0..<S {
@@ -172,7 +177,7 @@ public struct HiddenMarkovModel: SequenceTagger {
                     let v = score + transition(t0, t1, Int(t)) + e
                     // Order 1 needs only the current tag as state: the previous one goes to the back pointer.
                     let k = configuration.order == 2 ? t1 * S + Int(t) : start * S + Int(t)
-                    if v > next[k] ?? -.infinity { next[k] = v; pointer[k] = configuration.order == 2 ? t0 : t1 }
+                    if next[k] == nil || v > next[k]! { next[k] = v; pointer[k] = configuration.order == 2 ? t0 : t1 }
                 }
             }
             delta = next; back.append(pointer)
@@ -180,7 +185,7 @@ public struct HiddenMarkovModel: SequenceTagger {
         var bestKey = -1, bestScore = -Double.infinity
         for (key, score) in delta.sorted(by: { $0.key < $1.key }) {
             let v = score + transition(key / S, key % S, end)
-            if v > bestScore { bestScore = v; bestKey = key }
+            if bestKey < 0 || v > bestScore { bestScore = v; bestKey = key }
         }
         var path = [Int32](repeating: 0, count: n)
         var key = bestKey

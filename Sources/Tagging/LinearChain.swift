@@ -115,20 +115,25 @@ public struct LinearChain: Sendable {
         return path
     }
 
-    func encode(into w: inout BinaryWriter) {
+    public func encode(into w: inout BinaryWriter) {
         w.write(Int64(tagCount))
         w.write(array: stateStart)
         w.write(array: stateTag)
         w.write(array: weights.map { Float($0) })
+        w.write(array: observedTransitions.map { UInt8($0 ? 1 : 0) })
     }
 
-    static func decode(from r: inout BinaryReader) throws -> LinearChain {
+    public static func decode(from r: inout BinaryReader) throws -> LinearChain {
         let tags = Int(try r.read(Int64.self))
         let start = try r.readArray(Int32.self), tag = try r.readArray(Int32.self)
         let w = try r.readFloats().map { Double($0) }
         guard w.count == tag.count + tags * tags, start.last.map({ Int($0) == tag.count }) ?? false else {
             throw TextpipeError(.model, "a linear-chain model whose parameter counts disagree")
         }
-        return LinearChain(tagCount: tags, stateStart: start, stateTag: tag, weights: w)
+        var chain = LinearChain(tagCount: tags, stateStart: start, stateTag: tag, weights: w)
+        let observed = try r.readArray(UInt8.self)
+        guard observed.isEmpty || observed.count == tags * tags else { throw TextpipeError(.model, "a linear-chain model with a malformed transition mask") }
+        chain.observedTransitions = observed.map { $0 != 0 }
+        return chain
     }
 }

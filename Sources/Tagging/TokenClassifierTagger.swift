@@ -40,6 +40,8 @@ public struct TokenClassifierTagger: SequenceTagger {
     public let attributes: AttributeIndex
     public let classifier: any Classifier
     let vectors: TokenVectorSource?
+    /// Where the vectors come from, kept so a saved tagger can rebuild its source.
+    public let vectorSpec: TokenVectorSpec?
     let vectorDimensions: Int
     public let trainingSummary: [String: String]
     /// The family of the classifier inside (a naive Bayes per token is generative).
@@ -61,6 +63,7 @@ public struct TokenClassifierTagger: SequenceTagger {
 
     public static func fit(_ c: TokenClassifierConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64,
                            vectors: TokenVectorSource? = nil) throws -> TokenClassifierTagger {
+        guard (vectors == nil) == (c.vectors == nil) else { throw TextpipeError(.internal, "token vectors given without their spec, or the reverse") }
         let data = try PreparedTrainingData(sentences, tags: tags, features: c.features)
         let extra = try vectors?(sentences.map(\.tokens))
         let dimensions = extra?.first(where: { $0.rowCount > 0 })?.columnCount ?? 0
@@ -73,7 +76,7 @@ public struct TokenClassifierTagger: SequenceTagger {
         summary["rows"] = "\(x.rowCount)"; summary["columns"] = "\(x.columnCount)"; summary["attributes"] = "\(data.attributes.count)"
         summary["classifier_seconds"] = String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return TokenClassifierTagger(tags: tags, extractor: data.extractor, attributes: data.attributes, classifier: model,
-                                     vectors: vectors, vectorDimensions: dimensions, trainingSummary: summary)
+                                     vectors: vectors, vectorSpec: c.vectors, vectorDimensions: dimensions, trainingSummary: summary)
     }
 
     public func predict(_ sentences: [[String]]) -> [[String]] {

@@ -52,6 +52,29 @@ import Classify
         #expect(unknown.count == 5 && unknown[0] == "DT" && unknown[1] == "NN")
     }
 
+    /// Every tagger kind saved and loaded tags new sentences exactly as before; a damaged file is an error.
+    @Test func saveAndLoadEveryTagger() throws {
+        let train = Self.plantedCorpus(200, seed: 1), test = Self.plantedCorpus(50, seed: 2).map(\.tokens) + [["the", "zebra", "runs"]]
+        let tags = Array(Set(train.flatMap(\.tags))).sorted()
+        var words = TokenFeatureConfiguration(); words.kind = .words
+        var crf = ConditionalRandomFieldConfiguration(); crf.features = words; crf.maxIterations = 30
+        var perceptron = StructuredPerceptronConfiguration(); perceptron.features = words
+        var hmm2 = HiddenMarkovModelConfiguration(); hmm2.order = 2
+        var token = TokenClassifierConfiguration(classifier: .linearSVM(LinearSVMConfiguration())); token.features = words
+        let taggers: [any SequenceTagger] = [
+            try HiddenMarkovModel.fit(hmm2, sentences: train, tags: tags),
+            try StructuredPerceptron.fit(perceptron, sentences: train, tags: tags, seed: 3),
+            try ConditionalRandomField.fit(crf, sentences: train, tags: tags),
+            try TokenClassifierTagger.fit(token, sentences: train, tags: tags, seed: 3)]
+        for t in taggers {
+            let data = try TaggerStore.encode(t)
+            let loaded = try TaggerStore.decode(data, name: "t.bin", vectors: { _ in { _ in [] } })
+            #expect(loaded.kind == t.kind && loaded.tags == t.tags && loaded.trainingSummary == t.trainingSummary)
+            #expect(loaded.predict(test) == t.predict(test), "\(t.kind)")
+            #expect(throws: TextpipeError.self) { _ = try TaggerStore.decode(data.prefix(data.count / 2), name: "t.bin", vectors: { _ in { _ in [] } }) }
+        }
+    }
+
     @Test func trainingIsDeterministic() throws {
         let train = Self.plantedCorpus(120, seed: 5)
         let tags = Array(Set(train.flatMap(\.tags))).sorted()

@@ -1,0 +1,115 @@
+import Classify
+import Foundation
+import TextCore
+
+/// Saves and loads trained taggers as binary files: a format version, the kind, the tag set, then the model's
+/// own parameters (the feature extractor's settings and attribute vocabulary travel with it, so a loaded tagger
+/// reads new sentences exactly as in training).
+public enum TaggerStore {
+    static let version: UInt32 = 1
+
+    public static func encode(_ tagger: any SequenceTagger) throws -> Data {
+        var w = BinaryWriter()
+        w.write(version)
+        w.write(tagger.kind)
+        w.write(strings: tagger.tags)
+        w.write(String(decoding: try JSONEncoder().encode(tagger.trainingSummary), as: UTF8.self))
+        switch tagger {
+        case let t as ConditionalRandomField: try encodeChain(t.model, &w)
+        case let t as StructuredPerceptron: try encodeChain(t.model, &w)
+        case let t as HiddenMarkovModel: try t.encode(into: &w)
+        case let t as TokenClassifierTagger:
+            try encodeFeatures(t.extractor, t.attributes, &w)
+            w.write(array: [UInt8](try ClassifierStore.encode(t.classifier)))
+            w.write(try t.vectorSpec.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "")
+            w.write(Int64(t.vectorDimensions))
+        default: throw TextpipeError(.internal, "no storage for tagger kind \(tagger.kind)")
+        }
+        return w.data
+    }
+
+    /// Reads a saved tagger; `vectors` rebuilds a per-token vector source for taggers that had one.
+    public static func decode(_ data: Data, name: String, vectors: (TokenVectorSpec) throws -> TokenVectorSource) throws -> any SequenceTagger {
+        var r = BinaryReader(data, name: name)
+        guard try r.read(UInt32.self) == version else { throw TextpipeError(.model, "unknown tagger format version", file: name) }
+        let kind = try r.readString(), tags = try r.readStrings()
+        let summary = try JSONDecoder().decode([String: String].self, from: Data(try r.readString().utf8))
+        switch kind {
+        case ConditionalRandomField.kind: return ConditionalRandomField(model: try decodeChain(tags, &r), trainingSummary: summary)
+        case StructuredPerceptron.kind: return StructuredPerceptron(model: try decodeChain(tags, &r), trainingSummary: summary)
+        case HiddenMarkovModel.kind: return try HiddenMarkovModel.decode(tags: tags, summary: summary, from: &r)
+        case TokenClassifierTagger.kind:
+            let (extractor, attributes) = try decodeFeatures(&r)
+            let classifier = try ClassifierStore.decode(Data(try r.readArray(UInt8.self)), name: name)
+            let specText = try r.readString()
+            let spec = specText.isEmpty ? nil : try JSONDecoder().decode(TokenVectorSpec.self, from: Data(specText.utf8))
+            let dimensions = Int(try r.read(Int64.self))
+            return TokenClassifierTagger(tags: tags, extractor: extractor, attributes: attributes, classifier: classifier,
+                                         vectors: try spec.map(vectors), vectorSpec: spec, vectorDimensions: dimensions, trainingSummary: summary)
+        default: throw TextpipeError(.model, "unknown tagger '\(kind)' (known: hmm, token_classifier, perceptron, crf)", file: name)
+        }
+    }
+
+    static func encodeFeatures(_ extractor: TokenFeatureExtractor, _ attributes: AttributeIndex, _ w: inout BinaryWriter) throws {
+        w.write(String(decoding: try JSONEncoder().encode(extractor.configuration), as: UTF8.self))
+        w.write(strings: attributes.names)
+    }
+
+    static func decodeFeatures(_ r: inout BinaryReader) throws -> (TokenFeatureExtractor, AttributeIndex) {
+        let c = try JSONDecoder().decode(TokenFeatureConfiguration.self, from: Data(try r.readString().utf8))
+        guard c.kind != .auto else { throw TextpipeError(.model, "a saved tagger with unresolved feature kind") }
+        return (TokenFeatureExtractor(c), AttributeIndex(names: try r.readStrings()))
+    }
+
+    static func encodeChain(_ t: LinearChainTagger, _ w: inout BinaryWriter) throws {
+        try encodeFeatures(t.extractor, t.attributes, &w)
+        t.chain.encode(into: &w)
+    }
+
+    static func decodeChain(_ tags: [String], _ r: inout BinaryReader) throws -> LinearChainTagger {
+        let (extractor, attributes) = try decodeFeatures(&r)
+        let chain = try LinearChain.decode(from: &r)
+        guard chain.tagCount == tags.count, chain.stateStart.count == attributes.count + 1 else {
+            throw TextpipeError(.model, "a saved tagger whose sizes disagree (\(chain.tagCount) tags, \(attributes.count) attributes)")
+        }
+        return LinearChainTagger(tags: tags, extractor: extractor, attributes: attributes, chain: chain)
+    }
+}
+
+extension HiddenMarkovModel {
+    func encode(into w: inout BinaryWriter) throws {
+        w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
+        w.write(array: logTransition); w.write(array: lambdas); w.write(array: tagPrior); w.write(theta)
+        let words = lexicon.keys.sorted()
+        w.write(strings: words)
+        var offsets: [Int32] = [0], tagList: [Int32] = [], emissions: [Double] = []
+        for word in words { for e in lexicon[word]! { tagList.append(e.tag); emissions.append(e.logEmission) }; offsets.append(Int32(tagList.count)) }
+        w.write(array: offsets); w.write(array: tagList); w.write(array: emissions)
+        let keys = suffixes.keys.sorted()
+        w.write(strings: keys)
+        w.write(array: keys.flatMap { suffixes[$0]! })
+    }
+
+    static func decode(tags: [String], summary: [String: String], from r: inout BinaryReader) throws -> HiddenMarkovModel {
+        let c = try JSONDecoder().decode(HiddenMarkovModelConfiguration.self, from: Data(try r.readString().utf8))
+        let transitions = try r.readDoubles(), lambdas = try r.readDoubles(), prior = try r.readDoubles(), theta = try r.readDouble()
+        let S = tags.count + 2
+        guard transitions.count == (c.order == 2 ? S * S * S : S * S), prior.count == tags.count, lambdas.count == 3 else {
+            throw TextpipeError(.model, "a saved HMM whose sizes disagree with its \(tags.count) tags")
+        }
+        let words = try r.readStrings(), offsets = try r.readArray(Int32.self), tagList = try r.readArray(Int32.self), emissions = try r.readDoubles()
+        guard offsets.count == words.count + 1, tagList.count == emissions.count, Int(offsets.last ?? 0) == tagList.count else {
+            throw TextpipeError(.model, "a saved HMM with a malformed lexicon")
+        }
+        var lexicon: [String: [(tag: Int32, logEmission: Double)]] = [:]
+        for (i, word) in words.enumerated() {
+            lexicon[word] = (Int(offsets[i])..<Int(offsets[i + 1])).map { (tagList[$0], emissions[$0]) }
+        }
+        let keys = try r.readStrings(), values = try r.readDoubles()
+        guard values.count == keys.count * tags.count else { throw TextpipeError(.model, "a saved HMM with a malformed suffix table") }
+        var suffixes: [String: [Double]] = [:]
+        for (i, k) in keys.enumerated() { suffixes[k] = Array(values[i * tags.count..<(i + 1) * tags.count]) }
+        return HiddenMarkovModel(tags: tags, configuration: c, logTransition: transitions, lambdas: lambdas, lexicon: lexicon,
+                                 suffixes: suffixes, tagPrior: prior, theta: theta, trainingSummary: summary)
+    }
+}
