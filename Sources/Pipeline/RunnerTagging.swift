@@ -83,6 +83,7 @@ extension Runner {
         // train + tag, per tagger
         var results: [TaggerResult] = []
         var keys: [String] = []
+        var modelFolders: [(String, URL)] = []
         for original in t.taggers {
             let tagger = try resolvingTokenVectors(original)
             var tk = StageKey("train-tagger"); tk.add("ingest", ingestKey); tk.add("tagger", json: tagger.spec)
@@ -111,12 +112,19 @@ extension Runner {
                 try AtomicFile.write(w.data, to: dir.appendingPathComponent("predicted.bin"))
                 let s = TaggerRunSummary(trainSeconds: trainSeconds, tagSeconds: tagSeconds, training: model.trainingSummary)
                 try AtomicFile.write(try JSONEncoder().encode(s), to: dir.appendingPathComponent("summary.json"))
+                // The trained tagger, for `textpipe tag --model`.
+                let header = TaggerHeader(toolVersion: TextpipeVersion.current, pipeline: spec.name, name: tagger.name, kind: tagger.spec.kind,
+                                          family: tagger.spec.family.rawValue, tags: tags, scheme: t.modelScheme, trainedOn: train.count,
+                                          createdAt: ISO8601DateFormatter().string(from: Date()))
+                try AtomicFile.write(try header.json(), to: dir.appendingPathComponent("model/tagger.json"))
+                try AtomicFile.write(try TaggerStore.encode(model), to: dir.appendingPathComponent("model/tagger.bin"))
             }, load: { dir in
                 var r = BinaryReader(try AtomicFile.read(dir.appendingPathComponent("predicted.bin")), name: dir.path + "/predicted.bin")
                 let n = Int(try r.read(Int64.self))
                 let p = try (0..<n).map { _ in try r.readStrings() }
                 return (p, try JSONDecoder().decode(TaggerRunSummary.self, from: try AtomicFile.read(dir.appendingPathComponent("summary.json"))))
             })
+            modelFolders.append(("models/\(Self.safeName(tagger.name))", store.folder(stage: Stage.train.rawValue, key: tk.hex).appendingPathComponent("model")))
             guard predicted.count == test.count, zip(predicted, test).allSatisfy({ $0.count == $1.tags.count }) else {
                 throw TextpipeError(.internal, "tagger \(tagger.name) returned tags that do not line up with the test sentences")
             }
@@ -168,6 +176,11 @@ extension Runner {
         }
         let watch = Stopwatch()
         let (runId, final) = try publishReport(key: rk.hex, watch: watch) { tmp, runId in
+            for (relative, source) in modelFolders {
+                let target = tmp.appendingPathComponent(relative)
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: source, to: target)
+            }
             let report = TaggingRunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
                                           toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset, results: results,
                                           stages: stageTimings(reportSeconds: watch.seconds), totalSeconds: started.seconds)
@@ -176,6 +189,40 @@ extension Runner {
             if spec.report.formats.contains(.html) { try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html")) }
         }
         return Outcome(reportDirectory: final, runId: runId, allCached: false, report: nil, inspection: nil)
+    }
+}
+
+/// What a saved tagger is (`models/<name>/tagger.json`, beside `tagger.bin`).
+public struct TaggerHeader: Codable, Sendable {
+    public var toolVersion: String
+    public var pipeline: String
+    public var name: String
+    public var kind: String
+    public var family: String
+    public var tags: [String]
+    /// The scheme its tags are written in (`bmes` for segmentation).
+    public var scheme: TagScheme
+    public var trainedOn: Int
+    public var createdAt: String
+
+    func json() throws -> Data {
+        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase; e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try e.encode(self)
+    }
+
+    public static func load(_ folder: URL) throws -> TaggerHeader {
+        let url = folder.appendingPathComponent("tagger.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.input, "not a saved tagger (no tagger.json)", file: folder.path) }
+        let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase
+        do { return try d.decode(TaggerHeader.self, from: data) } catch { throw TextpipeError(.model, "unreadable tagger.json: \(error)", file: url.path) }
+    }
+
+    /// The saved tagger of `folder`, with its per-token vectors rebuilt if it had them.
+    public static func loadTagger(_ folder: URL) throws -> (TaggerHeader, any SequenceTagger) {
+        let header = try load(folder)
+        let url = folder.appendingPathComponent("tagger.bin")
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.input, "missing tagger.bin", file: folder.path) }
+        return (header, try TaggerStore.decode(data, name: url.path, vectors: Runner.tokenVectorSource))
     }
 }
 

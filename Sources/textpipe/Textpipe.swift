@@ -16,7 +16,7 @@ struct Textpipe: ParsableCommand {
         Exit codes: 0 ok, 1 other failure, 2 bad spec or usage, 3 bad input data, 4 I/O error, 5 pipeline busy.
         """,
         version: TextpipeVersion.current,
-        subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, VectorsCommand.self, ReportCommand.self])
+        subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, TagCommand.self, VectorsCommand.self, ReportCommand.self])
 
     /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
     static func guarded(_ body: () throws -> Void) throws {

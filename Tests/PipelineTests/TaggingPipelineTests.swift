@@ -67,6 +67,17 @@ import Report
         #expect(html.contains("chunk F1") && html.contains("<svg") && html.contains("PER"))
         let md = try String(contentsOf: latest.appendingPathComponent("report.md"), encoding: .utf8)
         #expect(md.contains("| # | tagger | family |"))
+        // The saved taggers tag new text from the command line.
+        let crf = "reports/ner/latest/models/crf"
+        let tagged = try TestSupport.runTextpipe(["tag", "--model", crf, "-"], in: root, stdin: "Mary visited Berlin .\nAnn Lee works for UN .\n")
+        #expect(tagged.status == 0, "\(tagged.err)")
+        #expect(tagged.out == "Mary/S-PER visited/O Berlin/S-LOC ./O\nAnn/B-PER Lee/E-PER works/O for/O UN/S-ORG ./O\n", "\(tagged.out)")
+        let conll = try TestSupport.runTextpipe(["tag", "--model", "reports/ner/latest/models/hmm", "--input", "conll", "--output", "conll", "test.conll"], in: root)
+        #expect(conll.status == 0 && conll.out.hasPrefix("the\tO\n") && conll.out.contains("\n\n"), "\(conll.out.prefix(80))")
+        let missing = try TestSupport.runTextpipe(["tag", "--model", "reports/ner/latest/models/nope", "-"], in: root, stdin: "x\n")
+        #expect(missing.status == 3 && missing.err.contains("no tagger.json"))
+        let wrong = try TestSupport.runTextpipe(["tag", "--model", crf, "--output", "segmented", "-"], in: root, stdin: "x\n")
+        #expect(wrong.status == 2 && wrong.err.contains("segmentation tagger"))
         // Nothing changed: every stage is cached.
         let again = try TestSupport.runTextpipe(["run", "ner.yaml"], in: root)
         #expect(again.status == 0 && again.err.contains("nothing changed"), "\(again.err)")
