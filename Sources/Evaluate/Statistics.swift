@@ -36,6 +36,26 @@ public enum Bootstrap {
         return (percentiles(accuracies, level), percentiles(f1s, level))
     }
 
+    /// An interval for a ratio-style metric summed over sentences: each sentence contributes counts
+    /// (numerator, denominator parts), resampled with replacement (seeded), and `metric` turns the summed counts
+    /// into the value. Token accuracy: counts (right, tokens), metric right / tokens; F1: (correct, gold, predicted).
+    public static func sentenceInterval(counts: [[Double]], resamples: Int = 1000, seed: UInt64, level: Double = 0.95,
+                                        metric: ([Double]) -> Double) -> Interval {
+        guard let width = counts.first?.count else { return Interval(low: 0, high: 0) }
+        var rng = Xoshiro256StarStar(seed: seed)
+        var values: [Double] = []
+        values.reserveCapacity(resamples)
+        for _ in 0..<resamples {
+            var sum = [Double](repeating: 0, count: width)
+            for _ in 0..<counts.count {
+                let c = counts[Int(rng.next() % UInt64(counts.count))]
+                for k in 0..<width { sum[k] += c[k] }
+            }
+            values.append(metric(sum))
+        }
+        return percentiles(values, level)
+    }
+
     static func percentiles(_ values: [Double], _ level: Double) -> Interval {
         let s = values.sorted()
         func at(_ q: Double) -> Double {

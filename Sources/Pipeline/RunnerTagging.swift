@@ -142,10 +142,24 @@ extension Runner {
                 }
             }
             let tokens = test.reduce(0) { $0 + $1.tokens.count }
+            // The headline metric's interval: per-sentence counts resampled.
+            let counts: [[Double]] = zip(test, predicted).map { s, p in
+                if t.modelScheme == .none {
+                    return [Double(zip(s.tags, p).filter { $0 == $1 }.count), Double(s.tags.count)]
+                }
+                let g = Set(TagSchemes.chunks(s.tags, scheme: t.modelScheme)), q = Set(TagSchemes.chunks(p, scheme: t.modelScheme))
+                return [Double(g.intersection(q).count), Double(g.count), Double(q.count)]
+            }
+            let interval = Bootstrap.sentenceInterval(counts: counts, seed: spec.seed) { c in
+                if c.count == 2 { return c[1] > 0 ? c[0] / c[1] : 0 }
+                let precision = c[2] > 0 ? c[0] / c[2] : 0, recall = c[1] > 0 ? c[0] / c[1] : 0
+                return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+            }
             results.append(TaggerResult(name: tagger.name, kind: tagger.spec.kind, family: tagger.spec.family.rawValue, description: tagger.spec.summary,
                                         metrics: metrics, trainSeconds: summary.trainSeconds, tagSeconds: summary.tagSeconds,
                                         tokensPerSecond: Double(tokens) / max(summary.tagSeconds, 1e-9), trainingSummary: summary.training,
                                         errors: errors))
+            results[results.count - 1].headlineInterval = interval
             let previous = timings["evaluate"]
             timings["evaluate"] = ((previous?.seconds ?? 0) + evaluateWatch.seconds, false)
         }

@@ -3,7 +3,7 @@ import TextCore
 
 /// textpipe's version, part of every stage key: a new version never trusts an older version's outputs.
 public enum TextpipeVersion {
-    public static let current = "0.3.1"
+    public static let current = "0.3.2"
 }
 
 /// Content-addressed stage outputs: each lives in `<stage>-<key>/` under the pipeline's work folder,

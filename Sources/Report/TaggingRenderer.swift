@@ -17,7 +17,7 @@ public enum TaggingRenderer {
             c += [("chunk P %", { pct($0.metrics.chunks!.precision) }), ("chunk R %", { pct($0.metrics.chunks!.recall) }),
                   ("chunk F1 %", { pct($0.metrics.chunks!.f1) })]
         }
-        c += [("train s", { Format.seconds($0.trainSeconds) }), ("tag s", { Format.seconds($0.tagSeconds) }),
+        c += [("\(r.headlineName) 95% CI", { Format.interval($0.headlineInterval) }), ("train s", { Format.seconds($0.trainSeconds) }), ("tag s", { Format.seconds($0.tagSeconds) }),
               ("tokens/s", { Format.count(Int($0.tokensPerSecond)) })]
         return c
     }

@@ -48,6 +48,8 @@ public struct TaggerResult: Sendable, Codable, Equatable {
     public var tokensPerSecond: Double
     public var trainingSummary: [String: String]
     public var errors: [TaggingErrorExample]
+    /// 95% bootstrap interval of the headline metric, resampling held-out sentences.
+    public var headlineInterval: Interval? = nil
     public init(name: String, kind: String, family: String, description: String, metrics: TaggingMetrics, trainSeconds: Double,
                 tagSeconds: Double, tokensPerSecond: Double, trainingSummary: [String: String], errors: [TaggingErrorExample]) {
         self.name = name; self.kind = kind; self.family = family; self.description = description; self.metrics = metrics

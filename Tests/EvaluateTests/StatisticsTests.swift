@@ -70,6 +70,16 @@ import TextCore
         #expect(Bootstrap.intervals(gold: gold, predicted: predicted, labels: ["a", "b"], seed: 1) == a)
     }
 
+    @Test func sentenceIntervalsContainTheEstimate() {
+        var rng = Xoshiro256StarStar(seed: 8)
+        let counts = (0..<300).map { _ -> [Double] in let n = Double(5 + rng.next() % 20); return [(n * (0.8 + 0.2 * rng.nextUnit())).rounded(.down), n] }
+        let total = counts.reduce([0.0, 0.0]) { [$0[0] + $1[0], $0[1] + $1[1]] }
+        let estimate = total[0] / total[1]
+        let i = Bootstrap.sentenceInterval(counts: counts, seed: 2) { $0[0] / $0[1] }
+        #expect(i.low < estimate && estimate < i.high && i.high - i.low < 0.03)
+        #expect(Bootstrap.sentenceInterval(counts: counts, seed: 2) { $0[0] / $0[1] } == i)
+    }
+
     @Test func calibrationByDefinition() {
         // Two documents at 0.95 (one right), two at 0.65 (both right): ECE = 0.5 * 0.45 + 0.5 * 0.35.
         let p = DenseMatrix(rowCount: 4, columnCount: 2, values: [0.95, 0.05, 0.95, 0.05, 0.35, 0.65, 0.35, 0.65])

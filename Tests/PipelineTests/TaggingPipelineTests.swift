@@ -62,6 +62,10 @@ import Report
         #expect(report.dataset.modelScheme == "iobes" && report.dataset.fileScheme == "iob1")
         #expect(report.dataset.tags.keys.contains("S-LOC") && report.dataset.tags.keys.contains("E-PER"))
         for r in report.results where r.kind != "hmm" { #expect((r.metrics.chunks?.f1 ?? 0) > 0.95, "\(r.name)") }
+        for r in report.results {
+            let i = try #require(r.headlineInterval)
+            #expect(i.low <= r.headline && r.headline <= i.high, "\(r.name)")
+        }
         #expect(report.results.first { $0.kind == "hmm" }?.family == "generative")
         let html = try String(contentsOf: latest.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("chunk F1") && html.contains("<svg") && html.contains("PER"))
