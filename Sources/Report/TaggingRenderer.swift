@@ -83,7 +83,7 @@ public enum TaggingRenderer {
         let rowHeight = 26, labelWidth = 190, width = 760, top = 24
         let lo = max(0, (ranked.map(\.headline).min() ?? 0) - 0.05), hi = 1.0
         let plot = Double(width - labelWidth - 70)
-        var s = "<svg viewBox=\"0 0 \(width) \(top + rowHeight * ranked.count + 30)\" width=\"100%\" role=\"img\" aria-label=\"\(r.headlineName) by tagger\">"
+        var s = "<svg viewBox=\"0 0 \(width) \(top + rowHeight * ranked.count + 30)\" width=\"100%\" style=\"max-width:\(width)px\" role=\"img\" aria-label=\"\(r.headlineName) by tagger\">"
         s += "<text x=\"\(labelWidth)\" y=\"14\" font-size=\"12\" fill=\"#5b6475\">\(r.headlineName) (axis from \(pct(lo)) % to 100 %)</text>"
         for (i, t) in ranked.enumerated() {
             let y = top + i * rowHeight
