@@ -34,6 +34,8 @@ public final class Runner {
         public var inspection: URL?
         /// Models whose macro-F1 fell by more than the spec's threshold since the previous run.
         public var regressions: [String] = []
+        /// The report of a tagging run.
+        public var taggingReport: TaggingRunReport? = nil
     }
 
     public init(spec: PipelineSpec, options: RunOptions) {

@@ -186,9 +186,12 @@ extension Runner {
             log("report: cached (\(rk.hex.prefix(12))); nothing changed, the latest report is \(out.appendingPathComponent(previous).path)")
             entries.append(LockEntry(stage: "report", unit: nil, key: rk.hex, cached: true, seconds: 0, output: out.appendingPathComponent(previous).path))
             writeLock(runId: previous, reportKey: rk.hex)
-            return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: nil, inspection: nil)
+            let cachedReport = (try? AtomicFile.read(out.appendingPathComponent(previous).appendingPathComponent("metrics.json"))).flatMap { try? TaggingRunReport.decode($0) }
+            return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: nil,
+                           inspection: nil, taggingReport: cachedReport)
         }
         let watch = Stopwatch()
+        var written: TaggingRunReport? = nil
         let (runId, final) = try publishReport(key: rk.hex, watch: watch) { tmp, runId in
             for (relative, source) in modelFolders {
                 let target = tmp.appendingPathComponent(relative)
@@ -201,8 +204,9 @@ extension Runner {
             try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
             if spec.report.formats.contains(.md) { try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md")) }
             if spec.report.formats.contains(.html) { try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html")) }
+            written = report
         }
-        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: nil, inspection: nil)
+        return Outcome(reportDirectory: final, runId: runId, allCached: false, report: nil, inspection: nil, taggingReport: written)
     }
 }
 

@@ -72,6 +72,11 @@ struct Run: ParsableCommand {
                 }
             } else if let dir = outcome.reportDirectory {
                 print("\(parsed.name) run \(outcome.runId ?? "")\(outcome.allCached ? " (nothing changed; all stages cached)" : "")")
+                if let t = outcome.taggingReport {
+                    for r in t.ranked {
+                        print(String(format: "  %-30@ %@ %6.2f%%  token accuracy %6.2f%%", r.name as NSString, t.headlineName as NSString, r.headline * 100, r.metrics.tokenAccuracy * 100))
+                    }
+                }
                 print("report: \(dir.path)")
             } else if let file = outcome.inspection {
                 print(file.path)

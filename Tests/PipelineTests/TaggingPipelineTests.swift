@@ -56,6 +56,7 @@ import Report
         let root = project()
         let run = try TestSupport.runTextpipe(["run", "ner.yaml"], in: root)
         #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("crf") && run.out.contains("chunk F1") && run.out.contains("report: "), "\(run.out)")
         let latest = root.appendingPathComponent("reports/ner/latest")
         let report = try TaggingRunReport.decode(Data(contentsOf: latest.appendingPathComponent("metrics.json")))
         #expect(report.kind == "tagging" && report.results.count == 4)
