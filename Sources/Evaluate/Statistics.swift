@@ -56,6 +56,29 @@ public enum Bootstrap {
         return percentiles(values, level)
     }
 
+    /// Two-sided p-value of a paired bootstrap over sentences (Koehn 2004's test, two-sided): resample sentences,
+    /// recompute both systems' metric on the same resample, and count how often the sign of the difference
+    /// disagrees with the observed one: p = min(1, 2 * (count + 1) / (resamples + 1)).
+    public static func pairedPValue(_ a: [[Double]], _ b: [[Double]], resamples: Int = 1000, seed: UInt64,
+                                    metric: ([Double]) -> Double) -> Double {
+        guard let width = a.first?.count, a.count == b.count else { return 1 }
+        func total(_ rows: [[Double]]) -> [Double] { rows.reduce([Double](repeating: 0, count: width)) { zip($0, $1).map(+) } }
+        let observed = metric(total(a)) - metric(total(b))
+        guard observed != 0 else { return 1 }
+        var rng = Xoshiro256StarStar(seed: seed)
+        var against = 0
+        for _ in 0..<resamples {
+            var sa = [Double](repeating: 0, count: width), sb = sa
+            for _ in 0..<a.count {
+                let i = Int(rng.next() % UInt64(a.count))
+                for k in 0..<width { sa[k] += a[i][k]; sb[k] += b[i][k] }
+            }
+            let d = metric(sa) - metric(sb)
+            if d == 0 || (d > 0) != (observed > 0) { against += 1 }
+        }
+        return min(1, 2 * Double(against + 1) / Double(resamples + 1))
+    }
+
     static func percentiles(_ values: [Double], _ level: Double) -> Interval {
         let s = values.sorted()
         func at(_ q: Double) -> Double {

@@ -194,7 +194,7 @@ public final class Runner {
         let dataset = DatasetSummary(name: spec.data.dataset ?? spec.data.train.map(\.path).joined(separator: ", "),
                                      trainDocuments: trainCount, testDocuments: cleaned.test?.count, classes: classCounts,
                                      tokens: corpus.tokens.count, distinctTokens: corpus.types.count, notes: notes)
-        var rk = StageKey("report")
+        var rk = StageKey("report"); rk.add("layout", "\(ReportLayout.version)")
         for k in evaluateKeys { rk.add("evaluate", k) }
         rk.add("report", "\(spec.report.out)|\(spec.report.formats.map(\.rawValue))|\(spec.report.topFeatures)|\(foldSummary)")
         rk.add("dataset", json: dataset)

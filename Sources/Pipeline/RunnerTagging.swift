@@ -84,6 +84,7 @@ extension Runner {
         var results: [TaggerResult] = []
         var keys: [String] = []
         var modelFolders: [(String, URL)] = []
+        var sentenceCounts: [[[Double]]] = []
         for original in t.taggers {
             let tagger = try resolvingTokenVectors(original)
             var tk = StageKey("train-tagger"); tk.add("ingest", ingestKey); tk.add("tagger", json: tagger.spec)
@@ -150,11 +151,8 @@ extension Runner {
                 let g = Set(TagSchemes.chunks(s.tags, scheme: t.modelScheme)), q = Set(TagSchemes.chunks(p, scheme: t.modelScheme))
                 return [Double(g.intersection(q).count), Double(g.count), Double(q.count)]
             }
-            let interval = Bootstrap.sentenceInterval(counts: counts, seed: spec.seed) { c in
-                if c.count == 2 { return c[1] > 0 ? c[0] / c[1] : 0 }
-                let precision = c[2] > 0 ? c[0] / c[2] : 0, recall = c[1] > 0 ? c[0] / c[1] : 0
-                return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-            }
+            sentenceCounts.append(counts)
+            let interval = Bootstrap.sentenceInterval(counts: counts, seed: spec.seed, metric: Self.headlineMetric)
             results.append(TaggerResult(name: tagger.name, kind: tagger.spec.kind, family: tagger.spec.family.rawValue, description: tagger.spec.summary,
                                         metrics: metrics, trainSeconds: summary.trainSeconds, tagSeconds: summary.tagSeconds,
                                         tokensPerSecond: Double(tokens) / max(summary.tagSeconds, 1e-9), trainingSummary: summary.training,
@@ -176,7 +174,7 @@ extension Runner {
                                             testSentences: test.count, trainTokens: train.reduce(0) { $0 + $1.tokens.count },
                                             testTokens: test.reduce(0) { $0 + $1.tokens.count }, tags: tagCounts,
                                             fileScheme: t.scheme.rawValue, modelScheme: t.modelScheme.rawValue, repairedTags: repaired, evaluation: evaluation)
-        var rk = StageKey("report-tagging")
+        var rk = StageKey("report-tagging"); rk.add("layout", "\(ReportLayout.version)")
         for k in keys { rk.add("tagger", k) }
         rk.add("report", "\(spec.report.out)|\(spec.report.formats.map(\.rawValue))|\(t.errorExamples)")
         let out = Self.resolve(spec.report.out, options.root)
@@ -190,6 +188,14 @@ extension Runner {
             return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: nil,
                            inspection: nil, taggingReport: cachedReport)
         }
+        // Every pair of taggers: a paired bootstrap over the held-out sentences, Holm-corrected.
+        let order = results.indices.sorted { results[$0].headline > results[$1].headline }
+        var p = [[Double]](repeating: [Double](repeating: 1, count: order.count), count: order.count)
+        for i in order.indices { for j in order.indices where j > i {
+            let v = Bootstrap.pairedPValue(sentenceCounts[order[i]], sentenceCounts[order[j]], seed: spec.seed, metric: Self.headlineMetric)
+            p[i][j] = v; p[j][i] = v
+        } }
+        let significance = SignificanceMatrix(models: order.map { results[$0].name }, pValues: p, test: "paired bootstrap over sentences")
         let watch = Stopwatch()
         var written: TaggingRunReport? = nil
         let (runId, final) = try publishReport(key: rk.hex, watch: watch) { tmp, runId in
@@ -198,15 +204,26 @@ extension Runner {
                 try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try FileManager.default.copyItem(at: source, to: target)
             }
-            let report = TaggingRunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
+            var report = TaggingRunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: startedAt),
                                           toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset, results: results,
                                           stages: stageTimings(reportSeconds: watch.seconds), totalSeconds: started.seconds)
+            report.significance = significance
             try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
             if spec.report.formats.contains(.md) { try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md")) }
             if spec.report.formats.contains(.html) { try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html")) }
             written = report
         }
         return Outcome(reportDirectory: final, runId: runId, allCached: false, report: nil, inspection: nil, taggingReport: written)
+    }
+}
+
+extension Runner {
+    /// The headline metric from summed per-sentence counts: (right, tokens) gives accuracy, (correct, gold,
+    /// predicted) gives F1.
+    static func headlineMetric(_ c: [Double]) -> Double {
+        if c.count == 2 { return c[1] > 0 ? c[0] / c[1] : 0 }
+        let precision = c[2] > 0 ? c[0] / c[2] : 0, recall = c[1] > 0 ? c[0] / c[1] : 0
+        return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
     }
 }
 

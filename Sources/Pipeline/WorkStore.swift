@@ -6,6 +6,12 @@ public enum TextpipeVersion {
     public static let current = "0.3.2"
 }
 
+/// What a report contains and how it is computed from cached stage outputs: part of the report stage's key, so
+/// a change to the report (a new section) rewrites reports without retraining anything. Bump with such changes.
+public enum ReportLayout {
+    public static let version = 2
+}
+
 /// Content-addressed stage outputs: each lives in `<stage>-<key>/` under the pipeline's work folder,
 /// where the key hashes the stage's inputs, configuration and the tool version.
 ///

@@ -117,25 +117,31 @@ public enum HTMLRenderer {
             if !p.added.isEmpty { h += "<p class=\"meta\">New: \(escape(p.added.joined(separator: ", ")))</p>" }
             if !p.removed.isEmpty { h += "<p class=\"meta\">No longer run: \(escape(p.removed.joined(separator: ", ")))</p>" }
         }
-        if let sig = report.significance, sig.models.count > 1 {
-            h += "<h2>Significance</h2><p>\(escape(sig.sentence))</p><p class=\"meta\">McNemar's exact test on the same test documents; cells show Holm-adjusted p-values (shaded: p < \(sig.alpha)), models in ranked order.</p>"
-            h += "<div class=\"wrap\"><table class=\"sig\"><thead><tr><th class=\"l\">model</th>" + sig.models.indices.map { "<th>\($0 + 1)</th>" }.joined() + "</tr></thead><tbody>"
-            for (i, m) in sig.models.enumerated() {
-                h += "<tr><td class=\"l\">\(i + 1). \(escape(m))</td>"
-                for j in sig.models.indices {
-                    if i == j { h += "<td>—</td>"; continue }
-                    let p = sig.adjusted[i][j]
-                    h += "<td class=\"\(p < sig.alpha ? "s" : "n")\" title=\"\(sig.onlyRight[i][j]) vs \(sig.onlyRight[j][i]) discordant\">\(Format.pValue(p))</td>"
-                }
-                h += "</tr>"
-            }
-            h += "</tbody></table></div>"
-        }
+        if let sig = report.significance { h += significance(sig) }
         if let lc = report.learningCurves {
             h += "<h2>Learning curves</h2><p>\(escape(lc.summary))</p>" + Charts.learningCurves(lc)
             h += "<p class=\"meta\">Each point: mean test error over folds and \(lc.repeats) stratified subsets; whiskers ±1 sd. Dashed: generative, solid: discriminative.</p>"
         }
         return h
+    }
+
+    /// The significance matrix with the best model's standing in words.
+    static func significance(_ sig: SignificanceMatrix) -> String {
+        guard sig.models.count > 1 else { return "" }
+        let how = sig.test == "McNemar" ? "McNemar's exact test on the same test documents" : "a \(sig.test) (1,000 resamples of the headline metric)"
+        var h = "<h2>Significance</h2><p>\(escape(sig.sentence))</p><p class=\"meta\">\(escape(how)); cells show Holm-adjusted p-values (shaded: p < \(sig.alpha)), models in ranked order.</p>"
+        h += "<div class=\"wrap\"><table class=\"sig\"><thead><tr><th class=\"l\">model</th>" + sig.models.indices.map { "<th>\($0 + 1)</th>" }.joined() + "</tr></thead><tbody>"
+        for (i, m) in sig.models.enumerated() {
+            h += "<tr><td class=\"l\">\(i + 1). \(escape(m))</td>"
+            for j in sig.models.indices {
+                if i == j { h += "<td>—</td>"; continue }
+                let p = sig.adjusted[i][j]
+                let title = sig.onlyRight.isEmpty ? "" : " title=\"\(sig.onlyRight[i][j]) vs \(sig.onlyRight[j][i]) discordant\""
+                h += "<td class=\"\(p < sig.alpha ? "s" : "n")\"\(title)>\(Format.pValue(p))</td>"
+            }
+            h += "</tr>"
+        }
+        return h + "</tbody></table></div>"
     }
 
     /// Horizontal bars of macro-F1 per model with ±1 standard deviation whiskers, coloured by family.

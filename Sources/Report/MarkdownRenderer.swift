@@ -91,6 +91,18 @@ public enum MarkdownRenderer {
         return out.map { ($0.0, $0.1.replacingOccurrences(of: "<svg ", with: "<svg xmlns=\"http://www.w3.org/2000/svg\" ", options: [], range: $0.1.range(of: "<svg "))) }
     }
 
+    /// The significance matrix as a table, with the best model's standing in words.
+    static func significance(_ sig: SignificanceMatrix) -> String {
+        guard sig.models.count > 1 else { return "" }
+        let how = sig.test == "McNemar" ? "McNemar's exact test (same test documents)" : "a \(sig.test) (1,000 resamples)"
+        var md = "\n## Significance\n\n\(sig.sentence)\n\nHolm-adjusted p-values of \(how); `*` p < \(sig.alpha):\n\n"
+        md += "| model | " + sig.models.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |\n|---|" + sig.models.map { _ in "---:|" }.joined() + "\n"
+        for (i, m) in sig.models.enumerated() {
+            md += "| \(i + 1). \(m) | " + sig.models.indices.map { j in i == j ? "—" : Format.pValue(sig.adjusted[i][j]) + (sig.adjusted[i][j] < sig.alpha ? "*" : "") }.joined(separator: " | ") + " |\n"
+        }
+        return md
+    }
+
     static func sections(_ report: RunReport) -> String {
         var md = ""
         md += "\n![comparison](charts/comparison.svg)\n"
@@ -104,13 +116,7 @@ public enum MarkdownRenderer {
             if !p.added.isEmpty { md += "\nNew: \(p.added.joined(separator: ", "))\n" }
             if !p.removed.isEmpty { md += "\nNo longer run: \(p.removed.joined(separator: ", "))\n" }
         }
-        if let sig = report.significance, sig.models.count > 1 {
-            md += "\n## Significance\n\n\(sig.sentence)\n\nHolm-adjusted p-values of McNemar's exact test (same test documents; `*` p < \(sig.alpha)):\n\n"
-            md += "| model | " + sig.models.indices.map { "\($0 + 1)" }.joined(separator: " | ") + " |\n|---|" + sig.models.map { _ in "---:|" }.joined() + "\n"
-            for (i, m) in sig.models.enumerated() {
-                md += "| \(i + 1). \(m) | " + sig.models.indices.map { j in i == j ? "—" : Format.pValue(sig.adjusted[i][j]) + (sig.adjusted[i][j] < sig.alpha ? "*" : "") }.joined(separator: " | ") + " |\n"
-            }
-        }
+        if let sig = report.significance { md += significance(sig) }
         if let lc = report.learningCurves {
             md += "\n## Learning curves\n\n\(lc.summary)\n\n![learning curves](charts/learning-curves.svg)\n\n"
             let header = lc.curves.first?.points.map { String(format: "%.0f docs", $0.trainDocuments) } ?? []

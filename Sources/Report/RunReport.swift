@@ -194,6 +194,8 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
     /// Documents only model i got right (row) against model j (column).
     public var onlyRight: [[Int]]
     public var alpha: Double
+    /// Which test: McNemar's exact test on documents, or a paired bootstrap over sentences (tagging).
+    public var test: String = "McNemar"
     /// The best model and the models not significantly different from it (adjusted p >= alpha).
     public var best: String
     public var notDifferentFromBest: [String]
@@ -220,11 +222,26 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
     }
 
     /// The best model's standing in words.
+    /// From pairwise p-values already computed (`p[i][j]`, symmetric, models best first), Holm-corrected here.
+    public init(models: [String], pValues p: [[Double]], test: String, alpha: Double = 0.05) {
+        let n = models.count
+        self.models = models; self.alpha = alpha; self.test = test
+        onlyRight = []
+        pValues = p
+        var flat: [Double] = [], pairs: [(Int, Int)] = []
+        for i in 0..<n { for j in 0..<n where j > i { flat.append(p[i][j]); pairs.append((i, j)) } }
+        var adjusted = [[Double]](repeating: [Double](repeating: 1, count: n), count: n)
+        for (k, a) in Significance.holm(flat).enumerated() { adjusted[pairs[k].0][pairs[k].1] = a; adjusted[pairs[k].1][pairs[k].0] = a }
+        self.adjusted = adjusted
+        best = models.first ?? ""
+        notDifferentFromBest = n > 1 ? (1..<n).filter { adjusted[0][$0] >= alpha }.map { models[$0] } : []
+    }
+
     public var sentence: String {
         guard models.count > 1 else { return "Only one model: nothing to compare." }
         if notDifferentFromBest.isEmpty {
-            return "\(best) is significantly better than every other model (McNemar, Holm-adjusted p < \(alpha))."
+            return "\(best) is significantly better than every other model (\(test), Holm-adjusted p < \(alpha))."
         }
-        return "\(best) is not significantly different from \(notDifferentFromBest.joined(separator: ", ")) (McNemar, Holm-adjusted p >= \(alpha)); it is significantly better than the other \(models.count - 1 - notDifferentFromBest.count)."
+        return "\(best) is not significantly different from \(notDifferentFromBest.joined(separator: ", ")) (\(test), Holm-adjusted p >= \(alpha)); it is significantly better than the other \(models.count - 1 - notDifferentFromBest.count)."
     }
 }

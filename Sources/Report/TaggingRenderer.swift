@@ -41,6 +41,7 @@ public enum TaggingRenderer {
         for (i, t) in r.ranked.enumerated() {
             m += "| \(i + 1) | \(t.name) | \(familyMark(t.family)) | " + cols.map { $0.1(t) }.joined(separator: " | ") + " |\n"
         }
+        if let sig = r.significance { m += MarkdownRenderer.significance(sig) }
         m += "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|---|\n"
         for s in r.stages { m += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }
         m += "\n## Taggers\n"
@@ -119,7 +120,9 @@ public enum TaggingRenderer {
             let f = familyMark(t.family)
             h += "<tr><td>\(i + 1)</td><td class=\"l\"><a href=\"#t\(i)\">\(e(t.name))</a></td><td><span class=\"tag \(f)\">\(f)</span></td>" + cols.map { "<td>\($0.1(t))</td>" }.joined() + "</tr>"
         }
-        h += "</tbody></table></div><h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
+        h += "</tbody></table></div>"
+        if let sig = r.significance { h += HTMLRenderer.significance(sig) }
+        h += "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
         for s in r.stages { h += "<tr><td class=\"l\">\(e(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>" }
         h += "</tbody></table><h2>Taggers</h2>"
         for (i, t) in r.ranked.enumerated() {

@@ -74,6 +74,8 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     public var results: [TaggerResult]
     public var stages: [StageTiming]
     public var totalSeconds: Double
+    /// Paired bootstrap over held-out sentences between every pair of taggers (headline metric).
+    public var significance: SignificanceMatrix? = nil
 
     public init(pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String, dataset: TaggingDatasetSummary,
                 results: [TaggerResult], stages: [StageTiming], totalSeconds: Double) {

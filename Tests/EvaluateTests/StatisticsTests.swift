@@ -80,6 +80,17 @@ import TextCore
         #expect(Bootstrap.sentenceInterval(counts: counts, seed: 2) { $0[0] / $0[1] } == i)
     }
 
+    /// The paired bootstrap: a system right on 30 more sentences of 200 is significantly better; two systems
+    /// that differ on a single sentence are not.
+    @Test func pairedBootstrap() {
+        let a = (0..<200).map { i -> [Double] in [i < 150 ? 10 : 5, 10] }, b = (0..<200).map { i -> [Double] in [i < 120 ? 10 : 5, 10] }
+        let accuracy: ([Double]) -> Double = { $0[0] / $0[1] }
+        #expect(Bootstrap.pairedPValue(a, b, seed: 1, metric: accuracy) < 0.01)
+        var c = a; c[0] = [9, 10]
+        #expect(Bootstrap.pairedPValue(a, c, seed: 1, metric: accuracy) > 0.5)
+        #expect(Bootstrap.pairedPValue(a, a, seed: 1, metric: accuracy) == 1)
+    }
+
     @Test func calibrationByDefinition() {
         // Two documents at 0.95 (one right), two at 0.65 (both right): ECE = 0.5 * 0.45 + 0.5 * 0.35.
         let p = DenseMatrix(rowCount: 4, columnCount: 2, values: [0.95, 0.05, 0.95, 0.05, 0.35, 0.65, 0.35, 0.65])

@@ -63,6 +63,8 @@ import Report
         #expect(report.dataset.modelScheme == "iobes" && report.dataset.fileScheme == "iob1")
         #expect(report.dataset.tags.keys.contains("S-LOC") && report.dataset.tags.keys.contains("E-PER"))
         for r in report.results where r.kind != "hmm" { #expect((r.metrics.chunks?.f1 ?? 0) > 0.95, "\(r.name)") }
+        let sig = try #require(report.significance)
+        #expect(sig.models.count == 4 && sig.test == "paired bootstrap over sentences" && sig.sentence.contains("paired bootstrap"))
         for r in report.results {
             let i = try #require(r.headlineInterval)
             #expect(i.low <= r.headline && r.headline <= i.high, "\(r.name)")
