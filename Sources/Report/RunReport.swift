@@ -194,8 +194,10 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
     /// Documents only model i got right (row) against model j (column).
     public var onlyRight: [[Int]]
     public var alpha: Double
-    /// Which test: McNemar's exact test on documents, or a paired bootstrap over sentences (tagging).
-    public var test: String = "McNemar"
+    /// Which test: McNemar's exact test on documents (also when absent: reports before the field existed), or
+    /// a paired bootstrap over sentences (tagging).
+    public var testName: String?
+    public var test: String { testName ?? "McNemar" }
     /// The best model and the models not significantly different from it (adjusted p >= alpha).
     public var best: String
     public var notDifferentFromBest: [String]
@@ -225,7 +227,7 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
     /// From pairwise p-values already computed (`p[i][j]`, symmetric, models best first), Holm-corrected here.
     public init(models: [String], pValues p: [[Double]], test: String, alpha: Double = 0.05) {
         let n = models.count
-        self.models = models; self.alpha = alpha; self.test = test
+        self.models = models; self.alpha = alpha; self.testName = test
         onlyRight = []
         pValues = p
         var flat: [Double] = [], pairs: [(Int, Int)] = []

@@ -32,9 +32,9 @@ struct ReportCommand: ParsableCommand {
                 let a = try Self.load(runA), b = try Self.load(runB)
                 let c = RunComparison(previous: a, current: b.results, threshold: threshold)
                 print("\(a.pipeline) \(a.runId) -> \(b.pipeline) \(b.runId)")
-                print(String(format: "%-44@ %9@ %8@ %9@ %8@", "model" as NSString, "accuracy" as NSString, "delta" as NSString, "macro-F1" as NSString, "delta" as NSString))
+                print(Textpipe.padded("model", 44) + "  accuracy    delta  macro-F1    delta")
                 for d in c.deltas {
-                    print(String(format: "%-44@ %8.2f%% %+7.2f %8.2f%% %+7.2f%@", d.model as NSString, d.accuracyAfter * 100, (d.accuracyAfter - d.accuracyBefore) * 100,
+                    print(Textpipe.padded(d.model, 44) + String(format: " %8.2f%% %+7.2f %8.2f%% %+7.2f%@", d.accuracyAfter * 100, (d.accuracyAfter - d.accuracyBefore) * 100,
                                  d.macroF1After * 100, (d.macroF1After - d.macroF1Before) * 100, (d.regression ? "  REGRESSION" : "") as NSString))
                 }
                 for m in c.added { print("new: \(m)") }

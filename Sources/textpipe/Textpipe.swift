@@ -19,6 +19,9 @@ struct Textpipe: ParsableCommand {
         subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, TagCommand.self, VectorsCommand.self, ReportCommand.self])
 
     /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
+    /// `s` padded with spaces to `width` characters (String(format:) on Linux ignores widths for %@).
+    static func padded(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
+
     static func guarded(_ body: () throws -> Void) throws {
         do { try body() }
         catch let e as TextpipeError {
@@ -63,7 +66,7 @@ struct Run: ParsableCommand {
             if let report = outcome.report {
                 print("\(report.pipeline) run \(report.runId)\(outcome.allCached ? " (nothing changed; all stages cached)" : "")")
                 for r in report.ranked {
-                    print(String(format: "  %-40@ accuracy %6.2f%%  macro-F1 %6.2f%%", "\(r.features) + \(r.classifier)" as NSString, r.accuracy * 100, r.macroF1 * 100))
+                    print("  " + Textpipe.padded("\(r.features) + \(r.classifier)", 40) + String(format: " accuracy %6.2f%%  macro-F1 %6.2f%%", r.accuracy * 100, r.macroF1 * 100))
                 }
                 if let dir = outcome.reportDirectory { print("report: \(dir.path)") }
                 for r in outcome.regressions { FileHandle.standardError.write(Data("regression: \(r) (macro-F1 fell by more than \(parsed.report.regressionThreshold * 100) points since the previous run)\n".utf8)) }
@@ -74,7 +77,7 @@ struct Run: ParsableCommand {
                 print("\(parsed.name) run \(outcome.runId ?? "")\(outcome.allCached ? " (nothing changed; all stages cached)" : "")")
                 if let t = outcome.taggingReport {
                     for r in t.ranked {
-                        print(String(format: "  %-30@ %@ %6.2f%%  token accuracy %6.2f%%", r.name as NSString, t.headlineName as NSString, r.headline * 100, r.metrics.tokenAccuracy * 100))
+                        print("  " + Textpipe.padded(r.name, 30) + " \(t.headlineName)" + String(format: " %6.2f%%  token accuracy %6.2f%%", r.headline * 100, r.metrics.tokenAccuracy * 100))
                     }
                 }
                 print("report: \(dir.path)")

@@ -46,4 +46,19 @@ import Evaluate
         #expect(m.onlyRight[0][2] == 50 && m.adjusted[0][1] == 1)
         #expect(m.notDifferentFromBest == ["C"] && m.sentence.contains("not significantly different from C"))
     }
+
+    /// metrics.json of an earlier run (before intervals, significance and learning curves existed) still reads:
+    /// `report diff` and the previous-run section compare against it.
+    @Test func olderMetricsStillDecode() throws {
+        var report = RunReport(pipeline: "p", runId: "a", createdAt: "", toolVersion: "0.2.0", specHash: "", dataset: DatasetSummary(name: "d", trainDocuments: 1, testDocuments: nil, classes: [:], tokens: 0, distinctTokens: 0, notes: [:]),
+                               evaluation: "", results: [result("nb", 0.8)], stages: [], totalSeconds: 0)
+        report.significance = SignificanceMatrix(models: ["ngram + nb"], correct: [[true]])
+        var json = try JSONSerialization.jsonObject(with: try report.json()) as! [String: Any]
+        var significance = json["significance"] as! [String: Any]
+        significance.removeValue(forKey: "test_name")
+        json["significance"] = significance
+        json.removeValue(forKey: "learning_curves"); json.removeValue(forKey: "previous")
+        let decoded = try RunReport.decode(try JSONSerialization.data(withJSONObject: json))
+        #expect(decoded.significance?.test == "McNemar" && decoded.results.count == 1 && decoded.results[0].accuracyInterval == nil)
+    }
 }
