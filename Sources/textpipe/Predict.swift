@@ -24,12 +24,7 @@ struct Predict: ParsableCommand {
             let bundle = try ModelBundle.load(from: URL(fileURLWithPath: model))
             var documents: [Document] = []
             for file in files {
-                let data: Data
-                if file == "-" { data = FileHandle.standardInput.readDataToEndOfFile() }
-                else {
-                    guard let d = FileManager.default.contents(atPath: file) else { throw TextpipeError(.io, "cannot read file", file: file) }
-                    data = d
-                }
+                let data = try Textpipe.readInput(file)
                 let text = String(decoding: data, as: UTF8.self)
                 if lines {
                     for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()

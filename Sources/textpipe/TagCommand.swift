@@ -36,12 +36,7 @@ struct TagCommand: ParsableCommand {
             }
             var sentences: [[String]] = []
             for file in files {
-                let data: Data
-                if file == "-" { data = FileHandle.standardInput.readDataToEndOfFile() }
-                else {
-                    guard let d = FileManager.default.contents(atPath: file) else { throw TextpipeError(.io, "cannot read file", file: file) }
-                    data = d
-                }
+                let data = try Textpipe.readInput(file)
                 let lines = String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
                 switch input {
                 case .plain:

@@ -22,6 +22,13 @@ struct Textpipe: ParsableCommand {
     /// `s` padded with spaces to `width` characters (String(format:) on Linux ignores widths for %@).
     static func padded(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
 
+    /// The bytes of a file named on the command line, or of standard input for `-`.
+    static func readInput(_ file: String) throws -> Data {
+        if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard let data = FileManager.default.contents(atPath: file) else { throw TextpipeError(.io, "cannot read file", file: file) }
+        return data
+    }
+
     static func guarded(_ body: () throws -> Void) throws {
         do { try body() }
         catch let e as TextpipeError {

@@ -48,6 +48,12 @@ import Report
         #expect(worse.status == 6 && worse.err.contains("regression: ngram + softmax"), "\(worse.err)")
         let md = try String(contentsOf: root.appendingPathComponent("reports/demo/latest/report.md"), encoding: .utf8)
         #expect(md.contains("**Regression: onehot + softmax, ngram + softmax**"))
+        // report diff on something that is not a report names it and exits 3.
+        let bad = try TestSupport.runTextpipe(["report", "diff", "reports/demo/latest", "nowhere"], in: root)
+        #expect(bad.status == 3 && bad.err.contains("nowhere"), "\(bad.err)")
+        TestSupport.write("{\"not\": \"a report\"}", to: root.appendingPathComponent("junk.json"))
+        let junk = try TestSupport.runTextpipe(["report", "diff", "junk.json", "reports/demo/latest"], in: root)
+        #expect(junk.status == 3 && junk.err.contains("junk.json") && junk.err.contains("not a classification report"))
         // Without the flag the same situation is reported but exits 0.
         TestSupport.write(spec(l2: "1000000"), to: root.appendingPathComponent("pipelines/demo.yaml"))
         #expect(try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root).status == 0)

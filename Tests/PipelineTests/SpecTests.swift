@@ -33,6 +33,23 @@ import TextCore
         #expect(s.data.train[0].labelColumn == nil)
     }
 
+    /// Learning curves and report options: decoded, and every bad value named with its line.
+    @Test func learningCurveAndReportOptions() throws {
+        let withCurve = valid.replacingOccurrences(of: "evaluate: {cv: {folds: 5, seed: 3}}",
+                                                   with: "evaluate: {cv: {folds: 5, seed: 3}, learning_curve: {sizes: [0.1, 0.5, 1.0], repeats: 2}}\nreport: {regression_threshold: 0.02, misclassified_examples: 3}")
+        let s = try SpecDecoder.decode(withCurve, file: "spec.yaml")
+        #expect(s.learningCurve?.sizes == [0.1, 0.5, 1.0] && s.learningCurve?.repeats == 2 && s.evaluation == .crossValidation(folds: 5, seed: 3))
+        #expect(s.report.regressionThreshold == 0.02 && s.report.misclassifiedExamples == 3)
+        let shrinking = try #require(error(withCurve.replacingOccurrences(of: "[0.1, 0.5, 1.0]", with: "[0.5, 0.1]")))
+        #expect(shrinking.line == 9 && shrinking.message.contains("must grow"))
+        let tooBig = try #require(error(withCurve.replacingOccurrences(of: "[0.1, 0.5, 1.0]", with: "[0.1, 1.5]")))
+        #expect(tooBig.message.contains("(0, 1]"))
+        let typo = try #require(error(withCurve.replacingOccurrences(of: "repeats: 2", with: "repeat: 2")))
+        #expect(typo.message.contains("did you mean 'repeats'"))
+        let threshold = try #require(error(withCurve.replacingOccurrences(of: "regression_threshold: 0.02", with: "regression_threshold: 5")))
+        #expect(threshold.line == 10 && threshold.message.contains("between 0 and 1"))
+    }
+
     @Test func typoedKeyNamesLineAndSuggests() throws {
         let e = try #require(error(valid.replacingOccurrences(of: "evaluate:", with: "evalute:")))
         #expect(e.file == "spec.yaml" && e.line == 9)
