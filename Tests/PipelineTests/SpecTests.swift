@@ -50,6 +50,32 @@ import TextCore
         #expect(threshold.line == 10 && threshold.message.contains("between 0 and 1"))
     }
 
+    /// Tagging specs: their own keys, and the mistakes a user makes with them.
+    @Test func taggingSpecErrors() throws {
+        let tagging = """
+        name: ner
+        task: tagging
+        data:
+          train: {path: train.conll, format: conll}
+          scheme: iob2
+        taggers: [hmm, {crf: {c2: 0.5}}, {token_classifier: {classifier: {logistic: {C: 2}}}}]
+        """
+        let s = try SpecDecoder.decode(tagging, file: "t.yaml")
+        #expect(s.tagging?.taggers.map(\.name) == ["hmm", "crf", "token_logistic"] && s.tagging?.testFraction == 0.1)
+        let noScheme = try #require(error(tagging.replacingOccurrences(of: "  scheme: iob2\n", with: "")))
+        #expect(noScheme.line == 4 && noScheme.message.contains("missing required key 'scheme'"))
+        let dataset = try #require(error(tagging.replacingOccurrences(of: "  train: {path: train.conll, format: conll}\n  scheme: iob2", with: "  dataset: peoples-daily-sgm")))
+        #expect(dataset.message.contains("did you mean 'peoples-daily-seg'"))
+        let format = try #require(error(tagging.replacingOccurrences(of: "format: conll", with: "format: conl")))
+        #expect(format.message.contains("conllu") && format.line == 4)
+        let task = try #require(error(tagging.replacingOccurrences(of: "task: tagging", with: "task: tag")))
+        #expect(task.line == 2 && task.message.contains("classification or tagging"))
+        let classifierKey = try #require(error(tagging.replacingOccurrences(of: "features", with: "features").replacingOccurrences(of: "taggers:", with: "classifiers:")))
+        #expect(classifierKey.message.contains("unknown key 'classifiers'"))
+        let order = try #require(error(tagging.replacingOccurrences(of: "[hmm,", with: "[{hmm: {order: 3}},")))
+        #expect(order.message.contains("order is 1 or 2"))
+    }
+
     @Test func typoedKeyNamesLineAndSuggests() throws {
         let e = try #require(error(valid.replacingOccurrences(of: "evaluate:", with: "evalute:")))
         #expect(e.file == "spec.yaml" && e.line == 9)
