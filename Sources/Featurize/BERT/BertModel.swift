@@ -80,10 +80,27 @@ public final class BertModel: @unchecked Sendable {
 
     /// `y (rows x out) = x (rows x in) W^T + b`, W stored as PyTorch's `[out, in]`.
     static func linear(_ x: [Float], rows: Int, _ w: [Float], _ b: [Float], inputs: Int, outputs: Int) -> [Float] {
-        var y = [Float](repeating: 0, count: rows * outputs)
-        for r in 0..<rows { for o in 0..<outputs { y[r * outputs + o] = b[o] } }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, x, Int32(inputs), w, Int32(inputs), 1, &y, Int32(outputs))
+        var y: [Float] = []
+        linear(x, rows: rows, w, b, inputs: inputs, outputs: outputs, into: &y)
         return y
+    }
+
+    /// The same into a buffer reused across layers (large fresh arrays cost page faults on every layer).
+    static func linear(_ x: [Float], rows: Int, _ w: [Float], _ b: [Float], inputs: Int, outputs: Int, into y: inout [Float]) {
+        resize(&y, rows * outputs)
+        y.withUnsafeMutableBufferPointer { yp in
+            b.withUnsafeBufferPointer { bp in
+                for r in 0..<rows { (yp.baseAddress! + r * outputs).update(from: bp.baseAddress!, count: outputs) }
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, x, Int32(inputs), w, Int32(inputs), 1,
+                        yp.baseAddress!, Int32(outputs))
+        }
+    }
+
+    /// `count` elements, keeping the storage when it is large enough.
+    @inline(__always) static func resize(_ a: inout [Float], _ count: Int) {
+        if a.count > count { a.removeLast(a.count - count) }
+        else if a.count < count { a.append(contentsOf: repeatElement(0, count: count - a.count)) }
     }
 
     /// `x = LayerNorm(x + residual) * w + b` row by row (vectorised in C).
@@ -146,15 +163,16 @@ public final class BertModel: @unchecked Sendable {
         let scale = 1 / Float(dh).squareRoot()
         let longest = sequences.map(\.count).max() ?? 1
         var scores = [Float](repeating: 0, count: longest * longest)
+        var q: [Float] = [], k: [Float] = [], v: [Float] = [], context: [Float] = [], attention: [Float] = [], inter: [Float] = [], out: [Float] = []
         for (l, layer) in layers.enumerated() {
             // Query rows: every token, or in a first-only last layer each sequence's [CLS] row.
             let firstOnly = firstOnlyInLastLayer && l == layers.count - 1
             let queryRows = firstOnly ? sequences.count : total
             let input = firstOnly ? offsets.dropLast().flatMap { x[$0 * h..<($0 + 1) * h] } : x
-            let q = Self.linear(input, rows: queryRows, layer.q, layer.qb, inputs: h, outputs: h)
-            let k = Self.linear(x, rows: total, layer.k, layer.kb, inputs: h, outputs: h)
-            let v = Self.linear(x, rows: total, layer.v, layer.vb, inputs: h, outputs: h)
-            var context = [Float](repeating: 0, count: queryRows * h)
+            Self.linear(input, rows: queryRows, layer.q, layer.qb, inputs: h, outputs: h, into: &q)
+            Self.linear(x, rows: total, layer.k, layer.kb, inputs: h, outputs: h, into: &k)
+            Self.linear(x, rows: total, layer.v, layer.vb, inputs: h, outputs: h, into: &v)
+            Self.resize(&context, queryRows * h)
             for s in 0..<sequences.count {
                 let n = offsets[s + 1] - offsets[s], base = offsets[s] * h
                 let m = firstOnly ? 1 : n, queryBase = firstOnly ? s * h : base
@@ -171,13 +189,13 @@ public final class BertModel: @unchecked Sendable {
                     } }
                 }
             }
-            var attention = Self.linear(context, rows: queryRows, layer.o, layer.ob, inputs: h, outputs: h)
+            Self.linear(context, rows: queryRows, layer.o, layer.ob, inputs: h, outputs: h, into: &attention)
             Self.layerNorm(&attention, adding: input, rows: queryRows, size: h, layer.ln1w, layer.ln1b, eps: eps)
-            var inter = Self.linear(attention, rows: queryRows, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize)
+            Self.linear(attention, rows: queryRows, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize, into: &inter)
             inter.withUnsafeMutableBufferPointer { p in textpipe_gelu(p.baseAddress!, Int32(p.count)) }
-            var out = Self.linear(inter, rows: queryRows, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h)
+            Self.linear(inter, rows: queryRows, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h, into: &out)
             Self.layerNorm(&out, adding: attention, rows: queryRows, size: h, layer.ln2w, layer.ln2b, eps: eps)
-            x = out
+            swap(&x, &out)   // the old x becomes next layer's output buffer
             if firstOnly { offsets = Array(0...sequences.count) }
         }
         return (x, offsets)
