@@ -70,8 +70,19 @@ extension Runner {
              Int(try String(contentsOf: dir.appendingPathComponent("repaired"), encoding: .utf8)) ?? 0)
         })
         if options.only == .ingest || options.only == .clean || options.only == .tokenize || options.only == .featurize {
+            // The sentences as read and converted, one JSON line each, for inspection.
+            let out = Self.resolve(spec.report.out, options.root).appendingPathComponent("inspect/sentences.jsonl")
+            var lines = ""
+            for (part, sentences) in [("train", train), ("test", test)] {
+                for s in sentences {
+                    lines += "{\"part\": \"\(part)\", \"source\": \(JSONText.quote(s.source)), \"tokens\": [" + s.tokens.map(JSONText.quote).joined(separator: ", ")
+                        + "], \"tags\": [" + s.tags.map(JSONText.quote).joined(separator: ", ") + "]}\n"
+                }
+            }
+            try AtomicFile.write(lines, to: out)
+            log("wrote \(train.count + test.count) sentences (scheme \(t.modelScheme.rawValue)) to \(out.path)")
             writeLock(runId: nil, reportKey: nil)
-            return Outcome(reportDirectory: nil, runId: nil, allCached: entries.allSatisfy(\.cached), report: nil, inspection: nil)
+            return Outcome(reportDirectory: nil, runId: nil, allCached: entries.allSatisfy(\.cached), report: nil, inspection: out)
         }
         let tags = Array(Set(train.flatMap(\.tags))).sorted()
         guard tags.count >= 2 else { throw TextpipeError(.data, "the training sentences have \(tags.count) tag(s); tagging needs at least two") }

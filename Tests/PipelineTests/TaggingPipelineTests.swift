@@ -85,6 +85,12 @@ import Report
         #expect(missing.status == 3 && missing.err.contains("no tagger.json"))
         let wrong = try TestSupport.runTextpipe(["tag", "--model", crf, "--output", "segmented", "-"], in: root, stdin: "x\n")
         #expect(wrong.status == 2 && wrong.err.contains("segmentation tagger"))
+        // --only ingest writes the sentences as read and converted.
+        let inspect = try TestSupport.runTextpipe(["run", "ner.yaml", "--only", "ingest"], in: root)
+        #expect(inspect.status == 0 && inspect.out.hasSuffix("inspect/sentences.jsonl\n"), "\(inspect.out)")
+        let first = try String(contentsOf: root.appendingPathComponent("reports/ner/inspect/sentences.jsonl"), encoding: .utf8).split(separator: "\n")[0]
+        let parsed = try JSONSerialization.jsonObject(with: Data(first.utf8)) as! [String: Any]
+        #expect(parsed["part"] as? String == "train" && (parsed["tags"] as? [String])?.contains { $0.hasPrefix("S-") || $0.hasPrefix("E-") } == true)
         // Nothing changed: every stage is cached.
         let again = try TestSupport.runTextpipe(["run", "ner.yaml"], in: root)
         #expect(again.status == 0 && again.err.contains("nothing changed"), "\(again.err)")
