@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Ingest", "Evaluate", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Featurize", "TestSupport"],
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Featurize", "Classify", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -44,3 +44,16 @@ public enum ClassWeights: Sendable, Codable, Hashable {
         return labels.map { w[$0] }
     }
 }
+
+/// A configuration with `class_weight`: naming classes by label is resolved once, here, for all of them.
+public protocol ClassWeighted {
+    var classWeights: ClassWeights { get set }
+}
+
+extension ClassifierConfiguration where Self: ClassWeighted {
+    public func resolvingClassWeights(labels: [String]) throws -> Self {
+        var copy = self
+        copy.classWeights = try classWeights.named(labels: labels)
+        return copy
+    }
+}

@@ -68,9 +68,47 @@ extension Classifier {
 }
 
 /// Hyperparameters of a classifier: `fit` returns a new, immutable trained model.
+///
+/// A configuration describes itself: its spec kind and family (from its model), its capabilities, its spec keys
+/// with types, defaults and documentation. Listing the type in `ClassifierRegistry.all` is all it takes for
+/// specs, saved models, the conformance suite, skipping of incompatible pairs and the README's tables to know it.
 public protocol ClassifierConfiguration: Sendable, Codable, Hashable {
     associatedtype Model: Classifier
+    /// The default settings.
+    init()
+    /// One line for the README: what the model is.
+    static var summary: String { get }
+    static var capabilities: ClassifierCapabilities { get }
+    /// The spec keys this classifier accepts (besides `name`), in documentation order.
+    static var parameters: [Parameter<Self>] { get }
+    /// Checks that involve several keys; `present` are the keys the spec gave.
+    func validate(present: Set<String>) throws
+    /// Whether these settings give probabilities (a linear SVM does only with Platt scaling).
+    var givesProbabilities: Bool { get }
+    /// The same settings with class weights named by label turned into per-class weights.
+    func resolvingClassWeights(labels: [String]) throws -> Self
     func fit(_ x: FeatureMatrix, labels: [Int], classCount: Int, seed: UInt64) throws -> Model
+}
+
+extension ClassifierConfiguration {
+    /// Spec name (`multinomial_nb`), declared by the model.
+    public static var kind: String { Model.kind }
+    public static var family: ModelFamily { Model.family }
+    public static var modelType: any Classifier.Type { Model.self }
+    public func validate(present: Set<String>) throws {}
+    public var givesProbabilities: Bool { Self.capabilities.contains(.givesProbabilities) }
+    public func resolvingClassWeights(labels: [String]) throws -> Self { self }
+
+    /// Why a classifier with these capabilities cannot use features of this shape, or nil if it can.
+    public static func incompatibility(with shape: FeatureShape) -> String? {
+        if capabilities.contains(.needsDenseInput), shape.isSparse {
+            return "\(kind) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features"
+        }
+        if capabilities.contains(.needsNonNegativeInput), !shape.isNonNegative {
+            return "\(kind) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features"
+        }
+        return nil
+    }
 }
 
 /// Checks shared by every `fit`: shapes agree, labels are in range, features are finite, two classes exist.

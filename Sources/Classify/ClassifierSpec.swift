@@ -1,76 +1,97 @@
 import Foundation
 import TextCore
 
-/// The classifiers a spec can name, with their hyperparameters. Adding a model means one case here,
-/// one configuration type and one model type; everything else (evaluation, reports, `predict`) is shared.
-public enum ClassifierSpec: Sendable, Codable, Hashable {
-    case multinomialNB(MultinomialNaiveBayesConfiguration)
-    case bernoulliNB(BernoulliNaiveBayesConfiguration)
-    case complementNB(ComplementNaiveBayesConfiguration)
-    case gaussianNB(GaussianNaiveBayesConfiguration)
-    case normalBayes(NormalBayesConfiguration)
-    case softmax(SoftmaxRegressionConfiguration)
-    case logistic(LogisticRegressionConfiguration)
-    case linearSVM(LinearSVMConfiguration)
-    case decisionTree(DecisionTreeConfiguration)
-    case nbsvm(NBSVMConfiguration)
+/// Every classifier a spec can name, generative first, in the order the docs list them.
+///
+/// This list is the only place a classifier is registered: spec decoding, saved-model loading, the conformance
+/// suite and the README's key tables all read it. A new model is one file (its configuration and model) and one
+/// line here.
+public enum ClassifierRegistry {
+    public static let all: [any ClassifierConfiguration.Type] = [
+        MultinomialNaiveBayesConfiguration.self,
+        BernoulliNaiveBayesConfiguration.self,
+        ComplementNaiveBayesConfiguration.self,
+        GaussianNaiveBayesConfiguration.self,
+        NormalBayesConfiguration.self,
+        SoftmaxRegressionConfiguration.self,
+        LogisticRegressionConfiguration.self,
+        LinearSVMConfiguration.self,
+        DecisionTreeConfiguration.self,
+        NBSVMConfiguration.self,
+    ]
 
-    /// Spec names, in the order the docs list them: generative first, then discriminative.
-    public static let kinds = ["multinomial_nb", "bernoulli_nb", "complement_nb", "gaussian_nb", "normal_bayes",
-                               "softmax", "logistic", "linear_svm", "decision_tree", "nbsvm"]
+    /// Spec names, in registry order.
+    public static var kinds: [String] { all.map { $0.kind } }
 
-    var modelType: any Classifier.Type {
-        switch self {
-        case .multinomialNB: return MultinomialNaiveBayes.self
-        case .bernoulliNB: return BernoulliNaiveBayes.self
-        case .complementNB: return ComplementNaiveBayes.self
-        case .gaussianNB: return GaussianNaiveBayes.self
-        case .normalBayes: return NormalBayes.self
-        case .softmax: return SoftmaxRegression.self
-        case .logistic: return LogisticRegression.self
-        case .linearSVM: return LinearSVM.self
-        case .decisionTree: return DecisionTree.self
-        case .nbsvm: return NBSVM.self
-        }
+    /// The configuration type for a spec name, or nil.
+    public static func configuration(kind: String) -> (any ClassifierConfiguration.Type)? {
+        all.first { $0.kind == kind }
     }
+}
 
-    public var kind: String { modelType.kind }
-    public var family: ModelFamily { modelType.family }
+/// A classifier's configuration of any kind: what a spec's `classifiers[]` entry decodes to.
+///
+/// Two specs are equal when they name the same kind with the same settings; it encodes as
+/// `{"kind": "linear_svm", "settings": {...}}`, which is what cache keys hash.
+public struct ClassifierSpec: Sendable, Hashable, Codable {
+    public let configuration: any ClassifierConfiguration
+
+    public init(_ configuration: some ClassifierConfiguration) { self.configuration = configuration }
+
+    public var kind: String { type(of: configuration).kind }
+    public var family: ModelFamily { type(of: configuration).family }
+    public var capabilities: ClassifierCapabilities { type(of: configuration).capabilities }
+    public var givesProbabilities: Bool { configuration.givesProbabilities }
+
+    /// Spec names, in registry order.
+    public static var kinds: [String] { ClassifierRegistry.kinds }
 
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount: Int, seed: UInt64) throws -> any Classifier {
-        switch self {
-        case .multinomialNB(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .bernoulliNB(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .complementNB(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .gaussianNB(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .normalBayes(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .softmax(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .logistic(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .linearSVM(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .decisionTree(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        case .nbsvm(let c): return try c.fit(x, labels: labels, classCount: classCount, seed: seed)
-        }
+        try configuration.fit(x, labels: labels, classCount: classCount, seed: seed)
     }
 
     /// The same spec with class weights given by label name turned into per-class weights.
     public func resolvingClassWeights(labels: [String]) throws -> ClassifierSpec {
-        switch self {
-        case .softmax(var c): c.classWeights = try c.classWeights.named(labels: labels); return .softmax(c)
-        case .logistic(var c): c.classWeights = try c.classWeights.named(labels: labels); return .logistic(c)
-        case .linearSVM(var c): c.classWeights = try c.classWeights.named(labels: labels); return .linearSVM(c)
-        case .decisionTree(var c): c.classWeights = try c.classWeights.named(labels: labels); return .decisionTree(c)
-        case .nbsvm(var c): c.classWeights = try c.classWeights.named(labels: labels); return .nbsvm(c)
-        default: return self
+        try Self.resolving(configuration, labels)
+    }
+
+    private static func resolving<C: ClassifierConfiguration>(_ c: C, _ labels: [String]) throws -> ClassifierSpec {
+        ClassifierSpec(try c.resolvingClassWeights(labels: labels))
+    }
+
+    /// Why this classifier cannot use features of this shape, or nil if it can.
+    public func incompatibility(with shape: FeatureShape) -> String? { type(of: configuration).incompatibility(with: shape) }
+
+    public static func == (a: ClassifierSpec, b: ClassifierSpec) -> Bool {
+        AnyHashable(a.configuration) == AnyHashable(b.configuration)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(AnyHashable(configuration)) }
+
+    enum CodingKeys: String, CodingKey { case kind, settings }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(configuration, forKey: .settings)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try c.decode(String.self, forKey: .kind)
+        guard let type = ClassifierRegistry.configuration(kind: kind) else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown classifier '\(kind)'")
         }
+        configuration = try Self.decodeSettings(type, c)
+    }
+
+    private static func decodeSettings<T: ClassifierConfiguration>(_: T.Type, _ c: KeyedDecodingContainer<CodingKeys>) throws -> T {
+        try c.decode(T.self, forKey: .settings)
     }
 }
 
-/// Saves and loads trained classifiers: a small JSON header plus binary weights.
+/// Saves and loads trained classifiers: the kind, then the model's binary body.
 public enum ClassifierStore {
-    static let types: [any Classifier.Type] = [MultinomialNaiveBayes.self, BernoulliNaiveBayes.self, ComplementNaiveBayes.self,
-                                               GaussianNaiveBayes.self, NormalBayes.self, SoftmaxRegression.self, LogisticRegression.self,
-                                               LinearSVM.self, DecisionTree.self, NBSVM.self]
-
     /// The binary body of a classifier, prefixed by its kind.
     public static func encode(_ model: any Classifier) throws -> Data {
         var w = BinaryWriter()
@@ -84,10 +105,10 @@ public enum ClassifierStore {
         var r = BinaryReader(data, name: name)
         guard try r.read(UInt32.self) == 1 else { throw TextpipeError(.model, "unknown model format version", file: name) }
         let kind = try r.readString()
-        guard let type = types.first(where: { $0.kind == kind }) else {
-            throw TextpipeError(.model, "unknown classifier '\(kind)' (known: \(ClassifierSpec.kinds.joined(separator: ", ")))", file: name)
+        guard let type = ClassifierRegistry.configuration(kind: kind) else {
+            throw TextpipeError(.model, "unknown classifier '\(kind)' (known: \(ClassifierRegistry.kinds.joined(separator: ", ")))", file: name)
         }
-        return try decodeModel(type, &r)
+        return try decodeModel(type.modelType, &r)
     }
 
     private static func decodeModel<T: Classifier>(_ type: T.Type, _ r: inout BinaryReader) throws -> any Classifier {

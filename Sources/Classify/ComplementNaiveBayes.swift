@@ -8,6 +8,13 @@ public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
     public var normalize = false
     public init() {}
 
+    public static let summary = "each class estimated from the *other* classes' counts (Rennie et al. 2003): steady on imbalanced text"
+    public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
+    public static let parameters: [Parameter<Self>] = [
+        .number("alpha", \.alpha, .positive, "additive smoothing of the complement counts"),
+        .boolean("norm", \.normalize, "normalise each class's weights to unit l1 length (WCNB)"),
+    ]
+
     /// Estimates each class from the counts of all *other* classes, which is far steadier when classes are
     /// imbalanced: `w_kj = -log((N_~k,j + alpha) / (N_~k + alpha d))`, score `sum_j x_j w_kj`
     /// (as scikit-learn's `ComplementNB`; the class prior is not used).

@@ -10,13 +10,23 @@ public enum SplitCriterion: String, Sendable, Codable, Hashable, CaseIterable {
 }
 
 /// Hyperparameters of the CART decision tree.
-public struct DecisionTreeConfiguration: ClassifierConfiguration {
+public struct DecisionTreeConfiguration: ClassifierConfiguration, ClassWeighted {
     public var criterion: SplitCriterion = .gini
     public var maxDepth: Int? = nil
     public var minSamplesSplit = 2
     public var minSamplesLeaf = 1
     public var classWeights: ClassWeights = .uniform
     public init() {}
+
+    public static let summary = "CART on sparse rows without densifying (each node's non-zeros grouped by feature; implicit zeros counted); seeded feature order breaks ties"
+    public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights, .usesSeed]
+    public static let parameters: [Parameter<Self>] = [
+        .choice("criterion", \.criterion, "impurity: `gini` or `entropy`"),
+        .optionalInteger("max_depth", \.maxDepth, minimum: 1, "deepest level (none: grow until pure)"),
+        .integer("min_samples_split", \.minSamplesSplit, minimum: 2, "documents a node needs to be split"),
+        .integer("min_samples_leaf", \.minSamplesLeaf, minimum: 1, "documents each leaf keeps at least"),
+        .classWeights(\.classWeights),
+    ]
 
     /// CART (Breiman et al. 1984): grows binary splits `x_j <= t` that most reduce the weighted impurity,
     /// depth first. It reads sparse rows directly: at each node the node's non-zero entries are grouped by

@@ -8,6 +8,13 @@ public struct GaussianNaiveBayesConfiguration: ClassifierConfiguration {
     public var priors: ClassPriors = .learned
     public init() {}
 
+    public static let summary = "independent Gaussians per feature and class, variance smoothing relative to the largest feature variance"
+    public static let capabilities: ClassifierCapabilities = [.needsDenseInput, .givesProbabilities]
+    public static let parameters: [Parameter<Self>] = [
+        .number("var_smoothing", \.varianceSmoothing, .nonNegative, "added to every variance, as a fraction of the largest"),
+        .priors(\.priors),
+    ]
+
     /// Each feature is Gaussian given the class, independently:
     /// `log p(x, k) = log p(k) - 1/2 sum_j [log(2 pi s2_kj) + (x_j - m_kj)^2 / s2_kj]`,
     /// with `s2_kj` the class variance plus `varianceSmoothing * max_j var(x_j)`. Dense features only.

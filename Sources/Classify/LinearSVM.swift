@@ -2,7 +2,7 @@ import Foundation
 import TextCore
 
 /// Hyperparameters of the linear support vector machine.
-public struct LinearSVMConfiguration: ClassifierConfiguration {
+public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
     public var C: Double = 1.0
     public var loss: HingeLoss = .squaredHinge
     /// Stop when the projected-gradient spread of the dual falls below this (liblinear's `eps`).
@@ -14,6 +14,20 @@ public struct LinearSVMConfiguration: ClassifierConfiguration {
     /// `true` adds Platt-scaled probabilities, fitted on decision values from an internal 3-fold split.
     public var plattScaling = false
     public init() {}
+
+    public static let summary = "L2-regularised hinge or squared-hinge SVM by dual coordinate descent (Hsieh et al. 2008, liblinear's method), one-vs-rest; decision values, no probabilities unless `platt: true`"
+    public static let capabilities: ClassifierCapabilities = [.acceptsClassWeights]
+    public static let parameters: [Parameter<Self>] = [
+        .number("C", \.C, .positive, "cost of a margin violation"),
+        .choice("loss", \.loss, "hinge or squared hinge"),
+        .number("tolerance", \.tolerance, .positive, "liblinear's `eps` on the dual's projected gradient"),
+        .integer("max_iterations", \.maxIterations, minimum: 1, "passes over the data at most"),
+        .number("intercept_scaling", \.interceptScaling, .nonNegative, "value of the constant feature (0: no intercept)"),
+        .classWeights(\.classWeights),
+        .boolean("platt", \.plattScaling, "fit Platt scaling on held-out thirds to give probabilities"),
+    ]
+
+    public var givesProbabilities: Bool { plattScaling }
 
     /// One binary SVM, or one per class against the rest, by dual coordinate descent. With class weights,
     /// a binary problem uses `C * w_y` per document; a one-vs-rest problem `C * w_k` for class k's documents

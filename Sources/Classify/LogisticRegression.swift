@@ -10,7 +10,7 @@ public enum Penalty: String, Sendable, Codable, Hashable, CaseIterable {
 }
 
 /// Hyperparameters of logistic regression.
-public struct LogisticRegressionConfiguration: ClassifierConfiguration {
+public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWeighted {
     /// Inverse regularisation strength, as scikit-learn's `C`.
     public var C: Double = 1.0
     public var penalty: Penalty = .l2
@@ -19,6 +19,17 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration {
     public var fitIntercept = true
     public var classWeights: ClassWeights = .uniform
     public init() {}
+
+    public static let summary = "binary logistic regression, one-vs-rest for more classes (probabilities normalised); L2 by L-BFGS, L1 by OWL-QN (Andrew & Gao 2007)"
+    public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights]
+    public static let parameters: [Parameter<Self>] = [
+        .number("C", \.C, .positive, "inverse regularisation strength, as scikit-learn's"),
+        .choice("penalty", \.penalty, "`l2` (smooth) or `l1` (sparse weights)"),
+        .integer("max_iterations", \.maxIterations, minimum: 1, "iterations at most"),
+        .number("tolerance", \.tolerance, .positive, "convergence tolerance"),
+        .boolean("fit_intercept", \.fitIntercept, "learn an unpenalised intercept"),
+        .classWeights(\.classWeights),
+    ]
 
     /// Binary logistic regression minimising `C sum_i w_i log(1 + exp(-y_i (w.x_i + b))) + penalty(w)`;
     /// with more than two classes, one binary model per class against the rest (one-vs-rest), whose

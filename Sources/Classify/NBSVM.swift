@@ -2,7 +2,7 @@ import Foundation
 import TextCore
 
 /// Hyperparameters of NB-SVM (Wang & Manning 2012).
-public struct NBSVMConfiguration: ClassifierConfiguration {
+public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
     /// Smoothing of the naive Bayes count ratios.
     public var alpha: Double = 1.0
     /// SVM cost.
@@ -14,6 +14,18 @@ public struct NBSVMConfiguration: ClassifierConfiguration {
     public var maxIterations = 1000
     public var classWeights: ClassWeights = .uniform
     public init() {}
+
+    public static let summary = "NB-SVM (Wang & Manning 2012): binarised features scaled by naive Bayes log-count ratios, a linear SVM on them, weights interpolated `w' = (1−β)·mean|w| + β·w`"
+    public static let capabilities: ClassifierCapabilities = [.acceptsClassWeights]
+    public static let parameters: [Parameter<Self>] = [
+        .number("alpha", \.alpha, .positive, "smoothing of the count ratios"),
+        .number("C", \.C, .positive, "SVM cost"),
+        .number("beta", \.beta, .unitInterval, "interpolation toward the mean weight"),
+        .choice("loss", \.loss, "hinge or squared hinge"),
+        .number("tolerance", \.tolerance, .positive, "dual convergence tolerance"),
+        .integer("max_iterations", \.maxIterations, minimum: 1, "passes at most"),
+        .classWeights(\.classWeights),
+    ]
 
     /// Where the generative and discriminative views meet: each binarised feature is scaled by its naive
     /// Bayes log-count ratio `r = log((p / |p|_1) / (q / |q|_1))`, `p = alpha + sum of positive documents`,

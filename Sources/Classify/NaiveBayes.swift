@@ -88,6 +88,13 @@ public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
     public var priors: ClassPriors = .learned
     public init() {}
 
+    public static let summary = "counts from a per-class multinomial; `log p(j|k) = log((N_kj + α)/(N_k + α d))` (McCallum & Nigam 1998)"
+    public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
+    public static let parameters: [Parameter<Self>] = [
+        .number("alpha", \.alpha, .nonNegative, "additive (Lidstone) smoothing"),
+        .priors(\.priors),
+    ]
+
     /// `log p(j | k) = log((N_kj + alpha) / (N_k + alpha * d))` (McCallum & Nigam 1998), all in log space.
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> MultinomialNaiveBayes {
         try TrainingData.validate(x, labels: labels, classCount: K, model: MultinomialNaiveBayes.kind)
@@ -136,6 +143,13 @@ public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
     public var alpha: Double = 1.0
     public var priors: ClassPriors = .learned
     public init() {}
+
+    public static let summary = "presence/absence per feature; absent features count too"
+    public static let capabilities: ClassifierCapabilities = [.givesProbabilities]
+    public static let parameters: [Parameter<Self>] = [
+        .number("alpha", \.alpha, .positive, "additive (Lidstone) smoothing"),
+        .priors(\.priors),
+    ]
 
     /// `p_kj = (docs of k containing j + alpha) / (docs of k + 2 alpha)`; absent features count too:
     /// `log p(x, k) = prior_k + sum_j log(1 - p_kj) + sum_{j in x} (log p_kj - log(1 - p_kj))`.

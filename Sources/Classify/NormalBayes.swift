@@ -20,6 +20,15 @@ public struct NormalBayesConfiguration: ClassifierConfiguration {
     public var priors: ClassPriors = .learned
     public init() {}
 
+    public static let summary = "full-covariance Gaussian per class (quadratic discriminant) or one shared (linear discriminant); shrinkage `S' = (1−λ)S + λT`, solves through a Cholesky factor"
+    public static let capabilities: ClassifierCapabilities = [.needsDenseInput, .givesProbabilities]
+    public static let parameters: [Parameter<Self>] = [
+        .boolean("shared_covariance", \.sharedCovariance, "one covariance for all classes (linear discriminant)"),
+        .number("shrinkage", \.shrinkage, .unitInterval, "λ in `S' = (1−λ)S + λT`"),
+        .choice("shrinkage_target", \.target, "T: trace(S)/d·I as scikit-learn's LDA, or I as QDA's `reg_param`"),
+        .priors(\.priors),
+    ]
+
     /// Gaussian class densities with full covariance:
     /// `log p(x, k) = log p(k) - 1/2 [d log 2 pi + log |S_k| + (x - m_k)^T S_k^-1 (x - m_k)]`,
     /// log-determinants and solves through a Cholesky factor. Per-class covariances use the unbiased estimate

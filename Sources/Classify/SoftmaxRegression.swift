@@ -2,7 +2,7 @@ import Foundation
 import TextCore
 
 /// Hyperparameters of softmax (multinomial logistic) regression.
-public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
+public struct SoftmaxRegressionConfiguration: ClassifierConfiguration, ClassWeighted {
     /// L2 penalty strength on the weights (not the intercepts): `l2 = 1 / C` in scikit-learn's terms.
     public var l2: Double = 1.0
     public var maxIterations = 500
@@ -11,6 +11,23 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration {
     public var fitIntercept = true
     public var classWeights: ClassWeights = .uniform
     public init() {}
+
+    public static let summary = "multinomial logistic regression (binary logistic for two classes), L-BFGS"
+    public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights]
+    public static let parameters: [Parameter<Self>] = [
+        .number("l2", \.l2, .nonNegative, "L2 penalty on the weights (not the intercepts)"),
+        Parameter(key: "C", type: .positive, summary: "inverse penalty, `l2 = 1 / C`", defaultValue: "1") { c, v in
+            if case .number(let d) = v { c.l2 = 1 / d }
+        },
+        .integer("max_iterations", \.maxIterations, minimum: 1, "L-BFGS iterations at most"),
+        .number("tolerance", \.tolerance, .positive, "stop when the gradient's largest entry falls below this"),
+        .boolean("fit_intercept", \.fitIntercept, "learn an unpenalised intercept per class"),
+        .classWeights(\.classWeights),
+    ]
+
+    public func validate(present: Set<String>) throws {
+        if present.contains("l2"), present.contains("C") { throw SettingsConflict(key: "C", "give either l2 or C (= 1 / l2), not both") }
+    }
 
     /// Minimises `(1/n) [ sum_i -log p(y_i | x_i) + (l2 / 2) ||W||^2 ]` by L-BFGS.
     ///

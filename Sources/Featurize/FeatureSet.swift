@@ -43,6 +43,15 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         switch self { case .onehot: return "onehot"; case .ngram: return "ngram"; case .word2vec: return "word2vec"; case .bert: return "bert" }
     }
 
+    /// What the features look like to a classifier: bag-of-words counts are sparse and non-negative, averaged
+    /// vectors and encoder outputs dense and signed.
+    public var shape: FeatureShape {
+        switch self {
+        case .onehot, .ngram: return FeatureShape(isSparse: true, isNonNegative: true)
+        case .word2vec, .bert: return FeatureShape(isSparse: false, isNonNegative: false)
+        }
+    }
+
     public func fit(_ corpus: TokenizedCorpus, rows: [Int]) throws -> any FittedFeaturizer {
         try fitTransform(corpus, rows: rows).0
     }

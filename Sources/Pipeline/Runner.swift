@@ -146,18 +146,17 @@ public final class Runner {
             if options.only == .featurize { continue }
             for model in spec.classifiers {
                 let pair = "\(feature.name) + \(model.name)"
-                var tk = StageKey("train"); tk.add("featurize", featureKey); tk.add("classifier", json: model.spec); tk.add("seed", "\(spec.seed)")
-                let trainKey = tk.hex
-                let trainFolder: URL
-                do {
-                    trainFolder = try cached(.train, unit: pair, key: trainKey, produce: { dir in
-                        try train(model, feature: feature, featureFolder: featureFolder, folds: folds, y: y, labels: labels, trainCount: trainCount, into: dir)
-                    }, load: { $0 })
-                } catch let e as TextpipeError where e.kind == .unsupported {
-                    log("train [\(pair)]: skipped: \(e.message)")
-                    skipped.append(SkippedPair(features: feature.name, classifier: model.name, reason: e.message))
+                // Pairs the classifier's declared capabilities rule out are skipped before anything is trained.
+                if let reason = model.spec.incompatibility(with: feature.configuration.shape) {
+                    log("train [\(pair)]: skipped: \(reason)")
+                    skipped.append(SkippedPair(features: feature.name, classifier: model.name, reason: reason))
                     continue
                 }
+                var tk = StageKey("train"); tk.add("featurize", featureKey); tk.add("classifier", json: model.spec); tk.add("seed", "\(spec.seed)")
+                let trainKey = tk.hex
+                let trainFolder = try cached(.train, unit: pair, key: trainKey, produce: { dir in
+                    try train(model, feature: feature, featureFolder: featureFolder, folds: folds, y: y, labels: labels, trainCount: trainCount, into: dir)
+                }, load: { $0 })
                 if options.only == .train { continue }
                 var ek = StageKey("evaluate"); ek.add("train", trainKey)
                 let result: ModelResult = try cached(.evaluate, unit: pair, key: ek.hex, produce: { dir in

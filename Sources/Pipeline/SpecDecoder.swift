@@ -321,107 +321,74 @@ public enum SpecDecoder {
         }
     }
 
-    /// Reads one classifier's settings: each kind accepts exactly its own keys.
+    /// Reads one classifier's settings: each kind accepts exactly the keys its configuration declares.
     static func decodeClassifier(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedClassifier {
-        let allowed: [String: [String]] = [
-            "multinomial_nb": ["alpha", "priors"], "bernoulli_nb": ["alpha", "priors"], "complement_nb": ["alpha", "norm"],
-            "gaussian_nb": ["var_smoothing", "priors"],
-            "normal_bayes": ["shared_covariance", "shrinkage", "shrinkage_target", "priors"],
-            "softmax": ["l2", "C", "max_iterations", "tolerance", "fit_intercept", "class_weight"],
-            "logistic": ["C", "penalty", "max_iterations", "tolerance", "fit_intercept", "class_weight"],
-            "linear_svm": ["C", "loss", "tolerance", "max_iterations", "intercept_scaling", "class_weight", "platt"],
-            "decision_tree": ["criterion", "max_depth", "min_samples_split", "min_samples_leaf", "class_weight"],
-            "nbsvm": ["alpha", "C", "beta", "loss", "tolerance", "max_iterations", "class_weight"]]
-        let m = try params?.mapping(allowed: ["name"] + allowed[kind]!) ?? [:]
-        let name = try m["name"]?.string() ?? kind
-        func positive(_ key: String, _ value: Double) throws -> Double {
-            guard let v = m[key] else { return value }
-            let d = try v.double()
-            guard d > 0 else { throw v.error("\(key) must be > 0, got \(d)") }
-            return d
+        guard let type = ClassifierRegistry.configuration(kind: kind) else {
+            throw item.error("unknown classifier '\(kind)'; accepted values: \(ClassifierRegistry.kinds.joined(separator: ", "))")
         }
-        func nonNegative(_ key: String, _ value: Double) throws -> Double {
-            guard let v = m[key] else { return value }
-            let d = try v.double()
-            guard d >= 0 else { throw v.error("\(key) must be >= 0, got \(d)") }
-            return d
-        }
-        let weights = try m["class_weight"].map(decodeClassWeights) ?? .uniform
-        let priors = try m["priors"].map(decodePriors) ?? .learned
-        let spec: ClassifierSpec
-        switch kind {
-        case "multinomial_nb":
-            var c = MultinomialNaiveBayesConfiguration(); c.alpha = try nonNegative("alpha", 1); c.priors = priors
-            spec = .multinomialNB(c)
-        case "bernoulli_nb":
-            var c = BernoulliNaiveBayesConfiguration(); c.alpha = try positive("alpha", 1); c.priors = priors
-            spec = .bernoulliNB(c)
-        case "complement_nb":
-            var c = ComplementNaiveBayesConfiguration(); c.alpha = try positive("alpha", 1); c.normalize = try m["norm"]?.bool() ?? false
-            spec = .complementNB(c)
-        case "gaussian_nb":
-            var c = GaussianNaiveBayesConfiguration(); c.varianceSmoothing = try nonNegative("var_smoothing", 1e-9); c.priors = priors
-            spec = .gaussianNB(c)
-        case "normal_bayes":
-            var c = NormalBayesConfiguration()
-            c.sharedCovariance = try m["shared_covariance"]?.bool() ?? false
-            c.shrinkage = try nonNegative("shrinkage", 0.1)
-            guard c.shrinkage <= 1 else { throw m["shrinkage"]!.error("shrinkage must be in [0, 1], got \(c.shrinkage)") }
-            c.target = try m["shrinkage_target"]?.choice(ShrinkageTarget.self) ?? .scaledIdentity
-            c.priors = priors
-            spec = .normalBayes(c)
-        case "softmax":
-            var c = SoftmaxRegressionConfiguration()
-            if let v = m["l2"] { c.l2 = try nonNegative("l2", 1); _ = v }
-            if let v = m["C"] {
-                if m["l2"] != nil { throw v.error("give either l2 or C (= 1 / l2), not both") }
-                c.l2 = 1 / (try positive("C", 1))
-            }
-            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
-            c.tolerance = try positive("tolerance", c.tolerance)
-            c.fitIntercept = try m["fit_intercept"]?.bool() ?? true
-            c.classWeights = weights
-            spec = .softmax(c)
-        case "logistic":
-            var c = LogisticRegressionConfiguration()
-            c.C = try positive("C", 1)
-            c.penalty = try m["penalty"]?.choice(Penalty.self) ?? .l2
-            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
-            c.tolerance = try positive("tolerance", c.tolerance)
-            c.fitIntercept = try m["fit_intercept"]?.bool() ?? true
-            c.classWeights = weights
-            spec = .logistic(c)
-        case "linear_svm":
-            var c = LinearSVMConfiguration()
-            c.C = try positive("C", 1)
-            c.loss = try m["loss"]?.choice(HingeLoss.self) ?? .squaredHinge
-            c.tolerance = try positive("tolerance", c.tolerance)
-            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
-            c.interceptScaling = try nonNegative("intercept_scaling", 1)
-            c.plattScaling = try m["platt"]?.bool() ?? false
-            c.classWeights = weights
-            spec = .linearSVM(c)
-        case "decision_tree":
-            var c = DecisionTreeConfiguration()
-            c.criterion = try m["criterion"]?.choice(SplitCriterion.self) ?? .gini
-            c.maxDepth = try m["max_depth"].flatMap { $0.isNull ? nil : try $0.int(min: 1) }
-            c.minSamplesSplit = try m["min_samples_split"]?.int(min: 2) ?? 2
-            c.minSamplesLeaf = try m["min_samples_leaf"]?.int(min: 1) ?? 1
-            c.classWeights = weights
-            spec = .decisionTree(c)
-        default:
-            var c = NBSVMConfiguration()
-            c.alpha = try positive("alpha", 1); c.C = try positive("C", 1)
-            c.beta = try nonNegative("beta", 0.25)
-            guard c.beta <= 1 else { throw m["beta"]!.error("beta must be in [0, 1], got \(c.beta)") }
-            c.loss = try m["loss"]?.choice(HingeLoss.self) ?? .squaredHinge
-            c.tolerance = try positive("tolerance", c.tolerance)
-            c.maxIterations = try m["max_iterations"]?.int(min: 1) ?? c.maxIterations
-            c.classWeights = weights
-            spec = .nbsvm(c)
-        }
-        return NamedClassifier(name: name, spec: spec)
+        let m = try params?.mapping(allowed: ["name"] + type.parameterDocumentation.map(\.key)) ?? [:]
+        return NamedClassifier(name: try m["name"]?.string() ?? kind, spec: ClassifierSpec(try decodeSettings(type, m)))
     }
+
+    /// Builds a configuration from its declared parameters: each given key is checked against its declared type and
+    /// bounds (errors name the line and key), then the configuration's own cross-key checks run.
+    static func decodeSettings<C: ClassifierConfiguration>(_: C.Type, _ m: [String: SpecNode]) throws -> C {
+        var c = C()
+        for p in C.parameters {
+            guard let node = m[p.key] else { continue }
+            try p.apply(try parameterValue(node, key: p.key, type: p.type), to: &c)
+        }
+        do { try c.validate(present: Set(m.keys)) } catch let conflict as SettingsConflict {
+            if let node = m[conflict.key] { throw node.error(conflict.message) }
+            throw TextpipeError(.spec, conflict.message, key: conflict.key)
+        }
+        return c
+    }
+
+    /// Reads a node as a value of a declared parameter type.
+    static func parameterValue(_ node: SpecNode, key: String, type: ParameterType) throws -> ParameterValue {
+        switch type {
+        case .number(let lo, let loIn, let hi, let hiIn):
+            let d = try node.double()
+            if let lo, let hi, !((loIn ? d >= lo : d > lo) && (hiIn ? d <= hi : d < hi)) {
+                throw node.error("\(key) must be in \(loIn ? "[" : "(")\(format(lo)), \(format(hi))\(hiIn ? "]" : ")"), got \(d)")
+            }
+            if let lo, !(loIn ? d >= lo : d > lo) { throw node.error("\(key) must be \(loIn ? ">=" : ">") \(format(lo)), got \(d)") }
+            if let hi, !(hiIn ? d <= hi : d < hi) { throw node.error("\(key) must be \(hiIn ? "<=" : "<") \(format(hi)), got \(d)") }
+            return .number(d)
+        case .integer(let minimum, let allowsNone):
+            if allowsNone, node.isNull || (try? node.string()) == "none" { return .integer(nil) }
+            return .integer(try node.int(min: minimum))
+        case .boolean: return .boolean(try node.bool())
+        case .choice(let names):
+            let s = try node.string()
+            guard names.contains(s) else {
+                var message = "unknown value '\(s)'"
+                if let guess = SpecNode.closest(s, names) { message += " (did you mean '\(guess)'?)" }
+                throw node.error(message + "; accepted values: \(names.joined(separator: ", "))")
+            }
+            return .choice(s)
+        case .classWeights: return .classWeights(try decodeClassWeights(node))
+        case .priors: return .priors(try decodePriors(node))
+        case .countOrFraction(let names):
+            guard case .scalar(let scalar) = node.node else { throw node.error("\(key) is \(type.summary), found \(node.typeName)") }
+            let s = scalar.string
+            if names.contains(s) { return .choice(s) }
+            if let i = Int(s) {
+                guard i >= 1 else { throw node.error("\(key) must be at least 1, got \(i)") }
+                return .count(i)
+            }
+            if let d = Double(s), d.isFinite {
+                guard d > 0, d <= 1 else { throw node.error("\(key) as a fraction must be in (0, 1], got \(d)") }
+                return .fraction(d)
+            }
+            var message = "unknown value '\(s)' for \(key)"
+            if let guess = SpecNode.closest(s, names) { message += " (did you mean '\(guess)'?)" }
+            throw node.error(message + "; accepted: \(type.summary)")
+        }
+    }
+
+    static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)" }
 
     static func decodeEvaluation(_ node: SpecNode?, hasTest: Bool) throws -> EvaluationPlan {
         guard let node else { return hasTest ? .givenTest : .crossValidation(folds: 10, seed: 1) }

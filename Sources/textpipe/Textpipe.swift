@@ -13,12 +13,28 @@ struct Textpipe: ParsableCommand {
         discussion: """
         A pipeline is a YAML spec (see pipelines/sentiment.yaml and the README). Stage outputs are cached
         under data/work/ by a hash of their inputs and settings; reports go to reports/<name>/<run-id>/.
-        Exit codes: 0 ok, 1 other failure, 2 bad spec or usage, 3 bad input data, 4 I/O error, 5 pipeline busy.
+        Exit codes: 0 ok, 1 other failure, 2 bad spec or usage (also a bad command-line argument), 3 bad input
+        data, 4 I/O error, 5 another run of the same pipeline holds its lock, 6 a regression under
+        --fail-on-regression.
         """,
         version: TextpipeVersion.current,
-        subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, TagCommand.self, VectorsCommand.self, ReportCommand.self])
+        subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self])
 
-    /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
+    /// Parses and runs a command. A usage error from the argument parser exits 2, as every other usage error does
+    /// (the parser's own default would be 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     /// `s` padded with spaces to `width` characters (String(format:) on Linux ignores widths for %@).
     static func padded(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
 
@@ -29,6 +45,7 @@ struct Textpipe: ParsableCommand {
         return data
     }
 
+    /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
     static func guarded(_ body: () throws -> Void) throws {
         do { try body() }
         catch let e as TextpipeError {

@@ -4,7 +4,8 @@ import TestSupport
 import TextCore
 @testable import Classify
 
-/// The shared conformance suite: written once, run for every classifier in `ClassifierSpec`.
+/// The shared conformance suite: written once, run for every classifier in `ClassifierRegistry` at its default
+/// settings, plus variants whose settings change the code path.
 let everyClassifier: [ClassifierSpec] = {
     var l1 = LogisticRegressionConfiguration(); l1.penalty = .l1
     var hinge = LinearSVMConfiguration(); hinge.loss = .hinge
@@ -12,20 +13,16 @@ let everyClassifier: [ClassifierSpec] = {
     var shared = NormalBayesConfiguration(); shared.sharedCovariance = true
     var entropy = DecisionTreeConfiguration(); entropy.criterion = .entropy; entropy.maxDepth = 4
     var weighted = LogisticRegressionConfiguration(); weighted.classWeights = .balanced
-    return [
-        .multinomialNB(MultinomialNaiveBayesConfiguration()), .bernoulliNB(BernoulliNaiveBayesConfiguration()),
-        .complementNB(ComplementNaiveBayesConfiguration()), .gaussianNB(GaussianNaiveBayesConfiguration()),
-        .normalBayes(NormalBayesConfiguration()), .normalBayes(shared),
-        .softmax(SoftmaxRegressionConfiguration()), .logistic(LogisticRegressionConfiguration()), .logistic(l1), .logistic(weighted),
-        .linearSVM(LinearSVMConfiguration()), .linearSVM(hinge), .linearSVM(platt),
-        .decisionTree(DecisionTreeConfiguration()), .decisionTree(entropy), .nbsvm(NBSVMConfiguration()),
+    return ClassifierRegistry.all.map { defaults($0) } + [
+        ClassifierSpec(shared), ClassifierSpec(l1), ClassifierSpec(weighted), ClassifierSpec(hinge), ClassifierSpec(platt),
+        ClassifierSpec(entropy),
     ]
 }()
 
+func defaults<C: ClassifierConfiguration>(_: C.Type) -> ClassifierSpec { ClassifierSpec(C()) }
+
 /// Gaussian models refuse sparse bag-of-words input; the suite gives them the same data densely.
-func needsDense(_ spec: ClassifierSpec) -> Bool {
-    switch spec { case .gaussianNB, .normalBayes: return true; default: return false }
-}
+func needsDense(_ spec: ClassifierSpec) -> Bool { spec.capabilities.contains(.needsDenseInput) }
 
 func toDense(_ x: FeatureMatrix) -> FeatureMatrix {
     guard case .sparse(let m) = x else { return x }

@@ -47,52 +47,52 @@ struct FamilyFixture: Decodable {
     }
 
     @Test func complementNaiveBayes() throws {
-        try compare(.complementNB(ComplementNaiveBayesConfiguration()), FamilyFixture.shared.sparse, "complement_nb", agreement: 1, probabilityTolerance: 1e-4)
+        try compare(ClassifierSpec(ComplementNaiveBayesConfiguration()), FamilyFixture.shared.sparse, "complement_nb", agreement: 1, probabilityTolerance: 1e-4)
     }
 
     @Test func oneVsRestLogisticL2() throws {
         var c = LogisticRegressionConfiguration(); c.tolerance = 1e-9; c.maxIterations = 5000
-        try compare(.logistic(c), FamilyFixture.shared.sparse, "logistic_l2", probabilityTolerance: 2e-3)
+        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "logistic_l2", probabilityTolerance: 2e-3)
     }
 
     @Test func oneVsRestLogisticL1() throws {
         var c = LogisticRegressionConfiguration(); c.penalty = .l1; c.C = 10; c.tolerance = 1e-8; c.maxIterations = 5000
-        try compare(.logistic(c), FamilyFixture.shared.sparse, "logistic_l1", probabilityTolerance: 2e-2)
+        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "logistic_l1", probabilityTolerance: 2e-2)
     }
 
     @Test func linearSVMSquaredHingeAndHinge() throws {
         var c = LinearSVMConfiguration(); c.tolerance = 1e-6; c.maxIterations = 100_000
-        try compare(.linearSVM(c), FamilyFixture.shared.sparse, "linear_svm")
+        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "linear_svm")
         c.loss = .hinge
-        try compare(.linearSVM(c), FamilyFixture.shared.sparse, "linear_svm_hinge")
+        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "linear_svm_hinge")
     }
 
     @Test func classWeightsBalanced() throws {
         var l = LogisticRegressionConfiguration(); l.classWeights = .balanced; l.tolerance = 1e-9; l.maxIterations = 5000
-        try compare(.logistic(l), FamilyFixture.shared.binary, "logistic_balanced", probabilityTolerance: 2e-3)
+        try compare(ClassifierSpec(l), FamilyFixture.shared.binary, "logistic_balanced", probabilityTolerance: 2e-3)
         var s = LinearSVMConfiguration(); s.classWeights = .balanced; s.tolerance = 1e-6; s.maxIterations = 100_000
-        try compare(.linearSVM(s), FamilyFixture.shared.binary, "linear_svm_balanced")
+        try compare(ClassifierSpec(s), FamilyFixture.shared.binary, "linear_svm_balanced")
         // Without weights the same data gives a different model: the weights matter.
         var plain = LogisticRegressionConfiguration(); plain.tolerance = 1e-9; plain.maxIterations = 5000
-        try compare(.logistic(plain), FamilyFixture.shared.binary, "logistic", probabilityTolerance: 2e-3)
+        try compare(ClassifierSpec(plain), FamilyFixture.shared.binary, "logistic", probabilityTolerance: 2e-3)
     }
 
     @Test func decisionTreeAccuracy() throws {
-        let (ours, theirs) = try compare(.decisionTree(DecisionTreeConfiguration()), FamilyFixture.shared.sparse, "decision_tree", agreement: 0)
+        let (ours, theirs) = try compare(ClassifierSpec(DecisionTreeConfiguration()), FamilyFixture.shared.sparse, "decision_tree", agreement: 0)
         // 150 test posts: a tree's accuracy moves in steps of 0.67 points, and tie-breaking between equally good
         // splits differs (scikit-learn draws its feature order from its own generator).
         #expect(abs(ours - theirs) <= 0.06, "tree accuracy \(ours) vs scikit-learn \(theirs)")
     }
 
     @Test func gaussianNaiveBayes() throws {
-        try compare(.gaussianNB(GaussianNaiveBayesConfiguration()), FamilyFixture.shared.dense, "gaussian_nb", agreement: 1, probabilityTolerance: 1e-4)
+        try compare(ClassifierSpec(GaussianNaiveBayesConfiguration()), FamilyFixture.shared.dense, "gaussian_nb", agreement: 1, probabilityTolerance: 1e-4)
     }
 
     @Test func quadraticAndLinearDiscriminants() throws {
         var qda = NormalBayesConfiguration(); qda.shrinkage = 0.1; qda.target = .identity
-        try compare(.normalBayes(qda), FamilyFixture.shared.dense, "qda", probabilityTolerance: 1e-3)
+        try compare(ClassifierSpec(qda), FamilyFixture.shared.dense, "qda", probabilityTolerance: 1e-3)
         var lda = NormalBayesConfiguration(); lda.sharedCovariance = true; lda.shrinkage = 0.1; lda.target = .scaledIdentity
-        try compare(.normalBayes(lda), FamilyFixture.shared.dense, "lda", probabilityTolerance: 1e-3)
+        try compare(ClassifierSpec(lda), FamilyFixture.shared.dense, "lda", probabilityTolerance: 1e-3)
     }
 }
 

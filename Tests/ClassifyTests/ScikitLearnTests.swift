@@ -36,20 +36,20 @@ struct SklearnFixture: Decodable {
     }
 
     @Test func multinomialNaiveBayes() throws {
-        try check(.multinomialNB(MultinomialNaiveBayesConfiguration()), SklearnFixture.shared.binary, tolerance: 1e-4)
-        try check(.multinomialNB(MultinomialNaiveBayesConfiguration()), SklearnFixture.shared.multiclass, tolerance: 1e-4)
+        try check(ClassifierSpec(MultinomialNaiveBayesConfiguration()), SklearnFixture.shared.binary, tolerance: 1e-4)
+        try check(ClassifierSpec(MultinomialNaiveBayesConfiguration()), SklearnFixture.shared.multiclass, tolerance: 1e-4)
     }
 
     @Test func bernoulliNaiveBayes() throws {
-        try check(.bernoulliNB(BernoulliNaiveBayesConfiguration()), SklearnFixture.shared.binary, tolerance: 1e-4)
-        try check(.bernoulliNB(BernoulliNaiveBayesConfiguration()), SklearnFixture.shared.multiclass, tolerance: 1e-4)
+        try check(ClassifierSpec(BernoulliNaiveBayesConfiguration()), SklearnFixture.shared.binary, tolerance: 1e-4)
+        try check(ClassifierSpec(BernoulliNaiveBayesConfiguration()), SklearnFixture.shared.multiclass, tolerance: 1e-4)
     }
 
     @Test func logisticAndSoftmaxRegression() throws {
         var c = SoftmaxRegressionConfiguration()
         c.tolerance = 1e-9; c.maxIterations = 5000
-        try check(.softmax(c), SklearnFixture.shared.binary, tolerance: 2e-3)
-        try check(.softmax(c), SklearnFixture.shared.multiclass, tolerance: 2e-3)
+        try check(ClassifierSpec(c), SklearnFixture.shared.binary, tolerance: 2e-3)
+        try check(ClassifierSpec(c), SklearnFixture.shared.multiclass, tolerance: 2e-3)
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import TextCore
+import Classify
 @testable import Pipeline
 
 /// Every class of spec error names the file, the line and the accepted keys or values.
@@ -174,10 +175,10 @@ import TextCore
           - nbsvm: {alpha: 1, C: 1, beta: 0.25}
         """)
         #expect(s.classifiers.map(\.spec.kind) == ["complement_nb", "gaussian_nb", "normal_bayes", "logistic", "linear_svm", "decision_tree", "nbsvm"])
-        guard case .linearSVM(let svm) = s.classifiers[4].spec else { Issue.record("not an SVM"); return }
+        let svm = try #require(s.classifiers[4].spec.configuration as? LinearSVMConfiguration)
         #expect(svm.loss == .hinge && svm.plattScaling && svm.classWeights == .named(["pos": 2, "neg": 1]))
         let resolved = try s.classifiers[4].spec.resolvingClassWeights(labels: ["neg", "pos"])
-        guard case .linearSVM(let r) = resolved else { return }
+        let r = try #require(resolved.configuration as? LinearSVMConfiguration)
         #expect(r.classWeights == .perClass([1, 2]))
         #expect(throws: TextpipeError.self) { try s.classifiers[4].spec.resolvingClassWeights(labels: ["a", "b"]) }
     }

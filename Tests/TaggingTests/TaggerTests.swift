@@ -39,7 +39,7 @@ import Classify
         var crf = ConditionalRandomFieldConfiguration(); crf.features = words
         var perceptron = StructuredPerceptronConfiguration(); perceptron.features = words
         var hmm2 = HiddenMarkovModelConfiguration(); hmm2.order = 2
-        var token = TokenClassifierConfiguration(classifier: .softmax(SoftmaxRegressionConfiguration())); token.features = words
+        var token = TokenClassifierConfiguration(classifier: ClassifierSpec(SoftmaxRegressionConfiguration())); token.features = words
         let taggers: [any SequenceTagger] = [
             try HiddenMarkovModel.fit(HiddenMarkovModelConfiguration(), sentences: train, tags: tags),
             try HiddenMarkovModel.fit(hmm2, sentences: train, tags: tags),
@@ -60,7 +60,7 @@ import Classify
         var crf = ConditionalRandomFieldConfiguration(); crf.features = words; crf.maxIterations = 30
         var perceptron = StructuredPerceptronConfiguration(); perceptron.features = words
         var hmm2 = HiddenMarkovModelConfiguration(); hmm2.order = 2
-        var token = TokenClassifierConfiguration(classifier: .linearSVM(LinearSVMConfiguration())); token.features = words
+        var token = TokenClassifierConfiguration(classifier: ClassifierSpec(LinearSVMConfiguration())); token.features = words
         let taggers: [any SequenceTagger] = [
             try HiddenMarkovModel.fit(hmm2, sentences: train, tags: tags),
             try StructuredPerceptron.fit(perceptron, sentences: train, tags: tags, seed: 3),

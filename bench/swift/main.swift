@@ -119,14 +119,14 @@ case "train":
     let classes = (yTrain.max() ?? 0) + 1
     let spec: ClassifierSpec
     switch args[3] {
-    case "multinomial_nb": var c = MultinomialNaiveBayesConfiguration(); c.alpha = 0.1; spec = .multinomialNB(c)
-    case "bernoulli_nb": var c = BernoulliNaiveBayesConfiguration(); c.alpha = 0.1; spec = .bernoulliNB(c)
-    case "complement_nb": var c = ComplementNaiveBayesConfiguration(); c.alpha = 0.1; spec = .complementNB(c)
-    case "softmax": var c = SoftmaxRegressionConfiguration(); c.l2 = 0.1; c.tolerance = 1e-4; c.maxIterations = 1000; spec = .softmax(c)
-    case "logistic": var c = LogisticRegressionConfiguration(); c.C = 10; c.tolerance = 1e-4; c.maxIterations = 1000; spec = .logistic(c)
-    case "linear_svm": spec = .linearSVM(LinearSVMConfiguration())
-    case "decision_tree": spec = .decisionTree(DecisionTreeConfiguration())
-    case "nbsvm": spec = .nbsvm(NBSVMConfiguration())
+    case "multinomial_nb": var c = MultinomialNaiveBayesConfiguration(); c.alpha = 0.1; spec = ClassifierSpec(c)
+    case "bernoulli_nb": var c = BernoulliNaiveBayesConfiguration(); c.alpha = 0.1; spec = ClassifierSpec(c)
+    case "complement_nb": var c = ComplementNaiveBayesConfiguration(); c.alpha = 0.1; spec = ClassifierSpec(c)
+    case "softmax": var c = SoftmaxRegressionConfiguration(); c.l2 = 0.1; c.tolerance = 1e-4; c.maxIterations = 1000; spec = ClassifierSpec(c)
+    case "logistic": var c = LogisticRegressionConfiguration(); c.C = 10; c.tolerance = 1e-4; c.maxIterations = 1000; spec = ClassifierSpec(c)
+    case "linear_svm": spec = ClassifierSpec(LinearSVMConfiguration())
+    case "decision_tree": spec = ClassifierSpec(DecisionTreeConfiguration())
+    case "nbsvm": spec = ClassifierSpec(NBSVMConfiguration())
     default: fail("unknown model \(args[3])")
     }
     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -196,9 +196,9 @@ case "tag":
         var c = ConditionalRandomFieldConfiguration(); c.maxIterations = option("--iterations").flatMap(Int.init) ?? 100
         c.threads = option("--threads").flatMap(Int.init) ?? 0
         tagger = try! ConditionalRandomField.fit(c, sentences: train, tags: tags)
-    case "token-svm": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: .linearSVM(LinearSVMConfiguration())), sentences: train, tags: tags, seed: 1)
-    case "token-logistic": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: .softmax(SoftmaxRegressionConfiguration())), sentences: train, tags: tags, seed: 1)
-    case "token-mnb": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: .multinomialNB(MultinomialNaiveBayesConfiguration())), sentences: train, tags: tags, seed: 1)
+    case "token-svm": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: ClassifierSpec(LinearSVMConfiguration())), sentences: train, tags: tags, seed: 1)
+    case "token-logistic": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: ClassifierSpec(SoftmaxRegressionConfiguration())), sentences: train, tags: tags, seed: 1)
+    case "token-mnb": tagger = try! TokenClassifierTagger.fit(TokenClassifierConfiguration(classifier: ClassifierSpec(MultinomialNaiveBayesConfiguration())), sentences: train, tags: tags, seed: 1)
     default: fail("unknown tagger \(args[3])")
     }
     let t1 = DispatchTime.now().uptimeNanoseconds

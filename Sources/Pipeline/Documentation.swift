@@ -1,0 +1,50 @@
+import Foundation
+import TextCore
+import Classify
+
+/// The README's reference tables, generated from the registries so that docs and code cannot drift apart.
+///
+/// The README keeps each table between `<!-- NAME:begin -->` and `<!-- NAME:end -->`; `textpipe docs --update README.md`
+/// rewrites them and a test fails when the README and the registries disagree.
+public enum Documentation {
+    /// Every generated table by its marker name.
+    public static var tables: [(name: String, markdown: String)] {
+        [("classifiers", classifierTable), ("classifier-keys", classifierKeyTable)]
+    }
+
+    /// One row per classifier: name, family, what it is, capabilities.
+    public static var classifierTable: String {
+        var lines = ["| name | family | what it is | capabilities |", "|---|---|---|---|"]
+        for type in ClassifierRegistry.all {
+            let family = type.family == .generative ? "G" : "D"
+            lines.append("| `\(type.kind)` | \(family) | \(cell(type.summary)) | \(type.capabilities.names.joined(separator: ", ")) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One row per spec key of every classifier: default, accepted values, meaning. Every classifier also takes `name`.
+    public static var classifierKeyTable: String {
+        var lines = ["| classifier | key | default | values | meaning |", "|---|---|---|---|---|"]
+        for type in ClassifierRegistry.all {
+            for p in type.parameterDocumentation {
+                lines.append("| `\(type.kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+
+    /// The README text with every generated table replaced by its current form; throws if a marker is missing.
+    public static func updating(readme: String) throws -> String {
+        var text = readme
+        for (name, markdown) in tables {
+            let begin = "<!-- \(name):begin -->", end = "<!-- \(name):end -->"
+            guard let b = text.range(of: begin), let e = text.range(of: end, range: b.upperBound..<text.endIndex) else {
+                throw TextpipeError(.input, "the README has no '\(begin)' ... '\(end)' block for the generated \(name) table")
+            }
+            text.replaceSubrange(b.upperBound..<e.lowerBound, with: "\n" + markdown + "\n")
+        }
+        return text
+    }
+}

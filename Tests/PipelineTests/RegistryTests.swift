@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+import Classify
+@testable import Pipeline
+
+/// The classifier registry is the one source of truth: spec decoding, docs and capabilities all follow from it.
+@Suite struct ClassifierRegistryTests {
+    func spec(_ classifier: String) -> String {
+        """
+        name: demo
+        data:
+          train: {path: data/train, format: folders}
+        features: [ngram]
+        classifiers:
+        \(classifier)
+        """
+    }
+
+    @Test func kindsAreUniqueAndEveryKeyIsDeclaredOnce() {
+        let kinds = ClassifierRegistry.kinds
+        #expect(Set(kinds).count == kinds.count)
+        for type in ClassifierRegistry.all {
+            let keys = type.parameterDocumentation.map(\.key)
+            #expect(Set(keys).count == keys.count, "\(type.kind) declares a key twice")
+            #expect(!keys.contains("name"))
+            #expect(!type.summary.isEmpty)
+        }
+    }
+
+    /// Writing every key at its documented default gives exactly the default configuration: the docs' defaults are true.
+    @Test(arguments: ClassifierRegistry.kinds)
+    func documentedDefaultsAreTheDefaults(_ kind: String) throws {
+        let type = try #require(ClassifierRegistry.configuration(kind: kind))
+        // softmax's `C` is another way to write `l2` (C = 1 / l2): giving both is an error by design.
+        let settings = type.parameterDocumentation.filter { $0.type != .classWeights && $0.type != .priors && !(kind == "softmax" && $0.key == "C") }
+            .map { "\($0.key): \($0.defaultValue)" }.joined(separator: ", ")
+        let s = try SpecDecoder.decode(spec("  - \(kind): {\(settings)}"), file: "spec.yaml")
+        let bare = try SpecDecoder.decode(spec("  - \(kind)"), file: "spec.yaml")
+        #expect(s.classifiers[0].spec == bare.classifiers[0].spec)
+        #expect(bare.classifiers[0].spec.kind == kind)
+    }
+
+    /// Every declared key rejects a value of the wrong type with the file, line and key named.
+    @Test(arguments: ClassifierRegistry.kinds)
+    func everyKeyRejectsAWrongValue(_ kind: String) throws {
+        let type = try #require(ClassifierRegistry.configuration(kind: kind))
+        for p in type.parameterDocumentation {
+            do {
+                _ = try SpecDecoder.decode(spec("  - \(kind): {\(p.key): [1, 2, {x: y}]}"), file: "spec.yaml")
+                Issue.record("\(kind).\(p.key) accepted a nested list")
+            } catch let e as TextpipeError {
+                #expect(e.file == "spec.yaml" && e.line == 6 && e.key?.contains(".\(kind).\(p.key)") == true, "\(e)")
+                #expect(e.exitCode == 2)
+            }
+        }
+    }
+
+    @Test func boundsComeFromTheDeclaration() throws {
+        func message(_ entry: String) -> String {
+            do { _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml"); return "" }
+            catch let e as TextpipeError { return e.message } catch { return "\(error)" }
+        }
+        #expect(message("  - bernoulli_nb: {alpha: 0}").contains("alpha must be > 0, got 0.0"))
+        #expect(message("  - multinomial_nb: {alpha: -1}").contains("alpha must be >= 0"))
+        #expect(message("  - normal_bayes: {shrinkage: 1.5}").contains("shrinkage must be in [0, 1], got 1.5"))
+        #expect(message("  - decision_tree: {min_samples_split: 1}").contains("must be at least 2"))
+        #expect(message("  - logistic: {penalty: l3}").contains("accepted values: l2, l1"))
+        #expect(message("  - softmax: {l2: 1, C: 2}").contains("not both"))
+        let tree = try SpecDecoder.decode(spec("  - decision_tree: {max_depth: null}"), file: "spec.yaml")
+        #expect((tree.classifiers[0].spec.configuration as? DecisionTreeConfiguration)?.maxDepth == nil)
+    }
+
+    /// Incompatible pairs are known from the capabilities, before anything is trained.
+    @Test func capabilitiesRuleOutPairs() throws {
+        let sparse = FeatureShape(isSparse: true, isNonNegative: true), dense = FeatureShape(isSparse: false, isNonNegative: false)
+        for type in ClassifierRegistry.all {
+            let c = type.capabilities
+            #expect((type.incompatibility(with: sparse) != nil) == c.contains(.needsDenseInput), "\(type.kind)")
+            #expect((type.incompatibility(with: dense) != nil) == c.contains(.needsNonNegativeInput), "\(type.kind)")
+        }
+        #expect(GaussianNaiveBayesConfiguration.incompatibility(with: sparse)?.contains("dense") == true)
+    }
+
+    /// Saved models of every registered kind load through the registry (no list of model types elsewhere).
+    @Test func everyKindRoundTripsThroughTheStore() throws {
+        var x = SparseMatrix(columnCount: 3)
+        for r in 0..<12 { x.appendRow([(Int32(r % 3), Float(1 + r % 2)), (Int32((r + 1) % 3), 1)]) }
+        let labels = (0..<12).map { $0 % 2 }
+        for type in ClassifierRegistry.all {
+            let spec = try SpecDecoder.decode(spec("  - \(type.kind)"), file: "spec.yaml").classifiers[0].spec
+            let input: FeatureMatrix = spec.capabilities.contains(.needsDenseInput)
+                ? .dense(DenseMatrix(rowCount: 12, columnCount: 3, values: x.dense().flatMap { $0 }.enumerated().map { $0.element + Float($0.offset % 5) * 0.1 }))
+                : .sparse(x)
+            let model = try spec.fit(input, labels: labels, classCount: 2, seed: 1)
+            let loaded = try ClassifierStore.decode(try ClassifierStore.encode(model), name: "model")
+            #expect(loaded.kind == type.kind && loaded.predict(input) == model.predict(input))
+        }
+    }
+
+    /// The README's tables are the registry's: regenerate them with `textpipe docs --update README.md`.
+    @Test func readmeTablesMatchTheRegistry() throws {
+        let url = TestSupport.projectRoot.appendingPathComponent("README.md")
+        let readme = try String(contentsOf: url, encoding: .utf8)
+        let updated = try Documentation.updating(readme: readme)
+        #expect(updated == readme, "README.md's generated tables are stale: run `swift run textpipe docs --update README.md`")
+        for kind in ClassifierRegistry.kinds { #expect(readme.contains("| `\(kind)` |")) }
+    }
+}
