@@ -18,6 +18,7 @@ public enum ClassifierRegistry {
         LinearSVMConfiguration.self,
         DecisionTreeConfiguration.self,
         NBSVMConfiguration.self,
+        RandomForestConfiguration.self,
     ]
 
     /// Spec names, in registry order.

@@ -17,6 +17,7 @@ struct FamilyFixture: Decodable {
     struct Model: Decodable { var predicted: [Int]; var accuracy: Double; var probabilities: [[Double]]? }
     struct Case: Decodable {
         var train: Matrix; var test: Matrix; var train_labels: [Int]; var test_labels: [Int]; var models: [String: Model]
+        var random_forest_accuracies: [Double]?
         var classCount: Int { (train_labels.max() ?? 0) + 1 }
     }
     var sparse: Case; var dense: Case; var binary: Case

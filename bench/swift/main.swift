@@ -127,14 +127,19 @@ case "train":
     case "linear_svm": spec = ClassifierSpec(LinearSVMConfiguration())
     case "decision_tree": spec = ClassifierSpec(DecisionTreeConfiguration())
     case "nbsvm": spec = ClassifierSpec(NBSVMConfiguration())
-    default: fail("unknown model \(args[3])")
+    default:
+        // Any other registered classifier at its default settings.
+        guard let type = ClassifierRegistry.configuration(kind: args[3]) else { fail("unknown model \(args[3])") }
+        func defaults<C: ClassifierConfiguration>(_: C.Type) -> ClassifierSpec { ClassifierSpec(C()) }
+        spec = defaults(type)
     }
     let t0 = DispatchTime.now().uptimeNanoseconds
     let model = try! spec.fit(.sparse(xTrain), labels: yTrain, classCount: classes, seed: 0)
     let t1 = DispatchTime.now().uptimeNanoseconds
     let predicted = model.predict(.sparse(xTest))
+    let t2 = DispatchTime.now().uptimeNanoseconds
     let accuracy = Double(zip(predicted, yTest).filter { $0 == $1 }.count) / Double(yTest.count)
-    let out: [String: Any] = ["model": args[3], "train_seconds": Double(t1 - t0) / 1e9, "accuracy": accuracy,
+    let out: [String: Any] = ["model": args[3], "train_seconds": Double(t1 - t0) / 1e9, "predict_seconds": Double(t2 - t1) / 1e9, "accuracy": accuracy,
                               "summary": model.trainingSummary]
     print(String(decoding: try! JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
 

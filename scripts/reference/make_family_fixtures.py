@@ -7,6 +7,10 @@
   LogisticRegression and LinearSVC with class_weight="balanced".
 - dense: the sparse case's tf-idf reduced by TruncatedSVD to 20 dimensions; GaussianNB,
   QuadraticDiscriminantAnalysis(reg_param=0.1), LinearDiscriminantAnalysis(solver="lsqr", shrinkage=0.1).
+- k nearest neighbours (brute force) on the sparse case (cosine, uniform and distance weights; euclidean) and the
+  dense case (euclidean, k = 7): predictions and probabilities.
+- RandomForestClassifier(n_estimators=100, max_features="sqrt") on the sparse case: test accuracy for seeds 0..9
+  (a forest is random: the test compares mean accuracies over seeds, not predictions).
 
 Run:  source scripts/venv.sh && $PY scripts/reference/make_family_fixtures.py > Tests/ClassifyTests/Fixtures/sklearn_family.json
 (after `textpipe data fetch 20newsgroups` and `textpipe data fetch polarity-sentences`).
@@ -20,6 +24,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.decomposition import TruncatedSVD
 from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis, LinearDiscriminantAnalysis
 
@@ -93,7 +99,13 @@ sparse_case = {"train": sparse(xtr), "test": sparse(xte), "train_labels": ytr.to
                    "linear_svm": LinearSVC(C=1.0, tol=1e-8, max_iter=100000),
                    "linear_svm_hinge": LinearSVC(C=1.0, loss="hinge", tol=1e-8, max_iter=100000),
                    "decision_tree": DecisionTreeClassifier(random_state=0),
+                   "knn_cosine": KNeighborsClassifier(n_neighbors=5, metric="cosine", algorithm="brute"),
+                   "knn_cosine_distance": KNeighborsClassifier(n_neighbors=5, metric="cosine", weights="distance", algorithm="brute"),
+                   "knn_euclidean": KNeighborsClassifier(n_neighbors=3, metric="euclidean", algorithm="brute"),
                }, xtr, ytr, xte, yte)}
+sparse_case["random_forest_accuracies"] = [
+    float((RandomForestClassifier(n_estimators=100, max_features="sqrt", random_state=seed).fit(xtr, ytr).predict(xte) == yte).mean())
+    for seed in range(10)]
 
 svd = TruncatedSVD(n_components=20, random_state=0).fit(xtr)
 dtr, dte = svd.transform(xtr), svd.transform(xte)
@@ -102,6 +114,8 @@ dense_case = {"train": dense(dtr), "test": dense(dte), "train_labels": ytr.tolis
                   "gaussian_nb": GaussianNB(),
                   "qda": QuadraticDiscriminantAnalysis(reg_param=0.1),
                   "lda": LinearDiscriminantAnalysis(solver="lsqr", shrinkage=0.1),
+                  "knn_dense": KNeighborsClassifier(n_neighbors=7, metric="euclidean", algorithm="brute"),
+                  "knn_dense_cosine_distance": KNeighborsClassifier(n_neighbors=7, metric="cosine", weights="distance", algorithm="brute"),
               }, dtr, ytr, dte, yte)}
 
 (ptr, pytr), (pte, pyte) = polarity()
