@@ -99,31 +99,6 @@ public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted 
     }
 }
 
-/// The training matrix by column: for each feature, the rows where it is non-zero and the values.
-struct ColumnMajor: Sendable {
-    let rowCount: Int
-    let columnCount: Int
-    let start: [Int]
-    let rows: [Int32]
-    let values: [Float]
-
-    init(_ x: FeatureMatrix) {
-        rowCount = x.rowCount; columnCount = x.columnCount
-        var counts = [Int](repeating: 0, count: columnCount + 1)
-        for r in 0..<x.rowCount { x.forEach(inRow: r) { j, v in if v != 0 { counts[j + 1] += 1 } } }
-        for j in 0..<columnCount { counts[j + 1] += counts[j] }
-        var next = counts
-        var rows = [Int32](repeating: 0, count: counts[columnCount]), values = [Float](repeating: 0, count: counts[columnCount])
-        for r in 0..<x.rowCount {
-            x.forEach(inRow: r) { j, v in
-                guard v != 0 else { return }
-                rows[next[j]] = Int32(r); values[next[j]] = v; next[j] += 1
-            }
-        }
-        start = counts; self.rows = rows; self.values = values
-    }
-}
-
 /// Grows one tree of a forest. A node's rows are marked with a stamp, so a candidate feature's values in the node are
 /// read from its column alone: the cost of a split is that of the features it looks at, not of the node's rows.
 struct ForestTreeBuilder {
