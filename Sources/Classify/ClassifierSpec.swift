@@ -19,6 +19,7 @@ public enum ClassifierRegistry {
         DecisionTreeConfiguration.self,
         NBSVMConfiguration.self,
         RandomForestConfiguration.self,
+        KNearestNeighborsConfiguration.self,
     ]
 
     /// Spec names, in registry order.
