@@ -238,10 +238,19 @@ extension Runner {
             log("report: cached (\(key.prefix(12))); nothing changed, the latest report is \(out.appendingPathComponent(previous).path)")
             entries.append(LockEntry(stage: "report", unit: nil, key: key, cached: true, seconds: 0, output: out.appendingPathComponent(previous).path))
             timings["report"] = (0, true)
-            writeLock(runId: previous, reportKey: key)
             let report = try? RunReport.decode(try AtomicFile.read(out.appendingPathComponent(previous).appendingPathComponent("metrics.json")))
+            // The run shown is an older one when the configuration went back to it: compare it with the run `latest`
+            // pointed at until now, then point `latest` (the next run's baseline) at the run shown.
+            let shownBefore = try? fm.destinationOfSymbolicLink(atPath: out.appendingPathComponent("latest").path)
+            var regressions: [String] = []
+            if shownBefore != previous, let report,
+               let baseline = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap({ try? RunReport.decode($0) }) {
+                regressions = RunComparison(previous: baseline, current: report.results, threshold: spec.report.regressionThreshold).regressions
+            }
+            if shownBefore != previous { try pointLatest(at: previous, in: out) }
+            writeLock(runId: previous, reportKey: key)
             return Outcome(reportDirectory: out.appendingPathComponent(previous), runId: previous, allCached: entries.allSatisfy(\.cached), report: report,
-                           inspection: nil, regressions: report?.previous?.regressions ?? [])
+                           inspection: nil, regressions: regressions)
         }
         let watch = Stopwatch()
         var report: RunReport? = nil
@@ -324,19 +333,25 @@ extension Runner {
         try write(tmp, runId)
         let final = out.appendingPathComponent(runId)
         guard rename(tmp.path, final.path) == 0 else { throw TextpipeError(.io, "cannot move the report into place", file: final.path) }
-        // Point `latest` at the new run: make the link under a temporary name, then rename over the old one.
-        let latestTmp = out.appendingPathComponent(".latest-\(getpid())")
-        try? fm.removeItem(at: latestTmp)
-        try fm.createSymbolicLink(atPath: latestTmp.path, withDestinationPath: runId)
-        guard rename(latestTmp.path, out.appendingPathComponent("latest").path) == 0 else {
-            throw TextpipeError(.io, "cannot update the 'latest' link", file: out.appendingPathComponent("latest").path)
-        }
+        try pointLatest(at: runId, in: out)
         try store.produce(stage: "report", key: key) { dir in try AtomicFile.write(runId, to: dir.appendingPathComponent("run_id")) }
         entries.append(LockEntry(stage: "report", unit: nil, key: key, cached: false, seconds: watch.seconds, output: final.path))
         writeLock(runId: runId, reportKey: key)
         try? fm.copyItem(at: out.appendingPathComponent("textpipe.lock"), to: final.appendingPathComponent("textpipe.lock"))
         log("report: \(final.path)/report.\(spec.report.formats.contains(.html) ? "html" : "md")")
         return (runId, final)
+    }
+
+    /// Points `<out>/latest` at a run folder atomically: the link is made under a temporary name, then renamed over the old one.
+    func pointLatest(at runId: String, in out: URL) throws {
+        let fm = FileManager.default
+        let latestTmp = out.appendingPathComponent(".latest-\(getpid())")
+        try? fm.removeItem(at: latestTmp)
+        do { try fm.createSymbolicLink(atPath: latestTmp.path, withDestinationPath: runId) }
+        catch { throw TextpipeError(.io, "cannot create the 'latest' link: \(error.localizedDescription)", file: latestTmp.path) }
+        guard rename(latestTmp.path, out.appendingPathComponent("latest").path) == 0 else {
+            throw TextpipeError(.io, "cannot update the 'latest' link: \(String(cString: strerror(errno)))", file: out.appendingPathComponent("latest").path)
+        }
     }
 
     func writeLock(runId: String?, reportKey: String?) {

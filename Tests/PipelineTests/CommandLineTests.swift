@@ -38,6 +38,58 @@ import Report
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/.packages").path))
     }
 
+    /// Going back to an older configuration shows the older (cached) run: `latest`, the lock file and the next run's
+    /// regression baseline all point at it, so an unchanged rerun never exits 6, and a real drop still does.
+    @Test func revertingToAnOlderConfigurationRepointsLatest() throws {
+        let root = makeProject(documentsPerClass: 30)
+        func latest() throws -> String {
+            try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("reports/demo/latest").path)
+        }
+        func runId(_ out: String) -> String? {
+            out.split(separator: "\n").first.flatMap { $0.split(separator: " ").dropFirst(2).first.map(String.init) }
+        }
+        let good = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        let goodRun = try #require(runId(good.out))
+        #expect(try latest() == goodRun)
+        TestSupport.write(spec(l2: "100000"), to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let worse = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        let worseRun = try #require(runId(worse.out))
+        let afterWorse = try latest()
+        #expect(worseRun != goodRun && afterWorse == worseRun)
+        // Back to the first configuration: its report is reused, and everything points at it.
+        TestSupport.write(spec(), to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let back = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--fail-on-regression"], in: root)
+        #expect(back.status == 0, "\(back.err)")
+        let afterBack = try latest()
+        #expect(runId(back.out) == goodRun && afterBack == goodRun)
+        #expect(try lock(root).runId == goodRun)
+        // Unchanged reruns compare the shown run with itself: never a regression.
+        for _ in 0..<2 {
+            let again = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--fail-on-regression"], in: root)
+            let now = try latest()
+            #expect(again.status == 0 && now == goodRun, "\(again.err)")
+        }
+        // Switching to the worse configuration again shows its cached run, which is a drop from the run shown before.
+        TestSupport.write(spec(l2: "100000"), to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let drop = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--fail-on-regression"], in: root)
+        let afterDrop = try latest()
+        #expect(drop.status == 6 && drop.err.contains("regression: ngram + softmax") && afterDrop == worseRun, "\(drop.err)")
+    }
+
+    /// Usage errors from the argument parser exit 2, like every other usage error.
+    @Test func argumentParserUsageErrorsExitTwo() throws {
+        let dir = TestSupport.temporaryDirectory()
+        for args in [["run"], ["run", "a.yaml", "--no-such-flag"], ["frobnicate"], ["report", "diff", "only-one"]] {
+            let r = try TestSupport.runTextpipe(args, in: dir)
+            #expect(r.status == 2, "\(args): \(r.status) \(r.err)")
+            #expect(!r.err.isEmpty)
+        }
+        let help = try TestSupport.runTextpipe(["--help"], in: dir).out
+        for code in ["0 ok", "2 bad spec or usage", "3 bad input", "4 I/O", "5 another run", "6 a regression"] {
+            #expect(help.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ").contains(code), "\(code)")
+        }
+    }
+
     /// A model that got worse since the previous run: flagged in the report, and exit code 6 with
     /// --fail-on-regression (the report is written all the same).
     @Test func failOnRegressionExitsSix() throws {
