@@ -18,7 +18,18 @@ struct BertReference: Decodable {
 @Suite struct BertEncoderTests {
     var tinyFolder: URL { Bundle.module.url(forResource: "Fixtures/tiny-bert", withExtension: nil)! }
 
-    func maxDifference(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
+    /// The largest element-wise difference; arrays of different lengths (or both empty) count as infinitely different,
+    /// so a truncated or empty output can never pass a tolerance check.
+    func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+        guard a.count == b.count, !a.isEmpty else { return .infinity }
+        return zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+    }
+
+    @Test func maxDifferenceRefusesLengthMismatches() {
+        #expect(maxDifference([1, 2], [1, 2, 3]) == .infinity)
+        #expect(maxDifference([], []) == .infinity)
+        #expect(maxDifference([1, 2], [1, 2.5]) == 0.5)
+    }
 
     @Test func tinyRandomBertMatchesNumpy() throws {
         let model = try BertModel(folder: tinyFolder)
