@@ -136,12 +136,6 @@ struct ForestTreeBuilder {
     /// A value with the row it belongs to; `key` sorts like the value (and, with the feature in its high bits, by feature first).
     struct SortEntry { var key: UInt64; var row: Int32; var value: Float }
 
-    /// Sortable bits of a float: order of the result equals numeric order.
-    @inline(__always) static func orderBits(_ v: Float) -> UInt32 {
-        let b = v.bitPattern
-        return b & 0x8000_0000 != 0 ? ~b : b | 0x8000_0000
-    }
-
     /// `c ln c`, 0 at 0.
     @inline(__always) func xLogX(_ c: Double) -> Double { c > 1e-300 ? c * Foundation.log(c) : 0 }
 
@@ -196,7 +190,7 @@ struct ForestTreeBuilder {
                 rowEntries.removeAll(keepingCapacity: true)
                 for r in item.rows {
                     x.forEach(inRow: r) { j, v in
-                        if v != 0 { rowEntries.append(SortEntry(key: UInt64(j) << 32 | UInt64(Self.orderBits(v)), row: Int32(r), value: v)) }
+                        if v != 0 { rowEntries.append(SortEntry(key: UInt64(j) << 32 | UInt64(TreeBuilder.orderBits(v)), row: Int32(r), value: v)) }
                     }
                 }
                 rowEntries.sort { $0.key < $1.key }
@@ -232,7 +226,7 @@ struct ForestTreeBuilder {
                     drawn += 1; visited += 1
                     for e in columns.start[j]..<columns.start[j + 1] where stamp[Int(columns.rows[e])] == Int32(node) {
                         let v = columns.values[e]
-                        entries.append(SortEntry(key: UInt64(Self.orderBits(v)), row: columns.rows[e], value: v))
+                        entries.append(SortEntry(key: UInt64(TreeBuilder.orderBits(v)), row: columns.rows[e], value: v))
                     }
                     entries.sort { $0.key < $1.key }
                 }
