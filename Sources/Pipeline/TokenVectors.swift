@@ -4,27 +4,48 @@ import Ingest
 import Featurize
 import Tagging
 
-extension Runner {
+/// Per-token vectors for taggers: word2vec-format files or a BERT checkpoint's word outputs.
+enum TokenVectors {
+    /// What a tagger's vectors are keyed by: a catalog name by its pinned sha256, a file or folder by its content.
+    static func key(_ tagger: NamedTagger, options: RunOptions) throws -> String? {
+        guard case .tokenClassifier(let c) = tagger.spec, let v = c.vectors else { return nil }
+        switch v {
+        case .wordVectors(let file):
+            if let r = DatasetCatalog.resources.first(where: { $0.name == file }) { return r.package.sha256 + "/" + r.path }
+            let url = options.resolve(file)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw TextpipeError(.spec, "no such file", file: url.path, key: "taggers.\(tagger.name).vectors")
+            }
+            return try InputHash.of(url)
+        case .bert(let model, _):
+            if let entry = ModelCatalog.entry(named: model) { return entry.package.sha256 }
+            let folder = options.resolve(model)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
+                throw TextpipeError(.spec, "not a model folder (no config.json)", file: folder.path, key: "taggers.\(tagger.name).vectors")
+            }
+            return try InputHash.of(folder)
+        }
+    }
+
     /// The spec's vector source with names resolved: a resource (`googlenews-vectors`) or checkpoint (`minilm`)
     /// fetched, a relative path made absolute.
-    func resolvingTokenVectors(_ tagger: NamedTagger) throws -> NamedTagger {
+    static func resolving(_ tagger: NamedTagger, options: RunOptions) throws -> NamedTagger {
         guard case .tokenClassifier(var c) = tagger.spec, let v = c.vectors else { return tagger }
         switch v {
         case .wordVectors(let file):
             if let r = DatasetCatalog.resources.first(where: { $0.name == file }) {
-                let fetcher = Fetcher(cacheDirectory: options.dataCache ?? options.root.appendingPathComponent("data/cache"), log: options.log)
+                let fetcher = Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log)
                 c.vectors = .wordVectors(file: try fetcher.fetch(r.package).appendingPathComponent(r.path).path)
             } else {
-                let path = Self.resolve(file, options.root).path
+                let path = options.resolve(file).path
                 guard FileManager.default.fileExists(atPath: path) else { throw TextpipeError(.spec, "no such file", file: path, key: "taggers.\(tagger.name).vectors") }
                 c.vectors = .wordVectors(file: path)
             }
         case .bert(let model, let maxLength):
             var folder: String
             if let entry = ModelCatalog.entry(named: model) {
-                folder = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsDirectory ?? options.root.appendingPathComponent("models"),
-                                                log: options.log).resolvingSymlinksInPath().path
-            } else { folder = Self.resolve(model, options.root).path }
+                folder = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log).resolvingSymlinksInPath().path
+            } else { folder = options.resolve(model).path }
             guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path) else {
                 throw TextpipeError(.spec, "not a model folder (no config.json)", file: folder, key: "taggers.\(tagger.name).vectors")
             }
@@ -34,7 +55,7 @@ extension Runner {
     }
 
     /// A source of per-token vectors for a resolved spec.
-    static func tokenVectorSource(_ v: TokenVectorSpec) throws -> TokenVectorSource {
+    static func source(_ v: TokenVectorSpec) throws -> TokenVectorSource {
         switch v {
         case .wordVectors(let file):
             let vectors = try WordVectors.load(URL(fileURLWithPath: file))

@@ -18,7 +18,7 @@ struct Textpipe: ParsableCommand {
         --fail-on-regression.
         """,
         version: TextpipeVersion.current,
-        subcommands: [Run.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self])
+        subcommands: [Run.self, PlanCommand.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self])
 
     /// Parses and runs a command. A usage error from the argument parser exits 2, as every other usage error does
     /// (the parser's own default would be 64).
@@ -81,8 +81,8 @@ struct Run: ParsableCommand {
             options.force = force
             options.wait = wait
             if let only {
-                guard let stage = Stage(rawValue: only) else {
-                    throw TextpipeError(.usage, "unknown stage '\(only)'; accepted values: \(Stage.allCases.map(\.rawValue).joined(separator: ", "))", key: "--only")
+                guard let stage = StageName(rawValue: only) else {
+                    throw TextpipeError(.usage, "unknown stage '\(only)'; accepted values: \(StageName.allCases.map(\.rawValue).joined(separator: ", "))", key: "--only")
                 }
                 options.only = stage
             }

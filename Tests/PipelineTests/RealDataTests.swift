@@ -63,7 +63,7 @@ struct PolarityReference: Decodable {
         }
     }
 
-    func runCatalog(_ yaml: String, only: Stage? = nil) throws -> (Runner.Outcome, URL) {
+    func runCatalog(_ yaml: String, only: StageName? = nil) throws -> (Runner.Outcome, URL) {
         let root = TestSupport.temporaryDirectory()
         TestSupport.write(yaml, to: root.appendingPathComponent("p.yaml"))
         var options = RunOptions(root: root, log: { _ in })

@@ -54,7 +54,7 @@ func spec(l2: String = "1.0", folds: Int = 5) -> String {
     """
 }
 
-func run(_ root: URL, force: Bool = false, only: Stage? = nil) throws -> (Runner.Outcome, [String]) {
+func run(_ root: URL, force: Bool = false, only: StageName? = nil) throws -> (Runner.Outcome, [String]) {
     var lines: [String] = []
     let spec = try SpecDecoder.load(path: root.appendingPathComponent("pipelines/demo.yaml").path)
     var options = RunOptions(root: root, log: { lines.append($0) })

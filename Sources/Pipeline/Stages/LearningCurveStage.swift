@@ -27,35 +27,58 @@ extension FeatureMatrix {
     }
 }
 
-extension Runner {
-    /// Test error of one (features, classifier) pair at each training fraction: for each fold (up to
-    /// `spec.folds`) and repeat, a stratified subset of the fold's training documents (at least one per class
-    /// present), the model refitted on it and scored on the fold's test documents. The features are the fold's
-    /// (fitted on its full training part, as the main evaluation's are).
-    func learningCurve(_ model: NamedClassifier, featureFolder: URL, folds: [Fold], y: [Int], labels: LabelIndex,
-                       spec curve: LearningCurveSpec, into dir: URL) throws {
-        let classifier = try model.spec.resolvingClassWeights(labels: labels.names)
+/// Test error of one (features, classifier) pair at each training fraction: for each fold (up to `spec.folds`) and
+/// repeat, a stratified subset of the fold's training documents (at least one per class present), the model refitted
+/// on it and scored on the fold's test documents. The features are the fold's (fitted on its full training part, as
+/// the main evaluation's are).
+struct LearningCurveStage: Stage {
+    let split: Input<FoldAssignment>
+    let features: Input<FeatureArtifact>
+    let pair: String
+    let classifier: NamedClassifier
+    let curve: LearningCurveSpec
+    let seed: UInt64
+
+    var stage: StageName { .evaluate }
+    var unit: String? { pair }
+    var part: String? { "learning curve" }
+    var inputs: [UnitReference] { [split.reference, features.reference] }
+    var outputs: [String] { ["curve.json"] }
+    var parameters: [String: String] {
+        ["sizes": curve.sizes.map { "\($0)" }.joined(separator: ","), "repeats": "\(curve.repeats)", "folds": "\(curve.folds)"]
+    }
+
+    func derive(_ key: inout StageKey) throws {
+        key.add("classifier", json: classifier.spec)
+        key.add("seed", "\(seed)")
+        key.add("curve", json: curve)
+    }
+
+    func run(_ context: StageContext, into folder: URL) throws {
+        let assignment = try context.read(split), artifact = try context.read(features)
+        let y = assignment.y, folds = assignment.folds, labels = assignment.labels
+        let classifier = try self.classifier.spec.resolvingClassWeights(labels: labels.names)
         var points: [LearningCurves.Point] = []
         let used = Array(folds.prefix(max(1, curve.folds)).enumerated())
-        let matrices = try used.map { i, _ in try loadFold(featureFolder, i) }
+        let matrices = try used.map { i, _ in try artifact.fold(i) }
         for fraction in curve.sizes {
             var errors: [Double] = [], sizes: [Double] = []
             for ((i, fold), x) in zip(used, matrices) {
                 for r in 0..<curve.repeats {
-                    var rng = Xoshiro256StarStar(seed: spec.seed &+ UInt64(1000 * i + r) &+ UInt64(fraction * 1e6))
+                    var rng = Xoshiro256StarStar(seed: seed &+ UInt64(1000 * i + r) &+ UInt64(fraction * 1e6))
                     // Stratified: the same fraction of each class, at least one document of each.
                     var byClass: [Int: [Int]] = [:]
                     for (row, doc) in fold.train.enumerated() { byClass[y[doc], default: []].append(row) }
                     var chosen: [Int] = []
                     for k in byClass.keys.sorted() {
-                        var rows = byClass[k]!
+                        var rows = byClass[k] ?? []
                         rows.shuffle(using: &rng)
                         chosen += rows.prefix(max(1, Int((Double(rows.count) * fraction).rounded())))
                     }
                     chosen.sort()
                     let trainLabels = chosen.map { y[fold.train[$0]] }
                     guard Set(trainLabels).count >= 2 else { continue }
-                    let fitted = try classifier.fit(x.train.rows(chosen), labels: trainLabels, classCount: labels.count, seed: spec.seed &+ UInt64(r))
+                    let fitted = try classifier.fit(x.train.rows(chosen), labels: trainLabels, classCount: labels.count, seed: seed &+ UInt64(r))
                     let predicted = fitted.predict(x.test)
                     let wrong = zip(predicted, fold.test).filter { $0 != y[$1] }.count
                     errors.append(Double(wrong) / Double(max(1, fold.test.count)))
@@ -66,12 +89,14 @@ extension Runner {
             points.append(LearningCurves.Point(fraction: fraction, trainDocuments: sizes.reduce(0, +) / Double(max(1, sizes.count)),
                                                error: e.mean, errorStd: e.deviation))
         }
-        let encoder = JSONEncoder(); encoder.keyEncodingStrategy = .convertToSnakeCase
-        try AtomicFile.write(try encoder.encode(points), to: dir.appendingPathComponent("curve.json"))
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        try AtomicFile.write(try encoder.encode(points), to: folder.appendingPathComponent("curve.json"))
     }
 
-    static func loadCurve(_ dir: URL) throws -> [LearningCurves.Point] {
-        let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase
-        return try d.decode([LearningCurves.Point].self, from: try AtomicFile.read(dir.appendingPathComponent("curve.json")))
+    func read(_ folder: URL) throws -> [LearningCurves.Point] {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode([LearningCurves.Point].self, from: try AtomicFile.read(folder.appendingPathComponent("curve.json")))
     }
 }

@@ -12,47 +12,6 @@ public enum ReportLayout {
     public static let version = 2
 }
 
-/// Content-addressed stage outputs: each lives in `<stage>-<key>/` under the pipeline's work folder,
-/// where the key hashes the stage's inputs, configuration and the tool version.
-///
-/// A stage writes into a temporary folder and renames it into place when complete, so a folder that
-/// exists is whole; a run killed mid-stage leaves only a `.tmp-*` folder, removed by the next run.
-public struct WorkStore {
-    public let root: URL
-
-    public init(root: URL) { self.root = root }
-
-    public func folder(stage: String, key: String) -> URL { root.appendingPathComponent("\(stage)-\(key.prefix(20))") }
-
-    public func isComplete(stage: String, key: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: folder(stage: stage, key: key).path, isDirectory: &isDir) && isDir.boolValue
-    }
-
-    /// Runs `body` with a fresh temporary folder, then renames it to the stage's folder.
-    public func produce(stage: String, key: String, _ body: (URL) throws -> Void) throws {
-        let tmp = root.appendingPathComponent(".tmp-\(getpid())-\(stage)-\(key.prefix(20))")
-        let fm = FileManager.default
-        try? fm.removeItem(at: tmp)
-        do { try fm.createDirectory(at: tmp, withIntermediateDirectories: true) }
-        catch { throw TextpipeError(.io, "cannot create work folder: \(error.localizedDescription)", file: tmp.path) }
-        do { try body(tmp) } catch { try? fm.removeItem(at: tmp); throw error }
-        let final = folder(stage: stage, key: key)
-        try? fm.removeItem(at: final)
-        if rename(tmp.path, final.path) != 0 {
-            throw TextpipeError(.io, "cannot move stage output into place: \(String(cString: strerror(errno)))", file: final.path)
-        }
-    }
-
-    /// Removes temporary folders left by killed runs. Call only while holding the pipeline's run lock.
-    public func removeStaleTemporaries() {
-        let fm = FileManager.default
-        for name in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(".tmp-") {
-            try? fm.removeItem(at: root.appendingPathComponent(name))
-        }
-    }
-}
-
 /// Builds a stage key from labelled parts: `StageKey("train").add("features", k1).add("model", json).hex`.
 public struct StageKey {
     private var hasher = SHA256()

@@ -1,0 +1,124 @@
+import Foundation
+import TextCore
+import Report
+
+/// Runs a plan's units. The local executor runs them one after another in this process; an executor for a cluster
+/// would hand them to workers, reading and writing through the same kind of store.
+public protocol Executor: AnyObject {
+    /// Runs every unit up to and including stage `last` (all of them when nil), each from the store when its output
+    /// is there, calls `publish` (which returns the run folder it showed the user, if any), writes the lock file and
+    /// says what happened. The pipeline's run lock is held throughout.
+    func execute(_ plan: Plan, through last: StageName?, publish: (Execution) throws -> URL?) throws -> Execution
+    /// The output of a unit of the executed plan.
+    func read<T>(_ input: Input<T>) throws -> T
+}
+
+/// What executing a plan did.
+public struct Execution {
+    /// The executed units with their status, duration and output folder: the lock file's entries.
+    public var entries: [LockEntry]
+    /// The file `--only` wrote for inspection, if the last stage run has one.
+    public var inspection: URL?
+    public var allCached: Bool { entries.allSatisfy(\.cached) }
+}
+
+/// Runs a plan in this process, in plan order: a unit whose output is complete in the store is read from it (unless
+/// `--force`), any other is run into a fresh folder. It logs each unit, sums seconds per stage, and after a run cut
+/// short by `--only` writes the last unit's inspection output. Loaded outputs are kept for the rest of the run.
+public final class LocalExecutor: Executor, StageContext {
+    public let store: any ArtifactStore
+    public let options: RunOptions
+    public let startedAt = Date()
+    private let clock = Stopwatch()
+    private var plan = Plan(pipeline: "")
+    private var loaded: [Int: Any] = [:]
+    private var seconds: [StageName: (seconds: Double, cached: Bool)] = [:]
+
+    public init(store: any ArtifactStore, options: RunOptions) {
+        self.store = store
+        self.options = options
+    }
+
+    public func execute(_ plan: Plan, through last: StageName?, publish: (Execution) throws -> URL?) throws -> Execution {
+        let lock = try store.acquireRunLock(pipeline: plan.pipeline, wait: options.wait)
+        defer { lock.release() }
+        store.removeStaleTemporaries()
+        self.plan = plan
+        var entries: [LockEntry] = []
+        let described = plan.entries(status: { _ in nil })
+        var lastRun: Plan.Unit? = nil
+        for unit in plan.units(through: last) {
+            let stage = unit.stage
+            let watch = Stopwatch()
+            let folder = store.folder(stage: stage.stage, key: unit.key)
+            let hit = !options.force && store.isComplete(stage: stage.stage, key: unit.key) && stage.isComplete(folder)
+            if hit {
+                log("\(stage.displayName): cached (\(unit.key.prefix(12)))")
+            } else {
+                log("\(stage.displayName): running ...")
+                loaded[unit.id] = nil
+                try store.produce(stage: stage.stage, key: unit.key) { dir in try stage.run(self, into: dir) }
+                log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
+            }
+            var entry = described[unit.id]
+            entry.status = hit ? "cached" : "run"
+            entry.cached = hit
+            entry.seconds = watch.seconds
+            entry.output = folder.path
+            entries.append(entry)
+            let previous = seconds[stage.stage]
+            seconds[stage.stage] = ((previous?.seconds ?? 0) + entry.seconds, (previous?.cached ?? true) && hit)
+            lastRun = unit
+        }
+        var inspection: URL? = nil
+        if last != nil, let unit = lastRun {
+            inspection = try unit.stage.inspectAny(try read(unit), context: self)
+        }
+        let execution = Execution(entries: entries, inspection: inspection)
+        let shown = try publish(execution)
+        writeLock(plan, execution: execution, runFolder: shown)
+        return execution
+    }
+
+    /// Writes the executed plan as `<report.out>/textpipe.lock`, and a copy into the run folder shown.
+    private func writeLock(_ plan: Plan, execution: Execution, runFolder: URL?) {
+        guard var lock = plan.lock, let url = plan.lockURL else { return }
+        lock.runId = runFolder?.lastPathComponent ?? ""
+        lock.startedAt = ISO8601DateFormatter().string(from: startedAt)
+        lock.entries = execution.entries
+        lock.totalSeconds = elapsedSeconds
+        lock.allCached = execution.allCached
+        do {
+            try AtomicFile.write(try lock.json(), to: url)
+            if let runFolder, !FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("textpipe.lock").path) {
+                try AtomicFile.write(try lock.json(), to: runFolder.appendingPathComponent("textpipe.lock"))
+            }
+        } catch { log("warning: could not write the lock file: \(error)") }
+        if lock.allCached { log("nothing changed: every stage was cached") }
+    }
+
+    public func read<T>(_ input: Input<T>) throws -> T {
+        guard input.id < plan.units.count, plan.units[input.id].key == input.key else {
+            throw TextpipeError(.internal, "a stage read a unit that is not in the plan being executed")
+        }
+        guard let value = try read(plan.units[input.id]) as? T else {
+            throw TextpipeError(.internal, "\(plan.units[input.id].stage.displayName) has an output of another type")
+        }
+        return value
+    }
+
+    private func read(_ unit: Plan.Unit) throws -> Any {
+        if let value = loaded[unit.id] { return value }
+        let value = try unit.stage.readAny(store.folder(stage: unit.stage.stage, key: unit.key))
+        loaded[unit.id] = value
+        return value
+    }
+
+    public var stageTimings: [StageTiming] {
+        StageName.allCases.compactMap { s in seconds[s].map { StageTiming(stage: s.rawValue, seconds: $0.seconds, cached: $0.cached) } }
+    }
+
+    public var elapsedSeconds: Double { clock.seconds }
+    public var workFolder: URL { store.root }
+    public func log(_ line: String) { options.log(line) }
+}

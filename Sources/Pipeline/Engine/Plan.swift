@@ -1,0 +1,122 @@
+import Foundation
+import TextCore
+
+/// A run compiled before anything runs: every unit of work in an order where each comes after what it reads,
+/// with its cache key. The executor walks it; `textpipe plan` prints it; the lock file is it, executed.
+public struct Plan {
+    /// A stage with its place and key.
+    public struct Unit {
+        public let id: Int
+        public let key: String
+        public let stage: any Stage
+    }
+
+    public let pipeline: String
+    public private(set) var units: [Unit] = []
+    /// The run's input files (or pinned packages) and their SHA-256, for the lock file.
+    public var inputs: [LockFile.FileHash] = []
+    /// The lock file's header (spec, seed, evaluation) and where the executed plan is written.
+    public var lock: LockFile?
+    public var lockURL: URL?
+
+    public init(pipeline: String) { self.pipeline = pipeline }
+
+    /// Appends a stage, deriving its key from its kind, its inputs' keys and its own `derive`.
+    @discardableResult
+    public mutating func add<S: Stage>(_ stage: S) throws -> Input<S.Output> {
+        for input in stage.inputs where input.id >= units.count || units[input.id].key != input.key {
+            throw TextpipeError(.internal, "\(stage.displayName) reads a unit that is not earlier in the plan")
+        }
+        var key = StageKey(stage.stage.rawValue)
+        key.add("type", String(describing: S.self))
+        key.add("unit", stage.unit ?? "")
+        key.add("part", stage.part ?? "")
+        for input in stage.inputs { key.add("input", input.key) }
+        try stage.derive(&key)
+        let unit = Unit(id: units.count, key: key.hex, stage: stage)
+        units.append(unit)
+        return Input(id: unit.id, key: unit.key)
+    }
+
+    /// The units a run stopping after `last` executes.
+    public func units(through last: StageName?) -> [Unit] {
+        guard let last else { return units }
+        return units.filter { $0.stage.stage <= last }
+    }
+
+    /// Each unit described, with `status` filled in by `status(unit)`.
+    public func entries(status: (Unit) -> String?) -> [LockEntry] {
+        units.map { u in
+            LockEntry(name: u.stage.displayName, stage: u.stage.stage.rawValue, unit: u.stage.unit, part: u.stage.part, key: u.key,
+                      dependsOn: u.stage.inputs.map { units[$0.id].stage.displayName }, parameters: u.stage.parameters,
+                      outputs: u.stage.outputs, status: status(u))
+        }
+    }
+}
+
+/// One unit of a plan as the lock file and `textpipe plan --json` show it: its name, stage, key, what it reads,
+/// its settings and files, and, once executed, whether it came from the cache, how long it took and where its
+/// output is.
+public struct LockEntry: Codable, Sendable {
+    /// `train [ngram + softmax] fold 3`.
+    public var name: String
+    public var stage: String
+    public var unit: String?
+    public var part: String?
+    public var key: String
+    /// Names of the units it reads.
+    public var dependsOn: [String]
+    public var parameters: [String: String]
+    public var outputs: [String]
+    /// `cached` or `run` once executed; `cached` or `would run` in a plan listing.
+    public var status: String?
+    public var cached: Bool
+    public var seconds: Double
+    public var output: String
+
+    public init(name: String, stage: String, unit: String?, part: String?, key: String, dependsOn: [String],
+                parameters: [String: String], outputs: [String], status: String?, cached: Bool = false, seconds: Double = 0,
+                output: String = "") {
+        self.name = name
+        self.stage = stage
+        self.unit = unit
+        self.part = part
+        self.key = key
+        self.dependsOn = dependsOn
+        self.parameters = parameters
+        self.outputs = outputs
+        self.status = status
+        self.cached = cached
+        self.seconds = seconds
+        self.output = output
+    }
+}
+
+/// What actually ran, written beside every report (`textpipe.lock`): the spec's hash, the inputs' hashes, seeds,
+/// versions and the executed plan (each unit's key, inputs, settings, cache status and duration).
+public struct LockFile: Codable, Sendable {
+    public var pipeline: String
+    public var runId: String
+    public var startedAt: String
+    public var toolVersion: String
+    public var spec: FileHash
+    public var inputs: [FileHash]
+    public var seed: UInt64
+    public var evaluation: String
+    /// The executed plan, in execution order.
+    public var entries: [LockEntry]
+    public var totalSeconds: Double
+    public var allCached: Bool
+
+    public struct FileHash: Codable, Sendable, Hashable {
+        public var path: String
+        public var sha256: String
+    }
+
+    public func json() throws -> Data {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try e.encode(self)
+    }
+}

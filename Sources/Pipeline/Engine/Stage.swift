@@ -1,0 +1,152 @@
+import Foundation
+import TextCore
+import Report
+
+/// The steps of a run, in order; `--only` names one, and the report's timings are grouped by them.
+public enum StageName: String, Sendable, CaseIterable, Codable, Comparable {
+    case ingest, clean, tokenize, featurize, train, evaluate, report
+
+    /// Position in the run: ingest is 0, report 6.
+    public var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    public static func < (a: StageName, b: StageName) -> Bool { a.order < b.order }
+}
+
+/// A typed reference to a unit of a plan, held by the stages that read its output.
+///
+/// `Input<TokenizedCorpus>` is what the featurize stage holds of the tokenize unit: the unit's position in the
+/// plan and its cache key. The key is part of the reader's key, so a change anywhere upstream changes every key
+/// downstream, before anything runs.
+public struct Input<Output>: Sendable {
+    public let id: Int
+    public let key: String
+    /// The untyped reference (for dependency lists).
+    public var reference: UnitReference { UnitReference(id: id, key: key) }
+}
+
+/// An untyped reference to a unit of a plan: its position and key.
+public struct UnitReference: Sendable, Hashable {
+    public let id: Int
+    public let key: String
+}
+
+/// One unit of work of a plan: what it reads, how its cache key is derived, how it runs and what it writes.
+///
+/// A stage is a value the plan compiler builds from the spec and the units it reads (`Input`s). Its key hashes the
+/// stage's name and part, the keys of its inputs and whatever `derive` adds (settings, seeds, hashes of outside
+/// files), so every key is known before anything runs: `textpipe plan` lists them, the executor compares them with
+/// the store. `run` writes the unit's files into a fresh folder; `read` turns a complete folder back into its typed
+/// output (the artifact), whether it was written a second ago or by last night's run.
+///
+/// Example, the tokenize unit of a spec:
+/// ```
+/// stage: .tokenize, unit: nil, inputs: [clean], derive: adds the tokenizer settings
+/// run: reads the cleaned documents, writes corpus.bin;  read: decodes corpus.bin into a TokenizedCorpus
+/// ```
+public protocol Stage {
+    /// What `read` gives the stages downstream.
+    associatedtype Output
+
+    /// The step of the run it belongs to.
+    var stage: StageName { get }
+    /// What it works on within its stage: a feature set (`ngram`), a pair (`ngram + softmax`), a tagger; nil for a
+    /// stage that runs once per run.
+    var unit: String? { get }
+    /// Which part of the unit: `fold 3`, `final model`, `learning curve`; nil for the whole of it.
+    var part: String? { get }
+    /// The units whose outputs it reads.
+    var inputs: [UnitReference] { get }
+    /// Its settings, in words, for `textpipe plan` and the lock file.
+    var parameters: [String: String] { get }
+    /// The files it writes into its folder.
+    var outputs: [String] { get }
+
+    /// Adds everything besides its inputs' keys that its output depends on (settings, seed, outside files' hashes).
+    func derive(_ key: inout StageKey) throws
+    /// Computes the output from the inputs (read through `context`) and writes it into `folder`.
+    func run(_ context: StageContext, into folder: URL) throws
+    /// The output stored in a complete folder.
+    func read(_ folder: URL) throws -> Output
+    /// Whether a stored folder can be trusted as this unit's output (by default: it exists, which the store
+    /// guarantees means it is whole).
+    func isComplete(_ folder: URL) -> Bool
+    /// Writes the output where a user can look at it when the run stops after this stage (`--only`); nil when the
+    /// stage has nothing to show.
+    func inspect(_ output: Output, context: StageContext) throws -> URL?
+}
+
+extension Stage {
+    public var unit: String? { nil }
+    public var part: String? { nil }
+    public var parameters: [String: String] { [:] }
+    public func isComplete(_ folder: URL) -> Bool { true }
+    public func inspect(_ output: Output, context: StageContext) throws -> URL? { nil }
+
+    /// `train [ngram + softmax] fold 3`.
+    public var displayName: String {
+        stage.rawValue + (unit.map { " [\($0)]" } ?? "") + (part.map { " \($0)" } ?? "")
+    }
+
+    func readAny(_ folder: URL) throws -> Any { try read(folder) }
+
+    func inspectAny(_ output: Any, context: StageContext) throws -> URL? {
+        guard let typed = output as? Output else { return nil }
+        return try inspect(typed, context: context)
+    }
+}
+
+/// What a running stage can ask of the executor running it.
+public protocol StageContext: AnyObject {
+    /// The output of an earlier unit (loaded from the store once per run and kept).
+    func read<T>(_ input: Input<T>) throws -> T
+    /// How the run was asked to behave.
+    var options: RunOptions { get }
+    /// Seconds per stage so far, in stage order (what the report's timing table shows).
+    var stageTimings: [StageTiming] { get }
+    /// When the run started, and seconds since.
+    var startedAt: Date { get }
+    var elapsedSeconds: Double { get }
+    /// The pipeline's work folder, for scratch files that are cached by their own content hash.
+    var workFolder: URL { get }
+    /// Writes a progress line.
+    func log(_ line: String)
+}
+
+/// How a run was asked to behave on the command line.
+public struct RunOptions {
+    /// Recompute every stage, ignoring cached outputs.
+    public var force = false
+    /// Stop after this stage (writing its inspectable output where it has one).
+    public var only: StageName?
+    /// Wait for another run of the same pipeline to finish instead of exiting.
+    public var wait = false
+    /// Project root: relative paths in the spec (data, work_dir, report.out) are resolved against it.
+    public var root: URL
+    /// Where catalog datasets are fetched to (default: `<root>/data/cache`).
+    public var dataCache: URL?
+    /// Where named checkpoints (`minilm`) live; `<root>/models` when nil.
+    public var modelsDirectory: URL?
+    /// Where progress lines go.
+    public var log: (String) -> Void
+
+    public init(root: URL, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+        self.root = root
+        self.log = log
+    }
+
+    /// `path` made absolute against the project root.
+    public func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+    }
+
+    /// Where catalog packages are fetched to.
+    var dataCacheFolder: URL { dataCache ?? root.appendingPathComponent("data/cache") }
+    /// Where named checkpoints are fetched to.
+    var modelsFolder: URL { modelsDirectory ?? root.appendingPathComponent("models") }
+}
+
+/// A monotonic stopwatch.
+struct Stopwatch {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import TextCore
+import Featurize
+import Classify
+import Evaluate
+import Report
+
+/// A pair's evaluation: its result (metrics, intervals, curves, examples) and per-document outcomes.
+struct Evaluation {
+    let folder: URL
+    let result: ModelResult
+
+    /// Each test document's predicted and gold class, in fold order (the same order for every model).
+    func outcomes() throws -> (predicted: [Int32], gold: [Int32]) {
+        let url = folder.appendingPathComponent("outcomes.bin")
+        var r = BinaryReader(try AtomicFile.read(url), name: url.path)
+        return (try r.readArray(Int32.self), try r.readArray(Int32.self))
+    }
+}
+
+/// Scores one (features, classifier) pair on every fold's test documents with that fold's model: per-fold and
+/// pooled metrics, 95% bootstrap intervals, calibration, ROC/PR curves for two classes, the most confident
+/// mistakes, informative features and tree rules from the saved model.
+struct EvaluateStage: Stage {
+    let tokenize: Input<Tokenized>
+    let split: Input<FoldAssignment>
+    let features: Input<FeatureArtifact>
+    let folds: [Input<TrainedFold>]
+    let final: Input<FinalModel>
+    let pair: String
+    let feature: NamedFeatureSet
+    let classifier: NamedClassifier
+    let seed: UInt64
+    let topFeatures: Int
+    let misclassifiedExamples: Int
+
+    var stage: StageName { .evaluate }
+    var unit: String? { pair }
+    var inputs: [UnitReference] { [tokenize.reference, split.reference, features.reference] + folds.map(\.reference) + [final.reference] }
+    var outputs: [String] { ["result.json", "predictions.tsv", "outcomes.bin"] }
+    var parameters: [String: String] { ["top_features": "\(topFeatures)", "misclassified_examples": "\(misclassifiedExamples)"] }
+
+    func derive(_ key: inout StageKey) throws {
+        key.add("seed", "\(seed)")
+        key.add("report", "\(topFeatures)|\(misclassifiedExamples)")
+        key.add("names", json: [feature.name, classifier.name])
+    }
+
+    func run(_ context: StageContext, into folder: URL) throws {
+        let assignment = try context.read(split), corpus = try context.read(tokenize).corpus, artifact = try context.read(features)
+        let labels = assignment.labels, y = assignment.y
+        var gold: [Int] = [], predicted: [Int] = [], probabilityRows: [[Float]] = []
+        var hasProbabilities = true
+        var foldScores: [FoldScore] = [], predictSeconds: [Double] = [], trainSeconds: [Double] = []
+        var lines = "source\tfold\tgold\tpredicted" + labels.names.map { "\tscore:\($0)" }.joined() + "\n"
+        for (i, fold) in assignment.folds.enumerated() {
+            let trained = try context.read(folds[i])
+            trainSeconds.append(trained.seconds)
+            let model = try trained.classifier()
+            let x = try artifact.fold(i).test
+            let watch = Stopwatch()
+            let p = model.predict(x)
+            let probabilities = model.predictProbabilities(x)
+            predictSeconds.append(watch.seconds)
+            let scores = probabilities ?? model.scores(x)
+            if probabilities == nil { hasProbabilities = false }
+            let m = Metrics(gold: fold.test.map { y[$0] }, predicted: p, probabilities: probabilities, labels: labels.names)
+            foldScores.append(FoldScore(fold: i, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss))
+            for (r, doc) in fold.test.enumerated() {
+                gold.append(y[doc])
+                predicted.append(p[r])
+                let row = (0..<labels.count).map { scores[r, $0] }
+                probabilityRows.append(row)
+                lines += "\(corpus.sources[doc])\t\(i)\t\(labels.names[y[doc]])\t\(labels.names[p[r]])"
+                    + row.map { String(format: "\t%.6g", $0) }.joined() + "\n"
+            }
+        }
+        let pooledProbabilities = hasProbabilities
+            ? DenseMatrix(rowCount: probabilityRows.count, columnCount: labels.count, values: probabilityRows.flatMap { $0 }) : nil
+        let pooled = Metrics(gold: gold, predicted: predicted, probabilities: pooledProbabilities, labels: labels.names)
+        let cv = assignment.folds.count > 1
+        let acc = meanAndDeviation(foldScores.map(\.accuracy)), f1 = meanAndDeviation(foldScores.map(\.macroF1))
+        let finalModel = try context.read(final)
+        let bundle = try ModelBundle.load(from: finalModel.modelFolder)
+        let modelBytes = ["classifier.bin", "featurizer.bin"].reduce(0) { total, name in
+            total + ((try? FileManager.default.attributesOfItem(atPath: finalModel.modelFolder.appendingPathComponent(name).path)[.size] as? Int) ?? 0)
+        }
+        var result = ModelResult(
+            features: feature.name, classifier: classifier.name, family: classifier.spec.family.rawValue,
+            accuracy: cv ? acc.mean : pooled.accuracy, accuracyStd: cv ? acc.deviation : nil,
+            macroF1: cv ? f1.mean : pooled.macroF1, macroF1Std: cv ? f1.deviation : nil,
+            logLoss: pooled.logLoss,
+            trainSeconds: trainSeconds.reduce(0, +) / Double(max(1, trainSeconds.count)),
+            predictSeconds: predictSeconds.reduce(0, +) / Double(max(1, predictSeconds.count)),
+            featureCount: bundle.featurizer.columnCount, modelBytes: modelBytes,
+            perClass: pooled.perClass, confusion: pooled.confusion, labels: labels.names, folds: foldScores,
+            trainingSummary: bundle.classifier.trainingSummary,
+            topFeatures: Self.topFeatures(bundle, labels: labels, count: topFeatures),
+            modelPath: "models/\(RunFolder.safeName(feature.name))__\(RunFolder.safeName(classifier.name))")
+        if let tree = bundle.classifier as? DecisionTree {
+            result.rules = tree.rules(levels: 3, featureName: bundle.featurizer.featureName, labels: labels.names)
+        }
+        // Intervals, calibration, curves and examples, all over the pooled out-of-fold test documents.
+        let intervals = Bootstrap.intervals(gold: gold, predicted: predicted, labels: labels.names, seed: seed)
+        result.accuracyInterval = intervals.accuracy
+        result.macroF1Interval = intervals.macroF1
+        if let pooledProbabilities { result.calibration = Calibration(gold: gold, probabilities: pooledProbabilities) }
+        if labels.count == 2 {
+            let positive = Self.positiveClass(labels.names)
+            result.curves = BinaryCurves(isPositive: gold.map { $0 == positive },
+                                         scores: probabilityRows.map { Double($0[positive]) - (hasProbabilities ? 0 : Double($0[1 - positive])) },
+                                         positive: labels.names[positive])
+        }
+        let testDocuments = assignment.folds.flatMap(\.test)
+        func margin(_ i: Int) -> Float { probabilityRows[i][predicted[i]] - probabilityRows[i][gold[i]] }
+        let wrong = gold.indices.filter { gold[$0] != predicted[$0] }.sorted { margin($0) > margin($1) }
+        result.misclassified = wrong.prefix(misclassifiedExamples).map { i in
+            let text = corpus.texts.isEmpty ? "" : corpus.texts[testDocuments[i]]
+            return MisclassifiedDocument(source: corpus.sources[testDocuments[i]], gold: labels.names[gold[i]], predicted: labels.names[predicted[i]],
+                                         predictedScore: Double(probabilityRows[i][predicted[i]]), goldScore: Double(probabilityRows[i][gold[i]]),
+                                         excerpt: text.count > 240 ? String(text.prefix(240)) + "…" : text)
+        }
+        try AtomicFile.write(try RunReport.encodeResult(result), to: folder.appendingPathComponent("result.json"))
+        try AtomicFile.write(lines, to: folder.appendingPathComponent("predictions.tsv"))
+        var w = BinaryWriter()
+        w.write(array: predicted.map { Int32($0) })
+        w.write(array: gold.map { Int32($0) })
+        try AtomicFile.write(w.data, to: folder.appendingPathComponent("outcomes.bin"))
+    }
+
+    func read(_ folder: URL) throws -> Evaluation {
+        Evaluation(folder: folder, result: try RunReport.decodeResult(try AtomicFile.read(folder.appendingPathComponent("result.json"))))
+    }
+
+    /// The class ROC and precision-recall curves treat as positive: one named like "positive", "pos", "spam",
+    /// "1" or "yes" if there is one, else the second label.
+    static func positiveClass(_ names: [String]) -> Int {
+        for (i, n) in names.enumerated() where ["positive", "pos", "spam", "1", "yes", "true"].contains(n.lowercased()) { return i }
+        return 1
+    }
+
+    /// For each class, the features whose weight toward it most exceeds their best weight toward any other class.
+    static func topFeatures(_ bundle: ModelBundle, labels: LabelIndex, count: Int) -> [String: [String]] {
+        guard count > 0, let w = bundle.classifier.featureWeights, w.rowCount == bundle.featurizer.columnCount else { return [:] }
+        var out: [String: [String]] = [:]
+        let classCount = w.columnCount
+        for k in 0..<classCount {
+            var margins: [(Int, Float)] = []
+            margins.reserveCapacity(w.rowCount)
+            for j in 0..<w.rowCount {
+                var other = -Float.infinity
+                for c in 0..<classCount where c != k { other = max(other, w[j, c]) }
+                margins.append((j, w[j, k] - other))
+            }
+            let top = margins.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count)
+            out[labels.names[k]] = top.map { bundle.featurizer.featureName($0.0) }
+        }
+        return out
+    }
+}
+
+extension RunReport {
+    static func encodeResult(_ r: ModelResult) throws -> Data {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys]
+        return try e.encode(r)
+    }
+
+    static func decodeResult(_ d: Data) throws -> ModelResult {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(ModelResult.self, from: d)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import TextCore
+import Ingest
+import Tokenize
+import Featurize
+
+/// A feature set's stored matrices: per fold the training and test rows (the featurizer fitted on that fold's
+/// training documents only), and the final featurizer with its training matrix.
+struct FeatureArtifact {
+    let folder: URL
+    /// Training documents that got an all-zero vector (no known word) under the final featurizer.
+    let emptyDocuments: Int
+
+    /// Fold `i`'s training and test matrices.
+    func fold(_ i: Int) throws -> (train: FeatureMatrix, test: FeatureMatrix) {
+        let url = folder.appendingPathComponent("fold-\(i).bin")
+        var r = BinaryReader(try AtomicFile.read(url), name: url.path)
+        return (try FeatureMatrix.decode(from: &r), try FeatureMatrix.decode(from: &r))
+    }
+
+    /// The matrix of the final model's training documents.
+    func finalMatrix() throws -> FeatureMatrix {
+        let url = folder.appendingPathComponent("final-x.bin")
+        var r = BinaryReader(try AtomicFile.read(url), name: url.path)
+        return try FeatureMatrix.decode(from: &r)
+    }
+
+    /// The featurizer fitted on the final model's training documents.
+    func finalFeaturizer(kind: String) throws -> any FittedFeaturizer {
+        let url = folder.appendingPathComponent("final-featurizer.bin")
+        var r = BinaryReader(try AtomicFile.read(url), name: url.path)
+        return try FeatureSetConfiguration.decode(kind: kind, from: &r)
+    }
+}
+
+/// Fits one feature set on each fold's training documents and transforms that fold's test documents, then fits
+/// the final featurizer. Outside files (pretrained vectors, a word2vec corpus, a BERT checkpoint) are part of the
+/// key by their pinned sha256 (catalog names) or content hash (the user's files), and fetched only when it runs.
+struct FeaturizeStage: Stage {
+    let tokenize: Input<Tokenized>
+    let split: Input<FoldAssignment>
+    let feature: NamedFeatureSet
+    let options: RunOptions
+
+    var stage: StageName { .featurize }
+    var unit: String? { feature.name }
+    var inputs: [UnitReference] { [tokenize.reference, split.reference] }
+    var outputs: [String] { ["fold-<i>.bin", "final-featurizer.bin", "final-x.bin", "empty-documents"] }
+    var parameters: [String: String] { ["kind": feature.configuration.kind] }
+
+    func derive(_ key: inout StageKey) throws {
+        key.add("config", json: feature.configuration)
+        switch feature.configuration {
+        case .word2vec(let c):
+            for path in [c.pretrained, c.corpus].compactMap({ $0 }) { key.add("file", try resourceHash(path)) }
+        case .bert(let b):
+            if let entry = ModelCatalog.entry(named: b.model) {
+                key.add("model", entry.package.sha256)
+            } else {
+                let folder = options.resolve(b.model)
+                guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
+                    throw TextpipeError(.spec, "not a model folder (no config.json)", file: folder.path, key: "features.\(feature.name).model")
+                }
+                key.add("model", try InputHash.of(folder))
+            }
+        case .onehot, .ngram: break
+        }
+    }
+
+    /// A catalog resource by its pinned package, a file by its content.
+    private func resourceHash(_ path: String) throws -> String {
+        if let r = DatasetCatalog.resources.first(where: { $0.name == path }) { return r.package.sha256 + "/" + r.path }
+        let url = options.resolve(path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TextpipeError(.spec, "no such file", file: url.path, key: "features.\(feature.name)")
+        }
+        return try InputHash.of(url)
+    }
+
+    func run(_ context: StageContext, into folder: URL) throws {
+        let tokenized = try context.read(tokenize), assignment = try context.read(split)
+        let corpus = tokenized.corpus, folds = assignment.folds
+        let configuration = try resolvingPaths(context)
+        let interactive = isatty(2) == 1
+        let name = feature.name
+        func progress(_ label: String) -> (Word2VecProgress) -> Void {
+            { p in
+                let line = String(format: "featurize [%@] %@: epoch %d, %3.0f%%, %.0f words/s, loss %.4f, %.0f s left",
+                                  name, label, p.epoch, p.fraction * 100, p.wordsPerSecond, p.loss, p.secondsLeft)
+                if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.fraction >= 1 ? "\n" : "")).utf8)) } else { context.log(line) }
+            }
+        }
+        func encoding(_ label: String) -> (EncodeProgress) -> Void {
+            { p in
+                let width = 30, filled = Int(p.fraction * Double(width))
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                let line = String(format: "featurize [%@] %@: encoding [%@] %d/%d texts, %.0f texts/s, %.0f s left",
+                                  name, label, bar, p.done, p.total, p.textsPerSecond, p.secondsLeft)
+                if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.done >= p.total ? "\n" : "")).utf8)) } else { context.log(line) }
+            }
+        }
+        let interval = interactive ? 0.25 : 10
+        var previous: (any FittedFeaturizer)? = nil
+        for (i, fold) in folds.enumerated() {
+            let label = "fold \(i + 1)/\(folds.count)"
+            let (f, x) = try configuration.fitTransform(corpus, rows: fold.train, reusing: previous, progress: progress(label),
+                                                        encodeProgress: encoding(label), progressInterval: interval)
+            previous = f
+            var w = BinaryWriter()
+            x.encode(into: &w)
+            f.transform(corpus, rows: fold.test).encode(into: &w)
+            try AtomicFile.write(w.data, to: folder.appendingPathComponent("fold-\(i).bin"))
+        }
+        let (final, finalX) = try configuration.fitTransform(corpus, rows: assignment.finalTrainingRows, reusing: previous,
+                                                             progress: progress("final model"), encodeProgress: encoding("final model"),
+                                                             progressInterval: interval)
+        var empty = 0
+        if case .dense(let m) = finalX { empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count }
+        try AtomicFile.write("\(empty)", to: folder.appendingPathComponent("empty-documents"))
+        var fw = BinaryWriter()
+        try final.encode(into: &fw)
+        try AtomicFile.write(fw.data, to: folder.appendingPathComponent("final-featurizer.bin"))
+        var xw = BinaryWriter()
+        finalX.encode(into: &xw)
+        try AtomicFile.write(xw.data, to: folder.appendingPathComponent("final-x.bin"))
+    }
+
+    func read(_ folder: URL) throws -> FeatureArtifact {
+        let url = folder.appendingPathComponent("empty-documents")
+        guard let empty = Int(String(decoding: try AtomicFile.read(url), as: UTF8.self)) else {
+            throw TextpipeError(.io, "not a document count", file: url.path)
+        }
+        return FeatureArtifact(folder: folder, emptyDocuments: empty)
+    }
+
+    /// The configuration with names fetched and paths made absolute: a checkpoint name (`minilm`) or resource name
+    /// (`wikipedia-sample`) stands for its fetched folder or file; an XML dump used as a word2vec corpus is turned
+    /// into plain text once, cached by its content hash.
+    func resolvingPaths(_ context: StageContext) throws -> FeatureSetConfiguration {
+        switch feature.configuration {
+        case .bert(var b):
+            if let entry = ModelCatalog.entry(named: b.model) {
+                b.model = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log).resolvingSymlinksInPath().path
+            } else {
+                b.model = options.resolve(b.model).path
+            }
+            guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: b.model).appendingPathComponent("config.json").path) else {
+                throw TextpipeError(.spec, "not a model folder (no config.json)", file: b.model, key: "features.\(feature.name).model")
+            }
+            return .bert(b)
+        case .word2vec(var c):
+            func resolveResource(_ path: String) throws -> String {
+                if let r = DatasetCatalog.resources.first(where: { $0.name == path }) {
+                    return try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch(r.package).appendingPathComponent(r.path).path
+                }
+                return options.resolve(path).path
+            }
+            c.pretrained = try c.pretrained.map(resolveResource)
+            c.corpus = try c.corpus.map(resolveResource)
+            for path in [c.pretrained, c.corpus].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
+                throw TextpipeError(.spec, "no such file", file: path, key: "features.\(feature.name)")
+            }
+            if let corpus = c.corpus, corpus.lowercased().hasSuffix(".xml") {
+                let text = context.workFolder.appendingPathComponent("word2vec-corpus-\(try InputHash.of(URL(fileURLWithPath: corpus)).prefix(16)).txt")
+                if !FileManager.default.fileExists(atPath: text.path) {
+                    let pages = try XMLTextExtractor.extract(URL(fileURLWithPath: corpus), to: text)
+                    context.log("featurize [\(feature.name)]: extracted the text of \(pages) XML records from \(corpus)")
+                }
+                c.corpus = text.path
+            }
+            return .word2vec(c)
+        case .onehot, .ngram:
+            return feature.configuration
+        }
+    }
+}

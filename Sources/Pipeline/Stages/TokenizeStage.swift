@@ -1,0 +1,51 @@
+import Foundation
+import TextCore
+import Tokenize
+
+/// The cleaned documents as token ids over one vocabulary, training documents first.
+struct Tokenized {
+    var corpus: TokenizedCorpus
+    /// How many of the corpus's documents are training documents (the rest are the given test set).
+    var trainCount: Int
+}
+
+/// Splits every cleaned document into tokens (byte-level, by the spec's `tokenize` settings).
+struct TokenizeStage: Stage {
+    let clean: Input<Corpus>
+    let configuration: TokenizeConfiguration
+    let inspectFolder: URL
+
+    var stage: StageName { .tokenize }
+    var inputs: [UnitReference] { [clean.reference] }
+    var outputs: [String] { ["corpus.bin", "train-count"] }
+    var parameters: [String: String] {
+        ["lowercase": "\(configuration.lowercase)", "punctuation": configuration.punctuation.rawValue]
+    }
+
+    func derive(_ key: inout StageKey) throws { key.add("config", json: configuration) }
+
+    func run(_ context: StageContext, into folder: URL) throws {
+        let cleaned = try context.read(clean)
+        let all = cleaned.train + (cleaned.test ?? [])
+        try AtomicFile.write(TokenizedCorpus(documents: all, tokenizer: Tokenizer(configuration)).encoded(),
+                             to: folder.appendingPathComponent("corpus.bin"))
+        try AtomicFile.write("\(cleaned.train.count)", to: folder.appendingPathComponent("train-count"))
+    }
+
+    func read(_ folder: URL) throws -> Tokenized {
+        let url = folder.appendingPathComponent("corpus.bin"), countURL = folder.appendingPathComponent("train-count")
+        let corpus = try TokenizedCorpus.decode(try AtomicFile.read(url), name: url.path)
+        guard let count = Int(String(decoding: try AtomicFile.read(countURL), as: UTF8.self)), (0...corpus.sources.count).contains(count) else {
+            throw TextpipeError(.io, "not a document count", file: countURL.path)
+        }
+        return Tokenized(corpus: corpus, trainCount: count)
+    }
+
+    func inspect(_ output: Tokenized, context: StageContext) throws -> URL? {
+        let cleaned = try context.read(clean)
+        let corpus = output.corpus
+        return try CorpusFiles.inspect("tokenized", cleaned.train + (cleaned.test ?? []), folder: inspectFolder, log: context.log) { i in
+            ("tokens", "[" + corpus.document(i).map { JSONText.quote(corpus.types[Int($0)]) }.joined(separator: ", ") + "]")
+        }
+    }
+}
