@@ -5,13 +5,14 @@ BIN := .build/release/textpipe
 SPEC ?= pipelines/sentiment.yaml
 APT_PACKAGES := libxml2-dev libopenblas-dev pkg-config unzip
 
-.PHONY: all deps build run test bench reference clean-work help
+.PHONY: all deps build run test lint bench reference clean-work help
 
 all: build
 
 help:
 	@echo "make run    build a release binary and run $(SPEC) (fetches its data)"
-	@echo "make test   run the whole test suite"
+	@echo "make test   lint Sources/, build the release binary, run the whole test suite"
+	@echo "make lint   swift format lint --strict on Sources/ (.swift-format)"
 	@echo "make bench  run the benchmarks side by side with scikit-learn (writes bench/out/)"
 
 # System packages (libxml2, OpenBLAS, pkg-config, unzip; chromium for the report render test): installed with apt-get when running as root, otherwise the one line to run is printed.
@@ -37,8 +38,13 @@ build: deps
 run: build
 	$(BIN) run $(SPEC)
 
-test: deps
+# The whole suite: style (swift format lint, .swift-format), the release binary (the shipped-pipeline tests run it), then every test.
+test: lint build
 	$(SWIFT) test
+
+# Sources/ must be clean under .swift-format (line length 120, no semicolons, no force unwraps or try!).
+lint:
+	$(SWIFT) format lint --strict --recursive Sources
 
 bench: build
 	bash bench/run.sh

@@ -19,7 +19,9 @@ public struct Cholesky: Sendable {
             var diagonal = matrix[j * n + j]
             for k in 0..<j { diagonal -= l[j * n + k] * l[j * n + k] }
             guard diagonal > 0, diagonal.isFinite else {
-                throw TextpipeError(.data, "covariance matrix is not positive definite (pivot \(j) is \(diagonal)); raise the shrinkage")
+                throw TextpipeError(
+                    .data, "covariance matrix is not positive definite (pivot \(j) is \(diagonal)); raise the shrinkage"
+                )
             }
             let root = diagonal.squareRoot()
             l[j * n + j] = root

@@ -15,7 +15,9 @@ public enum ClassWeights: Sendable, Codable, Hashable {
     public func named(labels: [String]) throws -> ClassWeights {
         guard case .named(let map) = self else { return self }
         for name in map.keys where !labels.contains(name) {
-            throw TextpipeError(.spec, "class_weight names unknown class '\(name)'; classes: \(labels.joined(separator: ", "))", key: "class_weight")
+            throw TextpipeError(
+                .spec, "class_weight names unknown class '\(name)'; classes: \(labels.joined(separator: ", "))",
+                key: "class_weight")
         }
         return .perClass(labels.map { map[$0] ?? 1 })
     }
@@ -32,7 +34,9 @@ public enum ClassWeights: Sendable, Codable, Hashable {
             throw TextpipeError(.internal, "class weights by name must be resolved against the labels before training")
         case .perClass(let w):
             guard w.count == classCount, w.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-                throw TextpipeError(.spec, "class_weight needs a positive weight for each of the \(classCount) classes", key: "class_weight")
+                throw TextpipeError(
+                    .spec, "class_weight needs a positive weight for each of the \(classCount) classes",
+                    key: "class_weight")
             }
             return w
         }

@@ -60,7 +60,11 @@ extension Classifier {
             var m = -Float.infinity
             for k in 0..<s.columnCount { m = max(m, s[r, k]) }
             var sum: Float = 0
-            for k in 0..<s.columnCount { let e = exp(s[r, k] - m); s[r, k] = e; sum += e }
+            for k in 0..<s.columnCount {
+                let e = exp(s[r, k] - m)
+                s[r, k] = e
+                sum += e
+            }
             for k in 0..<s.columnCount { s[r, k] /= sum }
         }
         return s
@@ -102,10 +106,12 @@ extension ClassifierConfiguration {
     /// Why a classifier with these capabilities cannot use features of this shape, or nil if it can.
     public static func incompatibility(with shape: FeatureShape) -> String? {
         if capabilities.contains(.needsDenseInput), shape.isSparse {
-            return "\(kind) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features"
+            return
+                "\(kind) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features"
         }
         if capabilities.contains(.needsNonNegativeInput), !shape.isNonNegative {
-            return "\(kind) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features"
+            return
+                "\(kind) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features"
         }
         return nil
     }
@@ -119,7 +125,8 @@ public enum TrainingData {
         }
         guard x.rowCount > 0 else { throw TextpipeError(.data, "\(model): no training documents") }
         guard classCount >= 2 else {
-            throw TextpipeError(.data, "\(model): the training data has only one class; a classifier needs at least two")
+            throw TextpipeError(
+                .data, "\(model): the training data has only one class; a classifier needs at least two")
         }
         for l in labels where l < 0 || l >= classCount {
             throw TextpipeError(.internal, "\(model): label index \(l) outside 0..<\(classCount)")
@@ -135,14 +142,20 @@ public enum TrainingData {
         case .dense(let m): negative = m.values.contains { $0 < 0 }
         }
         if negative {
-            throw TextpipeError(.unsupported, "\(model) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features")
+            throw TextpipeError(
+                .unsupported,
+                "\(model) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features"
+            )
         }
     }
 
     /// Dense models (Gaussian naive Bayes, normal Bayes) refuse sparse bag-of-words input with the reason.
     public static func requireDense(_ x: FeatureMatrix, model: String) throws {
         if x.isSparse {
-            throw TextpipeError(.unsupported, "\(model) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features")
+            throw TextpipeError(
+                .unsupported,
+                "\(model) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features"
+            )
         }
     }
 

@@ -22,8 +22,11 @@ public struct ClassifierCapabilities: OptionSet, Sendable, Hashable {
 
     /// Names for documentation, in declaration order.
     public var names: [String] {
-        [(Self.needsDenseInput, "dense input"), (.needsNonNegativeInput, "non-negative input"), (.givesProbabilities, "probabilities"),
-         (.acceptsClassWeights, "class weights"), (.usesSeed, "seeded")].filter { contains($0.0) }.map(\.1)
+        [
+            (Self.needsDenseInput, "dense input"), (.needsNonNegativeInput, "non-negative input"),
+            (.givesProbabilities, "probabilities"),
+            (.acceptsClassWeights, "class weights"), (.usesSeed, "seeded")
+        ].filter { contains($0.0) }.map(\.1)
     }
 }
 
@@ -51,25 +54,31 @@ public enum ParameterType: Sendable, Hashable {
             case (nil, nil): return "number"
             case (let l?, nil): return "number \(loIn ? ">=" : ">") \(ParameterType.format(l))"
             case (nil, let h?): return "number \(hiIn ? "<=" : "<") \(ParameterType.format(h))"
-            case (let l?, let h?): return "number in \(loIn ? "[" : "(")\(ParameterType.format(l)), \(ParameterType.format(h))\(hiIn ? "]" : ")")"
+            case (let l?, let h?):
+                return
+                    "number in \(loIn ? "[" : "(")\(ParameterType.format(l)), \(ParameterType.format(h))\(hiIn ? "]" : ")")"
             }
         case .integer(let lo, let none): return "integer >= \(lo)" + (none ? " or none" : "")
         case .boolean: return "true or false"
         case .choice(let names): return names.map { "`\($0)`" }.joined(separator: ", ")
         case .classWeights: return "`balanced`, `none` or {label: weight}"
         case .priors: return "`learned`, `uniform` or a list"
-        case .countOrFraction(let names): return (names.map { "`\($0)`" } + ["a count", "a fraction in (0, 1]"]).joined(separator: ", ")
+        case .countOrFraction(let names):
+            return (names.map { "`\($0)`" } + ["a count", "a fraction in (0, 1]"]).joined(separator: ", ")
         }
     }
 
     static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)" }
 
     /// A positive number (`> 0`).
-    public static let positive = ParameterType.number(minimum: 0, minimumInclusive: false, maximum: nil, maximumInclusive: false)
+    public static let positive = ParameterType.number(
+        minimum: 0, minimumInclusive: false, maximum: nil, maximumInclusive: false)
     /// A number `>= 0`.
-    public static let nonNegative = ParameterType.number(minimum: 0, minimumInclusive: true, maximum: nil, maximumInclusive: false)
+    public static let nonNegative = ParameterType.number(
+        minimum: 0, minimumInclusive: true, maximum: nil, maximumInclusive: false)
     /// A number in `[0, 1]`.
-    public static let unitInterval = ParameterType.number(minimum: 0, minimumInclusive: true, maximum: 1, maximumInclusive: true)
+    public static let unitInterval = ParameterType.number(
+        minimum: 0, minimumInclusive: true, maximum: 1, maximumInclusive: true)
 }
 
 /// A spec value after it was checked against its `ParameterType`.
@@ -99,9 +108,15 @@ public struct Parameter<C: Sendable>: Sendable {
     public let defaultValue: String
     let store: @Sendable (inout C, ParameterValue) throws -> Void
 
-    public init(key: String, type: ParameterType, summary: String, defaultValue: String,
-                store: @escaping @Sendable (inout C, ParameterValue) throws -> Void) {
-        self.key = key; self.type = type; self.summary = summary; self.defaultValue = defaultValue; self.store = store
+    public init(
+        key: String, type: ParameterType, summary: String, defaultValue: String,
+        store: @escaping @Sendable (inout C, ParameterValue) throws -> Void
+    ) {
+        self.key = key
+        self.type = type
+        self.summary = summary
+        self.defaultValue = defaultValue
+        self.store = store
     }
 
     /// Stores a checked value into a configuration.
@@ -110,25 +125,37 @@ public struct Parameter<C: Sendable>: Sendable {
 
 extension Parameter where C: ClassifierConfiguration {
     /// A real-valued setting.
-    public static func number(_ key: String, _ path: WritableKeyPath<C, Double>, _ type: ParameterType,
-                              _ summary: String) -> Parameter {
-        Parameter(key: key, type: type, summary: summary, defaultValue: ParameterType.format(C()[keyPath: path])) { c, v in
+    public static func number(
+        _ key: String, _ path: WritableKeyPath<C, Double>, _ type: ParameterType,
+        _ summary: String
+    ) -> Parameter {
+        Parameter(key: key, type: type, summary: summary, defaultValue: ParameterType.format(C()[keyPath: path])) {
+            c, v in
             if case .number(let d) = v { c[keyPath: path] = d }
         }
     }
 
     /// An integer setting.
-    public static func integer(_ key: String, _ path: WritableKeyPath<C, Int>, minimum: Int, _ summary: String) -> Parameter {
-        Parameter(key: key, type: .integer(minimum: minimum, allowsNone: false), summary: summary, defaultValue: "\(C()[keyPath: path])") { c, v in
+    public static func integer(_ key: String, _ path: WritableKeyPath<C, Int>, minimum: Int, _ summary: String)
+        -> Parameter
+    {
+        Parameter(
+            key: key, type: .integer(minimum: minimum, allowsNone: false), summary: summary,
+            defaultValue: "\(C()[keyPath: path])"
+        ) { c, v in
             if case .integer(let i?) = v { c[keyPath: path] = i }
         }
     }
 
     /// An optional integer setting (`null` or `none` = no limit).
-    public static func optionalInteger(_ key: String, _ path: WritableKeyPath<C, Int?>, minimum: Int,
-                                       _ summary: String) -> Parameter {
-        Parameter(key: key, type: .integer(minimum: minimum, allowsNone: true), summary: summary,
-                  defaultValue: C()[keyPath: path].map(String.init) ?? "none") { c, v in
+    public static func optionalInteger(
+        _ key: String, _ path: WritableKeyPath<C, Int?>, minimum: Int,
+        _ summary: String
+    ) -> Parameter {
+        Parameter(
+            key: key, type: .integer(minimum: minimum, allowsNone: true), summary: summary,
+            defaultValue: C()[keyPath: path].map(String.init) ?? "none"
+        ) { c, v in
             if case .integer(let i) = v { c[keyPath: path] = i }
         }
     }
@@ -141,17 +168,25 @@ extension Parameter where C: ClassifierConfiguration {
     }
 
     /// A setting from a closed set (a `String` enum).
-    public static func choice<E: RawRepresentable & CaseIterable & Sendable>(_ key: String, _ path: WritableKeyPath<C, E>,
-                                                                            _ summary: String) -> Parameter where E.RawValue == String {
-        Parameter(key: key, type: .choice(E.allCases.map(\.rawValue)), summary: summary, defaultValue: C()[keyPath: path].rawValue) { c, v in
+    public static func choice<E: RawRepresentable & CaseIterable & Sendable>(
+        _ key: String, _ path: WritableKeyPath<C, E>,
+        _ summary: String
+    ) -> Parameter where E.RawValue == String {
+        Parameter(
+            key: key, type: .choice(E.allCases.map(\.rawValue)), summary: summary,
+            defaultValue: C()[keyPath: path].rawValue
+        ) { c, v in
             if case .choice(let s) = v, let e = E(rawValue: s) { c[keyPath: path] = e }
         }
     }
 
     /// `class_weight`.
     public static func classWeights(_ path: WritableKeyPath<C, ClassWeights>) -> Parameter {
-        Parameter(key: "class_weight", type: .classWeights, summary: "weight of each class's documents (`balanced`: n / (K n_k))",
-                  defaultValue: "none") { c, v in
+        Parameter(
+            key: "class_weight", type: .classWeights,
+            summary: "weight of each class's documents (`balanced`: n / (K n_k))",
+            defaultValue: "none"
+        ) { c, v in
             if case .classWeights(let w) = v { c[keyPath: path] = w }
         }
     }
@@ -169,7 +204,10 @@ public struct SettingsConflict: Error, Sendable {
     /// The key whose line the error should point at.
     public let key: String
     public let message: String
-    public init(key: String, _ message: String) { self.key = key; self.message = message }
+    public init(key: String, _ message: String) {
+        self.key = key
+        self.message = message
+    }
 }
 
 /// A parameter's description without its configuration type: what docs, `validate` and error messages read.
@@ -183,6 +221,8 @@ public struct ParameterDocumentation: Sendable, Hashable {
 extension ClassifierConfiguration {
     /// The declared spec keys, for readers that do not know the configuration's type.
     public static var parameterDocumentation: [ParameterDocumentation] {
-        parameters.map { ParameterDocumentation(key: $0.key, type: $0.type, defaultValue: $0.defaultValue, summary: $0.summary) }
+        parameters.map {
+            ParameterDocumentation(key: $0.key, type: $0.type, defaultValue: $0.defaultValue, summary: $0.summary)
+        }
     }
 }

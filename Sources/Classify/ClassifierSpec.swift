@@ -19,7 +19,7 @@ public enum ClassifierRegistry {
         DecisionTreeConfiguration.self,
         NBSVMConfiguration.self,
         RandomForestConfiguration.self,
-        KNearestNeighborsConfiguration.self,
+        KNearestNeighborsConfiguration.self
     ]
 
     /// Spec names, in registry order.
@@ -62,7 +62,9 @@ public struct ClassifierSpec: Sendable, Hashable, Codable {
     }
 
     /// Why this classifier cannot use features of this shape, or nil if it can.
-    public func incompatibility(with shape: FeatureShape) -> String? { type(of: configuration).incompatibility(with: shape) }
+    public func incompatibility(with shape: FeatureShape) -> String? {
+        type(of: configuration).incompatibility(with: shape)
+    }
 
     public static func == (a: ClassifierSpec, b: ClassifierSpec) -> Bool {
         AnyHashable(a.configuration) == AnyHashable(b.configuration)
@@ -82,12 +84,15 @@ public struct ClassifierSpec: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try c.decode(String.self, forKey: .kind)
         guard let type = ClassifierRegistry.configuration(kind: kind) else {
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown classifier '\(kind)'")
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c, debugDescription: "unknown classifier '\(kind)'")
         }
         configuration = try Self.decodeSettings(type, c)
     }
 
-    private static func decodeSettings<T: ClassifierConfiguration>(_: T.Type, _ c: KeyedDecodingContainer<CodingKeys>) throws -> T {
+    private static func decodeSettings<T: ClassifierConfiguration>(_: T.Type, _ c: KeyedDecodingContainer<CodingKeys>)
+        throws -> T
+    {
         try c.decode(T.self, forKey: .settings)
     }
 }
@@ -105,10 +110,14 @@ public enum ClassifierStore {
 
     public static func decode(_ data: Data, name: String) throws -> any Classifier {
         var r = BinaryReader(data, name: name)
-        guard try r.read(UInt32.self) == 1 else { throw TextpipeError(.model, "unknown model format version", file: name) }
+        guard try r.read(UInt32.self) == 1 else {
+            throw TextpipeError(.model, "unknown model format version", file: name)
+        }
         let kind = try r.readString()
         guard let type = ClassifierRegistry.configuration(kind: kind) else {
-            throw TextpipeError(.model, "unknown classifier '\(kind)' (known: \(ClassifierRegistry.kinds.joined(separator: ", ")))", file: name)
+            throw TextpipeError(
+                .model, "unknown classifier '\(kind)' (known: \(ClassifierRegistry.kinds.joined(separator: ", ")))",
+                file: name)
         }
         return try decodeModel(type.modelType, &r)
     }

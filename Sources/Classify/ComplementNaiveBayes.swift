@@ -8,11 +8,12 @@ public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
     public var normalize = false
     public init() {}
 
-    public static let summary = "each class estimated from the *other* classes' counts (Rennie et al. 2003): steady on imbalanced text"
+    public static let summary =
+        "each class estimated from the *other* classes' counts (Rennie et al. 2003): steady on imbalanced text"
     public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .positive, "additive smoothing of the complement counts"),
-        .boolean("norm", \.normalize, "normalise each class's weights to unit l1 length (WCNB)"),
+        .boolean("norm", \.normalize, "normalise each class's weights to unit l1 length (WCNB)")
     ]
 
     /// Estimates each class from the counts of all *other* classes, which is far steadier when classes are
@@ -37,14 +38,21 @@ public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
             }
         }
         var norms = [Double](repeating: 0, count: K)
-        for j in 0..<d { for k in 0..<K { logs[j * K + k] = log(logs[j * K + k] / totals[k]); norms[k] += abs(logs[j * K + k]) } }
+        for j in 0..<d {
+            for k in 0..<K {
+                logs[j * K + k] = log(logs[j * K + k] / totals[k])
+                norms[k] += abs(logs[j * K + k])
+            }
+        }
         for j in 0..<d {
             for k in 0..<K {
                 weights[j * K + k] = Float(normalize ? logs[j * K + k] / norms[k] : -logs[j * K + k])
             }
         }
-        return ComplementNaiveBayes(model: LinearJointLogLikelihood(classCount: K, featureCount: d, weights: weights,
-                                                                  bias: [Float](repeating: 0, count: K), binarize: false))
+        return ComplementNaiveBayes(
+            model: LinearJointLogLikelihood(
+                classCount: K, featureCount: d, weights: weights,
+                bias: [Float](repeating: 0, count: K), binarize: false))
     }
 }
 

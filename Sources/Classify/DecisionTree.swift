@@ -18,14 +18,15 @@ public struct DecisionTreeConfiguration: ClassifierConfiguration, ClassWeighted 
     public var classWeights: ClassWeights = .uniform
     public init() {}
 
-    public static let summary = "CART on sparse rows without densifying (each node's non-zeros grouped by feature; implicit zeros counted); seeded feature order breaks ties"
+    public static let summary =
+        "CART on sparse rows without densifying (each node's non-zeros grouped by feature; implicit zeros counted); seeded feature order breaks ties"
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights, .usesSeed]
     public static let parameters: [Parameter<Self>] = [
         .choice("criterion", \.criterion, "impurity: `gini` or `entropy`"),
         .optionalInteger("max_depth", \.maxDepth, minimum: 1, "deepest level (none: grow until pure)"),
         .integer("min_samples_split", \.minSamplesSplit, minimum: 2, "documents a node needs to be split"),
         .integer("min_samples_leaf", \.minSamplesLeaf, minimum: 1, "documents each leaf keeps at least"),
-        .classWeights(\.classWeights),
+        .classWeights(\.classWeights)
     ]
 
     /// CART (Breiman et al. 1984): grows binary splits `x_j <= t` that most reduce the weighted impurity,
@@ -35,13 +36,18 @@ public struct DecisionTreeConfiguration: ClassifierConfiguration, ClassWeighted 
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> DecisionTree {
         try TrainingData.validate(x, labels: labels, classCount: K, model: DecisionTree.kind)
         guard minSamplesSplit >= 2, minSamplesLeaf >= 1, (maxDepth ?? 1) >= 1 else {
-            throw TextpipeError(.spec, "decision_tree needs min_samples_split >= 2, min_samples_leaf >= 1, max_depth >= 1", key: "decision_tree")
+            throw TextpipeError(
+                .spec, "decision_tree needs min_samples_split >= 2, min_samples_leaf >= 1, max_depth >= 1",
+                key: "decision_tree")
         }
         let weights = try classWeights.resolve(labels, classCount: K)
-        var builder = TreeBuilder(x: x, labels: labels, classCount: K, weights: weights, configuration: self, seed: seed)
+        var builder = TreeBuilder(
+            x: x, labels: labels, classCount: K, weights: weights, configuration: self, seed: seed)
         builder.grow()
-        return DecisionTree(classCount: K, featureCount: x.columnCount, feature: builder.feature, threshold: builder.threshold,
-                            left: builder.left, right: builder.right, distribution: builder.distribution, depth: builder.maxDepthReached)
+        return DecisionTree(
+            classCount: K, featureCount: x.columnCount, feature: builder.feature, threshold: builder.threshold,
+            left: builder.left, right: builder.right, distribution: builder.distribution, depth: builder.maxDepthReached
+        )
     }
 }
 
@@ -59,8 +65,15 @@ struct TreeBuilder {
     var distribution: [Float] = []
     var maxDepthReached = 0
 
-    init(x: FeatureMatrix, labels: [Int], classCount: Int, weights: [Double], configuration: DecisionTreeConfiguration, seed: UInt64) {
-        self.x = x; self.labels = labels; self.K = classCount; self.weights = weights; self.configuration = configuration
+    init(
+        x: FeatureMatrix, labels: [Int], classCount: Int, weights: [Double], configuration: DecisionTreeConfiguration,
+        seed: UInt64
+    ) {
+        self.x = x
+        self.labels = labels
+        self.K = classCount
+        self.weights = weights
+        self.configuration = configuration
         var order = Array(0..<x.columnCount)
         var rng = Xoshiro256StarStar(seed: seed)
         order.seededShuffle(&rng)
@@ -75,16 +88,26 @@ struct TreeBuilder {
         switch configuration.criterion {
         case .gini:
             var s = 0.0
-            for c in counts { let p = c / total; s += p * p }
+            for c in counts {
+                let p = c / total
+                s += p * p
+            }
             return 1 - s
         case .entropy:
             var s = 0.0
-            for c in counts where c > 0 { let p = c / total; s -= p * log2(p) }
+            for c in counts where c > 0 {
+                let p = c / total
+                s -= p * log2(p)
+            }
             return s
         }
     }
 
-    struct Entry { var key: UInt64; var row: Int32; var value: Float }
+    struct Entry {
+        var key: UInt64
+        var row: Int32
+        var value: Float
+    }
 
     /// Sortable bits of a float: order of the result equals numeric order.
     @inline(__always) static func orderBits(_ v: Float) -> UInt32 {
@@ -93,28 +116,45 @@ struct TreeBuilder {
     }
 
     mutating func grow() {
-        var stack: [(rows: [Int], depth: Int, parentSlot: Int, isLeft: Bool)] = [(Array(0..<labels.count), 0, -1, false)]
-        var counts = [Double](repeating: 0, count: K), leftCounts = [Double](repeating: 0, count: K)
-        var zeroCounts = [Double](repeating: 0, count: K), groupCounts = [Double](repeating: 0, count: K)
+        var stack: [(rows: [Int], depth: Int, parentSlot: Int, isLeft: Bool)] = [
+            (Array(0..<labels.count), 0, -1, false)
+        ]
+        var counts = [Double](repeating: 0, count: K)
+        var leftCounts = [Double](repeating: 0, count: K)
+        var zeroCounts = [Double](repeating: 0, count: K)
+        var groupCounts = [Double](repeating: 0, count: K)
         while let item = stack.popLast() {
             let node = feature.count
-            if item.parentSlot >= 0 { if item.isLeft { left[item.parentSlot] = Int32(node) } else { right[item.parentSlot] = Int32(node) } }
+            if item.parentSlot >= 0 {
+                if item.isLeft { left[item.parentSlot] = Int32(node) } else { right[item.parentSlot] = Int32(node) }
+            }
             maxDepthReached = max(maxDepthReached, item.depth)
             for k in 0..<K { counts[k] = 0 }
             for r in item.rows { counts[labels[r]] += weights[labels[r]] }
             let total = counts.reduce(0, +)
-            feature.append(-1); threshold.append(0); left.append(-1); right.append(-1)
+            feature.append(-1)
+            threshold.append(0)
+            left.append(-1)
+            right.append(-1)
             distribution.append(contentsOf: counts.map { Float($0 / max(total, 1e-300)) })
             let nodeImpurity = counts.withUnsafeBufferPointer { impurity($0, total) }
             let n = item.rows.count
             if nodeImpurity <= 1e-12 || n < configuration.minSamplesSplit || n < 2 * configuration.minSamplesLeaf
-                || (configuration.maxDepth.map { item.depth >= $0 } ?? false) { continue }
+                || (configuration.maxDepth.map { item.depth >= $0 } ?? false)
+            {
+                continue
+            }
 
             // Gather the node's non-zeros grouped by feature (visiting order) and sorted by value.
             var entries: [Entry] = []
             for r in item.rows {
                 x.forEach(inRow: r) { j, v in
-                    if v != 0 { entries.append(Entry(key: UInt64(UInt32(featureRank[j])) << 32 | UInt64(Self.orderBits(v)), row: Int32(r), value: v)) }
+                    if v != 0 {
+                        entries.append(
+                            Entry(
+                                key: UInt64(UInt32(featureRank[j])) << 32 | UInt64(Self.orderBits(v)), row: Int32(r),
+                                value: v))
+                    }
                 }
             }
             entries.sort { $0.key < $1.key }
@@ -127,8 +167,12 @@ struct TreeBuilder {
                 while end < entries.count && entries[end].key >> 32 == group { end += 1 }
                 // Class counts of this feature's non-zeros and of its implicit zeros.
                 for k in 0..<K { groupCounts[k] = 0 }
-                for e in start..<end { let l = labels[Int(entries[e].row)]; groupCounts[l] += weights[l] }
-                let nonZero = end - start, zeros = n - nonZero
+                for e in start..<end {
+                    let l = labels[Int(entries[e].row)]
+                    groupCounts[l] += weights[l]
+                }
+                let nonZero = end - start
+                let zeros = n - nonZero
                 for k in 0..<K { zeroCounts[k] = counts[k] - groupCounts[k] }
                 // Walk the values in order, inserting the zero block between negatives and positives.
                 for k in 0..<K { leftCounts[k] = 0 }
@@ -137,9 +181,13 @@ struct TreeBuilder {
                 var e = start
                 var previous: Float = 0
                 var hasPrevious = false
-                func consider(_ next: Float, _ leftCounts: [Double], _ leftN: Int, _ best: inout (gain: Double, feature: Int, threshold: Float)) {
+                func consider(
+                    _ next: Float, _ leftCounts: [Double], _ leftN: Int,
+                    _ best: inout (gain: Double, feature: Int, threshold: Float)
+                ) {
                     guard hasPrevious, next > previous, leftN >= minLeaf, n - leftN >= minLeaf else { return }
-                    let leftTotal = leftCounts.reduce(0, +), rightTotal = total - leftTotal
+                    let leftTotal = leftCounts.reduce(0, +)
+                    let rightTotal = total - leftTotal
                     var rightCounts = counts
                     for k in 0..<K { rightCounts[k] -= leftCounts[k] }
                     let li = leftCounts.withUnsafeBufferPointer { impurity($0, leftTotal) }
@@ -147,7 +195,7 @@ struct TreeBuilder {
                     let gain = nodeImpurity - (leftTotal * li + rightTotal * ri) / total
                     if gain > best.gain + 1e-12 {
                         var t = previous / 2 + next / 2
-                        if t == next { t = previous }   // midpoint rounding: keep "previous <= t < next"
+                        if t == next { t = previous }  // midpoint rounding: keep "previous <= t < next"
                         best = (gain, featureOfRank[Int(group)], t)
                     }
                 }
@@ -157,18 +205,24 @@ struct TreeBuilder {
                     consider(value, leftCounts, leftN, &best)
                     if takeZeros {
                         for k in 0..<K { leftCounts[k] += zeroCounts[k] }
-                        leftN += zeros; zerosAdded = true
+                        leftN += zeros
+                        zerosAdded = true
                     } else {
                         let l = labels[Int(entries[e].row)]
-                        leftCounts[l] += weights[l]; leftN += 1; e += 1
+                        leftCounts[l] += weights[l]
+                        leftN += 1
+                        e += 1
                     }
-                    previous = value; hasPrevious = true
+                    previous = value
+                    hasPrevious = true
                 }
                 start = end
             }
             guard best.feature >= 0 else { continue }
-            feature[node] = Int32(best.feature); threshold[node] = best.threshold
-            var leftRows: [Int] = [], rightRows: [Int] = []
+            feature[node] = Int32(best.feature)
+            threshold[node] = best.threshold
+            var leftRows: [Int] = []
+            var rightRows: [Int] = []
             for r in item.rows {
                 var v: Float = 0
                 x.forEach(inRow: r) { j, value in if j == best.feature { v = value } }
@@ -232,10 +286,13 @@ public struct DecisionTree: Classifier {
             let dist = (0..<classCount).map { distribution[node * classCount + $0] }
             let majority = dist.indices.max { dist[$0] < dist[$1] } ?? 0
             if feature[node] < 0 || depth >= levels {
-                lines.append(indent + "→ \(labels[majority]) (\(String(format: "%.0f", dist[majority] * 100))%)" + (feature[node] >= 0 ? " …" : ""))
+                lines.append(
+                    indent + "→ \(labels[majority]) (\(String(format: "%.0f", dist[majority] * 100))%)"
+                        + (feature[node] >= 0 ? " …" : ""))
                 return
             }
-            let name = featureName(Int(feature[node])), t = String(format: "%.4g", threshold[node])
+            let name = featureName(Int(feature[node]))
+            let t = String(format: "%.4g", threshold[node])
             lines.append(indent + "if '\(name)' <= \(t):")
             walk(Int(left[node]), depth + 1)
             lines.append(indent + "else ('\(name)' > \(t)):")
@@ -246,22 +303,36 @@ public struct DecisionTree: Classifier {
     }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(depth))
-        w.write(array: feature); w.write(array: threshold); w.write(array: left); w.write(array: right); w.write(array: distribution)
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(UInt64(depth))
+        w.write(array: feature)
+        w.write(array: threshold)
+        w.write(array: left)
+        w.write(array: right)
+        w.write(array: distribution)
     }
 
     public static func decode(from r: inout BinaryReader) throws -> DecisionTree {
-        let k = try r.readCount(), d = try r.readCount(), depth = try r.readCount()
-        let f = try r.readArray(Int32.self), t = try r.readFloats(), l = try r.readArray(Int32.self), rt = try r.readArray(Int32.self)
+        let k = try r.readCount()
+        let d = try r.readCount()
+        let depth = try r.readCount()
+        let f = try r.readArray(Int32.self)
+        let t = try r.readFloats()
+        let l = try r.readArray(Int32.self)
+        let rt = try r.readArray(Int32.self)
         let dist = try r.readFloats()
         let n = f.count
         var valid = t.count == n && l.count == n && rt.count == n && dist.count == n * k && n > 0
         for i in 0..<n where valid && f[i] >= 0 {
             // Children come after their parent, so a walk always ends at a leaf.
-            let a = Int(l[i]), b = Int(rt[i])
+            let a = Int(l[i])
+            let b = Int(rt[i])
             valid = Int(f[i]) < d && a > i && b > i && a < n && b < n
         }
         guard valid else { throw TextpipeError(.model, "corrupt decision tree") }
-        return DecisionTree(classCount: k, featureCount: d, feature: f, threshold: t, left: l, right: rt, distribution: dist, depth: depth)
+        return DecisionTree(
+            classCount: k, featureCount: d, feature: f, threshold: t, left: l, right: rt, distribution: dist,
+            depth: depth)
     }
 }

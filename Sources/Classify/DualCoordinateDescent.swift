@@ -21,7 +21,12 @@ struct DualCoordinateDescent {
     var maxIterations: Int
     var interceptScaling: Double
 
-    struct Solution { var weights: [Double]; var intercept: Double; var iterations: Int; var converged: Bool }
+    struct Solution {
+        var weights: [Double]
+        var intercept: Double
+        var iterations: Int
+        var converged: Bool
+    }
 
     /// Rows as plain CSR arrays in double precision, prepared once and shared by all one-vs-rest problems.
     struct Rows {
@@ -30,12 +35,22 @@ struct DualCoordinateDescent {
         let columns: [Int32]
         let values: [Double]
         init(_ x: FeatureMatrix) {
-            var starts = [0], columns: [Int32] = [], values: [Double] = []
+            var starts = [0]
+            var columns: [Int32] = []
+            var values: [Double] = []
             for r in 0..<x.rowCount {
-                x.forEach(inRow: r) { j, v in if v != 0 { columns.append(Int32(j)); values.append(Double(v)) } }
+                x.forEach(inRow: r) { j, v in
+                    if v != 0 {
+                        columns.append(Int32(j))
+                        values.append(Double(v))
+                    }
+                }
                 starts.append(columns.count)
             }
-            self.columnCount = x.columnCount; self.starts = starts; self.columns = columns; self.values = values
+            self.columnCount = x.columnCount
+            self.starts = starts
+            self.columns = columns
+            self.values = values
         }
     }
 
@@ -45,12 +60,15 @@ struct DualCoordinateDescent {
 
     /// `positive[i]` marks y = +1; `cost[i]` is C for document i.
     func solve(_ rows: Rows, positive: [Bool], cost: [Double], rng: inout Xoshiro256StarStar) -> Solution {
-        let l = positive.count, d = rows.columnCount
+        let l = positive.count
+        let d = rows.columnCount
         var w = [Double](repeating: 0, count: d)
         var wb = 0.0
         var alpha = [Double](repeating: 0, count: l)
         let bias = interceptScaling
-        var diag = [Double](repeating: 0, count: l), upper = [Double](repeating: .infinity, count: l), qd = [Double](repeating: 0, count: l)
+        var diag = [Double](repeating: 0, count: l)
+        var upper = [Double](repeating: .infinity, count: l)
+        var qd = [Double](repeating: 0, count: l)
         for i in 0..<l {
             if loss == .squaredHinge { diag[i] = 0.5 / cost[i] } else { upper[i] = cost[i] }
             var norm = bias * bias
@@ -59,54 +77,75 @@ struct DualCoordinateDescent {
         }
         var index = Array(0..<l)
         var active = l
-        var pgMaxOld = Double.infinity, pgMinOld = -Double.infinity
+        var pgMaxOld = Double.infinity
+        var pgMinOld = -Double.infinity
         var iteration = 0
         var converged = false
-        rows.columns.withUnsafeBufferPointer { cols in rows.values.withUnsafeBufferPointer { vals in rows.starts.withUnsafeBufferPointer { starts in
-        w.withUnsafeMutableBufferPointer { wp in
-        while iteration < maxIterations {
-            var pgMaxNew = -Double.infinity, pgMinNew = Double.infinity
-            for s in stride(from: active - 1, to: 0, by: -1) {
-                let j = Int(rng.next() % UInt64(s + 1))
-                index.swapAt(s, j)
-            }
-            var s = 0
-            while s < active {
-                let i = index[s]
-                let y: Double = positive[i] ? 1 : -1
-                var dot = wb * bias
-                for k in starts[i]..<starts[i + 1] { dot += wp[Int(cols[k])] * vals[k] }
-                let g = y * dot - 1 + alpha[i] * diag[i]
-                var pg = 0.0
-                if alpha[i] == 0 {
-                    if g > pgMaxOld { active -= 1; index.swapAt(s, active); continue }
-                    if g < 0 { pg = g }
-                } else if alpha[i] == upper[i] {
-                    if g < pgMinOld { active -= 1; index.swapAt(s, active); continue }
-                    if g > 0 { pg = g }
-                } else {
-                    pg = g
+        rows.columns.withUnsafeBufferPointer { cols in
+            rows.values.withUnsafeBufferPointer { vals in
+                rows.starts.withUnsafeBufferPointer { starts in
+                    w.withUnsafeMutableBufferPointer { wp in
+                        while iteration < maxIterations {
+                            var pgMaxNew = -Double.infinity
+                            var pgMinNew = Double.infinity
+                            for s in stride(from: active - 1, to: 0, by: -1) {
+                                let j = Int(rng.next() % UInt64(s + 1))
+                                index.swapAt(s, j)
+                            }
+                            var s = 0
+                            while s < active {
+                                let i = index[s]
+                                let y: Double = positive[i] ? 1 : -1
+                                var dot = wb * bias
+                                for k in starts[i]..<starts[i + 1] { dot += wp[Int(cols[k])] * vals[k] }
+                                let g = y * dot - 1 + alpha[i] * diag[i]
+                                var pg = 0.0
+                                if alpha[i] == 0 {
+                                    if g > pgMaxOld {
+                                        active -= 1
+                                        index.swapAt(s, active)
+                                        continue
+                                    }
+                                    if g < 0 { pg = g }
+                                } else if alpha[i] == upper[i] {
+                                    if g < pgMinOld {
+                                        active -= 1
+                                        index.swapAt(s, active)
+                                        continue
+                                    }
+                                    if g > 0 { pg = g }
+                                } else {
+                                    pg = g
+                                }
+                                pgMaxNew = max(pgMaxNew, pg)
+                                pgMinNew = min(pgMinNew, pg)
+                                if abs(pg) > 1e-12 {
+                                    let old = alpha[i]
+                                    alpha[i] = min(max(alpha[i] - g / qd[i], 0), upper[i])
+                                    let delta = (alpha[i] - old) * y
+                                    for k in starts[i]..<starts[i + 1] { wp[Int(cols[k])] += delta * vals[k] }
+                                    wb += delta * bias
+                                }
+                                s += 1
+                            }
+                            iteration += 1
+                            if pgMaxNew - pgMinNew <= tolerance {
+                                if active == l {
+                                    converged = true
+                                    break
+                                }
+                                active = l
+                                pgMaxOld = .infinity
+                                pgMinOld = -.infinity
+                                continue
+                            }
+                            pgMaxOld = pgMaxNew <= 0 ? .infinity : pgMaxNew
+                            pgMinOld = pgMinNew >= 0 ? -.infinity : pgMinNew
+                        }
+                    }
                 }
-                pgMaxNew = max(pgMaxNew, pg); pgMinNew = min(pgMinNew, pg)
-                if abs(pg) > 1e-12 {
-                    let old = alpha[i]
-                    alpha[i] = min(max(alpha[i] - g / qd[i], 0), upper[i])
-                    let delta = (alpha[i] - old) * y
-                    for k in starts[i]..<starts[i + 1] { wp[Int(cols[k])] += delta * vals[k] }
-                    wb += delta * bias
-                }
-                s += 1
             }
-            iteration += 1
-            if pgMaxNew - pgMinNew <= tolerance {
-                if active == l { converged = true; break }
-                active = l; pgMaxOld = .infinity; pgMinOld = -.infinity
-                continue
-            }
-            pgMaxOld = pgMaxNew <= 0 ? .infinity : pgMaxNew
-            pgMinOld = pgMinNew >= 0 ? -.infinity : pgMinNew
         }
-        } } } }
         return Solution(weights: w, intercept: wb * bias, iterations: iteration, converged: converged)
     }
 }
@@ -115,10 +154,13 @@ struct DualCoordinateDescent {
 /// `p(y = 1 | f) = 1 / (1 + exp(A f + B))` to decision values `f`.
 enum PlattScaling {
     static func fit(_ f: [Double], _ positive: [Bool]) -> (a: Double, b: Double) {
-        let prior1 = Double(positive.filter { $0 }.count), prior0 = Double(positive.count) - prior1
-        let hi = (prior1 + 1) / (prior1 + 2), lo = 1 / (prior0 + 2)
+        let prior1 = Double(positive.filter { $0 }.count)
+        let prior0 = Double(positive.count) - prior1
+        let hi = (prior1 + 1) / (prior1 + 2)
+        let lo = 1 / (prior0 + 2)
         let t = positive.map { $0 ? hi : lo }
-        var a = 0.0, b = log((prior0 + 1) / (prior1 + 1))
+        var a = 0.0
+        var b = log((prior0 + 1) / (prior1 + 1))
         func value(_ a: Double, _ b: Double) -> Double {
             var v = 0.0
             for i in f.indices {
@@ -129,24 +171,41 @@ enum PlattScaling {
         }
         var fval = value(a, b)
         for _ in 0..<100 {
-            var h11 = 1e-12, h22 = 1e-12, h21 = 0.0, g1 = 0.0, g2 = 0.0
+            var h11 = 1e-12
+            var h22 = 1e-12
+            var h21 = 0.0
+            var g1 = 0.0
+            var g2 = 0.0
             for i in f.indices {
                 let fApB = f[i] * a + b
-                let (p, q) = fApB >= 0 ? (exp(-fApB) / (1 + exp(-fApB)), 1 / (1 + exp(-fApB))) : (1 / (1 + exp(fApB)), exp(fApB) / (1 + exp(fApB)))
+                let (p, q) =
+                    fApB >= 0
+                    ? (exp(-fApB) / (1 + exp(-fApB)), 1 / (1 + exp(-fApB)))
+                    : (1 / (1 + exp(fApB)), exp(fApB) / (1 + exp(fApB)))
                 let d2 = p * q
-                h11 += f[i] * f[i] * d2; h22 += d2; h21 += f[i] * d2
+                h11 += f[i] * f[i] * d2
+                h22 += d2
+                h21 += f[i] * d2
                 let d1 = t[i] - p
-                g1 += f[i] * d1; g2 += d1
+                g1 += f[i] * d1
+                g2 += d1
             }
             if abs(g1) < 1e-5 && abs(g2) < 1e-5 { break }
             let det = h11 * h22 - h21 * h21
-            let da = -(h22 * g1 - h21 * g2) / det, db = -(-h21 * g1 + h11 * g2) / det
+            let da = -(h22 * g1 - h21 * g2) / det
+            let db = -(-h21 * g1 + h11 * g2) / det
             let gd = g1 * da + g2 * db
             var step = 1.0
             while step >= 1e-10 {
-                let na = a + step * da, nb = b + step * db
+                let na = a + step * da
+                let nb = b + step * db
                 let nf = value(na, nb)
-                if nf < fval + 1e-4 * step * gd { a = na; b = nb; fval = nf; break }
+                if nf < fval + 1e-4 * step * gd {
+                    a = na
+                    b = nb
+                    fval = nf
+                    break
+                }
                 step /= 2
             }
             if step < 1e-10 { break }

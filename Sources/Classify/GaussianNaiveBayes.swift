@@ -8,11 +8,13 @@ public struct GaussianNaiveBayesConfiguration: ClassifierConfiguration {
     public var priors: ClassPriors = .learned
     public init() {}
 
-    public static let summary = "independent Gaussians per feature and class, variance smoothing relative to the largest feature variance"
+    public static let summary =
+        "independent Gaussians per feature and class, variance smoothing relative to the largest feature variance"
     public static let capabilities: ClassifierCapabilities = [.needsDenseInput, .givesProbabilities]
     public static let parameters: [Parameter<Self>] = [
-        .number("var_smoothing", \.varianceSmoothing, .nonNegative, "added to every variance, as a fraction of the largest"),
-        .priors(\.priors),
+        .number(
+            "var_smoothing", \.varianceSmoothing, .nonNegative, "added to every variance, as a fraction of the largest"),
+        .priors(\.priors)
     ]
 
     /// Each feature is Gaussian given the class, independently:
@@ -21,17 +23,24 @@ public struct GaussianNaiveBayesConfiguration: ClassifierConfiguration {
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> GaussianNaiveBayes {
         try TrainingData.validate(x, labels: labels, classCount: K, model: GaussianNaiveBayes.kind)
         try TrainingData.requireDense(x, model: GaussianNaiveBayes.kind)
-        guard varianceSmoothing >= 0 else { throw TextpipeError(.spec, "var_smoothing must be >= 0", key: "var_smoothing") }
-        let d = x.columnCount, n = x.rowCount
+        guard varianceSmoothing >= 0 else {
+            throw TextpipeError(.spec, "var_smoothing must be >= 0", key: "var_smoothing")
+        }
+        let d = x.columnCount
+        let n = x.rowCount
         let counts = TrainingData.classCounts(labels, classCount: K)
-        var mean = [Double](repeating: 0, count: K * d), square = [Double](repeating: 0, count: K * d)
-        var allMean = [Double](repeating: 0, count: d), allSquare = [Double](repeating: 0, count: d)
+        var mean = [Double](repeating: 0, count: K * d)
+        var square = [Double](repeating: 0, count: K * d)
+        var allMean = [Double](repeating: 0, count: d)
+        var allSquare = [Double](repeating: 0, count: d)
         for r in 0..<n {
             let k = labels[r]
             x.forEach(inRow: r) { j, v in
                 let dv = Double(v)
-                mean[k * d + j] += dv; square[k * d + j] += dv * dv
-                allMean[j] += dv; allSquare[j] += dv * dv
+                mean[k * d + j] += dv
+                square[k * d + j] += dv * dv
+                allMean[j] += dv
+                allSquare[j] += dv * dv
             }
         }
         var largest = 0.0
@@ -50,11 +59,14 @@ public struct GaussianNaiveBayesConfiguration: ClassifierConfiguration {
             }
         }
         guard variance.allSatisfy({ $0 > 0 }) else {
-            throw TextpipeError(.data, "gaussian_nb: a feature has zero variance in a class and var_smoothing is 0; set var_smoothing > 0")
+            throw TextpipeError(
+                .data,
+                "gaussian_nb: a feature has zero variance in a class and var_smoothing is 0; set var_smoothing > 0")
         }
         let prior = try priors.logPriors(counts)
-        return GaussianNaiveBayes(classCount: K, featureCount: d, means: mean.map { Float($0) }, variances: variance,
-                                  logPriors: prior, epsilon: epsilon)
+        return GaussianNaiveBayes(
+            classCount: K, featureCount: d, means: mean.map { Float($0) }, variances: variance,
+            logPriors: prior, epsilon: epsilon)
     }
 }
 
@@ -73,7 +85,8 @@ public struct GaussianNaiveBayes: Classifier {
     public var scoreKind: ScoreKind { .logJoint }
 
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
-        let d = featureCount, K = classCount
+        let d = featureCount
+        let K = classCount
         var constant = [Double](repeating: 0, count: K)
         for k in 0..<K {
             var s = logPriors[k]
@@ -87,7 +100,10 @@ public struct GaussianNaiveBayes: Classifier {
             x.forEach(inRow: r) { j, v in if j < d { row[j] = Double(v) } }
             for k in 0..<K {
                 var q = 0.0
-                for j in 0..<d { let diff = row[j] - Double(means[k * d + j]); q += diff * diff / variances[k * d + j] }
+                for j in 0..<d {
+                    let diff = row[j] - Double(means[k * d + j])
+                    q += diff * diff / variances[k * d + j]
+                }
                 out[r, k] = Float(constant[k] - 0.5 * q)
             }
         }
@@ -97,14 +113,24 @@ public struct GaussianNaiveBayes: Classifier {
     public var trainingSummary: [String: String] { ["variance smoothing": String(format: "%.3e", epsilon)] }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount))
-        w.write(array: means); w.write(array: variances); w.write(array: logPriors); w.write(epsilon)
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(array: means)
+        w.write(array: variances)
+        w.write(array: logPriors)
+        w.write(epsilon)
     }
 
     public static func decode(from r: inout BinaryReader) throws -> GaussianNaiveBayes {
-        let k = try r.readCount(), d = try r.readCount()
-        let m = try r.readFloats(), v = try r.readDoubles(), p = try r.readDoubles()
-        guard m.count == k * d, v.count == k * d, p.count == k else { throw TextpipeError(.model, "corrupt gaussian_nb parameters") }
-        return GaussianNaiveBayes(classCount: k, featureCount: d, means: m, variances: v, logPriors: p, epsilon: try r.readDouble())
+        let k = try r.readCount()
+        let d = try r.readCount()
+        let m = try r.readFloats()
+        let v = try r.readDoubles()
+        let p = try r.readDoubles()
+        guard m.count == k * d, v.count == k * d, p.count == k else {
+            throw TextpipeError(.model, "corrupt gaussian_nb parameters")
+        }
+        return GaussianNaiveBayes(
+            classCount: k, featureCount: d, means: m, variances: v, logPriors: p, epsilon: try r.readDouble())
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import CBLAS
+import Foundation
 import TextCore
 
 /// How far apart two documents are for `knn`.
@@ -27,13 +27,14 @@ public struct KNearestNeighborsConfiguration: ClassifierConfiguration {
     public var threads = 0
     public init() {}
 
-    public static let summary = "k nearest neighbours by brute force (cosine through an inverted index on sparse rows, BLAS on dense ones); probabilities are the neighbours' (weighted) votes, ties broken toward the earlier training document"
+    public static let summary =
+        "k nearest neighbours by brute force (cosine through an inverted index on sparse rows, BLAS on dense ones); probabilities are the neighbours' (weighted) votes, ties broken toward the earlier training document"
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities]
     public static let parameters: [Parameter<Self>] = [
         .integer("k", \.neighbors, minimum: 1, "neighbours that vote (at most the number of training documents)"),
         .choice("metric", \.metric, "`cosine` or `euclidean` distance"),
         .choice("weights", \.weighting, "`uniform` votes or `distance` (1 / d)"),
-        .integer("threads", \.threads, minimum: 0, "blocks of test documents searched at once (0: one per core)"),
+        .integer("threads", \.threads, minimum: 0, "blocks of test documents searched at once (0: one per core)")
     ]
 
     /// Nothing is learned: the model keeps the training rows, their labels and their squared norms.
@@ -57,7 +58,10 @@ public struct KNearestNeighbors: Classifier {
     let columns: ColumnMajor?
 
     init(classCount: Int, training: FeatureMatrix, labels: [Int32], configuration: KNearestNeighborsConfiguration) {
-        self.classCount = classCount; self.training = training; self.labels = labels; self.configuration = configuration
+        self.classCount = classCount
+        self.training = training
+        self.labels = labels
+        self.configuration = configuration
         var norms = [Double](repeating: 0, count: training.rowCount)
         for r in 0..<training.rowCount { training.forEach(inRow: r) { _, v in norms[r] += Double(v) * Double(v) } }
         squaredNorms = norms
@@ -72,7 +76,11 @@ public struct KNearestNeighbors: Classifier {
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
         let block = 64
         let blocks = (x.rowCount + block - 1) / block
-        let workers = max(1, min(blocks, configuration.threads > 0 ? configuration.threads : ProcessInfo.processInfo.activeProcessorCount))
+        let workers = max(
+            1,
+            min(
+                blocks, configuration.threads > 0 ? configuration.threads : ProcessInfo.processInfo.activeProcessorCount
+            ))
         out.values.withUnsafeMutableBufferPointer { o in
             let output = o
             DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -89,18 +97,20 @@ public struct KNearestNeighbors: Classifier {
                                         x.forEach(inRow: r) { j, v in
                                             guard j < columns.columnCount, v != 0 else { return }
                                             let value = Double(v)
-                                            for e in columns.start[j]..<columns.start[j + 1] { acc[Int(cr[e])] += value * Double(cv[e]) }
+                                            for e in columns.start[j]..<columns.start[j + 1] {
+                                                acc[Int(cr[e])] += value * Double(cv[e])
+                                            }
                                         }
                                     }
                                 }
                             }
-                            vote(x, r, dots, into: output.baseAddress! + r * classCount)
+                            vote(x, r, dots, into: output.start + r * classCount)
                         }
                     } else {
                         let products = denseDotProducts(x, rows)
                         for (i, r) in rows.enumerated() {
                             for t in 0..<labels.count { dots[t] = Double(products[i * labels.count + t]) }
-                            vote(x, r, dots, into: output.baseAddress! + r * classCount)
+                            vote(x, r, dots, into: output.start + r * classCount)
                         }
                     }
                 }
@@ -111,13 +121,16 @@ public struct KNearestNeighbors: Classifier {
 
     /// `a·b` for every test row in `rows` and every training document (dense training rows), row-major, by one BLAS product.
     func denseDotProducts(_ x: FeatureMatrix, _ rows: [Int]) -> [Float] {
-        let n = labels.count, d = featureCount
+        let n = labels.count
+        let d = featureCount
         var product = [Float](repeating: 0, count: rows.count * n)
         guard case .dense(let train) = training, d > 0 else { return product }
         var test = [Float](repeating: 0, count: rows.count * d)
         for (i, r) in rows.enumerated() { x.forEach(inRow: r) { j, v in if j < d { test[i * d + j] = v } } }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(n), Int32(d), 1, test, Int32(d), train.values, Int32(d), 0,
-                    &product, Int32(n))
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(n), Int32(d), 1, test, Int32(d),
+            train.values, Int32(d), 0,
+            &product, Int32(n))
         return product
     }
 
@@ -157,12 +170,18 @@ public struct KNearestNeighbors: Classifier {
     }
 
     public var trainingSummary: [String: String] {
-        ["training documents": "\(labels.count)", "k": "\(k)", "metric": configuration.metric.rawValue, "weights": configuration.weighting.rawValue]
+        [
+            "training documents": "\(labels.count)", "k": "\(k)", "metric": configuration.metric.rawValue,
+            "weights": configuration.weighting.rawValue
+        ]
     }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(configuration.neighbors)); w.write(UInt64(configuration.threads))
-        w.write(configuration.metric.rawValue); w.write(configuration.weighting.rawValue)
+        w.write(UInt64(classCount))
+        w.write(UInt64(configuration.neighbors))
+        w.write(UInt64(configuration.threads))
+        w.write(configuration.metric.rawValue)
+        w.write(configuration.weighting.rawValue)
         training.encode(into: &w)
         w.write(array: labels)
     }
@@ -170,11 +189,15 @@ public struct KNearestNeighbors: Classifier {
     public static func decode(from r: inout BinaryReader) throws -> KNearestNeighbors {
         let k = try r.readCount()
         var c = KNearestNeighborsConfiguration()
-        c.neighbors = try r.readCount(); c.threads = try r.readCount()
-        guard let metric = DistanceMetric(rawValue: try r.readString()), let weighting = NeighborWeighting(rawValue: try r.readString()) else {
+        c.neighbors = try r.readCount()
+        c.threads = try r.readCount()
+        guard let metric = DistanceMetric(rawValue: try r.readString()),
+            let weighting = NeighborWeighting(rawValue: try r.readString())
+        else {
             throw TextpipeError(.model, "corrupt knn model: unknown metric or weighting")
         }
-        c.metric = metric; c.weighting = weighting
+        c.metric = metric
+        c.weighting = weighting
         let x = try FeatureMatrix.decode(from: &r)
         let labels = try r.readArray(Int32.self)
         guard labels.count == x.rowCount, c.neighbors >= 1, labels.allSatisfy({ $0 >= 0 && Int($0) < k }) else {

@@ -31,8 +31,14 @@ public struct LBFGS {
         public var evaluations: Int
     }
 
-    public init(memory: Int = 10, maxIterations: Int = 500, tolerance: Double = 1e-5, l1: Double = 0, penalized: Int = 0) {
-        self.memory = memory; self.maxIterations = maxIterations; self.tolerance = tolerance; self.l1 = l1; self.penalized = penalized
+    public init(
+        memory: Int = 10, maxIterations: Int = 500, tolerance: Double = 1e-5, l1: Double = 0, penalized: Int = 0
+    ) {
+        self.memory = memory
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.l1 = l1
+        self.penalized = penalized
     }
 
     /// The pseudo-gradient of `f + l1 |x|` (the plain gradient without L1).
@@ -40,11 +46,17 @@ public struct LBFGS {
         for i in 0..<g.count { pg[i] = g[i] }
         guard l1 > 0 else { return }
         for i in 0..<penalized {
-            if x[i] > 0 { pg[i] = g[i] + l1 }
-            else if x[i] < 0 { pg[i] = g[i] - l1 }
-            else if g[i] + l1 < 0 { pg[i] = g[i] + l1 }
-            else if g[i] - l1 > 0 { pg[i] = g[i] - l1 }
-            else { pg[i] = 0 }
+            if x[i] > 0 {
+                pg[i] = g[i] + l1
+            } else if x[i] < 0 {
+                pg[i] = g[i] - l1
+            } else if g[i] + l1 < 0 {
+                pg[i] = g[i] + l1
+            } else if g[i] - l1 > 0 {
+                pg[i] = g[i] - l1
+            } else {
+                pg[i] = 0
+            }
         }
     }
 
@@ -64,16 +76,25 @@ public struct LBFGS {
         var evaluations = 1
         var pg = g
         pseudoGradient(x, g, into: &pg)
-        var sList: [[Double]] = [], yList: [[Double]] = [], rhoList: [Double] = []
+        var sList: [[Double]] = []
+        var yList: [[Double]] = []
+        var rhoList: [Double] = []
         var direction = [Double](repeating: 0, count: n)
-        var xNew = x, gNew = g
+        var xNew = x
+        var gNew = g
         var orthant = [Double](repeating: 0, count: orthantWise ? n : 0)
         var iteration = 0
         var history: [Double] = [f]
         func maxAbs(_ v: [Double]) -> Double {
-            v.withUnsafeBufferPointer { p in var m = 0.0; for x in p { m = max(m, abs(x)) }; return m }
+            v.withUnsafeBufferPointer { p in
+                var m = 0.0
+                for x in p { m = max(m, abs(x)) }
+                return m
+            }
         }
-        if maxAbs(pg) <= tolerance { return Outcome(x: x, value: f, iterations: 0, converged: true, gradientMax: maxAbs(pg), evaluations: 1) }
+        if maxAbs(pg) <= tolerance {
+            return Outcome(x: x, value: f, iterations: 0, converged: true, gradientMax: maxAbs(pg), evaluations: 1)
+        }
 
         while iteration < maxIterations {
             iteration += 1
@@ -102,7 +123,9 @@ public struct LBFGS {
             }
             var slope = dot(pg, direction)
             if slope >= 0 {  // not a descent direction: restart from steepest descent
-                sList.removeAll(); yList.removeAll(); rhoList.removeAll()
+                sList.removeAll()
+                yList.removeAll()
+                rhoList.removeAll()
                 for i in 0..<n { direction[i] = -pg[i] }
                 slope = dot(pg, direction)
             }
@@ -119,38 +142,67 @@ public struct LBFGS {
                 fNew = objective(xNew, &gNew) + penalty(xNew)
                 evaluations += 1
                 var expected = step * slope
-                if orthantWise { expected = 0; for i in 0..<n { expected += pg[i] * (xNew[i] - x[i]) } }
-                if fNew.isFinite && fNew <= f + 1e-4 * expected { accepted = true; break }
+                if orthantWise {
+                    expected = 0
+                    for i in 0..<n { expected += pg[i] * (xNew[i] - x[i]) }
+                }
+                if fNew.isFinite && fNew <= f + 1e-4 * expected {
+                    accepted = true
+                    break
+                }
                 step *= 0.5
             }
             if !accepted { break }
             // Reuse the oldest pair's storage once the memory is full: no allocation per iteration.
-            var s: [Double], y: [Double]
-            if sList.count >= memory { s = sList.removeFirst(); y = yList.removeFirst(); rhoList.removeFirst() }
-            else { s = [Double](repeating: 0, count: n); y = [Double](repeating: 0, count: n) }
-            s.withUnsafeMutableBufferPointer { sp in y.withUnsafeMutableBufferPointer { yp in
-                for i in 0..<n { sp[i] = xNew[i] - x[i]; yp[i] = gNew[i] - g[i] }
-            } }
+            var s: [Double]
+            var y: [Double]
+            if sList.count >= memory {
+                s = sList.removeFirst()
+                y = yList.removeFirst()
+                rhoList.removeFirst()
+            } else {
+                s = [Double](repeating: 0, count: n)
+                y = [Double](repeating: 0, count: n)
+            }
+            s.withUnsafeMutableBufferPointer { sp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    for i in 0..<n {
+                        sp[i] = xNew[i] - x[i]
+                        yp[i] = gNew[i] - g[i]
+                    }
+                }
+            }
             let sy = dot(s, y)
-            if sy > 1e-12 * dot(y, y) { sList.append(s); yList.append(y); rhoList.append(1 / sy) }
+            if sy > 1e-12 * dot(y, y) {
+                sList.append(s)
+                yList.append(y)
+                rhoList.append(1 / sy)
+            }
             let decrease = f - fNew
-            swap(&x, &xNew); swap(&g, &gNew); f = fNew
+            swap(&x, &xNew)
+            swap(&g, &gNew)
+            f = fNew
             onIteration?(iteration, f)
             pseudoGradient(x, g, into: &pg)
             let gm = maxAbs(pg)
             if gm <= tolerance {
-                return Outcome(x: x, value: f, iterations: iteration, converged: true, gradientMax: gm, evaluations: evaluations)
+                return Outcome(
+                    x: x, value: f, iterations: iteration, converged: true, gradientMax: gm, evaluations: evaluations)
             }
             if decrease <= 1e-15 * max(1, abs(f)) { break }  // no progress possible at machine precision
             if period > 0 {
                 history.append(f)
                 if history.count > period, (history[history.count - 1 - period] - f) / max(abs(f), 1e-300) < delta {
-                    return Outcome(x: x, value: f, iterations: iteration, converged: true, gradientMax: gm, evaluations: evaluations)
+                    return Outcome(
+                        x: x, value: f, iterations: iteration, converged: true, gradientMax: gm,
+                        evaluations: evaluations)
                 }
             }
         }
         let gm = maxAbs(pg)
-        return Outcome(x: x, value: f, iterations: iteration, converged: gm <= tolerance, gradientMax: gm, evaluations: evaluations)
+        return Outcome(
+            x: x, value: f, iterations: iteration, converged: gm <= tolerance, gradientMax: gm, evaluations: evaluations
+        )
     }
 
     // Vector operations on millions of parameters go through OpenBLAS (vectorised and threaded).

@@ -15,16 +15,18 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
     public var plattScaling = false
     public init() {}
 
-    public static let summary = "L2-regularised hinge or squared-hinge SVM by dual coordinate descent (Hsieh et al. 2008, liblinear's method), one-vs-rest; decision values, no probabilities unless `platt: true`"
+    public static let summary =
+        "L2-regularised hinge or squared-hinge SVM by dual coordinate descent (Hsieh et al. 2008, liblinear's method), one-vs-rest; decision values, no probabilities unless `platt: true`"
     public static let capabilities: ClassifierCapabilities = [.acceptsClassWeights]
     public static let parameters: [Parameter<Self>] = [
         .number("C", \.C, .positive, "cost of a margin violation"),
         .choice("loss", \.loss, "hinge or squared hinge"),
         .number("tolerance", \.tolerance, .positive, "liblinear's `eps` on the dual's projected gradient"),
         .integer("max_iterations", \.maxIterations, minimum: 1, "passes over the data at most"),
-        .number("intercept_scaling", \.interceptScaling, .nonNegative, "value of the constant feature (0: no intercept)"),
+        .number(
+            "intercept_scaling", \.interceptScaling, .nonNegative, "value of the constant feature (0: no intercept)"),
         .classWeights(\.classWeights),
-        .boolean("platt", \.plattScaling, "fit Platt scaling on held-out thirds to give probabilities"),
+        .boolean("platt", \.plattScaling, "fit Platt scaling on held-out thirds to give probabilities")
     ]
 
     public var givesProbabilities: Bool { plattScaling }
@@ -36,7 +38,8 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         try TrainingData.validate(x, labels: labels, classCount: K, model: LinearSVM.kind)
         guard C > 0 else { throw TextpipeError(.spec, "C must be > 0, got \(C)", key: "C") }
         let classWeight = try classWeights.resolve(labels, classCount: K)
-        let (weights, intercepts, iterations, converged) = train(x, labels: labels, classCount: K, classWeight: classWeight, seed: seed)
+        let (weights, intercepts, iterations, converged) = train(
+            x, labels: labels, classCount: K, classWeight: classWeight, seed: seed)
         var platt: [Double] = []
         if plattScaling {
             // Decision values of held-out thirds, so the sigmoid is not fitted to the SVM's own training margins.
@@ -50,8 +53,10 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
                 let train = order.enumerated().filter { $0.offset % 3 != part }.map(\.element)
                 let trainLabels = train.map { labels[$0] }
                 let cw = try classWeights.resolve(trainLabels, classCount: K)
-                let (w, b, _, _) = self.train(x.rows(train), labels: trainLabels, classCount: K, classWeight: cw, seed: seed &+ UInt64(part))
-                let z = LinearScores.compute(x.rows(test), weights: w, intercepts: b, outputs: problems, featureCount: x.columnCount)
+                let (w, b, _, _) = self.train(
+                    x.rows(train), labels: trainLabels, classCount: K, classWeight: cw, seed: seed &+ UInt64(part))
+                let z = LinearScores.compute(
+                    x.rows(test), weights: w, intercepts: b, outputs: problems, featureCount: x.columnCount)
                 for (r, doc) in test.enumerated() { for p in 0..<problems { decision[p][doc] = Double(z[r, p]) } }
             }
             for p in 0..<problems {
@@ -59,17 +64,22 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
                 platt += [a, b]
             }
         }
-        return LinearSVM(classCount: K, featureCount: x.columnCount, problems: K == 2 ? 1 : K, weights: weights,
-                         intercepts: intercepts, platt: platt, iterations: iterations, converged: converged)
+        return LinearSVM(
+            classCount: K, featureCount: x.columnCount, problems: K == 2 ? 1 : K, weights: weights,
+            intercepts: intercepts, platt: platt, iterations: iterations, converged: converged)
     }
 
     func train(_ x: FeatureMatrix, labels: [Int], classCount K: Int, classWeight: [Double], seed: UInt64)
-        -> (weights: [Float], intercepts: [Float], iterations: [Int], converged: Bool) {
+        -> (weights: [Float], intercepts: [Float], iterations: [Int], converged: Bool)
+    {
         let problems = K == 2 ? 1 : K
         let d = x.columnCount
-        var weights = [Float](repeating: 0, count: d * problems), intercepts = [Float](repeating: 0, count: problems)
-        var iterations: [Int] = [], converged = true
-        let solver = DualCoordinateDescent(loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: interceptScaling)
+        var weights = [Float](repeating: 0, count: d * problems)
+        var intercepts = [Float](repeating: 0, count: problems)
+        var iterations: [Int] = []
+        var converged = true
+        let solver = DualCoordinateDescent(
+            loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: interceptScaling)
         let rows = DualCoordinateDescent.Rows(x)
         for p in 0..<problems {
             let positiveClass = K == 2 ? 1 : p
@@ -106,7 +116,8 @@ public struct LinearSVM: Classifier {
     public var scoreKind: ScoreKind { platt.isEmpty ? .decision : .logit }
 
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
-        let z = LinearScores.compute(x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
+        let z = LinearScores.compute(
+            x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
         if platt.isEmpty { return LinearScores.decisionValues(z, classCount: classCount) }
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
         for r in 0..<x.rowCount {
@@ -115,16 +126,21 @@ public struct LinearSVM: Classifier {
                 func logSigmoidOfMinus(_ t: Double) -> Float { Float(t >= 0 ? -t - log1p(exp(-t)) : -log1p(exp(t))) }
                 if problems == 1 {
                     let t = platt[0] * Double(z[r, 0]) + platt[1]
-                    out[r, 1] = logSigmoidOfMinus(t); out[r, 0] = logSigmoidOfMinus(-t)
+                    out[r, 1] = logSigmoidOfMinus(t)
+                    out[r, 0] = logSigmoidOfMinus(-t)
                 } else {
-                    for k in 0..<classCount { out[r, k] = logSigmoidOfMinus(platt[2 * k] * Double(z[r, k]) + platt[2 * k + 1]) }
+                    for k in 0..<classCount {
+                        out[r, k] = logSigmoidOfMinus(platt[2 * k] * Double(z[r, k]) + platt[2 * k + 1])
+                    }
                 }
             }
         }
         return out
     }
 
-    public var featureWeights: DenseMatrix? { LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount) }
+    public var featureWeights: DenseMatrix? {
+        LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
+    }
 
     public var trainingSummary: [String: String] {
         var s = ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)"]
@@ -133,18 +149,28 @@ public struct LinearSVM: Classifier {
     }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(problems))
-        w.write(array: weights); w.write(array: intercepts); w.write(array: platt)
-        w.write(array: iterations.map { Int64($0) }); w.write(UInt8(converged ? 1 : 0))
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(UInt64(problems))
+        w.write(array: weights)
+        w.write(array: intercepts)
+        w.write(array: platt)
+        w.write(array: iterations.map { Int64($0) })
+        w.write(UInt8(converged ? 1 : 0))
     }
 
     public static func decode(from r: inout BinaryReader) throws -> LinearSVM {
-        let k = try r.readCount(), d = try r.readCount(), p = try r.readCount()
-        let w = try r.readFloats(), b = try r.readFloats(), platt = try r.readDoubles()
+        let k = try r.readCount()
+        let d = try r.readCount()
+        let p = try r.readCount()
+        let w = try r.readFloats()
+        let b = try r.readFloats()
+        let platt = try r.readDoubles()
         guard w.count == d * p, b.count == p, p == (k == 2 ? 1 : k), platt.isEmpty || platt.count == 2 * p else {
             throw TextpipeError(.model, "corrupt linear SVM weights")
         }
-        return LinearSVM(classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, platt: platt,
-                         iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
+        return LinearSVM(
+            classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, platt: platt,
+            iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
     }
 }

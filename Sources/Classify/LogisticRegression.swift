@@ -20,7 +20,8 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
     public var classWeights: ClassWeights = .uniform
     public init() {}
 
-    public static let summary = "binary logistic regression, one-vs-rest for more classes (probabilities normalised); L2 by L-BFGS, L1 by OWL-QN (Andrew & Gao 2007)"
+    public static let summary =
+        "binary logistic regression, one-vs-rest for more classes (probabilities normalised); L2 by L-BFGS, L1 by OWL-QN (Andrew & Gao 2007)"
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights]
     public static let parameters: [Parameter<Self>] = [
         .number("C", \.C, .positive, "inverse regularisation strength, as scikit-learn's"),
@@ -28,7 +29,7 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
         .integer("max_iterations", \.maxIterations, minimum: 1, "iterations at most"),
         .number("tolerance", \.tolerance, .positive, "convergence tolerance"),
         .boolean("fit_intercept", \.fitIntercept, "learn an unpenalised intercept"),
-        .classWeights(\.classWeights),
+        .classWeights(\.classWeights)
     ]
 
     /// Binary logistic regression minimising `C sum_i w_i log(1 + exp(-y_i (w.x_i + b))) + penalty(w)`;
@@ -42,9 +43,11 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
         let problems = K == 2 ? 1 : K
         var weights = [Float](repeating: 0, count: d * problems)
         var intercepts = [Float](repeating: 0, count: problems)
-        var iterations: [Int] = [], converged = true, gradientMax = 0.0
+        var iterations: [Int] = []
+        var converged = true
+        var gradientMax = 0.0
         let classWeightVector = try classWeights.resolve(labels, classCount: K)
-        let columns = ColumnMajorRows(x)   // shared by every one-vs-rest problem
+        let columns = ColumnMajorRows(x)  // shared by every one-vs-rest problem
         // One-vs-rest problems are independent: run them side by side, one core each; a single binary problem
         // uses every core inside its objective instead.
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -66,30 +69,45 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
                     var smooth = SoftmaxRegressionConfiguration()
                     smooth.fitIntercept = fitIntercept
                     smooth.l2 = penalty == .l2 ? 1 / C : 0
-                    let objective = smooth.objective(x, labels: binary, classCount: 2, sampleWeights: sampleWeights, columns: columns,
-                                                     threads: parallelProblems > 1 ? 1 : nil)
+                    let objective = smooth.objective(
+                        x, labels: binary, classCount: 2, sampleWeights: sampleWeights, columns: columns,
+                        threads: parallelProblems > 1 ? 1 : nil)
                     let start = [Double](repeating: 0, count: d + 1)
                     let outcome: LBFGS.Outcome
                     switch penalty {
-                    case .l2: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
-                    case .l1: outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance, l1: 1 / (C * Double(labels.count)), penalized: d)
-                            .minimize(start, objective)
+                    case .l2:
+                        outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
+                    case .l1:
+                        outcome = LBFGS(
+                            maxIterations: maxIterations, tolerance: tolerance, l1: 1 / (C * Double(labels.count)),
+                            penalized: d
+                        )
+                        .minimize(start, objective)
                     }
-                    lock.lock(); outcomes[p] = outcome; lock.unlock()
-                } catch { lock.lock(); failure = error; lock.unlock() }
+                    lock.lock()
+                    outcomes[p] = outcome
+                    lock.unlock()
+                } catch {
+                    lock.lock()
+                    failure = error
+                    lock.unlock()
+                }
             }
         }
         if let failure { throw failure }
         for p in 0..<problems {
-            let outcome = outcomes[p]!
+            guard let outcome = outcomes[p] else {
+                throw TextpipeError(.internal, "one-vs-rest problem \(p) gave no result")
+            }
             for j in 0..<d { weights[j * problems + p] = Float(outcome.x[j]) }
             intercepts[p] = Float(outcome.x[d])
             iterations.append(outcome.iterations)
             converged = converged && outcome.converged
             gradientMax = max(gradientMax, outcome.gradientMax)
         }
-        return LogisticRegression(classCount: K, featureCount: d, problems: problems, weights: weights, intercepts: intercepts,
-                                  iterations: iterations, converged: converged, gradientMax: gradientMax)
+        return LogisticRegression(
+            classCount: K, featureCount: d, problems: problems, weights: weights, intercepts: intercepts,
+            iterations: iterations, converged: converged, gradientMax: gradientMax)
     }
 }
 
@@ -112,48 +130,72 @@ public struct LogisticRegression: Classifier {
     /// Two classes: `[0, z]`; more: `log sigmoid(z_k)` per class, so that the shared softmax gives
     /// one-vs-rest probabilities normalised to sum to one.
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
-        let z = LinearScores.compute(x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
+        let z = LinearScores.compute(
+            x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
         for r in 0..<x.rowCount {
-            if problems == 1 { out[r, 1] = z[r, 0] }
-            else { for k in 0..<classCount { let v = z[r, k]; out[r, k] = v >= 0 ? -log1p(exp(-v)) : v - log1p(exp(v)) } }
+            if problems == 1 {
+                out[r, 1] = z[r, 0]
+            } else {
+                for k in 0..<classCount {
+                    let v = z[r, k]
+                    out[r, k] = v >= 0 ? -log1p(exp(-v)) : v - log1p(exp(v))
+                }
+            }
         }
         return out
     }
 
-    public var featureWeights: DenseMatrix? { LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount) }
+    public var featureWeights: DenseMatrix? {
+        LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
+    }
 
     public var trainingSummary: [String: String] {
-        ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
-         "max |gradient|": String(format: "%.2e", gradientMax),
-         "non-zero weights": "\(weights.filter { $0 != 0 }.count) of \(weights.count)"]
+        [
+            "iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
+            "max |gradient|": String(format: "%.2e", gradientMax),
+            "non-zero weights": "\(weights.filter { $0 != 0 }.count) of \(weights.count)"
+        ]
     }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(problems))
-        w.write(array: weights); w.write(array: intercepts)
-        w.write(array: iterations.map { Int64($0) }); w.write(UInt8(converged ? 1 : 0)); w.write(gradientMax)
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(UInt64(problems))
+        w.write(array: weights)
+        w.write(array: intercepts)
+        w.write(array: iterations.map { Int64($0) })
+        w.write(UInt8(converged ? 1 : 0))
+        w.write(gradientMax)
     }
 
     public static func decode(from r: inout BinaryReader) throws -> LogisticRegression {
-        let k = try r.readCount(), d = try r.readCount(), p = try r.readCount()
-        let w = try r.readFloats(), b = try r.readFloats()
-        guard w.count == d * p, b.count == p, p == (k == 2 ? 1 : k) else { throw TextpipeError(.model, "corrupt logistic regression weights") }
-        return LogisticRegression(classCount: k, featureCount: d, problems: p, weights: w, intercepts: b,
-                                  iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1,
-                                  gradientMax: try r.readDouble())
+        let k = try r.readCount()
+        let d = try r.readCount()
+        let p = try r.readCount()
+        let w = try r.readFloats()
+        let b = try r.readFloats()
+        guard w.count == d * p, b.count == p, p == (k == 2 ? 1 : k) else {
+            throw TextpipeError(.model, "corrupt logistic regression weights")
+        }
+        return LogisticRegression(
+            classCount: k, featureCount: d, problems: p, weights: w, intercepts: b,
+            iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1,
+            gradientMax: try r.readDouble())
     }
 }
 
 /// Shared arithmetic of linear models with weights stored feature-major (`w[j * outputs + k]`).
 enum LinearScores {
     /// `z[r, k] = b_k + sum_j x_rj w_jk`; columns past `featureCount` (unseen in training) are ignored.
-    static func compute(_ x: FeatureMatrix, weights: [Float], intercepts: [Float], outputs: Int, featureCount: Int) -> DenseMatrix {
+    static func compute(_ x: FeatureMatrix, weights: [Float], intercepts: [Float], outputs: Int, featureCount: Int)
+        -> DenseMatrix
+    {
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: outputs)
         weights.withUnsafeBufferPointer { w in
             out.values.withUnsafeMutableBufferPointer { o in
                 for r in 0..<x.rowCount {
-                    let row = o.baseAddress! + r * outputs
+                    let row = o.start + r * outputs
                     for k in 0..<outputs { row[k] = intercepts[k] }
                     x.forEach(inRow: r) { j, v in
                         guard j < featureCount else { return }
@@ -179,7 +221,10 @@ enum LinearScores {
     static func perClassWeights(_ weights: [Float], outputs: Int, featureCount: Int, classCount: Int) -> DenseMatrix {
         if outputs == 1 {
             var m = DenseMatrix(rowCount: featureCount, columnCount: 2)
-            for j in 0..<featureCount { m[j, 0] = -weights[j]; m[j, 1] = weights[j] }
+            for j in 0..<featureCount {
+                m[j, 0] = -weights[j]
+                m[j, 1] = weights[j]
+            }
             return m
         }
         return DenseMatrix(rowCount: featureCount, columnCount: classCount, values: weights)

@@ -15,7 +15,8 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
     public var classWeights: ClassWeights = .uniform
     public init() {}
 
-    public static let summary = "NB-SVM (Wang & Manning 2012): binarised features scaled by naive Bayes log-count ratios, a linear SVM on them, weights interpolated `w' = (1−β)·mean|w| + β·w`"
+    public static let summary =
+        "NB-SVM (Wang & Manning 2012): binarised features scaled by naive Bayes log-count ratios, a linear SVM on them, weights interpolated `w' = (1−β)·mean|w| + β·w`"
     public static let capabilities: ClassifierCapabilities = [.acceptsClassWeights]
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .positive, "smoothing of the count ratios"),
@@ -24,7 +25,7 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         .choice("loss", \.loss, "hinge or squared hinge"),
         .number("tolerance", \.tolerance, .positive, "dual convergence tolerance"),
         .integer("max_iterations", \.maxIterations, minimum: 1, "passes at most"),
-        .classWeights(\.classWeights),
+        .classWeights(\.classWeights)
     ]
 
     /// Where the generative and discriminative views meet: each binarised feature is scaled by its naive
@@ -41,19 +42,26 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         let binary = Self.binarize(x)
         let problems = K == 2 ? 1 : K
         let classWeight = try classWeights.resolve(labels, classCount: K)
-        var effective = [Float](repeating: 0, count: d * problems), intercepts = [Float](repeating: 0, count: problems)
+        var effective = [Float](repeating: 0, count: d * problems)
+        var intercepts = [Float](repeating: 0, count: problems)
         var ratios = [Float](repeating: 0, count: d * problems)
-        var iterations: [Int] = [], converged = true
-        let solver = DualCoordinateDescent(loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: 1)
+        var iterations: [Int] = []
+        var converged = true
+        let solver = DualCoordinateDescent(
+            loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: 1)
         for p in 0..<problems {
             let positiveClass = K == 2 ? 1 : p
             let positive = labels.map { $0 == positiveClass }
-            var pc = [Double](repeating: alpha, count: d), qc = [Double](repeating: alpha, count: d)
+            var pc = [Double](repeating: alpha, count: d)
+            var qc = [Double](repeating: alpha, count: d)
             binary.forEachRow { r, j in if positive[r] { pc[j] += 1 } else { qc[j] += 1 } }
-            let pn = pc.reduce(0, +), qn = qc.reduce(0, +)
+            let pn = pc.reduce(0, +)
+            let qn = qc.reduce(0, +)
             let r = (0..<d).map { log(pc[$0] / pn) - log(qc[$0] / qn) }
             let scaled = binary.scaled(by: r)
-            let cost = labels.map { l -> Double in K == 2 ? C * classWeight[l] : (l == positiveClass ? C * classWeight[l] : C) }
+            let cost = labels.map { l -> Double in
+                K == 2 ? C * classWeight[l] : (l == positiveClass ? C * classWeight[l] : C)
+            }
             var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
             let s = solver.solve(scaled, positive: positive, cost: cost, rng: &rng)
             let meanMagnitude = s.weights.reduce(0) { $0 + abs($1) } / Double(max(1, d))
@@ -66,8 +74,9 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
             iterations.append(s.iterations)
             converged = converged && s.converged
         }
-        return NBSVM(classCount: K, featureCount: d, problems: problems, weights: effective, intercepts: intercepts,
-                     ratios: ratios, iterations: iterations, converged: converged)
+        return NBSVM(
+            classCount: K, featureCount: d, problems: problems, weights: effective, intercepts: intercepts,
+            ratios: ratios, iterations: iterations, converged: converged)
     }
 
     /// Presence (1) of each feature.
@@ -87,12 +96,17 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
 struct BinaryFeatures {
     let columnCount: Int
     let rows: [[Int32]]
-    func forEachRow(_ body: (Int, Int) -> Void) { for (r, cols) in rows.enumerated() { for j in cols { body(r, Int(j)) } } }
+    func forEachRow(_ body: (Int, Int) -> Void) {
+        for (r, cols) in rows.enumerated() { for j in cols { body(r, Int(j)) } }
+    }
     /// The sparse matrix with value `r[j]` wherever feature j is present.
     func scaled(by r: [Double]) -> FeatureMatrix {
         var m = SparseMatrix(columnCount: columnCount)
         for cols in rows {
-            for j in cols { m.columns.append(j); m.values.append(Float(r[Int(j)])) }
+            for j in cols {
+                m.columns.append(j)
+                m.values.append(Float(r[Int(j)]))
+            }
             m.rowStart.append(m.columns.count)
         }
         return .sparse(m)
@@ -119,29 +133,52 @@ public struct NBSVM: Classifier {
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         let binary = NBSVMConfiguration.binarize(x)
         var ones = SparseMatrix(columnCount: x.columnCount)
-        for cols in binary.rows { for j in cols { ones.columns.append(j); ones.values.append(1) }; ones.rowStart.append(ones.columns.count) }
-        let z = LinearScores.compute(.sparse(ones), weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
+        for cols in binary.rows {
+            for j in cols {
+                ones.columns.append(j)
+                ones.values.append(1)
+            }
+            ones.rowStart.append(ones.columns.count)
+        }
+        let z = LinearScores.compute(
+            .sparse(ones), weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
         return LinearScores.decisionValues(z, classCount: classCount)
     }
 
-    public var featureWeights: DenseMatrix? { LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount) }
+    public var featureWeights: DenseMatrix? {
+        LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
+    }
 
     public var trainingSummary: [String: String] {
-        ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
-         "view": "naive Bayes log-count ratios scale the features of a discriminative SVM"]
+        [
+            "iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
+            "view": "naive Bayes log-count ratios scale the features of a discriminative SVM"
+        ]
     }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(problems))
-        w.write(array: weights); w.write(array: intercepts); w.write(array: ratios)
-        w.write(array: iterations.map { Int64($0) }); w.write(UInt8(converged ? 1 : 0))
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(UInt64(problems))
+        w.write(array: weights)
+        w.write(array: intercepts)
+        w.write(array: ratios)
+        w.write(array: iterations.map { Int64($0) })
+        w.write(UInt8(converged ? 1 : 0))
     }
 
     public static func decode(from r: inout BinaryReader) throws -> NBSVM {
-        let k = try r.readCount(), d = try r.readCount(), p = try r.readCount()
-        let w = try r.readFloats(), b = try r.readFloats(), ratios = try r.readFloats()
-        guard w.count == d * p, b.count == p, ratios.count == d * p, p == (k == 2 ? 1 : k) else { throw TextpipeError(.model, "corrupt nbsvm weights") }
-        return NBSVM(classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, ratios: ratios,
-                     iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
+        let k = try r.readCount()
+        let d = try r.readCount()
+        let p = try r.readCount()
+        let w = try r.readFloats()
+        let b = try r.readFloats()
+        let ratios = try r.readFloats()
+        guard w.count == d * p, b.count == p, ratios.count == d * p, p == (k == 2 ? 1 : k) else {
+            throw TextpipeError(.model, "corrupt nbsvm weights")
+        }
+        return NBSVM(
+            classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, ratios: ratios,
+            iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
     }
 }

@@ -17,7 +17,7 @@ struct LinearJointLogLikelihood: Sendable {
         weights.withUnsafeBufferPointer { w in
             out.values.withUnsafeMutableBufferPointer { o in
                 for r in 0..<x.rowCount {
-                    let row = o.baseAddress! + r * K
+                    let row = o.start + r * K
                     for k in 0..<K { row[k] = bias[k] }
                     x.forEach(inRow: r) { j, v in
                         guard j < featureCount, v != 0 else { return }  // unseen columns carry no evidence
@@ -32,14 +32,19 @@ struct LinearJointLogLikelihood: Sendable {
     }
 
     func encode(into w: inout BinaryWriter) {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt8(binarize ? 1 : 0))
-        w.write(array: weights); w.write(array: bias)
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(UInt8(binarize ? 1 : 0))
+        w.write(array: weights)
+        w.write(array: bias)
     }
 
     static func decode(from r: inout BinaryReader) throws -> LinearJointLogLikelihood {
-        let k = try r.readCount(), d = try r.readCount()
+        let k = try r.readCount()
+        let d = try r.readCount()
         let b = try r.read(UInt8.self) == 1
-        let w = try r.readFloats(), bias = try r.readFloats()
+        let w = try r.readFloats()
+        let bias = try r.readFloats()
         guard w.count == k * d, bias.count == k else { throw TextpipeError(.model, "corrupt naive Bayes weights") }
         return LinearJointLogLikelihood(classCount: k, featureCount: d, weights: w, bias: bias, binarize: b)
     }
@@ -59,7 +64,8 @@ public enum ClassPriors: Sendable, Codable, Hashable {
         case .uniform: return counts.map { _ in -log(Double(counts.count)) }
         case .given(let p):
             guard p.count == counts.count, p.allSatisfy({ $0 >= 0 }), abs(p.reduce(0, +) - 1) < 1e-6 else {
-                throw TextpipeError(.spec, "priors must be \(counts.count) non-negative numbers summing to 1", key: "priors")
+                throw TextpipeError(
+                    .spec, "priors must be \(counts.count) non-negative numbers summing to 1", key: "priors")
             }
             return p.map { log($0) }
         }
@@ -88,15 +94,17 @@ public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
     public var priors: ClassPriors = .learned
     public init() {}
 
-    public static let summary = "counts from a per-class multinomial; `log p(j|k) = log((N_kj + α)/(N_k + α d))` (McCallum & Nigam 1998)"
+    public static let summary =
+        "counts from a per-class multinomial; `log p(j|k) = log((N_kj + α)/(N_k + α d))` (McCallum & Nigam 1998)"
     public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .nonNegative, "additive (Lidstone) smoothing"),
-        .priors(\.priors),
+        .priors(\.priors)
     ]
 
     /// `log p(j | k) = log((N_kj + alpha) / (N_k + alpha * d))` (McCallum & Nigam 1998), all in log space.
-    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> MultinomialNaiveBayes {
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> MultinomialNaiveBayes
+    {
         try TrainingData.validate(x, labels: labels, classCount: K, model: MultinomialNaiveBayes.kind)
         guard alpha >= 0 else { throw TextpipeError(.spec, "alpha must be >= 0, got \(alpha)", key: "alpha") }
         try TrainingData.requireNonNegative(x, model: MultinomialNaiveBayes.kind)
@@ -111,7 +119,9 @@ public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
             }
         }
         let prior = try priors.logPriors(TrainingData.classCounts(labels, classCount: K)).map { Float($0) }
-        return MultinomialNaiveBayes(model: LinearJointLogLikelihood(classCount: K, featureCount: d, weights: weights, bias: prior, binarize: false))
+        return MultinomialNaiveBayes(
+            model: LinearJointLogLikelihood(
+                classCount: K, featureCount: d, weights: weights, bias: prior, binarize: false))
     }
 }
 
@@ -148,14 +158,16 @@ public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities]
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .positive, "additive (Lidstone) smoothing"),
-        .priors(\.priors),
+        .priors(\.priors)
     ]
 
     /// `p_kj = (docs of k containing j + alpha) / (docs of k + 2 alpha)`; absent features count too:
     /// `log p(x, k) = prior_k + sum_j log(1 - p_kj) + sum_{j in x} (log p_kj - log(1 - p_kj))`.
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> BernoulliNaiveBayes {
         try TrainingData.validate(x, labels: labels, classCount: K, model: BernoulliNaiveBayes.kind)
-        guard alpha > 0 else { throw TextpipeError(.spec, "alpha must be > 0 for bernoulli_nb, got \(alpha)", key: "alpha") }
+        guard alpha > 0 else {
+            throw TextpipeError(.spec, "alpha must be > 0 for bernoulli_nb, got \(alpha)", key: "alpha")
+        }
         let d = x.columnCount
         let docCounts = classFeatureSums(x, labels, classCount: K, binarize: true)
         let classDocs = TrainingData.classCounts(labels, classCount: K)
@@ -170,7 +182,9 @@ public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
         }
         let prior = try priors.logPriors(classDocs)
         let bias = (0..<K).map { Float(prior[$0] + absent[$0]) }
-        return BernoulliNaiveBayes(model: LinearJointLogLikelihood(classCount: K, featureCount: d, weights: weights, bias: bias, binarize: true))
+        return BernoulliNaiveBayes(
+            model: LinearJointLogLikelihood(
+                classCount: K, featureCount: d, weights: weights, bias: bias, binarize: true))
     }
 }
 

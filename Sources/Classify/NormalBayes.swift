@@ -20,13 +20,14 @@ public struct NormalBayesConfiguration: ClassifierConfiguration {
     public var priors: ClassPriors = .learned
     public init() {}
 
-    public static let summary = "full-covariance Gaussian per class (quadratic discriminant) or one shared (linear discriminant); shrinkage `S' = (1−λ)S + λT`, solves through a Cholesky factor"
+    public static let summary =
+        "full-covariance Gaussian per class (quadratic discriminant) or one shared (linear discriminant); shrinkage `S' = (1−λ)S + λT`, solves through a Cholesky factor"
     public static let capabilities: ClassifierCapabilities = [.needsDenseInput, .givesProbabilities]
     public static let parameters: [Parameter<Self>] = [
         .boolean("shared_covariance", \.sharedCovariance, "one covariance for all classes (linear discriminant)"),
         .number("shrinkage", \.shrinkage, .unitInterval, "λ in `S' = (1−λ)S + λT`"),
         .choice("shrinkage_target", \.target, "T: trace(S)/d·I as scikit-learn's LDA, or I as QDA's `reg_param`"),
-        .priors(\.priors),
+        .priors(\.priors)
     ]
 
     /// Gaussian class densities with full covariance:
@@ -37,7 +38,9 @@ public struct NormalBayesConfiguration: ClassifierConfiguration {
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> NormalBayes {
         try TrainingData.validate(x, labels: labels, classCount: K, model: NormalBayes.kind)
         try TrainingData.requireDense(x, model: NormalBayes.kind)
-        guard (0...1).contains(shrinkage) else { throw TextpipeError(.spec, "shrinkage must be in [0, 1], got \(shrinkage)", key: "shrinkage") }
+        guard (0...1).contains(shrinkage) else {
+            throw TextpipeError(.spec, "shrinkage must be in [0, 1], got \(shrinkage)", key: "shrinkage")
+        }
         guard case .dense(let m) = x else { throw TextpipeError(.internal, "dense check failed") }
         let d = m.columnCount
         let counts = TrainingData.classCounts(labels, classCount: K)
@@ -57,11 +60,15 @@ public struct NormalBayesConfiguration: ClassifierConfiguration {
             for i in 0..<rows.count { for j in 0..<d { centered[i * d + j] -= means[k * d + j] } }
             let ddof = sharedCovariance ? 0 : 1
             guard rows.count - ddof > 0 else {
-                throw TextpipeError(.data, "normal_bayes: class \(k) has \(rows.count) training document(s); a per-class covariance needs at least 2 (use shared_covariance: true)")
+                throw TextpipeError(
+                    .data,
+                    "normal_bayes: class \(k) has \(rows.count) training document(s); a per-class covariance needs at least 2 (use shared_covariance: true)"
+                )
             }
             var s = [Double](repeating: 0, count: d * d)
-            cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(d), Int32(rows.count), 1 / Double(rows.count - ddof),
-                        centered, Int32(d), 0, &s, Int32(d))
+            cblas_dsyrk(
+                CblasRowMajor, CblasLower, CblasTrans, Int32(d), Int32(rows.count), 1 / Double(rows.count - ddof),
+                centered, Int32(d), 0, &s, Int32(d))
             covariances[k] = s
         }
         func shrink(_ s: [Double]) -> [Double] {
@@ -74,16 +81,25 @@ public struct NormalBayesConfiguration: ClassifierConfiguration {
         var factors: [Cholesky] = []
         if sharedCovariance {
             var pooled = [Double](repeating: 0, count: d * d)
-            for k in 0..<K where counts[k] > 0 { for i in 0..<(d * d) { pooled[i] += classPriors[k] * covariances[k][i] } }
+            for k in 0..<K where counts[k] > 0 {
+                for i in 0..<(d * d) { pooled[i] += classPriors[k] * covariances[k][i] }
+            }
             factors = [try Cholesky(shrink(pooled), size: d)]
         } else {
             for k in 0..<K {
                 // An absent class gets an identity covariance; its -infinity prior rules it out anyway.
-                if counts[k] == 0 { var identity = [Double](repeating: 0, count: d * d); for i in 0..<d { identity[i * d + i] = 1 }; factors.append(try Cholesky(identity, size: d)); continue }
+                if counts[k] == 0 {
+                    var identity = [Double](repeating: 0, count: d * d)
+                    for i in 0..<d { identity[i * d + i] = 1 }
+                    factors.append(try Cholesky(identity, size: d))
+                    continue
+                }
                 factors.append(try Cholesky(shrink(covariances[k]), size: d))
             }
         }
-        return NormalBayes(classCount: K, featureCount: d, shared: sharedCovariance, means: means, factors: factors.map(\.lower), logPriors: logPriors)
+        return NormalBayes(
+            classCount: K, featureCount: d, shared: sharedCovariance, means: means, factors: factors.map(\.lower),
+            logPriors: logPriors)
     }
 }
 
@@ -102,7 +118,9 @@ public struct NormalBayes: Classifier {
     public var scoreKind: ScoreKind { .logJoint }
 
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
-        let d = featureCount, n = x.rowCount, K = classCount
+        let d = featureCount
+        let n = x.rowCount
+        let K = classCount
         var out = DenseMatrix(rowCount: n, columnCount: K)
         guard n > 0 else { return out }
         var dense = [Double](repeating: 0, count: n * d)
@@ -115,7 +133,9 @@ public struct NormalBayes: Classifier {
             var centered = dense
             for r in 0..<n { for j in 0..<d { centered[r * d + j] -= means[k * d + j] } }
             // Rows become L^-1 (x - m): solve Z L^T = C.
-            cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(n), Int32(d), 1, l, Int32(d), &centered, Int32(d))
+            cblas_dtrsm(
+                CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(n), Int32(d), 1, l, Int32(d),
+                &centered, Int32(d))
             for r in 0..<n {
                 var q = 0.0
                 for j in 0..<d { q += centered[r * d + j] * centered[r * d + j] }
@@ -125,23 +145,35 @@ public struct NormalBayes: Classifier {
         return out
     }
 
-    public var trainingSummary: [String: String] { ["covariance": shared ? "shared (linear discriminant)" : "per class (quadratic discriminant)"] }
+    public var trainingSummary: [String: String] {
+        ["covariance": shared ? "shared (linear discriminant)" : "per class (quadratic discriminant)"]
+    }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt8(shared ? 1 : 0))
-        w.write(array: means); w.write(array: logPriors)
-        w.write(UInt64(factors.count)); for f in factors { w.write(array: f) }
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(UInt8(shared ? 1 : 0))
+        w.write(array: means)
+        w.write(array: logPriors)
+        w.write(UInt64(factors.count))
+        for f in factors { w.write(array: f) }
     }
 
     public static func decode(from r: inout BinaryReader) throws -> NormalBayes {
-        let k = try r.readCount(), d = try r.readCount(), shared = try r.read(UInt8.self) == 1
-        let means = try r.readDoubles(), priors = try r.readDoubles()
+        let k = try r.readCount()
+        let d = try r.readCount()
+        let shared = try r.read(UInt8.self) == 1
+        let means = try r.readDoubles()
+        let priors = try r.readDoubles()
         let count = try r.readCount()
         var factors: [[Double]] = []
         for _ in 0..<count { factors.append(try r.readDoubles()) }
-        guard means.count == k * d, priors.count == k, factors.count == (shared ? 1 : k), factors.allSatisfy({ $0.count == d * d }) else {
+        guard means.count == k * d, priors.count == k, factors.count == (shared ? 1 : k),
+            factors.allSatisfy({ $0.count == d * d })
+        else {
             throw TextpipeError(.model, "corrupt normal_bayes parameters")
         }
-        return NormalBayes(classCount: k, featureCount: d, shared: shared, means: means, factors: factors, logPriors: priors)
+        return NormalBayes(
+            classCount: k, featureCount: d, shared: shared, means: means, factors: factors, logPriors: priors)
     }
 }

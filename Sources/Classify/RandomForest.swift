@@ -50,13 +50,16 @@ public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted 
     public var threads = 0
     public init() {}
 
-    public static let summary = "bagged CART trees on sparse rows (Breiman 2001): each split searches a seeded random subset of features, probabilities are the trees' mean leaf frequencies; trees trained in parallel, the same forest for any thread count"
+    public static let summary =
+        "bagged CART trees on sparse rows (Breiman 2001): each split searches a seeded random subset of features, probabilities are the trees' mean leaf frequencies; trees trained in parallel, the same forest for any thread count"
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights, .usesSeed]
     public static let parameters: [Parameter<Self>] = [
         .integer("n_estimators", \.trees, minimum: 1, "number of trees"),
-        Parameter(key: "max_features", type: .countOrFraction(names: ["sqrt", "log2", "all"]),
-                  summary: "features each split looks at (it looks further while all it saw were constant, as scikit-learn)",
-                  defaultValue: "sqrt") { c, v in
+        Parameter(
+            key: "max_features", type: .countOrFraction(names: ["sqrt", "log2", "all"]),
+            summary: "features each split looks at (it looks further while all it saw were constant, as scikit-learn)",
+            defaultValue: "sqrt"
+        ) { c, v in
             switch v {
             case .choice("log2"): c.maxFeatures = .log2
             case .choice("all"): c.maxFeatures = .all
@@ -72,7 +75,8 @@ public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted 
         .integer("min_samples_split", \.minSamplesSplit, minimum: 2, "documents a node needs to be split"),
         .integer("min_samples_leaf", \.minSamplesLeaf, minimum: 1, "documents each leaf keeps at least"),
         .classWeights(\.classWeights),
-        .integer("threads", \.threads, minimum: 0, "trees trained at once (0: one per core); does not change the forest"),
+        .integer(
+            "threads", \.threads, minimum: 0, "trees trained at once (0: one per core); does not change the forest")
     ]
 
     /// Grows `trees` trees, each from its own seed derived from `seed` and its index, so the forest does not depend on
@@ -89,8 +93,9 @@ public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted 
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for t in stride(from: w, to: count, by: workers) {
                     var rng = Xoshiro256StarStar(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(t + 1)))
-                    var builder = ForestTreeBuilder(columns: columns, x: x, labels: labels, classCount: K, classWeight: classWeight,
-                                                    configuration: self)
+                    var builder = ForestTreeBuilder(
+                        columns: columns, x: x, labels: labels, classCount: K, classWeight: classWeight,
+                        configuration: self)
                     slots[t] = builder.grow(rng: &rng)
                 }
             }
@@ -111,10 +116,19 @@ struct ForestTreeBuilder {
     var weight: [Double]
     var stamp: [Int32]
     var featureOrder: [Int32]
-    var feature: [Int32] = [], threshold: [Float] = [], left: [Int32] = [], right: [Int32] = [], distribution: [Float] = []
+    var feature: [Int32] = [], threshold: [Float] = [], left: [Int32] = [], right: [Int32] = [],
+        distribution: [Float] = []
 
-    init(columns: ColumnMajor, x: FeatureMatrix, labels: [Int], classCount: Int, classWeight: [Double], configuration: RandomForestConfiguration) {
-        self.columns = columns; self.x = x; self.labels = labels; self.K = classCount; self.classWeight = classWeight; self.configuration = configuration
+    init(
+        columns: ColumnMajor, x: FeatureMatrix, labels: [Int], classCount: Int, classWeight: [Double],
+        configuration: RandomForestConfiguration
+    ) {
+        self.columns = columns
+        self.x = x
+        self.labels = labels
+        self.K = classCount
+        self.classWeight = classWeight
+        self.configuration = configuration
         weight = [Double](repeating: 0, count: columns.rowCount)
         stamp = [Int32](repeating: -1, count: columns.rowCount)
         featureOrder = (0..<columns.columnCount).map(Int32.init)
@@ -125,16 +139,26 @@ struct ForestTreeBuilder {
         var s = 0.0
         switch configuration.criterion {
         case .gini:
-            for c in counts { let p = c / total; s += p * p }
+            for c in counts {
+                let p = c / total
+                s += p * p
+            }
             return 1 - s
         case .entropy:
-            for c in counts where c > 0 { let p = c / total; s -= p * Foundation.log2(p) }
+            for c in counts where c > 0 {
+                let p = c / total
+                s -= p * Foundation.log2(p)
+            }
             return s
         }
     }
 
     /// A value with the row it belongs to; `key` sorts like the value (and, with the feature in its high bits, by feature first).
-    struct SortEntry { var key: UInt64; var row: Int32; var value: Float }
+    struct SortEntry {
+        var key: UInt64
+        var row: Int32
+        var value: Float
+    }
 
     /// `c ln c`, 0 at 0.
     @inline(__always) func xLogX(_ c: Double) -> Double { c > 1e-300 ? c * Foundation.log(c) : 0 }
@@ -150,7 +174,10 @@ struct ForestTreeBuilder {
         if configuration.bootstrap {
             var draws = [Int](repeating: 0, count: n)
             for _ in 0..<n { draws[rng.nextIndex(n)] += 1 }
-            for r in 0..<n where draws[r] > 0 { root.append(r); weight[r] = Double(draws[r]) * classWeight[labels[r]] }
+            for r in 0..<n where draws[r] > 0 {
+                root.append(r)
+                weight[r] = Double(draws[r]) * classWeight[labels[r]]
+            }
         } else {
             root = Array(0..<n)
             for r in 0..<n { weight[r] = classWeight[labels[r]] }
@@ -159,27 +186,42 @@ struct ForestTreeBuilder {
         let d = columns.columnCount
         var stack: [(rows: [Int], depth: Int, parent: Int, isLeft: Bool)] = [(root, 0, -1, false)]
         var maxDepth = 0
-        var counts = [Double](repeating: 0, count: K), nonZeroCounts = [Double](repeating: 0, count: K)
+        var counts = [Double](repeating: 0, count: K)
+        var nonZeroCounts = [Double](repeating: 0, count: K)
         var leftCounts = [Double](repeating: 0, count: K)
-        var entries: [SortEntry] = [], rowEntries: [SortEntry] = []
+        var entries: [SortEntry] = []
+        var rowEntries: [SortEntry] = []
         let gini = configuration.criterion == .gini
         while let item = stack.popLast() {
             let node = feature.count
-            if item.parent >= 0 { if item.isLeft { left[item.parent] = Int32(node) } else { right[item.parent] = Int32(node) } }
+            if item.parent >= 0 {
+                if item.isLeft { left[item.parent] = Int32(node) } else { right[item.parent] = Int32(node) }
+            }
             maxDepth = max(maxDepth, item.depth)
             for k in 0..<K { counts[k] = 0 }
-            for r in item.rows { counts[labels[r]] += weight[r]; stamp[r] = Int32(node) }
+            for r in item.rows {
+                counts[labels[r]] += weight[r]
+                stamp[r] = Int32(node)
+            }
             let total = counts.reduce(0, +)
-            feature.append(-1); threshold.append(0); left.append(-1); right.append(-1)
+            feature.append(-1)
+            threshold.append(0)
+            left.append(-1)
+            right.append(-1)
             distribution.append(contentsOf: counts.map { Float($0 / max(total, 1e-300)) })
             let nodeImpurity = impurity(counts, total)
             let rowCount = item.rows.count
             let minLeaf = configuration.minSamplesLeaf
             if nodeImpurity <= 1e-12 || rowCount < configuration.minSamplesSplit || rowCount < 2 * minLeaf
-                || (configuration.maxDepth.map { item.depth >= $0 } ?? false) { continue }
+                || (configuration.maxDepth.map { item.depth >= $0 } ?? false)
+            {
+                continue
+            }
 
             var best = (gain: -Double.infinity, feature: -1, threshold: Float(0))
-            var visited = 0, nonConstant = 0, drawn = 0
+            var visited = 0
+            var nonConstant = 0
+            var drawn = 0
             // A small node reads its own rows once (entries grouped by feature); a large one reads each drawn feature's
             // column. Either way features are drawn as from a uniform permutation of all d.
             var nodeEntries = 0
@@ -190,7 +232,11 @@ struct ForestTreeBuilder {
                 rowEntries.removeAll(keepingCapacity: true)
                 for r in item.rows {
                     x.forEach(inRow: r) { j, v in
-                        if v != 0 { rowEntries.append(SortEntry(key: UInt64(j) << 32 | UInt64(TreeBuilder.orderBits(v)), row: Int32(r), value: v)) }
+                        if v != 0 {
+                            rowEntries.append(
+                                SortEntry(
+                                    key: UInt64(j) << 32 | UInt64(TreeBuilder.orderBits(v)), row: Int32(r), value: v))
+                        }
                     }
                 }
                 rowEntries.sort { $0.key < $1.key }
@@ -198,7 +244,8 @@ struct ForestTreeBuilder {
                 while a < rowEntries.count {
                     var b = a
                     while b < rowEntries.count && rowEntries[b].key >> 32 == rowEntries[a].key >> 32 { b += 1 }
-                    present.append((a, b)); a = b
+                    present.append((a, b))
+                    a = b
                 }
             }
             var presentLeft = present.count
@@ -211,7 +258,8 @@ struct ForestTreeBuilder {
                     // The next draw is one of the node's present features with probability presentLeft / (d - drawn).
                     if presentLeft == 0 { break }
                     let isPresent = rng.nextIndex(d - drawn) < presentLeft
-                    drawn += 1; visited += 1
+                    drawn += 1
+                    visited += 1
                     guard isPresent else { continue }
                     let first = present.count - presentLeft
                     present.swapAt(first, first + rng.nextIndex(presentLeft))
@@ -223,7 +271,8 @@ struct ForestTreeBuilder {
                     let pick = drawn + rng.nextIndex(d - drawn)
                     featureOrder.swapAt(drawn, pick)
                     j = Int(featureOrder[drawn])
-                    drawn += 1; visited += 1
+                    drawn += 1
+                    visited += 1
                     for e in columns.start[j]..<columns.start[j + 1] where stamp[Int(columns.rows[e])] == Int32(node) {
                         let v = columns.values[e]
                         entries.append(SortEntry(key: UInt64(TreeBuilder.orderBits(v)), row: columns.rows[e], value: v))
@@ -240,25 +289,36 @@ struct ForestTreeBuilder {
                 // children's impurities are kept up to date in O(1) per moved document: for gini the sums of squared
                 // class weights, for entropy the sums of c ln c (weighted impurity = T - sum c^2 / T, or T ln T - sum c ln c).
                 for k in 0..<K { leftCounts[k] = 0 }
-                var leftSquares = 0.0, rightSquares = nodeSquares, leftEntropy = 0.0, rightEntropy = nodeEntropyTerm
+                var leftSquares = 0.0
+                var rightSquares = nodeSquares
+                var leftEntropy = 0.0
+                var rightEntropy = nodeEntropyTerm
                 var leftTotal = 0.0
-                var leftN = 0, e = 0, zerosAdded = zeros == 0
-                var previous: Float = 0, hasPrevious = false
+                var leftN = 0
+                var e = 0
+                var zerosAdded = zeros == 0
+                var previous: Float = 0
+                var hasPrevious = false
                 @inline(__always) func move(_ l: Int, _ w: Double) {
-                    let c = leftCounts[l], rc = counts[l] - c
+                    let c = leftCounts[l]
+                    let rc = counts[l] - c
                     if gini {
-                        leftSquares += w * (2 * c + w); rightSquares -= w * (2 * rc - w)
+                        leftSquares += w * (2 * c + w)
+                        rightSquares -= w * (2 * rc - w)
                     } else {
-                        leftEntropy += xLogX(c + w) - xLogX(c); rightEntropy += xLogX(rc - w) - xLogX(rc)
+                        leftEntropy += xLogX(c + w) - xLogX(c)
+                        rightEntropy += xLogX(rc - w) - xLogX(rc)
                     }
-                    leftCounts[l] = c + w; leftTotal += w
+                    leftCounts[l] = c + w
+                    leftTotal += w
                 }
                 while e < entries.count || !zerosAdded {
                     let takeZeros = !zerosAdded && (e >= entries.count || entries[e].value > 0)
                     let value: Float = takeZeros ? 0 : entries[e].value
                     if hasPrevious, value > previous, leftN >= minLeaf, rowCount - leftN >= minLeaf {
                         let rightTotal = total - leftTotal
-                        let weighted = gini
+                        let weighted =
+                            gini
                             ? total - leftSquares / leftTotal - rightSquares / rightTotal
                             : (xLogX(leftTotal) - leftEntropy + xLogX(rightTotal) - rightEntropy) / M_LN2
                         let gain = nodeImpurity - weighted / total
@@ -270,24 +330,32 @@ struct ForestTreeBuilder {
                     }
                     if takeZeros {
                         for k in 0..<K where counts[k] - nonZeroCounts[k] > 0 { move(k, counts[k] - nonZeroCounts[k]) }
-                        leftN += zeros; zerosAdded = true
+                        leftN += zeros
+                        zerosAdded = true
                     } else {
                         let r = Int(entries[e].row)
-                        move(labels[r], weight[r]); leftN += 1; e += 1
+                        move(labels[r], weight[r])
+                        leftN += 1
+                        e += 1
                     }
-                    previous = value; hasPrevious = true
+                    previous = value
+                    hasPrevious = true
                 }
             }
             guard best.feature >= 0 else { continue }
-            feature[node] = Int32(best.feature); threshold[node] = best.threshold
+            feature[node] = Int32(best.feature)
+            threshold[node] = best.threshold
             // Rows whose value is above the threshold go right; a row absent from the column has value 0.
             let goesRightAtZero = 0 > best.threshold
             let rightMark = Int32(-2 - node)
             for e in columns.start[best.feature]..<columns.start[best.feature + 1] {
                 let r = Int(columns.rows[e])
-                if stamp[r] == Int32(node) { stamp[r] = columns.values[e] > best.threshold ? rightMark : Int32(node) - Int32.max }
+                if stamp[r] == Int32(node) {
+                    stamp[r] = columns.values[e] > best.threshold ? rightMark : Int32(node) - Int32.max
+                }
             }
-            var leftRows: [Int] = [], rightRows: [Int] = []
+            var leftRows: [Int] = []
+            var rightRows: [Int] = []
             for r in item.rows {
                 let goesRight = stamp[r] == rightMark || (stamp[r] == Int32(node) && goesRightAtZero)
                 if goesRight { rightRows.append(r) } else { leftRows.append(r) }
@@ -295,8 +363,9 @@ struct ForestTreeBuilder {
             stack.append((rightRows, item.depth + 1, node, false))
             stack.append((leftRows, item.depth + 1, node, true))
         }
-        return DecisionTree(classCount: K, featureCount: columns.columnCount, feature: feature, threshold: threshold, left: left,
-                            right: right, distribution: distribution, depth: maxDepth)
+        return DecisionTree(
+            classCount: K, featureCount: columns.columnCount, feature: feature, threshold: threshold, left: left,
+            right: right, distribution: distribution, depth: maxDepth)
     }
 }
 
@@ -321,7 +390,8 @@ public struct RandomForest: Classifier {
             for tree in trees {
                 var node = 0
                 while tree.feature[node] >= 0 {
-                    node = Int(row[Int(tree.feature[node])] <= tree.threshold[node] ? tree.left[node] : tree.right[node])
+                    node = Int(
+                        row[Int(tree.feature[node])] <= tree.threshold[node] ? tree.left[node] : tree.right[node])
                 }
                 for k in 0..<classCount { mean[k] += tree.distribution[node * classCount + k] }
             }
@@ -332,22 +402,32 @@ public struct RandomForest: Classifier {
     }
 
     public var trainingSummary: [String: String] {
-        let depths = trees.map(\.depth), leaves = trees.map { $0.feature.filter { $0 < 0 }.count }
-        return ["trees": "\(trees.count)", "mean depth": String(format: "%.1f", Double(depths.reduce(0, +)) / Double(max(1, trees.count))),
-                "mean leaves": String(format: "%.1f", Double(leaves.reduce(0, +)) / Double(max(1, trees.count)))]
+        let depths = trees.map(\.depth)
+        let leaves = trees.map { $0.feature.filter { $0 < 0 }.count }
+        return [
+            "trees": "\(trees.count)",
+            "mean depth": String(format: "%.1f", Double(depths.reduce(0, +)) / Double(max(1, trees.count))),
+            "mean leaves": String(format: "%.1f", Double(leaves.reduce(0, +)) / Double(max(1, trees.count)))
+        ]
     }
 
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount)); w.write(UInt64(featureCount)); w.write(UInt64(trees.count))
+        w.write(UInt64(classCount))
+        w.write(UInt64(featureCount))
+        w.write(UInt64(trees.count))
         for t in trees { try t.encode(into: &w) }
     }
 
     public static func decode(from r: inout BinaryReader) throws -> RandomForest {
-        let k = try r.readCount(), d = try r.readCount(), n = try r.readCount()
+        let k = try r.readCount()
+        let d = try r.readCount()
+        let n = try r.readCount()
         var trees: [DecisionTree] = []
         for _ in 0..<n {
             let t = try DecisionTree.decode(from: &r)
-            guard t.classCount == k, t.featureCount == d else { throw TextpipeError(.model, "corrupt random forest: a tree of another shape") }
+            guard t.classCount == k, t.featureCount == d else {
+                throw TextpipeError(.model, "corrupt random forest: a tree of another shape")
+            }
             trees.append(t)
         }
         return RandomForest(classCount: k, featureCount: d, trees: trees)

@@ -53,7 +53,9 @@ public struct Metrics: Sendable, Codable, Equatable {
                 total -= log(p)
             }
             logLoss = total / Double(gold.count)
-        } else { logLoss = nil }
+        } else {
+            logLoss = nil
+        }
     }
 }
 

@@ -4,7 +4,10 @@ import TextCore
 public struct Fold: Sendable, Codable, Hashable {
     public var train: [Int]
     public var test: [Int]
-    public init(train: [Int], test: [Int]) { self.train = train; self.test = test }
+    public init(train: [Int], test: [Int]) {
+        self.train = train
+        self.test = test
+    }
 }
 
 /// How a spec evaluates: a given test set, a seeded stratified hold-out split, or stratified k-fold CV.
@@ -39,30 +42,40 @@ public enum Stratified {
     ///
     /// `kFold(labels: [0,0,0,1,1,1], classCount: 2, folds: 3, seed: 1)` gives three folds with one of each class.
     public static func kFold(labels: [Int], classCount: Int, folds: Int, seed: UInt64) throws -> [Fold] {
-        guard folds >= 2 else { throw TextpipeError(.spec, "cross-validation needs at least 2 folds, got \(folds)", key: "folds") }
+        guard folds >= 2 else {
+            throw TextpipeError(.spec, "cross-validation needs at least 2 folds, got \(folds)", key: "folds")
+        }
         guard labels.count >= folds else {
             throw TextpipeError(.data, "\(labels.count) labelled documents cannot make \(folds) folds", key: "folds")
         }
         var assignment = [Int](repeating: 0, count: labels.count)
         var next = 0
         for members in shuffledByClass(labels, classCount: classCount, seed: seed) {
-            for i in members { assignment[i] = next; next = (next + 1) % folds }
+            for i in members {
+                assignment[i] = next
+                next = (next + 1) % folds
+            }
         }
         return (0..<folds).map { f in
-            Fold(train: assignment.indices.filter { assignment[$0] != f }, test: assignment.indices.filter { assignment[$0] == f })
+            Fold(
+                train: assignment.indices.filter { assignment[$0] != f },
+                test: assignment.indices.filter { assignment[$0] == f })
         }
     }
 
     /// One hold-out split with `round(n_k * testFraction)` test documents from each class of size >= 2.
     public static func split(labels: [Int], classCount: Int, testFraction: Double, seed: UInt64) throws -> Fold {
         guard testFraction > 0, testFraction < 1 else {
-            throw TextpipeError(.spec, "test fraction must be between 0 and 1 (exclusive), got \(testFraction)", key: "test")
+            throw TextpipeError(
+                .spec, "test fraction must be between 0 and 1 (exclusive), got \(testFraction)", key: "test")
         }
-        var train: [Int] = [], test: [Int] = []
+        var train: [Int] = []
+        var test: [Int] = []
         for members in shuffledByClass(labels, classCount: classCount, seed: seed) {
             let n = members.count
             let t = n < 2 ? 0 : min(n - 1, max(1, Int((Double(n) * testFraction).rounded())))
-            test.append(contentsOf: members.prefix(t)); train.append(contentsOf: members.dropFirst(t))
+            test.append(contentsOf: members.prefix(t))
+            train.append(contentsOf: members.dropFirst(t))
         }
         guard !test.isEmpty else { throw TextpipeError(.data, "the split left no test documents", key: "test") }
         return Fold(train: train.sorted(), test: test.sorted())
@@ -75,10 +88,13 @@ public enum SentenceSplit {
     ///
     /// `holdout(count: 10, testFraction: 0.1, seed: 1)` holds out one sentence; the same seed gives the same one.
     public static func holdout(count: Int, testFraction: Double, seed: UInt64) throws -> Fold {
-        guard testFraction > 0, testFraction < 1 else { throw TextpipeError(.spec, "test fraction must be between 0 and 1", key: "test") }
+        guard testFraction > 0, testFraction < 1 else {
+            throw TextpipeError(.spec, "test fraction must be between 0 and 1", key: "test")
+        }
         let testCount = Int((Double(count) * testFraction).rounded())
         guard testCount >= 1, testCount < count else {
-            throw TextpipeError(.data, "\(count) sentences cannot be split into training and \(Int(testFraction * 100))% test")
+            throw TextpipeError(
+                .data, "\(count) sentences cannot be split into training and \(Int(testFraction * 100))% test")
         }
         var rng = Xoshiro256StarStar(seed: seed)
         var order = Array(0..<count)

@@ -5,33 +5,44 @@ import TextCore
 public struct Interval: Sendable, Codable, Equatable {
     public var low: Double
     public var high: Double
-    public init(low: Double, high: Double) { self.low = low; self.high = high }
+    public init(low: Double, high: Double) {
+        self.low = low
+        self.high = high
+    }
 }
 
 /// Confidence intervals by the stratified bootstrap: each resample draws, within every gold class, as many
 /// documents as the class has, with replacement (seeded), and recomputes the metric; the interval is the
 /// 2.5th and 97.5th percentile of the resampled values.
 public enum Bootstrap {
-    public static func intervals(gold: [Int], predicted: [Int], labels: [String], resamples: Int = 1000, seed: UInt64,
-                                 level: Double = 0.95) -> (accuracy: Interval, macroF1: Interval) {
+    public static func intervals(
+        gold: [Int], predicted: [Int], labels: [String], resamples: Int = 1000, seed: UInt64,
+        level: Double = 0.95
+    ) -> (accuracy: Interval, macroF1: Interval) {
         guard !gold.isEmpty else { return (Interval(low: 0, high: 0), Interval(low: 0, high: 0)) }
         var byClass: [Int: [Int]] = [:]
         for (i, g) in gold.enumerated() { byClass[g, default: []].append(i) }
-        let groups = byClass.keys.sorted().map { byClass[$0]! }
+        let groups = byClass.keys.sorted().map { byClass[$0] ?? [] }
         var rng = Xoshiro256StarStar(seed: seed)
-        var accuracies: [Double] = [], f1s: [Double] = []
-        accuracies.reserveCapacity(resamples); f1s.reserveCapacity(resamples)
-        var g = [Int](repeating: 0, count: gold.count), p = g
+        var accuracies: [Double] = []
+        var f1s: [Double] = []
+        accuracies.reserveCapacity(resamples)
+        f1s.reserveCapacity(resamples)
+        var g = [Int](repeating: 0, count: gold.count)
+        var p = g
         for _ in 0..<resamples {
             var k = 0
             for group in groups {
                 for _ in 0..<group.count {
                     let i = group[Int(rng.next() % UInt64(group.count))]
-                    g[k] = gold[i]; p[k] = predicted[i]; k += 1
+                    g[k] = gold[i]
+                    p[k] = predicted[i]
+                    k += 1
                 }
             }
             let m = Metrics(gold: g, predicted: p, probabilities: nil, labels: labels)
-            accuracies.append(m.accuracy); f1s.append(m.macroF1)
+            accuracies.append(m.accuracy)
+            f1s.append(m.macroF1)
         }
         return (percentiles(accuracies, level), percentiles(f1s, level))
     }
@@ -39,8 +50,10 @@ public enum Bootstrap {
     /// An interval for a ratio-style metric summed over sentences: each sentence contributes counts
     /// (numerator, denominator parts), resampled with replacement (seeded), and `metric` turns the summed counts
     /// into the value. Token accuracy: counts (right, tokens), metric right / tokens; F1: (correct, gold, predicted).
-    public static func sentenceInterval(counts: [[Double]], resamples: Int = 1000, seed: UInt64, level: Double = 0.95,
-                                        metric: ([Double]) -> Double) -> Interval {
+    public static func sentenceInterval(
+        counts: [[Double]], resamples: Int = 1000, seed: UInt64, level: Double = 0.95,
+        metric: ([Double]) -> Double
+    ) -> Interval {
         guard let width = counts.first?.count else { return Interval(low: 0, high: 0) }
         var rng = Xoshiro256StarStar(seed: seed)
         var values: [Double] = []
@@ -59,19 +72,27 @@ public enum Bootstrap {
     /// Two-sided p-value of a paired bootstrap over sentences (Koehn 2004's test, two-sided): resample sentences,
     /// recompute both systems' metric on the same resample, and count how often the sign of the difference
     /// disagrees with the observed one: p = min(1, 2 * (count + 1) / (resamples + 1)).
-    public static func pairedPValue(_ a: [[Double]], _ b: [[Double]], resamples: Int = 1000, seed: UInt64,
-                                    metric: ([Double]) -> Double) -> Double {
+    public static func pairedPValue(
+        _ a: [[Double]], _ b: [[Double]], resamples: Int = 1000, seed: UInt64,
+        metric: ([Double]) -> Double
+    ) -> Double {
         guard let width = a.first?.count, a.count == b.count else { return 1 }
-        func total(_ rows: [[Double]]) -> [Double] { rows.reduce([Double](repeating: 0, count: width)) { zip($0, $1).map(+) } }
+        func total(_ rows: [[Double]]) -> [Double] {
+            rows.reduce([Double](repeating: 0, count: width)) { zip($0, $1).map(+) }
+        }
         let observed = metric(total(a)) - metric(total(b))
         guard observed != 0 else { return 1 }
         var rng = Xoshiro256StarStar(seed: seed)
         var against = 0
         for _ in 0..<resamples {
-            var sa = [Double](repeating: 0, count: width), sb = sa
+            var sa = [Double](repeating: 0, count: width)
+            var sb = sa
             for _ in 0..<a.count {
                 let i = Int(rng.next() % UInt64(a.count))
-                for k in 0..<width { sa[k] += a[i][k]; sb[k] += b[i][k] }
+                for k in 0..<width {
+                    sa[k] += a[i][k]
+                    sb[k] += b[i][k]
+                }
             }
             let d = metric(sa) - metric(sb)
             if d == 0 || (d > 0) != (observed > 0) { against += 1 }
@@ -83,7 +104,8 @@ public enum Bootstrap {
         let s = values.sorted()
         func at(_ q: Double) -> Double {
             let position = q * Double(s.count - 1)
-            let lo = Int(position.rounded(.down)), hi = min(s.count - 1, lo + 1)
+            let lo = Int(position.rounded(.down))
+            let hi = min(s.count - 1, lo + 1)
             return s[lo] + (s[hi] - s[lo]) * (position - Double(lo))
         }
         return Interval(low: at((1 - level) / 2), high: at(1 - (1 - level) / 2))
@@ -101,7 +123,7 @@ public enum Significance {
         guard n > 0 else { return 1 }
         let k = min(b, c)
         // log C(n, i) - n log 2, summed in probability space from the smallest term up.
-        var logTerm = -Double(n) * log(2.0)   // i = 0
+        var logTerm = -Double(n) * log(2.0)  // i = 0
         var total = exp(logTerm)
         if k > 0 {
             for i in 1...k {
@@ -141,22 +163,28 @@ public struct Calibration: Sendable, Codable, Equatable {
     public var expectedCalibrationError: Double
 
     public init(gold: [Int], probabilities: DenseMatrix, binCount: Int = 10) {
-        var count = [Int](repeating: 0, count: binCount), confidence = [Double](repeating: 0, count: binCount)
+        var count = [Int](repeating: 0, count: binCount)
+        var confidence = [Double](repeating: 0, count: binCount)
         var right = [Int](repeating: 0, count: binCount)
         for (r, g) in gold.enumerated() {
             var best = 0
             for k in 1..<probabilities.columnCount where probabilities[r, k] > probabilities[r, best] { best = k }
             let p = Double(probabilities[r, best])
             let b = min(binCount - 1, Int(p * Double(binCount)))
-            count[b] += 1; confidence[b] += p; if best == g { right[b] += 1 }
+            count[b] += 1
+            confidence[b] += p
+            if best == g { right[b] += 1 }
         }
         let n = Double(max(1, gold.count))
         var ece = 0.0
         bins = (0..<binCount).map { b in
             let c = count[b]
-            let conf = c > 0 ? confidence[b] / Double(c) : 0, acc = c > 0 ? Double(right[b]) / Double(c) : 0
+            let conf = c > 0 ? confidence[b] / Double(c) : 0
+            let acc = c > 0 ? Double(right[b]) / Double(c) : 0
             ece += Double(c) / n * abs(acc - conf)
-            return Bin(low: Double(b) / Double(binCount), high: Double(b + 1) / Double(binCount), count: c, confidence: conf, accuracy: acc)
+            return Bin(
+                low: Double(b) / Double(binCount), high: Double(b + 1) / Double(binCount), count: c, confidence: conf,
+                accuracy: acc)
         }
         expectedCalibrationError = ece
     }
@@ -177,28 +205,40 @@ public struct BinaryCurves: Sendable, Codable, Equatable {
     public init(isPositive: [Bool], scores: [Double], positive: String, maxPoints: Int = 200) {
         self.positive = positive
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
-        let P = Double(isPositive.filter { $0 }.count), N = Double(isPositive.count) - P
-        var tp = 0.0, fp = 0.0
-        var roc: [[Double]] = [[0, 0]], pr: [[Double]] = []
-        var auc = 0.0, ap = 0.0, lastRecall = 0.0
+        let P = Double(isPositive.filter { $0 }.count)
+        let N = Double(isPositive.count) - P
+        var tp = 0.0
+        var fp = 0.0
+        var roc: [[Double]] = [[0, 0]]
+        var pr: [[Double]] = []
+        var auc = 0.0
+        var ap = 0.0
+        var lastRecall = 0.0
         var i = 0
         while i < order.count {
             let s = scores[order[i]]
-            while i < order.count && scores[order[i]] == s { if isPositive[order[i]] { tp += 1 } else { fp += 1 }; i += 1 }
-            let tpr = P > 0 ? tp / P : 0, fpr = N > 0 ? fp / N : 0
-            auc += (fpr - roc.last![0]) * (tpr + roc.last![1]) / 2
+            while i < order.count && scores[order[i]] == s {
+                if isPositive[order[i]] { tp += 1 } else { fp += 1 }
+                i += 1
+            }
+            let tpr = P > 0 ? tp / P : 0
+            let fpr = N > 0 ? fp / N : 0
+            let previous = roc.last ?? [0, 0]
+            auc += (fpr - previous[0]) * (tpr + previous[1]) / 2
             roc.append([fpr, tpr])
             let precision = tp / (tp + fp)
             ap += (tpr - lastRecall) * precision
             lastRecall = tpr
             pr.append([tpr, precision])
         }
-        rocAuc = auc; averagePrecision = ap
+        rocAuc = auc
+        averagePrecision = ap
         func thin(_ points: [[Double]]) -> [[Double]] {
             guard points.count > maxPoints else { return points }
             let step = Double(points.count - 1) / Double(maxPoints - 1)
             return (0..<maxPoints).map { points[Int((Double($0) * step).rounded())] }
         }
-        self.roc = thin(roc); precisionRecall = thin(pr)
+        self.roc = thin(roc)
+        precisionRecall = thin(pr)
     }
 }

@@ -23,7 +23,9 @@ public struct SegmentationScore: Sendable, Codable, Equatable {
     public var inVocabularyCorrect: Int
     public var oovRate: Double { words.gold > 0 ? Double(oovWords) / Double(words.gold) : 0 }
     public var oovRecall: Double { oovWords > 0 ? Double(oovCorrect) / Double(oovWords) : 0 }
-    public var inVocabularyRecall: Double { inVocabularyWords > 0 ? Double(inVocabularyCorrect) / Double(inVocabularyWords) : 0 }
+    public var inVocabularyRecall: Double {
+        inVocabularyWords > 0 ? Double(inVocabularyCorrect) / Double(inVocabularyWords) : 0
+    }
 }
 
 /// Everything a tagging evaluation reports: token accuracy, chunks per type (NER) or words (segmentation),
@@ -43,43 +45,61 @@ public struct TaggingMetrics: Sendable, Codable, Equatable {
     /// Per tag precision/recall/F1 and `confusion[gold][predicted]` over `tags`.
     public var perTag: Metrics
 
-    public init(gold: [[String]], predicted: [[String]], scheme: TagScheme, tags: [String],
-                tokens: [[String]]? = nil, trainingWords: Set<String>? = nil) {
+    public init(
+        gold: [[String]], predicted: [[String]], scheme: TagScheme, tags: [String],
+        tokens: [[String]]? = nil, trainingWords: Set<String>? = nil
+    ) {
         precondition(gold.count == predicted.count)
-        var correctTokens = 0, total = 0, correctSentences = 0
-        var goldIndex: [Int] = [], predictedIndex: [Int] = []
+        var correctTokens = 0
+        var total = 0
+        var correctSentences = 0
+        var goldIndex: [Int] = []
+        var predictedIndex: [Int] = []
         var tagIndex = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })
         var allTags = tags
         func index(_ t: String) -> Int {
             if let i = tagIndex[t] { return i }
-            tagIndex[t] = allTags.count; allTags.append(t); return allTags.count - 1
+            tagIndex[t] = allTags.count
+            allTags.append(t)
+            return allTags.count - 1
         }
         var byType: [String: ChunkScore] = [:]
-        var segmentation = SegmentationScore(words: ChunkScore(type: "", gold: 0, predicted: 0, correct: 0),
-                                             oovWords: 0, oovCorrect: 0, inVocabularyWords: 0, inVocabularyCorrect: 0)
+        var segmentation = SegmentationScore(
+            words: ChunkScore(type: "", gold: 0, predicted: 0, correct: 0),
+            oovWords: 0, oovCorrect: 0, inVocabularyWords: 0, inVocabularyCorrect: 0)
         for (s, (g, p)) in zip(gold, predicted).enumerated() {
             precondition(g.count == p.count)
             var allRight = true
             for (a, b) in zip(g, p) {
                 total += 1
                 if a == b { correctTokens += 1 } else { allRight = false }
-                goldIndex.append(index(a)); predictedIndex.append(index(b))
+                goldIndex.append(index(a))
+                predictedIndex.append(index(b))
             }
             if allRight { correctSentences += 1 }
             guard scheme != .none else { continue }
-            let gc = TagSchemes.chunks(g, scheme: scheme), pc = TagSchemes.chunks(p, scheme: scheme)
+            let gc = TagSchemes.chunks(g, scheme: scheme)
+            let pc = TagSchemes.chunks(p, scheme: scheme)
             let predictedSet = Set(pc)
-            for c in gc { byType[c.type, default: ChunkScore(type: c.type, gold: 0, predicted: 0, correct: 0)].gold += 1 }
-            for c in pc { byType[c.type, default: ChunkScore(type: c.type, gold: 0, predicted: 0, correct: 0)].predicted += 1 }
-            for c in gc where predictedSet.contains(c) { byType[c.type]!.correct += 1 }
+            for c in gc {
+                byType[c.type, default: ChunkScore(type: c.type, gold: 0, predicted: 0, correct: 0)].gold += 1
+            }
+            for c in pc {
+                byType[c.type, default: ChunkScore(type: c.type, gold: 0, predicted: 0, correct: 0)].predicted += 1
+            }
+            for c in gc where predictedSet.contains(c) {
+                byType[c.type, default: ChunkScore(type: c.type, gold: 0, predicted: 0, correct: 0)].correct += 1
+            }
             if scheme == .bmes, let tokens, let trainingWords {
                 for c in gc {
                     let word = tokens[s][c.start..<c.end].joined()
                     let right = predictedSet.contains(c)
                     if trainingWords.contains(word) {
-                        segmentation.inVocabularyWords += 1; if right { segmentation.inVocabularyCorrect += 1 }
+                        segmentation.inVocabularyWords += 1
+                        if right { segmentation.inVocabularyCorrect += 1 }
                     } else {
-                        segmentation.oovWords += 1; if right { segmentation.oovCorrect += 1 }
+                        segmentation.oovWords += 1
+                        if right { segmentation.oovCorrect += 1 }
                     }
                 }
             }
@@ -92,8 +112,10 @@ public struct TaggingMetrics: Sendable, Codable, Equatable {
         if scheme == .none {
             chunks = nil
         } else {
-            chunks = ChunkScore(type: "", gold: chunksByType.reduce(0) { $0 + $1.gold },
-                                predicted: chunksByType.reduce(0) { $0 + $1.predicted }, correct: chunksByType.reduce(0) { $0 + $1.correct })
+            chunks = ChunkScore(
+                type: "", gold: chunksByType.reduce(0) { $0 + $1.gold },
+                predicted: chunksByType.reduce(0) { $0 + $1.predicted },
+                correct: chunksByType.reduce(0) { $0 + $1.correct })
         }
         if scheme == .bmes, tokens != nil, trainingWords != nil, let chunks {
             segmentation.words = chunks

@@ -43,18 +43,22 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
     public var columnCount: Int { vectors.dimensions }
 
     /// Trains (or loads) the vectors and fits the idf on documents `rows`.
-    public static func fit(_ c: AveragedEmbeddingConfiguration, corpus: TokenizedCorpus, rows: [Int],
-                           tokenizer: Tokenizer = Tokenizer(), reusing given: WordVectors? = nil,
-                           progress: ((Word2VecProgress) -> Void)? = nil) throws -> AveragedEmbeddingFeaturizer {
+    public static func fit(
+        _ c: AveragedEmbeddingConfiguration, corpus: TokenizedCorpus, rows: [Int],
+        tokenizer: Tokenizer = Tokenizer(), reusing given: WordVectors? = nil,
+        progress: ((Word2VecProgress) -> Void)? = nil
+    ) throws -> AveragedEmbeddingFeaturizer {
         let vectors: WordVectors
         if let given {
             vectors = given
         } else if let path = c.pretrained {
             vectors = try WordVectors.load(URL(fileURLWithPath: path), limit: c.limit)
         } else if let training = c.training {
-            let source: Word2VecCorpus = c.corpus.map { TextFileWord2VecCorpus(url: URL(fileURLWithPath: $0), tokenizer: tokenizer) }
+            let source: Word2VecCorpus =
+                c.corpus.map { TextFileWord2VecCorpus(url: URL(fileURLWithPath: $0), tokenizer: tokenizer) }
                 ?? TokenizedWord2VecCorpus(corpus: corpus, rows: rows)
-            vectors = try Word2VecTrainer(training, progressInterval: isatty(2) == 1 ? 0.25 : 10, progress: progress).train(source)
+            vectors = try Word2VecTrainer(training, progressInterval: isatty(2) == 1 ? 0.25 : 10, progress: progress)
+                .train(source)
         } else {
             throw TextpipeError(.spec, "word2vec needs either 'train' settings or a 'pretrained' file", key: "word2vec")
         }
@@ -93,9 +97,12 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
                     total += weight
                     for k in 0..<d { out.values[r * d + k] += weight * v[w * d + k] }
                 }
-                guard total > 0 else { continue }   // no known word: the zero vector
+                guard total > 0 else { continue }  // no known word: the zero vector
                 var norm: Float = 0
-                for k in 0..<d { out.values[r * d + k] /= total; norm += out.values[r * d + k] * out.values[r * d + k] }
+                for k in 0..<d {
+                    out.values[r * d + k] /= total
+                    norm += out.values[r * d + k] * out.values[r * d + k]
+                }
                 if configuration.normalize && norm > 0 {
                     let inv = 1 / norm.squareRoot()
                     for k in 0..<d { out.values[r * d + k] *= inv }
@@ -109,15 +116,22 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
 
     public func encode(into w: inout BinaryWriter) throws {
         w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
-        w.write(UInt64(vectors.dimensions)); w.write(strings: vectors.words); w.write(array: vectors.vectors); w.write(array: idf)
+        w.write(UInt64(vectors.dimensions))
+        w.write(strings: vectors.words)
+        w.write(array: vectors.vectors)
+        w.write(array: idf)
     }
 
     public static func decode(from r: inout BinaryReader) throws -> AveragedEmbeddingFeaturizer {
         let c = try JSONDecoder().decode(AveragedEmbeddingConfiguration.self, from: Data(try r.readString().utf8))
-        let d = try r.readCount(), words = try r.readStrings(), values = try r.readFloats(), idf = try r.readFloats()
+        let d = try r.readCount()
+        let words = try r.readStrings()
+        let values = try r.readFloats()
+        let idf = try r.readFloats()
         guard d > 0, values.count == words.count * d, idf.isEmpty || idf.count == words.count else {
             throw TextpipeError(.model, "corrupt word2vec feature set")
         }
-        return AveragedEmbeddingFeaturizer(configuration: c, vectors: WordVectors(words: words, dimensions: d, vectors: values), idf: idf)
+        return AveragedEmbeddingFeaturizer(
+            configuration: c, vectors: WordVectors(words: words, dimensions: d, vectors: values), idf: idf)
     }
 }

@@ -40,7 +40,12 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     public static let kinds = ["onehot", "ngram", "word2vec", "bert"]
 
     public var kind: String {
-        switch self { case .onehot: return "onehot"; case .ngram: return "ngram"; case .word2vec: return "word2vec"; case .bert: return "bert" }
+        switch self {
+        case .onehot: return "onehot"
+        case .ngram: return "ngram"
+        case .word2vec: return "word2vec"
+        case .bert: return "bert"
+        }
     }
 
     /// What the features look like to a classifier: bag-of-words counts are sparse and non-negative, averaged
@@ -57,9 +62,11 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     }
 
     /// Fits on `rows` and returns their features as well (one pass where the featurizer allows it).
-    public func fitTransform(_ corpus: TokenizedCorpus, rows: [Int], reusing previous: (any FittedFeaturizer)? = nil,
-                             progress: ((Word2VecProgress) -> Void)? = nil,
-                             encodeProgress: ((EncodeProgress) -> Void)? = nil, progressInterval: Double = 10) throws -> (any FittedFeaturizer, FeatureMatrix) {
+    public func fitTransform(
+        _ corpus: TokenizedCorpus, rows: [Int], reusing previous: (any FittedFeaturizer)? = nil,
+        progress: ((Word2VecProgress) -> Void)? = nil,
+        encodeProgress: ((EncodeProgress) -> Void)? = nil, progressInterval: Double = 10
+    ) throws -> (any FittedFeaturizer, FeatureMatrix) {
         switch self {
         case .onehot(let c), .ngram(let c):
             let (v, m) = try NGramVectorizer.fitTransform(c, corpus: corpus, rows: rows)
@@ -67,7 +74,8 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         case .word2vec(let c):
             // Vectors from a separate corpus or a file are the same for every fold: reuse them.
             let reused = c.vectorsDependOnDocuments ? nil : (previous as? AveragedEmbeddingFeaturizer)?.vectors
-            let f = try AveragedEmbeddingFeaturizer.fit(c, corpus: corpus, rows: rows, reusing: reused, progress: progress)
+            let f = try AveragedEmbeddingFeaturizer.fit(
+                c, corpus: corpus, rows: rows, reusing: reused, progress: progress)
             return (f, f.transform(corpus, rows: rows))
         case .bert(let c):
             // Nothing is fitted: the encoder (and its cache of encoded documents) is shared by every fold.
@@ -92,8 +100,12 @@ public struct NGramFeaturizer: FittedFeaturizer {
     public let kind: String
     public let vectorizer: NGramVectorizer
     public var columnCount: Int { vectorizer.columnCount }
-    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix { .sparse(vectorizer.transform(corpus, rows: rows)) }
-    public func transform(tokenized documents: [[String]]) -> FeatureMatrix { .sparse(vectorizer.transform(tokenized: documents)) }
+    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
+        .sparse(vectorizer.transform(corpus, rows: rows))
+    }
+    public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
+        .sparse(vectorizer.transform(tokenized: documents))
+    }
     public func featureName(_ column: Int) -> String { vectorizer.featureName(column) }
     public func encode(into w: inout BinaryWriter) throws { try vectorizer.encode(into: &w) }
 }

@@ -72,9 +72,16 @@ public struct NGramVectorizer: Sendable {
         return ngram(column).map { words[Int($0)] }.joined(separator: " ")
     }
 
-    init(configuration: NGramConfiguration, words: [String], ngramTokens: [Int32], ngramStarts: [Int], idf: [Float], documentCount: Int) {
-        self.configuration = configuration; self.words = words; self.ngramTokens = ngramTokens
-        self.ngramStarts = ngramStarts; self.idf = idf; self.documentCount = documentCount
+    init(
+        configuration: NGramConfiguration, words: [String], ngramTokens: [Int32], ngramStarts: [Int], idf: [Float],
+        documentCount: Int
+    ) {
+        self.configuration = configuration
+        self.words = words
+        self.ngramTokens = ngramTokens
+        self.ngramStarts = ngramStarts
+        self.idf = idf
+        self.documentCount = documentCount
     }
 
     /// Words to word indices and n-grams (over word indices) to columns.
@@ -84,31 +91,45 @@ public struct NGramVectorizer: Sendable {
             for w in words { _ = wi.intern(w) }
             var ni = SequenceInterner(capacity: columnCount)
             ngramTokens.withUnsafeBufferPointer { f in
-                for c in 0..<(ngramStarts.count - 1) { _ = ni.intern(UnsafeBufferPointer(rebasing: f[ngramStarts[c]..<ngramStarts[c + 1]])) }
+                for c in 0..<(ngramStarts.count - 1) {
+                    _ = ni.intern(UnsafeBufferPointer(rebasing: f[ngramStarts[c]..<ngramStarts[c + 1]]))
+                }
             }
             return (wi, ni)
         }
     }
 
     /// Fits the vocabulary and idf on the documents `rows` of `corpus`.
-    public static func fit(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int]) throws -> NGramVectorizer {
+    public static func fit(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int]) throws
+        -> NGramVectorizer
+    {
         try fitTransform(configuration, corpus: corpus, rows: rows, transform: false).0
     }
 
     /// Fits on `rows` and returns their feature matrix too, reusing the n-grams found while counting
     /// (the same result as `fit` then `transform`, without hashing every n-gram twice).
-    public static func fitTransform(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int]) throws -> (NGramVectorizer, SparseMatrix) {
+    public static func fitTransform(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int]) throws
+        -> (NGramVectorizer, SparseMatrix)
+    {
         let (v, m) = try fitTransform(configuration, corpus: corpus, rows: rows, transform: true)
-        return (v, m!)
+        guard let m else { throw TextpipeError(.internal, "fitting n-grams returned no matrix") }
+        return (v, m)
     }
 
-    static func fitTransform(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int], transform: Bool) throws -> (NGramVectorizer, SparseMatrix?) {
+    static func fitTransform(_ configuration: NGramConfiguration, corpus: TokenizedCorpus, rows: [Int], transform: Bool)
+        throws -> (NGramVectorizer, SparseMatrix?)
+    {
         guard configuration.minN >= 1, configuration.maxN >= configuration.minN else {
-            throw TextpipeError(.spec, "n must be a range of positive integers with min <= max, got \(configuration.minN)...\(configuration.maxN)", key: "n")
+            throw TextpipeError(
+                .spec,
+                "n must be a range of positive integers with min <= max, got \(configuration.minN)...\(configuration.maxN)",
+                key: "n")
         }
         let n = rows.count
         if let bits = configuration.hashingBits {
-            guard (1...28).contains(bits) else { throw TextpipeError(.spec, "hashing bits must be in 1...28, got \(bits)", key: "hashing") }
+            guard (1...28).contains(bits) else {
+                throw TextpipeError(.spec, "hashing bits must be in 1...28, got \(bits)", key: "hashing")
+            }
             var idf: [Float] = []
             if configuration.weighting == .tfidf {
                 // Document frequencies per hashed column.
@@ -117,12 +138,16 @@ public struct NGramVectorizer: Sendable {
                 let hashes = Self.typeHashes(corpus)
                 for (docNumber, d) in rows.enumerated() {
                     Self.forEachHashedColumn(corpus.document(d), hashes, configuration) { c in
-                        if lastDoc[c] != Int32(docNumber) { lastDoc[c] = Int32(docNumber); df[c] += 1 }
+                        if lastDoc[c] != Int32(docNumber) {
+                            lastDoc[c] = Int32(docNumber)
+                            df[c] += 1
+                        }
                     }
                 }
                 idf = df.map { Self.smoothIDF(n: n, df: Int($0)) }
             }
-            let v = NGramVectorizer(configuration: configuration, words: [], ngramTokens: [], ngramStarts: [0], idf: idf, documentCount: n)
+            let v = NGramVectorizer(
+                configuration: configuration, words: [], ngramTokens: [], ngramStarts: [0], idf: idf, documentCount: n)
             return (v, transform ? v.transform(corpus, rows: rows) : nil)
         }
         // Count document frequency and total frequency of every n-gram over corpus type ids.
@@ -131,9 +156,14 @@ public struct NGramVectorizer: Sendable {
         // Distinct n-grams run at roughly a quarter of the occurrences on text corpora; tables grow if needed.
         let capacity = min(1 << 23, max(1 << 12, tokenCount * orders / 4))
         // With `transform`, every occurrence's n-gram id in document order, to build the matrix afterwards.
-        var occurrences: [Int32] = [], occurrenceStart: [Int] = [0]
-        if transform { occurrences.reserveCapacity(tokenCount * orders); occurrenceStart.reserveCapacity(rows.count + 1) }
-        let df: [Int32], tf: [Int64]
+        var occurrences: [Int32] = []
+        var occurrenceStart: [Int] = [0]
+        if transform {
+            occurrences.reserveCapacity(tokenCount * orders)
+            occurrenceStart.reserveCapacity(rows.count + 1)
+        }
+        let df: [Int32]
+        let tf: [Int64]
         /// The token ids of n-gram `id`, by the counting method used.
         let sequenceOf: (Int) -> [Int32]
         if configuration.maxN <= 2 {
@@ -160,7 +190,11 @@ public struct NGramVectorizer: Sendable {
             let keys = counter.keys
             sequenceOf = { ShortNGramCounter.tokens(keys[$0]) }
         } else {
-            struct Counts { var tf: Int64; var df: Int32; var lastDocument: Int32 }
+            struct Counts {
+                var tf: Int64
+                var df: Int32
+                var lastDocument: Int32
+            }
             var interner = SequenceInterner(capacity: capacity)
             var stats: [Counts] = []
             for (docNumber, d) in rows.enumerated() {
@@ -170,20 +204,28 @@ public struct NGramVectorizer: Sendable {
                         for start in 0...(tokens.count - len) {
                             let id32 = interner.intern(UnsafeBufferPointer(rebasing: tokens[start..<start + len]))
                             let id = Int(id32)
-                            if id == stats.count { stats.append(Counts(tf: 1, df: 1, lastDocument: document)) }
-                            else if stats[id].lastDocument != document { stats[id].tf += 1; stats[id].lastDocument = document; stats[id].df += 1 }
-                            else { stats[id].tf += 1 }
+                            if id == stats.count {
+                                stats.append(Counts(tf: 1, df: 1, lastDocument: document))
+                            } else if stats[id].lastDocument != document {
+                                stats[id].tf += 1
+                                stats[id].lastDocument = document
+                                stats[id].df += 1
+                            } else {
+                                stats[id].tf += 1
+                            }
                             if transform { occurrences.append(id32) }
                         }
                     }
                 }
                 if transform { occurrenceStart.append(occurrences.count) }
             }
-            df = stats.map(\.df); tf = stats.map(\.tf)
+            df = stats.map(\.df)
+            tf = stats.map(\.tf)
             let finalInterner = interner
             sequenceOf = { Array(finalInterner.sequence(Int32($0))) }
         }
-        let minDF = configuration.minDF.documents(of: n), maxDF = configuration.maxDF.documents(of: n)
+        let minDF = configuration.minDF.documents(of: n)
+        let maxDF = configuration.maxDF.documents(of: n)
         var kept = (0..<df.count).filter { Int(df[$0]) >= minDF && Int(df[$0]) <= maxDF }
         if let maxFeatures = configuration.maxFeatures, kept.count > maxFeatures {
             kept.sort { tf[$0] != tf[$1] ? tf[$0] > tf[$1] : $0 < $1 }
@@ -196,7 +238,10 @@ public struct NGramVectorizer: Sendable {
         var rank = [Int32](repeating: 0, count: corpus.types.count)
         for (r, t) in typeOrder.enumerated() { rank[t] = Int32(r) + 1 }
         // Each kept n-gram as rank sequence; for n <= 2 one packed key (rank 1 << 32 | rank 2 or 0).
-        struct Keyed { var key: UInt64; var id: Int }
+        struct Keyed {
+            var key: UInt64
+            var id: Int
+        }
         if configuration.maxN <= 2 {
             var keyed: [Keyed] = kept.map { id in
                 let g = sequenceOf(id)
@@ -206,11 +251,14 @@ public struct NGramVectorizer: Sendable {
             kept = keyed.map(\.id)
         } else {
             let ranked = Dictionary(uniqueKeysWithValues: kept.map { ($0, sequenceOf($0).map { rank[Int($0)] }) })
-            kept.sort { a, b in ranked[a]!.lexicographicallyPrecedes(ranked[b]!) }
+            kept.sort { a, b in ranked[a, default: []].lexicographicallyPrecedes(ranked[b, default: []]) }
         }
-        var words: [String] = [], wordOfType = [Int32](repeating: -1, count: corpus.types.count)
-        var ngramTokens: [Int32] = [], ngramStarts: [Int] = [0]
-        ngramTokens.reserveCapacity(kept.count * configuration.maxN); ngramStarts.reserveCapacity(kept.count + 1)
+        var words: [String] = []
+        var wordOfType = [Int32](repeating: -1, count: corpus.types.count)
+        var ngramTokens: [Int32] = []
+        var ngramStarts: [Int] = [0]
+        ngramTokens.reserveCapacity(kept.count * configuration.maxN)
+        ngramStarts.reserveCapacity(kept.count + 1)
         var idf: [Float] = []
         idf.reserveCapacity(kept.count)
         var columnOfID = [Int32](repeating: -1, count: transform ? df.count : 0)
@@ -226,7 +274,9 @@ public struct NGramVectorizer: Sendable {
             ngramStarts.append(ngramTokens.count)
             idf.append(smoothIDF(n: n, df: Int(df[id])))
         }
-        let v = NGramVectorizer(configuration: configuration, words: words, ngramTokens: ngramTokens, ngramStarts: ngramStarts, idf: idf, documentCount: n)
+        let v = NGramVectorizer(
+            configuration: configuration, words: words, ngramTokens: ngramTokens, ngramStarts: ngramStarts, idf: idf,
+            documentCount: n)
         guard transform else { return (v, nil) }
         var matrix = SparseMatrix(columnCount: v.columnCount)
         matrix.rowStart.reserveCapacity(rows.count + 1)
@@ -246,28 +296,40 @@ public struct NGramVectorizer: Sendable {
 
     /// Byte-wise (code point) order of two strings, as Python compares `str`.
     static func utf8Less(_ a: String, _ b: String) -> Bool {
-        var x = a, y = b
-        return x.withUTF8 { p in y.withUTF8 { q in
-            let m = min(p.count, q.count)
-            let c = m == 0 ? 0 : memcmp(p.baseAddress!, q.baseAddress!, m)
-            return c != 0 ? c < 0 : p.count < q.count
-        } }
+        var x = a
+        var y = b
+        return x.withUTF8 { p in
+            y.withUTF8 { q in
+                let m = min(p.count, q.count)
+                let c = m == 0 ? 0 : memcmp(p.start, q.start, m)
+                return c != 0 ? c < 0 : p.count < q.count
+            }
+        }
     }
 
     static func smoothIDF(n: Int, df: Int) -> Float { Float(log(Double(1 + n) / Double(1 + df)) + 1) }
 
     static func typeHashes(_ corpus: TokenizedCorpus) -> [UInt64] {
-        corpus.types.map { t in var s = t; return s.withUTF8 { ByteInterner.hash($0) } }
+        corpus.types.map { t in
+            var s = t
+            return s.withUTF8 { ByteInterner.hash($0) }
+        }
     }
 
     @inline(__always)
-    static func forEachHashedColumn(_ doc: ArraySlice<Int32>, _ hashes: [UInt64], _ configuration: NGramConfiguration, _ body: (Int) -> Void) {
-        let mask = (1 << configuration.hashingBits!) - 1
+    static func forEachHashedColumn(
+        _ doc: ArraySlice<Int32>, _ hashes: [UInt64], _ configuration: NGramConfiguration, _ body: (Int) -> Void
+    ) {
+        guard let bits = configuration.hashingBits else { return }
+        let mask = (1 << bits) - 1
         doc.withUnsafeBufferPointer { tokens in
             for len in configuration.minN...configuration.maxN where tokens.count >= len {
                 for start in 0...(tokens.count - len) {
                     var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(len)
-                    for k in start..<start + len { h = (h &* 0x100_0000_01b3) ^ hashes[Int(tokens[k])]; h ^= h >> 31 }
+                    for k in start..<start + len {
+                        h = (h &* 0x100_0000_01b3) ^ hashes[Int(tokens[k])]
+                        h ^= h >> 31
+                    }
                     body(Int(truncatingIfNeeded: h) & mask)
                 }
             }
@@ -320,10 +382,16 @@ public struct NGramVectorizer: Sendable {
     /// The feature matrix of new token sequences (used by `predict`).
     public func transform(tokenized documents: [[String]]) -> SparseMatrix {
         var types = ByteInterner()
-        var offsets = [0], tokens: [Int32] = []
-        for doc in documents { for t in doc { tokens.append(types.intern(t)) }; offsets.append(tokens.count) }
-        let c = TokenizedCorpus(types: types.strings, offsets: offsets, tokens: tokens,
-                                labels: Array(repeating: nil, count: documents.count), sources: Array(repeating: "", count: documents.count))
+        var offsets = [0]
+        var tokens: [Int32] = []
+        for doc in documents {
+            for t in doc { tokens.append(types.intern(t)) }
+            offsets.append(tokens.count)
+        }
+        let c = TokenizedCorpus(
+            types: types.strings, offsets: offsets, tokens: tokens,
+            labels: Array(repeating: nil, count: documents.count), sources: Array(repeating: "", count: documents.count)
+        )
         return transform(c, rows: Array(0..<documents.count))
     }
 
@@ -331,7 +399,11 @@ public struct NGramVectorizer: Sendable {
     /// first-occurrence order (CSR does not require sorted columns; sorting cost 7% of featurize time).
     func appendWeighted(_ matrix: inout SparseMatrix, _ counts: inout [Float], _ touched: inout [Int32]) {
         let first = matrix.values.count
-        for c in touched { matrix.columns.append(c); matrix.values.append(counts[Int(c)]); counts[Int(c)] = 0 }
+        for c in touched {
+            matrix.columns.append(c)
+            matrix.values.append(counts[Int(c)])
+            counts[Int(c)] = 0
+        }
         touched.removeAll(keepingCapacity: true)
         let last = matrix.values.count
         switch configuration.weighting {
@@ -345,7 +417,10 @@ public struct NGramVectorizer: Sendable {
                 matrix.values[i] = v
                 norm += v * v
             }
-            if norm > 0 { let inv = 1 / norm.squareRoot(); for i in first..<last { matrix.values[i] *= inv } }
+            if norm > 0 {
+                let inv = 1 / norm.squareRoot()
+                for i in first..<last { matrix.values[i] *= inv }
+            }
         }
         matrix.rowStart.append(last)
     }
@@ -369,14 +444,17 @@ public struct NGramVectorizer: Sendable {
         let flat = try r.readArray(Int32.self)
         let idf = try r.readFloats()
         guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == Int64(flat.count),
-              flat.allSatisfy({ $0 >= 0 && Int($0) < words.count }),
-              configuration.hashingBits != nil || idf.count == lengths.count else {
+            flat.allSatisfy({ $0 >= 0 && Int($0) < words.count }),
+            configuration.hashingBits != nil || idf.count == lengths.count
+        else {
             throw TextpipeError(.io, "corrupt n-gram vocabulary")
         }
         var starts = [0]
         starts.reserveCapacity(lengths.count + 1)
-        for l in lengths { starts.append(starts.last! + Int(l)) }
-        return NGramVectorizer(configuration: configuration, words: words, ngramTokens: flat, ngramStarts: starts, idf: idf, documentCount: documentCount)
+        for l in lengths { starts.append((starts.last ?? 0) + Int(l)) }
+        return NGramVectorizer(
+            configuration: configuration, words: words, ngramTokens: flat, ngramStarts: starts, idf: idf,
+            documentCount: documentCount)
     }
 }
 
@@ -384,8 +462,11 @@ public struct NGramVectorizer: Sendable {
 final class LookupTables: @unchecked Sendable {
     private let lock = NSLock()
     private var tables: (words: ByteInterner, ngrams: SequenceInterner)?
-    func get(_ build: () -> (words: ByteInterner, ngrams: SequenceInterner)) -> (words: ByteInterner, ngrams: SequenceInterner) {
-        lock.lock(); defer { lock.unlock() }
+    func get(_ build: () -> (words: ByteInterner, ngrams: SequenceInterner)) -> (
+        words: ByteInterner, ngrams: SequenceInterner
+    ) {
+        lock.lock()
+        defer { lock.unlock() }
         if let tables { return tables }
         let t = build()
         tables = t

@@ -28,7 +28,9 @@ struct ShortNGramCounter {
     var count: Int { keys.count }
 
     @inline(__always) static func unigram(_ a: Int32) -> UInt64 { 1 << 63 | UInt64(UInt32(bitPattern: a)) }
-    @inline(__always) static func bigram(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
+    @inline(__always) static func bigram(_ a: Int32, _ b: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+    }
 
     @inline(__always) static func slotHash(_ key: UInt64) -> Int {
         var h = key ^ (key >> 33)
@@ -47,7 +49,10 @@ struct ShortNGramCounter {
                 if id < 0 { return -1 }
                 if t[index].key == key {
                     t[index].totalCount += 1
-                    if t[index].lastDocument != document { t[index].lastDocument = document; t[index].documentCount += 1 }
+                    if t[index].lastDocument != document {
+                        t[index].lastDocument = document
+                        t[index].documentCount += 1
+                    }
                     return id
                 }
                 index = (index + 1) & mask
@@ -63,20 +68,26 @@ struct ShortNGramCounter {
 
     /// Total and document counts by id.
     func counts() -> (total: [Int64], documents: [Int32]) {
-        var total = [Int64](repeating: 0, count: count), documents = [Int32](repeating: 0, count: count)
-        for s in slots where s.id >= 0 { total[Int(s.id)] = s.totalCount; documents[Int(s.id)] = s.documentCount }
+        var total = [Int64](repeating: 0, count: count)
+        var documents = [Int32](repeating: 0, count: count)
+        for s in slots where s.id >= 0 {
+            total[Int(s.id)] = s.totalCount
+            documents[Int(s.id)] = s.documentCount
+        }
         return (total, documents)
     }
 
     /// The token ids of a key: one or two.
     static func tokens(_ key: UInt64) -> [Int32] {
-        key >> 63 == 1 ? [Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]
-                       : [Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]
+        key >> 63 == 1
+            ? [Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]
+            : [Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)]
     }
 
     private mutating func grow() {
         let old = slots
-        slots = [Slot](repeating: Slot(key: 0, totalCount: 0, id: -1, documentCount: 0, lastDocument: -1), count: old.count * 2)
+        slots = [Slot](
+            repeating: Slot(key: 0, totalCount: 0, id: -1, documentCount: 0, lastDocument: -1), count: old.count * 2)
         mask = slots.count - 1
         for s in old where s.id >= 0 {
             var index = Self.slotHash(s.key) & mask

@@ -49,7 +49,7 @@ public struct Cleaner: Sendable {
         let chunk = max(1, documents.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
         let chunks = (documents.count + chunk - 1) / chunk
         results.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
+            let base = out.start
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 for i in c * chunk..<min(documents.count, (c + 1) * chunk) {
                     var d = documents[i]
@@ -61,10 +61,13 @@ public struct Cleaner: Sendable {
         }
         var out: [Document] = []
         out.reserveCapacity(documents.count)
-        for case let (d, wasHTML)? in results {
+        for case (let d, let wasHTML)? in results {
             if wasHTML { notes["documents cleaned as HTML", default: 0] += 1 }
             if d.text.isEmpty {
-                if configuration.dropEmpty { notes["documents with no text after cleaning (dropped)", default: 0] += 1; continue }
+                if configuration.dropEmpty {
+                    notes["documents with no text after cleaning (dropped)", default: 0] += 1
+                    continue
+                }
                 notes["documents with no text after cleaning (kept)", default: 0] += 1
             }
             out.append(d)

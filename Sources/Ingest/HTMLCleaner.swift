@@ -15,7 +15,8 @@ public struct HTMLCleaner: Sendable {
         "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption",
         "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
         "ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul", "title", "body", "html",
-        "option", "caption", "summary", "details"]
+        "option", "caption", "summary", "details"
+    ]
 
     public let dropped: Set<String>
     public init(dropTags: [String]) { dropped = Self.alwaysDropped.union(dropTags.map { $0.lowercased() }) }
@@ -25,9 +26,11 @@ public struct HTMLCleaner: Sendable {
         LibXML.initialize()
         var bytes = Array(html.utf8)
         if bytes.isEmpty { return "" }
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
+        let options = Int32(
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                | HTML_PARSE_NONET.rawValue)
         let doc: htmlDocPtr? = bytes.withUnsafeMutableBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
+            p.start.withMemoryRebound(to: CChar.self, capacity: p.count) {
                 htmlReadMemory($0, Int32(p.count), nil, "UTF-8", options)
             }
         }
@@ -50,19 +53,29 @@ public struct HTMLCleaner: Sendable {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content {
                     var p = content
-                    while p.pointee != 0 { out.append(p.pointee); p += 1 }
+                    while p.pointee != 0 {
+                        out.append(p.pointee)
+                        p += 1
+                    }
                 }
             default: break
             }
-            if descend { node = current.pointee.children; continue }
+            if descend {
+                node = current.pointee.children
+                continue
+            }
             // Climb until a sibling exists, closing block elements on the way up.
             var climb: xmlNodePtr? = current
             node = nil
             while let c = climb {
-                if let next = c.pointee.next { node = next; break }
+                if let next = c.pointee.next {
+                    node = next
+                    break
+                }
                 climb = c.pointee.parent
                 if let parent = climb, parent.pointee.type == XML_ELEMENT_NODE,
-                   let n = parent.pointee.name, Self.blockElements.contains(String(cString: n).lowercased()) {
+                    let n = parent.pointee.name, Self.blockElements.contains(String(cString: n).lowercased())
+                {
                     out.append(10)
                 }
                 if climb?.pointee.type == XML_HTML_DOCUMENT_NODE || climb?.pointee.type == XML_DOCUMENT_NODE { break }
@@ -78,7 +91,8 @@ public struct HTMLCleaner: Sendable {
         "tr", "td", "th", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style",
         "noscript", "template", "meta", "link", "base", "title", "form", "input", "label", "select", "option",
         "textarea", "iframe", "section", "article", "header", "footer", "nav", "main", "aside", "figure", "map",
-        "area", "!doctype"]
+        "area", "!doctype"
+    ]
 
     /// Whether a text looks like HTML: it contains a tag of a known HTML element or a closing tag.
     ///
@@ -92,11 +106,20 @@ public struct HTMLCleaner: Sendable {
                 var j = i + 1
                 if j < u.count && u[j] == UInt8(ascii: "/") { j += 1 }
                 var name: [UInt8] = []
-                while j < u.count, name.count < 10, (u[j] | 0x20) >= UInt8(ascii: "a") && (u[j] | 0x20) <= UInt8(ascii: "z") || u[j] == UInt8(ascii: "!") || (u[j] >= 0x30 && u[j] <= 0x39 && !name.isEmpty) {
-                    name.append(u[j] | (u[j] == UInt8(ascii: "!") ? 0 : 0x20)); j += 1
+                while j < u.count, name.count < 10,
+                    (u[j] | 0x20) >= UInt8(ascii: "a") && (u[j] | 0x20) <= UInt8(ascii: "z")
+                        || u[j] == UInt8(ascii: "!") || (u[j] >= 0x30 && u[j] <= 0x39 && !name.isEmpty)
+                {
+                    name.append(u[j] | (u[j] == UInt8(ascii: "!") ? 0 : 0x20))
+                    j += 1
                 }
-                if j < u.count, !name.isEmpty, u[j] == UInt8(ascii: ">") || u[j] == UInt8(ascii: " ") || u[j] == UInt8(ascii: "/") || u[j] == 10 || u[j] == 13,
-                   known.contains(String(decoding: name, as: UTF8.self)) { return true }
+                if j < u.count, !name.isEmpty,
+                    u[j] == UInt8(ascii: ">") || u[j] == UInt8(ascii: " ") || u[j] == UInt8(ascii: "/") || u[j] == 10
+                        || u[j] == 13,
+                    known.contains(String(decoding: name, as: UTF8.self))
+                {
+                    return true
+                }
             }
             i += 1
         }
@@ -112,18 +135,29 @@ public enum TextNormalizer {
     public static func normalizeWhitespace(_ text: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        var pendingSpace = false, pendingNewline = false
+        var pendingSpace = false
+        var pendingNewline = false
         for b in text.utf8 {
             switch b {
             case 32, 9, 11, 12: if !out.isEmpty { pendingSpace = true }
-            case 10, 13: if !out.isEmpty { pendingNewline = true }; pendingSpace = false
+            case 10, 13:
+                if !out.isEmpty { pendingNewline = true }
+                pendingSpace = false
             case 0xC2: out.append(b)  // the second byte of U+00A0 is handled below
             default:
                 if b == 0xA0, out.last == 0xC2 {  // non-breaking space
-                    out.removeLast(); if !out.isEmpty { pendingSpace = true }; continue
+                    out.removeLast()
+                    if !out.isEmpty { pendingSpace = true }
+                    continue
                 }
-                if pendingNewline { out.append(10); pendingNewline = false; pendingSpace = false }
-                else if pendingSpace { out.append(32); pendingSpace = false }
+                if pendingNewline {
+                    out.append(10)
+                    pendingNewline = false
+                    pendingSpace = false
+                } else if pendingSpace {
+                    out.append(32)
+                    pendingSpace = false
+                }
                 out.append(b)
             }
         }

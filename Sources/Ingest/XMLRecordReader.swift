@@ -14,7 +14,9 @@ public struct XMLRecordReader: Sendable {
     public var expansionLimit = 10
 
     public init(recordXPath: String, textXPath: String?, labelXPath: String?) {
-        self.recordXPath = recordXPath; self.textXPath = textXPath; self.labelXPath = labelXPath
+        self.recordXPath = recordXPath
+        self.textXPath = textXPath
+        self.labelXPath = labelXPath
     }
 
     public func read(_ bytes: [UInt8], file: String, notes: inout [String: Int]) throws -> [Document] {
@@ -22,20 +24,26 @@ public struct XMLRecordReader: Sendable {
         guard let ctxt = xmlNewParserCtxt() else { throw TextpipeError(.internal, "libxml2: cannot allocate a parser") }
         defer { xmlFreeParserCtxt(ctxt) }
         // No XML_PARSE_NOENT (entities are not substituted), no XML_PARSE_DTDLOAD, no XML_PARSE_HUGE.
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+        let options = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                | XML_PARSE_NOCDATA.rawValue)
         let doc = bytes.withUnsafeBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) {
+            p.start.withMemoryRebound(to: CChar.self, capacity: p.count) {
                 xmlCtxtReadMemory(ctxt, $0, Int32(p.count), file, nil, options)
             }
         }
         guard let doc, ctxt.pointee.wellFormed != 0 else {
             if let doc { xmlFreeDoc(doc) }
             let err = ctxt.pointee.lastError
-            let message = err.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "not well-formed XML"
+            let message =
+                err.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
+                ?? "not well-formed XML"
             throw TextpipeError(.input, "XML: " + message, file: file, line: err.line > 0 ? Int(err.line) : nil)
         }
         defer { xmlFreeDoc(doc) }
-        guard let xpath = xmlXPathNewContext(doc) else { throw TextpipeError(.internal, "libxml2: cannot make an XPath context") }
+        guard let xpath = xmlXPathNewContext(doc) else {
+            throw TextpipeError(.internal, "libxml2: cannot make an XPath context")
+        }
         defer { xmlXPathFreeContext(xpath) }
 
         var budget = max(1 << 20, bytes.count * expansionLimit)
@@ -55,7 +63,8 @@ public struct XMLRecordReader: Sendable {
             if let labelXPath {
                 let nodes = try evaluate(labelXPath, in: xpath, node: record, file: file, key: "label")
                 if let first = nodes.first {
-                    label = try LibXML.textContent(of: first, budget: &budget, notes: &notes, file: file).trimmingCharacters(in: .whitespacesAndNewlines)
+                    label = try LibXML.textContent(of: first, budget: &budget, notes: &notes, file: file)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
                     if nodes.count > 1 { notes["XML records with several labels (first kept)", default: 0] += 1 }
                 } else {
                     notes["XML records without a label (skipped)", default: 0] += 1
@@ -68,7 +77,9 @@ public struct XMLRecordReader: Sendable {
         return docs
     }
 
-    private func evaluate(_ expression: String, in context: xmlXPathContextPtr, node: xmlNodePtr?, file: String, key: String) throws -> [xmlNodePtr] {
+    private func evaluate(
+        _ expression: String, in context: xmlXPathContextPtr, node: xmlNodePtr?, file: String, key: String
+    ) throws -> [xmlNodePtr] {
         context.pointee.node = node ?? xmlDocGetRootElement(context.pointee.doc)
         guard let result = xmlXPathEvalExpression(expression, context) else {
             throw TextpipeError(.spec, "invalid XPath expression '\(expression)'", file: file, key: key)
@@ -81,25 +92,36 @@ public struct XMLRecordReader: Sendable {
 
 /// Shared libxml2 helpers: one-time initialisation and a text walk that never follows external entities.
 enum LibXML {
-    private static let once: Void = { xmlInitParser(); textpipe_xml_silence() }()
+    private static let once: Void = {
+        xmlInitParser()
+        textpipe_xml_silence()
+    }()
     static func initialize() { _ = once }
 
     /// The concatenated text below `node`. Internal entity references are expanded within `budget`
     /// characters; external entities are never read (they are counted instead).
-    static func textContent(of node: xmlNodePtr, budget: inout Int, notes: inout [String: Int], file: String) throws -> String {
+    static func textContent(of node: xmlNodePtr, budget: inout Int, notes: inout [String: Int], file: String) throws
+        -> String
+    {
         var out: [UInt8] = []
         try appendText(node, into: &out, budget: &budget, notes: &notes, file: file, depth: 0)
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func appendText(_ node: xmlNodePtr, into out: inout [UInt8], budget: inout Int, notes: inout [String: Int], file: String, depth: Int) throws {
+    private static func appendText(
+        _ node: xmlNodePtr, into out: inout [UInt8], budget: inout Int, notes: inout [String: Int], file: String,
+        depth: Int
+    ) throws {
         if depth > 64 { throw TextpipeError(.input, "XML entity references nest too deeply", file: file) }
         switch node.pointee.type {
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
             if let content = node.pointee.content {
                 let n = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
                 budget -= n
-                if budget < 0 { throw TextpipeError(.input, "XML entity expansion exceeds the limit (possible 'billion laughs' attack)", file: file) }
+                if budget < 0 {
+                    throw TextpipeError(
+                        .input, "XML entity expansion exceeds the limit (possible 'billion laughs' attack)", file: file)
+                }
                 out.append(contentsOf: UnsafeBufferPointer(start: content, count: n))
             }
         case XML_ENTITY_REF_NODE:
@@ -118,7 +140,10 @@ enum LibXML {
             } else if let content = entity.pointee.content {
                 let n = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
                 budget -= n
-                if budget < 0 { throw TextpipeError(.input, "XML entity expansion exceeds the limit (possible 'billion laughs' attack)", file: file) }
+                if budget < 0 {
+                    throw TextpipeError(
+                        .input, "XML entity expansion exceeds the limit (possible 'billion laughs' attack)", file: file)
+                }
                 out.append(contentsOf: UnsafeBufferPointer(start: content, count: n))
             }
         case XML_ELEMENT_NODE, XML_DOCUMENT_NODE:

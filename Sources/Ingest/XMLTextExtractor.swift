@@ -11,7 +11,9 @@ public enum XMLTextExtractor {
     /// Extracts `recordXPath`'s text from `xml` into `output` (temporary name, then renamed); returns the record count.
     @discardableResult
     public static func extract(_ xml: URL, recordXPath: String = mediaWikiText, to output: URL) throws -> Int {
-        guard let data = FileManager.default.contents(atPath: xml.path) else { throw TextpipeError(.io, "cannot read", file: xml.path) }
+        guard let data = FileManager.default.contents(atPath: xml.path) else {
+            throw TextpipeError(.io, "cannot read", file: xml.path)
+        }
         var notes: [String: Int] = [:]
         let records = try XMLRecordReader(recordXPath: recordXPath, textXPath: nil, labelXPath: nil)
             .read([UInt8](data), file: xml.lastPathComponent, notes: &notes)

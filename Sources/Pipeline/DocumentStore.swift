@@ -7,7 +7,10 @@ enum DocumentStore {
         var w = BinaryWriter()
         w.write(UInt64(documents.count))
         for d in documents {
-            w.write(d.source); w.write(UInt8(d.label == nil ? 0 : 1)); w.write(d.label ?? ""); w.write(d.text)
+            w.write(d.source)
+            w.write(UInt8(d.label == nil ? 0 : 1))
+            w.write(d.label ?? "")
+            w.write(d.text)
         }
         return w.data
     }
@@ -32,7 +35,10 @@ enum DocumentStore {
         var out = ""
         for (i, d) in documents.enumerated() {
             out += "{\"source\": \(JSONText.quote(d.source)), \"label\": \(d.label.map(JSONText.quote) ?? "null"), "
-            if let extra { let (k, v) = extra(i); out += "\(JSONText.quote(k)): \(v), " }
+            if let extra {
+                let (k, v) = extra(i)
+                out += "\(JSONText.quote(k)): \(v), "
+            }
             out += "\"text\": \(JSONText.quote(d.text))}\n"
         }
         return out

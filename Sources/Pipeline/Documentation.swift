@@ -1,6 +1,6 @@
+import Classify
 import Foundation
 import TextCore
-import Classify
 
 /// The README's reference tables, generated from the registries so that docs and code cannot drift apart.
 ///
@@ -17,7 +17,9 @@ public enum Documentation {
         var lines = ["| name | family | what it is | capabilities |", "|---|---|---|---|"]
         for type in ClassifierRegistry.all {
             let family = type.family == .generative ? "G" : "D"
-            lines.append("| `\(type.kind)` | \(family) | \(cell(type.summary)) | \(type.capabilities.names.joined(separator: ", ")) |")
+            lines.append(
+                "| `\(type.kind)` | \(family) | \(cell(type.summary)) | \(type.capabilities.names.joined(separator: ", ")) |"
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -27,7 +29,9 @@ public enum Documentation {
         var lines = ["| classifier | key | default | values | meaning |", "|---|---|---|---|---|"]
         for type in ClassifierRegistry.all {
             for p in type.parameterDocumentation {
-                lines.append("| `\(type.kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |")
+                lines.append(
+                    "| `\(type.kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |"
+                )
             }
         }
         return lines.joined(separator: "\n")
@@ -39,9 +43,11 @@ public enum Documentation {
     public static func updating(readme: String) throws -> String {
         var text = readme
         for (name, markdown) in tables {
-            let begin = "<!-- \(name):begin -->", end = "<!-- \(name):end -->"
+            let begin = "<!-- \(name):begin -->"
+            let end = "<!-- \(name):end -->"
             guard let b = text.range(of: begin), let e = text.range(of: end, range: b.upperBound..<text.endIndex) else {
-                throw TextpipeError(.input, "the README has no '\(begin)' ... '\(end)' block for the generated \(name) table")
+                throw TextpipeError(
+                    .input, "the README has no '\(begin)' ... '\(end)' block for the generated \(name) table")
             }
             text.replaceSubrange(b.upperBound..<e.lowerBound, with: "\n" + markdown + "\n")
         }

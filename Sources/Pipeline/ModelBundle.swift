@@ -1,9 +1,9 @@
-import Foundation
-import TextCore
-import Ingest
-import Tokenize
-import Featurize
 import Classify
+import Featurize
+import Foundation
+import Ingest
+import TextCore
+import Tokenize
 
 /// A saved, deployable model: everything `textpipe predict` needs to go from raw text to a label.
 ///
@@ -38,7 +38,8 @@ public struct ModelBundle {
         var fw = BinaryWriter()
         try featurizer.encode(into: &fw)
         try AtomicFile.write(fw.data, to: folder.appendingPathComponent("featurizer.bin"))
-        try AtomicFile.write(try ClassifierStore.encode(classifier), to: folder.appendingPathComponent("classifier.bin"))
+        try AtomicFile.write(
+            try ClassifierStore.encode(classifier), to: folder.appendingPathComponent("classifier.bin"))
         try AtomicFile.write(try e.encode(header), to: folder.appendingPathComponent("model.json"))
     }
 
@@ -50,10 +51,13 @@ public struct ModelBundle {
         let d = JSONDecoder()
         d.keyDecodingStrategy = .convertFromSnakeCase
         let header: Header
-        do { header = try d.decode(Header.self, from: data) }
-        catch { throw TextpipeError(.model, "model.json is not a textpipe model header: \(error)", file: headerURL.path) }
+        do { header = try d.decode(Header.self, from: data) } catch {
+            throw TextpipeError(.model, "model.json is not a textpipe model header: \(error)", file: headerURL.path)
+        }
         guard header.formatVersion == 1 else {
-            throw TextpipeError(.model, "model format \(header.formatVersion) is newer than this textpipe understands", file: headerURL.path)
+            throw TextpipeError(
+                .model, "model format \(header.formatVersion) is newer than this textpipe understands",
+                file: headerURL.path)
         }
         let featPath = folder.appendingPathComponent("featurizer.bin")
         var fr = BinaryReader(try AtomicFile.read(featPath), name: featPath.path)
@@ -61,7 +65,9 @@ public struct ModelBundle {
         let clsPath = folder.appendingPathComponent("classifier.bin")
         let classifier = try ClassifierStore.decode(try AtomicFile.read(clsPath), name: clsPath.path)
         guard classifier.classCount == header.labels.count else {
-            throw TextpipeError(.model, "classifier has \(classifier.classCount) classes but model.json lists \(header.labels.count)", file: folder.path)
+            throw TextpipeError(
+                .model, "classifier has \(classifier.classCount) classes but model.json lists \(header.labels.count)",
+                file: folder.path)
         }
         return ModelBundle(header: header, featurizer: featurizer, classifier: classifier)
     }
@@ -78,16 +84,18 @@ public struct ModelBundle {
     public func predict(_ documents: [Document]) throws -> [Prediction] {
         let cleaner = Cleaner(header.clean)
         let tokenizer = Tokenizer(header.tokenize)
-        let x = try featurizer.transform(texts: documents.map { cleaner.clean($0.text, source: $0.source).text }, tokenizer: tokenizer)
+        let x = try featurizer.transform(
+            texts: documents.map { cleaner.clean($0.text, source: $0.source).text }, tokenizer: tokenizer)
         let scores = classifier.scores(x)
         let probabilities = classifier.predictProbabilities(x)
         let predicted = classifier.predict(x)
         return documents.indices.map { i in
-            Prediction(source: documents[i].source, label: header.labels[predicted[i]],
-                       probabilities: probabilities.map { p in
-                           Dictionary(uniqueKeysWithValues: header.labels.enumerated().map { ($1, Double(p[i, $0])) })
-                       },
-                       scores: (0..<scores.columnCount).map { Double(scores[i, $0]) })
+            Prediction(
+                source: documents[i].source, label: header.labels[predicted[i]],
+                probabilities: probabilities.map { p in
+                    Dictionary(uniqueKeysWithValues: header.labels.enumerated().map { ($1, Double(p[i, $0])) })
+                },
+                scores: (0..<scores.columnCount).map { Double(scores[i, $0]) })
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Report
+import TextCore
 
 /// Runs a spec: compiles it into a plan, has an executor run the plan (each unit from the cache when its key is
 /// stored), then shows the report the plan ended with and points `latest` at it.
@@ -48,7 +48,9 @@ public final class Runner {
             }
             return "cached"
         }
-        for (i, unit) in plan.units.enumerated() { entries[i].output = store.folder(stage: unit.stage.stage, key: unit.key).path }
+        for (i, unit) in plan.units.enumerated() {
+            entries[i].output = store.folder(stage: unit.stage.stage, key: unit.key).path
+        }
         return (plan, entries)
     }
 
@@ -59,33 +61,49 @@ public final class Runner {
         var shown: PublishedRun? = nil
         var regressions: [String] = []
         let execution = try executor.execute(plan, through: options.only) { execution in
-            guard let last = plan.units.last, execution.entries.count == plan.units.count, last.stage.stage == .report else { return nil }
+            guard let last = plan.units.last, execution.entries.count == plan.units.count, last.stage.stage == .report
+            else { return nil }
             let published = try executor.read(Input<PublishedRun>(id: last.id, key: last.key))
             shown = published
             // `latest` is the baseline the run shown is compared with; then it points at the run shown, whether this
             // run wrote it or an older run with the same configuration did.
             let latestBefore = RunFolder.latest(in: out)
             if let entry = execution.entries.last, entry.cached {
-                log("report: cached (\(last.key.prefix(12))); nothing changed, the latest report is \(published.folder.path)")
+                log(
+                    "report: cached (\(last.key.prefix(12))); nothing changed, the latest report is \(published.folder.path)"
+                )
                 if latestBefore != published.runId, spec.tagging == nil,
-                   let baseline = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap({ try? RunReport.decode($0) }),
-                   let report = try? RunReport.decode(try AtomicFile.read(published.folder.appendingPathComponent("metrics.json"))) {
-                    regressions = RunComparison(previous: baseline, current: report.results, threshold: spec.report.regressionThreshold).regressions
+                    let baseline = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap({
+                        try? RunReport.decode($0)
+                    }),
+                    let report = try? RunReport.decode(
+                        try AtomicFile.read(published.folder.appendingPathComponent("metrics.json")))
+                {
+                    regressions =
+                        RunComparison(
+                            previous: baseline, current: report.results, threshold: spec.report.regressionThreshold
+                        ).regressions
                 }
             } else if spec.tagging == nil,
-                      let report = try? RunReport.decode(try AtomicFile.read(published.folder.appendingPathComponent("metrics.json"))) {
+                let report = try? RunReport.decode(
+                    try AtomicFile.read(published.folder.appendingPathComponent("metrics.json")))
+            {
                 regressions = report.previous?.regressions ?? []
             }
             if RunFolder.latest(in: out) != published.runId { try RunFolder.pointLatest(at: published.runId, in: out) }
             return published.folder
         }
         guard let shown else {
-            return Outcome(reportDirectory: nil, runId: nil, allCached: execution.allCached, report: nil, inspection: execution.inspection)
+            return Outcome(
+                reportDirectory: nil, runId: nil, allCached: execution.allCached, report: nil,
+                inspection: execution.inspection)
         }
         let metrics = try? AtomicFile.read(shown.folder.appendingPathComponent("metrics.json"))
-        return Outcome(reportDirectory: shown.folder, runId: shown.runId, allCached: execution.allCached,
-                       report: spec.tagging == nil ? metrics.flatMap { try? RunReport.decode($0) } : nil, inspection: nil,
-                       regressions: regressions, taggingReport: spec.tagging != nil ? metrics.flatMap { try? TaggingRunReport.decode($0) } : nil)
+        return Outcome(
+            reportDirectory: shown.folder, runId: shown.runId, allCached: execution.allCached,
+            report: spec.tagging == nil ? metrics.flatMap { try? RunReport.decode($0) } : nil, inspection: nil,
+            regressions: regressions,
+            taggingReport: spec.tagging != nil ? metrics.flatMap { try? TaggingRunReport.decode($0) } : nil)
     }
 
     func log(_ s: String) { options.log(s) }

@@ -1,10 +1,10 @@
-import Foundation
-import TextCore
-import Ingest
-import Tokenize
-import Featurize
 import Classify
 import Evaluate
+import Featurize
+import Foundation
+import Ingest
+import TextCore
+import Tokenize
 
 /// A pipeline spec: what the user asked for, decoded and checked. What actually ran goes to the lock file.
 public struct PipelineSpec: Sendable {

@@ -1,38 +1,48 @@
-import Foundation
-import TextCore
-import Ingest
-import Tokenize
-import Featurize
 import Classify
 import Evaluate
+import Featurize
+import Foundation
+import Ingest
+import TextCore
+import Tokenize
 import Yams
 
 /// Reads a YAML spec into a `PipelineSpec`. Every mistake (a typo'd key, a wrong type, an unknown
 /// classifier) is an error naming the file, line, key path and the accepted keys or values.
 public enum SpecDecoder {
-    static let topKeys = ["name", "data", "clean", "tokenize", "features", "classifiers", "evaluate", "report", "seed", "work_dir"]
-    static let dataKeys = ["dataset", "train", "test", "text_column", "label_column", "encoding", "header", "skip_rows", "label_names"]
-    static let sourceKeys = ["path", "format", "text_column", "label_column", "header", "skip_rows", "encoding", "label",
-                             "label_prefix", "record", "text_xpath", "label_xpath", "label_names"]
+    static let topKeys = [
+        "name", "data", "clean", "tokenize", "features", "classifiers", "evaluate", "report", "seed", "work_dir"
+    ]
+    static let dataKeys = [
+        "dataset", "train", "test", "text_column", "label_column", "encoding", "header", "skip_rows", "label_names"
+    ]
+    static let sourceKeys = [
+        "path", "format", "text_column", "label_column", "header", "skip_rows", "encoding", "label",
+        "label_prefix", "record", "text_xpath", "label_xpath", "label_names"
+    ]
     static let ngramKeys = ["name", "n", "weighting", "min_df", "max_df", "max_features", "hashing", "sublinear_tf"]
     static let onehotKeys = ["name", "min_df", "max_df", "max_features"]
-    static let word2vecKeys = ["name", "architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab",
-                               "alpha", "epochs", "threads", "seed", "corpus", "pretrained", "limit", "weighting", "normalize"]
+    static let word2vecKeys = [
+        "name", "architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab",
+        "alpha", "epochs", "threads", "seed", "corpus", "pretrained", "limit", "weighting", "normalize"
+    ]
 
     public static func load(path: String) throws -> PipelineSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TextpipeError(.usage, "cannot read spec (missing or unreadable)", file: path)
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw TextpipeError(.spec, "spec is not valid UTF-8", file: path) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw TextpipeError(.spec, "spec is not valid UTF-8", file: path)
+        }
         return try decode(text, file: path)
     }
 
     public static func decode(_ yaml: String, file: String) throws -> PipelineSpec {
         let root: Node?
-        do { root = try Yams.compose(yaml: yaml) }
-        catch let e as YamlError {
+        do { root = try Yams.compose(yaml: yaml) } catch let e as YamlError {
             switch e {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
                 throw TextpipeError(.spec, "invalid YAML: \(problem)", file: file, line: mark.line)
             default: throw TextpipeError(.spec, "invalid YAML: \(e)", file: file)
             }
@@ -44,38 +54,55 @@ public enum SpecDecoder {
         if case .mapping(let m) = root, let t = m["task"] {
             let taskNode = rootNode.child(t, "task")
             task = try taskNode.string()
-            guard ["classification", "tagging"].contains(task) else { throw taskNode.error("task is classification or tagging, got '\(task)'") }
+            guard ["classification", "tagging"].contains(task) else {
+                throw taskNode.error("task is classification or tagging, got '\(task)'")
+            }
         }
         if task == "tagging" {
             let top = try rootNode.mapping(allowed: taggingTopKeys)
-            guard let nameNode = top["name"] else { throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1) }
+            guard let nameNode = top["name"] else {
+                throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1)
+            }
             let name = try nameNode.string()
             guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
                 throw nameNode.error("name must be letters, digits, '-', '_' or '.', got '\(name)'")
             }
             let tagging = try decodeTagging(top, file: file)
-            return PipelineSpec(name: name, data: DataSpec(dataset: tagging.dataset, train: [], test: nil), clean: CleanConfiguration(),
-                                tokenize: TokenizeConfiguration(), features: [], classifiers: [], evaluation: .split(testFraction: tagging.testFraction, seed: tagging.splitSeed), learningCurve: nil,
-                                report: try decodeReport(top["report"], name: name), seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
-                                workDirectory: try top["work_dir"]?.string() ?? "data/work", file: file, sha256: SHA256.hex(yaml), tagging: tagging)
+            return PipelineSpec(
+                name: name, data: DataSpec(dataset: tagging.dataset, train: [], test: nil), clean: CleanConfiguration(),
+                tokenize: TokenizeConfiguration(), features: [], classifiers: [],
+                evaluation: .split(testFraction: tagging.testFraction, seed: tagging.splitSeed), learningCurve: nil,
+                report: try decodeReport(top["report"], name: name), seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
+                workDirectory: try top["work_dir"]?.string() ?? "data/work", file: file, sha256: SHA256.hex(yaml),
+                tagging: tagging)
         }
         let top = try rootNode.mapping(allowed: topKeys + ["task"])
-        guard let nameNode = top["name"] else { throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1) }
+        guard let nameNode = top["name"] else {
+            throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1)
+        }
         let name = try nameNode.string()
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw nameNode.error("name must be letters, digits, '-', '_' or '.', got '\(name)'")
         }
-        guard let dataNode = top["data"] else { throw TextpipeError(.spec, "missing required key 'data'", file: file, line: 1) }
+        guard let dataNode = top["data"] else {
+            throw TextpipeError(.spec, "missing required key 'data'", file: file, line: 1)
+        }
         let data = try decodeData(dataNode)
-        let features = try decodeList(top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds, decodeFeature)
-        let classifiers = try decodeList(top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)
-        let evaluation = try decodeEvaluation(top["evaluate"], hasTest: data.test != nil || (data.dataset.flatMap { DatasetCatalog.entry(named: $0)?.test } != nil))
+        let features = try decodeList(
+            top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds, decodeFeature)
+        let classifiers = try decodeList(
+            top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)
+        let evaluation = try decodeEvaluation(
+            top["evaluate"],
+            hasTest: data.test != nil || (data.dataset.flatMap { DatasetCatalog.entry(named: $0)?.test } != nil))
         return PipelineSpec(
             name: name, data: data,
             clean: try decodeClean(top["clean"]), tokenize: try decodeTokenize(top["tokenize"]),
             features: uniqueNames(features), classifiers: uniqueNames(classifiers),
-            evaluation: evaluation, learningCurve: try decodeLearningCurve(top["evaluate"]), report: try decodeReport(top["report"], name: name),
-            seed: UInt64(try top["seed"]?.int(min: 0) ?? 1), workDirectory: try top["work_dir"]?.string() ?? "data/work",
+            evaluation: evaluation, learningCurve: try decodeLearningCurve(top["evaluate"]),
+            report: try decodeReport(top["report"], name: name),
+            seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
+            workDirectory: try top["work_dir"]?.string() ?? "data/work",
             file: file, sha256: SHA256.hex(yaml))
     }
 
@@ -85,31 +112,56 @@ public enum SpecDecoder {
         let m = try node.mapping(allowed: dataKeys)
         var defaults = SourceConfiguration(path: "", format: .csv)
         var explicitDefaults = Set<String>()
-        if let v = m["text_column"] { defaults.textColumn = try v.string(); explicitDefaults.insert("text_column") }
-        if let v = m["label_column"] { defaults.labelColumn = try v.string(); explicitDefaults.insert("label_column") }
-        if let v = m["encoding"] { defaults.encoding = try v.choice(TextEncoding.self); explicitDefaults.insert("encoding") }
-        if let v = m["header"] { defaults.header = try v.bool(); explicitDefaults.insert("header") }
-        if let v = m["skip_rows"] { defaults.skipRows = try v.int(min: 0); explicitDefaults.insert("skip_rows") }
-        if let v = m["label_names"] { defaults.labelNames = try stringMap(v); explicitDefaults.insert("label_names") }
+        if let v = m["text_column"] {
+            defaults.textColumn = try v.string()
+            explicitDefaults.insert("text_column")
+        }
+        if let v = m["label_column"] {
+            defaults.labelColumn = try v.string()
+            explicitDefaults.insert("label_column")
+        }
+        if let v = m["encoding"] {
+            defaults.encoding = try v.choice(TextEncoding.self)
+            explicitDefaults.insert("encoding")
+        }
+        if let v = m["header"] {
+            defaults.header = try v.bool()
+            explicitDefaults.insert("header")
+        }
+        if let v = m["skip_rows"] {
+            defaults.skipRows = try v.int(min: 0)
+            explicitDefaults.insert("skip_rows")
+        }
+        if let v = m["label_names"] {
+            defaults.labelNames = try stringMap(v)
+            explicitDefaults.insert("label_names")
+        }
         if let ds = m["dataset"] {
             let name = try ds.string()
             guard let entry = DatasetCatalog.entry(named: name) else {
                 var message = "unknown dataset '\(name)'"
                 if let g = SpecNode.closest(name, DatasetCatalog.names) { message += " (did you mean '\(g)'?)" }
-                throw ds.error(message + "; known datasets: \(DatasetCatalog.names.joined(separator: ", ")) (or give train: and test: paths)")
+                throw ds.error(
+                    message
+                        + "; known datasets: \(DatasetCatalog.names.joined(separator: ", ")) (or give train: and test: paths)"
+                )
             }
-            if let extra = ["train", "test"].first(where: { m[$0] != nil }) {
-                throw m[extra]!.error("give either 'dataset' or your own 'train'/'test' files, not both")
+            if let extra = ["train", "test"].lazy.compactMap({ m[$0] }).first {
+                throw extra.error("give either 'dataset' or your own 'train'/'test' files, not both")
             }
             return DataSpec(dataset: entry.name, train: entry.train, test: entry.test)
         }
-        guard let trainNode = m["train"] else { throw node.error("give 'dataset: NAME' (see `textpipe data list`) or 'train: {path: ..., format: ...}'") }
+        guard let trainNode = m["train"] else {
+            throw node.error("give 'dataset: NAME' (see `textpipe data list`) or 'train: {path: ..., format: ...}'")
+        }
         let train = try decodeSources(trainNode, defaults: defaults, explicit: explicitDefaults)
         let test = try m["test"].map { try decodeSources($0, defaults: defaults, explicit: explicitDefaults) }
         return DataSpec(dataset: nil, train: train, test: test)
     }
 
-    static func decodeSources(_ node: SpecNode, defaults: SourceConfiguration, explicit: Set<String>) throws -> [SourceConfiguration] {
+    static func decodeSources(_ node: SpecNode, defaults: SourceConfiguration, explicit: Set<String>) throws
+        -> [SourceConfiguration]
+    {
         if case .sequence = node.node {
             let items = try node.list()
             guard !items.isEmpty else { throw node.error("the list of sources is empty") }
@@ -118,16 +170,22 @@ public enum SpecDecoder {
         return [try decodeSource(node, defaults: defaults, explicit: explicit)]
     }
 
-    static func decodeSource(_ node: SpecNode, defaults: SourceConfiguration, explicit: Set<String>) throws -> SourceConfiguration {
+    static func decodeSource(_ node: SpecNode, defaults: SourceConfiguration, explicit: Set<String>) throws
+        -> SourceConfiguration
+    {
         let m = try node.mapping(allowed: sourceKeys)
         guard let path = m["path"] else { throw node.error("missing required key 'path'") }
         guard let formatNode = m["format"] else {
-            throw node.error("missing required key 'format'; accepted values: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw node.error(
+                "missing required key 'format'; accepted values: \(CorpusFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         var s = defaults
         s.path = try path.string()
         s.format = try formatNode.choice(CorpusFormat.self)
-        if s.format == .lines || s.format == .folders || s.format == .xml, !explicit.contains("label_column") { s.labelColumn = nil }
+        if s.format == .lines || s.format == .folders || s.format == .xml, !explicit.contains("label_column") {
+            s.labelColumn = nil
+        }
         if s.format == .jsonl && !explicit.contains("header") { s.header = false }
         if let v = m["text_column"] { s.textColumn = try v.string() }
         if let v = m["label_column"] { s.labelColumn = try v.string() }
@@ -140,8 +198,9 @@ public enum SpecDecoder {
         if let v = m["text_xpath"] { s.textXPath = try v.string() }
         if let v = m["label_xpath"] { s.labelXPath = try v.string() }
         if let v = m["label_names"] { s.labelNames = try stringMap(v) }
-        for key in ["record", "text_xpath", "label_xpath"] where m[key] != nil && s.format != .xml && s.format != .folders {
-            throw m[key]!.error("'\(key)' applies to format xml (or .xml files in folders) only")
+        for key in ["record", "text_xpath", "label_xpath"] where s.format != .xml && s.format != .folders {
+            guard let given = m[key] else { continue }
+            throw given.error("'\(key)' applies to format xml (or .xml files in folders) only")
         }
         if s.format == .lines, s.label == nil, s.labelPrefix == nil {
             throw node.error("format 'lines' needs 'label: NAME' (one file per class) or 'label_prefix: __label__'")
@@ -150,10 +209,14 @@ public enum SpecDecoder {
     }
 
     static func stringMap(_ node: SpecNode) throws -> [String: String] {
-        guard case .mapping(let mapping) = node.node else { throw node.error("expected a mapping of label renames, found \(node.typeName)") }
+        guard case .mapping(let mapping) = node.node else {
+            throw node.error("expected a mapping of label renames, found \(node.typeName)")
+        }
         var out: [String: String] = [:]
         for (k, v) in mapping {
-            guard case .scalar(let ks) = k, case .scalar(let vs) = v else { throw node.error("label_names maps strings to strings") }
+            guard case .scalar(let ks) = k, case .scalar(let vs) = v else {
+                throw node.error("label_names maps strings to strings")
+            }
             out[ks.string] = vs.string
         }
         return out
@@ -183,15 +246,26 @@ public enum SpecDecoder {
     }
 
     /// A list whose items are `kind` or `{kind: {params}}`.
-    static func decodeList<T>(_ node: SpecNode?, file: String, key: String, kinds: [String],
-                              _ decodeItem: (String, SpecNode?, SpecNode) throws -> T) throws -> [T] {
-        guard let node else { throw TextpipeError(.spec, "missing required key '\(key)'; accepted entries: \(kinds.joined(separator: ", "))", file: file, line: 1) }
+    static func decodeList<T>(
+        _ node: SpecNode?, file: String, key: String, kinds: [String],
+        _ decodeItem: (String, SpecNode?, SpecNode) throws -> T
+    ) throws -> [T] {
+        guard let node else {
+            throw TextpipeError(
+                .spec, "missing required key '\(key)'; accepted entries: \(kinds.joined(separator: ", "))", file: file,
+                line: 1)
+        }
         let items = try node.list()
-        guard !items.isEmpty else { throw node.error("'\(key)' needs at least one entry; accepted: \(kinds.joined(separator: ", "))") }
+        guard !items.isEmpty else {
+            throw node.error("'\(key)' needs at least one entry; accepted: \(kinds.joined(separator: ", "))")
+        }
         return try items.map { item in
-            let kind: String, params: SpecNode?
+            let kind: String
+            let params: SpecNode?
             switch item.node {
-            case .scalar: kind = try item.string(); params = nil
+            case .scalar:
+                kind = try item.string()
+                params = nil
             case .mapping(let m):
                 guard m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }), case .scalar(let ks) = k else {
                     throw item.error("each entry is one name with its settings, e.g. '- \(kinds[0]): {...}'")
@@ -210,7 +284,9 @@ public enum SpecDecoder {
     }
 
     static func frequencyBound(_ node: SpecNode) throws -> FrequencyBound {
-        guard case .scalar(let s) = node.node else { throw node.error("expected a count (2) or a fraction (0.95), found \(node.typeName)") }
+        guard case .scalar(let s) = node.node else {
+            throw node.error("expected a count (2) or a fraction (0.95), found \(node.typeName)")
+        }
         if let i = Int(s.string) {
             guard i >= 0 else { throw node.error("must be >= 0, got \(i)") }
             return .count(i)
@@ -231,18 +307,30 @@ public enum SpecDecoder {
             if let v = m["dimensions"] { t.dimensions = try v.int(min: 1) }
             if let v = m["window"] { t.window = try v.int(min: 1) }
             if let v = m["negative"] { t.negative = try v.int(min: 1) }
-            if let v = m["sample"] { t.sample = try v.double(); guard t.sample >= 0 else { throw v.error("sample must be >= 0") } }
+            if let v = m["sample"] {
+                t.sample = try v.double()
+                guard t.sample >= 0 else { throw v.error("sample must be >= 0") }
+            }
             if let v = m["min_count"] { t.minCount = try v.int(min: 1) }
             if let v = m["max_vocab"] { t.maxVocabulary = try v.int(min: 2) }
-            if let v = m["alpha"] { t.alpha = try v.double(); guard t.alpha! > 0 else { throw v.error("alpha must be > 0") } }
+            if let v = m["alpha"] {
+                let alpha = try v.double()
+                guard alpha > 0 else { throw v.error("alpha must be > 0") }
+                t.alpha = alpha
+            }
             if let v = m["epochs"] { t.epochs = try v.int(min: 1) }
             if let v = m["threads"] { t.threads = try v.int(min: 1) }
             if let v = m["seed"] { t.seed = UInt64(try v.int(min: 0)) }
             if let v = m["corpus"] { c.corpus = try v.string() }
             if let v = m["pretrained"] {
                 c.pretrained = try v.string()
-                let trainingKeys = ["architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab", "alpha", "epochs", "threads", "corpus"]
-                if let k = trainingKeys.first(where: { m[$0] != nil }) { throw m[k]!.error("'\(k)' is a training setting; with 'pretrained' nothing is trained") }
+                let trainingKeys = [
+                    "architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab",
+                    "alpha", "epochs", "threads", "corpus"
+                ]
+                if let (k, node) = trainingKeys.lazy.compactMap({ k in m[k].map { (k, $0) } }).first {
+                    throw node.error("'\(k)' is a training setting; with 'pretrained' nothing is trained")
+                }
             }
             if let v = m["limit"] { c.limit = try v.int(min: 1) }
             if let v = m["weighting"] { c.weighting = try v.choice(EmbeddingWeighting.self) }
@@ -255,7 +343,9 @@ public enum SpecDecoder {
     static func decodeBert(_ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
         guard let params else { throw item.error("bert needs a 'model': a checkpoint folder or 'minilm'") }
         let m = try params.mapping(allowed: ["name", "model", "pooling", "max_length"])
-        guard let model = m["model"] else { throw params.error("bert needs a 'model': a checkpoint folder or 'minilm'") }
+        guard let model = m["model"] else {
+            throw params.error("bert needs a 'model': a checkpoint folder or 'minilm'")
+        }
         var c = BertFeatureConfiguration(model: try model.string())
         if let v = m["pooling"] { c.pooling = try v.choice(BertPooling.self) }
         if let v = m["max_length"] { c.maxLength = try v.int(min: 2) }
@@ -278,17 +368,27 @@ public enum SpecDecoder {
             if let v = m["n"] {
                 if case .sequence = v.node {
                     let range = try v.list().map { try $0.int(min: 1) }
-                    guard range.count == 2, range[0] <= range[1] else { throw v.error("n is one integer or [min, max] with min <= max") }
-                    c.minN = range[0]; c.maxN = range[1]
-                } else { c.minN = try v.int(min: 1); c.maxN = c.minN }
+                    guard range.count == 2, range[0] <= range[1] else {
+                        throw v.error("n is one integer or [min, max] with min <= max")
+                    }
+                    c.minN = range[0]
+                    c.maxN = range[1]
+                } else {
+                    c.minN = try v.int(min: 1)
+                    c.maxN = c.minN
+                }
                 guard c.maxN <= 8 else { throw v.error("n above 8 is not supported") }
             }
             if let v = m["weighting"] { c.weighting = try v.choice(TermWeighting.self) }
             if let v = m["hashing"] {
                 let bits = try v.int(min: 1)
-                guard bits <= 28 else { throw v.error("hashing takes the number of bits k (2^k columns), 1...28; got \(bits)") }
+                guard bits <= 28 else {
+                    throw v.error("hashing takes the number of bits k (2^k columns), 1...28; got \(bits)")
+                }
                 c.hashingBits = bits
-                if m["max_features"] != nil { throw v.error("hashing has no vocabulary, so max_features does not apply") }
+                if m["max_features"] != nil {
+                    throw v.error("hashing has no vocabulary, so max_features does not apply")
+                }
             }
             if let v = m["sublinear_tf"] { c.sublinearTF = try v.bool() }
         }
@@ -300,7 +400,9 @@ public enum SpecDecoder {
         switch try node.string() {
         case "learned": return .learned
         case "uniform": return .uniform
-        default: throw node.error("priors are 'learned', 'uniform' or a list of probabilities, one per class in sorted label order")
+        default:
+            throw node.error(
+                "priors are 'learned', 'uniform' or a list of probabilities, one per class in sorted label order")
         }
     }
 
@@ -324,7 +426,8 @@ public enum SpecDecoder {
     /// Reads one classifier's settings: each kind accepts exactly the keys its configuration declares.
     static func decodeClassifier(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedClassifier {
         guard let type = ClassifierRegistry.configuration(kind: kind) else {
-            throw item.error("unknown classifier '\(kind)'; accepted values: \(ClassifierRegistry.kinds.joined(separator: ", "))")
+            throw item.error(
+                "unknown classifier '\(kind)'; accepted values: \(ClassifierRegistry.kinds.joined(separator: ", "))")
         }
         let m = try params?.mapping(allowed: ["name"] + type.parameterDocumentation.map(\.key)) ?? [:]
         return NamedClassifier(name: try m["name"]?.string() ?? kind, spec: ClassifierSpec(try decodeSettings(type, m)))
@@ -351,10 +454,15 @@ public enum SpecDecoder {
         case .number(let lo, let loIn, let hi, let hiIn):
             let d = try node.double()
             if let lo, let hi, !((loIn ? d >= lo : d > lo) && (hiIn ? d <= hi : d < hi)) {
-                throw node.error("\(key) must be in \(loIn ? "[" : "(")\(format(lo)), \(format(hi))\(hiIn ? "]" : ")"), got \(d)")
+                throw node.error(
+                    "\(key) must be in \(loIn ? "[" : "(")\(format(lo)), \(format(hi))\(hiIn ? "]" : ")"), got \(d)")
             }
-            if let lo, !(loIn ? d >= lo : d > lo) { throw node.error("\(key) must be \(loIn ? ">=" : ">") \(format(lo)), got \(d)") }
-            if let hi, !(hiIn ? d <= hi : d < hi) { throw node.error("\(key) must be \(hiIn ? "<=" : "<") \(format(hi)), got \(d)") }
+            if let lo, !(loIn ? d >= lo : d > lo) {
+                throw node.error("\(key) must be \(loIn ? ">=" : ">") \(format(lo)), got \(d)")
+            }
+            if let hi, !(hiIn ? d <= hi : d < hi) {
+                throw node.error("\(key) must be \(hiIn ? "<=" : "<") \(format(hi)), got \(d)")
+            }
             return .number(d)
         case .integer(let minimum, let allowsNone):
             if allowsNone, node.isNull || (try? node.string()) == "none" { return .integer(nil) }
@@ -371,7 +479,9 @@ public enum SpecDecoder {
         case .classWeights: return .classWeights(try decodeClassWeights(node))
         case .priors: return .priors(try decodePriors(node))
         case .countOrFraction(let names):
-            guard case .scalar(let scalar) = node.node else { throw node.error("\(key) is \(type.summary), found \(node.typeName)") }
+            guard case .scalar(let scalar) = node.node else {
+                throw node.error("\(key) is \(type.summary), found \(node.typeName)")
+            }
             let s = scalar.string
             if names.contains(s) { return .choice(s) }
             if let i = Int(s) {
@@ -392,7 +502,9 @@ public enum SpecDecoder {
 
     static func decodeEvaluation(_ node: SpecNode?, hasTest: Bool) throws -> EvaluationPlan {
         guard let node else { return hasTest ? .givenTest : .crossValidation(folds: 10, seed: 1) }
-        let m = try node.mapping(allowed: ["cv", "split", "given_test", "learning_curve"]).filter { $0.key != "learning_curve" }
+        let m = try node.mapping(allowed: ["cv", "split", "given_test", "learning_curve"]).filter {
+            $0.key != "learning_curve"
+        }
         if m.isEmpty { return hasTest ? .givenTest : .crossValidation(folds: 10, seed: 1) }
         guard m.count == 1, let (key, value) = m.first else {
             throw node.error("give exactly one of cv: {folds, seed}, split: {test, seed}, given_test: true")
@@ -400,29 +512,38 @@ public enum SpecDecoder {
         switch key {
         case "cv":
             let c = try value.mapping(allowed: ["folds", "seed"])
-            return .crossValidation(folds: try c["folds"]?.int(min: 2) ?? 10, seed: UInt64(try c["seed"]?.int(min: 0) ?? 1))
+            return .crossValidation(
+                folds: try c["folds"]?.int(min: 2) ?? 10, seed: UInt64(try c["seed"]?.int(min: 0) ?? 1))
         case "split":
             let c = try value.mapping(allowed: ["test", "seed"])
             let t = try c["test"]?.double() ?? 0.2
-            guard t > 0, t < 1 else { throw (c["test"] ?? value).error("test is the held-out fraction, between 0 and 1; got \(t)") }
+            guard t > 0, t < 1 else {
+                throw (c["test"] ?? value).error("test is the held-out fraction, between 0 and 1; got \(t)")
+            }
             return .split(testFraction: t, seed: UInt64(try c["seed"]?.int(min: 0) ?? 1))
         default:
             guard try value.bool() else { throw value.error("given_test: false is not an evaluation; use cv or split") }
-            guard hasTest else { throw value.error("given_test needs a test set: add data.test or use a dataset that has one") }
+            guard hasTest else {
+                throw value.error("given_test needs a test set: add data.test or use a dataset that has one")
+            }
             return .givenTest
         }
     }
 
     /// `evaluate.learning_curve: {sizes: [...], repeats: 3, folds: 10}`, if present.
     static func decodeLearningCurve(_ node: SpecNode?) throws -> LearningCurveSpec? {
-        guard let node, case .mapping = node.node, let lc = try node.mapping(allowed: ["cv", "split", "given_test", "learning_curve"])["learning_curve"] else { return nil }
+        guard let node, case .mapping = node.node,
+            let lc = try node.mapping(allowed: ["cv", "split", "given_test", "learning_curve"])["learning_curve"]
+        else { return nil }
         var c = LearningCurveSpec()
         if lc.isNull { return c }
         let m = try lc.mapping(allowed: ["sizes", "repeats", "folds"])
         if let v = m["sizes"] {
             c.sizes = try v.list().map { item in
                 let d = try item.double()
-                guard d > 0, d <= 1 else { throw item.error("a size is a fraction of the training documents in (0, 1], got \(d)") }
+                guard d > 0, d <= 1 else {
+                    throw item.error("a size is a fraction of the training documents in (0, 1], got \(d)")
+                }
                 return d
             }
             guard !c.sizes.isEmpty else { throw v.error("sizes needs at least one fraction") }
@@ -436,7 +557,9 @@ public enum SpecDecoder {
     static func decodeReport(_ node: SpecNode?, name: String) throws -> ReportSpec {
         var r = ReportSpec(out: "reports/\(name)", formats: [.md, .html, .json], topFeatures: 15)
         guard let node else { return r }
-        let m = try node.mapping(allowed: ["out", "formats", "top_features", "misclassified_examples", "regression_threshold"])
+        let m = try node.mapping(allowed: [
+            "out", "formats", "top_features", "misclassified_examples", "regression_threshold"
+        ])
         if let v = m["out"] { r.out = try v.string() }
         if let v = m["formats"] {
             r.formats = try v.list().map { try $0.choice(ReportFormat.self) }
@@ -446,7 +569,11 @@ public enum SpecDecoder {
         if let v = m["misclassified_examples"] { r.misclassifiedExamples = try v.int(min: 0) }
         if let v = m["regression_threshold"] {
             r.regressionThreshold = try v.double()
-            guard r.regressionThreshold >= 0, r.regressionThreshold < 1 else { throw v.error("regression_threshold is a drop in macro-F1 between 0 and 1 (0.01 = one point), got \(r.regressionThreshold)") }
+            guard r.regressionThreshold >= 0, r.regressionThreshold < 1 else {
+                throw v.error(
+                    "regression_threshold is a drop in macro-F1 between 0 and 1 (0.01 = one point), got \(r.regressionThreshold)"
+                )
+            }
         }
         return r
     }

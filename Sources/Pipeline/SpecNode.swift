@@ -21,7 +21,8 @@ struct SpecNode {
 
     var typeName: String {
         switch node {
-        case .scalar(let s): return s.string.isEmpty || s.string == "~" || s.string == "null" ? "null" : "a scalar '\(s.string)'"
+        case .scalar(let s):
+            return s.string.isEmpty || s.string == "~" || s.string == "null" ? "null" : "a scalar '\(s.string)'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         default: return "an alias"
@@ -30,7 +31,9 @@ struct SpecNode {
 
     /// The entries of a mapping, checking every key against `allowed` (an unknown key names the accepted ones).
     func mapping(allowed: [String]) throws -> [String: SpecNode] {
-        guard case .mapping(let m) = node else { throw error("expected a mapping with keys \(allowed.joined(separator: ", ")), found \(typeName)") }
+        guard case .mapping(let m) = node else {
+            throw error("expected a mapping with keys \(allowed.joined(separator: ", ")), found \(typeName)")
+        }
         var out: [String: SpecNode] = [:]
         for (k, v) in m {
             guard case .scalar(let ks) = k else { throw error("mapping keys must be strings") }
@@ -58,13 +61,17 @@ struct SpecNode {
     }
 
     func int(min: Int? = nil) throws -> Int {
-        guard case .scalar(let s) = node, let v = Int(s.string) else { throw error("expected an integer, found \(typeName)") }
+        guard case .scalar(let s) = node, let v = Int(s.string) else {
+            throw error("expected an integer, found \(typeName)")
+        }
         if let min, v < min { throw error("must be at least \(min), got \(v)") }
         return v
     }
 
     func double() throws -> Double {
-        guard case .scalar(let s) = node, let v = Double(s.string), v.isFinite else { throw error("expected a number, found \(typeName)") }
+        guard case .scalar(let s) = node, let v = Double(s.string), v.isFinite else {
+            throw error("expected a number, found \(typeName)")
+        }
         return v
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Tagging
+import TextCore
 
 /// What a saved tagger is (`models/<name>/tagger.json`, beside `tagger.bin`).
 public struct TaggerHeader: Codable, Sendable {
@@ -16,22 +16,31 @@ public struct TaggerHeader: Codable, Sendable {
     public var createdAt: String
 
     func json() throws -> Data {
-        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase; e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try e.encode(self)
     }
 
     public static func load(_ folder: URL) throws -> TaggerHeader {
         let url = folder.appendingPathComponent("tagger.json")
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.input, "not a saved tagger (no tagger.json)", file: folder.path) }
-        let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try d.decode(TaggerHeader.self, from: data) } catch { throw TextpipeError(.model, "unreadable tagger.json: \(error)", file: url.path) }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TextpipeError(.input, "not a saved tagger (no tagger.json)", file: folder.path)
+        }
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        do { return try d.decode(TaggerHeader.self, from: data) } catch {
+            throw TextpipeError(.model, "unreadable tagger.json: \(error)", file: url.path)
+        }
     }
 
     /// The saved tagger of `folder`, with its per-token vectors rebuilt if it had them.
     public static func loadTagger(_ folder: URL) throws -> (TaggerHeader, any SequenceTagger) {
         let header = try load(folder)
         let url = folder.appendingPathComponent("tagger.bin")
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.input, "missing tagger.bin", file: folder.path) }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TextpipeError(.input, "missing tagger.bin", file: folder.path)
+        }
         return (header, try TaggerStore.decode(data, name: url.path, vectors: TokenVectors.source))
     }
 }

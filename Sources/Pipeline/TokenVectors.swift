@@ -1,8 +1,8 @@
-import Foundation
-import TextCore
-import Ingest
 import Featurize
+import Foundation
+import Ingest
 import Tagging
+import TextCore
 
 /// Per-token vectors for taggers: word2vec-format files or a BERT checkpoint's word outputs.
 enum TokenVectors {
@@ -11,7 +11,9 @@ enum TokenVectors {
         guard case .tokenClassifier(let c) = tagger.spec, let v = c.vectors else { return nil }
         switch v {
         case .wordVectors(let file):
-            if let r = DatasetCatalog.resources.first(where: { $0.name == file }) { return r.package.sha256 + "/" + r.path }
+            if let r = DatasetCatalog.resources.first(where: { $0.name == file }) {
+                return r.package.sha256 + "/" + r.path
+            }
             let url = options.resolve(file)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw TextpipeError(.spec, "no such file", file: url.path, key: "taggers.\(tagger.name).vectors")
@@ -21,7 +23,9 @@ enum TokenVectors {
             if let entry = ModelCatalog.entry(named: model) { return entry.package.sha256 }
             let folder = options.resolve(model)
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                throw TextpipeError(.spec, "not a model folder (no config.json)", file: folder.path, key: "taggers.\(tagger.name).vectors")
+                throw TextpipeError(
+                    .spec, "not a model folder (no config.json)", file: folder.path,
+                    key: "taggers.\(tagger.name).vectors")
             }
             return try InputHash.of(folder)
         }
@@ -38,16 +42,25 @@ enum TokenVectors {
                 c.vectors = .wordVectors(file: try fetcher.fetch(r.package).appendingPathComponent(r.path).path)
             } else {
                 let path = options.resolve(file).path
-                guard FileManager.default.fileExists(atPath: path) else { throw TextpipeError(.spec, "no such file", file: path, key: "taggers.\(tagger.name).vectors") }
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw TextpipeError(.spec, "no such file", file: path, key: "taggers.\(tagger.name).vectors")
+                }
                 c.vectors = .wordVectors(file: path)
             }
         case .bert(let model, let maxLength):
             var folder: String
             if let entry = ModelCatalog.entry(named: model) {
-                folder = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log).resolvingSymlinksInPath().path
-            } else { folder = options.resolve(model).path }
-            guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path) else {
-                throw TextpipeError(.spec, "not a model folder (no config.json)", file: folder, key: "taggers.\(tagger.name).vectors")
+                folder = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
+                    .resolvingSymlinksInPath().path
+            } else {
+                folder = options.resolve(model).path
+            }
+            guard
+                FileManager.default.fileExists(
+                    atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path)
+            else {
+                throw TextpipeError(
+                    .spec, "not a model folder (no config.json)", file: folder, key: "taggers.\(tagger.name).vectors")
             }
             c.vectors = .bert(model: folder, maxLength: maxLength)
         }

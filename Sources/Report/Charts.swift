@@ -1,5 +1,5 @@
-import Foundation
 import Evaluate
+import Foundation
 
 /// Line charts drawn as inline SVG: axes with ticks and labels, a legend, optional diagonal and log-scaled x.
 enum Charts {
@@ -12,11 +12,14 @@ enum Charts {
         var spread: [Double]? = nil
     }
 
-    static let palette = ["#2f6db5", "#c8553d", "#3a9d5d", "#8e5cc4", "#d49a1c", "#1f9eb0", "#b5437a", "#6b7a8f", "#7a9e2f", "#a0522d"]
+    static let palette = [
+        "#2f6db5", "#c8553d", "#3a9d5d", "#8e5cc4", "#d49a1c", "#1f9eb0", "#b5437a", "#6b7a8f", "#7a9e2f", "#a0522d"
+    ]
 
     /// Colours per series: generative models in blues, discriminative in reds/oranges, so families read at a glance.
     static func familyColor(_ family: String, index: Int) -> String {
-        let blues = ["#2f6db5", "#1f9eb0", "#5b8fd6", "#173f73", "#6fb7c9"], reds = ["#c8553d", "#d49a1c", "#b5437a", "#8a2e1c", "#e07b53"]
+        let blues = ["#2f6db5", "#1f9eb0", "#5b8fd6", "#173f73", "#6fb7c9"]
+        let reds = ["#c8553d", "#d49a1c", "#b5437a", "#8a2e1c", "#e07b53"]
         return (family == "generative" ? blues : reds)[index % 5]
     }
 
@@ -26,56 +29,87 @@ enum Charts {
         return String(format: "%.2g", v)
     }
 
-    static func line(_ series: [Series], title: String, xLabel: String, yLabel: String, xRange: (Double, Double), yRange: (Double, Double),
-                     xLog: Bool = false, diagonal: Bool = false, width: Double = 560, height: Double = 340, yPercent: Bool = false) -> String {
-        let left = 58.0, right = 16.0, top = 30.0, bottom = 46.0
+    static func line(
+        _ series: [Series], title: String, xLabel: String, yLabel: String, xRange: (Double, Double),
+        yRange: (Double, Double),
+        xLog: Bool = false, diagonal: Bool = false, width: Double = 560, height: Double = 340, yPercent: Bool = false
+    ) -> String {
+        let left = 58.0
+        let right = 16.0
+        let top = 30.0
+        let bottom = 46.0
         let legendRows = Double((series.count + 1) / 2)
         let total = height + legendRows * 16 + 6
-        let pw = width - left - right, ph = height - top - bottom
+        let pw = width - left - right
+        let ph = height - top - bottom
         func fx(_ x: Double) -> Double {
             let (a, b) = xRange
             let t = xLog ? (log10(max(x, 1e-12)) - log10(a)) / (log10(b) - log10(a)) : (x - a) / (b - a)
             return left + max(0, min(1, t)) * pw
         }
         func fy(_ y: Double) -> Double { top + (1 - max(0, min(1, (y - yRange.0) / (yRange.1 - yRange.0)))) * ph }
-        var s = "<svg viewBox=\"0 0 \(Int(width)) \(Int(total))\" width=\"100%\" style=\"max-width:\(Int(width))px\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(title))\">"
+        var s =
+            "<svg viewBox=\"0 0 \(Int(width)) \(Int(total))\" width=\"100%\" style=\"max-width:\(Int(width))px\" role=\"img\" aria-label=\"\(HTMLRenderer.escape(title))\">"
         s += "<text x=\"\(left)\" y=\"18\" font-size=\"13\" font-weight=\"600\">\(HTMLRenderer.escape(title))</text>"
         // Grid and ticks.
         for k in 0...5 {
-            let v = yRange.0 + (yRange.1 - yRange.0) * Double(k) / 5, y = fy(v)
+            let v = yRange.0 + (yRange.1 - yRange.0) * Double(k) / 5
+            let y = fy(v)
             s += "<line x1=\"\(left)\" x2=\"\(left + pw)\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#e6e9ef\"/>"
-            s += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" font-size=\"11\" text-anchor=\"end\" fill=\"#5b6475\">\(yPercent ? number(v * 100) : number(v))</text>"
+            s +=
+                "<text x=\"\(left - 6)\" y=\"\(y + 4)\" font-size=\"11\" text-anchor=\"end\" fill=\"#5b6475\">\(yPercent ? number(v * 100) : number(v))</text>"
         }
         var xticks: [Double] = []
         if xLog {
             var d = pow(10, floor(log10(xRange.0)))
-            while d <= xRange.1 * 1.0001 { for m in [1.0, 2, 5] where d * m >= xRange.0 * 0.999 && d * m <= xRange.1 * 1.001 { xticks.append(d * m) }; d *= 10 }
-        } else { xticks = (0...5).map { xRange.0 + (xRange.1 - xRange.0) * Double($0) / 5 } }
+            while d <= xRange.1 * 1.0001 {
+                for m in [1.0, 2, 5] where d * m >= xRange.0 * 0.999 && d * m <= xRange.1 * 1.001 {
+                    xticks.append(d * m)
+                }
+                d *= 10
+            }
+        } else {
+            xticks = (0...5).map { xRange.0 + (xRange.1 - xRange.0) * Double($0) / 5 }
+        }
         for v in xticks {
             let x = fx(v)
             s += "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(top)\" y2=\"\(top + ph)\" stroke=\"#eef0f4\"/>"
-            s += "<text x=\"\(x)\" y=\"\(top + ph + 15)\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6475\">\(number(v))</text>"
+            s +=
+                "<text x=\"\(x)\" y=\"\(top + ph + 15)\" font-size=\"11\" text-anchor=\"middle\" fill=\"#5b6475\">\(number(v))</text>"
         }
-        s += "<line x1=\"\(left)\" x2=\"\(left + pw)\" y1=\"\(top + ph)\" y2=\"\(top + ph)\" stroke=\"#888\"/><line x1=\"\(left)\" x2=\"\(left)\" y1=\"\(top)\" y2=\"\(top + ph)\" stroke=\"#888\"/>"
-        s += "<text x=\"\(left + pw / 2)\" y=\"\(top + ph + 34)\" font-size=\"12\" text-anchor=\"middle\">\(HTMLRenderer.escape(xLabel))</text>"
-        s += "<text transform=\"translate(14 \(top + ph / 2)) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\">\(HTMLRenderer.escape(yLabel))</text>"
-        if diagonal { s += "<line x1=\"\(fx(xRange.0))\" y1=\"\(fy(yRange.0))\" x2=\"\(fx(xRange.1))\" y2=\"\(fy(yRange.1))\" stroke=\"#aaa\" stroke-dasharray=\"4 4\"/>" }
+        s +=
+            "<line x1=\"\(left)\" x2=\"\(left + pw)\" y1=\"\(top + ph)\" y2=\"\(top + ph)\" stroke=\"#888\"/><line x1=\"\(left)\" x2=\"\(left)\" y1=\"\(top)\" y2=\"\(top + ph)\" stroke=\"#888\"/>"
+        s +=
+            "<text x=\"\(left + pw / 2)\" y=\"\(top + ph + 34)\" font-size=\"12\" text-anchor=\"middle\">\(HTMLRenderer.escape(xLabel))</text>"
+        s +=
+            "<text transform=\"translate(14 \(top + ph / 2)) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\">\(HTMLRenderer.escape(yLabel))</text>"
+        if diagonal {
+            s +=
+                "<line x1=\"\(fx(xRange.0))\" y1=\"\(fy(yRange.0))\" x2=\"\(fx(xRange.1))\" y2=\"\(fy(yRange.1))\" stroke=\"#aaa\" stroke-dasharray=\"4 4\"/>"
+        }
         for serie in series where !serie.points.isEmpty {
             let path = serie.points.map { String(format: "%.1f,%.1f", fx($0.x), fy($0.y)) }.joined(separator: " ")
-            s += "<polyline fill=\"none\" stroke=\"\(serie.color)\" stroke-width=\"2\"\(serie.dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(path)\"/>"
+            s +=
+                "<polyline fill=\"none\" stroke=\"\(serie.color)\" stroke-width=\"2\"\(serie.dashed ? " stroke-dasharray=\"6 4\"" : "") points=\"\(path)\"/>"
             if serie.points.count <= 20 {
                 for (i, p) in serie.points.enumerated() {
                     if let spread = serie.spread, spread[i] > 0 {
-                        s += String(format: "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" opacity=\"0.6\"/>", fx(p.x), fx(p.x), fy(p.y - spread[i]), fy(p.y + spread[i]), serie.color)
+                        s += String(
+                            format:
+                                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" opacity=\"0.6\"/>",
+                            fx(p.x), fx(p.x), fy(p.y - spread[i]), fy(p.y + spread[i]), serie.color)
                     }
-                    s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", fx(p.x), fy(p.y), serie.color)
+                    s += String(
+                        format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%@\"/>", fx(p.x), fy(p.y), serie.color)
                 }
             }
         }
         // Legend, two columns under the plot.
         for (i, serie) in series.enumerated() {
-            let x = left + Double(i % 2) * (pw / 2), y = height + Double(i / 2) * 16
-            s += "<line x1=\"\(x)\" x2=\"\(x + 18)\" y1=\"\(y - 4)\" y2=\"\(y - 4)\" stroke=\"\(serie.color)\" stroke-width=\"3\"\(serie.dashed ? " stroke-dasharray=\"5 3\"" : "")/>"
+            let x = left + Double(i % 2) * (pw / 2)
+            let y = height + Double(i / 2) * 16
+            s +=
+                "<line x1=\"\(x)\" x2=\"\(x + 18)\" y1=\"\(y - 4)\" y2=\"\(y - 4)\" stroke=\"\(serie.color)\" stroke-width=\"3\"\(serie.dashed ? " stroke-dasharray=\"5 3\"" : "")/>"
             s += "<text x=\"\(x + 24)\" y=\"\(y)\" font-size=\"11\">\(HTMLRenderer.escape(serie.name))</text>"
         }
         return s + "</svg>"
@@ -84,42 +118,65 @@ enum Charts {
     static func learningCurves(_ lc: LearningCurves) -> String {
         let docs = lc.curves.flatMap { $0.points.map(\.trainDocuments) }
         let errors = lc.curves.flatMap { $0.points.map { $0.error + $0.errorStd } }
-        let lo = max(1, (docs.min() ?? 1) * 0.8), hi = max(lo * 2, (docs.max() ?? 10) * 1.1)
+        let lo = max(1, (docs.min() ?? 1) * 0.8)
+        let hi = max(lo * 2, (docs.max() ?? 10) * 1.1)
         let yHi = min(1, ((errors.max() ?? 0.5) * 10).rounded(.up) / 10 + 0.0001)
-        var g = 0, d = 0
+        var g = 0
+        var d = 0
         let series = lc.curves.map { c -> Series in
             let color = familyColor(c.family, index: c.family == "generative" ? g : d)
             if c.family == "generative" { g += 1 } else { d += 1 }
-            return Series(name: c.model + (c.family == "generative" ? " (G)" : " (D)"), color: color, dashed: c.family == "generative",
-                          points: c.points.map { ($0.trainDocuments, $0.error) }, spread: c.points.map(\.errorStd))
+            return Series(
+                name: c.model + (c.family == "generative" ? " (G)" : " (D)"), color: color,
+                dashed: c.family == "generative",
+                points: c.points.map { ($0.trainDocuments, $0.error) }, spread: c.points.map(\.errorStd))
         }
-        var s = line(series, title: "Learning curves: test error against training documents", xLabel: "training documents (log scale)",
-                     yLabel: "test error (%)", xRange: (lo, hi), yRange: (0, yHi), xLog: true, width: 760, height: 380, yPercent: true)
+        var s = line(
+            series, title: "Learning curves: test error against training documents",
+            xLabel: "training documents (log scale)",
+            yLabel: "test error (%)", xRange: (lo, hi), yRange: (0, yHi), xLog: true, width: 760, height: 380,
+            yPercent: true)
         if let c = lc.crossoverDocuments {
             // Mark the crossover on the x axis.
             let marker = "<text font-size=\"11\" fill=\"#1d2433\">crossover ≈ \(Int(c.rounded())) documents</text>"
-            s = s.replacingOccurrences(of: "</svg>", with: "") + "<g transform=\"translate(470 44)\">\(marker)</g></svg>"
+            s =
+                s.replacingOccurrences(of: "</svg>", with: "")
+                + "<g transform=\"translate(470 44)\">\(marker)</g></svg>"
         }
         return s
     }
 
     static func reliability(_ c: Calibration, name: String) -> String {
         let used = c.bins.filter { $0.count > 0 }
-        return line([Series(name: "model (points: bins with documents)", color: "#c8553d", points: used.map { ($0.confidence, $0.accuracy) }),
-                     Series(name: "perfect calibration", color: "#aaaaaa", dashed: true, points: [])],
-                    title: String(format: "Reliability, ECE %.3f", c.expectedCalibrationError), xLabel: "mean predicted probability (top class)",
-                    yLabel: "accuracy", xRange: (0, 1), yRange: (0, 1), diagonal: true, width: 380, height: 300)
+        return line(
+            [
+                Series(
+                    name: "model (points: bins with documents)", color: "#c8553d",
+                    points: used.map { ($0.confidence, $0.accuracy) }),
+                Series(name: "perfect calibration", color: "#aaaaaa", dashed: true, points: [])
+            ],
+            title: String(format: "Reliability, ECE %.3f", c.expectedCalibrationError),
+            xLabel: "mean predicted probability (top class)",
+            yLabel: "accuracy", xRange: (0, 1), yRange: (0, 1), diagonal: true, width: 380, height: 300)
     }
 
     static func roc(_ c: BinaryCurves) -> String {
-        line([Series(name: "ROC (positive: \(c.positive))", color: "#2f6db5", points: c.roc.map { ($0[0], $0[1]) })],
-             title: String(format: "ROC, AUC %.3f", c.rocAuc), xLabel: "false-positive rate", yLabel: "true-positive rate",
-             xRange: (0, 1), yRange: (0, 1), diagonal: true, width: 380, height: 300)
+        line(
+            [Series(name: "ROC (positive: \(c.positive))", color: "#2f6db5", points: c.roc.map { ($0[0], $0[1]) })],
+            title: String(format: "ROC, AUC %.3f", c.rocAuc), xLabel: "false-positive rate",
+            yLabel: "true-positive rate",
+            xRange: (0, 1), yRange: (0, 1), diagonal: true, width: 380, height: 300)
     }
 
     static func precisionRecall(_ c: BinaryCurves) -> String {
-        line([Series(name: "precision-recall (positive: \(c.positive))", color: "#3a9d5d", points: c.precisionRecall.map { ($0[0], $0[1]) })],
-             title: String(format: "Precision-recall, AP %.3f", c.averagePrecision), xLabel: "recall", yLabel: "precision",
-             xRange: (0, 1), yRange: (0, 1), width: 380, height: 300)
+        line(
+            [
+                Series(
+                    name: "precision-recall (positive: \(c.positive))", color: "#3a9d5d",
+                    points: c.precisionRecall.map { ($0[0], $0[1]) })
+            ],
+            title: String(format: "Precision-recall, AP %.3f", c.averagePrecision), xLabel: "recall",
+            yLabel: "precision",
+            xRange: (0, 1), yRange: (0, 1), width: 380, height: 300)
     }
 }

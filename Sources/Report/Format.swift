@@ -1,5 +1,5 @@
-import Foundation
 import Evaluate
+import Foundation
 
 /// Number formatting shared by the Markdown and HTML renderers.
 enum Format {
@@ -17,7 +17,9 @@ enum Format {
         if b < 1 << 20 { return String(format: "%.1f KiB", Double(b) / 1024) }
         return String(format: "%.1f MiB", Double(b) / Double(1 << 20))
     }
-    static func optional(_ x: Double?, _ digits: Int = 4) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+    static func optional(_ x: Double?, _ digits: Int = 4) -> String {
+        x.map { String(format: "%.\(digits)f", $0) } ?? "—"
+    }
     static func interval(_ i: Interval?) -> String {
         guard let i else { return "—" }
         return String(format: "%.1f–%.1f", i.low * 100, i.high * 100)
@@ -27,7 +29,10 @@ enum Format {
     static func count(_ n: Int) -> String {
         let s = String(n)
         var out = ""
-        for (i, c) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 { out.append(",") }; out.append(c) }
+        for (i, c) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
         return String(out.reversed())
     }
 }

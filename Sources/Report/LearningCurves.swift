@@ -12,14 +12,21 @@ public struct LearningCurves: Codable, Sendable, Equatable {
         public var error: Double
         public var errorStd: Double
         public init(fraction: Double, trainDocuments: Double, error: Double, errorStd: Double) {
-            self.fraction = fraction; self.trainDocuments = trainDocuments; self.error = error; self.errorStd = errorStd
+            self.fraction = fraction
+            self.trainDocuments = trainDocuments
+            self.error = error
+            self.errorStd = errorStd
         }
     }
     public struct Curve: Codable, Sendable, Equatable {
         public var model: String
         public var family: String
         public var points: [Point]
-        public init(model: String, family: String, points: [Point]) { self.model = model; self.family = family; self.points = points }
+        public init(model: String, family: String, points: [Point]) {
+            self.model = model
+            self.family = family
+            self.points = points
+        }
     }
     public var curves: [Curve]
     public var repeats: Int
@@ -30,8 +37,10 @@ public struct LearningCurves: Codable, Sendable, Equatable {
     public var summary: String
 
     public init(curves: [Curve], repeats: Int) {
-        self.curves = curves; self.repeats = repeats
-        let generative = curves.filter { $0.family == "generative" }, discriminative = curves.filter { $0.family != "generative" }
+        self.curves = curves
+        self.repeats = repeats
+        let generative = curves.filter { $0.family == "generative" }
+        let discriminative = curves.filter { $0.family != "generative" }
         guard let first = curves.first, !generative.isEmpty, !discriminative.isEmpty else {
             crossoverDocuments = nil
             summary = "All models are of one family; there is no generative-against-discriminative comparison."
@@ -39,12 +48,13 @@ public struct LearningCurves: Codable, Sendable, Equatable {
         }
         let sizes = first.points.indices
         func best(_ family: [Curve], _ i: Int) -> (String, Double) {
-            let c = family.min { $0.points[i].error < $1.points[i].error }!
+            guard let c = family.min(by: { $0.points[i].error < $1.points[i].error }) else { return ("", 0) }
             return (c.model, c.points[i].error)
         }
-        let gap = sizes.map { best(discriminative, $0).1 - best(generative, $0).1 }   // > 0: generative ahead
+        let gap = sizes.map { best(discriminative, $0).1 - best(generative, $0).1 }  // > 0: generative ahead
         let docs = first.points.map(\.trainDocuments)
-        var crossing: Double? = nil, direction = ""
+        var crossing: Double? = nil
+        var direction = ""
         for i in sizes.dropFirst() where (gap[i - 1] > 0) != (gap[i] > 0) && gap[i - 1] != 0 {
             let t = gap[i - 1] / (gap[i - 1] - gap[i])
             crossing = docs[i - 1] + t * (docs[i] - docs[i - 1])
@@ -52,19 +62,26 @@ public struct LearningCurves: Codable, Sendable, Equatable {
             break
         }
         crossoverDocuments = crossing
-        let small = best(gap[0] > 0 ? generative : discriminative, 0), large = best(gap.last! > 0 ? generative : discriminative, gap.count - 1)
+        let small = best(gap[0] > 0 ? generative : discriminative, 0)
+        let large = best(gap[gap.count - 1] > 0 ? generative : discriminative, gap.count - 1)
         func pct(_ e: Double) -> String { String(format: "%.1f%%", e * 100) }
         if let crossing {
-            summary = "With few training documents the \(direction == "discriminative" ? "generative" : "discriminative") models lead (\(small.0): "
+            summary =
+                "With few training documents the \(direction == "discriminative" ? "generative" : "discriminative") models lead (\(small.0): "
                 + "\(pct(small.1)) error at \(Int(docs[0])) documents); the \(direction) models overtake at about \(Int(crossing.rounded())) training documents "
-                + "and end ahead (\(large.0): \(pct(large.1)) error at \(Int(docs.last!)) documents)."
+                + "and end ahead (\(large.0): \(pct(large.1)) error at \(Int(docs[docs.count - 1])) documents)."
         } else {
             let family = gap[0] > 0 ? "generative" : "discriminative"
-            let first = abs(gap[0]) * 100, last = abs(gap.last!) * 100
-            let trend = last < first - 0.05 ? String(format: "the gap narrows from %.1f to %.1f points", first, last)
-                : last > first + 0.05 ? String(format: "the gap widens from %.1f to %.1f points", first, last)
-                : String(format: "the gap stays near %.1f points", last)
-            summary = "The \(family) models lead at every size, from \(Int(docs[0])) documents (\(small.0): \(pct(small.1)) error) to \(Int(docs.last!)) (\(large.0): \(pct(large.1))); \(trend); no crossover within these sizes."
+            let first = abs(gap[0]) * 100
+            let last = abs(gap[gap.count - 1]) * 100
+            let trend =
+                last < first - 0.05
+                ? String(format: "the gap narrows from %.1f to %.1f points", first, last)
+                : last > first + 0.05
+                    ? String(format: "the gap widens from %.1f to %.1f points", first, last)
+                    : String(format: "the gap stays near %.1f points", last)
+            summary =
+                "The \(family) models lead at every size, from \(Int(docs[0])) documents (\(small.0): \(pct(small.1)) error) to \(Int(docs[docs.count - 1])) (\(large.0): \(pct(large.1))); \(trend); no crossover within these sizes."
         }
     }
 }
@@ -88,12 +105,14 @@ public struct RunComparison: Codable, Sendable, Equatable {
     public var regressions: [String] { deltas.filter(\.regression).map(\.model) }
 
     public init(previous: RunReport, current: [ModelResult], threshold: Double) {
-        previousRunId = previous.runId; self.threshold = threshold
+        previousRunId = previous.runId
+        self.threshold = threshold
         let before = Dictionary(previous.results.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         deltas = current.compactMap { r in
             guard let b = before[r.name] else { return nil }
-            return Delta(model: r.name, accuracyBefore: b.accuracy, accuracyAfter: r.accuracy, macroF1Before: b.macroF1,
-                         macroF1After: r.macroF1, regression: b.macroF1 - r.macroF1 > threshold)
+            return Delta(
+                model: r.name, accuracyBefore: b.accuracy, accuracyAfter: r.accuracy, macroF1Before: b.macroF1,
+                macroF1After: r.macroF1, regression: b.macroF1 - r.macroF1 > threshold)
         }
         added = current.map(\.name).filter { before[$0] == nil }
         let now = Set(current.map(\.name))

@@ -1,5 +1,5 @@
-import Foundation
 import Evaluate
+import Foundation
 
 /// Everything a report shows, as one value: rendered to Markdown and HTML, and written as `metrics.json`.
 ///
@@ -29,11 +29,20 @@ public struct RunReport: Codable, Sendable {
     public var specText: String? = nil
     public var inputs: [String: String]? = nil
 
-    public init(pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
-                dataset: DatasetSummary, evaluation: String, results: [ModelResult], stages: [StageTiming], totalSeconds: Double) {
-        self.pipeline = pipeline; self.runId = runId; self.createdAt = createdAt; self.toolVersion = toolVersion
-        self.specHash = specHash; self.dataset = dataset; self.evaluation = evaluation; self.results = results
-        self.stages = stages; self.totalSeconds = totalSeconds
+    public init(
+        pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
+        dataset: DatasetSummary, evaluation: String, results: [ModelResult], stages: [StageTiming], totalSeconds: Double
+    ) {
+        self.pipeline = pipeline
+        self.runId = runId
+        self.createdAt = createdAt
+        self.toolVersion = toolVersion
+        self.specHash = specHash
+        self.dataset = dataset
+        self.evaluation = evaluation
+        self.results = results
+        self.stages = stages
+        self.totalSeconds = totalSeconds
     }
 
     /// Results best first: by macro-F1, then accuracy, then name.
@@ -64,8 +73,11 @@ extension Array where Element == SkippedPair {
     var grouped: [(classifier: String, features: [String], reason: String)] {
         var out: [(classifier: String, features: [String], reason: String)] = []
         for s in self {
-            if let i = out.firstIndex(where: { $0.classifier == s.classifier && $0.reason == s.reason }) { out[i].features.append(s.features) }
-            else { out.append((s.classifier, [s.features], s.reason)) }
+            if let i = out.firstIndex(where: { $0.classifier == s.classifier && $0.reason == s.reason }) {
+                out[i].features.append(s.features)
+            } else {
+                out.append((s.classifier, [s.features], s.reason))
+            }
         }
         return out
     }
@@ -76,7 +88,11 @@ public struct SkippedPair: Codable, Sendable {
     public var features: String
     public var classifier: String
     public var reason: String
-    public init(features: String, classifier: String, reason: String) { self.features = features; self.classifier = classifier; self.reason = reason }
+    public init(features: String, classifier: String, reason: String) {
+        self.features = features
+        self.classifier = classifier
+        self.reason = reason
+    }
 }
 
 /// What was read and what cleaning did to it.
@@ -90,9 +106,17 @@ public struct DatasetSummary: Codable, Sendable {
     public var distinctTokens: Int
     /// Counters from reading and cleaning (invalid bytes replaced, empty documents dropped, ...).
     public var notes: [String: Int]
-    public init(name: String, trainDocuments: Int, testDocuments: Int?, classes: [String: Int], tokens: Int, distinctTokens: Int, notes: [String: Int]) {
-        self.name = name; self.trainDocuments = trainDocuments; self.testDocuments = testDocuments; self.classes = classes
-        self.tokens = tokens; self.distinctTokens = distinctTokens; self.notes = notes
+    public init(
+        name: String, trainDocuments: Int, testDocuments: Int?, classes: [String: Int], tokens: Int,
+        distinctTokens: Int, notes: [String: Int]
+    ) {
+        self.name = name
+        self.trainDocuments = trainDocuments
+        self.testDocuments = testDocuments
+        self.classes = classes
+        self.tokens = tokens
+        self.distinctTokens = distinctTokens
+        self.notes = notes
     }
 }
 
@@ -102,7 +126,11 @@ public struct StageTiming: Codable, Sendable, Equatable {
     public var seconds: Double
     /// True when the stage's output came from the cache.
     public var cached: Bool
-    public init(stage: String, seconds: Double, cached: Bool) { self.stage = stage; self.seconds = seconds; self.cached = cached }
+    public init(stage: String, seconds: Double, cached: Bool) {
+        self.stage = stage
+        self.seconds = seconds
+        self.cached = cached
+    }
 }
 
 /// The evaluation of one (feature set, classifier) pair.
@@ -146,15 +174,31 @@ public struct ModelResult: Codable, Sendable {
 
     public var name: String { "\(features) + \(classifier)" }
 
-    public init(features: String, classifier: String, family: String, accuracy: Double, accuracyStd: Double?, macroF1: Double,
-                macroF1Std: Double?, logLoss: Double?, trainSeconds: Double, predictSeconds: Double, featureCount: Int,
-                modelBytes: Int, perClass: [ClassMetrics], confusion: [[Int]], labels: [String], folds: [FoldScore],
-                trainingSummary: [String: String], topFeatures: [String: [String]], modelPath: String) {
-        self.features = features; self.classifier = classifier; self.family = family; self.accuracy = accuracy
-        self.accuracyStd = accuracyStd; self.macroF1 = macroF1; self.macroF1Std = macroF1Std; self.logLoss = logLoss
-        self.trainSeconds = trainSeconds; self.predictSeconds = predictSeconds; self.featureCount = featureCount
-        self.modelBytes = modelBytes; self.perClass = perClass; self.confusion = confusion; self.labels = labels
-        self.folds = folds; self.trainingSummary = trainingSummary; self.topFeatures = topFeatures; self.modelPath = modelPath
+    public init(
+        features: String, classifier: String, family: String, accuracy: Double, accuracyStd: Double?, macroF1: Double,
+        macroF1Std: Double?, logLoss: Double?, trainSeconds: Double, predictSeconds: Double, featureCount: Int,
+        modelBytes: Int, perClass: [ClassMetrics], confusion: [[Int]], labels: [String], folds: [FoldScore],
+        trainingSummary: [String: String], topFeatures: [String: [String]], modelPath: String
+    ) {
+        self.features = features
+        self.classifier = classifier
+        self.family = family
+        self.accuracy = accuracy
+        self.accuracyStd = accuracyStd
+        self.macroF1 = macroF1
+        self.macroF1Std = macroF1Std
+        self.logLoss = logLoss
+        self.trainSeconds = trainSeconds
+        self.predictSeconds = predictSeconds
+        self.featureCount = featureCount
+        self.modelBytes = modelBytes
+        self.perClass = perClass
+        self.confusion = confusion
+        self.labels = labels
+        self.folds = folds
+        self.trainingSummary = trainingSummary
+        self.topFeatures = topFeatures
+        self.modelPath = modelPath
     }
 }
 
@@ -168,9 +212,15 @@ public struct MisclassifiedDocument: Codable, Sendable, Equatable {
     public var goldScore: Double
     /// The start of the cleaned text.
     public var excerpt: String
-    public init(source: String, gold: String, predicted: String, predictedScore: Double, goldScore: Double, excerpt: String) {
-        self.source = source; self.gold = gold; self.predicted = predicted; self.predictedScore = predictedScore
-        self.goldScore = goldScore; self.excerpt = excerpt
+    public init(
+        source: String, gold: String, predicted: String, predictedScore: Double, goldScore: Double, excerpt: String
+    ) {
+        self.source = source
+        self.gold = gold
+        self.predicted = predicted
+        self.predictedScore = predictedScore
+        self.goldScore = goldScore
+        self.excerpt = excerpt
     }
 }
 
@@ -181,7 +231,10 @@ public struct FoldScore: Codable, Sendable {
     public var macroF1: Double
     public var logLoss: Double?
     public init(fold: Int, accuracy: Double, macroF1: Double, logLoss: Double?) {
-        self.fold = fold; self.accuracy = accuracy; self.macroF1 = macroF1; self.logLoss = logLoss
+        self.fold = fold
+        self.accuracy = accuracy
+        self.macroF1 = macroF1
+        self.logLoss = logLoss
     }
 }
 
@@ -205,19 +258,31 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
     /// `correct[m][d]`: whether model `m` (in `models` order, best first) got test document `d` right.
     public init(models: [String], correct: [[Bool]], alpha: Double = 0.05) {
         let n = models.count
-        self.models = models; self.alpha = alpha
+        self.models = models
+        self.alpha = alpha
         var only = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)
-        for i in 0..<n { for j in 0..<n where i != j { only[i][j] = zip(correct[i], correct[j]).filter { $0 && !$1 }.count } }
+        for i in 0..<n {
+            for j in 0..<n where i != j { only[i][j] = zip(correct[i], correct[j]).filter { $0 && !$1 }.count }
+        }
         onlyRight = only
         var p = [[Double]](repeating: [Double](repeating: 1, count: n), count: n)
-        var flat: [Double] = [], pairs: [(Int, Int)] = []
-        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) where j < n {
-            let v = Significance.mcnemar(b: only[i][j], c: only[j][i])
-            p[i][j] = v; p[j][i] = v; flat.append(v); pairs.append((i, j))
-        } }
+        var flat: [Double] = []
+        var pairs: [(Int, Int)] = []
+        for i in 0..<n {
+            for j in (i + 1)..<max(i + 1, n) where j < n {
+                let v = Significance.mcnemar(b: only[i][j], c: only[j][i])
+                p[i][j] = v
+                p[j][i] = v
+                flat.append(v)
+                pairs.append((i, j))
+            }
+        }
         pValues = p
         var adjusted = [[Double]](repeating: [Double](repeating: 1, count: n), count: n)
-        for (k, a) in Significance.holm(flat).enumerated() { adjusted[pairs[k].0][pairs[k].1] = a; adjusted[pairs[k].1][pairs[k].0] = a }
+        for (k, a) in Significance.holm(flat).enumerated() {
+            adjusted[pairs[k].0][pairs[k].1] = a
+            adjusted[pairs[k].1][pairs[k].0] = a
+        }
         self.adjusted = adjusted
         best = models.first ?? ""
         notDifferentFromBest = n > 1 ? (1..<n).filter { adjusted[0][$0] >= alpha }.map { models[$0] } : []
@@ -227,13 +292,24 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
     /// From pairwise p-values already computed (`p[i][j]`, symmetric, models best first), Holm-corrected here.
     public init(models: [String], pValues p: [[Double]], test: String, alpha: Double = 0.05) {
         let n = models.count
-        self.models = models; self.alpha = alpha; self.testName = test
+        self.models = models
+        self.alpha = alpha
+        self.testName = test
         onlyRight = []
         pValues = p
-        var flat: [Double] = [], pairs: [(Int, Int)] = []
-        for i in 0..<n { for j in 0..<n where j > i { flat.append(p[i][j]); pairs.append((i, j)) } }
+        var flat: [Double] = []
+        var pairs: [(Int, Int)] = []
+        for i in 0..<n {
+            for j in 0..<n where j > i {
+                flat.append(p[i][j])
+                pairs.append((i, j))
+            }
+        }
         var adjusted = [[Double]](repeating: [Double](repeating: 1, count: n), count: n)
-        for (k, a) in Significance.holm(flat).enumerated() { adjusted[pairs[k].0][pairs[k].1] = a; adjusted[pairs[k].1][pairs[k].0] = a }
+        for (k, a) in Significance.holm(flat).enumerated() {
+            adjusted[pairs[k].0][pairs[k].1] = a
+            adjusted[pairs[k].1][pairs[k].0] = a
+        }
         self.adjusted = adjusted
         best = models.first ?? ""
         notDifferentFromBest = n > 1 ? (1..<n).filter { adjusted[0][$0] >= alpha }.map { models[$0] } : []
@@ -244,6 +320,7 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
         if notDifferentFromBest.isEmpty {
             return "\(best) is significantly better than every other model (\(test), Holm-adjusted p < \(alpha))."
         }
-        return "\(best) is not significantly different from \(notDifferentFromBest.joined(separator: ", ")) (\(test), Holm-adjusted p >= \(alpha)); it is significantly better than the other \(models.count - 1 - notDifferentFromBest.count)."
+        return
+            "\(best) is not significantly different from \(notDifferentFromBest.joined(separator: ", ")) (\(test), Holm-adjusted p >= \(alpha)); it is significantly better than the other \(models.count - 1 - notDifferentFromBest.count)."
     }
 }

@@ -1,6 +1,6 @@
+import Evaluate
 import Foundation
 import TextCore
-import Evaluate
 
 /// The data a tagging run was trained and scored on.
 public struct TaggingDatasetSummary: Sendable, Codable, Equatable {
@@ -17,11 +17,20 @@ public struct TaggingDatasetSummary: Sendable, Codable, Equatable {
     /// Tags rewritten because their sequence was invalid in the file's scheme.
     public var repairedTags: Int
     public var evaluation: String
-    public init(name: String, trainSentences: Int, testSentences: Int, trainTokens: Int, testTokens: Int, tags: [String: Int],
-                fileScheme: String, modelScheme: String, repairedTags: Int, evaluation: String) {
-        self.name = name; self.trainSentences = trainSentences; self.testSentences = testSentences; self.trainTokens = trainTokens
-        self.testTokens = testTokens; self.tags = tags; self.fileScheme = fileScheme; self.modelScheme = modelScheme
-        self.repairedTags = repairedTags; self.evaluation = evaluation
+    public init(
+        name: String, trainSentences: Int, testSentences: Int, trainTokens: Int, testTokens: Int, tags: [String: Int],
+        fileScheme: String, modelScheme: String, repairedTags: Int, evaluation: String
+    ) {
+        self.name = name
+        self.trainSentences = trainSentences
+        self.testSentences = testSentences
+        self.trainTokens = trainTokens
+        self.testTokens = testTokens
+        self.tags = tags
+        self.fileScheme = fileScheme
+        self.modelScheme = modelScheme
+        self.repairedTags = repairedTags
+        self.evaluation = evaluation
     }
 }
 
@@ -32,7 +41,10 @@ public struct TaggingErrorExample: Sendable, Codable, Equatable {
     public var gold: [String]
     public var predicted: [String]
     public init(source: String, tokens: [String], gold: [String], predicted: [String]) {
-        self.source = source; self.tokens = tokens; self.gold = gold; self.predicted = predicted
+        self.source = source
+        self.tokens = tokens
+        self.gold = gold
+        self.predicted = predicted
     }
 }
 
@@ -50,11 +62,20 @@ public struct TaggerResult: Sendable, Codable, Equatable {
     public var errors: [TaggingErrorExample]
     /// 95% bootstrap interval of the headline metric, resampling held-out sentences.
     public var headlineInterval: Interval? = nil
-    public init(name: String, kind: String, family: String, description: String, metrics: TaggingMetrics, trainSeconds: Double,
-                tagSeconds: Double, tokensPerSecond: Double, trainingSummary: [String: String], errors: [TaggingErrorExample]) {
-        self.name = name; self.kind = kind; self.family = family; self.description = description; self.metrics = metrics
-        self.trainSeconds = trainSeconds; self.tagSeconds = tagSeconds; self.tokensPerSecond = tokensPerSecond
-        self.trainingSummary = trainingSummary; self.errors = errors
+    public init(
+        name: String, kind: String, family: String, description: String, metrics: TaggingMetrics, trainSeconds: Double,
+        tagSeconds: Double, tokensPerSecond: Double, trainingSummary: [String: String], errors: [TaggingErrorExample]
+    ) {
+        self.name = name
+        self.kind = kind
+        self.family = family
+        self.description = description
+        self.metrics = metrics
+        self.trainSeconds = trainSeconds
+        self.tagSeconds = tagSeconds
+        self.tokensPerSecond = tokensPerSecond
+        self.trainingSummary = trainingSummary
+        self.errors = errors
     }
 
     /// The number a reader compares first: word F1 (segmentation), chunk F1 (NER, chunking), or token accuracy (POS).
@@ -77,10 +98,20 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     /// Paired bootstrap over held-out sentences between every pair of taggers (headline metric).
     public var significance: SignificanceMatrix? = nil
 
-    public init(pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String, dataset: TaggingDatasetSummary,
-                results: [TaggerResult], stages: [StageTiming], totalSeconds: Double) {
-        self.pipeline = pipeline; self.runId = runId; self.createdAt = createdAt; self.toolVersion = toolVersion; self.specHash = specHash
-        self.dataset = dataset; self.results = results; self.stages = stages; self.totalSeconds = totalSeconds
+    public init(
+        pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
+        dataset: TaggingDatasetSummary,
+        results: [TaggerResult], stages: [StageTiming], totalSeconds: Double
+    ) {
+        self.pipeline = pipeline
+        self.runId = runId
+        self.createdAt = createdAt
+        self.toolVersion = toolVersion
+        self.specHash = specHash
+        self.dataset = dataset
+        self.results = results
+        self.stages = stages
+        self.totalSeconds = totalSeconds
     }
 
     /// Best first by the headline metric.
@@ -93,12 +124,15 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     }
 
     public func json() throws -> Data {
-        let e = JSONEncoder(); e.keyEncodingStrategy = .convertToSnakeCase; e.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys, .prettyPrinted]
         return try e.encode(self)
     }
 
     public static func decode(_ data: Data) throws -> TaggingRunReport {
-        let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
         return try d.decode(TaggingRunReport.self, from: data)
     }
 
@@ -106,7 +140,12 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     static func confusedTags(_ m: Metrics, limit: Int) -> [Int] {
         let K = m.perClass.count
         var errors = [Int](repeating: 0, count: K)
-        for g in 0..<K { for p in 0..<K where g != p { errors[g] += m.confusion[g][p]; errors[p] += m.confusion[g][p] } }
+        for g in 0..<K {
+            for p in 0..<K where g != p {
+                errors[g] += m.confusion[g][p]
+                errors[p] += m.confusion[g][p]
+            }
+        }
         return (0..<K).filter { errors[$0] > 0 }.sorted { errors[$0] > errors[$1] }.prefix(limit).sorted()
     }
 }

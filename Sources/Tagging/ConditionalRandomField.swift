@@ -31,35 +31,51 @@ public struct ConditionalRandomField: SequenceTagger {
     public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
     /// Trains on `sentences`; `log` gets a progress line every 10 iterations.
-    public static func fit(_ c: ConditionalRandomFieldConfiguration, sentences: [TaggedSentence], tags: [String],
-                           log: ((String) -> Void)? = nil) throws -> ConditionalRandomField {
-        return try fit(c, prepared: try PreparedTrainingData(sentences, tags: tags, features: c.features), tags: tags, log: log)
+    public static func fit(
+        _ c: ConditionalRandomFieldConfiguration, sentences: [TaggedSentence], tags: [String],
+        log: ((String) -> Void)? = nil
+    ) throws -> ConditionalRandomField {
+        return try fit(
+            c, prepared: try PreparedTrainingData(sentences, tags: tags, features: c.features), tags: tags, log: log)
     }
 
-    static func fit(_ c: ConditionalRandomFieldConfiguration, prepared: PreparedTrainingData, tags: [String],
-                    log: ((String) -> Void)? = nil) throws -> ConditionalRandomField {
-        var chain = LinearChain(attributeCount: prepared.attributes.count, tagCount: tags.count, sequences: prepared.x, tags: prepared.y)
-        let objective = LogLikelihood(chain: chain, x: prepared.x, y: prepared.y, c2: c.c2,
-                                      threads: c.threads > 0 ? c.threads : ProcessInfo.processInfo.activeProcessorCount)
-        var optimiser = LBFGS(memory: 6, maxIterations: c.maxIterations, tolerance: 0, l1: c.c1, penalized: chain.weights.count)
-        optimiser.period = c.period; optimiser.delta = c.delta
+    static func fit(
+        _ c: ConditionalRandomFieldConfiguration, prepared: PreparedTrainingData, tags: [String],
+        log: ((String) -> Void)? = nil
+    ) throws -> ConditionalRandomField {
+        var chain = LinearChain(
+            attributeCount: prepared.attributes.count, tagCount: tags.count, sequences: prepared.x, tags: prepared.y)
+        let objective = LogLikelihood(
+            chain: chain, x: prepared.x, y: prepared.y, c2: c.c2,
+            threads: c.threads > 0 ? c.threads : ProcessInfo.processInfo.activeProcessorCount)
+        var optimiser = LBFGS(
+            memory: 6, maxIterations: c.maxIterations, tolerance: 0, l1: c.c1, penalized: chain.weights.count)
+        optimiser.period = c.period
+        optimiser.delta = c.delta
         let start = DispatchTime.now().uptimeNanoseconds
         if let log {
             optimiser.onIteration = { i, f in
                 if i % 10 == 0 {
-                    log(String(format: "iteration %d of at most %d, objective %.1f, %.0f s", i, c.maxIterations, f,
-                               Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                    log(
+                        String(
+                            format: "iteration %d of at most %d, objective %.1f, %.0f s", i, c.maxIterations, f,
+                            Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
                 }
             }
         }
         let outcome = optimiser.minimize(chain.weights) { w, g in objective.evaluate(w, gradient: &g) }
         chain.weights = outcome.x
         let nonZero = outcome.x.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        return ConditionalRandomField(model: LinearChainTagger(tags: tags, extractor: prepared.extractor, attributes: prepared.attributes, chain: chain), trainingSummary: [
-            "iterations": "\(outcome.iterations)", "evaluations": "\(outcome.evaluations)", "converged": "\(outcome.converged)",
-            "objective": String(format: "%.4f", outcome.value), "attributes": "\(prepared.attributes.count)",
-            "parameters": "\(chain.weights.count)", "non_zero": "\(nonZero)",
-            "optimise_seconds": String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)])
+        return ConditionalRandomField(
+            model: LinearChainTagger(
+                tags: tags, extractor: prepared.extractor, attributes: prepared.attributes, chain: chain),
+            trainingSummary: [
+                "iterations": "\(outcome.iterations)", "evaluations": "\(outcome.evaluations)",
+                "converged": "\(outcome.converged)",
+                "objective": String(format: "%.4f", outcome.value), "attributes": "\(prepared.attributes.count)",
+                "parameters": "\(chain.weights.count)", "non_zero": "\(nonZero)",
+                "optimise_seconds": String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            ])
     }
 }
 
@@ -74,38 +90,56 @@ struct LogLikelihood: Sendable {
     let parts: [Range<Int>]
 
     init(chain: LinearChain, x: [AttributeSequence], y: [[Int32]], c2: Double, threads: Int) {
-        self.chain = chain; self.x = x; self.y = y; self.c2 = c2
+        self.chain = chain
+        self.x = x
+        self.y = y
+        self.c2 = c2
         let total = x.reduce(0) { $0 + $1.count }
-        var parts: [Range<Int>] = [], begin = 0, tokens = 0
+        var parts: [Range<Int>] = []
+        var begin = 0
+        var tokens = 0
         for (i, s) in x.enumerated() {
             tokens += s.count
-            if tokens * max(1, threads) >= total * (parts.count + 1) || i == x.count - 1 { parts.append(begin..<(i + 1)); begin = i + 1 }
+            if tokens * max(1, threads) >= total * (parts.count + 1) || i == x.count - 1 {
+                parts.append(begin..<(i + 1))
+                begin = i + 1
+            }
         }
         self.parts = parts.isEmpty ? [0..<x.count] : parts
     }
 
     func evaluate(_ w: [Double], gradient g: inout [Double]) -> Double {
-        let T = chain.tagCount, offset = chain.transitionOffset, P = w.count
+        let T = chain.tagCount
+        let offset = chain.transitionOffset
+        let P = w.count
         // exp of the transition weights, shifted by their maximum (added back to log Z).
         let shift = (0..<(T * T)).reduce(-Double.infinity) { max($0, w[offset + $1]) }
         let M = (0..<(T * T)).map { exp(w[offset + $0] - shift) }
         var values = [Double](repeating: 0, count: parts.count)
         var gradients = [[Double]](repeating: [], count: parts.count)
         w.withUnsafeBufferPointer { wp in
-            values.withUnsafeMutableBufferPointer { vp in gradients.withUnsafeMutableBufferPointer { gp in
-                let vBase = vp.baseAddress!, gBase = gp.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-                    var local = [Double](repeating: 0, count: P)
-                    var scratch = Scratch(tagCount: T)
-                    var f = 0.0
-                    local.withUnsafeMutableBufferPointer { lp in
-                        for i in parts[k] { f += sentence(x[i], y[i], w: wp.baseAddress!, M: M, shift: shift, g: lp.baseAddress!, scratch: &scratch) }
-                        // Expected transition counts were summed without the factor M[p][k] (see `sentence`): apply it once.
-                        for q in 0..<(T * T) { lp[offset + q] += scratch.pairwise[q] * M[q] }
+            values.withUnsafeMutableBufferPointer { vp in
+                gradients.withUnsafeMutableBufferPointer { gp in
+                    let vBase = vp.start
+                    let gBase = gp.start
+                    DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+                        var local = [Double](repeating: 0, count: P)
+                        var scratch = Scratch(tagCount: T)
+                        var f = 0.0
+                        local.withUnsafeMutableBufferPointer { lp in
+                            for i in parts[k] {
+                                f += sentence(
+                                    x[i], y[i], w: wp.start, M: M, shift: shift, g: lp.start,
+                                    scratch: &scratch)
+                            }
+                            // Expected transition counts were summed without the factor M[p][k] (see `sentence`): apply it once.
+                            for q in 0..<(T * T) { lp[offset + q] += scratch.pairwise[q] * M[q] }
+                        }
+                        (vBase + k).pointee = f
+                        (gBase + k).pointee = local
                     }
-                    (vBase + k).pointee = f; (gBase + k).pointee = local
                 }
-            } }
+            }
         }
         var f = values.reduce(0, +)
         g.withUnsafeMutableBufferPointer { out in
@@ -128,109 +162,157 @@ struct LogLikelihood: Sendable {
 
     /// One sentence's log Z - gold score, adding its state gradient to `g` and its transition statistics to
     /// `scratch.pairwise`. Tag sets of 16 or more go through BLAS (the T x T products dominate POS tagging).
-    func sentence(_ x: AttributeSequence, _ y: [Int32], w: UnsafePointer<Double>, M: [Double], shift: Double,
-                  g: UnsafeMutablePointer<Double>, scratch s: inout Scratch) -> Double {
-        let n = x.count, T = chain.tagCount, offset = chain.transitionOffset
+    func sentence(
+        _ x: AttributeSequence, _ y: [Int32], w: UnsafePointer<Double>, M: [Double], shift: Double,
+        g: UnsafeMutablePointer<Double>, scratch s: inout Scratch
+    ) -> Double {
+        let n = x.count
+        let T = chain.tagCount
+        let offset = chain.transitionOffset
         guard n > 0 else { return 0 }
         let useBLAS = T >= 16
-        return chain.stateStart.withUnsafeBufferPointer { ssb in chain.stateTag.withUnsafeBufferPointer { stb in
-            let ss = ssb.baseAddress!, st = stb.baseAddress!
-            LinearChain.stateScores(x, tagCount: T, stateStart: ss, stateTag: st, w: w, into: &s.scores)
-            if s.psi.count < n * T {
-                s.psi = [Double](repeating: 0, count: n * T); s.alpha = s.psi; s.beta = s.psi; s.left = s.psi; s.right = s.psi
-                s.z = [Double](repeating: 0, count: n)
+        return chain.stateStart.withUnsafeBufferPointer { ssb in
+            chain.stateTag.withUnsafeBufferPointer { stb in
+                let ss = ssb.start
+                let st = stb.start
+                LinearChain.stateScores(x, tagCount: T, stateStart: ss, stateTag: st, w: w, into: &s.scores)
+                if s.psi.count < n * T {
+                    s.psi = [Double](repeating: 0, count: n * T)
+                    s.alpha = s.psi
+                    s.beta = s.psi
+                    s.left = s.psi
+                    s.right = s.psi
+                    s.z = [Double](repeating: 0, count: n)
+                }
+                var gold = 0.0
+                var logZ = 0.0
+                s.scores.withUnsafeBufferPointer { scb in
+                    s.psi.withUnsafeMutableBufferPointer { psb in
+                        s.alpha.withUnsafeMutableBufferPointer { ab in
+                            s.beta.withUnsafeMutableBufferPointer { bb in
+                                s.z.withUnsafeMutableBufferPointer { zb in
+                                    M.withUnsafeBufferPointer { mb in
+                                        let sc = scb.start
+                                        let psi = psb.start
+                                        let alpha = ab.start
+                                        let beta = bb.start
+                                        let z = zb.start
+                                        let m = mb.start
+                                        for t in 0..<n {
+                                            gold += sc[t * T + Int(y[t])]
+                                            if t > 0 { gold += w[offset + Int(y[t - 1]) * T + Int(y[t])] }
+                                            var top = -Double.infinity
+                                            for k in 0..<T { top = max(top, sc[t * T + k]) }
+                                            for k in 0..<T { psi[t * T + k] = exp(sc[t * T + k] - top) }
+                                            logZ += top
+                                        }
+                                        // Forward, normalised at each position: alpha[t] = psi[t] * (M^T alpha[t-1]) / z[t].
+                                        for t in 0..<n {
+                                            let row = alpha + t * T
+                                            if t == 0 {
+                                                for k in 0..<T { row[k] = psi[k] }
+                                            } else if useBLAS {
+                                                cblas_dgemv(
+                                                    CblasRowMajor, CblasTrans, Int32(T), Int32(T), 1, m, Int32(T),
+                                                    row - T, 1, 0, row, 1)
+                                                for k in 0..<T { row[k] *= psi[t * T + k] }
+                                            } else {
+                                                for k in 0..<T {
+                                                    var v = 0.0
+                                                    for p in 0..<T { v += (row - T)[p] * m[p * T + k] }
+                                                    row[k] = v * psi[t * T + k]
+                                                }
+                                            }
+                                            var sum = 0.0
+                                            for k in 0..<T { sum += row[k] }
+                                            let inv = 1 / sum
+                                            for k in 0..<T { row[k] *= inv }
+                                            z[t] = sum
+                                            logZ += log(sum) + (t > 0 ? shift : 0)
+                                        }
+                                        // Backward with the same normalisers: beta[t] = M (psi[t+1] * beta[t+1]) / z[t+1].
+                                        for k in 0..<T { beta[(n - 1) * T + k] = 1 }
+                                        if n > 1 {
+                                            s.right.withUnsafeMutableBufferPointer { rb in
+                                                let v = rb.start
+                                                for t in stride(from: n - 2, through: 0, by: -1) {
+                                                    for k in 0..<T {
+                                                        v[k] = psi[(t + 1) * T + k] * beta[(t + 1) * T + k] / z[t + 1]
+                                                    }
+                                                    if useBLAS {
+                                                        cblas_dgemv(
+                                                            CblasRowMajor, CblasNoTrans, Int32(T), Int32(T), 1, m,
+                                                            Int32(T), v, 1, 0, beta + t * T, 1)
+                                                    } else {
+                                                        for p in 0..<T {
+                                                            var acc = 0.0
+                                                            for k in 0..<T { acc += m[p * T + k] * v[k] }
+                                                            beta[t * T + p] = acc
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                        // Expected minus observed state counts: p(y_t = k) = alpha[t][k] * beta[t][k].
+                                        x.ids.withUnsafeBufferPointer { ids in
+                                            x.offsets.withUnsafeBufferPointer { off in
+                                                for t in 0..<n {
+                                                    let gt = Int(y[t])
+                                                    for i in Int(off[t])..<Int(off[t + 1]) {
+                                                        let a = Int(ids[i])
+                                                        for q in Int(ss[a])..<Int(ss[a + 1]) {
+                                                            let k = Int(st[q])
+                                                            g[q] +=
+                                                                alpha[t * T + k] * beta[t * T + k] - (k == gt ? 1 : 0)
+                                                        }
+                                                    }
+                                                    if t > 0 { g[offset + Int(y[t - 1]) * T + gt] -= 1 }
+                                                }
+                                            }
+                                        }
+                                        // Transition statistics: pairwise += sum_t (alpha[t-1] / z[t]) (psi[t] * beta[t])^T.
+                                        if n > 1 {
+                                            s.left.withUnsafeMutableBufferPointer { lb in
+                                                s.right.withUnsafeMutableBufferPointer { rb in
+                                                    s.pairwise.withUnsafeMutableBufferPointer { pw in
+                                                        let left = lb.start
+                                                        let right = rb.start
+                                                        let pair = pw.start
+                                                        for t in 1..<n {
+                                                            let inv = 1 / z[t]
+                                                            for k in 0..<T {
+                                                                left[(t - 1) * T + k] = alpha[(t - 1) * T + k] * inv
+                                                                right[(t - 1) * T + k] =
+                                                                    psi[t * T + k] * beta[t * T + k]
+                                                            }
+                                                        }
+                                                        if useBLAS {
+                                                            cblas_dgemm(
+                                                                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(T),
+                                                                Int32(T), Int32(n - 1), 1, left, Int32(T), right,
+                                                                Int32(T), 1, pair, Int32(T))
+                                                        } else {
+                                                            for t in 0..<(n - 1) {
+                                                                for p in 0..<T {
+                                                                    let a = left[t * T + p]
+                                                                    for k in 0..<T {
+                                                                        pair[p * T + k] += a * right[t * T + k]
+                                                                    }
+                                                                }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                return logZ - gold
             }
-            var gold = 0.0, logZ = 0.0
-            s.scores.withUnsafeBufferPointer { scb in s.psi.withUnsafeMutableBufferPointer { psb in
-                s.alpha.withUnsafeMutableBufferPointer { ab in s.beta.withUnsafeMutableBufferPointer { bb in
-                    s.z.withUnsafeMutableBufferPointer { zb in M.withUnsafeBufferPointer { mb in
-                        let sc = scb.baseAddress!, psi = psb.baseAddress!, alpha = ab.baseAddress!, beta = bb.baseAddress!, z = zb.baseAddress!, m = mb.baseAddress!
-                        for t in 0..<n {
-                            gold += sc[t * T + Int(y[t])]
-                            if t > 0 { gold += w[offset + Int(y[t - 1]) * T + Int(y[t])] }
-                            var top = -Double.infinity
-                            for k in 0..<T { top = max(top, sc[t * T + k]) }
-                            for k in 0..<T { psi[t * T + k] = exp(sc[t * T + k] - top) }
-                            logZ += top
-                        }
-                        // Forward, normalised at each position: alpha[t] = psi[t] * (M^T alpha[t-1]) / z[t].
-                        for t in 0..<n {
-                            let row = alpha + t * T
-                            if t == 0 { for k in 0..<T { row[k] = psi[k] } }
-                            else if useBLAS {
-                                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(T), Int32(T), 1, m, Int32(T), row - T, 1, 0, row, 1)
-                                for k in 0..<T { row[k] *= psi[t * T + k] }
-                            } else {
-                                for k in 0..<T {
-                                    var v = 0.0
-                                    for p in 0..<T { v += (row - T)[p] * m[p * T + k] }
-                                    row[k] = v * psi[t * T + k]
-                                }
-                            }
-                            var sum = 0.0
-                            for k in 0..<T { sum += row[k] }
-                            let inv = 1 / sum
-                            for k in 0..<T { row[k] *= inv }
-                            z[t] = sum
-                            logZ += log(sum) + (t > 0 ? shift : 0)
-                        }
-                        // Backward with the same normalisers: beta[t] = M (psi[t+1] * beta[t+1]) / z[t+1].
-                        for k in 0..<T { beta[(n - 1) * T + k] = 1 }
-                        if n > 1 {
-                            s.right.withUnsafeMutableBufferPointer { rb in
-                                let v = rb.baseAddress!
-                                for t in stride(from: n - 2, through: 0, by: -1) {
-                                    for k in 0..<T { v[k] = psi[(t + 1) * T + k] * beta[(t + 1) * T + k] / z[t + 1] }
-                                    if useBLAS {
-                                        cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(T), Int32(T), 1, m, Int32(T), v, 1, 0, beta + t * T, 1)
-                                    } else {
-                                        for p in 0..<T {
-                                            var acc = 0.0
-                                            for k in 0..<T { acc += m[p * T + k] * v[k] }
-                                            beta[t * T + p] = acc
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        // Expected minus observed state counts: p(y_t = k) = alpha[t][k] * beta[t][k].
-                        x.ids.withUnsafeBufferPointer { ids in x.offsets.withUnsafeBufferPointer { off in
-                            for t in 0..<n {
-                                let gt = Int(y[t])
-                                for i in Int(off[t])..<Int(off[t + 1]) {
-                                    let a = Int(ids[i])
-                                    for q in Int(ss[a])..<Int(ss[a + 1]) {
-                                        let k = Int(st[q])
-                                        g[q] += alpha[t * T + k] * beta[t * T + k] - (k == gt ? 1 : 0)
-                                    }
-                                }
-                                if t > 0 { g[offset + Int(y[t - 1]) * T + gt] -= 1 }
-                            }
-                        } }
-                        // Transition statistics: pairwise += sum_t (alpha[t-1] / z[t]) (psi[t] * beta[t])^T.
-                        if n > 1 {
-                            s.left.withUnsafeMutableBufferPointer { lb in s.right.withUnsafeMutableBufferPointer { rb in s.pairwise.withUnsafeMutableBufferPointer { pw in
-                                let left = lb.baseAddress!, right = rb.baseAddress!, pair = pw.baseAddress!
-                                for t in 1..<n {
-                                    let inv = 1 / z[t]
-                                    for k in 0..<T { left[(t - 1) * T + k] = alpha[(t - 1) * T + k] * inv; right[(t - 1) * T + k] = psi[t * T + k] * beta[t * T + k] }
-                                }
-                                if useBLAS {
-                                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(T), Int32(T), Int32(n - 1), 1, left, Int32(T), right, Int32(T), 1, pair, Int32(T))
-                                } else {
-                                    for t in 0..<(n - 1) {
-                                        for p in 0..<T {
-                                            let a = left[t * T + p]
-                                            for k in 0..<T { pair[p * T + k] += a * right[t * T + k] }
-                                        }
-                                    }
-                                }
-                            } } }
-                        }
-                    } }
-                } }
-            } }
-            return logZ - gold
-        } }
+        }
     }
 }

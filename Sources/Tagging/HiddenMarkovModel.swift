@@ -29,8 +29,8 @@ public struct HiddenMarkovModel: SequenceTagger {
     let logTransition: [Double]
     let lambdas: [Double]
     let lexicon: [String: [(tag: Int32, logEmission: Double)]]
-    let suffixes: [String: [Double]]     // class|suffix -> p(t | suffix) by successive abstraction
-    let tagPrior: [Double]               // p(t) among rare words
+    let suffixes: [String: [Double]]  // class|suffix -> p(t | suffix) by successive abstraction
+    let tagPrior: [Double]  // p(t) among rare words
     let theta: Double
     public let trainingSummary: [String: String]
 
@@ -38,23 +38,45 @@ public struct HiddenMarkovModel: SequenceTagger {
     var start: Int { tags.count }
     var end: Int { tags.count + 1 }
 
-    public static func fit(_ c: HiddenMarkovModelConfiguration, sentences: [TaggedSentence], tags: [String]) throws -> HiddenMarkovModel {
+    public static func fit(_ c: HiddenMarkovModelConfiguration, sentences: [TaggedSentence], tags: [String]) throws
+        -> HiddenMarkovModel
+    {
         guard c.order == 1 || c.order == 2 else { throw TextpipeError(.spec, "order must be 1 or 2", key: "order") }
-        let T = tags.count, S = T + 2, start = T, end = T + 1
+        let T = tags.count
+        let S = T + 2
+        let start = T
+        let end = T + 1
         let index = Dictionary(uniqueKeysWithValues: tags.enumerated().map { ($1, $0) })
-        var uni = [Double](repeating: 0, count: S), bi: [Int: Double] = [:], tri: [Int: Double] = [:]
-        var wordTag: [String: [Int: Int]] = [:], wordCount: [String: Int] = [:]
+        func tagIndex(_ tag: String) throws -> Int {
+            guard let i = index[tag] else { throw TextpipeError(.data, "tag '\(tag)' is not in the tag set") }
+            return i
+        }
+        /// The first position of the largest value (deleted interpolation credits the first of equal ratios).
+        func firstLargest(_ r: [Double]) -> Int {
+            var best = 0
+            for i in r.indices where r[i] > r[best] { best = i }
+            return best
+        }
+        var uni = [Double](repeating: 0, count: S)
+        var bi: [Int: Double] = [:]
+        var tri: [Int: Double] = [:]
+        var wordTag: [String: [Int: Int]] = [:]
+        var wordCount: [String: Int] = [:]
         for s in sentences {
-            let seq = [start, start] + s.tags.map { index[$0]! } + [end]
+            let seq = try [start, start] + s.tags.map(tagIndex) + [end]
             for i in 2..<seq.count {
                 uni[seq[i]] += 1
                 bi[seq[i - 1] * S + seq[i], default: 0] += 1
                 tri[(seq[i - 2] * S + seq[i - 1]) * S + seq[i], default: 0] += 1
             }
-            for (w, t) in zip(s.tokens, s.tags) { wordTag[w, default: [:]][index[t]!, default: 0] += 1; wordCount[w, default: 0] += 1 }
+            for (w, t) in zip(s.tokens, s.tags) {
+                wordTag[w, default: [:]][try tagIndex(t), default: 0] += 1
+                wordCount[w, default: 0] += 1
+            }
         }
         // Context counts: how often each history is followed by anything (start counts as a history).
-        var ctx1 = [Double](repeating: 0, count: S), ctx2: [Int: Double] = [:]
+        var ctx1 = [Double](repeating: 0, count: S)
+        var ctx2: [Int: Double] = [:]
         for (k, v) in bi { ctx1[k / S] += v }
         for (k, v) in tri { ctx2[k / S, default: 0] += v }
         let N = uni.reduce(0, +)
@@ -63,15 +85,17 @@ public struct HiddenMarkovModel: SequenceTagger {
         func ratio(_ a: Double, _ b: Double) -> Double { b > 1 ? (a - 1) / (b - 1) : 0 }
         if c.order == 2 {
             for (k, f) in tri {
-                let t3 = k % S, t2 = (k / S) % S
+                let t3 = k % S
+                let t2 = (k / S) % S
                 let r = [ratio(uni[t3], N), ratio(bi[t2 * S + t3] ?? 0, ctx1[t2]), ratio(f, ctx2[k / S] ?? 0)]
-                l[r.firstIndex(of: r.max()!)!] += f
+                l[firstLargest(r)] += f
             }
         } else {
             for (k, f) in bi {
-                let t2 = k % S, t1 = k / S
+                let t2 = k % S
+                let t1 = k / S
                 let r = [ratio(uni[t2], N), ratio(f, ctx1[t1])]
-                l[r.firstIndex(of: r.max()!)!] += f
+                l[firstLargest(r)] += f
             }
         }
         let total = l.reduce(0, +)
@@ -86,7 +110,10 @@ public struct HiddenMarkovModel: SequenceTagger {
         for t1 in 0..<S {
             for t in 0..<S {
                 let p2 = lambdas[0] * unigram[t] + lambdas[1] * (ctx1[t1] > 0 ? (bi[t1 * S + t] ?? 0) / ctx1[t1] : 0)
-                if c.order == 1 { logTransition[t1 * S + t] = log(p2); continue }
+                if c.order == 1 {
+                    logTransition[t1 * S + t] = log(p2)
+                    continue
+                }
                 for t0 in 0..<S {
                     let history = t0 * S + t1
                     let p3 = ctx2[history].map { (tri[history * S + t] ?? 0) / $0 } ?? 0
@@ -99,16 +126,21 @@ public struct HiddenMarkovModel: SequenceTagger {
         for (_, counts) in wordTag { for (t, n) in counts { tagTotals[t] += Double(n) } }
         var lexicon: [String: [(tag: Int32, logEmission: Double)]] = [:]
         for (w, counts) in wordTag {
-            lexicon[w] = counts.sorted { $0.key < $1.key }.map { (Int32($0.key), log(Double($0.value) / tagTotals[$0.key])) }
+            lexicon[w] = counts.sorted { $0.key < $1.key }.map {
+                (Int32($0.key), log(Double($0.value) / tagTotals[$0.key]))
+            }
         }
         var suffixCounts: [String: [Double]] = [:]
         var rarePrior = [Double](repeating: 0, count: T)
-        for (w, counts) in wordTag where wordCount[w]! <= c.rareWordCount {
-            let chars = Array(w), cls = Self.wordClass(w)
+        for (w, counts) in wordTag where wordCount[w, default: 0] <= c.rareWordCount {
+            let chars = Array(w)
+            let cls = Self.wordClass(w)
             for (t, n) in counts {
                 rarePrior[t] += Double(n)
                 for k in 1...max(1, min(c.suffixLength, chars.count)) where k <= chars.count {
-                    suffixCounts["\(cls)|\(String(chars[(chars.count - k)...]))", default: [Double](repeating: 0, count: T)][t] += Double(n)
+                    suffixCounts[
+                        "\(cls)|\(String(chars[(chars.count - k)...]))", default: [Double](repeating: 0, count: T)][
+                            t] += Double(n)
                 }
             }
         }
@@ -120,10 +152,15 @@ public struct HiddenMarkovModel: SequenceTagger {
             let n = counts.reduce(0, +)
             return counts.map { $0 / n }
         }
-        return HiddenMarkovModel(tags: tags, configuration: c, logTransition: logTransition, lambdas: lambdas, lexicon: lexicon, suffixes: suffixes,
-                                 tagPrior: prior, theta: theta, trainingSummary: [
-                                    "order": "\(c.order)", "lambdas": lambdas.prefix(c.order + 1).map { String(format: "%.3f", $0) }.joined(separator: ","),
-                                    "words": "\(lexicon.count)", "suffixes": "\(suffixes.count)", "theta": String(format: "%.4f", theta)])
+        return HiddenMarkovModel(
+            tags: tags, configuration: c, logTransition: logTransition, lambdas: lambdas, lexicon: lexicon,
+            suffixes: suffixes,
+            tagPrior: prior, theta: theta,
+            trainingSummary: [
+                "order": "\(c.order)",
+                "lambdas": lambdas.prefix(c.order + 1).map { String(format: "%.3f", $0) }.joined(separator: ","),
+                "words": "\(lexicon.count)", "suffixes": "\(suffixes.count)", "theta": String(format: "%.4f", theta)
+            ])
     }
 
     /// Capitalised, lowercase, digits or other: unknown words of different shapes keep separate suffix statistics.
@@ -144,7 +181,9 @@ public struct HiddenMarkovModel: SequenceTagger {
     /// Candidate tags of a word and log p(w | t) (up to a constant per word for unknown words).
     func emissions(_ w: String) -> [(tag: Int32, logEmission: Double)] {
         if let known = lexicon[w] { return known }
-        let T = tags.count, chars = Array(w), cls = Self.wordClass(w)
+        let T = tags.count
+        let chars = Array(w)
+        let cls = Self.wordClass(w)
         var p = tagPrior
         for k in 1...max(1, min(configuration.suffixLength, chars.count)) where k <= chars.count {
             guard let s = suffixes["\(cls)|\(String(chars[(chars.count - k)...]))"] else { break }
@@ -170,28 +209,39 @@ public struct HiddenMarkovModel: SequenceTagger {
         var delta: [Key: Double] = [start * S + start: 0]
         var back: [[Key: Int]] = []
         for i in 0..<n {
-            var next: [Key: Double] = [:], pointer: [Key: Int] = [:]
+            var next: [Key: Double] = [:]
+            var pointer: [Key: Int] = [:]
             for (key, score) in delta {
-                let t0 = key / S, t1 = key % S
+                let t0 = key / S
+                let t1 = key % S
                 for (t, e) in candidates[i] {
                     let v = score + transition(t0, t1, Int(t)) + e
                     // Order 1 needs only the current tag as state: the previous one goes to the back pointer.
                     let k = configuration.order == 2 ? t1 * S + Int(t) : start * S + Int(t)
-                    if next[k] == nil || v > next[k]! { next[k] = v; pointer[k] = configuration.order == 2 ? t0 : t1 }
+                    if next[k].map({ v > $0 }) ?? true {
+                        next[k] = v
+                        pointer[k] = configuration.order == 2 ? t0 : t1
+                    }
                 }
             }
-            delta = next; back.append(pointer)
+            delta = next
+            back.append(pointer)
         }
-        var bestKey = -1, bestScore = -Double.infinity
+        var bestKey = -1
+        var bestScore = -Double.infinity
         for (key, score) in delta.sorted(by: { $0.key < $1.key }) {
             let v = score + transition(key / S, key % S, end)
-            if bestKey < 0 || v > bestScore { bestScore = v; bestKey = key }
+            if bestKey < 0 || v > bestScore {
+                bestScore = v
+                bestKey = key
+            }
         }
         var path = [Int32](repeating: 0, count: n)
         var key = bestKey
         for i in stride(from: n - 1, through: 0, by: -1) {
             path[i] = Int32(key % S)
-            let previous = back[i][key]!
+            // Every state on the best path has a back pointer; a missing one would be a bug, and ends the walk.
+            guard let previous = back[i][key] else { break }
             key = configuration.order == 2 ? previous * S + key / S : start * S + previous
         }
         return path

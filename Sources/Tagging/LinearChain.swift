@@ -20,7 +20,9 @@ public struct LinearChain: Sendable {
     public var transitionOffset: Int { stateTag.count }
 
     public init(tagCount: Int, stateStart: [Int32], stateTag: [Int32], weights: [Double]? = nil) {
-        self.tagCount = tagCount; self.stateStart = stateStart; self.stateTag = stateTag
+        self.tagCount = tagCount
+        self.stateStart = stateStart
+        self.stateTag = stateTag
         self.weights = weights ?? [Double](repeating: 0, count: stateTag.count + tagCount * tagCount)
     }
 
@@ -34,7 +36,8 @@ public struct LinearChain: Sendable {
                 for a in x.attributes(of: t) { seen[Int(a) * words + tag / 64] |= 1 << UInt64(tag % 64) }
             }
         }
-        var start: [Int32] = [0], list: [Int32] = []
+        var start: [Int32] = [0]
+        var list: [Int32] = []
         for a in 0..<attributeCount {
             for w in 0..<words {
                 var bits = seen[a * words + w]
@@ -48,12 +51,16 @@ public struct LinearChain: Sendable {
         }
         self.init(tagCount: tagCount, stateStart: start, stateTag: list)
         var observed = [Bool](repeating: false, count: tagCount * tagCount)
-        for y in tags where y.count > 1 { for t in 1..<y.count { observed[Int(y[t - 1]) * tagCount + Int(y[t])] = true } }
+        for y in tags where y.count > 1 {
+            for t in 1..<y.count { observed[Int(y[t - 1]) * tagCount + Int(y[t])] = true }
+        }
         observedTransitions = observed
     }
 
     /// True if the transition parameter `previous * tags + tag` may move.
-    @inline(__always) func isFree(_ transition: Int) -> Bool { observedTransitions.isEmpty || observedTransitions[transition] }
+    @inline(__always) func isFree(_ transition: Int) -> Bool {
+        observedTransitions.isEmpty || observedTransitions[transition]
+    }
 
     /// The parameter of (attribute, tag), if that pair was seen in training.
     @inline(__always) func stateParameter(_ a: Int32, _ tag: Int) -> Int? {
@@ -62,8 +69,10 @@ public struct LinearChain: Sendable {
     }
 
     /// State scores `scores[t * tags + y]` of a sequence under `w` (the weights, or a candidate during training).
-    static func stateScores(_ x: AttributeSequence, tagCount: Int, stateStart: UnsafePointer<Int32>, stateTag: UnsafePointer<Int32>,
-                            w: UnsafePointer<Double>, into scores: inout [Double]) {
+    static func stateScores(
+        _ x: AttributeSequence, tagCount: Int, stateStart: UnsafePointer<Int32>, stateTag: UnsafePointer<Int32>,
+        w: UnsafePointer<Double>, into scores: inout [Double]
+    ) {
         let n = x.count
         if scores.count < n * tagCount { scores = [Double](repeating: 0, count: n * tagCount) }
         scores.withUnsafeMutableBufferPointer { s in
@@ -83,24 +92,37 @@ public struct LinearChain: Sendable {
     /// The best tag sequence by Viterbi (ties to the lower tag index).
     public func decode(_ x: AttributeSequence) -> [Int32] {
         var scores: [Double] = []
-        stateStart.withUnsafeBufferPointer { ss in stateTag.withUnsafeBufferPointer { st in weights.withUnsafeBufferPointer { w in
-            Self.stateScores(x, tagCount: tagCount, stateStart: ss.baseAddress!, stateTag: st.baseAddress!, w: w.baseAddress!, into: &scores)
-        } } }
-        return Self.viterbi(scores, length: x.count, tagCount: tagCount, transitions: weights, transitionOffset: transitionOffset)
+        stateStart.withUnsafeBufferPointer { ss in
+            stateTag.withUnsafeBufferPointer { st in
+                weights.withUnsafeBufferPointer { w in
+                    Self.stateScores(
+                        x, tagCount: tagCount, stateStart: ss.start, stateTag: st.start,
+                        w: w.start, into: &scores)
+                }
+            }
+        }
+        return Self.viterbi(
+            scores, length: x.count, tagCount: tagCount, transitions: weights, transitionOffset: transitionOffset)
     }
 
     /// Viterbi over state scores and `transitions[offset + previous * tags + tag]`.
-    static func viterbi(_ scores: [Double], length n: Int, tagCount T: Int, transitions: [Double], transitionOffset: Int) -> [Int32] {
+    static func viterbi(
+        _ scores: [Double], length n: Int, tagCount T: Int, transitions: [Double], transitionOffset: Int
+    ) -> [Int32] {
         guard n > 0 else { return [] }
         var best = Array(scores[0..<T])
         var next = [Double](repeating: 0, count: T)
         var back = [Int32](repeating: 0, count: n * T)
         for t in 1..<max(1, n) where n > 1 {
             for y in 0..<T {
-                var m = -Double.infinity, arg = 0
+                var m = -Double.infinity
+                var arg = 0
                 for p in 0..<T {
                     let v = best[p] + transitions[transitionOffset + p * T + y]
-                    if v > m { m = v; arg = p }
+                    if v > m {
+                        m = v
+                        arg = p
+                    }
                 }
                 next[y] = m + scores[t * T + y]
                 back[t * T + y] = Int32(arg)
@@ -111,7 +133,12 @@ public struct LinearChain: Sendable {
         for k in 1..<T where best[k] > best[y] { y = k }
         var path = [Int32](repeating: 0, count: n)
         path[n - 1] = Int32(y)
-        if n > 1 { for t in stride(from: n - 1, to: 0, by: -1) { y = Int(back[t * T + y]); path[t - 1] = Int32(y) } }
+        if n > 1 {
+            for t in stride(from: n - 1, to: 0, by: -1) {
+                y = Int(back[t * T + y])
+                path[t - 1] = Int32(y)
+            }
+        }
         return path
     }
 
@@ -125,14 +152,17 @@ public struct LinearChain: Sendable {
 
     public static func decode(from r: inout BinaryReader) throws -> LinearChain {
         let tags = Int(try r.read(Int64.self))
-        let start = try r.readArray(Int32.self), tag = try r.readArray(Int32.self)
+        let start = try r.readArray(Int32.self)
+        let tag = try r.readArray(Int32.self)
         let w = try r.readFloats().map { Double($0) }
         guard w.count == tag.count + tags * tags, start.last.map({ Int($0) == tag.count }) ?? false else {
             throw TextpipeError(.model, "a linear-chain model whose parameter counts disagree")
         }
         var chain = LinearChain(tagCount: tags, stateStart: start, stateTag: tag, weights: w)
         let observed = try r.readArray(UInt8.self)
-        guard observed.isEmpty || observed.count == tags * tags else { throw TextpipeError(.model, "a linear-chain model with a malformed transition mask") }
+        guard observed.isEmpty || observed.count == tags * tags else {
+            throw TextpipeError(.model, "a linear-chain model with a malformed transition mask")
+        }
         chain.observedTransitions = observed.map { $0 != 0 }
         return chain
     }

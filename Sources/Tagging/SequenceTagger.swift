@@ -47,8 +47,9 @@ struct PreparedTrainingData {
     /// Attribute strings given per token (reference tests feed another tool's exact attributes).
     init(attributeStrings: [[[String]]], tags: [[String]], tagSet: [String]) {
         let tagIndex = Dictionary(uniqueKeysWithValues: tagSet.enumerated().map { ($1, Int32($0)) })
-        y = tags.map { $0.map { tagIndex[$0]! } }
-        var c = TokenFeatureConfiguration(); c.kind = .words
+        y = tags.map { $0.map { tagIndex[$0] ?? 0 } }
+        var c = TokenFeatureConfiguration()
+        c.kind = .words
         extractor = TokenFeatureExtractor(c)
         var index = AttributeIndex()
         x = index.encode(attributeStrings: attributeStrings, grow: true)
@@ -63,11 +64,11 @@ enum Parallel {
         let chunk = max(1, items.count / (4 * ProcessInfo.processInfo.activeProcessorCount))
         let chunks = stride(from: 0, to: items.count, by: chunk).map { $0..<min(items.count, $0 + chunk) }
         out.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
+            let base = buffer.start
             DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
                 for i in chunks[c] { (base + i).pointee = body(items[i]) }
             }
         }
-        return out.map { $0! }
+        return out.compactMap { $0 }
     }
 }

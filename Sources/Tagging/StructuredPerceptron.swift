@@ -21,10 +21,14 @@ public struct StructuredPerceptron: SequenceTagger {
     public var tags: [String] { model.tags }
     public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
-    public static func fit(_ c: StructuredPerceptronConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64) throws -> StructuredPerceptron {
+    public static func fit(
+        _ c: StructuredPerceptronConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64
+    ) throws -> StructuredPerceptron {
         let data = try PreparedTrainingData(sentences, tags: tags, features: c.features)
-        var chain = LinearChain(attributeCount: data.attributes.count, tagCount: tags.count, sequences: data.x, tags: data.y)
-        let T = tags.count, offset = chain.transitionOffset
+        var chain = LinearChain(
+            attributeCount: data.attributes.count, tagCount: tags.count, sequences: data.x, tags: data.y)
+        let T = tags.count
+        let offset = chain.transitionOffset
         var u = [Double](repeating: 0, count: chain.weights.count)
         var step = 1.0
         var rng = Xoshiro256StarStar(seed: seed)
@@ -34,10 +38,17 @@ public struct StructuredPerceptron: SequenceTagger {
             order.shuffle(using: &rng)
             var wrong = 0
             for i in order {
-                let x = data.x[i], gold = data.y[i]
+                let x = data.x[i]
+                let gold = data.y[i]
                 let predicted = chain.decode(x)
-                if predicted == gold { step += 1; continue }
-                func add(_ p: Int, _ v: Double) { chain.weights[p] += v; u[p] += step * v }
+                if predicted == gold {
+                    step += 1
+                    continue
+                }
+                func add(_ p: Int, _ v: Double) {
+                    chain.weights[p] += v
+                    u[p] += step * v
+                }
                 for t in 0..<x.count where predicted[t] != gold[t] {
                     wrong += 1
                     for a in x.attributes(of: t) {
@@ -45,7 +56,8 @@ public struct StructuredPerceptron: SequenceTagger {
                         if let p = chain.stateParameter(a, Int(predicted[t])) { add(p, -1) }
                     }
                 }
-                for t in 1..<max(1, x.count) where x.count > 1 && (predicted[t - 1] != gold[t - 1] || predicted[t] != gold[t]) {
+                for t in 1..<max(1, x.count)
+                where x.count > 1 && (predicted[t - 1] != gold[t - 1] || predicted[t] != gold[t]) {
                     add(offset + Int(gold[t - 1]) * T + Int(gold[t]), 1)
                     let wrong = Int(predicted[t - 1]) * T + Int(predicted[t])
                     if chain.isFree(wrong) { add(offset + wrong, -1) }
@@ -55,8 +67,12 @@ public struct StructuredPerceptron: SequenceTagger {
             mistakes.append(wrong)
         }
         for p in 0..<chain.weights.count { chain.weights[p] -= u[p] / step }
-        return StructuredPerceptron(model: LinearChainTagger(tags: tags, extractor: data.extractor, attributes: data.attributes, chain: chain), trainingSummary: [
-            "epochs": "\(max(1, c.epochs))", "token_errors_per_epoch": mistakes.map(String.init).joined(separator: ","),
-            "attributes": "\(data.attributes.count)", "parameters": "\(chain.weights.count)"])
+        return StructuredPerceptron(
+            model: LinearChainTagger(tags: tags, extractor: data.extractor, attributes: data.attributes, chain: chain),
+            trainingSummary: [
+                "epochs": "\(max(1, c.epochs))",
+                "token_errors_per_epoch": mistakes.map(String.init).joined(separator: ","),
+                "attributes": "\(data.attributes.count)", "parameters": "\(chain.weights.count)"
+            ])
     }
 }

@@ -29,28 +29,42 @@ public enum TaggerStore {
     }
 
     /// Reads a saved tagger; `vectors` rebuilds a per-token vector source for taggers that had one.
-    public static func decode(_ data: Data, name: String, vectors: (TokenVectorSpec) throws -> TokenVectorSource) throws -> any SequenceTagger {
+    public static func decode(_ data: Data, name: String, vectors: (TokenVectorSpec) throws -> TokenVectorSource) throws
+        -> any SequenceTagger
+    {
         var r = BinaryReader(data, name: name)
-        guard try r.read(UInt32.self) == version else { throw TextpipeError(.model, "unknown tagger format version", file: name) }
-        let kind = try r.readString(), tags = try r.readStrings()
+        guard try r.read(UInt32.self) == version else {
+            throw TextpipeError(.model, "unknown tagger format version", file: name)
+        }
+        let kind = try r.readString()
+        let tags = try r.readStrings()
         let summary = try JSONDecoder().decode([String: String].self, from: Data(try r.readString().utf8))
         switch kind {
-        case ConditionalRandomField.kind: return ConditionalRandomField(model: try decodeChain(tags, &r), trainingSummary: summary)
-        case StructuredPerceptron.kind: return StructuredPerceptron(model: try decodeChain(tags, &r), trainingSummary: summary)
+        case ConditionalRandomField.kind:
+            return ConditionalRandomField(model: try decodeChain(tags, &r), trainingSummary: summary)
+        case StructuredPerceptron.kind:
+            return StructuredPerceptron(model: try decodeChain(tags, &r), trainingSummary: summary)
         case HiddenMarkovModel.kind: return try HiddenMarkovModel.decode(tags: tags, summary: summary, from: &r)
         case TokenClassifierTagger.kind:
             let (extractor, attributes) = try decodeFeatures(&r)
             let classifier = try ClassifierStore.decode(Data(try r.readArray(UInt8.self)), name: name)
             let specText = try r.readString()
-            let spec = specText.isEmpty ? nil : try JSONDecoder().decode(TokenVectorSpec.self, from: Data(specText.utf8))
+            let spec =
+                specText.isEmpty ? nil : try JSONDecoder().decode(TokenVectorSpec.self, from: Data(specText.utf8))
             let dimensions = Int(try r.read(Int64.self))
-            return TokenClassifierTagger(tags: tags, extractor: extractor, attributes: attributes, classifier: classifier,
-                                         vectors: try spec.map(vectors), vectorSpec: spec, vectorDimensions: dimensions, trainingSummary: summary)
-        default: throw TextpipeError(.model, "unknown tagger '\(kind)' (known: hmm, token_classifier, perceptron, crf)", file: name)
+            return TokenClassifierTagger(
+                tags: tags, extractor: extractor, attributes: attributes, classifier: classifier,
+                vectors: try spec.map(vectors), vectorSpec: spec, vectorDimensions: dimensions, trainingSummary: summary
+            )
+        default:
+            throw TextpipeError(
+                .model, "unknown tagger '\(kind)' (known: hmm, token_classifier, perceptron, crf)", file: name)
         }
     }
 
-    static func encodeFeatures(_ extractor: TokenFeatureExtractor, _ attributes: AttributeIndex, _ w: inout BinaryWriter) throws {
+    static func encodeFeatures(
+        _ extractor: TokenFeatureExtractor, _ attributes: AttributeIndex, _ w: inout BinaryWriter
+    ) throws {
         w.write(String(decoding: try JSONEncoder().encode(extractor.configuration), as: UTF8.self))
         w.write(strings: attributes.names)
     }
@@ -70,7 +84,8 @@ public enum TaggerStore {
         let (extractor, attributes) = try decodeFeatures(&r)
         let chain = try LinearChain.decode(from: &r)
         guard chain.tagCount == tags.count, chain.stateStart.count == attributes.count + 1 else {
-            throw TextpipeError(.model, "a saved tagger whose sizes disagree (\(chain.tagCount) tags, \(attributes.count) attributes)")
+            throw TextpipeError(
+                .model, "a saved tagger whose sizes disagree (\(chain.tagCount) tags, \(attributes.count) attributes)")
         }
         return LinearChainTagger(tags: tags, extractor: extractor, attributes: attributes, chain: chain)
     }
@@ -79,37 +94,65 @@ public enum TaggerStore {
 extension HiddenMarkovModel {
     func encode(into w: inout BinaryWriter) throws {
         w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
-        w.write(array: logTransition); w.write(array: lambdas); w.write(array: tagPrior); w.write(theta)
+        w.write(array: logTransition)
+        w.write(array: lambdas)
+        w.write(array: tagPrior)
+        w.write(theta)
         let words = lexicon.keys.sorted()
         w.write(strings: words)
-        var offsets: [Int32] = [0], tagList: [Int32] = [], emissions: [Double] = []
-        for word in words { for e in lexicon[word]! { tagList.append(e.tag); emissions.append(e.logEmission) }; offsets.append(Int32(tagList.count)) }
-        w.write(array: offsets); w.write(array: tagList); w.write(array: emissions)
+        var offsets: [Int32] = [0]
+        var tagList: [Int32] = []
+        var emissions: [Double] = []
+        for word in words {
+            for e in lexicon[word, default: []] {
+                tagList.append(e.tag)
+                emissions.append(e.logEmission)
+            }
+            offsets.append(Int32(tagList.count))
+        }
+        w.write(array: offsets)
+        w.write(array: tagList)
+        w.write(array: emissions)
         let keys = suffixes.keys.sorted()
         w.write(strings: keys)
-        w.write(array: keys.flatMap { suffixes[$0]! })
+        w.write(array: keys.flatMap { suffixes[$0, default: []] })
     }
 
-    static func decode(tags: [String], summary: [String: String], from r: inout BinaryReader) throws -> HiddenMarkovModel {
+    static func decode(tags: [String], summary: [String: String], from r: inout BinaryReader) throws
+        -> HiddenMarkovModel
+    {
         let c = try JSONDecoder().decode(HiddenMarkovModelConfiguration.self, from: Data(try r.readString().utf8))
-        let transitions = try r.readDoubles(), lambdas = try r.readDoubles(), prior = try r.readDoubles(), theta = try r.readDouble()
+        let transitions = try r.readDoubles()
+        let lambdas = try r.readDoubles()
+        let prior = try r.readDoubles()
+        let theta = try r.readDouble()
         let S = tags.count + 2
-        guard transitions.count == (c.order == 2 ? S * S * S : S * S), prior.count == tags.count, lambdas.count == 3 else {
+        guard transitions.count == (c.order == 2 ? S * S * S : S * S), prior.count == tags.count, lambdas.count == 3
+        else {
             throw TextpipeError(.model, "a saved HMM whose sizes disagree with its \(tags.count) tags")
         }
-        let words = try r.readStrings(), offsets = try r.readArray(Int32.self), tagList = try r.readArray(Int32.self), emissions = try r.readDoubles()
-        guard offsets.count == words.count + 1, tagList.count == emissions.count, Int(offsets.last ?? 0) == tagList.count else {
+        let words = try r.readStrings()
+        let offsets = try r.readArray(Int32.self)
+        let tagList = try r.readArray(Int32.self)
+        let emissions = try r.readDoubles()
+        guard offsets.count == words.count + 1, tagList.count == emissions.count,
+            Int(offsets.last ?? 0) == tagList.count
+        else {
             throw TextpipeError(.model, "a saved HMM with a malformed lexicon")
         }
         var lexicon: [String: [(tag: Int32, logEmission: Double)]] = [:]
         for (i, word) in words.enumerated() {
             lexicon[word] = (Int(offsets[i])..<Int(offsets[i + 1])).map { (tagList[$0], emissions[$0]) }
         }
-        let keys = try r.readStrings(), values = try r.readDoubles()
-        guard values.count == keys.count * tags.count else { throw TextpipeError(.model, "a saved HMM with a malformed suffix table") }
+        let keys = try r.readStrings()
+        let values = try r.readDoubles()
+        guard values.count == keys.count * tags.count else {
+            throw TextpipeError(.model, "a saved HMM with a malformed suffix table")
+        }
         var suffixes: [String: [Double]] = [:]
         for (i, k) in keys.enumerated() { suffixes[k] = Array(values[i * tags.count..<(i + 1) * tags.count]) }
-        return HiddenMarkovModel(tags: tags, configuration: c, logTransition: transitions, lambdas: lambdas, lexicon: lexicon,
-                                 suffixes: suffixes, tagPrior: prior, theta: theta, trainingSummary: summary)
+        return HiddenMarkovModel(
+            tags: tags, configuration: c, logTransition: transitions, lambdas: lambdas, lexicon: lexicon,
+            suffixes: suffixes, tagPrior: prior, theta: theta, trainingSummary: summary)
     }
 }

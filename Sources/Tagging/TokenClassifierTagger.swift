@@ -47,7 +47,9 @@ public struct TokenClassifierTagger: SequenceTagger {
     /// The family of the classifier inside (a naive Bayes per token is generative).
     public var classifierFamily: ModelFamily { classifier.family }
 
-    static func rows(_ x: [AttributeSequence], attributeCount: Int, vectors: [DenseMatrix]?, dimensions: Int) -> SparseMatrix {
+    static func rows(_ x: [AttributeSequence], attributeCount: Int, vectors: [DenseMatrix]?, dimensions: Int)
+        -> SparseMatrix
+    {
         var m = SparseMatrix(columnCount: attributeCount + dimensions)
         for (s, seq) in x.enumerated() {
             for t in 0..<seq.count {
@@ -61,9 +63,13 @@ public struct TokenClassifierTagger: SequenceTagger {
         return m
     }
 
-    public static func fit(_ c: TokenClassifierConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64,
-                           vectors: TokenVectorSource? = nil) throws -> TokenClassifierTagger {
-        guard (vectors == nil) == (c.vectors == nil) else { throw TextpipeError(.internal, "token vectors given without their spec, or the reverse") }
+    public static func fit(
+        _ c: TokenClassifierConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64,
+        vectors: TokenVectorSource? = nil
+    ) throws -> TokenClassifierTagger {
+        guard (vectors == nil) == (c.vectors == nil) else {
+            throw TextpipeError(.internal, "token vectors given without their spec, or the reverse")
+        }
         let data = try PreparedTrainingData(sentences, tags: tags, features: c.features)
         let extra = try vectors?(sentences.map(\.tokens))
         let dimensions = extra?.first(where: { $0.rowCount > 0 })?.columnCount ?? 0
@@ -73,19 +79,31 @@ public struct TokenClassifierTagger: SequenceTagger {
         let model = try c.classifier.fit(.sparse(x), labels: labels, classCount: tags.count, seed: seed)
         var summary = model.trainingSummary
         summary["classifier"] = model.kind
-        summary["rows"] = "\(x.rowCount)"; summary["columns"] = "\(x.columnCount)"; summary["attributes"] = "\(data.attributes.count)"
-        summary["classifier_seconds"] = String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        return TokenClassifierTagger(tags: tags, extractor: data.extractor, attributes: data.attributes, classifier: model,
-                                     vectors: vectors, vectorSpec: c.vectors, vectorDimensions: dimensions, trainingSummary: summary)
+        summary["rows"] = "\(x.rowCount)"
+        summary["columns"] = "\(x.columnCount)"
+        summary["attributes"] = "\(data.attributes.count)"
+        summary["classifier_seconds"] = String(
+            format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        return TokenClassifierTagger(
+            tags: tags, extractor: data.extractor, attributes: data.attributes, classifier: model,
+            vectors: vectors, vectorSpec: c.vectors, vectorDimensions: dimensions, trainingSummary: summary)
     }
 
     public func predict(_ sentences: [[String]]) -> [[String]] {
         var index = attributes
         let x = index.encode(sentences, extractor: extractor, grow: false)
         let extra = vectorDimensions > 0 ? try? vectors?(sentences) : nil
-        let predicted = classifier.predict(.sparse(Self.rows(x, attributeCount: attributes.count, vectors: extra, dimensions: vectorDimensions)))
-        var out: [[String]] = [], k = 0
-        for s in sentences { out.append(s.map { _ in defer { k += 1 }; return tags[predicted[k]] }) }
+        let predicted = classifier.predict(
+            .sparse(Self.rows(x, attributeCount: attributes.count, vectors: extra, dimensions: vectorDimensions)))
+        var out: [[String]] = []
+        var k = 0
+        for s in sentences {
+            out.append(
+                s.map { _ in
+                    defer { k += 1 }
+                    return tags[predicted[k]]
+                })
+        }
         return out
     }
 }

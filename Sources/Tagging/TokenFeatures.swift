@@ -16,8 +16,14 @@ public struct TokenFeatureConfiguration: Sendable, Codable, Hashable {
     /// `characters` when at least 95% of `sentences`' tokens are single characters, else `words`.
     public func resolved(for sentences: [TaggedSentence]) -> TokenFeatureConfiguration {
         guard kind == .auto else { return self }
-        var single = 0, total = 0
-        for s in sentences.prefix(2000) { for t in s.tokens { total += 1; if t.count == 1 { single += 1 } } }
+        var single = 0
+        var total = 0
+        for s in sentences.prefix(2000) {
+            for t in s.tokens {
+                total += 1
+                if t.count == 1 { single += 1 }
+            }
+        }
         var c = self
         c.kind = total > 0 && Double(single) >= 0.95 * Double(total) ? .characters : .words
         return c
@@ -38,7 +44,8 @@ public struct TokenFeatureExtractor: Sendable {
 
     /// `Xxxx` -> `Xx`, `1984` -> `d`, `U.S.` -> `X.X.`: letters by case, digits, everything else as itself, runs collapsed.
     public static func shape(_ token: String) -> String {
-        var out = "", last: Character? = nil
+        var out = ""
+        var last: Character? = nil
         for ch in token {
             let c: Character = ch.isUppercase ? "X" : ch.isLowercase ? "x" : ch.isNumber ? "d" : ch.isLetter ? "L" : ch
             if c != last { out.append(c) }
@@ -56,7 +63,8 @@ public struct TokenFeatureExtractor: Sendable {
         if s.properties.isAlphabetic { return "L" }
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
-             .finalPunctuation, .otherPunctuation: return "P"
+            .finalPunctuation, .otherPunctuation:
+            return "P"
         default: break
         }
         if (0x3000...0x303F).contains(v) || (0xFF00...0xFF0F).contains(v) { return "P" }
@@ -65,7 +73,8 @@ public struct TokenFeatureExtractor: Sendable {
 
     /// Attribute strings of every token of a sentence.
     public func attributes(_ tokens: [String]) -> [[String]] {
-        let n = tokens.count, w = configuration.window
+        let n = tokens.count
+        let w = configuration.window
         func at(_ i: Int) -> String { i < 0 ? "<s>" : i >= n ? "</s>" : tokens[i] }
         switch configuration.kind {
         case .characters:
@@ -118,19 +127,31 @@ public struct AttributeIndex: Sendable {
     private var ids: [String: Int32] = [:]
     public var count: Int { names.count }
     public init() {}
-    public init(names: [String]) { self.names = names; ids = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) }) }
+    public init(names: [String]) {
+        self.names = names
+        ids = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+    }
 
     /// Sequences for `sentences`; with `grow` new attributes are added to the index.
-    public mutating func encode(_ sentences: [[String]], extractor: TokenFeatureExtractor, grow: Bool) -> [AttributeSequence] {
+    public mutating func encode(_ sentences: [[String]], extractor: TokenFeatureExtractor, grow: Bool)
+        -> [AttributeSequence]
+    {
         sentences.map { encodeOne(extractor.attributes($0), grow: grow) }
     }
 
     mutating func encodeOne(_ tokens: [[String]], grow: Bool) -> AttributeSequence {
-        var offsets: [Int32] = [0], list: [Int32] = []
+        var offsets: [Int32] = [0]
+        var list: [Int32] = []
         for attributes in tokens {
             for a in attributes {
-                if let id = ids[a] { list.append(id) }
-                else if grow { let id = Int32(names.count); ids[a] = id; names.append(a); list.append(id) }
+                if let id = ids[a] {
+                    list.append(id)
+                } else if grow {
+                    let id = Int32(names.count)
+                    ids[a] = id
+                    names.append(a)
+                    list.append(id)
+                }
             }
             offsets.append(Int32(list.count))
         }

@@ -13,7 +13,8 @@ public struct BinaryWriter {
     public mutating func write(_ value: Double) { write(value.bitPattern) }
     public mutating func write(_ string: String) {
         let bytes = Array(string.utf8)
-        write(UInt32(bytes.count)); data.append(contentsOf: bytes)
+        write(UInt32(bytes.count))
+        data.append(contentsOf: bytes)
     }
     /// Writes a count then the raw little-endian elements.
     public mutating func write<T: FixedWidthInteger>(array: [T]) {
@@ -21,13 +22,16 @@ public struct BinaryWriter {
         array.withUnsafeBytes { data.append(contentsOf: $0) }  // all supported platforms are little-endian
     }
     public mutating func write(array: [Float]) {
-        write(UInt64(array.count)); array.withUnsafeBytes { data.append(contentsOf: $0) }
+        write(UInt64(array.count))
+        array.withUnsafeBytes { data.append(contentsOf: $0) }
     }
     public mutating func write(array: [Double]) {
-        write(UInt64(array.count)); array.withUnsafeBytes { data.append(contentsOf: $0) }
+        write(UInt64(array.count))
+        array.withUnsafeBytes { data.append(contentsOf: $0) }
     }
     public mutating func write(strings: [String]) {
-        write(UInt64(strings.count)); for s in strings { write(s) }
+        write(UInt64(strings.count))
+        for s in strings { write(s) }
     }
     public mutating func write(_ matrix: SparseMatrix) {
         write(UInt64(matrix.columnCount))
@@ -43,7 +47,11 @@ public struct BinaryReader {
     private var offset: Int
     private let name: String
 
-    public init(_ data: Data, name: String) { self.data = data; self.offset = data.startIndex; self.name = name }
+    public init(_ data: Data, name: String) {
+        self.data = data
+        self.offset = data.startIndex
+        self.name = name
+    }
 
     private func truncated() -> TextpipeError { TextpipeError(.io, "truncated or corrupt binary file", file: name) }
 
@@ -91,7 +99,8 @@ public struct BinaryReader {
         let raw = try read(UInt64.self)
         guard raw <= UInt64(data.count) else { throw truncated() }
         let n = Int(raw)
-        var out: [String] = []; out.reserveCapacity(n)
+        var out: [String] = []
+        out.reserveCapacity(n)
         for _ in 0..<n { out.append(try readString()) }
         return out
     }
@@ -117,18 +126,24 @@ public enum AtomicFile {
         let dir = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let tmp = dir.appendingPathComponent(".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent)
+            let tmp = dir.appendingPathComponent(
+                ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent)
             guard FileManager.default.createFile(atPath: tmp.path, contents: data) else {
                 throw TextpipeError(.io, "cannot write", file: tmp.path)
             }
             let fd = open(tmp.path, O_RDONLY)
-            if fd >= 0 { fsync(fd); close(fd) }
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
             if rename(tmp.path, url.path) != 0 {
                 try? FileManager.default.removeItem(at: tmp)
-                throw TextpipeError(.io, "cannot rename into place: \(String(cString: strerror(errno)))", file: url.path)
+                throw TextpipeError(
+                    .io, "cannot rename into place: \(String(cString: strerror(errno)))", file: url.path)
             }
-        } catch let e as TextpipeError { throw e }
-        catch { throw TextpipeError(.io, "cannot write: \(error.localizedDescription)", file: url.path) }
+        } catch let e as TextpipeError { throw e } catch {
+            throw TextpipeError(.io, "cannot write: \(error.localizedDescription)", file: url.path)
+        }
     }
 
     public static func write(_ string: String, to url: URL) throws { try write(Data(string.utf8), to: url) }

@@ -5,7 +5,8 @@ public struct DenseMatrix: Sendable, Equatable {
     public var values: [Float]
 
     public init(rowCount: Int, columnCount: Int, values: [Float]? = nil) {
-        self.rowCount = rowCount; self.columnCount = columnCount
+        self.rowCount = rowCount
+        self.columnCount = columnCount
         self.values = values ?? [Float](repeating: 0, count: rowCount * columnCount)
         precondition(self.values.count == rowCount * columnCount)
     }

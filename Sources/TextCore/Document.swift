@@ -8,7 +8,9 @@ public struct Document: Sendable, Equatable {
     public var label: String?
 
     public init(source: String, text: String, label: String?) {
-        self.source = source; self.text = text; self.label = label
+        self.source = source
+        self.text = text
+        self.label = label
     }
 }
 
@@ -20,7 +22,9 @@ public struct Corpus: Sendable {
     public var notes: [String: Int]
 
     public init(train: [Document], test: [Document]?, notes: [String: Int] = [:]) {
-        self.train = train; self.test = test; self.notes = notes
+        self.train = train
+        self.test = test
+        self.notes = notes
     }
 }
 

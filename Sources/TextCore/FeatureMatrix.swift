@@ -7,12 +7,21 @@ public enum FeatureMatrix: Sendable, Equatable {
     case dense(DenseMatrix)
 
     public var rowCount: Int {
-        switch self { case .sparse(let m): return m.rowCount; case .dense(let m): return m.rowCount }
+        switch self {
+        case .sparse(let m): return m.rowCount
+        case .dense(let m): return m.rowCount
+        }
     }
     public var columnCount: Int {
-        switch self { case .sparse(let m): return m.columnCount; case .dense(let m): return m.columnCount }
+        switch self {
+        case .sparse(let m): return m.columnCount
+        case .dense(let m): return m.columnCount
+        }
     }
-    public var isSparse: Bool { if case .sparse = self { return true }; return false }
+    public var isSparse: Bool {
+        if case .sparse = self { return true }
+        return false
+    }
 
     /// Calls `body(column, value)` for the stored entries of row `r` (every column for dense rows).
     @inline(__always)
@@ -45,15 +54,24 @@ public enum FeatureMatrix: Sendable, Equatable {
         case .sparse(let m): try m.validate(name: name)
         case .dense(let m):
             for (i, v) in m.values.enumerated() where !v.isFinite {
-                throw TextpipeError(.data, "\(name): row \(i / max(1, m.columnCount)) column \(i % max(1, m.columnCount)) is \(v); features must be finite")
+                throw TextpipeError(
+                    .data,
+                    "\(name): row \(i / max(1, m.columnCount)) column \(i % max(1, m.columnCount)) is \(v); features must be finite"
+                )
             }
         }
     }
 
     public func encode(into w: inout BinaryWriter) {
         switch self {
-        case .sparse(let m): w.write(UInt8(0)); w.write(m)
-        case .dense(let m): w.write(UInt8(1)); w.write(UInt64(m.rowCount)); w.write(UInt64(m.columnCount)); w.write(array: m.values)
+        case .sparse(let m):
+            w.write(UInt8(0))
+            w.write(m)
+        case .dense(let m):
+            w.write(UInt8(1))
+            w.write(UInt64(m.rowCount))
+            w.write(UInt64(m.columnCount))
+            w.write(array: m.values)
         }
     }
 
@@ -61,7 +79,8 @@ public enum FeatureMatrix: Sendable, Equatable {
         switch try r.read(UInt8.self) {
         case 0: return .sparse(try r.readSparseMatrix())
         default:
-            let rows = try r.readCount(), cols = try r.readCount()
+            let rows = try r.readCount()
+            let cols = try r.readCount()
             let values = try r.readFloats()
             guard values.count == rows * cols else { throw TextpipeError(.io, "corrupt dense matrix") }
             return .dense(DenseMatrix(rowCount: rows, columnCount: cols, values: values))

@@ -6,5 +6,8 @@ public struct FeatureShape: Sendable, Hashable {
     public var isSparse: Bool
     /// Every value is >= 0 (counts, tf-idf, binary).
     public var isNonNegative: Bool
-    public init(isSparse: Bool, isNonNegative: Bool) { self.isSparse = isSparse; self.isNonNegative = isNonNegative }
+    public init(isSparse: Bool, isNonNegative: Bool) {
+        self.isSparse = isSparse
+        self.isNonNegative = isNonNegative
+    }
 }

@@ -10,7 +10,9 @@ public final class FileLock {
         self.url = url
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        if descriptor < 0 { throw TextpipeError(.io, "cannot open lock file: \(String(cString: strerror(errno)))", file: url.path) }
+        if descriptor < 0 {
+            throw TextpipeError(.io, "cannot open lock file: \(String(cString: strerror(errno)))", file: url.path)
+        }
     }
 
     /// Takes the lock; with `wait: false` a held lock is an error of kind `.busy`.
@@ -19,7 +21,8 @@ public final class FileLock {
         while flock(descriptor, flags) != 0 {
             if errno == EINTR { continue }
             if errno == EWOULDBLOCK {
-                throw TextpipeError(.busy, "another textpipe run holds this lock; wait for it to finish or pass --wait", file: url.path)
+                throw TextpipeError(
+                    .busy, "another textpipe run holds this lock; wait for it to finish or pass --wait", file: url.path)
             }
             throw TextpipeError(.io, "cannot lock: \(String(cString: strerror(errno)))", file: url.path)
         }

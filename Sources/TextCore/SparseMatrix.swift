@@ -10,7 +10,10 @@ public struct SparseMatrix: Sendable, Equatable {
     public var values: [Float]
 
     public init(columnCount: Int, rowStart: [Int] = [0], columns: [Int32] = [], values: [Float] = []) {
-        self.columnCount = columnCount; self.rowStart = rowStart; self.columns = columns; self.values = values
+        self.columnCount = columnCount
+        self.rowStart = rowStart
+        self.columns = columns
+        self.values = values
     }
 
     /// Number of stored entries.
@@ -18,7 +21,10 @@ public struct SparseMatrix: Sendable, Equatable {
 
     /// Appends one row given as column/value pairs (columns need not be sorted; they are sorted here).
     public mutating func appendRow(_ entries: [(Int32, Float)]) {
-        for (c, v) in entries.sorted(by: { $0.0 < $1.0 }) { columns.append(c); values.append(v) }
+        for (c, v) in entries.sorted(by: { $0.0 < $1.0 }) {
+            columns.append(c)
+            values.append(v)
+        }
         rowStart.append(columns.count)
     }
 
@@ -27,7 +33,9 @@ public struct SparseMatrix: Sendable, Equatable {
         var out = SparseMatrix(columnCount: columnCount)
         var total = 0
         for r in indices { total += rowStart[r + 1] - rowStart[r] }
-        out.columns.reserveCapacity(total); out.values.reserveCapacity(total); out.rowStart.reserveCapacity(indices.count + 1)
+        out.columns.reserveCapacity(total)
+        out.values.reserveCapacity(total)
+        out.rowStart.reserveCapacity(indices.count + 1)
         for r in indices {
             out.columns.append(contentsOf: columns[rowStart[r]..<rowStart[r + 1]])
             out.values.append(contentsOf: values[rowStart[r]..<rowStart[r + 1]])
@@ -61,7 +69,8 @@ public struct SparseMatrix: Sendable, Equatable {
         for r in 0..<rowCount {
             for k in rowStart[r]..<rowStart[r + 1] {
                 if !values[k].isFinite {
-                    throw TextpipeError(.data, "\(name): row \(r) column \(columns[k]) is \(values[k]); features must be finite")
+                    throw TextpipeError(
+                        .data, "\(name): row \(r) column \(columns[k]) is \(values[k]); features must be finite")
                 }
                 if columns[k] < 0 || Int(columns[k]) >= columnCount {
                     throw TextpipeError(.data, "\(name): row \(r) has column \(columns[k]) outside 0..<\(columnCount)")

@@ -1,4 +1,3 @@
-
 /// How chunk (entity, word) boundaries are written in tags.
 ///
 /// - `iob1`: `I-X` inside a chunk, `B-X` only where a chunk follows another of the same type.
@@ -15,7 +14,11 @@ public struct Chunk: Sendable, Hashable, Codable {
     public var start: Int
     public var end: Int
     public var type: String
-    public init(start: Int, end: Int, type: String) { self.start = start; self.end = end; self.type = type }
+    public init(start: Int, end: Int, type: String) {
+        self.start = start
+        self.end = end
+        self.type = type
+    }
 }
 
 /// Chunk extraction and scheme conversion, following conlleval's reading of tags (which accepts IOB1, IOB2
@@ -26,12 +29,17 @@ public enum TagSchemes {
     /// Prefix and type of a tag: `B-PER` -> ("B", "PER"), `O` -> ("O", ""), BMES `M` -> ("I", "").
     public static func split(_ tag: String, scheme: TagScheme) -> (prefix: Character, type: String) {
         if scheme == .bmes {
-            switch tag { case "B": return ("B", ""); case "M": return ("I", ""); case "E": return ("E", ""); case "S": return ("S", ""); default: return ("O", "") }
+            switch tag {
+            case "B": return ("B", "")
+            case "M": return ("I", "")
+            case "E": return ("E", "")
+            case "S": return ("S", "")
+            default: return ("O", "")
+            }
         }
         if tag == "O" { return ("O", "") }
         if let dash = tag.firstIndex(of: "-"), tag.distance(from: tag.startIndex, to: dash) == 1 {
-            let p = tag.first!
-            if "BIES".contains(p) { return (p, String(tag[tag.index(after: dash)...])) }
+            if let p = tag.first, "BIES".contains(p) { return (p, String(tag[tag.index(after: dash)...])) }
         }
         // A tag without a B/I/E/S prefix is read as the inside of a chunk of that name.
         return ("I", tag)
@@ -61,12 +69,18 @@ public enum TagSchemes {
     /// `["B-PER", "I-PER", "O", "I-LOC"]` -> `[0..<2 PER, 3..<4 LOC]`; BMES `["B", "E", "S"]` -> `[0..<2, 2..<3]`.
     public static func chunks(_ tags: [String], scheme: TagScheme) -> [Chunk] {
         var result: [Chunk] = []
-        var prev: Character = "O", prevType = "", open: Int? = nil
+        var prev: Character = "O"
+        var prevType = ""
+        var open: Int? = nil
         for (i, tag) in tags.enumerated() {
             let (cur, curType) = split(tag, scheme: scheme)
-            if let o = open, endOfChunk(prev, prevType, cur, curType) { result.append(Chunk(start: o, end: i, type: prevType)); open = nil }
+            if let o = open, endOfChunk(prev, prevType, cur, curType) {
+                result.append(Chunk(start: o, end: i, type: prevType))
+                open = nil
+            }
             if cur != "O", startOfChunk(prev, prevType, cur, curType) || open == nil { open = i }
-            prev = cur; prevType = curType
+            prev = cur
+            prevType = curType
         }
         if let o = open { result.append(Chunk(start: o, end: tags.count, type: prevType)) }
         return result
@@ -76,7 +90,8 @@ public enum TagSchemes {
     public static func tags(_ chunks: [Chunk], count: Int, scheme: TagScheme) -> [String] {
         var tags = [String](repeating: "O", count: count)
         func typed(_ p: String, _ t: String) -> String { t.isEmpty ? p : "\(p)-\(t)" }
-        var previousEnd = -1, previousType: String? = nil
+        var previousEnd = -1
+        var previousType: String? = nil
         for c in chunks {
             let n = c.end - c.start
             switch scheme {
@@ -86,11 +101,14 @@ public enum TagSchemes {
                 let adjacent = previousEnd == c.start && previousType == c.type
                 for i in c.start..<c.end { tags[i] = typed(i == c.start && adjacent ? "B" : "I", c.type) }
             case .iobes:
-                for i in c.start..<c.end { tags[i] = typed(n == 1 ? "S" : i == c.start ? "B" : i == c.end - 1 ? "E" : "I", c.type) }
+                for i in c.start..<c.end {
+                    tags[i] = typed(n == 1 ? "S" : i == c.start ? "B" : i == c.end - 1 ? "E" : "I", c.type)
+                }
             case .bmes:
                 for i in c.start..<c.end { tags[i] = n == 1 ? "S" : i == c.start ? "B" : i == c.end - 1 ? "E" : "M" }
             }
-            previousEnd = c.end; previousType = c.type
+            previousEnd = c.end
+            previousType = c.type
         }
         return tags
     }

@@ -9,6 +9,8 @@ public struct TaggedSentence: Sendable, Equatable, Codable, Hashable {
 
     public init(tokens: [String], tags: [String], source: String = "") {
         precondition(tokens.count == tags.count, "a tagged sentence needs one tag per token")
-        self.tokens = tokens; self.tags = tags; self.source = source
+        self.tokens = tokens
+        self.tags = tags
+        self.source = source
     }
 }

@@ -24,14 +24,23 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
     public var message: String
 
     public init(_ kind: Kind, _ message: String, file: String? = nil, line: Int? = nil, key: String? = nil) {
-        self.kind = kind; self.message = message; self.file = file; self.line = line; self.key = key
+        self.kind = kind
+        self.message = message
+        self.file = file
+        self.line = line
+        self.key = key
     }
 
     /// `file:line: key: message`, leaving out what is unknown.
     public var description: String {
         var head = ""
-        if let file { head += file; if let line { head += ":\(line)" }; head += ": " }
-        else if let line { head += "line \(line): " }
+        if let file {
+            head += file
+            if let line { head += ":\(line)" }
+            head += ": "
+        } else if let line {
+            head += "line \(line): "
+        }
         if let key { head += "'\(key)': " }
         return head + message
     }

@@ -2,6 +2,8 @@
 ///
 /// An open-addressing hash table over one contiguous byte arena: `intern("the") -> 0`, `intern("cat") -> 1`,
 /// `intern("the") -> 0`. This is the tokenizer's hot path (see bench/), so it avoids `[String: Int]`.
+import TextCore
+
 public struct ByteInterner: Sendable {
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]
@@ -23,7 +25,9 @@ public struct ByteInterner: Sendable {
     public static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        h ^= h >> 33; h = h &* 0xff51_afd7_ed55_8ccd; h ^= h >> 33
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
         return h
     }
 
@@ -66,8 +70,13 @@ public struct ByteInterner: Sendable {
                     if id < 0 { return nil }
                     let i = Int(id)
                     if hashes[i] == h {
-                        let s = starts[i], e = starts[i + 1]
-                        if e - s == bytes.count && (bytes.count == 0 || memcmp(a.baseAddress! + s, bytes.baseAddress!, bytes.count) == 0) { return id }
+                        let s = starts[i]
+                        let e = starts[i + 1]
+                        if e - s == bytes.count
+                            && (bytes.count == 0 || memcmp(a.start + s, bytes.start, bytes.count) == 0)
+                        {
+                            return id
+                        }
                     }
                     slot = (slot + 1) & mask
                 }
@@ -98,9 +107,9 @@ public struct ByteInterner: Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Maps sequences of ids (n-grams) to dense ids, the same way `ByteInterner` maps byte strings.
@@ -109,7 +118,11 @@ import Darwin
 /// Sequences of one or two ids (unigrams and bigrams, nearly all lookups) are stored packed in the
 /// hash slot itself, so a lookup touches one cache line; longer ones are compared against an arena.
 public struct SequenceInterner: Sendable {
-    struct Slot { var key: UInt64; var tag: UInt32; var id: Int32 }
+    struct Slot {
+        var key: UInt64
+        var tag: UInt32
+        var id: Int32
+    }
     private var arena: [Int32] = []
     private var starts: [Int] = [0]
     private var slots: [Slot]
@@ -127,8 +140,13 @@ public struct SequenceInterner: Sendable {
     @inline(__always)
     public static func hash(_ ids: UnsafeBufferPointer<Int32>) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(ids.count &+ 1)
-        for id in ids { h = (h ^ UInt64(UInt32(bitPattern: id))) &* 0xff51_afd7_ed55_8ccd; h ^= h >> 29 }
-        h ^= h >> 33; h = h &* 0xc4ce_b9fe_1a85_ec53; h ^= h >> 33
+        for id in ids {
+            h = (h ^ UInt64(UInt32(bitPattern: id))) &* 0xff51_afd7_ed55_8ccd
+            h ^= h >> 29
+        }
+        h ^= h >> 33
+        h = h &* 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
         return h
     }
 
@@ -147,8 +165,10 @@ public struct SequenceInterner: Sendable {
     static func slotHash(_ ids: UnsafeBufferPointer<Int32>) -> UInt64 {
         switch ids.count {
         case 1, 2:
-            let key = ids.count == 1 ? UInt64(UInt32(bitPattern: ids[0])) | 1 << 63
-                                     : UInt64(UInt32(bitPattern: ids[0])) << 32 | UInt64(UInt32(bitPattern: ids[1]))
+            let key =
+                ids.count == 1
+                ? UInt64(UInt32(bitPattern: ids[0])) | 1 << 63
+                : UInt64(UInt32(bitPattern: ids[0])) << 32 | UInt64(UInt32(bitPattern: ids[1]))
             var h = key &* 0x9E37_79B9_7F4A_7C15
             h ^= h >> 29
             return h
@@ -171,7 +191,8 @@ public struct SequenceInterner: Sendable {
         }
         if let found { return found }
         let id = Int32(count)
-        arena.append(contentsOf: ids); starts.append(arena.count)
+        arena.append(contentsOf: ids)
+        starts.append(arena.count)
         slots[slot] = Slot(key: key, tag: tag, id: id)
         if count * 2 > slots.count { grow() }
         return id
@@ -197,13 +218,15 @@ public struct SequenceInterner: Sendable {
     /// Calls `body` with the stored sequence of `id`, without copying.
     @inline(__always)
     public func withSequence<R>(_ id: Int32, _ body: (UnsafeBufferPointer<Int32>) -> R) -> R {
-        let s = starts[Int(id)], e = starts[Int(id) + 1]
+        let s = starts[Int(id)]
+        let e = starts[Int(id) + 1]
         return arena.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[s..<e])) }
     }
 
     @inline(__always)
     private func sameAsStored(_ id: Int, _ ids: UnsafeBufferPointer<Int32>) -> Bool {
-        let s = starts[id], e = starts[id + 1]
+        let s = starts[id]
+        let e = starts[id + 1]
         guard e - s == ids.count else { return false }
         return arena.withUnsafeBufferPointer { a in
             for k in 0..<ids.count where a[s + k] != ids[k] { return false }

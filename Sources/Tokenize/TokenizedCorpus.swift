@@ -38,8 +38,14 @@ public struct TokenizedCorpus: Sendable {
         self.texts = documents.map(\.text)
     }
 
-    public init(types: [String], offsets: [Int], tokens: [Int32], labels: [String?], sources: [String], texts: [String]? = nil) {
-        self.types = types; self.offsets = offsets; self.tokens = tokens; self.labels = labels; self.sources = sources
+    public init(
+        types: [String], offsets: [Int], tokens: [Int32], labels: [String?], sources: [String], texts: [String]? = nil
+    ) {
+        self.types = types
+        self.offsets = offsets
+        self.tokens = tokens
+        self.labels = labels
+        self.sources = sources
         self.texts = texts ?? Array(repeating: "", count: labels.count)
     }
 
@@ -59,7 +65,9 @@ public struct TokenizedCorpus: Sendable {
 
     public static func decode(_ data: Data, name: String) throws -> TokenizedCorpus {
         var r = BinaryReader(data, name: name)
-        guard try r.read(UInt32.self) == 2 else { throw TextpipeError(.io, "unknown tokenized corpus version", file: name) }
+        guard try r.read(UInt32.self) == 2 else {
+            throw TextpipeError(.io, "unknown tokenized corpus version", file: name)
+        }
         let types = try r.readStrings()
         let offsets = try r.readArray(Int64.self).map { Int($0) }
         let tokens = try r.readArray(Int32.self)
@@ -67,11 +75,14 @@ public struct TokenizedCorpus: Sendable {
         let hasLabel = try r.readArray(UInt8.self)
         let sources = try r.readStrings()
         let texts = try r.readStrings()
-        guard labelText.count == hasLabel.count, texts.count == labelText.count, offsets.count == labelText.count + 1, offsets.last == tokens.count,
-              tokens.allSatisfy({ $0 >= 0 && Int($0) < types.count }) else {
+        guard labelText.count == hasLabel.count, texts.count == labelText.count, offsets.count == labelText.count + 1,
+            offsets.last == tokens.count,
+            tokens.allSatisfy({ $0 >= 0 && Int($0) < types.count })
+        else {
             throw TextpipeError(.io, "corrupt tokenized corpus", file: name)
         }
-        return TokenizedCorpus(types: types, offsets: offsets, tokens: tokens,
-                               labels: zip(labelText, hasLabel).map { $1 == 1 ? $0 : nil }, sources: sources, texts: texts)
+        return TokenizedCorpus(
+            types: types, offsets: offsets, tokens: tokens,
+            labels: zip(labelText, hasLabel).map { $1 == 1 ? $0 : nil }, sources: sources, texts: texts)
     }
 }

@@ -50,7 +50,7 @@ public struct Tokenizer: Sendable {
         let keepApostrophes = !configuration.splitApostrophes
         var word: [UInt8] = []
         word.reserveCapacity(64)
-        var wordLength = 0          // in characters
+        var wordLength = 0  // in characters
         var wordHasNonASCII = false
 
         func flush() {
@@ -63,7 +63,9 @@ public struct Tokenizer: Sendable {
                         word.withUnsafeBufferPointer { emit($0) }
                     }
                 }
-                word.removeAll(keepingCapacity: true); wordLength = 0; wordHasNonASCII = false
+                word.removeAll(keepingCapacity: true)
+                wordLength = 0
+                wordHasNonASCII = false
             }
         }
 
@@ -92,7 +94,10 @@ public struct Tokenizer: Sendable {
                         if j - i >= minLength {
                             if lower && hasUpper {
                                 lowered.removeAll(keepingCapacity: true)
-                                for k in i..<j { let c = bytes[k]; lowered.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
+                                for k in i..<j {
+                                    let c = bytes[k]
+                                    lowered.append(c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                                }
                                 lowered.withUnsafeBufferPointer { emit($0) }
                             } else {
                                 emit(UnsafeBufferPointer(rebasing: bytes[i..<j]))
@@ -101,13 +106,19 @@ public struct Tokenizer: Sendable {
                         i = j
                         continue
                     }
-                    for k in i..<j { let c = bytes[k]; word.append(lower && c >= 0x41 && c <= 0x5A ? c | 0x20 : c) }
+                    for k in i..<j {
+                        let c = bytes[k]
+                        word.append(lower && c >= 0x41 && c <= 0x5A ? c | 0x20 : c)
+                    }
                     wordLength += j - i
                     i = j
                     continue
                 }
-                if keepApostrophes && b == 0x27 && !word.isEmpty && i + 1 < n && bytes[i + 1] < 0x80 && classes[Int(bytes[i + 1])] == 1 {
-                    word.append(b); wordLength += 1
+                if keepApostrophes && b == 0x27 && !word.isEmpty && i + 1 < n && bytes[i + 1] < 0x80
+                    && classes[Int(bytes[i + 1])] == 1
+                {
+                    word.append(b)
+                    wordLength += 1
                 } else {
                     flush()
                     if cls == 2 && keepPunct {
@@ -121,11 +132,24 @@ public struct Tokenizer: Sendable {
             // Decode one multi-byte scalar.
             var length = 1
             var value: UInt32 = 0
-            if b & 0xE0 == 0xC0 { length = 2; value = UInt32(b & 0x1F) }
-            else if b & 0xF0 == 0xE0 { length = 3; value = UInt32(b & 0x0F) }
-            else if b & 0xF8 == 0xF0 { length = 4; value = UInt32(b & 0x07) }
-            else { flush(); i += 1; continue }   // stray continuation byte (text was decoded, so rare)
-            if i + length > n { flush(); break }
+            if b & 0xE0 == 0xC0 {
+                length = 2
+                value = UInt32(b & 0x1F)
+            } else if b & 0xF0 == 0xE0 {
+                length = 3
+                value = UInt32(b & 0x0F)
+            } else if b & 0xF8 == 0xF0 {
+                length = 4
+                value = UInt32(b & 0x07)
+            } else {
+                flush()
+                i += 1
+                continue
+            }  // stray continuation byte (text was decoded, so rare)
+            if i + length > n {
+                flush()
+                break
+            }
             for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
             let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
             let range = UnsafeBufferPointer(rebasing: bytes[i..<i + length])
@@ -134,8 +158,12 @@ public struct Tokenizer: Sendable {
                 emit(range)
             } else {
                 let props = scalar.properties
-                if props.isAlphabetic || props.numericType != nil || props.generalCategory == .nonspacingMark || props.generalCategory == .spacingMark {
-                    word.append(contentsOf: range); wordLength += 1; wordHasNonASCII = true
+                if props.isAlphabetic || props.numericType != nil || props.generalCategory == .nonspacingMark
+                    || props.generalCategory == .spacingMark
+                {
+                    word.append(contentsOf: range)
+                    wordLength += 1
+                    wordHasNonASCII = true
                 } else if props.isWhitespace || props.generalCategory == .format || props.generalCategory == .control {
                     flush()
                 } else {

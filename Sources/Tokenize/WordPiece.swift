@@ -16,22 +16,33 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Reads a BERT `vocab.txt` (one token per line; the line number is the id).
     public init(vocabularyFile url: URL, lowercase: Bool = true, maxCharactersPerWord: Int = 100) throws {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw TextpipeError(.io, "cannot read the vocabulary", file: url.path) }
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw TextpipeError(.io, "cannot read the vocabulary", file: url.path)
+        }
         var words = text.components(separatedBy: "\n")
         if words.last == "" { words.removeLast() }
-        try self.init(vocabulary: words.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }, lowercase: lowercase,
-                      maxCharactersPerWord: maxCharactersPerWord, file: url.path)
+        try self.init(
+            vocabulary: words.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }, lowercase: lowercase,
+            maxCharactersPerWord: maxCharactersPerWord, file: url.path)
     }
 
-    public init(vocabulary: [String], lowercase: Bool = true, maxCharactersPerWord: Int = 100, file: String? = nil) throws {
+    public init(vocabulary: [String], lowercase: Bool = true, maxCharactersPerWord: Int = 100, file: String? = nil)
+        throws
+    {
         var index: [String: Int32] = [:]
         for (i, w) in vocabulary.enumerated() where index[w] == nil { index[w] = Int32(i) }
         func id(_ t: String) throws -> Int32 {
             guard let i = index[t] else { throw TextpipeError(.model, "the vocabulary has no \(t) token", file: file) }
             return i
         }
-        self.vocabulary = vocabulary; self.index = index; self.lowercase = lowercase; self.maxCharactersPerWord = maxCharactersPerWord
-        unknown = try id("[UNK]"); classToken = try id("[CLS]"); separator = try id("[SEP]"); padding = try id("[PAD]")
+        self.vocabulary = vocabulary
+        self.index = index
+        self.lowercase = lowercase
+        self.maxCharactersPerWord = maxCharactersPerWord
+        unknown = try id("[UNK]")
+        classToken = try id("[CLS]")
+        separator = try id("[SEP]")
+        padding = try id("[PAD]")
     }
 
     // MARK: basic tokenizer
@@ -50,10 +61,13 @@ public struct WordPieceTokenizer: Sendable {
 
     static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
         let v = s.value
-        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) { return true }
+        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
+            return true
+        }
         switch s.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
         default: return false
         }
     }
@@ -69,26 +83,45 @@ public struct WordPieceTokenizer: Sendable {
         var cleaned = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             if s.value == 0 || s.value == 0xFFFD || Self.isControl(s) { continue }
-            if Self.isWhitespace(s) { cleaned.append(" "); continue }
-            if Self.isChineseCharacter(s.value) { cleaned.append(" "); cleaned.append(s); cleaned.append(" "); continue }
+            if Self.isWhitespace(s) {
+                cleaned.append(" ")
+                continue
+            }
+            if Self.isChineseCharacter(s.value) {
+                cleaned.append(" ")
+                cleaned.append(s)
+                cleaned.append(" ")
+                continue
+            }
             cleaned.append(s)
         }
         var normalized = String(cleaned)
         if lowercase {
             // Accents go with lowercasing (the uncased models): NFD, drop nonspacing marks, then lowercase.
             var stripped = String.UnicodeScalarView()
-            for s in normalized.decomposedStringWithCanonicalMapping.unicodeScalars where s.properties.generalCategory != .nonspacingMark {
+            for s in normalized.decomposedStringWithCanonicalMapping.unicodeScalars
+            where s.properties.generalCategory != .nonspacingMark {
                 stripped.append(s)
             }
             normalized = String(stripped).lowercased()
         }
         var tokens: [String] = []
         var current = String.UnicodeScalarView()
-        func flush() { if !current.isEmpty { tokens.append(String(current)); current = String.UnicodeScalarView() } }
+        func flush() {
+            if !current.isEmpty {
+                tokens.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
         for s in normalized.unicodeScalars {
-            if Self.isWhitespace(s) { flush() }
-            else if Self.isPunctuation(s) { flush(); tokens.append(String(s)) }
-            else { current.append(s) }
+            if Self.isWhitespace(s) {
+                flush()
+            } else if Self.isPunctuation(s) {
+                flush()
+                tokens.append(String(s))
+            } else {
+                current.append(s)
+            }
         }
         flush()
         return tokens
@@ -108,7 +141,10 @@ public struct WordPieceTokenizer: Sendable {
             while start < end {
                 var piece = String(String.UnicodeScalarView(scalars[start..<end]))
                 if start > 0 { piece = "##" + piece }
-                if let id = index[piece] { found = id; break }
+                if let id = index[piece] {
+                    found = id
+                    break
+                }
                 end -= 1
             }
             guard let id = found else { return [unknown] }
@@ -135,7 +171,9 @@ public struct WordPieceTokenizer: Sendable {
             }
         }
         ids.append(separator)
-        return Encoding(ids: ids, attentionMask: [Int32](repeating: 1, count: ids.count), tokenTypes: [Int32](repeating: 0, count: ids.count))
+        return Encoding(
+            ids: ids, attentionMask: [Int32](repeating: 1, count: ids.count),
+            tokenTypes: [Int32](repeating: 0, count: ids.count))
     }
 
     public func tokens(_ ids: [Int32]) -> [String] { ids.map { vocabulary[Int($0)] } }
@@ -162,13 +200,15 @@ public struct WordPieceTokenizer: Sendable {
             if pieces.isEmpty { pieces = [unknown] }
             if pieces.count > budget { pieces = Array(pieces.prefix(budget)) }
             if current.ids.count - 1 + pieces.count > budget {
-                current.ids.append(separator); windows.append(current)
+                current.ids.append(separator)
+                windows.append(current)
                 current = WordAlignedWindow(ids: [classToken], firstWord: w, wordStarts: [])
             }
             current.wordStarts.append(current.ids.count)
             current.ids += pieces
         }
-        current.ids.append(separator); windows.append(current)
+        current.ids.append(separator)
+        windows.append(current)
         return windows
     }
 }

@@ -8,7 +8,9 @@ struct DocsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docs",
         abstract: "Print the reference tables generated from the registries (classifiers and their spec keys).",
-        discussion: "With --update FILE, rewrites the generated blocks (<!-- NAME:begin --> ... <!-- NAME:end -->) of that README in place.")
+        discussion:
+            "With --update FILE, rewrites the generated blocks (<!-- NAME:begin --> ... <!-- NAME:end -->) of that README in place."
+    )
 
     @Option(help: "Rewrite the generated tables of this README in place.") var update: String?
 

@@ -8,23 +8,26 @@ import TextCore
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "List the units a run of a spec would execute and which would come from the cache, without running anything.",
+        abstract:
+            "List the units a run of a spec would execute and which would come from the cache, without running anything.",
         discussion: """
-        Every unit is listed in execution order with its stage, cache key, the units it reads and its status: `cached` when its
-        output is stored under its key, `would run` otherwise (and for everything downstream of a unit that would run). Input
-        files are hashed (that is how keys are derived); no dataset or model is fetched. With --json the same as a JSON
-        array, the format of the lock file's entries. Exit codes as for `run`.
-        """)
+            Every unit is listed in execution order with its stage, cache key, the units it reads and its status: `cached` when its
+            output is stored under its key, `would run` otherwise (and for everything downstream of a unit that would run). Input
+            files are hashed (that is how keys are derived); no dataset or model is fetched. With --json the same as a JSON
+            array, the format of the lock file's entries. Exit codes as for `run`.
+            """)
 
     @Argument(help: "The pipeline spec (YAML).") var spec: String
     @Flag(help: "Print the plan as JSON (the lock file's entry format).") var json = false
     @Flag(help: "Show the plan as a --force run would execute it (everything runs).") var force = false
-    @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).") var root: String?
+    @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).")
+    var root: String?
 
     func run() throws {
         try Textpipe.guarded {
             let parsed = try SpecDecoder.load(path: spec)
-            var options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath), log: { _ in })
+            var options = RunOptions(
+                root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath), log: { _ in })
             options.force = force
             let (_, entries) = try Runner(spec: parsed, options: options).plan()
             if json {
@@ -38,7 +41,9 @@ struct PlanCommand: ParsableCommand {
             print("\(parsed.name): \(entries.count) units, \(entries.count - wouldRun) cached, \(wouldRun) would run")
             let width = min(60, entries.map(\.name.count).max() ?? 0)
             for entry in entries {
-                print("  " + Textpipe.padded(entry.status ?? "", 10) + " " + Textpipe.padded(entry.name, width) + "  " + entry.key.prefix(12))
+                print(
+                    "  " + Textpipe.padded(entry.status ?? "", 10) + " " + Textpipe.padded(entry.name, width) + "  "
+                        + entry.key.prefix(12))
             }
         }
     }

@@ -7,11 +7,11 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Label documents with a saved model.",
         discussion: """
-        MODEL is a model folder from a report (reports/<name>/latest/models/<features>__<classifier>).
-        Each FILE is one document, or with --lines each non-empty line is one; '-' reads standard input.
-        Output: tab-separated source, label, then each class's probability (models without probabilities
-        print their decision scores instead, marked score:).
-        """)
+            MODEL is a model folder from a report (reports/<name>/latest/models/<features>__<classifier>).
+            Each FILE is one document, or with --lines each non-empty line is one; '-' reads standard input.
+            Output: tab-separated source, label, then each class's probability (models without probabilities
+            print their decision scores instead, marked score:).
+            """)
 
     @Option(help: "The saved model folder.") var model: String
     @Flag(help: "Treat each line of each file as one document.") var lines = false
@@ -20,7 +20,9 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         try Textpipe.guarded {
-            guard !files.isEmpty else { throw TextpipeError(.usage, "give at least one FILE (or '-' for standard input)") }
+            guard !files.isEmpty else {
+                throw TextpipeError(.usage, "give at least one FILE (or '-' for standard input)")
+            }
             let bundle = try ModelBundle.load(from: URL(fileURLWithPath: model))
             var documents: [Document] = []
             for file in files {
@@ -43,8 +45,11 @@ struct Predict: ParsableCommand {
             for p in try bundle.predict(documents) {
                 let values = p.probabilities.map { probs in labels.map { probs[$0] ?? 0 } } ?? p.scores
                 if json {
-                    let obj: [String: Any] = ["source": p.source, "label": p.label,
-                                              (p.probabilities == nil ? "scores" : "probabilities"): Dictionary(uniqueKeysWithValues: zip(labels, values))]
+                    let obj: [String: Any] = [
+                        "source": p.source, "label": p.label,
+                        (p.probabilities == nil ? "scores" : "probabilities"): Dictionary(
+                            uniqueKeysWithValues: zip(labels, values))
+                    ]
                     let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
                     print(String(decoding: data, as: UTF8.self))
                 } else {

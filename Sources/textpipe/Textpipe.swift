@@ -1,7 +1,7 @@
 import ArgumentParser
+import Featurize
 import Foundation
 import Pipeline
-import Featurize
 import TextCore
 
 /// The `textpipe` command: thin wrappers over the Pipeline module.
@@ -11,14 +11,17 @@ struct Textpipe: ParsableCommand {
         commandName: "textpipe",
         abstract: "Batch text classification: ingest, clean, tokenize, featurize, train, evaluate, report.",
         discussion: """
-        A pipeline is a YAML spec (see pipelines/sentiment.yaml and the README). Stage outputs are cached
-        under data/work/ by a hash of their inputs and settings; reports go to reports/<name>/<run-id>/.
-        Exit codes: 0 ok, 1 other failure, 2 bad spec or usage (also a bad command-line argument), 3 bad input
-        data, 4 I/O error, 5 another run of the same pipeline holds its lock, 6 a regression under
-        --fail-on-regression.
-        """,
+            A pipeline is a YAML spec (see pipelines/sentiment.yaml and the README). Stage outputs are cached
+            under data/work/ by a hash of their inputs and settings; reports go to reports/<name>/<run-id>/.
+            Exit codes: 0 ok, 1 other failure, 2 bad spec or usage (also a bad command-line argument), 3 bad input
+            data, 4 I/O error, 5 another run of the same pipeline holds its lock, 6 a regression under
+            --fail-on-regression.
+            """,
         version: TextpipeVersion.current,
-        subcommands: [Run.self, PlanCommand.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self, TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self])
+        subcommands: [
+            Run.self, PlanCommand.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self,
+            TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self
+        ])
 
     /// Parses and runs a command. A usage error from the argument parser exits 2, as every other usage error does
     /// (the parser's own default would be 64).
@@ -36,19 +39,22 @@ struct Textpipe: ParsableCommand {
     }
 
     /// `s` padded with spaces to `width` characters (String(format:) on Linux ignores widths for %@).
-    static func padded(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
+    static func padded(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
 
     /// The bytes of a file named on the command line, or of standard input for `-`.
     static func readInput(_ file: String) throws -> Data {
         if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard let data = FileManager.default.contents(atPath: file) else { throw TextpipeError(.io, "cannot read file", file: file) }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw TextpipeError(.io, "cannot read file", file: file)
+        }
         return data
     }
 
     /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
     static func guarded(_ body: () throws -> Void) throws {
-        do { try body() }
-        catch let e as TextpipeError {
+        do { try body() } catch let e as TextpipeError {
             FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
             throw ExitCode(e.exitCode)
         }
@@ -59,20 +65,27 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a pipeline spec end to end, reusing cached stage outputs.",
         discussion: """
-        Every (feature set x classifier) pair is trained and evaluated. A rerun with nothing changed skips every
-        stage and says so; changing only classifier settings reruns only train, evaluate and report.
-        Each run writes <report.out>/textpipe.lock: spec and input hashes, seeds, versions, per-stage keys and times.
-        """)
+            Every (feature set x classifier) pair is trained and evaluated. A rerun with nothing changed skips every
+            stage and says so; changing only classifier settings reruns only train, evaluate and report.
+            Each run writes <report.out>/textpipe.lock: spec and input hashes, seeds, versions, per-stage keys and times.
+            """)
 
     @Argument(help: "The pipeline spec (YAML).") var spec: String
     @Flag(help: "Recompute every stage, ignoring cached outputs.") var force = false
-    @Option(help: ArgumentHelp("Stop after this stage. ingest, clean and tokenize write their documents as JSON lines to <report.out>/inspect/ for inspection.",
-                               valueName: "stage"))
+    @Option(
+        help: ArgumentHelp(
+            "Stop after this stage. ingest, clean and tokenize write their documents as JSON lines to <report.out>/inspect/ for inspection.",
+            valueName: "stage"))
     var only: String?
-    @Flag(help: "If another run of this pipeline holds its lock, wait for it instead of exiting with code 5.") var wait = false
-    @Flag(help: "Exit with code 6 when a model's macro-F1 fell by more than report.regression_threshold since the previous run (the report is still written).")
+    @Flag(help: "If another run of this pipeline holds its lock, wait for it instead of exiting with code 5.")
+    var wait = false
+    @Flag(
+        help:
+            "Exit with code 6 when a model's macro-F1 fell by more than report.regression_threshold since the previous run (the report is still written)."
+    )
     var failOnRegression = false
-    @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).") var root: String?
+    @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).")
+    var root: String?
 
     func run() throws {
         try Textpipe.guarded {
@@ -82,33 +95,56 @@ struct Run: ParsableCommand {
             options.wait = wait
             if let only {
                 guard let stage = StageName(rawValue: only) else {
-                    throw TextpipeError(.usage, "unknown stage '\(only)'; accepted values: \(StageName.allCases.map(\.rawValue).joined(separator: ", "))", key: "--only")
+                    throw TextpipeError(
+                        .usage,
+                        "unknown stage '\(only)'; accepted values: \(StageName.allCases.map(\.rawValue).joined(separator: ", "))",
+                        key: "--only")
                 }
                 options.only = stage
             }
             let outcome = try Runner(spec: parsed, options: options).run()
             if let report = outcome.report {
-                print("\(report.pipeline) run \(report.runId)\(outcome.allCached ? " (nothing changed; all stages cached)" : "")")
+                print(
+                    "\(report.pipeline) run \(report.runId)\(outcome.allCached ? " (nothing changed; all stages cached)" : "")"
+                )
                 for r in report.ranked {
-                    print("  " + Textpipe.padded("\(r.features) + \(r.classifier)", 40) + String(format: " accuracy %6.2f%%  macro-F1 %6.2f%%", r.accuracy * 100, r.macroF1 * 100))
+                    print(
+                        "  " + Textpipe.padded("\(r.features) + \(r.classifier)", 40)
+                            + String(format: " accuracy %6.2f%%  macro-F1 %6.2f%%", r.accuracy * 100, r.macroF1 * 100))
                 }
                 if let dir = outcome.reportDirectory { print("report: \(dir.path)") }
-                for r in outcome.regressions { FileHandle.standardError.write(Data("regression: \(r) (macro-F1 fell by more than \(parsed.report.regressionThreshold * 100) points since the previous run)\n".utf8)) }
+                for r in outcome.regressions {
+                    FileHandle.standardError.write(
+                        Data(
+                            "regression: \(r) (macro-F1 fell by more than \(parsed.report.regressionThreshold * 100) points since the previous run)\n"
+                                .utf8))
+                }
                 if failOnRegression, !outcome.regressions.isEmpty {
-                    throw TextpipeError(.regression, "\(outcome.regressions.count) model(s) regressed since the previous run: \(outcome.regressions.joined(separator: ", "))")
+                    throw TextpipeError(
+                        .regression,
+                        "\(outcome.regressions.count) model(s) regressed since the previous run: \(outcome.regressions.joined(separator: ", "))"
+                    )
                 }
             } else if let dir = outcome.reportDirectory {
-                print("\(parsed.name) run \(outcome.runId ?? "")\(outcome.allCached ? " (nothing changed; all stages cached)" : "")")
+                print(
+                    "\(parsed.name) run \(outcome.runId ?? "")\(outcome.allCached ? " (nothing changed; all stages cached)" : "")"
+                )
                 if let t = outcome.taggingReport {
                     for r in t.ranked {
-                        print("  " + Textpipe.padded(r.name, 30) + " \(t.headlineName)" + String(format: " %6.2f%%  token accuracy %6.2f%%", r.headline * 100, r.metrics.tokenAccuracy * 100))
+                        print(
+                            "  " + Textpipe.padded(r.name, 30) + " \(t.headlineName)"
+                                + String(
+                                    format: " %6.2f%%  token accuracy %6.2f%%", r.headline * 100,
+                                    r.metrics.tokenAccuracy * 100))
                     }
                 }
                 print("report: \(dir.path)")
             } else if let file = outcome.inspection {
                 print(file.path)
             } else if let stage = options.only {
-                print("\(parsed.name): stopped after \(stage.rawValue)\(outcome.allCached ? " (all cached)" : ""); no report written")
+                print(
+                    "\(parsed.name): stopped after \(stage.rawValue)\(outcome.allCached ? " (all cached)" : ""); no report written"
+                )
             }
         }
     }
@@ -117,7 +153,9 @@ struct Run: ParsableCommand {
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a spec without running it: keys, types, values, dataset names.",
-        discussion: "Exits 0 and prints a summary if the spec is valid; otherwise prints the error with file, line and key and exits 2.")
+        discussion:
+            "Exits 0 and prints a summary if the spec is valid; otherwise prints the error with file, line and key and exits 2."
+    )
     @Argument(help: "The pipeline spec (YAML).") var spec: String
 
     func run() throws {
@@ -127,9 +165,15 @@ struct Validate: ParsableCommand {
             print("  pipeline: \(s.name)")
             if let t = s.tagging {
                 print("  task: tagging")
-                print("  data: \(t.dataset ?? t.train.map(\.path).joined(separator: ", ")) (scheme \(t.scheme.rawValue)\(t.convertTo.map { " -> \($0.rawValue)" } ?? ""))")
+                print(
+                    "  data: \(t.dataset ?? t.train.map(\.path).joined(separator: ", ")) (scheme \(t.scheme.rawValue)\(t.convertTo.map { " -> \($0.rawValue)" } ?? ""))"
+                )
                 print("  taggers: \(t.taggers.map(\.name).joined(separator: ", "))")
-                print("  evaluation: " + (t.test != nil ? "given test file" : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"))
+                print(
+                    "  evaluation: "
+                        + (t.test != nil
+                            ? "given test file"
+                            : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"))
                 print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
                 return
             }

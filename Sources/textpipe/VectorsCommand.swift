@@ -15,7 +15,9 @@ struct VectorsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train word2vec on a plain-text file (one sentence per line, streamed) and save the vectors.",
             discussion: "Progress goes to standard error: a live line on a terminal, plain lines otherwise (cron).")
-        @Argument(help: "Training text, one sentence per line; or a MediaWiki XML export (.xml), whose article text is used.") var corpus: String
+        @Argument(
+            help: "Training text, one sentence per line; or a MediaWiki XML export (.xml), whose article text is used.")
+        var corpus: String
         @Option(help: "Where to write the vectors.") var out: String
         @Flag(help: "Write word2vec's binary format instead of text.") var binary = false
         @Option(help: "skipgram or cbow.") var architecture: String = "skipgram"
@@ -33,23 +35,42 @@ struct VectorsCommand: ParsableCommand {
         func run() throws {
             try Textpipe.guarded {
                 var c = Word2VecConfiguration()
-                guard let a = Word2VecArchitecture(rawValue: architecture) else { throw TextpipeError(.usage, "architecture is skipgram or cbow", key: "--architecture") }
-                guard let o = Word2VecOutput(rawValue: output) else { throw TextpipeError(.usage, "output is negative or hierarchical", key: "--output") }
-                c.architecture = a; c.output = o; c.dimensions = dimensions; c.window = window; c.negative = negative
-                c.sample = sample; c.minCount = minCount; c.epochs = epochs; c.threads = threads; c.seed = UInt64(max(0, seed)); c.alpha = alpha
-                guard FileManager.default.fileExists(atPath: corpus) else { throw TextpipeError(.usage, "no such file", file: corpus) }
+                guard let a = Word2VecArchitecture(rawValue: architecture) else {
+                    throw TextpipeError(.usage, "architecture is skipgram or cbow", key: "--architecture")
+                }
+                guard let o = Word2VecOutput(rawValue: output) else {
+                    throw TextpipeError(.usage, "output is negative or hierarchical", key: "--output")
+                }
+                c.architecture = a
+                c.output = o
+                c.dimensions = dimensions
+                c.window = window
+                c.negative = negative
+                c.sample = sample
+                c.minCount = minCount
+                c.epochs = epochs
+                c.threads = threads
+                c.seed = UInt64(max(0, seed))
+                c.alpha = alpha
+                guard FileManager.default.fileExists(atPath: corpus) else {
+                    throw TextpipeError(.usage, "no such file", file: corpus)
+                }
                 let interactive = isatty(2) == 1
                 let started = Date()
                 let trainer = Word2VecTrainer(c, progressInterval: interactive ? 0.25 : 10) { p in
-                    let line = String(format: "epoch %d/%d %3.0f%%  %.0f words/s  loss %.4f  %.0f s left", p.epoch, c.epochs, p.fraction * 100,
-                                      p.wordsPerSecond, p.loss, p.secondsLeft)
-                    FileHandle.standardError.write(Data(((interactive ? "\r" : "") + line + (interactive && p.fraction < 1 ? "" : "\n")).utf8))
+                    let line = String(
+                        format: "epoch %d/%d %3.0f%%  %.0f words/s  loss %.4f  %.0f s left", p.epoch, c.epochs,
+                        p.fraction * 100,
+                        p.wordsPerSecond, p.loss, p.secondsLeft)
+                    FileHandle.standardError.write(
+                        Data(((interactive ? "\r" : "") + line + (interactive && p.fraction < 1 ? "" : "\n")).utf8))
                 }
                 var source = URL(fileURLWithPath: corpus)
                 // Only a temporary text extracted here is ever removed; the user's corpus never is.
                 var extracted: URL? = nil
                 if corpus.lowercased().hasSuffix(".xml") {
-                    let text = FileManager.default.temporaryDirectory.appendingPathComponent("textpipe-\(getpid())-corpus.txt")
+                    let text = FileManager.default.temporaryDirectory.appendingPathComponent(
+                        "textpipe-\(getpid())-corpus.txt")
                     extracted = text
                     let pages = try XMLTextExtractor.extract(source, to: text)
                     FileHandle.standardError.write(Data("extracted the text of \(pages) pages\n".utf8))
@@ -58,8 +79,10 @@ struct VectorsCommand: ParsableCommand {
                 defer { if let extracted { try? FileManager.default.removeItem(at: extracted) } }
                 let vectors = try trainer.train(TextFileWord2VecCorpus(url: source, tokenizer: Tokenizer()))
                 try vectors.write(to: URL(fileURLWithPath: out), binary: binary)
-                print(String(format: "%d words x %d dimensions in %.1f s -> %@", vectors.words.count, vectors.dimensions,
-                             Date().timeIntervalSince(started), out))
+                print(
+                    String(
+                        format: "%d words x %d dimensions in %.1f s -> %@", vectors.words.count, vectors.dimensions,
+                        Date().timeIntervalSince(started), out))
             }
         }
     }
@@ -72,13 +95,16 @@ struct VectorsCommand: ParsableCommand {
         func run() throws {
             try Textpipe.guarded {
                 let v = try WordVectors.load(URL(fileURLWithPath: model))
-                for (w, s) in try v.neighbors(of: word.lowercased(), count: count) { print(String(format: "%@\t%.4f", w, s)) }
+                for (w, s) in try v.neighbors(of: word.lowercased(), count: count) {
+                    print(String(format: "%@\t%.4f", w, s))
+                }
             }
         }
     }
 
     struct Analogy: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A is to B as C is to ...: the words nearest to B - A + C.")
+        static let configuration = CommandConfiguration(
+            abstract: "A is to B as C is to ...: the words nearest to B - A + C.")
         @Option(help: "Vectors file (word2vec text or binary).") var model: String
         @Option var count = 5
         @Argument var a: String
@@ -87,7 +113,9 @@ struct VectorsCommand: ParsableCommand {
         func run() throws {
             try Textpipe.guarded {
                 let v = try WordVectors.load(URL(fileURLWithPath: model))
-                for (w, s) in try v.analogy(a.lowercased(), b.lowercased(), c.lowercased(), count: count) { print(String(format: "%@\t%.4f", w, s)) }
+                for (w, s) in try v.analogy(a.lowercased(), b.lowercased(), c.lowercased(), count: count) {
+                    print(String(format: "%@\t%.4f", w, s))
+                }
             }
         }
     }
@@ -95,24 +123,41 @@ struct VectorsCommand: ParsableCommand {
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Spearman correlation on WordSim-353, SimLex-999 and MEN, and questions-words analogy accuracy.",
-            discussion: "The benchmarks are fetched with `textpipe data fetch word-benchmarks` (done automatically). Prints JSON.")
+            discussion:
+                "The benchmarks are fetched with `textpipe data fetch word-benchmarks` (done automatically). Prints JSON."
+        )
         @Option(help: "Vectors file (word2vec text or binary).") var model: String
-        @Option(help: "Search only the N most frequent words for analogies (gensim's restrict_vocab).") var restrict = 300_000
+        @Option(help: "Search only the N most frequent words for analogies (gensim's restrict_vocab).") var restrict =
+            300_000
         @Option(help: "Project root holding data/cache.") var root: String?
         func run() throws {
             try Textpipe.guarded {
-                let resource = DatasetCatalog.resources.first { $0.name == "word-benchmarks" }!
-                let fetcher = Fetcher(cacheDirectory: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath).appendingPathComponent("data/cache"))
+                guard let resource = DatasetCatalog.resources.first(where: { $0.name == "word-benchmarks" }) else {
+                    throw TextpipeError(.internal, "the catalog has no word-benchmarks resource")
+                }
+                let fetcher = Fetcher(
+                    cacheDirectory: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath)
+                        .appendingPathComponent("data/cache"))
                 let dir = try fetcher.fetch(resource.package).appendingPathComponent(resource.path)
                 let v = try WordVectors.load(URL(fileURLWithPath: model))
                 var result: [String: Any] = ["model": model, "words": v.words.count, "dimensions": v.dimensions]
-                for (name, file) in [("wordsim353", "wordsim353.tsv"), ("simlex999", "SimLex-999.tsv"), ("men", "MEN_dataset_natural_form_full.tsv")] {
-                    let s = WordVectorEvaluation.similarity(v, pairs: try WordVectorEvaluation.readPairs(dir.appendingPathComponent(file)), name: name)
+                for (name, file) in [
+                    ("wordsim353", "wordsim353.tsv"), ("simlex999", "SimLex-999.tsv"),
+                    ("men", "MEN_dataset_natural_form_full.tsv")
+                ] {
+                    let s = WordVectorEvaluation.similarity(
+                        v, pairs: try WordVectorEvaluation.readPairs(dir.appendingPathComponent(file)), name: name)
                     result[name] = ["spearman": s.spearman, "covered": s.covered, "total": s.total]
                 }
-                let a = try WordVectorEvaluation.analogies(v, file: dir.appendingPathComponent("questions-words.txt"), restrict: restrict)
-                result["analogy"] = ["accuracy": a.accuracy, "correct": a.correct, "covered": a.covered, "total": a.total]
-                print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+                let a = try WordVectorEvaluation.analogies(
+                    v, file: dir.appendingPathComponent("questions-words.txt"), restrict: restrict)
+                result["analogy"] = [
+                    "accuracy": a.accuracy, "correct": a.correct, "covered": a.covered, "total": a.total
+                ]
+                print(
+                    String(
+                        decoding: try JSONSerialization.data(
+                            withJSONObject: result, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
             }
         }
     }

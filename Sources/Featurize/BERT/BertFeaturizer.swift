@@ -38,13 +38,17 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         model = try BertModel(folder: folder)
         tokenizer = try WordPieceTokenizer(vocabularyFile: folder.appendingPathComponent("vocab.txt"))
         guard c.maxLength >= 2, c.maxLength <= model.configuration.maxPositionEmbeddings else {
-            throw TextpipeError(.spec, "max_length must be in 2...\(model.configuration.maxPositionEmbeddings), got \(c.maxLength)", key: "max_length")
+            throw TextpipeError(
+                .spec, "max_length must be in 2...\(model.configuration.maxPositionEmbeddings), got \(c.maxLength)",
+                key: "max_length")
         }
         configuration = c
     }
 
     /// Encodes texts across the cores (one document per task; OpenBLAS itself runs single-threaded meanwhile).
-    func vectors(_ texts: [String], progress: ((EncodeProgress) -> Void)? = nil, interval: Double = 10) throws -> DenseMatrix {
+    func vectors(_ texts: [String], progress: ((EncodeProgress) -> Void)? = nil, interval: Double = 10) throws
+        -> DenseMatrix
+    {
         let h = columnCount
         var out = DenseMatrix(rowCount: texts.count, columnCount: h)
         let previousThreads = openblas_get_num_threads()
@@ -55,29 +59,45 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         let ids = texts.map { tokenizer.encode($0, maxLength: configuration.maxLength).ids }
         let order = ids.indices.sorted { ids[$0].count < ids[$1].count }
         let batchSize = 32
-        let batches = stride(from: 0, to: order.count, by: batchSize).map { Array(order[$0..<min(order.count, $0 + batchSize)]) }
+        let batches = stride(from: 0, to: order.count, by: batchSize).map {
+            Array(order[$0..<min(order.count, $0 + batchSize)])
+        }
         let start = DispatchTime.now().uptimeNanoseconds
-        var done = 0, lastReport = start
-        func report(_ n: Int, force: Bool) {   // called under `lock`
+        var done = 0
+        var lastReport = start
+        func report(_ n: Int, force: Bool) {  // called under `lock`
             done += n
             let now = DispatchTime.now().uptimeNanoseconds
             guard let progress, force || Double(now - lastReport) / 1e9 >= interval else { return }
             lastReport = now
             let rate = Double(done) / max(1e-9, Double(now - start) / 1e9)
-            progress(EncodeProgress(done: done, total: texts.count, textsPerSecond: rate, secondsLeft: Double(texts.count - done) / max(rate, 1e-9)))
+            progress(
+                EncodeProgress(
+                    done: done, total: texts.count, textsPerSecond: rate,
+                    secondsLeft: Double(texts.count - done) / max(rate, 1e-9)))
         }
         out.values.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
+            let base = buffer.start
             DispatchQueue.concurrentPerform(iterations: batches.count) { b in
                 do {
                     let vectors = try model.pooledBatch(batches[b].map { ids[$0] }, pooling: configuration.pooling)
                     for (i, v) in zip(batches[b], vectors) { for k in 0..<h { (base + i * h + k).pointee = v[k] } }
-                    lock.lock(); report(batches[b].count, force: false); lock.unlock()
-                } catch { lock.lock(); failure = error; lock.unlock() }
+                    lock.lock()
+                    report(batches[b].count, force: false)
+                    lock.unlock()
+                } catch {
+                    lock.lock()
+                    failure = error
+                    lock.unlock()
+                }
             }
         }
         if let failure { throw failure }
-        if progress != nil, !texts.isEmpty { lock.lock(); report(0, force: true); lock.unlock() }
+        if progress != nil, !texts.isEmpty {
+            lock.lock()
+            report(0, force: true)
+            lock.unlock()
+        }
         return out
     }
 
@@ -99,16 +119,20 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         var results = [[[Float]]](repeating: [], count: batches.count)
         var failure: Error?
         results.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
+            let base = slots.start
             DispatchQueue.concurrentPerform(iterations: batches.count) { b in
-                do { (base + b).pointee = try model.encodeBatch(batches[b].map { windows[$0].window.ids }) }
-                catch { lock.lock(); failure = error; lock.unlock() }
+                do { (base + b).pointee = try model.encodeBatch(batches[b].map { windows[$0].window.ids }) } catch {
+                    lock.lock()
+                    failure = error
+                    lock.unlock()
+                }
             }
         }
         if let failure { throw failure }
         for (b, batch) in batches.enumerated() {
             for (j, i) in batch.enumerated() {
-                let (s, window) = windows[i], x = results[b][j]
+                let (s, window) = windows[i]
+                let x = results[b][j]
                 for (k, start) in window.wordStarts.enumerated() {
                     let row = window.firstWord + k
                     for c in 0..<h { out[s][row, c] = x[start * h + c] }
@@ -119,16 +143,27 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
     }
 
     /// The documents `rows` of `corpus`, each encoded once per featurizer and then served from the cache.
-    public func encode(_ corpus: TokenizedCorpus, rows: [Int], progress: ((EncodeProgress) -> Void)? = nil, interval: Double = 10) throws -> FeatureMatrix {
-        lock.lock(); let missing = rows.filter { cache[$0] == nil }; lock.unlock()
+    public func encode(
+        _ corpus: TokenizedCorpus, rows: [Int], progress: ((EncodeProgress) -> Void)? = nil, interval: Double = 10
+    ) throws -> FeatureMatrix {
+        lock.lock()
+        let missing = rows.filter { cache[$0] == nil }
+        lock.unlock()
         if !missing.isEmpty {
             let m = try vectors(missing.map { corpus.texts[$0] }, progress: progress, interval: interval)
             lock.lock()
             for (i, r) in missing.enumerated() { cache[r] = Array(m.values[i * columnCount..<(i + 1) * columnCount]) }
             lock.unlock()
         }
-        lock.lock(); defer { lock.unlock() }
-        return .dense(DenseMatrix(rowCount: rows.count, columnCount: columnCount, values: rows.flatMap { cache[$0]! }))
+        lock.lock()
+        defer { lock.unlock() }
+        var values: [Float] = []
+        values.reserveCapacity(rows.count * columnCount)
+        for r in rows {
+            guard let v = cache[r] else { throw TextpipeError(.internal, "document \(r) was not encoded") }
+            values += v
+        }
+        return .dense(DenseMatrix(rowCount: rows.count, columnCount: columnCount, values: values))
     }
 
     public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
@@ -136,7 +171,8 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
     }
 
     public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
-        (try? vectors(documents.map { $0.joined(separator: " ") })).map { .dense($0) } ?? .dense(DenseMatrix(rowCount: documents.count, columnCount: columnCount))
+        (try? vectors(documents.map { $0.joined(separator: " ") })).map { .dense($0) }
+            ?? .dense(DenseMatrix(rowCount: documents.count, columnCount: columnCount))
     }
 
     public func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix { .dense(try vectors(texts)) }

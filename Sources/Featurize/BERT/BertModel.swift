@@ -16,10 +16,14 @@ public struct BertConfiguration: Codable, Sendable, Equatable {
     public var hiddenAct: String?
 
     static func load(_ url: URL) throws -> BertConfiguration {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.io, "cannot read", file: url.path) }
-        let d = JSONDecoder(); d.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try d.decode(BertConfiguration.self, from: data) }
-        catch { throw TextpipeError(.model, "not a BERT config: \(error)", file: url.path) }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TextpipeError(.io, "cannot read", file: url.path)
+        }
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        do { return try d.decode(BertConfiguration.self, from: data) } catch {
+            throw TextpipeError(.model, "not a BERT config: \(error)", file: url.path)
+        }
     }
 }
 
@@ -39,7 +43,8 @@ public enum BertPooling: String, Sendable, Codable, Hashable, CaseIterable {
 public final class BertModel: @unchecked Sendable {
     public let configuration: BertConfiguration
     struct Layer { var q, qb, k, kb, v, vb, o, ob, ln1w, ln1b, i, ib, out, outb, ln2w, ln2b: [Float] }
-    let wordEmbeddings: [Float], positionEmbeddings: [Float], typeEmbeddings: [Float], embeddingNormWeight: [Float], embeddingNormBias: [Float]
+    let wordEmbeddings: [Float], positionEmbeddings: [Float], typeEmbeddings: [Float], embeddingNormWeight: [Float],
+        embeddingNormBias: [Float]
     let layers: [Layer]
     let poolerWeight: [Float]?, poolerBias: [Float]?
 
@@ -48,34 +53,49 @@ public final class BertModel: @unchecked Sendable {
     public init(folder: URL) throws {
         let c = try BertConfiguration.load(folder.appendingPathComponent("config.json"))
         guard c.hiddenSize % c.numAttentionHeads == 0 else {
-            throw TextpipeError(.model, "hidden_size \(c.hiddenSize) is not a multiple of num_attention_heads \(c.numAttentionHeads)", file: folder.path)
+            throw TextpipeError(
+                .model, "hidden_size \(c.hiddenSize) is not a multiple of num_attention_heads \(c.numAttentionHeads)",
+                file: folder.path)
         }
         if let act = c.hiddenAct, act != "gelu" {
-            throw TextpipeError(.model, "hidden_act '\(act)' is not supported (textpipe implements BERT's exact gelu)", file: folder.path)
+            throw TextpipeError(
+                .model, "hidden_act '\(act)' is not supported (textpipe implements BERT's exact gelu)",
+                file: folder.path)
         }
         configuration = c
         let st = try SafeTensors(folder.appendingPathComponent("model.safetensors"))
-        let prefix = st.entries["embeddings.word_embeddings.weight"] == nil && st.entries["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
+        let prefix =
+            st.entries["embeddings.word_embeddings.weight"] == nil
+                && st.entries["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
         func t(_ name: String, _ shape: [Int]) throws -> [Float] { try st.floats(prefix + name, shape: shape) }
-        let h = c.hiddenSize, f = c.intermediateSize
+        let h = c.hiddenSize
+        let f = c.intermediateSize
         wordEmbeddings = try t("embeddings.word_embeddings.weight", [c.vocabSize, h])
         positionEmbeddings = try t("embeddings.position_embeddings.weight", [c.maxPositionEmbeddings, h])
         typeEmbeddings = try t("embeddings.token_type_embeddings.weight", [c.typeVocabSize, h])
-        embeddingNormWeight = try t("embeddings.LayerNorm.weight", [h]); embeddingNormBias = try t("embeddings.LayerNorm.bias", [h])
+        embeddingNormWeight = try t("embeddings.LayerNorm.weight", [h])
+        embeddingNormBias = try t("embeddings.LayerNorm.bias", [h])
         layers = try (0..<c.numHiddenLayers).map { n in
             let p = "encoder.layer.\(n)."
-            return Layer(q: try t(p + "attention.self.query.weight", [h, h]), qb: try t(p + "attention.self.query.bias", [h]),
-                         k: try t(p + "attention.self.key.weight", [h, h]), kb: try t(p + "attention.self.key.bias", [h]),
-                         v: try t(p + "attention.self.value.weight", [h, h]), vb: try t(p + "attention.self.value.bias", [h]),
-                         o: try t(p + "attention.output.dense.weight", [h, h]), ob: try t(p + "attention.output.dense.bias", [h]),
-                         ln1w: try t(p + "attention.output.LayerNorm.weight", [h]), ln1b: try t(p + "attention.output.LayerNorm.bias", [h]),
-                         i: try t(p + "intermediate.dense.weight", [f, h]), ib: try t(p + "intermediate.dense.bias", [f]),
-                         out: try t(p + "output.dense.weight", [h, f]), outb: try t(p + "output.dense.bias", [h]),
-                         ln2w: try t(p + "output.LayerNorm.weight", [h]), ln2b: try t(p + "output.LayerNorm.bias", [h]))
+            return Layer(
+                q: try t(p + "attention.self.query.weight", [h, h]), qb: try t(p + "attention.self.query.bias", [h]),
+                k: try t(p + "attention.self.key.weight", [h, h]), kb: try t(p + "attention.self.key.bias", [h]),
+                v: try t(p + "attention.self.value.weight", [h, h]), vb: try t(p + "attention.self.value.bias", [h]),
+                o: try t(p + "attention.output.dense.weight", [h, h]),
+                ob: try t(p + "attention.output.dense.bias", [h]),
+                ln1w: try t(p + "attention.output.LayerNorm.weight", [h]),
+                ln1b: try t(p + "attention.output.LayerNorm.bias", [h]),
+                i: try t(p + "intermediate.dense.weight", [f, h]), ib: try t(p + "intermediate.dense.bias", [f]),
+                out: try t(p + "output.dense.weight", [h, f]), outb: try t(p + "output.dense.bias", [h]),
+                ln2w: try t(p + "output.LayerNorm.weight", [h]), ln2b: try t(p + "output.LayerNorm.bias", [h]))
         }
         if st.entries[prefix + "pooler.dense.weight"] != nil {
-            poolerWeight = try t("pooler.dense.weight", [h, h]); poolerBias = try t("pooler.dense.bias", [h])
-        } else { poolerWeight = nil; poolerBias = nil }
+            poolerWeight = try t("pooler.dense.weight", [h, h])
+            poolerBias = try t("pooler.dense.bias", [h])
+        } else {
+            poolerWeight = nil
+            poolerBias = nil
+        }
     }
 
     /// `y (rows x out) = x (rows x in) W^T + b`, W stored as PyTorch's `[out, in]`.
@@ -86,30 +106,42 @@ public final class BertModel: @unchecked Sendable {
     }
 
     /// The same into a buffer reused across layers (large fresh arrays cost page faults on every layer).
-    static func linear(_ x: [Float], rows: Int, _ w: [Float], _ b: [Float], inputs: Int, outputs: Int, into y: inout [Float]) {
+    static func linear(
+        _ x: [Float], rows: Int, _ w: [Float], _ b: [Float], inputs: Int, outputs: Int, into y: inout [Float]
+    ) {
         resize(&y, rows * outputs)
         y.withUnsafeMutableBufferPointer { yp in
             b.withUnsafeBufferPointer { bp in
-                for r in 0..<rows { (yp.baseAddress! + r * outputs).update(from: bp.baseAddress!, count: outputs) }
+                for r in 0..<rows { (yp.start + r * outputs).update(from: bp.start, count: outputs) }
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, x, Int32(inputs), w, Int32(inputs), 1,
-                        yp.baseAddress!, Int32(outputs))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs), 1, x,
+                Int32(inputs), w, Int32(inputs), 1,
+                yp.start, Int32(outputs))
         }
     }
 
     /// `count` elements, keeping the storage when it is large enough.
     @inline(__always) static func resize(_ a: inout [Float], _ count: Int) {
-        if a.count > count { a.removeLast(a.count - count) }
-        else if a.count < count { a.append(contentsOf: repeatElement(0, count: count - a.count)) }
+        if a.count > count {
+            a.removeLast(a.count - count)
+        } else if a.count < count {
+            a.append(contentsOf: repeatElement(0, count: count - a.count))
+        }
     }
 
     /// `x = LayerNorm(x + residual) * w + b` row by row (vectorised in C).
-    static func layerNorm(_ x: inout [Float], adding residual: [Float]? = nil, rows: Int, size: Int, _ w: [Float], _ b: [Float], eps: Float) {
+    static func layerNorm(
+        _ x: inout [Float], adding residual: [Float]? = nil, rows: Int, size: Int, _ w: [Float], _ b: [Float],
+        eps: Float
+    ) {
         x.withUnsafeMutableBufferPointer { xp in
             if let residual {
-                residual.withUnsafeBufferPointer { rp in textpipe_layer_norm(xp.baseAddress!, rp.baseAddress!, Int32(rows), Int32(size), w, b, eps) }
+                residual.withUnsafeBufferPointer { rp in
+                    textpipe_layer_norm(xp.start, rp.start, Int32(rows), Int32(size), w, b, eps)
+                }
             } else {
-                textpipe_layer_norm(xp.baseAddress!, nil, Int32(rows), Int32(size), w, b, eps)
+                textpipe_layer_norm(xp.start, nil, Int32(rows), Int32(size), w, b, eps)
             }
         }
     }
@@ -132,17 +164,23 @@ public final class BertModel: @unchecked Sendable {
     /// With `firstOnlyInLastLayer` the last layer computes keys and values for every token but queries, the
     /// attention output and the feed-forward only at [CLS] (all that cls and pooler pooling read), which gives
     /// the same [CLS] vector with a sixth less work for a 6-layer model; the result then has one row per sequence.
-    func forward(_ sequences: [[Int32]], tokenTypes: [[Int32]]?, firstOnlyInLastLayer: Bool) throws -> ([Float], [Int]) {
-        let c = configuration, h = c.hiddenSize
+    func forward(_ sequences: [[Int32]], tokenTypes: [[Int32]]?, firstOnlyInLastLayer: Bool) throws -> ([Float], [Int])
+    {
+        let c = configuration
+        let h = c.hiddenSize
         var offsets = [0]
         for (s, ids) in sequences.enumerated() {
             guard !ids.isEmpty, ids.count <= c.maxPositionEmbeddings else {
-                throw TextpipeError(.data, "a sequence of \(ids.count) tokens does not fit the model's \(c.maxPositionEmbeddings) positions")
+                throw TextpipeError(
+                    .data,
+                    "a sequence of \(ids.count) tokens does not fit the model's \(c.maxPositionEmbeddings) positions")
             }
-            if let types = tokenTypes?[s], types.count != ids.count { throw TextpipeError(.internal, "token types and ids differ in length") }
-            offsets.append(offsets.last! + ids.count)
+            if let types = tokenTypes?[s], types.count != ids.count {
+                throw TextpipeError(.internal, "token types and ids differ in length")
+            }
+            offsets.append((offsets.last ?? 0) + ids.count)
         }
-        let total = offsets.last!
+        let total = offsets.last ?? 0
         guard total > 0 else { return ([], offsets) }
         var x = [Float](repeating: 0, count: total * h)
         for (s, ids) in sequences.enumerated() {
@@ -153,17 +191,26 @@ public final class BertModel: @unchecked Sendable {
                 }
                 let row = (offsets[s] + p) * h
                 for k in 0..<h {
-                    x[row + k] = wordEmbeddings[Int(id) * h + k] + positionEmbeddings[p * h + k] + typeEmbeddings[Int(type) * h + k]
+                    x[row + k] =
+                        wordEmbeddings[Int(id) * h + k] + positionEmbeddings[p * h + k]
+                        + typeEmbeddings[Int(type) * h + k]
                 }
             }
         }
         let eps = Float(c.layerNormEps)
         Self.layerNorm(&x, rows: total, size: h, embeddingNormWeight, embeddingNormBias, eps: eps)
-        let heads = c.numAttentionHeads, dh = h / heads
+        let heads = c.numAttentionHeads
+        let dh = h / heads
         let scale = 1 / Float(dh).squareRoot()
         let longest = sequences.map(\.count).max() ?? 1
         var scores = [Float](repeating: 0, count: longest * longest)
-        var q: [Float] = [], k: [Float] = [], v: [Float] = [], context: [Float] = [], attention: [Float] = [], inter: [Float] = [], out: [Float] = []
+        var q: [Float] = []
+        var k: [Float] = []
+        var v: [Float] = []
+        var context: [Float] = []
+        var attention: [Float] = []
+        var inter: [Float] = []
+        var out: [Float] = []
         for (l, layer) in layers.enumerated() {
             // Query rows: every token, or in a first-only last layer each sequence's [CLS] row.
             let firstOnly = firstOnlyInLastLayer && l == layers.count - 1
@@ -174,28 +221,43 @@ public final class BertModel: @unchecked Sendable {
             Self.linear(x, rows: total, layer.v, layer.vb, inputs: h, outputs: h, into: &v)
             Self.resize(&context, queryRows * h)
             for s in 0..<sequences.count {
-                let n = offsets[s + 1] - offsets[s], base = offsets[s] * h
-                let m = firstOnly ? 1 : n, queryBase = firstOnly ? s * h : base
+                let n = offsets[s + 1] - offsets[s]
+                let base = offsets[s] * h
+                let m = firstOnly ? 1 : n
+                let queryBase = firstOnly ? s * h : base
                 for head in 0..<heads {
-                    let off = base + head * dh, queryOff = queryBase + head * dh
-                    q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(dh), scale,
-                                    qp.baseAddress! + queryOff, Int32(h), kp.baseAddress! + off, Int32(h), 0, &scores, Int32(n))
-                    } }
-                    scores.withUnsafeMutableBufferPointer { sp in textpipe_softmax_rows(sp.baseAddress!, Int32(m), Int32(n)) }
-                    v.withUnsafeBufferPointer { vp in context.withUnsafeMutableBufferPointer { cp in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(dh), Int32(n), 1,
-                                    scores, Int32(n), vp.baseAddress! + off, Int32(h), 0, cp.baseAddress! + queryOff, Int32(h))
-                    } }
+                    let off = base + head * dh
+                    let queryOff = queryBase + head * dh
+                    q.withUnsafeBufferPointer { qp in
+                        k.withUnsafeBufferPointer { kp in
+                            cblas_sgemm(
+                                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(dh), scale,
+                                qp.start + queryOff, Int32(h), kp.start + off, Int32(h), 0, &scores,
+                                Int32(n))
+                        }
+                    }
+                    scores.withUnsafeMutableBufferPointer { sp in
+                        textpipe_softmax_rows(sp.start, Int32(m), Int32(n))
+                    }
+                    v.withUnsafeBufferPointer { vp in
+                        context.withUnsafeMutableBufferPointer { cp in
+                            cblas_sgemm(
+                                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(dh), Int32(n), 1,
+                                scores, Int32(n), vp.start + off, Int32(h), 0, cp.start + queryOff,
+                                Int32(h))
+                        }
+                    }
                 }
             }
             Self.linear(context, rows: queryRows, layer.o, layer.ob, inputs: h, outputs: h, into: &attention)
             Self.layerNorm(&attention, adding: input, rows: queryRows, size: h, layer.ln1w, layer.ln1b, eps: eps)
-            Self.linear(attention, rows: queryRows, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize, into: &inter)
-            inter.withUnsafeMutableBufferPointer { p in textpipe_gelu(p.baseAddress!, Int32(p.count)) }
-            Self.linear(inter, rows: queryRows, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h, into: &out)
+            Self.linear(
+                attention, rows: queryRows, layer.i, layer.ib, inputs: h, outputs: c.intermediateSize, into: &inter)
+            inter.withUnsafeMutableBufferPointer { p in textpipe_gelu(p.start, Int32(p.count)) }
+            Self.linear(
+                inter, rows: queryRows, layer.out, layer.outb, inputs: c.intermediateSize, outputs: h, into: &out)
             Self.layerNorm(&out, adding: attention, rows: queryRows, size: h, layer.ln2w, layer.ln2b, eps: eps)
-            swap(&x, &out)   // the old x becomes next layer's output buffer
+            swap(&x, &out)  // the old x becomes next layer's output buffer
             if firstOnly { offsets = Array(0...sequences.count) }
         }
         return (x, offsets)
@@ -206,7 +268,9 @@ public final class BertModel: @unchecked Sendable {
         let h = configuration.hiddenSize
         switch pooling {
         case .cls, .pooler:
-            if pooling == .pooler, poolerWeight == nil { throw TextpipeError(.model, "this checkpoint has no pooler; use pooling cls or mean") }
+            if pooling == .pooler, poolerWeight == nil {
+                throw TextpipeError(.model, "this checkpoint has no pooler; use pooling cls or mean")
+            }
             let (x, _) = try forward(sequences, tokenTypes: nil, firstOnlyInLastLayer: true)
             guard pooling == .pooler, let w = poolerWeight, let b = poolerBias else {
                 return (0..<sequences.count).map { Array(x[$0 * h..<($0 + 1) * h]) }

@@ -5,7 +5,12 @@ import TextCore
 /// tensor's dtype, shape and byte range, then the raw data. Float32 tensors are read in place; float16 and
 /// bfloat16 are converted to float32 on load.
 public struct SafeTensors {
-    public struct Entry { public var dtype: String; public var shape: [Int]; public var start: Int; public var end: Int }
+    public struct Entry {
+        public var dtype: String
+        public var shape: [Int]
+        public var start: Int
+        public var end: Int
+    }
     public let url: URL
     public let entries: [String: Entry]
     let data: Data
@@ -13,45 +18,80 @@ public struct SafeTensors {
 
     public init(_ url: URL) throws {
         self.url = url
-        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { throw TextpipeError(.io, "cannot read", file: url.path) }
+        guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
+            throw TextpipeError(.io, "cannot read", file: url.path)
+        }
         guard data.count >= 8 else { throw TextpipeError(.model, "not a safetensors file (too short)", file: url.path) }
-        let headerLength = data.prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        let headerLength = data.prefix(8).withUnsafeBytes {
+            Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)))
+        }
         guard headerLength > 0, 8 + headerLength <= data.count,
-              let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength)) as? [String: Any] else {
+            let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength))
+                as? [String: Any]
+        else {
             throw TextpipeError(.model, "not a safetensors file (bad header)", file: url.path)
         }
         var entries: [String: Entry] = [:]
         for (name, value) in header where name != "__metadata__" {
             guard let v = value as? [String: Any], let dtype = v["dtype"] as? String, let shape = v["shape"] as? [Int],
-                  let offsets = v["data_offsets"] as? [Int], offsets.count == 2, offsets[0] <= offsets[1],
-                  8 + headerLength + offsets[1] <= data.count else {
+                let offsets = v["data_offsets"] as? [Int], offsets.count == 2, offsets[0] <= offsets[1],
+                8 + headerLength + offsets[1] <= data.count
+            else {
                 throw TextpipeError(.model, "malformed entry for tensor '\(name)'", file: url.path)
             }
             entries[name] = Entry(dtype: dtype, shape: shape, start: offsets[0], end: offsets[1])
         }
-        self.entries = entries; self.data = data; self.base = 8 + headerLength
+        self.entries = entries
+        self.data = data
+        self.base = 8 + headerLength
     }
 
     /// The tensor as float32, checking its shape; a missing tensor or a wrong shape names both.
     public func floats(_ name: String, shape expected: [Int]) throws -> [Float] {
         guard let e = entries[name] else { throw TextpipeError(.model, "missing tensor '\(name)'", file: url.path) }
         guard e.shape == expected else {
-            throw TextpipeError(.model, "tensor '\(name)' has shape \(e.shape), the config implies \(expected)", file: url.path)
+            throw TextpipeError(
+                .model, "tensor '\(name)' has shape \(e.shape), the config implies \(expected)", file: url.path)
         }
         let count = expected.reduce(1, *)
         let bytes = data[(base + e.start)..<(base + e.end)]
         switch e.dtype {
         case "F32":
-            guard bytes.count == count * 4 else { throw TextpipeError(.model, "tensor '\(name)' has \(bytes.count) bytes for \(count) floats", file: url.path) }
-            return bytes.withUnsafeBytes { raw in (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) } }
+            guard bytes.count == count * 4 else {
+                throw TextpipeError(
+                    .model, "tensor '\(name)' has \(bytes.count) bytes for \(count) floats", file: url.path)
+            }
+            return bytes.withUnsafeBytes { raw in
+                (0..<count).map {
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+                }
+            }
         case "F16":
-            guard bytes.count == count * 2 else { throw TextpipeError(.model, "tensor '\(name)' has the wrong size", file: url.path) }
-            return bytes.withUnsafeBytes { raw in (0..<count).map { Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)))) } }
+            guard bytes.count == count * 2 else {
+                throw TextpipeError(.model, "tensor '\(name)' has the wrong size", file: url.path)
+            }
+            return bytes.withUnsafeBytes { raw in
+                (0..<count).map {
+                    Float(
+                        Float16(
+                            bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))
+                        ))
+                }
+            }
         case "BF16":
-            guard bytes.count == count * 2 else { throw TextpipeError(.model, "tensor '\(name)' has the wrong size", file: url.path) }
-            return bytes.withUnsafeBytes { raw in (0..<count).map { Float(bitPattern: UInt32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) << 16) } }
+            guard bytes.count == count * 2 else {
+                throw TextpipeError(.model, "tensor '\(name)' has the wrong size", file: url.path)
+            }
+            return bytes.withUnsafeBytes { raw in
+                (0..<count).map {
+                    Float(
+                        bitPattern: UInt32(
+                            UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) << 16)
+                }
+            }
         default:
-            throw TextpipeError(.model, "tensor '\(name)' is \(e.dtype); textpipe reads F32, F16 and BF16", file: url.path)
+            throw TextpipeError(
+                .model, "tensor '\(name)' is \(e.dtype); textpipe reads F32, F16 and BF16", file: url.path)
         }
     }
 }

@@ -13,34 +13,59 @@ public struct HuffmanTree: Sendable {
     /// `counts` must be sorted in descending order (the vocabulary is).
     public init(counts: [Int]) {
         let v = counts.count
-        guard v > 1 else { points = Array(repeating: [], count: v); codes = Array(repeating: [], count: v); self.innerCount = 0; return }
+        guard v > 1 else {
+            points = Array(repeating: [], count: v)
+            codes = Array(repeating: [], count: v)
+            self.innerCount = 0
+            return
+        }
         var count = counts.map { Int64($0) } + [Int64](repeating: Int64.max / 4, count: v)
         var binary = [UInt8](repeating: 0, count: 2 * v)
         var parent = [Int](repeating: 0, count: 2 * v)
-        var pos1 = v - 1, pos2 = v
+        var pos1 = v - 1
+        var pos2 = v
         for a in 0..<(v - 1) {
             // The two smallest nodes among the remaining leaves (pos1, descending) and new inner nodes (pos2, ascending).
-            var min1: Int, min2: Int
-            if pos1 >= 0 && count[pos1] < count[pos2] { min1 = pos1; pos1 -= 1 } else { min1 = pos2; pos2 += 1 }
-            if pos1 >= 0 && count[pos1] < count[pos2] { min2 = pos1; pos1 -= 1 } else { min2 = pos2; pos2 += 1 }
+            var min1: Int
+            var min2: Int
+            if pos1 >= 0 && count[pos1] < count[pos2] {
+                min1 = pos1
+                pos1 -= 1
+            } else {
+                min1 = pos2
+                pos2 += 1
+            }
+            if pos1 >= 0 && count[pos1] < count[pos2] {
+                min2 = pos1
+                pos1 -= 1
+            } else {
+                min2 = pos2
+                pos2 += 1
+            }
             count[v + a] = count[min1] + count[min2]
-            parent[min1] = v + a; parent[min2] = v + a
+            parent[min1] = v + a
+            parent[min2] = v + a
             binary[min2] = 1
         }
-        var allPoints: [[Int32]] = [], allCodes: [[UInt8]] = []
-        allPoints.reserveCapacity(v); allCodes.reserveCapacity(v)
+        var allPoints: [[Int32]] = []
+        var allCodes: [[UInt8]] = []
+        allPoints.reserveCapacity(v)
+        allCodes.reserveCapacity(v)
         for a in 0..<v {
-            var code: [UInt8] = [], point: [Int32] = []
+            var code: [UInt8] = []
+            var point: [Int32] = []
             var b = a
             while b != 2 * v - 2 {
-                code.append(binary[b]); point.append(Int32(b))
+                code.append(binary[b])
+                point.append(Int32(b))
                 b = parent[b]
             }
             // Root first; inner node n is stored as n - v (0...v-2).
             allCodes.append(code.reversed())
             allPoints.append(([Int32(2 * v - 2)] + point.reversed().dropLast()).map { $0 - Int32(v) })
         }
-        points = allPoints; codes = allCodes
+        points = allPoints
+        codes = allCodes
         innerCount = v - 1
     }
 
@@ -50,13 +75,28 @@ public struct HuffmanTree: Sendable {
         var count = counts.map { Int64($0) } + [Int64](repeating: Int64.max / 4, count: v)
         var binary = [UInt8](repeating: 0, count: 2 * v)
         var parent = [Int32](repeating: 0, count: 2 * v)
-        var pos1 = v - 1, pos2 = v
+        var pos1 = v - 1
+        var pos2 = v
         for a in 0..<max(0, v - 1) {
-            var min1: Int, min2: Int
-            if pos1 >= 0 && count[pos1] < count[pos2] { min1 = pos1; pos1 -= 1 } else { min1 = pos2; pos2 += 1 }
-            if pos1 >= 0 && count[pos1] < count[pos2] { min2 = pos1; pos1 -= 1 } else { min2 = pos2; pos2 += 1 }
+            var min1: Int
+            var min2: Int
+            if pos1 >= 0 && count[pos1] < count[pos2] {
+                min1 = pos1
+                pos1 -= 1
+            } else {
+                min1 = pos2
+                pos2 += 1
+            }
+            if pos1 >= 0 && count[pos1] < count[pos2] {
+                min2 = pos1
+                pos1 -= 1
+            } else {
+                min2 = pos2
+                pos2 += 1
+            }
             count[v + a] = count[min1] + count[min2]
-            parent[min1] = Int32(v + a); parent[min2] = Int32(v + a)
+            parent[min1] = Int32(v + a)
+            parent[min2] = Int32(v + a)
             binary[min2] = 1
         }
         return (parent, binary)
@@ -67,13 +107,21 @@ public struct HuffmanTree: Sendable {
         let v = counts.count
         guard v > 1 else { return ([Int](repeating: 0, count: v + 1), [], []) }
         let (parent, binary) = build(counts)
-        var start = [0], points: [Int32] = [], labels: [UInt8] = []
+        var start = [0]
+        var points: [Int32] = []
+        var labels: [UInt8] = []
         start.reserveCapacity(v + 1)
-        var code: [UInt8] = [], point: [Int32] = []
+        var code: [UInt8] = []
+        var point: [Int32] = []
         for a in 0..<v {
-            code.removeAll(keepingCapacity: true); point.removeAll(keepingCapacity: true)
+            code.removeAll(keepingCapacity: true)
+            point.removeAll(keepingCapacity: true)
             var b = a
-            while b != 2 * v - 2 { code.append(binary[b]); point.append(Int32(b)); b = Int(parent[b]) }
+            while b != 2 * v - 2 {
+                code.append(binary[b])
+                point.append(Int32(b))
+                b = Int(parent[b])
+            }
             // Root first: inner node n is stored as n - v; the leaf itself is not a point.
             points.append(Int32(v - 2))
             for i in stride(from: point.count - 1, through: 1, by: -1) { points.append(point[i] - Int32(v)) }
@@ -86,10 +134,18 @@ public struct HuffmanTree: Sendable {
     /// The paths flattened for the training loop: word w's inner nodes are `flatPoints[flatStart[w]..<flatStart[w+1]]`
     /// with target labels `1 - code` in `flatLabels` (arrays of arrays would retain on every access).
     public func flattened() -> (start: [Int], points: [Int32], labels: [UInt8]) {
-        var start = [0], p: [Int32] = [], l: [UInt8] = []
+        var start = [0]
+        var p: [Int32] = []
+        var l: [UInt8] = []
         let total = points.reduce(0) { $0 + $1.count }
-        p.reserveCapacity(total); l.reserveCapacity(total); start.reserveCapacity(points.count + 1)
-        for w in 0..<points.count { p += points[w]; l += codes[w].map { 1 - $0 }; start.append(p.count) }
+        p.reserveCapacity(total)
+        l.reserveCapacity(total)
+        start.reserveCapacity(points.count + 1)
+        for w in 0..<points.count {
+            p += points[w]
+            l += codes[w].map { 1 - $0 }
+            start.append(p.count)
+        }
         return (start, p, l)
     }
 

@@ -6,12 +6,18 @@ import Tokenize
 public struct TokenizedWord2VecCorpus: Word2VecCorpus {
     public let corpus: TokenizedCorpus
     public let rows: [Int]
-    public init(corpus: TokenizedCorpus, rows: [Int]) { self.corpus = corpus; self.rows = rows }
+    public init(corpus: TokenizedCorpus, rows: [Int]) {
+        self.corpus = corpus
+        self.rows = rows
+    }
 
-    public func forEachToken(part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void) throws {
+    public func forEachToken(
+        part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void
+    ) throws {
         // Token strings as UTF-8 once per call; documents are split into contiguous parts.
         let typeBytes = corpus.types.map { Array($0.utf8) }
-        let lo = rows.count * part / parts, hi = rows.count * (part + 1) / parts
+        let lo = rows.count * part / parts
+        let hi = rows.count * (part + 1) / parts
         for r in rows[lo..<hi] {
             for t in corpus.document(r) { typeBytes[Int(t)].withUnsafeBufferPointer { token($0) } }
             endOfSentence()
@@ -24,10 +30,17 @@ public struct TokenizedWord2VecCorpus: Word2VecCorpus {
 public struct TextFileWord2VecCorpus: Word2VecCorpus {
     public let url: URL
     public let tokenizer: Tokenizer
-    public init(url: URL, tokenizer: Tokenizer) { self.url = url; self.tokenizer = tokenizer }
+    public init(url: URL, tokenizer: Tokenizer) {
+        self.url = url
+        self.tokenizer = tokenizer
+    }
 
-    public func forEachToken(part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else { throw TextpipeError(.io, "cannot read the word2vec corpus", file: url.path) }
+    public func forEachToken(
+        part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void
+    ) throws {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw TextpipeError(.io, "cannot read the word2vec corpus", file: url.path)
+        }
         defer { try? handle.close() }
         let size = Int((try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0)
         var start = size * part / parts
@@ -43,7 +56,7 @@ public struct TextFileWord2VecCorpus: Word2VecCorpus {
             }
             start -= 1
         }
-        if start >= end && part > 0 { return }   // the line that would start here belongs to a later part
+        if start >= end && part > 0 { return }  // the line that would start here belongs to a later part
         try handle.seek(toOffset: UInt64(start))
         var position = start
         var carry: [UInt8] = []
@@ -57,11 +70,16 @@ public struct TextFileWord2VecCorpus: Word2VecCorpus {
             var stop = false
             while i < bytes.count {
                 if bytes[i] == 10 {
-                    bytes.withUnsafeBufferPointer { p in tokenizer.forEachToken(bytes: UnsafeBufferPointer(rebasing: p[lineStart..<i]), token) }
+                    bytes.withUnsafeBufferPointer { p in
+                        tokenizer.forEachToken(bytes: UnsafeBufferPointer(rebasing: p[lineStart..<i]), token)
+                    }
                     endOfSentence()
                     lineStart = i + 1
                     // A line that starts at or past `end` belongs to the next part.
-                    if position - (bytes.count - block.count) + lineStart >= end { stop = true; break }
+                    if position - (bytes.count - block.count) + lineStart >= end {
+                        stop = true
+                        break
+                    }
                 }
                 i += 1
             }
@@ -69,7 +87,9 @@ public struct TextFileWord2VecCorpus: Word2VecCorpus {
             position += block.count
             if block.isEmpty {
                 if lineStart < bytes.count {
-                    bytes.withUnsafeBufferPointer { p in tokenizer.forEachToken(bytes: UnsafeBufferPointer(rebasing: p[lineStart...]), token) }
+                    bytes.withUnsafeBufferPointer { p in
+                        tokenizer.forEachToken(bytes: UnsafeBufferPointer(rebasing: p[lineStart...]), token)
+                    }
                     endOfSentence()
                 }
                 return

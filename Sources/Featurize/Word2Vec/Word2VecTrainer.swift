@@ -53,7 +53,8 @@ public struct Word2VecProgress: Sendable {
 /// A corpus for word2vec: sentences of token strings, visited in `parts` disjoint parts (one per thread).
 public protocol Word2VecCorpus {
     /// Calls `body` with the bytes of each token of each sentence of part `part`, and `end` after each sentence.
-    func forEachToken(part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void) throws
+    func forEachToken(
+        part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void) throws
 }
 
 /// Trains word vectors: skip-gram or CBOW, negative sampling or hierarchical softmax, frequent-word
@@ -64,8 +65,13 @@ public struct Word2VecTrainer {
     /// Seconds between progress reports during an epoch (a live bar wants about 0.25; cron logs 10 or more).
     public var progressInterval: Double
 
-    public init(_ configuration: Word2VecConfiguration, progressInterval: Double = 10, progress: ((Word2VecProgress) -> Void)? = nil) {
-        self.configuration = configuration; self.progress = progress; self.progressInterval = progressInterval
+    public init(
+        _ configuration: Word2VecConfiguration, progressInterval: Double = 10,
+        progress: ((Word2VecProgress) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.progress = progress
+        self.progressInterval = progressInterval
     }
 
     /// Counts words, keeps those with at least `minCount` occurrences (and the `maxVocabulary` most frequent),
@@ -73,11 +79,13 @@ public struct Word2VecTrainer {
     public func vocabulary(_ corpus: Word2VecCorpus) throws -> (words: [String], counts: [Int], index: ByteInterner) {
         var interner = ByteInterner(capacity: 1 << 16)
         var counts: [Int] = []
-        try corpus.forEachToken(part: 0, of: 1, { bytes in
-            let id = Int(interner.intern(bytes))
-            if id == counts.count { counts.append(0) }
-            counts[id] += 1
-        }, endOfSentence: {})
+        try corpus.forEachToken(
+            part: 0, of: 1,
+            { bytes in
+                let id = Int(interner.intern(bytes))
+                if id == counts.count { counts.append(0) }
+                counts[id] += 1
+            }, endOfSentence: {})
         var kept = counts.indices.filter { counts[$0] >= configuration.minCount }
         kept.sort { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
         if let m = configuration.maxVocabulary, kept.count > m { kept = Array(kept.prefix(m)) }
@@ -90,13 +98,19 @@ public struct Word2VecTrainer {
     public func train(_ corpus: Word2VecCorpus) throws -> WordVectors {
         let c = configuration
         guard c.dimensions > 0, c.window > 0, c.epochs > 0, c.threads > 0, c.negative >= 0, c.sample >= 0 else {
-            throw TextpipeError(.spec, "word2vec needs dimensions, window, epochs, threads > 0 and negative, sample >= 0", key: "word2vec")
+            throw TextpipeError(
+                .spec, "word2vec needs dimensions, window, epochs, threads > 0 and negative, sample >= 0",
+                key: "word2vec")
         }
         let (words, counts, index) = try vocabulary(corpus)
         guard words.count >= 2 else {
-            throw TextpipeError(.data, "word2vec: only \(words.count) word(s) occur at least min_count = \(c.minCount) times; lower min_count or give a larger corpus")
+            throw TextpipeError(
+                .data,
+                "word2vec: only \(words.count) word(s) occur at least min_count = \(c.minCount) times; lower min_count or give a larger corpus"
+            )
         }
-        let v = words.count, d = c.dimensions
+        let v = words.count
+        let d = c.dimensions
         let totalWords = counts.reduce(0, +)
         // Only the flattened paths are kept; the tree's per-word arrays and the counting table are freed and
         // handed back to the system before the weight matrices are allocated.
@@ -110,29 +124,45 @@ public struct Word2VecTrainer {
             let threshold = c.sample * Double(totalWords)
             return Float(((Double(n) / threshold).squareRoot() + 1) * threshold / Double(n))
         }
-        let shared = SharedProgress(total: Double(totalWords) * Double(c.epochs), interval: progressInterval, report: progress)
+        let shared = SharedProgress(
+            total: Double(totalWords) * Double(c.epochs), interval: progressInterval, report: progress)
         let started = shared.started
         var failure: Error?
         let lock = NSLock()
         for epoch in 0..<c.epochs {
             shared.epoch = epoch + 1
             DispatchQueue.concurrentPerform(iterations: c.threads) { part in
-                var worker = Worker(configuration: c, state: state, noise: noise, keep: keep, shared: shared,
-                                    seed: c.seed &+ UInt64(epoch) &* 0x9E37_79B9 &+ UInt64(part) &* 7919, paths: paths)
+                var worker = Worker(
+                    configuration: c, state: state, noise: noise, keep: keep, shared: shared,
+                    seed: c.seed &+ UInt64(epoch) &* 0x9E37_79B9 &+ UInt64(part) &* 7919, paths: paths)
                 do {
                     var sentence: [Int32] = []
-                    try corpus.forEachToken(part: part, of: c.threads, { bytes in
-                        if let id = index.lookup(bytes) { sentence.append(id) }
-                        if sentence.count >= 10_000 { worker.trainSentence(sentence); sentence.removeAll(keepingCapacity: true) }
-                    }, endOfSentence: {
-                        worker.trainSentence(sentence); sentence.removeAll(keepingCapacity: true)
-                    })
+                    try corpus.forEachToken(
+                        part: part, of: c.threads,
+                        { bytes in
+                            if let id = index.lookup(bytes) { sentence.append(id) }
+                            if sentence.count >= 10_000 {
+                                worker.trainSentence(sentence)
+                                sentence.removeAll(keepingCapacity: true)
+                            }
+                        },
+                        endOfSentence: {
+                            worker.trainSentence(sentence)
+                            sentence.removeAll(keepingCapacity: true)
+                        })
                     worker.trainSentence(sentence)
                     worker.flush()
                     worker.release()
-                } catch { lock.lock(); failure = error; lock.unlock() }
+                } catch {
+                    lock.lock()
+                    failure = error
+                    lock.unlock()
+                }
             }
-            if let failure { state.free(); throw failure }
+            if let failure {
+                state.free()
+                throw failure
+            }
             _ = started
             if let progress { progress(shared.snapshot(epoch: epoch + 1)) }
         }
@@ -158,7 +188,10 @@ final class TrainingState: @unchecked Sendable {
         for i in 0..<(v * d) { input[i] = (Float(rng.nextUnit()) - 0.5) / Float(d) }
         dimensions = d
     }
-    func free() { input.deallocate(); output.deallocate() }
+    func free() {
+        input.deallocate()
+        output.deallocate()
+    }
 }
 
 /// Words processed and loss, shared by threads (each adds its counts every few thousand words); reports
@@ -173,27 +206,44 @@ final class SharedProgress: @unchecked Sendable {
     private let report: ((Word2VecProgress) -> Void)?
     private let lock = NSLock()
     init(total: Double, interval: Double = 10, report: ((Word2VecProgress) -> Void)? = nil) {
-        self.total = total; self.interval = interval; self.report = report
+        self.total = total
+        self.interval = interval
+        self.report = report
     }
     func add(words w: Int, loss l: Double, updates u: Int) -> Double {
         lock.lock()
-        words += Double(w); loss += l; lossCount += Double(u)
+        words += Double(w)
+        loss += l
+        lossCount += Double(u)
         let done = words
         let now = DispatchTime.now().uptimeNanoseconds
         var due = false
-        if report != nil && Double(now - lastReport) / 1e9 >= interval { lastReport = now; due = true }
+        if report != nil && Double(now - lastReport) / 1e9 >= interval {
+            lastReport = now
+            due = true
+        }
         lock.unlock()
         if due, let report { report(snapshot(epoch: epoch)) }
         return done
     }
     /// The current progress: fraction done, speed, mean loss per update since the start, time left.
     func snapshot(epoch: Int) -> Word2VecProgress {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return Word2VecProgress(fraction: min(1, words / total), wordsPerSecond: words / max(seconds, 1e-9),
-                                loss: lossCount > 0 ? loss / lossCount : 0,
-                                secondsLeft: seconds * (total - words) / max(words, 1), epoch: epoch)
+        return Word2VecProgress(
+            fraction: min(1, words / total), wordsPerSecond: words / max(seconds, 1e-9),
+            loss: lossCount > 0 ? loss / lossCount : 0,
+            secondsLeft: seconds * (total - words) / max(words, 1), epoch: epoch)
     }
-    func processed() -> Double { lock.lock(); defer { lock.unlock() }; return words }
-    func meanLoss() -> Double { lock.lock(); defer { lock.unlock() }; return lossCount > 0 ? loss / lossCount : 0 }
+    func processed() -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return words
+    }
+    func meanLoss() -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return lossCount > 0 ? loss / lossCount : 0
+    }
 }

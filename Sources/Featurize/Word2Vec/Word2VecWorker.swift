@@ -37,18 +37,31 @@ struct Worker {
     static let lossIfOne: [Float] = sigmoidTable.map { -log($0) }
     static let lossIfZero: [Float] = sigmoidTable.map { -log(1 - $0) }
 
-    init(configuration: Word2VecConfiguration, state: TrainingState, noise: AliasSampler?, keep: [Float],
-         shared: SharedProgress, seed: UInt64, paths: (start: [Int], points: [Int32], labels: [UInt8])? = nil) {
-        c = configuration; self.state = state; self.hierarchical = paths != nil; self.noise = noise; self.keep = keep; self.shared = shared
+    init(
+        configuration: Word2VecConfiguration, state: TrainingState, noise: AliasSampler?, keep: [Float],
+        shared: SharedProgress, seed: UInt64, paths: (start: [Int], points: [Int32], labels: [UInt8])? = nil
+    ) {
+        c = configuration
+        self.state = state
+        self.hierarchical = paths != nil
+        self.noise = noise
+        self.keep = keep
+        self.shared = shared
         rng = Xoshiro256StarStar(seed: seed)
         d = configuration.dimensions
-        hidden = .allocate(capacity: d); hiddenError = .allocate(capacity: d)
-        hidden.initialize(repeating: 0, count: d); hiddenError.initialize(repeating: 0, count: d)
+        hidden = .allocate(capacity: d)
+        hiddenError = .allocate(capacity: d)
+        hidden.initialize(repeating: 0, count: d)
+        hiddenError.initialize(repeating: 0, count: d)
         alpha = configuration.startingAlpha
         // Flattened paths are shared by all workers (copy-on-write arrays: no copy unless written).
         let flat = paths ?? ([0], [], [])
-        pathStart = flat.start; pathPoints = flat.points; pathCodes = flat.labels
-        sigmoid = Self.sigmoidTable; lossOne = Self.lossIfOne; lossZero = Self.lossIfZero
+        pathStart = flat.start
+        pathPoints = flat.points
+        pathCodes = flat.labels
+        sigmoid = Self.sigmoidTable
+        lossOne = Self.lossIfOne
+        lossZero = Self.lossIfZero
     }
 
     @inline(__always) static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
@@ -56,18 +69,28 @@ struct Worker {
     }
 
     /// `y += g * x`.
-    @inline(__always) static func axpy(_ g: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    @inline(__always) static func axpy(
+        _ g: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
         textpipe_saxpy(g, x, y, Int32(n))
     }
 
     /// One logistic unit: pushes `sigmoid(l1 . out)` toward `label`, accumulates the input's error, updates `out`.
-    @inline(__always) mutating func unit(_ l1: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, label: Float,
-                                         _ error: UnsafeMutablePointer<Float>) {
+    @inline(__always) mutating func unit(
+        _ l1: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, label: Float,
+        _ error: UnsafeMutablePointer<Float>
+    ) {
         let f = Self.dot(l1, out, d)
         let g: Float
-        if f >= Self.maxExp { g = (label - 1) * alpha; pendingLoss += label == 1 ? 0 : Double(f) }
-        else if f <= -Self.maxExp { g = label * alpha; pendingLoss += label == 1 ? Double(-f) : 0 }
-        else if !f.isFinite { return }   // a diverged update (too large a learning rate) is skipped, never a crash
+        if f >= Self.maxExp {
+            g = (label - 1) * alpha
+            pendingLoss += label == 1 ? 0 : Double(f)
+        } else if f <= -Self.maxExp {
+            g = label * alpha
+            pendingLoss += label == 1 ? Double(-f) : 0
+        } else if !f.isFinite {
+            return
+        }  // a diverged update (too large a learning rate) is skipped, never a crash
         else {
             let i = min(Self.tableSize - 1, Int((f + Self.maxExp) * (Float(Self.tableSize) / Self.maxExp / 2)))
             g = (label - sigmoid[i]) * alpha
@@ -85,13 +108,16 @@ struct Worker {
         for w in sentence where keep[Int(w)] >= 1 || keep[Int(w)] > Float(rng.nextUnit()) { filtered.append(w) }
         pendingWords += sentence.count
         if pendingWords >= 10_000 { flush() }
-        let input = state.input, output = state.output
+        let input = state.input
+        let output = state.output
         let window = c.window
-        let hp = hidden, ep = hiddenError
+        let hp = hidden
+        let ep = hiddenError
         do {
             for (pos, word) in filtered.enumerated() {
                 let b = Int(rng.next() % UInt64(window))
-                let lo = max(0, pos - window + b), hi = min(filtered.count - 1, pos + window - b)
+                let lo = max(0, pos - window + b)
+                let hi = min(filtered.count - 1, pos + window - b)
                 if c.architecture == .skipgram {
                     for ctx in lo...hi where ctx != pos {
                         let l1 = input + Int(filtered[ctx]) * d
@@ -100,7 +126,8 @@ struct Worker {
                         Self.axpy(1, ep, l1, d)
                     }
                 } else {
-                    hp.update(repeating: 0, count: d); ep.update(repeating: 0, count: d)
+                    hp.update(repeating: 0, count: d)
+                    ep.update(repeating: 0, count: d)
                     let count = hi - lo
                     guard count > 0 else { continue }
                     // The mean of the context vectors, summed with weight 1/count directly.
@@ -113,10 +140,15 @@ struct Worker {
         }
     }
 
-    func release() { hidden.deallocate(); hiddenError.deallocate() }
+    func release() {
+        hidden.deallocate()
+        hiddenError.deallocate()
+    }
 
-    @inline(__always) mutating func predict(_ word: Int, from l1: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                                            error: UnsafeMutablePointer<Float>) {
+    @inline(__always) mutating func predict(
+        _ word: Int, from l1: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        error: UnsafeMutablePointer<Float>
+    ) {
         if hierarchical {
             for i in pathStart[word]..<pathStart[word + 1] {
                 unit(l1, output + Int(pathPoints[i]) * d, label: Float(pathCodes[i]), error)
@@ -134,7 +166,9 @@ struct Worker {
     /// Reports progress and updates the decaying learning rate from all threads' progress.
     mutating func flush() {
         let done = shared.add(words: pendingWords, loss: pendingLoss, updates: pendingUpdates)
-        pendingWords = 0; pendingLoss = 0; pendingUpdates = 0
+        pendingWords = 0
+        pendingLoss = 0
+        pendingUpdates = 0
         alpha = max(c.startingAlpha * 1e-4, c.startingAlpha * Float(1 - done / (shared.total + 1)))
     }
 }

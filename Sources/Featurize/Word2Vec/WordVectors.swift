@@ -15,7 +15,10 @@ public struct WordVectors: Sendable {
 
     public init(words: [String], dimensions: Int, vectors: [Float], counts: [Int] = []) {
         precondition(vectors.count == words.count * dimensions)
-        self.words = words; self.dimensions = dimensions; self.vectors = vectors; self.counts = counts
+        self.words = words
+        self.dimensions = dimensions
+        self.vectors = vectors
+        self.counts = counts
         var i = ByteInterner(capacity: words.count)
         for w in words { _ = i.intern(w) }
         index = i
@@ -40,7 +43,9 @@ public struct WordVectors: Sendable {
     }
 
     /// The `count` words most similar by cosine to the vector `query`, leaving out `excluded` ids.
-    public func nearest(to query: [Float], count: Int, excluding excluded: Set<Int> = [], unit: [Float]? = nil) -> [(word: String, similarity: Float)] {
+    public func nearest(to query: [Float], count: Int, excluding excluded: Set<Int> = [], unit: [Float]? = nil) -> [(
+        word: String, similarity: Float
+    )] {
         let u = unit ?? normalized()
         var qn: Float = 0
         for v in query { qn += v * v }
@@ -50,7 +55,8 @@ public struct WordVectors: Sendable {
             var s: Float = 0
             for k in 0..<dimensions { s += u[w * dimensions + k] * query[k] * inv }
             if best.count < count || s > best[best.count - 1].1 {
-                best.append((w, s)); best.sort { $0.1 > $1.1 }
+                best.append((w, s))
+                best.sort { $0.1 > $1.1 }
                 if best.count > count { best.removeLast() }
             }
         }
@@ -59,16 +65,22 @@ public struct WordVectors: Sendable {
 
     /// Words closest to `word`.
     public func neighbors(of word: String, count: Int = 10) throws -> [(word: String, similarity: Float)] {
-        guard let i = id(word) else { throw TextpipeError(.usage, "'\(word)' is not in the vocabulary (\(words.count) words)") }
+        guard let i = id(word) else {
+            throw TextpipeError(.usage, "'\(word)' is not in the vocabulary (\(words.count) words)")
+        }
         return nearest(to: Array(vectors[i * dimensions..<(i + 1) * dimensions]), count: count, excluding: [i])
     }
 
     /// `a` is to `b` as `c` is to ...: nearest to `b - a + c` on unit vectors (3CosAdd, Mikolov et al. 2013).
-    public func analogy(_ a: String, _ b: String, _ c: String, count: Int = 5, unit: [Float]? = nil) throws -> [(word: String, similarity: Float)] {
+    public func analogy(_ a: String, _ b: String, _ c: String, count: Int = 5, unit: [Float]? = nil) throws -> [(
+        word: String, similarity: Float
+    )] {
         let u = unit ?? normalized()
         var ids: [Int] = []
         for w in [a, b, c] {
-            guard let i = id(w) else { throw TextpipeError(.usage, "'\(w)' is not in the vocabulary (\(words.count) words)") }
+            guard let i = id(w) else {
+                throw TextpipeError(.usage, "'\(w)' is not in the vocabulary (\(words.count) words)")
+            }
             ids.append(i)
         }
         let d = dimensions
@@ -79,8 +91,14 @@ public struct WordVectors: Sendable {
     /// Cosine similarity of two words, or nil if either is unknown.
     public func similarity(_ a: String, _ b: String) -> Float? {
         guard let x = vector(a), let y = vector(b) else { return nil }
-        var dot: Float = 0, nx: Float = 0, ny: Float = 0
-        for (p, q) in zip(x, y) { dot += p * q; nx += p * p; ny += q * q }
+        var dot: Float = 0
+        var nx: Float = 0
+        var ny: Float = 0
+        for (p, q) in zip(x, y) {
+            dot += p * q
+            nx += p * p
+            ny += q * q
+        }
         return nx > 0 && ny > 0 ? dot / (nx.squareRoot() * ny.squareRoot()) : 0
     }
 
@@ -90,12 +108,19 @@ public struct WordVectors: Sendable {
     /// so neither the whole file nor a half-written one ever exists.
     public func write(to url: URL, binary: Bool) throws {
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(getpid())-" + url.lastPathComponent)
-        guard FileManager.default.createFile(atPath: tmp.path, contents: nil), let handle = FileHandle(forWritingAtPath: tmp.path) else {
+        guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: tmp.path)
+        else {
             throw TextpipeError(.io, "cannot write", file: url.path)
         }
         var buffer = Data()
         buffer.reserveCapacity(1 << 20)
-        func flush(_ force: Bool = false) { if force || buffer.count >= 1 << 20 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) } }
+        func flush(_ force: Bool = false) {
+            if force || buffer.count >= 1 << 20 {
+                handle.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
         buffer.append(contentsOf: Array("\(words.count) \(dimensions)\n".utf8))
         for (w, word) in words.enumerated() {
             buffer.append(contentsOf: Array(word.utf8))
@@ -112,7 +137,9 @@ public struct WordVectors: Sendable {
         }
         flush(true)
         try handle.close()
-        guard rename(tmp.path, url.path) == 0 else { throw TextpipeError(.io, "cannot move into place", file: url.path) }
+        guard rename(tmp.path, url.path) == 0 else {
+            throw TextpipeError(.io, "cannot move into place", file: url.path)
+        }
     }
 
     /// The text format: a header `count dimensions`, then `word v1 v2 ...` per line.
@@ -130,7 +157,8 @@ public struct WordVectors: Sendable {
     public func binaryFormat() -> Data {
         var data = Data("\(words.count) \(dimensions)\n".utf8)
         for (w, word) in words.enumerated() {
-            data.append(contentsOf: Array(word.utf8)); data.append(32)
+            data.append(contentsOf: Array(word.utf8))
+            data.append(32)
             vectors[w * dimensions..<(w + 1) * dimensions].withUnsafeBytes { data.append(contentsOf: $0) }
             data.append(10)
         }
@@ -139,7 +167,9 @@ public struct WordVectors: Sendable {
 
     /// Reads either format (binary is recognised by its bytes), naming the file and the record on errors.
     public static func load(_ url: URL, limit: Int? = nil) throws -> WordVectors {
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw TextpipeError(.io, "cannot read word vectors", file: url.path) }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TextpipeError(.io, "cannot read word vectors", file: url.path)
+        }
         let bytes = [UInt8](data)
         var i = 0
         func line() -> String? {
@@ -150,36 +180,56 @@ public struct WordVectors: Sendable {
             i += 1
             return s
         }
-        guard let header = line()?.split(separator: " ").compactMap({ Int($0) }), header.count == 2, header[0] >= 0, header[1] > 0 else {
-            throw TextpipeError(.input, "not a word2vec file: the first line must be 'count dimensions'", file: url.path, line: 1)
+        guard let header = line()?.split(separator: " ").compactMap({ Int($0) }), header.count == 2, header[0] >= 0,
+            header[1] > 0
+        else {
+            throw TextpipeError(
+                .input, "not a word2vec file: the first line must be 'count dimensions'", file: url.path, line: 1)
         }
-        let total = min(header[0], limit ?? Int.max), d = header[1]
+        let total = min(header[0], limit ?? Int.max)
+        let d = header[1]
         // Binary files hold raw floats after the first word; text files hold only printable characters.
         let sample = bytes[i..<min(bytes.count, i + 4 * d + 200)]
         let binary = sample.contains { $0 < 9 || ($0 > 13 && $0 < 32) } || sample.contains(0)
-        var words: [String] = [], vectors: [Float] = []
-        words.reserveCapacity(total); vectors.reserveCapacity(total * d)
+        var words: [String] = []
+        var vectors: [Float] = []
+        words.reserveCapacity(total)
+        vectors.reserveCapacity(total * d)
         for n in 0..<total {
             if binary {
                 while i < bytes.count && (bytes[i] == 10 || bytes[i] == 32) { i += 1 }
                 let start = i
                 while i < bytes.count && bytes[i] != 32 { i += 1 }
-                guard i + 1 + 4 * d <= bytes.count else { throw TextpipeError(.input, "truncated binary word2vec file at word \(n + 1)", file: url.path) }
+                guard i + 1 + 4 * d <= bytes.count else {
+                    throw TextpipeError(.input, "truncated binary word2vec file at word \(n + 1)", file: url.path)
+                }
                 words.append(String(decoding: bytes[start..<i], as: UTF8.self))
                 i += 1
                 bytes[i..<i + 4 * d].withUnsafeBytes { raw in
-                    for k in 0..<d { vectors.append(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))) }
+                    for k in 0..<d {
+                        vectors.append(
+                            Float(
+                                bitPattern: UInt32(
+                                    littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self))))
+                    }
                 }
                 i += 4 * d
             } else {
-                guard let l = line() else { throw TextpipeError(.input, "the header promises \(total) words, the file has \(n)", file: url.path, line: n + 2) }
+                guard let l = line() else {
+                    throw TextpipeError(
+                        .input, "the header promises \(total) words, the file has \(n)", file: url.path, line: n + 2)
+                }
                 let parts = l.split(separator: " ", omittingEmptySubsequences: true)
                 guard parts.count == d + 1 else {
-                    throw TextpipeError(.input, "expected a word and \(d) numbers, found \(parts.count) fields", file: url.path, line: n + 2)
+                    throw TextpipeError(
+                        .input, "expected a word and \(d) numbers, found \(parts.count) fields", file: url.path,
+                        line: n + 2)
                 }
                 words.append(String(parts[0]))
                 for p in parts.dropFirst() {
-                    guard let v = Float(p), v.isFinite else { throw TextpipeError(.input, "'\(p)' is not a finite number", file: url.path, line: n + 2) }
+                    guard let v = Float(p), v.isFinite else {
+                        throw TextpipeError(.input, "'\(p)' is not a finite number", file: url.path, line: n + 2)
+                    }
                     vectors.append(v)
                 }
             }

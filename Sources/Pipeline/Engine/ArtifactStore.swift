@@ -30,7 +30,9 @@ public final class LocalArtifactStore: ArtifactStore {
 
     public init(root: URL) { self.root = root }
 
-    public func folder(stage: StageName, key: String) -> URL { root.appendingPathComponent("\(stage.rawValue)-\(key.prefix(20))") }
+    public func folder(stage: StageName, key: String) -> URL {
+        root.appendingPathComponent("\(stage.rawValue)-\(key.prefix(20))")
+    }
 
     public func isComplete(stage: StageName, key: String) -> Bool {
         var isDirectory: ObjCBool = false
@@ -53,7 +55,8 @@ public final class LocalArtifactStore: ArtifactStore {
         let final = folder(stage: stage, key: key)
         try? fm.removeItem(at: final)
         if rename(tmp.path, final.path) != 0 {
-            throw TextpipeError(.io, "cannot move stage output into place: \(String(cString: strerror(errno)))", file: final.path)
+            throw TextpipeError(
+                .io, "cannot move stage output into place: \(String(cString: strerror(errno)))", file: final.path)
         }
         Self.sync(root.path)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Ingest
+import TextCore
 
 /// Where a run's data comes from, for documents and sentences alike: a catalog package (keyed by its pinned
 /// sha256, fetched only when a unit reads it) or the user's files (keyed by their content hashes, taken when the plan
@@ -31,6 +31,7 @@ struct DataSource {
 
     /// The folder relative data paths are read from: the fetched package, or the project root.
     func baseFolder(_ options: RunOptions) throws -> URL {
-        try package.map { try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch($0) } ?? options.root
+        try package.map { try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch($0) }
+            ?? options.root
     }
 }

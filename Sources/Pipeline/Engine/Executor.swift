@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Report
+import TextCore
 
 /// Runs a plan's units. The local executor runs them one after another in this process; an executor for a cluster
 /// would hand them to workers, reading and writing through the same kind of store.
@@ -39,7 +39,8 @@ public final class LocalExecutor: Executor, StageContext {
         self.options = options
     }
 
-    public func execute(_ plan: Plan, through last: StageName?, publish: (Execution) throws -> URL?) throws -> Execution {
+    public func execute(_ plan: Plan, through last: StageName?, publish: (Execution) throws -> URL?) throws -> Execution
+    {
         let lock = try store.acquireRunLock(pipeline: plan.pipeline, wait: options.wait)
         defer { lock.release() }
         store.removeStaleTemporaries()
@@ -90,7 +91,9 @@ public final class LocalExecutor: Executor, StageContext {
         lock.allCached = execution.allCached
         do {
             try AtomicFile.write(try lock.json(), to: url)
-            if let runFolder, !FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("textpipe.lock").path) {
+            if let runFolder,
+                !FileManager.default.fileExists(atPath: runFolder.appendingPathComponent("textpipe.lock").path)
+            {
                 try AtomicFile.write(try lock.json(), to: runFolder.appendingPathComponent("textpipe.lock"))
             }
         } catch { log("warning: could not write the lock file: \(error)") }
@@ -115,7 +118,9 @@ public final class LocalExecutor: Executor, StageContext {
     }
 
     public var stageTimings: [StageTiming] {
-        StageName.allCases.compactMap { s in seconds[s].map { StageTiming(stage: s.rawValue, seconds: $0.seconds, cached: $0.cached) } }
+        StageName.allCases.compactMap { s in
+            seconds[s].map { StageTiming(stage: s.rawValue, seconds: $0.seconds, cached: $0.cached) }
+        }
     }
 
     public var elapsedSeconds: Double { clock.seconds }

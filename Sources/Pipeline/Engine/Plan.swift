@@ -47,9 +47,11 @@ public struct Plan {
     /// Each unit described, with `status` filled in by `status(unit)`.
     public func entries(status: (Unit) -> String?) -> [LockEntry] {
         units.map { u in
-            LockEntry(name: u.stage.displayName, stage: u.stage.stage.rawValue, unit: u.stage.unit, part: u.stage.part, key: u.key,
-                      dependsOn: u.stage.inputs.map { units[$0.id].stage.displayName }, parameters: u.stage.parameters,
-                      outputs: u.stage.outputs, status: status(u))
+            LockEntry(
+                name: u.stage.displayName, stage: u.stage.stage.rawValue, unit: u.stage.unit, part: u.stage.part,
+                key: u.key,
+                dependsOn: u.stage.inputs.map { units[$0.id].stage.displayName }, parameters: u.stage.parameters,
+                outputs: u.stage.outputs, status: status(u))
         }
     }
 }
@@ -74,9 +76,11 @@ public struct LockEntry: Codable, Sendable {
     public var seconds: Double
     public var output: String
 
-    public init(name: String, stage: String, unit: String?, part: String?, key: String, dependsOn: [String],
-                parameters: [String: String], outputs: [String], status: String?, cached: Bool = false, seconds: Double = 0,
-                output: String = "") {
+    public init(
+        name: String, stage: String, unit: String?, part: String?, key: String, dependsOn: [String],
+        parameters: [String: String], outputs: [String], status: String?, cached: Bool = false, seconds: Double = 0,
+        output: String = ""
+    ) {
         self.name = name
         self.stage = stage
         self.unit = unit

@@ -1,7 +1,7 @@
-import Foundation
-import TextCore
 import Classify
+import Foundation
 import Report
+import TextCore
 
 /// Compiles a spec into a plan: one unit per stage of the data's journey, per feature set, per (features,
 /// classifier) pair and fold. Nothing runs; outside files are hashed (their hashes are part of the keys).
@@ -21,18 +21,23 @@ public enum PlanCompiler {
         }
         let evaluation: String
         if let tagging = spec.tagging {
-            evaluation = tagging.test != nil ? "given test file" : "held-out \(tagging.testFraction) (seed \(tagging.splitSeed))"
+            evaluation =
+                tagging.test != nil ? "given test file" : "held-out \(tagging.testFraction) (seed \(tagging.splitSeed))"
         } else {
             evaluation = spec.evaluation.description
         }
-        plan.lock = LockFile(pipeline: spec.name, runId: "", startedAt: "", toolVersion: TextpipeVersion.current,
-                             spec: .init(path: spec.file, sha256: spec.sha256), inputs: plan.inputs, seed: spec.seed, evaluation: evaluation,
-                             entries: [], totalSeconds: 0, allCached: false)
+        plan.lock = LockFile(
+            pipeline: spec.name, runId: "", startedAt: "", toolVersion: TextpipeVersion.current,
+            spec: .init(path: spec.file, sha256: spec.sha256), inputs: plan.inputs, seed: spec.seed,
+            evaluation: evaluation,
+            entries: [], totalSeconds: 0, allCached: false)
         plan.lockURL = out.appendingPathComponent("textpipe.lock")
         return plan
     }
 
-    static func compileClassification(_ spec: PipelineSpec, options: RunOptions, out: URL, inspect: URL, into plan: inout Plan) throws {
+    static func compileClassification(
+        _ spec: PipelineSpec, options: RunOptions, out: URL, inspect: URL, into plan: inout Plan
+    ) throws {
         let ingestStage = try IngestStage(data: spec.data, options: options, inspectFolder: inspect)
         plan.inputs = ingestStage.source.files
         let ingest = try plan.add(ingestStage)
@@ -51,7 +56,8 @@ public enum PlanCompiler {
         var pairs: [ReportStage.Pair] = []
         var skipped: [SkippedPair] = []
         for feature in spec.features {
-            let artifact = try plan.add(FeaturizeStage(tokenize: tokenize, split: split, feature: feature, options: options))
+            let artifact = try plan.add(
+                FeaturizeStage(tokenize: tokenize, split: split, feature: feature, options: options))
             features.append((feature.name, artifact))
             for classifier in spec.classifiers {
                 // Pairs the classifier's declared capabilities rule out are skipped before anything is trained.
@@ -62,36 +68,54 @@ public enum PlanCompiler {
                 }
                 let pair = "\(feature.name) + \(classifier.name)"
                 let folds = try (0..<foldCount).map { i in
-                    try plan.add(TrainStage(split: split, features: artifact, pair: pair, classifier: classifier, fold: i,
-                                            foldCount: foldCount, seed: spec.seed))
+                    try plan.add(
+                        TrainStage(
+                            split: split, features: artifact, pair: pair, classifier: classifier, fold: i,
+                            foldCount: foldCount, seed: spec.seed))
                 }
-                let final = try plan.add(FinalModelStage(split: split, features: artifact, firstFold: folds[0], pair: pair, feature: feature,
-                                                         classifier: classifier, isCrossValidation: isCrossValidation, seed: spec.seed,
-                                                         pipeline: spec.name, clean: spec.clean, tokenize: spec.tokenize))
-                let evaluation = try plan.add(EvaluateStage(tokenize: tokenize, split: split, features: artifact, folds: folds, final: final,
-                                                            pair: pair, feature: feature, classifier: classifier, seed: spec.seed,
-                                                            topFeatures: spec.report.topFeatures,
-                                                            misclassifiedExamples: spec.report.misclassifiedExamples))
+                let final = try plan.add(
+                    FinalModelStage(
+                        split: split, features: artifact, firstFold: folds[0], pair: pair, feature: feature,
+                        classifier: classifier, isCrossValidation: isCrossValidation, seed: spec.seed,
+                        pipeline: spec.name, clean: spec.clean, tokenize: spec.tokenize))
+                let evaluation = try plan.add(
+                    EvaluateStage(
+                        tokenize: tokenize, split: split, features: artifact, folds: folds, final: final,
+                        pair: pair, feature: feature, classifier: classifier, seed: spec.seed,
+                        topFeatures: spec.report.topFeatures,
+                        misclassifiedExamples: spec.report.misclassifiedExamples))
                 let curve = try spec.learningCurve.map {
-                    try plan.add(LearningCurveStage(split: split, features: artifact, pair: pair, classifier: classifier, curve: $0, seed: spec.seed))
+                    try plan.add(
+                        LearningCurveStage(
+                            split: split, features: artifact, pair: pair, classifier: classifier, curve: $0,
+                            seed: spec.seed))
                 }
                 pairs.append(ReportStage.Pair(evaluation: evaluation, curve: curve, model: final))
             }
         }
-        try plan.add(ReportStage(clean: clean, tokenize: tokenize, split: split, features: features, pairs: pairs, skipped: skipped, spec: spec,
-                                 inputFiles: plan.inputs, out: out))
+        try plan.add(
+            ReportStage(
+                clean: clean, tokenize: tokenize, split: split, features: features, pairs: pairs, skipped: skipped,
+                spec: spec,
+                inputFiles: plan.inputs, out: out))
     }
 
-    static func compileTagging(_ spec: PipelineSpec, _ t: TaggingSpec, options: RunOptions, out: URL, inspect: URL, into plan: inout Plan) throws {
+    static func compileTagging(
+        _ spec: PipelineSpec, _ t: TaggingSpec, options: RunOptions, out: URL, inspect: URL, into plan: inout Plan
+    ) throws {
         let ingestStage = try TaggingIngestStage(tagging: t, options: options, inspectFolder: inspect)
         plan.inputs = ingestStage.source.files
         let ingest = try plan.add(ingestStage)
         var taggers: [TaggingReportStage.Tagger] = []
         for tagger in t.taggers {
-            let run = try plan.add(try TrainTaggerStage(ingest: ingest, tagger: tagger, features: t.features, scheme: t.modelScheme, seed: spec.seed,
-                                                        pipeline: spec.name, options: options))
-            let evaluation = try plan.add(EvaluateTaggerStage(ingest: ingest, train: run, tagger: tagger, scheme: t.modelScheme,
-                                                              errorExamples: t.errorExamples, seed: spec.seed))
+            let run = try plan.add(
+                try TrainTaggerStage(
+                    ingest: ingest, tagger: tagger, features: t.features, scheme: t.modelScheme, seed: spec.seed,
+                    pipeline: spec.name, options: options))
+            let evaluation = try plan.add(
+                EvaluateTaggerStage(
+                    ingest: ingest, train: run, tagger: tagger, scheme: t.modelScheme,
+                    errorExamples: t.errorExamples, seed: spec.seed))
             taggers.append(TaggingReportStage.Tagger(name: tagger.name, run: run, evaluation: evaluation))
         }
         try plan.add(TaggingReportStage(ingest: ingest, taggers: taggers, spec: spec, tagging: t, out: out))

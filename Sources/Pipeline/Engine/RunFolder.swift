@@ -12,7 +12,9 @@ enum RunFolder {
     /// Writes a report into a new run folder atomically: `write` fills a temporary folder, which is renamed to
     /// `<out>/<run id>` (the run id is the start time, `20261202-143000`, with `-2`... when taken); `latest` is then
     /// pointed at it.
-    static func publish(in out: URL, startedAt: Date, log: (String) -> Void, _ write: (URL, String) throws -> Void) throws -> PublishedRun {
+    static func publish(in out: URL, startedAt: Date, log: (String) -> Void, _ write: (URL, String) throws -> Void)
+        throws -> PublishedRun
+    {
         let fm = FileManager.default
         log("report: writing ...")
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
@@ -35,7 +37,9 @@ enum RunFolder {
         }
         LocalArtifactStore.flush(tmp)
         let final = out.appendingPathComponent(runId)
-        guard rename(tmp.path, final.path) == 0 else { throw TextpipeError(.io, "cannot move the report into place", file: final.path) }
+        guard rename(tmp.path, final.path) == 0 else {
+            throw TextpipeError(.io, "cannot move the report into place", file: final.path)
+        }
         try pointLatest(at: runId, in: out)
         return PublishedRun(runId: runId, folder: final)
     }
@@ -51,10 +55,13 @@ enum RunFolder {
         let latestTmp = out.appendingPathComponent(".latest-\(getpid())")
         try? fm.removeItem(at: latestTmp)
         do { try fm.createSymbolicLink(atPath: latestTmp.path, withDestinationPath: runId) } catch {
-            throw TextpipeError(.io, "cannot create the 'latest' link: \(error.localizedDescription)", file: latestTmp.path)
+            throw TextpipeError(
+                .io, "cannot create the 'latest' link: \(error.localizedDescription)", file: latestTmp.path)
         }
         guard rename(latestTmp.path, out.appendingPathComponent("latest").path) == 0 else {
-            throw TextpipeError(.io, "cannot update the 'latest' link: \(String(cString: strerror(errno)))", file: out.appendingPathComponent("latest").path)
+            throw TextpipeError(
+                .io, "cannot update the 'latest' link: \(String(cString: strerror(errno)))",
+                file: out.appendingPathComponent("latest").path)
         }
     }
 
@@ -75,8 +82,9 @@ enum RunFolder {
 
     /// The published run a report unit's folder records (`run_id`), if that run folder still exists.
     static func recorded(in unitFolder: URL, out: URL) -> PublishedRun? {
-        guard let runId = try? String(contentsOf: unitFolder.appendingPathComponent("run_id"), encoding: .utf8), !runId.isEmpty,
-              FileManager.default.fileExists(atPath: out.appendingPathComponent(runId).path)
+        guard let runId = try? String(contentsOf: unitFolder.appendingPathComponent("run_id"), encoding: .utf8),
+            !runId.isEmpty,
+            FileManager.default.fileExists(atPath: out.appendingPathComponent(runId).path)
         else { return nil }
         return PublishedRun(runId: runId, folder: out.appendingPathComponent(runId))
     }

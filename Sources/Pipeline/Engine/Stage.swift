@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Report
+import TextCore
 
 /// The steps of a run, in order; `--only` names one, and the report's timings are grouped by them.
 public enum StageName: String, Sendable, CaseIterable, Codable, Comparable {
@@ -129,7 +129,8 @@ public struct RunOptions {
     /// Where progress lines go.
     public var log: (String) -> Void
 
-    public init(root: URL, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }) {
+    public init(root: URL, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+    {
         self.root = root
         self.log = log
     }

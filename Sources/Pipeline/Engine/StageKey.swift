@@ -15,7 +15,10 @@ public enum ReportLayout {
 /// Builds a stage key from labelled parts: `StageKey("train").add("features", k1).add("model", json).hex`.
 public struct StageKey {
     private var hasher = SHA256()
-    public init(_ stage: String) { add("stage", stage); add("version", TextpipeVersion.current) }
+    public init(_ stage: String) {
+        add("stage", stage)
+        add("version", TextpipeVersion.current)
+    }
     @discardableResult
     public mutating func add(_ label: String, _ value: String) -> StageKey {
         hasher.update("\(label.utf8.count):\(label)=\(value.utf8.count):")
@@ -27,7 +30,10 @@ public struct StageKey {
         e.outputFormatting = [.sortedKeys]
         add(label, (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)")
     }
-    public var hex: String { var h = hasher; return h.finalizeHex() }
+    public var hex: String {
+        var h = hasher
+        return h.finalizeHex()
+    }
 }
 
 /// Hashes of input files and folders for stage keys and the lock file.
@@ -44,7 +50,9 @@ public enum InputHash {
         for rel in files {
             let f = url.appendingPathComponent(rel)
             var d: ObjCBool = false
-            if FileManager.default.fileExists(atPath: f.path, isDirectory: &d), !d.boolValue, !rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+            if FileManager.default.fileExists(atPath: f.path, isDirectory: &d), !d.boolValue,
+                !rel.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+            {
                 h.update(rel + "\0" + (try fileHash(f)) + "\n")
             }
         }

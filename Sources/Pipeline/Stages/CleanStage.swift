@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Ingest
+import TextCore
 
 /// Turns HTML/XML documents into text with libxml2 (or leaves plain text as it is), by the spec's `clean` settings.
 struct CleanStage: Stage {

@@ -1,9 +1,9 @@
-import Foundation
-import TextCore
-import Featurize
 import Classify
 import Evaluate
+import Featurize
+import Foundation
 import Report
+import TextCore
 
 /// A pair's evaluation: its result (metrics, intervals, curves, examples) and per-document outcomes.
 struct Evaluation {
@@ -36,9 +36,13 @@ struct EvaluateStage: Stage {
 
     var stage: StageName { .evaluate }
     var unit: String? { pair }
-    var inputs: [UnitReference] { [tokenize.reference, split.reference, features.reference] + folds.map(\.reference) + [final.reference] }
+    var inputs: [UnitReference] {
+        [tokenize.reference, split.reference, features.reference] + folds.map(\.reference) + [final.reference]
+    }
     var outputs: [String] { ["result.json", "predictions.tsv", "outcomes.bin"] }
-    var parameters: [String: String] { ["top_features": "\(topFeatures)", "misclassified_examples": "\(misclassifiedExamples)"] }
+    var parameters: [String: String] {
+        ["top_features": "\(topFeatures)", "misclassified_examples": "\(misclassifiedExamples)"]
+    }
 
     func derive(_ key: inout StageKey) throws {
         key.add("seed", "\(seed)")
@@ -47,11 +51,18 @@ struct EvaluateStage: Stage {
     }
 
     func run(_ context: StageContext, into folder: URL) throws {
-        let assignment = try context.read(split), corpus = try context.read(tokenize).corpus, artifact = try context.read(features)
-        let labels = assignment.labels, y = assignment.y
-        var gold: [Int] = [], predicted: [Int] = [], probabilityRows: [[Float]] = []
+        let assignment = try context.read(split)
+        let corpus = try context.read(tokenize).corpus
+        let artifact = try context.read(features)
+        let labels = assignment.labels
+        let y = assignment.y
+        var gold: [Int] = []
+        var predicted: [Int] = []
+        var probabilityRows: [[Float]] = []
         var hasProbabilities = true
-        var foldScores: [FoldScore] = [], predictSeconds: [Double] = [], trainSeconds: [Double] = []
+        var foldScores: [FoldScore] = []
+        var predictSeconds: [Double] = []
+        var trainSeconds: [Double] = []
         var lines = "source\tfold\tgold\tpredicted" + labels.names.map { "\tscore:\($0)" }.joined() + "\n"
         for (i, fold) in assignment.folds.enumerated() {
             let trained = try context.read(folds[i])
@@ -64,26 +75,34 @@ struct EvaluateStage: Stage {
             predictSeconds.append(watch.seconds)
             let scores = probabilities ?? model.scores(x)
             if probabilities == nil { hasProbabilities = false }
-            let m = Metrics(gold: fold.test.map { y[$0] }, predicted: p, probabilities: probabilities, labels: labels.names)
+            let m = Metrics(
+                gold: fold.test.map { y[$0] }, predicted: p, probabilities: probabilities, labels: labels.names)
             foldScores.append(FoldScore(fold: i, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss))
             for (r, doc) in fold.test.enumerated() {
                 gold.append(y[doc])
                 predicted.append(p[r])
                 let row = (0..<labels.count).map { scores[r, $0] }
                 probabilityRows.append(row)
-                lines += "\(corpus.sources[doc])\t\(i)\t\(labels.names[y[doc]])\t\(labels.names[p[r]])"
+                lines +=
+                    "\(corpus.sources[doc])\t\(i)\t\(labels.names[y[doc]])\t\(labels.names[p[r]])"
                     + row.map { String(format: "\t%.6g", $0) }.joined() + "\n"
             }
         }
-        let pooledProbabilities = hasProbabilities
-            ? DenseMatrix(rowCount: probabilityRows.count, columnCount: labels.count, values: probabilityRows.flatMap { $0 }) : nil
+        let pooledProbabilities =
+            hasProbabilities
+            ? DenseMatrix(
+                rowCount: probabilityRows.count, columnCount: labels.count, values: probabilityRows.flatMap { $0 })
+            : nil
         let pooled = Metrics(gold: gold, predicted: predicted, probabilities: pooledProbabilities, labels: labels.names)
         let cv = assignment.folds.count > 1
-        let acc = meanAndDeviation(foldScores.map(\.accuracy)), f1 = meanAndDeviation(foldScores.map(\.macroF1))
+        let acc = meanAndDeviation(foldScores.map(\.accuracy))
+        let f1 = meanAndDeviation(foldScores.map(\.macroF1))
         let finalModel = try context.read(final)
         let bundle = try ModelBundle.load(from: finalModel.modelFolder)
         let modelBytes = ["classifier.bin", "featurizer.bin"].reduce(0) { total, name in
-            total + ((try? FileManager.default.attributesOfItem(atPath: finalModel.modelFolder.appendingPathComponent(name).path)[.size] as? Int) ?? 0)
+            total
+                + ((try? FileManager.default.attributesOfItem(
+                    atPath: finalModel.modelFolder.appendingPathComponent(name).path)[.size] as? Int) ?? 0)
         }
         var result = ModelResult(
             features: feature.name, classifier: classifier.name, family: classifier.spec.family.rawValue,
@@ -107,18 +126,24 @@ struct EvaluateStage: Stage {
         if let pooledProbabilities { result.calibration = Calibration(gold: gold, probabilities: pooledProbabilities) }
         if labels.count == 2 {
             let positive = Self.positiveClass(labels.names)
-            result.curves = BinaryCurves(isPositive: gold.map { $0 == positive },
-                                         scores: probabilityRows.map { Double($0[positive]) - (hasProbabilities ? 0 : Double($0[1 - positive])) },
-                                         positive: labels.names[positive])
+            result.curves = BinaryCurves(
+                isPositive: gold.map { $0 == positive },
+                scores: probabilityRows.map {
+                    Double($0[positive]) - (hasProbabilities ? 0 : Double($0[1 - positive]))
+                },
+                positive: labels.names[positive])
         }
         let testDocuments = assignment.folds.flatMap(\.test)
         func margin(_ i: Int) -> Float { probabilityRows[i][predicted[i]] - probabilityRows[i][gold[i]] }
         let wrong = gold.indices.filter { gold[$0] != predicted[$0] }.sorted { margin($0) > margin($1) }
         result.misclassified = wrong.prefix(misclassifiedExamples).map { i in
             let text = corpus.texts.isEmpty ? "" : corpus.texts[testDocuments[i]]
-            return MisclassifiedDocument(source: corpus.sources[testDocuments[i]], gold: labels.names[gold[i]], predicted: labels.names[predicted[i]],
-                                         predictedScore: Double(probabilityRows[i][predicted[i]]), goldScore: Double(probabilityRows[i][gold[i]]),
-                                         excerpt: text.count > 240 ? String(text.prefix(240)) + "…" : text)
+            return MisclassifiedDocument(
+                source: corpus.sources[testDocuments[i]], gold: labels.names[gold[i]],
+                predicted: labels.names[predicted[i]],
+                predictedScore: Double(probabilityRows[i][predicted[i]]),
+                goldScore: Double(probabilityRows[i][gold[i]]),
+                excerpt: text.count > 240 ? String(text.prefix(240)) + "…" : text)
         }
         try AtomicFile.write(try RunReport.encodeResult(result), to: folder.appendingPathComponent("result.json"))
         try AtomicFile.write(lines, to: folder.appendingPathComponent("predictions.tsv"))
@@ -129,19 +154,24 @@ struct EvaluateStage: Stage {
     }
 
     func read(_ folder: URL) throws -> Evaluation {
-        Evaluation(folder: folder, result: try RunReport.decodeResult(try AtomicFile.read(folder.appendingPathComponent("result.json"))))
+        Evaluation(
+            folder: folder,
+            result: try RunReport.decodeResult(try AtomicFile.read(folder.appendingPathComponent("result.json"))))
     }
 
     /// The class ROC and precision-recall curves treat as positive: one named like "positive", "pos", "spam",
     /// "1" or "yes" if there is one, else the second label.
     static func positiveClass(_ names: [String]) -> Int {
-        for (i, n) in names.enumerated() where ["positive", "pos", "spam", "1", "yes", "true"].contains(n.lowercased()) { return i }
+        for (i, n) in names.enumerated() where ["positive", "pos", "spam", "1", "yes", "true"].contains(n.lowercased())
+        { return i }
         return 1
     }
 
     /// For each class, the features whose weight toward it most exceeds their best weight toward any other class.
     static func topFeatures(_ bundle: ModelBundle, labels: LabelIndex, count: Int) -> [String: [String]] {
-        guard count > 0, let w = bundle.classifier.featureWeights, w.rowCount == bundle.featurizer.columnCount else { return [:] }
+        guard count > 0, let w = bundle.classifier.featureWeights, w.rowCount == bundle.featurizer.columnCount else {
+            return [:]
+        }
         var out: [String: [String]] = [:]
         let classCount = w.columnCount
         for k in 0..<classCount {

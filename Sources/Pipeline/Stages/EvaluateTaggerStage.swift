@@ -1,8 +1,8 @@
-import Foundation
-import TextCore
-import Tagging
 import Evaluate
+import Foundation
 import Report
+import Tagging
+import TextCore
 
 /// A tagger's scores on the held-out sentences and the per-sentence counts its interval and the paired tests use.
 struct TaggerEvaluation {
@@ -34,18 +34,29 @@ struct EvaluateTaggerStage: Stage {
     }
 
     func run(_ context: StageContext, into folder: URL) throws {
-        let corpus = try context.read(ingest), run = try context.read(train)
-        let test = corpus.test, predicted = run.predicted
+        let corpus = try context.read(ingest)
+        let run = try context.read(train)
+        let test = corpus.test
+        let predicted = run.predicted
         let tags = TaggingCorpusFacts.tags(corpus)
         let unseen = Set(test.flatMap(\.tags)).subtracting(tags)
-        if !unseen.isEmpty { context.log("note: test tags never seen in training (always wrong): \(unseen.sorted().joined(separator: ", "))") }
-        guard predicted.count == test.count, zip(predicted, test).allSatisfy({ $0.count == $1.tags.count }) else {
-            throw TextpipeError(.internal, "tagger \(tagger.name) returned tags that do not line up with the test sentences")
+        if !unseen.isEmpty {
+            context.log(
+                "note: test tags never seen in training (always wrong): \(unseen.sorted().joined(separator: ", "))")
         }
-        let trainingWords: Set<String>? = scheme == .bmes
-            ? Set(corpus.train.flatMap { s in TagSchemes.chunks(s.tags, scheme: .bmes).map { s.tokens[$0.start..<$0.end].joined() } }) : nil
-        let metrics = TaggingMetrics(gold: test.map(\.tags), predicted: predicted, scheme: scheme, tags: tags,
-                                     tokens: test.map(\.tokens), trainingWords: trainingWords)
+        guard predicted.count == test.count, zip(predicted, test).allSatisfy({ $0.count == $1.tags.count }) else {
+            throw TextpipeError(
+                .internal, "tagger \(tagger.name) returned tags that do not line up with the test sentences")
+        }
+        let trainingWords: Set<String>? =
+            scheme == .bmes
+            ? Set(
+                corpus.train.flatMap { s in
+                    TagSchemes.chunks(s.tags, scheme: .bmes).map { s.tokens[$0.start..<$0.end].joined() }
+                }) : nil
+        let metrics = TaggingMetrics(
+            gold: test.map(\.tags), predicted: predicted, scheme: scheme, tags: tags,
+            tokens: test.map(\.tokens), trainingWords: trainingWords)
         // A spread of wrong sentences: the first errors after evenly spaced starting points.
         var errors: [TaggingErrorExample] = []
         let wrong = test.indices.filter { predicted[$0] != test[$0].tags }
@@ -53,21 +64,25 @@ struct EvaluateTaggerStage: Stage {
             let step = max(1, wrong.count / errorExamples)
             for i in stride(from: 0, to: wrong.count, by: step).prefix(errorExamples) {
                 let s = test[wrong[i]]
-                errors.append(TaggingErrorExample(source: s.source, tokens: s.tokens, gold: s.tags, predicted: predicted[wrong[i]]))
+                errors.append(
+                    TaggingErrorExample(
+                        source: s.source, tokens: s.tokens, gold: s.tags, predicted: predicted[wrong[i]]))
             }
         }
         let tokens = test.reduce(0) { $0 + $1.tokens.count }
         // The headline metric's interval: per-sentence counts resampled.
         let counts: [[Double]] = zip(test, predicted).map { s, p in
             if scheme == .none { return [Double(zip(s.tags, p).filter { $0 == $1 }.count), Double(s.tags.count)] }
-            let g = Set(TagSchemes.chunks(s.tags, scheme: scheme)), q = Set(TagSchemes.chunks(p, scheme: scheme))
+            let g = Set(TagSchemes.chunks(s.tags, scheme: scheme))
+            let q = Set(TagSchemes.chunks(p, scheme: scheme))
             return [Double(g.intersection(q).count), Double(g.count), Double(q.count)]
         }
-        var result = TaggerResult(name: tagger.name, kind: tagger.spec.kind, family: tagger.spec.family.rawValue,
-                                  description: run.summary.description ?? tagger.spec.summary,
-                                  metrics: metrics, trainSeconds: run.summary.trainSeconds, tagSeconds: run.summary.tagSeconds,
-                                  tokensPerSecond: Double(tokens) / max(run.summary.tagSeconds, 1e-9), trainingSummary: run.summary.training,
-                                  errors: errors)
+        var result = TaggerResult(
+            name: tagger.name, kind: tagger.spec.kind, family: tagger.spec.family.rawValue,
+            description: run.summary.description ?? tagger.spec.summary,
+            metrics: metrics, trainSeconds: run.summary.trainSeconds, tagSeconds: run.summary.tagSeconds,
+            tokensPerSecond: Double(tokens) / max(run.summary.tagSeconds, 1e-9), trainingSummary: run.summary.training,
+            errors: errors)
         result.headlineInterval = Bootstrap.sentenceInterval(counts: counts, seed: seed, metric: Self.headlineMetric)
         try AtomicFile.write(try JSONEncoder().encode(result), to: folder.appendingPathComponent("result.json"))
         try AtomicFile.write(try JSONEncoder().encode(counts), to: folder.appendingPathComponent("counts.json"))
@@ -75,15 +90,19 @@ struct EvaluateTaggerStage: Stage {
 
     func read(_ folder: URL) throws -> TaggerEvaluation {
         let d = JSONDecoder()
-        return TaggerEvaluation(result: try d.decode(TaggerResult.self, from: try AtomicFile.read(folder.appendingPathComponent("result.json"))),
-                                sentenceCounts: try JSONDecoder().decode([[Double]].self, from: try AtomicFile.read(folder.appendingPathComponent("counts.json"))))
+        return TaggerEvaluation(
+            result: try d.decode(
+                TaggerResult.self, from: try AtomicFile.read(folder.appendingPathComponent("result.json"))),
+            sentenceCounts: try JSONDecoder().decode(
+                [[Double]].self, from: try AtomicFile.read(folder.appendingPathComponent("counts.json"))))
     }
 
     /// The headline metric from summed per-sentence counts: (right, tokens) gives accuracy, (correct, gold,
     /// predicted) gives F1.
     static func headlineMetric(_ c: [Double]) -> Double {
         if c.count == 2 { return c[1] > 0 ? c[0] / c[1] : 0 }
-        let precision = c[2] > 0 ? c[0] / c[2] : 0, recall = c[1] > 0 ? c[0] / c[1] : 0
+        let precision = c[2] > 0 ? c[0] / c[2] : 0
+        let recall = c[1] > 0 ? c[0] / c[1] : 0
         return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
     }
 }

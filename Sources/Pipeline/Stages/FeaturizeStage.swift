@@ -1,8 +1,8 @@
-import Foundation
-import TextCore
-import Ingest
-import Tokenize
 import Featurize
+import Foundation
+import Ingest
+import TextCore
+import Tokenize
 
 /// A feature set's stored matrices: per fold the training and test rows (the featurizer fitted on that fold's
 /// training documents only), and the final featurizer with its training matrix.
@@ -59,7 +59,9 @@ struct FeaturizeStage: Stage {
             } else {
                 let folder = options.resolve(b.model)
                 guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                    throw TextpipeError(.spec, "not a model folder (no config.json)", file: folder.path, key: "features.\(feature.name).model")
+                    throw TextpipeError(
+                        .spec, "not a model folder (no config.json)", file: folder.path,
+                        key: "features.\(feature.name).model")
                 }
                 key.add("model", try InputHash.of(folder))
             }
@@ -78,44 +80,61 @@ struct FeaturizeStage: Stage {
     }
 
     func run(_ context: StageContext, into folder: URL) throws {
-        let tokenized = try context.read(tokenize), assignment = try context.read(split)
-        let corpus = tokenized.corpus, folds = assignment.folds
+        let tokenized = try context.read(tokenize)
+        let assignment = try context.read(split)
+        let corpus = tokenized.corpus
+        let folds = assignment.folds
         let configuration = try resolvingPaths(context)
         let interactive = isatty(2) == 1
         let name = feature.name
         func progress(_ label: String) -> (Word2VecProgress) -> Void {
             { p in
-                let line = String(format: "featurize [%@] %@: epoch %d, %3.0f%%, %.0f words/s, loss %.4f, %.0f s left",
-                                  name, label, p.epoch, p.fraction * 100, p.wordsPerSecond, p.loss, p.secondsLeft)
-                if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.fraction >= 1 ? "\n" : "")).utf8)) } else { context.log(line) }
+                let line = String(
+                    format: "featurize [%@] %@: epoch %d, %3.0f%%, %.0f words/s, loss %.4f, %.0f s left",
+                    name, label, p.epoch, p.fraction * 100, p.wordsPerSecond, p.loss, p.secondsLeft)
+                if interactive {
+                    FileHandle.standardError.write(Data(("\r" + line + (p.fraction >= 1 ? "\n" : "")).utf8))
+                } else {
+                    context.log(line)
+                }
             }
         }
         func encoding(_ label: String) -> (EncodeProgress) -> Void {
             { p in
-                let width = 30, filled = Int(p.fraction * Double(width))
+                let width = 30
+                let filled = Int(p.fraction * Double(width))
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                let line = String(format: "featurize [%@] %@: encoding [%@] %d/%d texts, %.0f texts/s, %.0f s left",
-                                  name, label, bar, p.done, p.total, p.textsPerSecond, p.secondsLeft)
-                if interactive { FileHandle.standardError.write(Data(("\r" + line + (p.done >= p.total ? "\n" : "")).utf8)) } else { context.log(line) }
+                let line = String(
+                    format: "featurize [%@] %@: encoding [%@] %d/%d texts, %.0f texts/s, %.0f s left",
+                    name, label, bar, p.done, p.total, p.textsPerSecond, p.secondsLeft)
+                if interactive {
+                    FileHandle.standardError.write(Data(("\r" + line + (p.done >= p.total ? "\n" : "")).utf8))
+                } else {
+                    context.log(line)
+                }
             }
         }
         let interval = interactive ? 0.25 : 10
         var previous: (any FittedFeaturizer)? = nil
         for (i, fold) in folds.enumerated() {
             let label = "fold \(i + 1)/\(folds.count)"
-            let (f, x) = try configuration.fitTransform(corpus, rows: fold.train, reusing: previous, progress: progress(label),
-                                                        encodeProgress: encoding(label), progressInterval: interval)
+            let (f, x) = try configuration.fitTransform(
+                corpus, rows: fold.train, reusing: previous, progress: progress(label),
+                encodeProgress: encoding(label), progressInterval: interval)
             previous = f
             var w = BinaryWriter()
             x.encode(into: &w)
             f.transform(corpus, rows: fold.test).encode(into: &w)
             try AtomicFile.write(w.data, to: folder.appendingPathComponent("fold-\(i).bin"))
         }
-        let (final, finalX) = try configuration.fitTransform(corpus, rows: assignment.finalTrainingRows, reusing: previous,
-                                                             progress: progress("final model"), encodeProgress: encoding("final model"),
-                                                             progressInterval: interval)
+        let (final, finalX) = try configuration.fitTransform(
+            corpus, rows: assignment.finalTrainingRows, reusing: previous,
+            progress: progress("final model"), encodeProgress: encoding("final model"),
+            progressInterval: interval)
         var empty = 0
-        if case .dense(let m) = finalX { empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count }
+        if case .dense(let m) = finalX {
+            empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count
+        }
         try AtomicFile.write("\(empty)", to: folder.appendingPathComponent("empty-documents"))
         var fw = BinaryWriter()
         try final.encode(into: &fw)
@@ -140,31 +159,40 @@ struct FeaturizeStage: Stage {
         switch feature.configuration {
         case .bert(var b):
             if let entry = ModelCatalog.entry(named: b.model) {
-                b.model = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log).resolvingSymlinksInPath().path
+                b.model = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
+                    .resolvingSymlinksInPath().path
             } else {
                 b.model = options.resolve(b.model).path
             }
-            guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: b.model).appendingPathComponent("config.json").path) else {
-                throw TextpipeError(.spec, "not a model folder (no config.json)", file: b.model, key: "features.\(feature.name).model")
+            guard
+                FileManager.default.fileExists(
+                    atPath: URL(fileURLWithPath: b.model).appendingPathComponent("config.json").path)
+            else {
+                throw TextpipeError(
+                    .spec, "not a model folder (no config.json)", file: b.model, key: "features.\(feature.name).model")
             }
             return .bert(b)
         case .word2vec(var c):
             func resolveResource(_ path: String) throws -> String {
                 if let r = DatasetCatalog.resources.first(where: { $0.name == path }) {
-                    return try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch(r.package).appendingPathComponent(r.path).path
+                    return try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch(r.package)
+                        .appendingPathComponent(r.path).path
                 }
                 return options.resolve(path).path
             }
             c.pretrained = try c.pretrained.map(resolveResource)
             c.corpus = try c.corpus.map(resolveResource)
-            for path in [c.pretrained, c.corpus].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path) {
+            for path in [c.pretrained, c.corpus].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path)
+            {
                 throw TextpipeError(.spec, "no such file", file: path, key: "features.\(feature.name)")
             }
             if let corpus = c.corpus, corpus.lowercased().hasSuffix(".xml") {
-                let text = context.workFolder.appendingPathComponent("word2vec-corpus-\(try InputHash.of(URL(fileURLWithPath: corpus)).prefix(16)).txt")
+                let text = context.workFolder.appendingPathComponent(
+                    "word2vec-corpus-\(try InputHash.of(URL(fileURLWithPath: corpus)).prefix(16)).txt")
                 if !FileManager.default.fileExists(atPath: text.path) {
                     let pages = try XMLTextExtractor.extract(URL(fileURLWithPath: corpus), to: text)
-                    context.log("featurize [\(feature.name)]: extracted the text of \(pages) XML records from \(corpus)")
+                    context.log(
+                        "featurize [\(feature.name)]: extracted the text of \(pages) XML records from \(corpus)")
                 }
                 c.corpus = text.path
             }

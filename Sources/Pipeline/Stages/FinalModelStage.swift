@@ -1,9 +1,9 @@
-import Foundation
-import TextCore
-import Ingest
-import Tokenize
-import Featurize
 import Classify
+import Featurize
+import Foundation
+import Ingest
+import TextCore
+import Tokenize
 
 /// The saved model of a pair (`<folder>/model`, what `textpipe predict` loads) and how long training it took.
 struct FinalModel {
@@ -35,7 +35,10 @@ struct FinalModelStage: Stage {
     var inputs: [UnitReference] { [split.reference, features.reference, firstFold.reference] }
     var outputs: [String] { ["model/model.json", "model/featurizer.bin", "model/classifier.bin", "seconds"] }
     var parameters: [String: String] {
-        ["classifier": classifier.spec.kind, "trained on": isCrossValidation ? "all training documents" : "the evaluated fold's model"]
+        [
+            "classifier": classifier.spec.kind,
+            "trained on": isCrossValidation ? "all training documents" : "the evaluated fold's model"
+        ]
     }
 
     func derive(_ key: inout StageKey) throws {
@@ -47,7 +50,8 @@ struct FinalModelStage: Stage {
     }
 
     func run(_ context: StageContext, into folder: URL) throws {
-        let assignment = try context.read(split), artifact = try context.read(features)
+        let assignment = try context.read(split)
+        let artifact = try context.read(features)
         let rows = assignment.finalTrainingRows
         let fitted: any Classifier
         let seconds: Double
@@ -55,22 +59,28 @@ struct FinalModelStage: Stage {
             let spec = try classifier.spec.resolvingClassWeights(labels: assignment.labels.names)
             let x = try artifact.finalMatrix()
             let watch = Stopwatch()
-            fitted = try spec.fit(x, labels: rows.map { assignment.y[$0] }, classCount: assignment.labels.count, seed: seed)
+            fitted = try spec.fit(
+                x, labels: rows.map { assignment.y[$0] }, classCount: assignment.labels.count, seed: seed)
             seconds = watch.seconds
         } else {
             let evaluated = try context.read(firstFold)
             fitted = try evaluated.classifier()
             seconds = evaluated.seconds
         }
-        let header = ModelBundle.Header(toolVersion: TextpipeVersion.current, pipeline: pipeline, features: feature.name,
-                                        featureKind: feature.configuration.kind, classifier: classifier.name,
-                                        classifierKind: classifier.spec.kind, family: classifier.spec.family.rawValue,
-                                        labels: assignment.labels.names, clean: clean, tokenize: tokenize, trainedOn: rows.count,
-                                        createdAt: ISO8601DateFormatter().string(from: Date()))
-        let bundle = ModelBundle(header: header, featurizer: try artifact.finalFeaturizer(kind: feature.configuration.kind), classifier: fitted)
+        let header = ModelBundle.Header(
+            toolVersion: TextpipeVersion.current, pipeline: pipeline, features: feature.name,
+            featureKind: feature.configuration.kind, classifier: classifier.name,
+            classifierKind: classifier.spec.kind, family: classifier.spec.family.rawValue,
+            labels: assignment.labels.names, clean: clean, tokenize: tokenize, trainedOn: rows.count,
+            createdAt: ISO8601DateFormatter().string(from: Date()))
+        let bundle = ModelBundle(
+            header: header, featurizer: try artifact.finalFeaturizer(kind: feature.configuration.kind),
+            classifier: fitted)
         try bundle.save(to: folder.appendingPathComponent("model"))
         try AtomicFile.write("\(seconds)", to: folder.appendingPathComponent("seconds"))
     }
 
-    func read(_ folder: URL) throws -> FinalModel { FinalModel(folder: folder, seconds: try TrainStage.seconds(in: folder)) }
+    func read(_ folder: URL) throws -> FinalModel {
+        FinalModel(folder: folder, seconds: try TrainStage.seconds(in: folder))
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Ingest
+import TextCore
 
 /// Reads the spec's documents (a catalog dataset, fetched and checked, or the user's files) into a corpus of
 /// training and, if given, test documents. Keyed by the package's pinned sha256 or the files' content hashes.
@@ -14,8 +14,9 @@ struct IngestStage: Stage {
         self.data = data
         self.options = options
         self.inspectFolder = inspectFolder
-        source = try DataSource(package: data.dataset.flatMap { DatasetCatalog.entry(named: $0) }?.package,
-                                paths: (data.train + (data.test ?? [])).map(\.path), options: options)
+        source = try DataSource(
+            package: data.dataset.flatMap { DatasetCatalog.entry(named: $0) }?.package,
+            paths: (data.train + (data.test ?? [])).map(\.path), options: options)
     }
 
     var stage: StageName { .ingest }
@@ -40,11 +41,15 @@ struct IngestStage: Stage {
                 let read = try reader.read(source)
                 for (k, v) in read.notes { notes[k, default: 0] += v }
                 if let unlabelled = read.documents.first(where: { ($0.label ?? "").isEmpty }) {
-                    throw TextpipeError(.input, "\(part) document has no label (every \(part) document needs one)", file: unlabelled.source)
+                    throw TextpipeError(
+                        .input, "\(part) document has no label (every \(part) document needs one)",
+                        file: unlabelled.source)
                 }
                 documents += read.documents
             }
-            if documents.isEmpty { throw TextpipeError(.input, "the \(part) data has no documents", file: sources.first?.path) }
+            if documents.isEmpty {
+                throw TextpipeError(.input, "the \(part) data has no documents", file: sources.first?.path)
+            }
             return documents
         }
         let train = try readAll(data.train, part: "training")
@@ -65,22 +70,29 @@ enum CorpusFiles {
 
     static func write(_ corpus: Corpus, to folder: URL) throws {
         try AtomicFile.write(DocumentStore.encode(corpus.train), to: folder.appendingPathComponent("train.bin"))
-        if let test = corpus.test { try AtomicFile.write(DocumentStore.encode(test), to: folder.appendingPathComponent("test.bin")) }
+        if let test = corpus.test {
+            try AtomicFile.write(DocumentStore.encode(test), to: folder.appendingPathComponent("test.bin"))
+        }
         try AtomicFile.write(try JSONEncoder().encode(corpus.notes), to: folder.appendingPathComponent("notes.json"))
     }
 
     static func read(_ folder: URL) throws -> Corpus {
-        let trainURL = folder.appendingPathComponent("train.bin"), testURL = folder.appendingPathComponent("test.bin")
+        let trainURL = folder.appendingPathComponent("train.bin")
+        let testURL = folder.appendingPathComponent("test.bin")
         let train = try DocumentStore.decode(try AtomicFile.read(trainURL), name: trainURL.path)
-        let test = FileManager.default.fileExists(atPath: testURL.path)
+        let test =
+            FileManager.default.fileExists(atPath: testURL.path)
             ? try DocumentStore.decode(try AtomicFile.read(testURL), name: testURL.path) : nil
-        let notes = try JSONDecoder().decode([String: Int].self, from: try AtomicFile.read(folder.appendingPathComponent("notes.json")))
+        let notes = try JSONDecoder().decode(
+            [String: Int].self, from: try AtomicFile.read(folder.appendingPathComponent("notes.json")))
         return Corpus(train: train, test: test, notes: notes)
     }
 
     /// Writes documents as JSON lines to `<folder>/<what>.jsonl` for people to look at.
-    static func inspect(_ what: String, _ documents: [Document], folder: URL, log: (String) -> Void,
-                        extra: ((Int) -> (String, String))? = nil) throws -> URL {
+    static func inspect(
+        _ what: String, _ documents: [Document], folder: URL, log: (String) -> Void,
+        extra: ((Int) -> (String, String))? = nil
+    ) throws -> URL {
         let out = folder.appendingPathComponent("\(what).jsonl")
         try AtomicFile.write(DocumentStore.jsonLines(documents, extra: extra), to: out)
         log("wrote \(documents.count) \(what) documents to \(out.path)")

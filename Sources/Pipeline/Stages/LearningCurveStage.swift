@@ -1,9 +1,9 @@
-import Foundation
-import TextCore
-import Featurize
 import Classify
 import Evaluate
+import Featurize
+import Foundation
 import Report
+import TextCore
 
 /// `evaluate.learning_curve`: training fractions and repeats.
 public struct LearningCurveSpec: Sendable, Codable, Hashable {
@@ -45,7 +45,10 @@ struct LearningCurveStage: Stage {
     var inputs: [UnitReference] { [split.reference, features.reference] }
     var outputs: [String] { ["curve.json"] }
     var parameters: [String: String] {
-        ["sizes": curve.sizes.map { "\($0)" }.joined(separator: ","), "repeats": "\(curve.repeats)", "folds": "\(curve.folds)"]
+        [
+            "sizes": curve.sizes.map { "\($0)" }.joined(separator: ","), "repeats": "\(curve.repeats)",
+            "folds": "\(curve.folds)"
+        ]
     }
 
     func derive(_ key: inout StageKey) throws {
@@ -55,14 +58,18 @@ struct LearningCurveStage: Stage {
     }
 
     func run(_ context: StageContext, into folder: URL) throws {
-        let assignment = try context.read(split), artifact = try context.read(features)
-        let y = assignment.y, folds = assignment.folds, labels = assignment.labels
+        let assignment = try context.read(split)
+        let artifact = try context.read(features)
+        let y = assignment.y
+        let folds = assignment.folds
+        let labels = assignment.labels
         let classifier = try self.classifier.spec.resolvingClassWeights(labels: labels.names)
         var points: [LearningCurves.Point] = []
         let used = Array(folds.prefix(max(1, curve.folds)).enumerated())
         let matrices = try used.map { i, _ in try artifact.fold(i) }
         for fraction in curve.sizes {
-            var errors: [Double] = [], sizes: [Double] = []
+            var errors: [Double] = []
+            var sizes: [Double] = []
             for ((i, fold), x) in zip(used, matrices) {
                 for r in 0..<curve.repeats {
                     var rng = Xoshiro256StarStar(seed: seed &+ UInt64(1000 * i + r) &+ UInt64(fraction * 1e6))
@@ -78,7 +85,8 @@ struct LearningCurveStage: Stage {
                     chosen.sort()
                     let trainLabels = chosen.map { y[fold.train[$0]] }
                     guard Set(trainLabels).count >= 2 else { continue }
-                    let fitted = try classifier.fit(x.train.rows(chosen), labels: trainLabels, classCount: labels.count, seed: seed &+ UInt64(r))
+                    let fitted = try classifier.fit(
+                        x.train.rows(chosen), labels: trainLabels, classCount: labels.count, seed: seed &+ UInt64(r))
                     let predicted = fitted.predict(x.test)
                     let wrong = zip(predicted, fold.test).filter { $0 != y[$1] }.count
                     errors.append(Double(wrong) / Double(max(1, fold.test.count)))
@@ -86,8 +94,10 @@ struct LearningCurveStage: Stage {
                 }
             }
             let e = meanAndDeviation(errors)
-            points.append(LearningCurves.Point(fraction: fraction, trainDocuments: sizes.reduce(0, +) / Double(max(1, sizes.count)),
-                                               error: e.mean, errorStd: e.deviation))
+            points.append(
+                LearningCurves.Point(
+                    fraction: fraction, trainDocuments: sizes.reduce(0, +) / Double(max(1, sizes.count)),
+                    error: e.mean, errorStd: e.deviation))
         }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -97,6 +107,7 @@ struct LearningCurveStage: Stage {
     func read(_ folder: URL) throws -> [LearningCurves.Point] {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode([LearningCurves.Point].self, from: try AtomicFile.read(folder.appendingPathComponent("curve.json")))
+        return try decoder.decode(
+            [LearningCurves.Point].self, from: try AtomicFile.read(folder.appendingPathComponent("curve.json")))
     }
 }

@@ -1,9 +1,9 @@
-import Foundation
-import TextCore
-import Featurize
 import Classify
 import Evaluate
+import Featurize
+import Foundation
 import Report
+import TextCore
 
 /// Writes a classification run's report folder (`<report.out>/<run id>/`): metrics.json, report.md with its charts,
 /// report.html, folds.tsv, outcomes.tsv and every pair's saved model; McNemar's test between every pair; the
@@ -30,7 +30,9 @@ struct ReportStage: Stage {
     var stage: StageName { .report }
     var inputs: [UnitReference] {
         [clean.reference, tokenize.reference, split.reference] + features.map(\.artifact.reference)
-            + pairs.flatMap { [$0.evaluation.reference] + ($0.curve.map { [$0.reference] } ?? []) + [$0.model.reference] }
+            + pairs.flatMap {
+                [$0.evaluation.reference] + ($0.curve.map { [$0.reference] } ?? []) + [$0.model.reference]
+            }
     }
     var outputs: [String] { ["run_id", "<report.out>/<run id>/"] }
     var parameters: [String: String] {
@@ -50,12 +52,18 @@ struct ReportStage: Stage {
 
     func run(_ context: StageContext, into folder: URL) throws {
         guard !pairs.isEmpty else {
-            throw TextpipeError(.spec, "no (feature set, classifier) pair could be trained: "
-                                + skipped.map { "\($0.features) + \($0.classifier): \($0.reason)" }.joined(separator: "; "))
+            throw TextpipeError(
+                .spec,
+                "no (feature set, classifier) pair could be trained: "
+                    + skipped.map { "\($0.features) + \($0.classifier): \($0.reason)" }.joined(separator: "; "))
         }
         let watch = Stopwatch()
-        let cleaned = try context.read(clean), tokenized = try context.read(tokenize), assignment = try context.read(split)
-        let corpus = tokenized.corpus, labels = assignment.labels, folds = assignment.folds
+        let cleaned = try context.read(clean)
+        let tokenized = try context.read(tokenize)
+        let assignment = try context.read(split)
+        let corpus = tokenized.corpus
+        let labels = assignment.labels
+        let folds = assignment.folds
         var notes = cleaned.notes
         for (k, v) in assignment.notes { notes[k] = v }
         for (name, artifact) in features {
@@ -64,61 +72,81 @@ struct ReportStage: Stage {
         }
         var classCounts: [String: Int] = [:]
         for l in corpus.labels { if let l { classCounts[l, default: 0] += 1 } }
-        let dataset = DatasetSummary(name: spec.data.dataset ?? spec.data.train.map(\.path).joined(separator: ", "),
-                                     trainDocuments: tokenized.trainCount, testDocuments: cleaned.test?.count, classes: classCounts,
-                                     tokens: corpus.tokens.count, distinctTokens: corpus.types.count, notes: notes)
+        let dataset = DatasetSummary(
+            name: spec.data.dataset ?? spec.data.train.map(\.path).joined(separator: ", "),
+            trainDocuments: tokenized.trainCount, testDocuments: cleaned.test?.count, classes: classCounts,
+            tokens: corpus.tokens.count, distinctTokens: corpus.types.count, notes: notes)
         let evaluations = try pairs.map { try context.read($0.evaluation) }
         let results = evaluations.map(\.result)
         var learning: LearningCurves? = nil
         if let lc = spec.learningCurve {
             let curves = try zip(pairs, results).compactMap { pair, result in
-                try pair.curve.map { LearningCurves.Curve(model: result.name, family: result.family, points: try context.read($0)) }
+                try pair.curve.map {
+                    LearningCurves.Curve(model: result.name, family: result.family, points: try context.read($0))
+                }
             }
             learning = LearningCurves(curves: curves, repeats: lc.repeats)
         }
         // The previous run of this pipeline (what `latest` points at before this run replaces it).
-        let previousReport = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap { try? RunReport.decode($0) }
+        let previousReport = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap {
+            try? RunReport.decode($0)
+        }
         // McNemar's test between every pair, on each model's per-document outcomes (same documents, same order).
         let ranked = results.indices.sorted { a, b in
-            let x = results[a], z = results[b]
-            return x.macroF1 != z.macroF1 ? x.macroF1 > z.macroF1 : x.accuracy != z.accuracy ? x.accuracy > z.accuracy : x.name < z.name
+            let x = results[a]
+            let z = results[b]
+            return x.macroF1 != z.macroF1
+                ? x.macroF1 > z.macroF1 : x.accuracy != z.accuracy ? x.accuracy > z.accuracy : x.name < z.name
         }
         let correct: [[Bool]] = try ranked.map { i in
             let (predicted, gold) = try evaluations[i].outcomes()
             return zip(predicted, gold).map { $0 == $1 }
         }
         let significance = SignificanceMatrix(models: ranked.map { results[$0].name }, correct: correct)
-        let models = try zip(pairs, results).map { pair, result in (relative: result.modelPath, source: try context.read(pair.model).modelFolder) }
+        let models = try zip(pairs, results).map { pair, result in
+            (relative: result.modelPath, source: try context.read(pair.model).modelFolder)
+        }
         let published = try RunFolder.publish(in: out, startedAt: context.startedAt, log: context.log) { tmp, runId in
             try RunFolder.copyModels(models, into: tmp)
             var foldLines = "source\tlabel\tfold\n"
-            for (i, f) in folds.enumerated() { for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(i)\n" } }
+            for (i, f) in folds.enumerated() {
+                for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(i)\n" }
+            }
             try AtomicFile.write(foldLines, to: tmp.appendingPathComponent("folds.tsv"))
             var stages = context.stageTimings
             stages.append(StageTiming(stage: "report", seconds: watch.seconds, cached: false))
-            var r = RunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: context.startedAt),
-                              toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset,
-                              evaluation: spec.evaluation.description, results: results, stages: stages,
-                              totalSeconds: context.elapsedSeconds)
+            var r = RunReport(
+                pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: context.startedAt),
+                toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset,
+                evaluation: spec.evaluation.description, results: results, stages: stages,
+                totalSeconds: context.elapsedSeconds)
             r.skipped = skipped.isEmpty ? nil : skipped
             r.significance = significance
             r.learningCurves = learning
-            r.previous = previousReport.map { RunComparison(previous: $0, current: results, threshold: spec.report.regressionThreshold) }
+            r.previous = previousReport.map {
+                RunComparison(previous: $0, current: results, threshold: spec.report.regressionThreshold)
+            }
             r.specText = try? String(contentsOfFile: spec.file, encoding: .utf8)
             r.inputs = Dictionary(inputFiles.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
             // Per-document outcomes of every model, for outside tools (McNemar in scipy, bootstrap, ...).
             var table = "document\tgold" + ranked.map { "\t" + results[$0].name }.joined() + "\n"
             for (d, doc) in folds.flatMap(\.test).enumerated() {
-                table += corpus.sources[doc] + "\t" + labels.names[assignment.y[doc]] + ranked.indices.map { correct[$0][d] ? "\t1" : "\t0" }.joined() + "\n"
+                table +=
+                    corpus.sources[doc] + "\t" + labels.names[assignment.y[doc]]
+                    + ranked.indices.map { correct[$0][d] ? "\t1" : "\t0" }.joined() + "\n"
             }
             try AtomicFile.write(table, to: tmp.appendingPathComponent("outcomes.tsv"))
             // metrics.json is always written: `report diff`, the run-to-run section and scripts read it.
             try AtomicFile.write(try r.json(), to: tmp.appendingPathComponent("metrics.json"))
             if spec.report.formats.contains(.md) {
                 try AtomicFile.write(MarkdownRenderer.render(r), to: tmp.appendingPathComponent("report.md"))
-                for (name, svg) in MarkdownRenderer.charts(r) { try AtomicFile.write(svg, to: tmp.appendingPathComponent("charts/\(name)")) }
+                for (name, svg) in MarkdownRenderer.charts(r) {
+                    try AtomicFile.write(svg, to: tmp.appendingPathComponent("charts/\(name)"))
+                }
             }
-            if spec.report.formats.contains(.html) { try AtomicFile.write(HTMLRenderer.render(r), to: tmp.appendingPathComponent("report.html")) }
+            if spec.report.formats.contains(.html) {
+                try AtomicFile.write(HTMLRenderer.render(r), to: tmp.appendingPathComponent("report.html"))
+            }
         }
         try AtomicFile.write(published.runId, to: folder.appendingPathComponent("run_id"))
         context.log("report: \(published.folder.path)/report.\(spec.report.formats.contains(.html) ? "html" : "md")")

@@ -1,7 +1,7 @@
-import Foundation
-import TextCore
 import Classify
 import Evaluate
+import Foundation
+import TextCore
 
 /// The documents' labels and the evaluation's folds: which documents each model trains on and is scored on.
 struct FoldAssignment: Codable {
@@ -39,13 +39,19 @@ struct SplitStage: Stage {
 
     func run(_ context: StageContext, into folder: URL) throws {
         let tokenized = try context.read(tokenize)
-        let corpus = tokenized.corpus, trainCount = tokenized.trainCount
+        let corpus = tokenized.corpus
+        let trainCount = tokenized.trainCount
         let labels = LabelIndex(corpus.labels.compactMap { $0 })
         guard labels.count >= 2 else {
-            throw TextpipeError(.data, "the data has \(labels.count) class(es) (\(labels.names.joined(separator: ", "))); classification needs at least two")
+            throw TextpipeError(
+                .data,
+                "the data has \(labels.count) class(es) (\(labels.names.joined(separator: ", "))); classification needs at least two"
+            )
         }
         let y = try corpus.labels.map { label -> Int in
-            guard let label, let index = labels.index(label) else { throw TextpipeError(.data, "a document has no label") }
+            guard let label, let index = labels.index(label) else {
+                throw TextpipeError(.data, "a document has no label")
+            }
             return index
         }
         let trainLabels = Array(y[0..<trainCount])
@@ -53,10 +59,14 @@ struct SplitStage: Stage {
         let folds: [Fold]
         switch evaluation {
         case .givenTest:
-            guard y.count > trainCount else { throw TextpipeError(.spec, "evaluate: given_test needs a test set", key: "evaluate") }
+            guard y.count > trainCount else {
+                throw TextpipeError(.spec, "evaluate: given_test needs a test set", key: "evaluate")
+            }
             folds = [Fold(train: Array(0..<trainCount), test: Array(trainCount..<y.count))]
         case .split(let fraction, let seed):
-            folds = [try Stratified.split(labels: trainLabels, classCount: labels.count, testFraction: fraction, seed: seed)]
+            folds = [
+                try Stratified.split(labels: trainLabels, classCount: labels.count, testFraction: fraction, seed: seed)
+            ]
         case .crossValidation(let k, let seed):
             let counts = TrainingData.classCounts(trainLabels, classCount: labels.count)
             let small = counts.filter { $0 > 0 && $0 < k }.count
@@ -65,14 +75,17 @@ struct SplitStage: Stage {
         }
         var isCrossValidation = false
         if case .crossValidation = evaluation { isCrossValidation = true }
-        let assignment = FoldAssignment(labels: labels, y: y, trainCount: trainCount, folds: folds, notes: notes,
-                                        isCrossValidation: isCrossValidation)
+        let assignment = FoldAssignment(
+            labels: labels, y: y, trainCount: trainCount, folds: folds, notes: notes,
+            isCrossValidation: isCrossValidation)
         try AtomicFile.write(try JSONEncoder().encode(assignment), to: folder.appendingPathComponent("folds.json"))
     }
 
     func read(_ folder: URL) throws -> FoldAssignment {
         let url = folder.appendingPathComponent("folds.json")
-        do { return try JSONDecoder().decode(FoldAssignment.self, from: try AtomicFile.read(url)) } catch let e as TextpipeError { throw e } catch {
+        do { return try JSONDecoder().decode(FoldAssignment.self, from: try AtomicFile.read(url)) } catch let e
+            as TextpipeError
+        { throw e } catch {
             throw TextpipeError(.io, "unreadable fold assignment: \(error)", file: url.path)
         }
     }

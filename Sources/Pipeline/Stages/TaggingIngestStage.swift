@@ -1,7 +1,7 @@
-import Foundation
-import TextCore
-import Ingest
 import Evaluate
+import Foundation
+import Ingest
+import TextCore
 
 /// A tagging run's sentences, in the model scheme: training and held-out (or given test) sentences.
 struct TaggedCorpus {
@@ -23,16 +23,20 @@ struct TaggingIngestStage: Stage {
         self.tagging = tagging
         self.options = options
         self.inspectFolder = inspectFolder
-        source = try DataSource(package: tagging.dataset.flatMap { SequenceCatalog.entry(named: $0) }?.package,
-                                paths: (tagging.train + (tagging.test ?? [])).map(\.path), options: options)
+        source = try DataSource(
+            package: tagging.dataset.flatMap { SequenceCatalog.entry(named: $0) }?.package,
+            paths: (tagging.train + (tagging.test ?? [])).map(\.path), options: options)
     }
 
     var stage: StageName { .ingest }
     var inputs: [UnitReference] { [] }
     var outputs: [String] { ["train.bin", "test.bin", "repaired"] }
     var parameters: [String: String] {
-        ["scheme": tagging.scheme.rawValue + " -> " + tagging.modelScheme.rawValue,
-         "evaluation": tagging.test != nil ? "given test file" : "held-out \(tagging.testFraction) (seed \(tagging.splitSeed))"]
+        [
+            "scheme": tagging.scheme.rawValue + " -> " + tagging.modelScheme.rawValue,
+            "evaluation": tagging.test != nil
+                ? "given test file" : "held-out \(tagging.testFraction) (seed \(tagging.splitSeed))"
+        ]
     }
 
     func derive(_ key: inout StageKey) throws {
@@ -46,7 +50,9 @@ struct TaggingIngestStage: Stage {
     func run(_ context: StageContext, into folder: URL) throws {
         let t = tagging
         let base = try source.baseFolder(options)
-        func read(_ sources: [SequenceSource]) throws -> [TaggedSentence] { try sources.flatMap { try SequenceReader.read($0, baseDirectory: base) } }
+        func read(_ sources: [SequenceSource]) throws -> [TaggedSentence] {
+            try sources.flatMap { try SequenceReader.read($0, baseDirectory: base) }
+        }
         var train = try read(t.train)
         var test = try t.test.map(read) ?? []
         var repairs = 0
@@ -63,10 +69,13 @@ struct TaggingIngestStage: Stage {
     }
 
     func read(_ folder: URL) throws -> TaggedCorpus {
-        let trainURL = folder.appendingPathComponent("train.bin"), testURL = folder.appendingPathComponent("test.bin")
-        return TaggedCorpus(train: try SentenceStore.decode(try AtomicFile.read(trainURL), name: trainURL.path),
-                            test: try SentenceStore.decode(try AtomicFile.read(testURL), name: testURL.path),
-                            repaired: Int(String(decoding: try AtomicFile.read(folder.appendingPathComponent("repaired")), as: UTF8.self)) ?? 0)
+        let trainURL = folder.appendingPathComponent("train.bin")
+        let testURL = folder.appendingPathComponent("test.bin")
+        return TaggedCorpus(
+            train: try SentenceStore.decode(try AtomicFile.read(trainURL), name: trainURL.path),
+            test: try SentenceStore.decode(try AtomicFile.read(testURL), name: testURL.path),
+            repaired: Int(
+                String(decoding: try AtomicFile.read(folder.appendingPathComponent("repaired")), as: UTF8.self)) ?? 0)
     }
 
     /// The sentences as read and converted, one JSON line each.
@@ -75,13 +84,16 @@ struct TaggingIngestStage: Stage {
         var lines = ""
         for (part, sentences) in [("train", output.train), ("test", output.test)] {
             for s in sentences {
-                lines += "{\"part\": \"\(part)\", \"source\": \(JSONText.quote(s.source)), \"tokens\": ["
+                lines +=
+                    "{\"part\": \"\(part)\", \"source\": \(JSONText.quote(s.source)), \"tokens\": ["
                     + s.tokens.map(JSONText.quote).joined(separator: ", ") + "], \"tags\": ["
                     + s.tags.map(JSONText.quote).joined(separator: ", ") + "]}\n"
             }
         }
         try AtomicFile.write(lines, to: out)
-        context.log("wrote \(output.train.count + output.test.count) sentences (scheme \(tagging.modelScheme.rawValue)) to \(out.path)")
+        context.log(
+            "wrote \(output.train.count + output.test.count) sentences (scheme \(tagging.modelScheme.rawValue)) to \(out.path)"
+        )
         return out
     }
 }
@@ -104,8 +116,13 @@ enum SentenceStore {
         let n = Int(try r.read(Int64.self))
         guard n >= 0, n <= data.count else { throw TextpipeError(.io, "corrupt sentence store", file: name) }
         return try (0..<n).map { _ in
-            let source = try r.readString(), tokens = try r.readStrings(), tags = try r.readStrings()
-            guard tokens.count == tags.count else { throw TextpipeError(.io, "a stored sentence with \(tokens.count) tokens and \(tags.count) tags", file: name) }
+            let source = try r.readString()
+            let tokens = try r.readStrings()
+            let tags = try r.readStrings()
+            guard tokens.count == tags.count else {
+                throw TextpipeError(
+                    .io, "a stored sentence with \(tokens.count) tokens and \(tags.count) tags", file: name)
+            }
             return TaggedSentence(tokens: tokens, tags: tags, source: source)
         }
     }

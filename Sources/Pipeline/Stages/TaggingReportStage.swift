@@ -1,8 +1,8 @@
-import Foundation
-import TextCore
-import Tagging
 import Evaluate
+import Foundation
 import Report
+import Tagging
+import TextCore
 
 /// Writes a tagging run's report folder: metrics.json, report.md, report.html, every tagger's saved model, and a
 /// paired bootstrap test between every pair of taggers (Holm-corrected).
@@ -39,41 +39,56 @@ struct TaggingReportStage: Stage {
     func run(_ context: StageContext, into folder: URL) throws {
         let watch = Stopwatch()
         let corpus = try context.read(ingest)
-        let t = tagging, train = corpus.train, test = corpus.test
+        let t = tagging
+        let train = corpus.train
+        let test = corpus.test
         let evaluations = try taggers.map { try context.read($0.evaluation) }
         let results = evaluations.map(\.result)
         var tagCounts: [String: Int] = [:]
         for s in train { for g in s.tags { tagCounts[g, default: 0] += 1 } }
-        let evaluation = t.test != nil ? "given test file" : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"
-        let dataset = TaggingDatasetSummary(name: t.dataset ?? t.train.map(\.path).joined(separator: ", "), trainSentences: train.count,
-                                            testSentences: test.count, trainTokens: train.reduce(0) { $0 + $1.tokens.count },
-                                            testTokens: test.reduce(0) { $0 + $1.tokens.count }, tags: tagCounts,
-                                            fileScheme: t.scheme.rawValue, modelScheme: t.modelScheme.rawValue, repairedTags: corpus.repaired,
-                                            evaluation: evaluation)
+        let evaluation =
+            t.test != nil
+            ? "given test file"
+            : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"
+        let dataset = TaggingDatasetSummary(
+            name: t.dataset ?? t.train.map(\.path).joined(separator: ", "), trainSentences: train.count,
+            testSentences: test.count, trainTokens: train.reduce(0) { $0 + $1.tokens.count },
+            testTokens: test.reduce(0) { $0 + $1.tokens.count }, tags: tagCounts,
+            fileScheme: t.scheme.rawValue, modelScheme: t.modelScheme.rawValue, repairedTags: corpus.repaired,
+            evaluation: evaluation)
         // Every pair of taggers: a paired bootstrap over the held-out sentences, Holm-corrected.
         let order = results.indices.sorted { results[$0].headline > results[$1].headline }
         var p = [[Double]](repeating: [Double](repeating: 1, count: order.count), count: order.count)
         for i in order.indices {
             for j in order.indices where j > i {
-                let v = Bootstrap.pairedPValue(evaluations[order[i]].sentenceCounts, evaluations[order[j]].sentenceCounts, seed: spec.seed,
-                                               metric: EvaluateTaggerStage.headlineMetric)
+                let v = Bootstrap.pairedPValue(
+                    evaluations[order[i]].sentenceCounts, evaluations[order[j]].sentenceCounts, seed: spec.seed,
+                    metric: EvaluateTaggerStage.headlineMetric)
                 p[i][j] = v
                 p[j][i] = v
             }
         }
-        let significance = SignificanceMatrix(models: order.map { results[$0].name }, pValues: p, test: "paired bootstrap over sentences")
-        let models = try taggers.map { (relative: "models/\(RunFolder.safeName($0.name))", source: try context.read($0.run).modelFolder) }
+        let significance = SignificanceMatrix(
+            models: order.map { results[$0].name }, pValues: p, test: "paired bootstrap over sentences")
+        let models = try taggers.map {
+            (relative: "models/\(RunFolder.safeName($0.name))", source: try context.read($0.run).modelFolder)
+        }
         let published = try RunFolder.publish(in: out, startedAt: context.startedAt, log: context.log) { tmp, runId in
             try RunFolder.copyModels(models, into: tmp)
             var stages = context.stageTimings
             stages.append(StageTiming(stage: "report", seconds: watch.seconds, cached: false))
-            var report = TaggingRunReport(pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: context.startedAt),
-                                          toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset, results: results,
-                                          stages: stages, totalSeconds: context.elapsedSeconds)
+            var report = TaggingRunReport(
+                pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: context.startedAt),
+                toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset, results: results,
+                stages: stages, totalSeconds: context.elapsedSeconds)
             report.significance = significance
             try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
-            if spec.report.formats.contains(.md) { try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md")) }
-            if spec.report.formats.contains(.html) { try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html")) }
+            if spec.report.formats.contains(.md) {
+                try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md"))
+            }
+            if spec.report.formats.contains(.html) {
+                try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html"))
+            }
         }
         try AtomicFile.write(published.runId, to: folder.appendingPathComponent("run_id"))
         context.log("report: \(published.folder.path)/report.\(spec.report.formats.contains(.html) ? "html" : "md")")

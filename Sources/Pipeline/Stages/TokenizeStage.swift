@@ -27,15 +27,19 @@ struct TokenizeStage: Stage {
     func run(_ context: StageContext, into folder: URL) throws {
         let cleaned = try context.read(clean)
         let all = cleaned.train + (cleaned.test ?? [])
-        try AtomicFile.write(TokenizedCorpus(documents: all, tokenizer: Tokenizer(configuration)).encoded(),
-                             to: folder.appendingPathComponent("corpus.bin"))
+        try AtomicFile.write(
+            TokenizedCorpus(documents: all, tokenizer: Tokenizer(configuration)).encoded(),
+            to: folder.appendingPathComponent("corpus.bin"))
         try AtomicFile.write("\(cleaned.train.count)", to: folder.appendingPathComponent("train-count"))
     }
 
     func read(_ folder: URL) throws -> Tokenized {
-        let url = folder.appendingPathComponent("corpus.bin"), countURL = folder.appendingPathComponent("train-count")
+        let url = folder.appendingPathComponent("corpus.bin")
+        let countURL = folder.appendingPathComponent("train-count")
         let corpus = try TokenizedCorpus.decode(try AtomicFile.read(url), name: url.path)
-        guard let count = Int(String(decoding: try AtomicFile.read(countURL), as: UTF8.self)), (0...corpus.sources.count).contains(count) else {
+        guard let count = Int(String(decoding: try AtomicFile.read(countURL), as: UTF8.self)),
+            (0...corpus.sources.count).contains(count)
+        else {
             throw TextpipeError(.io, "not a document count", file: countURL.path)
         }
         return Tokenized(corpus: corpus, trainCount: count)
@@ -44,8 +48,13 @@ struct TokenizeStage: Stage {
     func inspect(_ output: Tokenized, context: StageContext) throws -> URL? {
         let cleaned = try context.read(clean)
         let corpus = output.corpus
-        return try CorpusFiles.inspect("tokenized", cleaned.train + (cleaned.test ?? []), folder: inspectFolder, log: context.log) { i in
-            ("tokens", "[" + corpus.document(i).map { JSONText.quote(corpus.types[Int($0)]) }.joined(separator: ", ") + "]")
+        return try CorpusFiles.inspect(
+            "tokenized", cleaned.train + (cleaned.test ?? []), folder: inspectFolder, log: context.log
+        ) { i in
+            (
+                "tokens",
+                "[" + corpus.document(i).map { JSONText.quote(corpus.types[Int($0)]) }.joined(separator: ", ") + "]"
+            )
         }
     }
 }

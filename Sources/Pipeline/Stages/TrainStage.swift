@@ -1,6 +1,6 @@
+import Classify
 import Foundation
 import TextCore
-import Classify
 
 /// A classifier trained on one fold's training documents, and how long that took.
 struct TrainedFold {
@@ -40,18 +40,23 @@ struct TrainStage: Stage {
 
     func run(_ context: StageContext, into folder: URL) throws {
         let assignment = try context.read(split)
-        guard fold < assignment.folds.count else { throw TextpipeError(.internal, "fold \(fold + 1) of \(assignment.folds.count)") }
+        guard fold < assignment.folds.count else {
+            throw TextpipeError(.internal, "fold \(fold + 1) of \(assignment.folds.count)")
+        }
         let spec = try classifier.spec.resolvingClassWeights(labels: assignment.labels.names)
         let x = try context.read(features).fold(fold).train
         let watch = Stopwatch()
-        let fitted = try spec.fit(x, labels: assignment.folds[fold].train.map { assignment.y[$0] }, classCount: assignment.labels.count,
-                                  seed: foldSeed)
+        let fitted = try spec.fit(
+            x, labels: assignment.folds[fold].train.map { assignment.y[$0] }, classCount: assignment.labels.count,
+            seed: foldSeed)
         let seconds = watch.seconds
         try AtomicFile.write(try ClassifierStore.encode(fitted), to: folder.appendingPathComponent("model.bin"))
         try AtomicFile.write("\(seconds)", to: folder.appendingPathComponent("seconds"))
     }
 
-    func read(_ folder: URL) throws -> TrainedFold { TrainedFold(folder: folder, seconds: try Self.seconds(in: folder)) }
+    func read(_ folder: URL) throws -> TrainedFold {
+        TrainedFold(folder: folder, seconds: try Self.seconds(in: folder))
+    }
 
     static func seconds(in folder: URL) throws -> Double {
         let url = folder.appendingPathComponent("seconds")

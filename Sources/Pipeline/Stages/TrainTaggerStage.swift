@@ -1,6 +1,6 @@
 import Foundation
-import TextCore
 import Tagging
+import TextCore
 
 /// A trained tagger's tags for the held-out sentences, its timings and its saved model (`<folder>/model`).
 struct TaggerRun {
@@ -31,8 +31,11 @@ struct TrainTaggerStage: Stage {
     /// The hash of its per-token vectors (pinned sha256 or file content), when it has them.
     let vectorsKey: String?
 
-    init(ingest: Input<TaggedCorpus>, tagger: NamedTagger, features: TokenFeatureConfiguration, scheme: TagScheme, seed: UInt64,
-         pipeline: String, options: RunOptions) throws {
+    init(
+        ingest: Input<TaggedCorpus>, tagger: NamedTagger, features: TokenFeatureConfiguration, scheme: TagScheme,
+        seed: UInt64,
+        pipeline: String, options: RunOptions
+    ) throws {
         self.ingest = ingest
         self.tagger = tagger
         self.features = features
@@ -61,29 +64,35 @@ struct TrainTaggerStage: Stage {
         let corpus = try context.read(ingest)
         let tagger = try TokenVectors.resolving(self.tagger, options: options)
         let tags = TaggingCorpusFacts.tags(corpus)
-        guard tags.count >= 2 else { throw TextpipeError(.data, "the training sentences have \(tags.count) tag(s); tagging needs at least two") }
+        guard tags.count >= 2 else {
+            throw TextpipeError(.data, "the training sentences have \(tags.count) tag(s); tagging needs at least two")
+        }
         let watch = Stopwatch()
         var vectors: TokenVectorSource? = nil
         if case .tokenClassifier(let c) = tagger.spec, let v = c.vectors { vectors = try TokenVectors.source(v) }
-        let model = try tagger.spec.fit(corpus.train, tags: tags, features: features, seed: seed, vectors: vectors,
-                                        log: { context.log("train [\(tagger.name)]: " + $0) })
+        let model = try tagger.spec.fit(
+            corpus.train, tags: tags, features: features, seed: seed, vectors: vectors,
+            log: { context.log("train [\(tagger.name)]: " + $0) })
         let trainSeconds = watch.seconds
         let tagWatch = Stopwatch()
         let predicted = model.predict(corpus.test.map(\.tokens))
         let tagSeconds = tagWatch.seconds
-        context.log("train [\(tagger.name)]: trained in \(String(format: "%.2f", trainSeconds)) s, tagged \(corpus.test.count) sentences in "
-                    + "\(String(format: "%.2f", tagSeconds)) s")
+        context.log(
+            "train [\(tagger.name)]: trained in \(String(format: "%.2f", trainSeconds)) s, tagged \(corpus.test.count) sentences in "
+                + "\(String(format: "%.2f", tagSeconds)) s")
         var w = BinaryWriter()
         w.write(Int64(predicted.count))
         for p in predicted { w.write(strings: p) }
         try AtomicFile.write(w.data, to: folder.appendingPathComponent("predicted.bin"))
-        let summary = TaggerRunSummary(trainSeconds: trainSeconds, tagSeconds: tagSeconds, training: model.trainingSummary,
-                                       description: tagger.spec.summary)
+        let summary = TaggerRunSummary(
+            trainSeconds: trainSeconds, tagSeconds: tagSeconds, training: model.trainingSummary,
+            description: tagger.spec.summary)
         try AtomicFile.write(try JSONEncoder().encode(summary), to: folder.appendingPathComponent("summary.json"))
         // The trained tagger, for `textpipe tag --model`.
-        let header = TaggerHeader(toolVersion: TextpipeVersion.current, pipeline: pipeline, name: tagger.name, kind: tagger.spec.kind,
-                                  family: tagger.spec.family.rawValue, tags: tags, scheme: scheme, trainedOn: corpus.train.count,
-                                  createdAt: ISO8601DateFormatter().string(from: Date()))
+        let header = TaggerHeader(
+            toolVersion: TextpipeVersion.current, pipeline: pipeline, name: tagger.name, kind: tagger.spec.kind,
+            family: tagger.spec.family.rawValue, tags: tags, scheme: scheme, trainedOn: corpus.train.count,
+            createdAt: ISO8601DateFormatter().string(from: Date()))
         try AtomicFile.write(try header.json(), to: folder.appendingPathComponent("model/tagger.json"))
         try AtomicFile.write(try TaggerStore.encode(model), to: folder.appendingPathComponent("model/tagger.bin"))
     }
@@ -95,7 +104,8 @@ struct TrainTaggerStage: Stage {
         let n = Int(try r.read(Int64.self))
         guard n >= 0, n <= data.count else { throw TextpipeError(.io, "corrupt predictions", file: url.path) }
         let predicted = try (0..<n).map { _ in try r.readStrings() }
-        let summary = try JSONDecoder().decode(TaggerRunSummary.self, from: try AtomicFile.read(folder.appendingPathComponent("summary.json")))
+        let summary = try JSONDecoder().decode(
+            TaggerRunSummary.self, from: try AtomicFile.read(folder.appendingPathComponent("summary.json")))
         return TaggerRun(folder: folder, predicted: predicted, summary: summary)
     }
 }
