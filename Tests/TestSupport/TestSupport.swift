@@ -42,11 +42,19 @@ public enum TestSupport {
         return projectRoot.appendingPathComponent(candidates[0])
     }
 
-    /// Runs the textpipe executable; returns exit status, stdout and stderr.
+    /// The release build of textpipe (`make test` builds it before the tests), for tests that run shipped pipelines on
+    /// real data at the speed users see; nil when it has not been built.
+    public static var releaseExecutable: URL? {
+        let u = projectRoot.appendingPathComponent(".build/release/textpipe")
+        return FileManager.default.isExecutableFile(atPath: u.path) ? u : nil
+    }
+
+    /// Runs the textpipe executable (the debug build unless `executable` is given); returns exit status, stdout and stderr.
     @discardableResult
-    public static func runTextpipe(_ arguments: [String], in directory: URL, stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    public static func runTextpipe(_ arguments: [String], in directory: URL, stdin: String? = nil,
+                                   executable: URL? = nil) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        p.executableURL = executable
+        p.executableURL = executable ?? Self.executable
         p.arguments = arguments
         p.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
