@@ -68,27 +68,28 @@ public final class Runner {
             // `latest` is the baseline the run shown is compared with; then it points at the run shown, whether this
             // run wrote it or an older run with the same configuration did.
             let latestBefore = RunFolder.latest(in: out)
-            if let entry = execution.entries.last, entry.cached {
+            let shownRun = (try? AtomicFile.read(published.folder.appendingPathComponent("metrics.json"))).flatMap {
+                try? ScoredRuns.decode($0)
+            }
+            let reused = execution.entries.last?.cached ?? false
+            if reused {
                 log(
                     "report: cached (\(last.key.prefix(12))); nothing changed, the latest report is \(published.folder.path)"
                 )
-                if latestBefore != published.runId, spec.tagging == nil,
-                    let baseline = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap({
-                        try? RunReport.decode($0)
-                    }),
-                    let report = try? RunReport.decode(
-                        try AtomicFile.read(published.folder.appendingPathComponent("metrics.json")))
-                {
-                    regressions =
-                        RunComparison(
-                            previous: baseline, current: report.results, threshold: spec.report.regressionThreshold
-                        ).regressions
-                }
-            } else if spec.tagging == nil,
-                let report = try? RunReport.decode(
-                    try AtomicFile.read(published.folder.appendingPathComponent("metrics.json")))
+            } else {
+                // A new report was compared with `latest` when it was written.
+                regressions = shownRun?.previous?.regressions ?? []
+            }
+            if reused, latestBefore != published.runId, let shownRun,
+                let baseline = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap({
+                    try? ScoredRuns.decode($0)
+                }),
+                type(of: baseline) == type(of: shownRun)
             {
-                regressions = report.previous?.regressions ?? []
+                regressions =
+                    RunComparison(
+                        previous: baseline, current: shownRun.scores, threshold: spec.report.regressionThreshold
+                    ).regressions
             }
             if RunFolder.latest(in: out) != published.runId { try RunFolder.pointLatest(at: published.runId, in: out) }
             return published.folder

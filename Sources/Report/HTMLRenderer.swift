@@ -141,29 +141,36 @@ public enum HTMLRenderer {
         return h
     }
 
+    /// The "since the previous run" section, for classification and tagging runs alike.
+    static func sinceThePreviousRun(_ p: RunComparison) -> String {
+        var h =
+            "<h2>Since the previous run</h2><p>Compared with run <code>\(escape(p.previousRunId))</code>; a regression is a "
+            + "\(escape(p.metricName)) drop of more than \(Format.percent(p.threshold)) points.</p>"
+        if !p.regressions.isEmpty {
+            h += "<p class=\"reg\">Regression: \(escape(p.regressions.joined(separator: ", ")))</p>"
+        }
+        h +=
+            "<div class=\"wrap\"><table><thead><tr><th class=\"l\">model</th><th>accuracy %</th><th>Δ</th>"
+            + "<th>\(escape(p.metricName)) %</th><th>Δ</th><th class=\"l\">flag</th></tr></thead><tbody>"
+        for d in p.deltas {
+            h +=
+                "<tr><td class=\"l\">\(escape(d.model))</td><td>\(Format.percent(d.accuracyAfter))</td>"
+                + "<td>\(Format.signedPoints(d.accuracyAfter - d.accuracyBefore))</td><td>\(Format.percent(d.macroF1After))</td>"
+                + "<td>\(Format.signedPoints(d.macroF1After - d.macroF1Before))</td>"
+                + "<td class=\"l\">\(d.regression ? "<span class=\"reg\">regression</span>" : "")</td></tr>"
+        }
+        h += "</tbody></table></div>"
+        if !p.added.isEmpty { h += "<p class=\"meta\">New: \(escape(p.added.joined(separator: ", ")))</p>" }
+        if !p.removed.isEmpty {
+            h += "<p class=\"meta\">No longer run: \(escape(p.removed.joined(separator: ", ")))</p>"
+        }
+        return h
+    }
+
     /// Significance, learning curves and the previous-run comparison.
     static func sections(_ report: RunReport) -> String {
         var h = ""
-        if let p = report.previous {
-            h +=
-                "<h2>Since the previous run</h2><p>Compared with run <code>\(escape(p.previousRunId))</code>; a regression is a macro-F1 drop of more than \(Format.percent(p.threshold)) points.</p>"
-            if !p.regressions.isEmpty {
-                h += "<p class=\"reg\">Regression: \(escape(p.regressions.joined(separator: ", ")))</p>"
-            }
-            h +=
-                "<div class=\"wrap\"><table><thead><tr><th class=\"l\">model</th><th>accuracy %</th><th>Δ</th><th>macro-F1 %</th><th>Δ</th><th class=\"l\">flag</th></tr></thead><tbody>"
-            for d in p.deltas {
-                h +=
-                    "<tr><td class=\"l\">\(escape(d.model))</td><td>\(Format.percent(d.accuracyAfter))</td><td>\(Format.signedPoints(d.accuracyAfter - d.accuracyBefore))</td>"
-                h +=
-                    "<td>\(Format.percent(d.macroF1After))</td><td>\(Format.signedPoints(d.macroF1After - d.macroF1Before))</td><td class=\"l\">\(d.regression ? "<span class=\"reg\">regression</span>" : "")</td></tr>"
-            }
-            h += "</tbody></table></div>"
-            if !p.added.isEmpty { h += "<p class=\"meta\">New: \(escape(p.added.joined(separator: ", ")))</p>" }
-            if !p.removed.isEmpty {
-                h += "<p class=\"meta\">No longer run: \(escape(p.removed.joined(separator: ", ")))</p>"
-            }
-        }
+        if let p = report.previous { h += sinceThePreviousRun(p) }
         if let sig = report.significance { h += significance(sig) }
         if let lc = report.learningCurves {
             h += "<h2>Learning curves</h2><p>\(escape(lc.summary))</p>" + Charts.learningCurves(lc)

@@ -85,37 +85,3 @@ public struct LearningCurves: Codable, Sendable, Equatable {
         }
     }
 }
-
-/// How this run differs from the previous run of the same pipeline.
-public struct RunComparison: Codable, Sendable, Equatable {
-    public struct Delta: Codable, Sendable, Equatable {
-        public var model: String
-        public var accuracyBefore: Double
-        public var accuracyAfter: Double
-        public var macroF1Before: Double
-        public var macroF1After: Double
-        /// Macro-F1 fell by more than the threshold.
-        public var regression: Bool
-    }
-    public var previousRunId: String
-    public var threshold: Double
-    public var deltas: [Delta]
-    public var added: [String]
-    public var removed: [String]
-    public var regressions: [String] { deltas.filter(\.regression).map(\.model) }
-
-    public init(previous: RunReport, current: [ModelResult], threshold: Double) {
-        previousRunId = previous.runId
-        self.threshold = threshold
-        let before = Dictionary(previous.results.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        deltas = current.compactMap { r in
-            guard let b = before[r.name] else { return nil }
-            return Delta(
-                model: r.name, accuracyBefore: b.accuracy, accuracyAfter: r.accuracy, macroF1Before: b.macroF1,
-                macroF1After: r.macroF1, regression: b.macroF1 - r.macroF1 > threshold)
-        }
-        added = current.map(\.name).filter { before[$0] == nil }
-        let now = Set(current.map(\.name))
-        removed = previous.results.map(\.name).filter { !now.contains($0) }
-    }
-}

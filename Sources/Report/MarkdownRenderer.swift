@@ -156,21 +156,28 @@ public enum MarkdownRenderer {
         return md
     }
 
+    /// The "since the previous run" section, for classification and tagging runs alike.
+    static func sinceThePreviousRun(_ p: RunComparison) -> String {
+        var md =
+            "\n## Since the previous run\n\nCompared with run `\(p.previousRunId)`; a regression is a \(p.metricName) drop of more than "
+            + "\(Format.percent(p.threshold)) points.\n"
+        if !p.regressions.isEmpty { md += "\n**Regression: \(p.regressions.joined(separator: ", "))**\n" }
+        md += "\n| model | accuracy % | Δ | \(p.metricName) % | Δ | flag |\n|---|---:|---:|---:|---:|---|\n"
+        for d in p.deltas {
+            md +=
+                "| \(d.model) | \(Format.percent(d.accuracyAfter)) | \(Format.signedPoints(d.accuracyAfter - d.accuracyBefore)) | "
+                + "\(Format.percent(d.macroF1After)) | \(Format.signedPoints(d.macroF1After - d.macroF1Before)) | "
+                + "\(d.regression ? "**regression**" : "") |\n"
+        }
+        if !p.added.isEmpty { md += "\nNew: \(p.added.joined(separator: ", "))\n" }
+        if !p.removed.isEmpty { md += "\nNo longer run: \(p.removed.joined(separator: ", "))\n" }
+        return md
+    }
+
     static func sections(_ report: RunReport) -> String {
         var md = ""
         md += "\n![comparison](charts/comparison.svg)\n"
-        if let p = report.previous {
-            md +=
-                "\n## Since the previous run\n\nCompared with run `\(p.previousRunId)`; a regression is a macro-F1 drop of more than \(Format.percent(p.threshold)) points.\n"
-            if !p.regressions.isEmpty { md += "\n**Regression: \(p.regressions.joined(separator: ", "))**\n" }
-            md += "\n| model | accuracy % | Δ | macro-F1 % | Δ | flag |\n|---|---:|---:|---:|---:|---|\n"
-            for d in p.deltas {
-                md +=
-                    "| \(d.model) | \(Format.percent(d.accuracyAfter)) | \(Format.signedPoints(d.accuracyAfter - d.accuracyBefore)) | \(Format.percent(d.macroF1After)) | \(Format.signedPoints(d.macroF1After - d.macroF1Before)) | \(d.regression ? "**regression**" : "") |\n"
-            }
-            if !p.added.isEmpty { md += "\nNew: \(p.added.joined(separator: ", "))\n" }
-            if !p.removed.isEmpty { md += "\nNo longer run: \(p.removed.joined(separator: ", "))\n" }
-        }
+        if let p = report.previous { md += sinceThePreviousRun(p) }
         if let sig = report.significance { md += significance(sig) }
         if let lc = report.learningCurves {
             md += "\n## Learning curves\n\n\(lc.summary)\n\n![learning curves](charts/learning-curves.svg)\n\n"

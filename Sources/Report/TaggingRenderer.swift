@@ -59,6 +59,7 @@ public enum TaggingRenderer {
                 "| \(i + 1) | \(t.name) | \(familyMark(t.family)) | " + cols.map { $0.1(t) }.joined(separator: " | ")
                 + " |\n"
         }
+        if let p = r.previous { m += MarkdownRenderer.sinceThePreviousRun(p) }
         if let sig = r.significance { m += MarkdownRenderer.significance(sig) }
         m += "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|---|\n"
         for s in r.stages { m += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }
@@ -174,6 +175,7 @@ public enum TaggingRenderer {
                 + cols.map { "<td>\($0.1(t))</td>" }.joined() + "</tr>"
         }
         h += "</tbody></table></div>"
+        if let p = r.previous { h += HTMLRenderer.sinceThePreviousRun(p) }
         if let sig = r.significance { h += HTMLRenderer.significance(sig) }
         h +=
             "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"

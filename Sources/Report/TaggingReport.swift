@@ -97,6 +97,8 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     public var totalSeconds: Double
     /// Paired bootstrap over held-out sentences between every pair of taggers (headline metric).
     public var significance: SignificanceMatrix? = nil
+    /// Differences from the previous run of the same pipeline (headline metric and token accuracy).
+    public var previous: RunComparison? = nil
 
     public init(
         pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,

@@ -11,16 +11,18 @@ struct ReportCommand: ParsableCommand {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compare two runs: accuracy and macro-F1 of every model in both, with regressions flagged.",
+            abstract:
+                "Compare two runs: accuracy and the headline metric of every model in both, with regressions flagged.",
             discussion:
-                "RUN_A is the earlier run, RUN_B the later one: report folders (reports/NAME/20261122-084734, reports/NAME/latest) or their metrics.json files."
+                "RUN_A is the earlier run, RUN_B the later one: report folders (reports/NAME/20261122-084734, reports/NAME/latest) or their metrics.json files, both classification or both tagging runs. The headline metric is macro-F1 for classification; word F1, chunk F1 or token accuracy (with token accuracy beside it) for tagging."
         )
         @Argument(help: "The earlier run.") var runA: String
         @Argument(help: "The later run.") var runB: String
-        @Option(help: "A macro-F1 drop larger than this (0.01 = one point) is a regression.") var threshold = 0.01
+        @Option(help: "A headline-metric drop larger than this (0.01 = one point) is a regression.") var threshold =
+            0.01
         @Flag(help: "Exit with code 6 if any model regressed.") var failOnRegression = false
 
-        static func load(_ path: String) throws -> RunReport {
+        static func load(_ path: String) throws -> any ScoredRun {
             var url = URL(fileURLWithPath: path)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -29,8 +31,9 @@ struct ReportCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw TextpipeError(.input, "no metrics.json here", file: url.path)
             }
-            do { return try RunReport.decode(data) } catch {
-                throw TextpipeError(.input, "not a classification report's metrics.json (\(error))", file: url.path)
+            do { return try ScoredRuns.decode(data) } catch {
+                let kind = ScoredRuns.isTagging(data) ? "tagging" : "classification"
+                throw TextpipeError(.input, "not a \(kind) report's metrics.json (\(error))", file: url.path)
             }
         }
 
@@ -38,9 +41,15 @@ struct ReportCommand: ParsableCommand {
             try Textpipe.guarded {
                 let a = try Self.load(runA)
                 let b = try Self.load(runB)
-                let c = RunComparison(previous: a, current: b.results, threshold: threshold)
+                guard type(of: a) == type(of: b) else {
+                    throw TextpipeError(
+                        .usage, "one run is a classification run and the other a tagging run; compare runs of one task")
+                }
+                let c = RunComparison(previous: a, current: b.scores, threshold: threshold)
                 print("\(a.pipeline) \(a.runId) -> \(b.pipeline) \(b.runId)")
-                print(Textpipe.padded("model", 44) + "  accuracy    delta  macro-F1    delta")
+                print(
+                    Textpipe.padded("model", 44) + "  accuracy    delta  " + Textpipe.padded(c.metricName, 9)
+                        + "    delta")
                 for d in c.deltas {
                     print(
                         Textpipe.padded(d.model, 44)

@@ -81,7 +81,7 @@ struct Run: ParsableCommand {
     var wait = false
     @Flag(
         help:
-            "Exit with code 6 when a model's macro-F1 fell by more than report.regression_threshold since the previous run (the report is still written)."
+            "Exit with code 6 when a model's headline metric (macro-F1; word F1, chunk F1 or token accuracy for taggers) fell by more than report.regression_threshold since the previous run (the report is still written)."
     )
     var failOnRegression = false
     @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).")
@@ -103,32 +103,18 @@ struct Run: ParsableCommand {
                 options.only = stage
             }
             let outcome = try Runner(spec: parsed, options: options).run()
-            if let report = outcome.report {
-                print(
-                    "\(report.pipeline) run \(report.runId)\(outcome.allCached ? " (nothing changed; all stages cached)" : "")"
-                )
-                for r in report.ranked {
-                    print(
-                        "  " + Textpipe.padded("\(r.features) + \(r.classifier)", 40)
-                            + String(format: " accuracy %6.2f%%  macro-F1 %6.2f%%", r.accuracy * 100, r.macroF1 * 100))
-                }
-                if let dir = outcome.reportDirectory { print("report: \(dir.path)") }
-                for r in outcome.regressions {
-                    FileHandle.standardError.write(
-                        Data(
-                            "regression: \(r) (macro-F1 fell by more than \(parsed.report.regressionThreshold * 100) points since the previous run)\n"
-                                .utf8))
-                }
-                if failOnRegression, !outcome.regressions.isEmpty {
-                    throw TextpipeError(
-                        .regression,
-                        "\(outcome.regressions.count) model(s) regressed since the previous run: \(outcome.regressions.joined(separator: ", "))"
-                    )
-                }
-            } else if let dir = outcome.reportDirectory {
+            if let dir = outcome.reportDirectory {
                 print(
                     "\(parsed.name) run \(outcome.runId ?? "")\(outcome.allCached ? " (nothing changed; all stages cached)" : "")"
                 )
+                if let report = outcome.report {
+                    for r in report.ranked {
+                        print(
+                            "  " + Textpipe.padded("\(r.features) + \(r.classifier)", 40)
+                                + String(
+                                    format: " accuracy %6.2f%%  macro-F1 %6.2f%%", r.accuracy * 100, r.macroF1 * 100))
+                    }
+                }
                 if let t = outcome.taggingReport {
                     for r in t.ranked {
                         print(
@@ -139,6 +125,18 @@ struct Run: ParsableCommand {
                     }
                 }
                 print("report: \(dir.path)")
+                let metric = outcome.taggingReport?.headlineName ?? "macro-F1"
+                for r in outcome.regressions {
+                    let line =
+                        "regression: \(r) (\(metric) fell by more than \(parsed.report.regressionThreshold * 100) points since the previous run)"
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                }
+                if failOnRegression, !outcome.regressions.isEmpty {
+                    throw TextpipeError(
+                        .regression,
+                        "\(outcome.regressions.count) model(s) regressed since the previous run: \(outcome.regressions.joined(separator: ", "))"
+                    )
+                }
             } else if let file = outcome.inspection {
                 print(file.path)
             } else if let stage = options.only {

@@ -150,4 +150,44 @@ import Report
         let ok = try TestSupport.runTextpipe(["validate", "ner.yaml"], in: root)
         #expect(ok.status == 0 && ok.out.contains("task: tagging") && ok.out.contains("taggers: hmm, token_multinomial_nb, perceptron, crf"))
     }
+
+    /// Tagging runs are compared with the previous run as classification runs are: a "since the previous run" section
+    /// in the report (headline metric and token accuracy), `--fail-on-regression` exits 6 on a drop, `report diff`
+    /// compares two tagging runs (and refuses a classification run against a tagging run), and going back to an
+    /// older configuration repoints `latest` at its cached report without a false regression.
+    @Test func runToRunComparisonAndRegressions() throws {
+        let root = project()
+        let good = try TestSupport.runTextpipe(["run", "ner.yaml"], in: root)
+        #expect(good.status == 0, "\(good.err)")
+        let goodRun = try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("reports/ner/latest").path)
+        // A much weaker CRF: one iteration instead of forty.
+        TestSupport.write(Self.spec.replacingOccurrences(of: "max_iterations: 40", with: "max_iterations: 1"), to: root.appendingPathComponent("ner.yaml"))
+        let worse = try TestSupport.runTextpipe(["run", "ner.yaml", "--fail-on-regression"], in: root)
+        #expect(worse.status == 6, "\(worse.err)")
+        #expect(worse.err.contains("regression: crf (chunk F1 fell by more than"), "\(worse.err)")
+        let worseRun = try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("reports/ner/latest").path)
+        #expect(worseRun != goodRun)
+        let md = try String(contentsOf: root.appendingPathComponent("reports/ner/latest/report.md"), encoding: .utf8)
+        #expect(md.contains("## Since the previous run") && md.contains("Compared with run `\(goodRun)`") && md.contains("chunk F1 % | Δ"))
+        #expect(try String(contentsOf: root.appendingPathComponent("reports/ner/latest/report.html"), encoding: .utf8).contains("Since the previous run"))
+        let metrics = try TaggingRunReport.decode(try Data(contentsOf: root.appendingPathComponent("reports/ner/latest/metrics.json")))
+        #expect(metrics.previous?.regressions == ["crf"] && metrics.previous?.metric == "chunk F1")
+        // report diff between the two tagging runs.
+        let diff = try TestSupport.runTextpipe(
+            ["report", "diff", "reports/ner/\(goodRun)", "reports/ner/\(worseRun)", "--fail-on-regression"], in: root)
+        #expect(diff.status == 6 && diff.out.contains("chunk F1") && diff.out.contains("REGRESSION"), "\(diff.out)\(diff.err)")
+        // Back to the first configuration: its cached report is shown, `latest` points at it, no regression.
+        TestSupport.write(Self.spec, to: root.appendingPathComponent("ner.yaml"))
+        let back = try TestSupport.runTextpipe(["run", "ner.yaml", "--fail-on-regression"], in: root)
+        #expect(back.status == 0, "\(back.err)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("reports/ner/latest").path) == goodRun)
+        let again = try TestSupport.runTextpipe(["run", "ner.yaml", "--fail-on-regression"], in: root)
+        #expect(again.status == 0 && again.out.contains("nothing changed"), "\(again.out)\(again.err)")
+        // A classification run and a tagging run are not comparable.
+        let documents = makeProject(documentsPerClass: 10)
+        #expect(try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: documents).status == 0)
+        let mixed = try TestSupport.runTextpipe(
+            ["report", "diff", documents.appendingPathComponent("reports/demo/latest").path, "reports/ner/latest"], in: root)
+        #expect(mixed.status == 2 && mixed.err.contains("one run is a classification run and the other a tagging run"), "\(mixed.err)")
+    }
 }

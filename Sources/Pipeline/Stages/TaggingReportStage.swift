@@ -70,6 +70,10 @@ struct TaggingReportStage: Stage {
         }
         let significance = SignificanceMatrix(
             models: order.map { results[$0].name }, pValues: p, test: "paired bootstrap over sentences")
+        // The previous run of this pipeline (what `latest` points at before this run replaces it).
+        let previousRun = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap {
+            try? ScoredRuns.decode($0)
+        }
         let models = try taggers.map {
             (relative: "models/\(RunFolder.safeName($0.name))", source: try context.read($0.run).modelFolder)
         }
@@ -82,6 +86,10 @@ struct TaggingReportStage: Stage {
                 toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset, results: results,
                 stages: stages, totalSeconds: context.elapsedSeconds)
             report.significance = significance
+            if let previousRun, previousRun is TaggingRunReport {
+                report.previous = RunComparison(
+                    previous: previousRun, current: report.scores, threshold: spec.report.regressionThreshold)
+            }
             try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
             if spec.report.formats.contains(.md) {
                 try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md"))

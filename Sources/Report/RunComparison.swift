@@ -1,0 +1,114 @@
+import Foundation
+
+/// One model's two comparable numbers in a run: accuracy (token accuracy for taggers) and the run's headline metric
+/// (macro-F1 for classification; word F1, chunk F1 or token accuracy for tagging).
+public struct ModelScore: Sendable, Equatable {
+    public var name: String
+    public var accuracy: Double
+    public var headline: Double
+
+    public init(name: String, accuracy: Double, headline: Double) {
+        self.name = name
+        self.accuracy = accuracy
+        self.headline = headline
+    }
+}
+
+/// A finished run of either task, as the run-to-run comparison, `report diff` and `--fail-on-regression` see it.
+public protocol ScoredRun {
+    var pipeline: String { get }
+    var runId: String { get }
+    /// What the headline metric is called (`macro-F1`, `word F1`, ...).
+    var headlineName: String { get }
+    var scores: [ModelScore] { get }
+    /// Its comparison with the run before it, as written in its report.
+    var previous: RunComparison? { get }
+}
+
+extension RunReport: ScoredRun {
+    public var headlineName: String { "macro-F1" }
+    public var scores: [ModelScore] {
+        results.map { ModelScore(name: $0.name, accuracy: $0.accuracy, headline: $0.macroF1) }
+    }
+}
+
+extension TaggingRunReport: ScoredRun {
+    public var scores: [ModelScore] {
+        results.map { ModelScore(name: $0.name, accuracy: $0.metrics.tokenAccuracy, headline: $0.headline) }
+    }
+}
+
+/// Reads a `metrics.json` of either kind (classification, or `kind: tagging`).
+public enum ScoredRuns {
+    public static func decode(_ data: Data) throws -> any ScoredRun {
+        try isTagging(data) ? TaggingRunReport.decode(data) : RunReport.decode(data)
+    }
+
+    /// Whether a `metrics.json` says it is a tagging run's (`"kind": "tagging"`).
+    public static func isTagging(_ data: Data) -> Bool {
+        struct Kind: Decodable { var kind: String? }
+        return (try? JSONDecoder().decode(Kind.self, from: data))?.kind == "tagging"
+    }
+}
+
+/// How this run differs from the previous run of the same pipeline, model by model.
+///
+/// For classification the headline metric is macro-F1; for tagging it is the run's headline (`metric` names it), and
+/// the `macro_f1_*` fields of each delta hold it. A regression is a headline drop larger than `threshold`.
+public struct RunComparison: Codable, Sendable, Equatable {
+    public struct Delta: Codable, Sendable, Equatable {
+        public var model: String
+        public var accuracyBefore: Double
+        public var accuracyAfter: Double
+        /// The headline metric before and after (macro-F1 for classification).
+        public var macroF1Before: Double
+        public var macroF1After: Double
+        /// The headline metric fell by more than the threshold.
+        public var regression: Bool
+    }
+
+    public var previousRunId: String
+    public var threshold: Double
+    public var deltas: [Delta]
+    public var added: [String]
+    public var removed: [String]
+    /// The headline metric's name when it is not macro-F1 (tagging runs).
+    public var metric: String? = nil
+    public var regressions: [String] { deltas.filter(\.regression).map(\.model) }
+    /// What the headline metric is called.
+    public var metricName: String { metric ?? "macro-F1" }
+
+    public init(
+        previousRunId: String, previous: [ModelScore], current: [ModelScore], threshold: Double,
+        metric: String = "macro-F1"
+    ) {
+        self.previousRunId = previousRunId
+        self.threshold = threshold
+        self.metric = metric == "macro-F1" ? nil : metric
+        let before = Dictionary(previous.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        deltas = current.compactMap { r in
+            guard let b = before[r.name] else { return nil }
+            return Delta(
+                model: r.name, accuracyBefore: b.accuracy, accuracyAfter: r.accuracy, macroF1Before: b.headline,
+                macroF1After: r.headline, regression: b.headline - r.headline > threshold)
+        }
+        added = current.map(\.name).filter { before[$0] == nil }
+        let now = Set(current.map(\.name))
+        removed = previous.map(\.name).filter { !now.contains($0) }
+    }
+
+    /// The comparison of a run's scores with an earlier run of the same task.
+    public init(previous: any ScoredRun, current: [ModelScore], threshold: Double) {
+        self.init(
+            previousRunId: previous.runId, previous: previous.scores, current: current, threshold: threshold,
+            metric: previous.headlineName)
+    }
+
+    /// The comparison of a classification run's results with an earlier run.
+    public init(previous: RunReport, current: [ModelResult], threshold: Double) {
+        self.init(
+            previous: previous,
+            current: current.map { ModelScore(name: $0.name, accuracy: $0.accuracy, headline: $0.macroF1) },
+            threshold: threshold)
+    }
+}
