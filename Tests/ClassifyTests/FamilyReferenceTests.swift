@@ -14,7 +14,11 @@ struct FamilyFixture: Decodable {
             return .sparse(SparseMatrix(columnCount: columns, rowStart: row_start!, columns: column!, values: value!))
         }
     }
-    struct Model: Decodable { var predicted: [Int]; var accuracy: Double; var probabilities: [[Double]]? }
+    struct Model: Decodable {
+        var predicted: [Int]; var accuracy: Double; var probabilities: [[Double]]?
+        /// LinearSVC's decision_function: a column per class, or one (class 1's margin) for two classes.
+        var decision: [[Double]]?
+    }
     struct Case: Decodable {
         var train: Matrix; var test: Matrix; var train_labels: [Int]; var test_labels: [Int]; var models: [String: Model]
         var random_forest_accuracies: [Double]?
@@ -31,7 +35,7 @@ struct FamilyFixture: Decodable {
     /// Fits on the fixture's training part and compares test predictions (and probabilities, if given a tolerance).
     @discardableResult
     func compare(_ spec: ClassifierSpec, _ c: FamilyFixture.Case, _ reference: String, agreement: Double = 0.99,
-                 probabilityTolerance: Double? = nil) throws -> (ours: Double, theirs: Double) {
+                 probabilityTolerance: Double? = nil, decisionTolerance: Double? = nil) throws -> (ours: Double, theirs: Double) {
         let model = try spec.fit(c.train.features, labels: c.train_labels, classCount: c.classCount, seed: 0)
         let expected = c.models[reference]!
         let predicted = model.predict(c.test.features)
@@ -42,6 +46,16 @@ struct FamilyFixture: Decodable {
             var worst = 0.0
             for r in 0..<p.rowCount { for k in 0..<p.columnCount { worst = max(worst, abs(Double(p[r, k]) - theirs[r][k])) } }
             #expect(worst <= tolerance, "\(reference): largest probability difference \(worst)")
+        }
+        if let tolerance = decisionTolerance {
+            let theirs = try #require(expected.decision)
+            let z = model.scores(c.test.features)
+            var worst = 0.0
+            for r in 0..<z.rowCount {
+                if theirs[r].count == 1 { worst = max(worst, abs(Double(z[r, 1]) - theirs[r][0])) }
+                else { for k in 0..<z.columnCount { worst = max(worst, abs(Double(z[r, k]) - theirs[r][k])) } }
+            }
+            #expect(worst <= tolerance, "\(reference): largest decision-value difference \(worst)")
         }
         let accuracy = Double(zip(predicted, c.test_labels).filter { $0 == $1 }.count) / Double(predicted.count)
         return (accuracy, expected.accuracy)
@@ -63,26 +77,28 @@ struct FamilyFixture: Decodable {
 
     @Test func linearSVMSquaredHingeAndHinge() throws {
         var c = LinearSVMConfiguration(); c.tolerance = 1e-6; c.maxIterations = 100_000
-        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "linear_svm")
+        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "linear_svm", decisionTolerance: 1e-4)
         c.loss = .hinge
-        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "linear_svm_hinge")
+        try compare(ClassifierSpec(c), FamilyFixture.shared.sparse, "linear_svm_hinge", decisionTolerance: 1e-4)
     }
 
     @Test func classWeightsBalanced() throws {
         var l = LogisticRegressionConfiguration(); l.classWeights = .balanced; l.tolerance = 1e-9; l.maxIterations = 5000
         try compare(ClassifierSpec(l), FamilyFixture.shared.binary, "logistic_balanced", probabilityTolerance: 2e-3)
         var s = LinearSVMConfiguration(); s.classWeights = .balanced; s.tolerance = 1e-6; s.maxIterations = 100_000
-        try compare(ClassifierSpec(s), FamilyFixture.shared.binary, "linear_svm_balanced")
+        // Decision values to 1e-6 (tolerance 1e-4); an unweighted SVM predicts 99% the same but its values are 0.06 off.
+        try compare(ClassifierSpec(s), FamilyFixture.shared.binary, "linear_svm_balanced", decisionTolerance: 1e-4)
         // Without weights the same data gives a different model: the weights matter.
         var plain = LogisticRegressionConfiguration(); plain.tolerance = 1e-9; plain.maxIterations = 5000
         try compare(ClassifierSpec(plain), FamilyFixture.shared.binary, "logistic", probabilityTolerance: 2e-3)
     }
 
     @Test func decisionTreeAccuracy() throws {
-        let (ours, theirs) = try compare(ClassifierSpec(DecisionTreeConfiguration()), FamilyFixture.shared.sparse, "decision_tree", agreement: 0)
-        // 150 test posts: a tree's accuracy moves in steps of 0.67 points, and tie-breaking between equally good
-        // splits differs (scikit-learn draws its feature order from its own generator).
-        #expect(abs(ours - theirs) <= 0.06, "tree accuracy \(ours) vs scikit-learn \(theirs)")
+        // 150 test posts: tie-breaking between equally good splits differs (scikit-learn draws its feature order from
+        // its own generator), so a few predictions differ (95.3% agree, 82.7% against 81.3% accuracy). A tree cut to
+        // depth 3 agrees on 78.7% and fails here.
+        let (ours, theirs) = try compare(ClassifierSpec(DecisionTreeConfiguration()), FamilyFixture.shared.sparse, "decision_tree", agreement: 0.93)
+        #expect(abs(ours - theirs) <= 0.02, "tree accuracy \(ours) vs scikit-learn \(theirs)")
     }
 
     @Test func gaussianNaiveBayes() throws {

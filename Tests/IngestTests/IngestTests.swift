@@ -244,3 +244,21 @@ import TextCore
         #expect(!lines.contains { $0.contains("Wikipedia") })   // site info is not article text
     }
 }
+
+/// A package whose download does not have the pinned sha256 is refused and nothing of it is kept.
+@Suite struct FetcherTests {
+    @Test func sha256MismatchIsRefused() throws {
+        let cache = TestSupport.temporaryDirectory()
+        let wrong = PinnedPackage(registry: .pypiWheel, name: "six", version: "1.16.0", sha256: String(repeating: "0", count: 64))
+        var messages: [String] = []
+        #expect {
+            try Fetcher(cacheDirectory: cache, log: { messages.append($0) }).fetch(wrong)
+        } throws: { error in
+            guard let e = error as? TextpipeError else { return false }
+            return e.exitCode == 3 && e.message.contains("sha256 mismatch") && e.message.contains("refusing")
+        }
+        #expect(Fetcher(cacheDirectory: cache).folder(for: wrong) == nil)
+        let left = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { !$0.hasPrefix(".fetch.lock") }
+        #expect(left.isEmpty, "\(left)")
+    }
+}

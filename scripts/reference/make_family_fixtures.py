@@ -83,6 +83,9 @@ def run(models, xtr, ytr, xte, yte):
         entry = {"predicted": m.predict(xte).tolist(), "accuracy": float((m.predict(xte) == yte).mean())}
         if hasattr(m, "predict_proba"):
             entry["probabilities"] = np.round(m.predict_proba(xte), 7).tolist()
+        elif hasattr(m, "decision_function"):
+            # Scores of models without probabilities (LinearSVC): one column per class, or one (class 1) for two classes.
+            entry["decision"] = np.round(np.asarray(m.decision_function(xte)).reshape(xte.shape[0], -1), 6).tolist()
         out[name] = entry
     return out
 
