@@ -10,8 +10,10 @@ public protocol FittedFeaturizer: Sendable {
     /// The spec name of the feature family (`ngram`, `onehot`).
     var kind: String { get }
     var columnCount: Int { get }
-    func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix
-    func transform(tokenized documents: [[String]]) -> FeatureMatrix
+    /// Features of documents `rows`. Throws when the features cannot be computed (an encoder failure): never a zero
+    /// row standing in for a document that was not encoded.
+    func transform(_ corpus: TokenizedCorpus, rows: [Int]) throws -> FeatureMatrix
+    func transform(tokenized documents: [[String]]) throws -> FeatureMatrix
     /// Features of raw (cleaned) texts, as `predict` needs; token-based featurizers tokenize with `tokenizer`.
     func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix
     /// Human-readable name of a column (`"not good"`).
@@ -21,7 +23,7 @@ public protocol FittedFeaturizer: Sendable {
 
 extension FittedFeaturizer {
     public func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix {
-        transform(tokenized: texts.map { tokenizer.tokens($0) })
+        try transform(tokenized: texts.map { tokenizer.tokens($0) })
     }
 }
 

@@ -42,6 +42,7 @@ public struct HiddenMarkovModel: SequenceTagger {
         -> HiddenMarkovModel
     {
         guard c.order == 1 || c.order == 2 else { throw TextpipeError(.spec, "order must be 1 or 2", key: "order") }
+        guard !sentences.isEmpty else { throw TextpipeError(.data, "no training sentences") }
         let T = tags.count
         let S = T + 2
         let start = T

@@ -10,8 +10,9 @@ public protocol SequenceTagger: Sendable {
     static var family: ModelFamily { get }
     /// The tag set, in index order.
     var tags: [String] { get }
-    /// Tags for each sentence's tokens.
-    func predict(_ sentences: [[String]]) -> [[String]]
+    /// Tags for each sentence's tokens. Throws when a tagger's inputs cannot be computed (its per-token vectors'
+    /// encoder failed): never tags guessed from missing vectors.
+    func predict(_ sentences: [[String]]) throws -> [[String]]
     /// What training did (iterations, parameters, ...), for the report.
     var trainingSummary: [String: String] { get }
 }

@@ -89,10 +89,16 @@ public struct TokenClassifierTagger: SequenceTagger {
             vectors: vectors, vectorSpec: c.vectors, vectorDimensions: dimensions, trainingSummary: summary)
     }
 
-    public func predict(_ sentences: [[String]]) -> [[String]] {
+    public func predict(_ sentences: [[String]]) throws -> [[String]] {
         var index = attributes
         let x = index.encode(sentences, extractor: extractor, grow: false)
-        let extra = vectorDimensions > 0 ? try? vectors?(sentences) : nil
+        var extra: [DenseMatrix]? = nil
+        if vectorDimensions > 0 {
+            guard let vectors else {
+                throw TextpipeError(.model, "this tagger needs per-token vectors, and has no source for them")
+            }
+            extra = try vectors(sentences)
+        }
         let predicted = classifier.predict(
             .sparse(Self.rows(x, attributeCount: attributes.count, vectors: extra, dimensions: vectorDimensions)))
         var out: [[String]] = []

@@ -282,7 +282,7 @@ case "tag":
     default: fail("unknown tagger \(args[3])")
     }
     let t1 = DispatchTime.now().uptimeNanoseconds
-    let predicted = tagger.predict(test.map(\.tokens))
+    let predicted = try tagger.predict(test.map(\.tokens))
     let t2 = DispatchTime.now().uptimeNanoseconds
     if let file = option("--predictions") {
         try! (predicted.map { $0.joined(separator: " ") }.joined(separator: "\n") + "\n").write(

@@ -166,13 +166,12 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         return .dense(DenseMatrix(rowCount: rows.count, columnCount: columnCount, values: values))
     }
 
-    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
-        (try? encode(corpus, rows: rows)) ?? .dense(DenseMatrix(rowCount: rows.count, columnCount: columnCount))
+    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) throws -> FeatureMatrix {
+        try encode(corpus, rows: rows)
     }
 
-    public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
-        (try? vectors(documents.map { $0.joined(separator: " ") })).map { .dense($0) }
-            ?? .dense(DenseMatrix(rowCount: documents.count, columnCount: columnCount))
+    public func transform(tokenized documents: [[String]]) throws -> FeatureMatrix {
+        .dense(try vectors(documents.map { $0.joined(separator: " ") }))
     }
 
     public func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix { .dense(try vectors(texts)) }

@@ -124,7 +124,7 @@ struct FeaturizeStage: Stage {
             previous = f
             var w = BinaryWriter()
             x.encode(into: &w)
-            f.transform(corpus, rows: fold.test).encode(into: &w)
+            try f.transform(corpus, rows: fold.test).encode(into: &w)
             try AtomicFile.write(w.data, to: folder.appendingPathComponent("fold-\(i).bin"))
         }
         let (final, finalX) = try configuration.fitTransform(

@@ -75,7 +75,7 @@ struct TrainTaggerStage: Stage {
             log: { context.log("train [\(tagger.name)]: " + $0) })
         let trainSeconds = watch.seconds
         let tagWatch = Stopwatch()
-        let predicted = model.predict(corpus.test.map(\.tokens))
+        let predicted = try model.predict(corpus.test.map(\.tokens))
         let tagSeconds = tagWatch.seconds
         context.log(
             "train [\(tagger.name)]: trained in \(String(format: "%.2f", trainSeconds)) s, tagged \(corpus.test.count) sentences in "
