@@ -7,16 +7,13 @@ import TextCore
 import Tokenize
 
 /// A pipeline spec: what the user asked for, decoded and checked. What actually ran goes to the lock file.
+///
+/// The settings every run has (name, report, seed, work folder) are here; what only one task has lives in its case of
+/// `task`, so a tagging spec carries no unused document settings and the reverse.
 public struct PipelineSpec: Sendable {
     public var name: String
-    public var data: DataSpec
-    public var clean: CleanConfiguration
-    public var tokenize: TokenizeConfiguration
-    public var features: [NamedFeatureSet]
-    public var classifiers: [NamedClassifier]
-    public var evaluation: EvaluationPlan
-    /// Retrain on growing subsets and plot error against training size (`evaluate.learning_curve`).
-    public var learningCurve: LearningCurveSpec?
+    /// Classify documents or tag sentences, with that task's settings.
+    public var task: PipelineTask
     public var report: ReportSpec
     /// Seed for everything random not seeded elsewhere (model training).
     public var seed: UInt64
@@ -25,8 +22,37 @@ public struct PipelineSpec: Sendable {
     /// The file it was read from and its SHA-256.
     public var file: String
     public var sha256: String
-    /// Set for `task: tagging` specs (sequence labelling); the document fields above are then unused.
-    public var tagging: TaggingSpec? = nil
+
+    /// The document-classification settings, when that is the task.
+    public var classification: ClassificationSpec? {
+        if case .classification(let c) = task { return c }
+        return nil
+    }
+
+    /// The sequence-labelling settings (`task: tagging`), when that is the task.
+    public var tagging: TaggingSpec? {
+        if case .tagging(let t) = task { return t }
+        return nil
+    }
+}
+
+/// What a run does: `task: classification` (the default) or `task: tagging`.
+public enum PipelineTask: Sendable {
+    case classification(ClassificationSpec)
+    case tagging(TaggingSpec)
+}
+
+/// A document-classification spec: the documents, how they are cleaned and tokenized, the feature sets and
+/// classifiers to compare, and how they are evaluated.
+public struct ClassificationSpec: Sendable {
+    public var data: DataSpec
+    public var clean: CleanConfiguration
+    public var tokenize: TokenizeConfiguration
+    public var features: [NamedFeatureSet]
+    public var classifiers: [NamedClassifier]
+    public var evaluation: EvaluationPlan
+    /// Retrain on growing subsets and plot error against training size (`evaluate.learning_curve`).
+    public var learningCurve: LearningCurveSpec?
 }
 
 /// Where the documents come from: a catalog dataset or the user's own files.

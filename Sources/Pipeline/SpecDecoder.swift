@@ -69,12 +69,10 @@ public enum SpecDecoder {
             }
             let tagging = try decodeTagging(top, file: file)
             return PipelineSpec(
-                name: name, data: DataSpec(dataset: tagging.dataset, train: [], test: nil), clean: CleanConfiguration(),
-                tokenize: TokenizeConfiguration(), features: [], classifiers: [],
-                evaluation: .split(testFraction: tagging.testFraction, seed: tagging.splitSeed), learningCurve: nil,
-                report: try decodeReport(top["report"], name: name), seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
-                workDirectory: try top["work_dir"]?.string() ?? "data/work", file: file, sha256: SHA256.hex(yaml),
-                tagging: tagging)
+                name: name, task: .tagging(tagging), report: try decodeReport(top["report"], name: name),
+                seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
+                workDirectory: try top["work_dir"]?.string() ?? "data/work",
+                file: file, sha256: SHA256.hex(yaml))
         }
         let top = try rootNode.mapping(allowed: topKeys + ["task"])
         guard let nameNode = top["name"] else {
@@ -95,11 +93,12 @@ public enum SpecDecoder {
         let evaluation = try decodeEvaluation(
             top["evaluate"],
             hasTest: data.test != nil || (data.dataset.flatMap { DatasetCatalog.entry(named: $0)?.test } != nil))
-        return PipelineSpec(
-            name: name, data: data,
-            clean: try decodeClean(top["clean"]), tokenize: try decodeTokenize(top["tokenize"]),
+        let classification = ClassificationSpec(
+            data: data, clean: try decodeClean(top["clean"]), tokenize: try decodeTokenize(top["tokenize"]),
             features: uniqueNames(features), classifiers: uniqueNames(classifiers),
-            evaluation: evaluation, learningCurve: try decodeLearningCurve(top["evaluate"]),
+            evaluation: evaluation, learningCurve: try decodeLearningCurve(top["evaluate"]))
+        return PipelineSpec(
+            name: name, task: .classification(classification),
             report: try decodeReport(top["report"], name: name),
             seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
             workDirectory: try top["work_dir"]?.string() ?? "data/work",

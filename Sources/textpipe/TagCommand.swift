@@ -73,7 +73,7 @@ struct TagCommand: ParsableCommand {
                 }
             }
             var out = ""
-            for (tokens, tags) in zip(sentences, tagger.predict(sentences)) {
+            for (tokens, tags) in zip(sentences, try tagger.predict(sentences)) {
                 switch format {
                 case .wordTag: out += zip(tokens, tags).map { "\($0)/\($1)" }.joined(separator: " ") + "\n"
                 case .conll: out += zip(tokens, tags).map { "\($0)\t\($1)\n" }.joined() + "\n"

@@ -175,10 +175,11 @@ struct Validate: ParsableCommand {
                 print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
                 return
             }
-            print("  data: \(s.data.dataset ?? s.data.train.map(\.path).joined(separator: ", "))")
-            print("  features: \(s.features.map(\.name).joined(separator: ", "))")
-            print("  classifiers: \(s.classifiers.map(\.name).joined(separator: ", "))")
-            print("  evaluation: \(s.evaluation.description)")
+            guard let c = s.classification else { return }
+            print("  data: \(c.data.dataset ?? c.data.train.map(\.path).joined(separator: ", "))")
+            print("  features: \(c.features.map(\.name).joined(separator: ", "))")
+            print("  classifiers: \(c.classifiers.map(\.name).joined(separator: ", "))")
+            print("  evaluation: \(c.evaluation.description)")
             print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
         }
     }

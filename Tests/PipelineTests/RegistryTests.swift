@@ -38,8 +38,8 @@ import Classify
             .map { "\($0.key): \($0.defaultValue)" }.joined(separator: ", ")
         let s = try SpecDecoder.decode(spec("  - \(kind): {\(settings)}"), file: "spec.yaml")
         let bare = try SpecDecoder.decode(spec("  - \(kind)"), file: "spec.yaml")
-        #expect(s.classifiers[0].spec == bare.classifiers[0].spec)
-        #expect(bare.classifiers[0].spec.kind == kind)
+        #expect(s.classification?.classifiers[0].spec == bare.classification?.classifiers[0].spec)
+        #expect(bare.classification?.classifiers[0].spec.kind == kind)
     }
 
     /// Every declared key rejects a value of the wrong type with the file, line and key named.
@@ -69,7 +69,7 @@ import Classify
         #expect(message("  - logistic: {penalty: l3}").contains("accepted values: l2, l1"))
         #expect(message("  - softmax: {l2: 1, C: 2}").contains("not both"))
         let tree = try SpecDecoder.decode(spec("  - decision_tree: {max_depth: null}"), file: "spec.yaml")
-        #expect((tree.classifiers[0].spec.configuration as? DecisionTreeConfiguration)?.maxDepth == nil)
+        #expect((tree.classification?.classifiers[0].spec.configuration as? DecisionTreeConfiguration)?.maxDepth == nil)
     }
 
     /// Incompatible pairs are known from the capabilities, before anything is trained.
@@ -89,7 +89,7 @@ import Classify
         for r in 0..<12 { x.appendRow([(Int32(r % 3), Float(1 + r % 2)), (Int32((r + 1) % 3), 1)]) }
         let labels = (0..<12).map { $0 % 2 }
         for type in ClassifierRegistry.all {
-            let spec = try SpecDecoder.decode(spec("  - \(type.kind)"), file: "spec.yaml").classifiers[0].spec
+            let spec = try #require(try SpecDecoder.decode(spec("  - \(type.kind)"), file: "spec.yaml").classification).classifiers[0].spec
             let input: FeatureMatrix = spec.capabilities.contains(.needsDenseInput)
                 ? .dense(DenseMatrix(rowCount: 12, columnCount: 3, values: x.dense().flatMap { $0 }.enumerated().map { $0.element + Float($0.offset % 5) * 0.1 }))
                 : .sparse(x)

@@ -27,11 +27,11 @@ import Classify
     @Test func validSpecDecodes() throws {
         let s = try SpecDecoder.decode(valid, file: "spec.yaml")
         #expect(s.name == "demo")
-        #expect(s.features.map(\.name) == ["ngram"])
-        #expect(s.classifiers.map(\.name) == ["multinomial_nb", "softmax"])
-        #expect(s.evaluation == .crossValidation(folds: 5, seed: 3))
+        #expect(s.classification?.features.map(\.name) == ["ngram"])
+        #expect(s.classification?.classifiers.map(\.name) == ["multinomial_nb", "softmax"])
+        #expect(s.classification?.evaluation == .crossValidation(folds: 5, seed: 3))
         #expect(s.report.out == "reports/demo")
-        #expect(s.data.train[0].labelColumn == nil)
+        #expect(s.classification?.data.train[0].labelColumn == nil)
     }
 
     /// Learning curves and report options: decoded, and every bad value named with its line.
@@ -39,7 +39,7 @@ import Classify
         let withCurve = valid.replacingOccurrences(of: "evaluate: {cv: {folds: 5, seed: 3}}",
                                                    with: "evaluate: {cv: {folds: 5, seed: 3}, learning_curve: {sizes: [0.1, 0.5, 1.0], repeats: 2}}\nreport: {regression_threshold: 0.02, misclassified_examples: 3}")
         let s = try SpecDecoder.decode(withCurve, file: "spec.yaml")
-        #expect(s.learningCurve?.sizes == [0.1, 0.5, 1.0] && s.learningCurve?.repeats == 2 && s.evaluation == .crossValidation(folds: 5, seed: 3))
+        #expect(s.classification?.learningCurve?.sizes == [0.1, 0.5, 1.0] && s.classification?.learningCurve?.repeats == 2 && s.classification?.evaluation == .crossValidation(folds: 5, seed: 3))
         #expect(s.report.regressionThreshold == 0.02 && s.report.misclassifiedExamples == 3)
         let shrinking = try #require(error(withCurve.replacingOccurrences(of: "[0.1, 0.5, 1.0]", with: "[0.5, 0.1]")))
         #expect(shrinking.line == 9 && shrinking.message.contains("must grow"))
@@ -142,7 +142,7 @@ import Classify
 
     @Test func repeatedNamesAreMadeUnique() throws {
         let s = try SpecDecoder.decode(valid.replacingOccurrences(of: "  - softmax: {l2: 2}", with: "  - softmax: {l2: 2}\n  - softmax: {l2: 0.1}"), file: "s")
-        #expect(s.classifiers.map(\.name) == ["multinomial_nb", "softmax", "softmax-2"])
+        #expect(s.classification?.classifiers.map(\.name) == ["multinomial_nb", "softmax", "softmax-2"])
     }
 
     @Test func everyShippedPipelineValidates() throws {
@@ -174,13 +174,13 @@ import Classify
           - decision_tree: {criterion: entropy, max_depth: 5, min_samples_leaf: 3}
           - nbsvm: {alpha: 1, C: 1, beta: 0.25}
         """)
-        #expect(s.classifiers.map(\.spec.kind) == ["complement_nb", "gaussian_nb", "normal_bayes", "logistic", "linear_svm", "decision_tree", "nbsvm"])
-        let svm = try #require(s.classifiers[4].spec.configuration as? LinearSVMConfiguration)
+        #expect(s.classification?.classifiers.map(\.spec.kind) == ["complement_nb", "gaussian_nb", "normal_bayes", "logistic", "linear_svm", "decision_tree", "nbsvm"])
+        let svm = try #require(s.classification?.classifiers[4].spec.configuration as? LinearSVMConfiguration)
         #expect(svm.loss == .hinge && svm.plattScaling && svm.classWeights == .named(["pos": 2, "neg": 1]))
-        let resolved = try s.classifiers[4].spec.resolvingClassWeights(labels: ["neg", "pos"])
+        let resolved = try #require(s.classification).classifiers[4].spec.resolvingClassWeights(labels: ["neg", "pos"])
         let r = try #require(resolved.configuration as? LinearSVMConfiguration)
         #expect(r.classWeights == .perClass([1, 2]))
-        #expect(throws: TextpipeError.self) { try s.classifiers[4].spec.resolvingClassWeights(labels: ["a", "b"]) }
+        #expect(throws: TextpipeError.self) { try s.classification?.classifiers[4].spec.resolvingClassWeights(labels: ["a", "b"]) }
     }
 
     @Test func eachClassifierRejectsAnotherOnesSettings() throws {

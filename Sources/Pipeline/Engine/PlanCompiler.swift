@@ -14,17 +14,15 @@ public enum PlanCompiler {
         var plan = Plan(pipeline: spec.name)
         let out = options.resolve(spec.report.out)
         let inspect = out.appendingPathComponent("inspect")
-        if let tagging = spec.tagging {
-            try compileTagging(spec, tagging, options: options, out: out, inspect: inspect, into: &plan)
-        } else {
-            try compileClassification(spec, options: options, out: out, inspect: inspect, into: &plan)
-        }
         let evaluation: String
-        if let tagging = spec.tagging {
+        switch spec.task {
+        case .tagging(let tagging):
+            try compileTagging(spec, tagging, options: options, out: out, inspect: inspect, into: &plan)
             evaluation =
                 tagging.test != nil ? "given test file" : "held-out \(tagging.testFraction) (seed \(tagging.splitSeed))"
-        } else {
-            evaluation = spec.evaluation.description
+        case .classification(let classification):
+            try compileClassification(spec, classification, options: options, out: out, inspect: inspect, into: &plan)
+            evaluation = classification.evaluation.description
         }
         plan.lock = LockFile(
             pipeline: spec.name, runId: "", startedAt: "", toolVersion: TextpipeVersion.current,
@@ -36,17 +34,18 @@ public enum PlanCompiler {
     }
 
     static func compileClassification(
-        _ spec: PipelineSpec, options: RunOptions, out: URL, inspect: URL, into plan: inout Plan
+        _ spec: PipelineSpec, _ c: ClassificationSpec, options: RunOptions, out: URL, inspect: URL,
+        into plan: inout Plan
     ) throws {
-        let ingestStage = try IngestStage(data: spec.data, options: options, inspectFolder: inspect)
+        let ingestStage = try IngestStage(data: c.data, options: options, inspectFolder: inspect)
         plan.inputs = ingestStage.source.files
         let ingest = try plan.add(ingestStage)
-        let clean = try plan.add(CleanStage(ingest: ingest, configuration: spec.clean, inspectFolder: inspect))
-        let tokenize = try plan.add(TokenizeStage(clean: clean, configuration: spec.tokenize, inspectFolder: inspect))
-        let split = try plan.add(SplitStage(tokenize: tokenize, evaluation: spec.evaluation))
+        let clean = try plan.add(CleanStage(ingest: ingest, configuration: c.clean, inspectFolder: inspect))
+        let tokenize = try plan.add(TokenizeStage(clean: clean, configuration: c.tokenize, inspectFolder: inspect))
+        let split = try plan.add(SplitStage(tokenize: tokenize, evaluation: c.evaluation))
         let foldCount: Int
         var isCrossValidation = false
-        switch spec.evaluation {
+        switch c.evaluation {
         case .crossValidation(let k, _):
             foldCount = k
             isCrossValidation = true
@@ -55,11 +54,11 @@ public enum PlanCompiler {
         var features: [(name: String, artifact: Input<FeatureArtifact>)] = []
         var pairs: [ReportStage.Pair] = []
         var skipped: [SkippedPair] = []
-        for feature in spec.features {
+        for feature in c.features {
             let artifact = try plan.add(
                 FeaturizeStage(tokenize: tokenize, split: split, feature: feature, options: options))
             features.append((feature.name, artifact))
-            for classifier in spec.classifiers {
+            for classifier in c.classifiers {
                 // Pairs the classifier's declared capabilities rule out are skipped before anything is trained.
                 if let reason = classifier.spec.incompatibility(with: feature.configuration.shape) {
                     skipped.append(SkippedPair(features: feature.name, classifier: classifier.name, reason: reason))
@@ -77,14 +76,14 @@ public enum PlanCompiler {
                     FinalModelStage(
                         split: split, features: artifact, firstFold: folds[0], pair: pair, feature: feature,
                         classifier: classifier, isCrossValidation: isCrossValidation, seed: spec.seed,
-                        pipeline: spec.name, clean: spec.clean, tokenize: spec.tokenize))
+                        pipeline: spec.name, clean: c.clean, tokenize: c.tokenize))
                 let evaluation = try plan.add(
                     EvaluateStage(
                         tokenize: tokenize, split: split, features: artifact, folds: folds, final: final,
                         pair: pair, feature: feature, classifier: classifier, seed: spec.seed,
                         topFeatures: spec.report.topFeatures,
                         misclassifiedExamples: spec.report.misclassifiedExamples))
-                let curve = try spec.learningCurve.map {
+                let curve = try c.learningCurve.map {
                     try plan.add(
                         LearningCurveStage(
                             split: split, features: artifact, pair: pair, classifier: classifier, curve: $0,
@@ -95,7 +94,8 @@ public enum PlanCompiler {
         }
         try plan.add(
             ReportStage(
-                clean: clean, tokenize: tokenize, split: split, features: features, pairs: pairs, skipped: skipped,
+                classification: c, clean: clean, tokenize: tokenize, split: split, features: features, pairs: pairs,
+                skipped: skipped,
                 spec: spec,
                 inputFiles: plan.inputs, out: out))
     }

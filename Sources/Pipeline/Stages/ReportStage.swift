@@ -17,6 +17,7 @@ struct ReportStage: Stage {
         let model: Input<FinalModel>
     }
 
+    let classification: ClassificationSpec
     let clean: Input<Corpus>
     let tokenize: Input<Tokenized>
     let split: Input<FoldAssignment>
@@ -42,7 +43,7 @@ struct ReportStage: Stage {
     func derive(_ key: inout StageKey) throws {
         key.add("layout", "\(ReportLayout.version)")
         key.add("report", "\(spec.report.out)|\(spec.report.formats.map(\.rawValue))|\(spec.report.topFeatures)")
-        key.add("dataset", spec.data.dataset ?? spec.data.train.map(\.path).joined(separator: ", "))
+        key.add("dataset", classification.data.dataset ?? classification.data.train.map(\.path).joined(separator: ", "))
         key.add("skipped", json: skipped)
     }
 
@@ -73,13 +74,13 @@ struct ReportStage: Stage {
         var classCounts: [String: Int] = [:]
         for l in corpus.labels { if let l { classCounts[l, default: 0] += 1 } }
         let dataset = DatasetSummary(
-            name: spec.data.dataset ?? spec.data.train.map(\.path).joined(separator: ", "),
+            name: classification.data.dataset ?? classification.data.train.map(\.path).joined(separator: ", "),
             trainDocuments: tokenized.trainCount, testDocuments: cleaned.test?.count, classes: classCounts,
             tokens: corpus.tokens.count, distinctTokens: corpus.types.count, notes: notes)
         let evaluations = try pairs.map { try context.read($0.evaluation) }
         let results = evaluations.map(\.result)
         var learning: LearningCurves? = nil
-        if let lc = spec.learningCurve {
+        if let lc = classification.learningCurve {
             let curves = try zip(pairs, results).compactMap { pair, result in
                 try pair.curve.map {
                     LearningCurves.Curve(model: result.name, family: result.family, points: try context.read($0))
@@ -118,7 +119,7 @@ struct ReportStage: Stage {
             var r = RunReport(
                 pipeline: spec.name, runId: runId, createdAt: ISO8601DateFormatter().string(from: context.startedAt),
                 toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset,
-                evaluation: spec.evaluation.description, results: results, stages: stages,
+                evaluation: classification.evaluation.description, results: results, stages: stages,
                 totalSeconds: context.elapsedSeconds)
             r.skipped = skipped.isEmpty ? nil : skipped
             r.significance = significance
