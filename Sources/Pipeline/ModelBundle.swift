@@ -11,7 +11,7 @@ import Tokenize
 /// `featurizer.bin` and `classifier.bin` (binary weights).
 public struct ModelBundle {
     public struct Header: Codable {
-        public var formatVersion = 1
+        public var formatVersion = SavedModel.formatVersion
         public var toolVersion: String
         public var pipeline: String
         public var features: String
@@ -45,20 +45,14 @@ public struct ModelBundle {
 
     public static func load(from folder: URL) throws -> ModelBundle {
         let headerURL = folder.appendingPathComponent("model.json")
-        guard let data = FileManager.default.contents(atPath: headerURL.path) else {
-            throw TextpipeError(.usage, "not a textpipe model folder (no model.json)", file: folder.path)
-        }
+        let data = try SavedModel.header(.classification, in: folder)
         let d = JSONDecoder()
         d.keyDecodingStrategy = .convertFromSnakeCase
         let header: Header
         do { header = try d.decode(Header.self, from: data) } catch {
             throw TextpipeError(.model, "model.json is not a textpipe model header: \(error)", file: headerURL.path)
         }
-        guard header.formatVersion == 1 else {
-            throw TextpipeError(
-                .model, "model format \(header.formatVersion) is newer than this textpipe understands",
-                file: headerURL.path)
-        }
+        try SavedModel.checkVersion(header.formatVersion, file: headerURL)
         let featPath = folder.appendingPathComponent("featurizer.bin")
         var fr = BinaryReader(try AtomicFile.read(featPath), name: featPath.path)
         let featurizer = try FeatureSetConfiguration.decode(kind: header.featureKind, from: &fr)

@@ -4,6 +4,8 @@ import TextCore
 
 /// What a saved tagger is (`models/<name>/tagger.json`, beside `tagger.bin`).
 public struct TaggerHeader: Codable, Sendable {
+    /// The saved-model format (`SavedModel.formatVersion`); absent in taggers saved before it was recorded (version 1).
+    public var formatVersion: Int? = SavedModel.formatVersion
     public var toolVersion: String
     public var pipeline: String
     public var name: String
@@ -24,14 +26,15 @@ public struct TaggerHeader: Codable, Sendable {
 
     public static func load(_ folder: URL) throws -> TaggerHeader {
         let url = folder.appendingPathComponent("tagger.json")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw TextpipeError(.input, "not a saved tagger (no tagger.json)", file: folder.path)
-        }
+        let data = try SavedModel.header(.tagging, in: folder)
         let d = JSONDecoder()
         d.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try d.decode(TaggerHeader.self, from: data) } catch {
+        let header: TaggerHeader
+        do { header = try d.decode(TaggerHeader.self, from: data) } catch {
             throw TextpipeError(.model, "unreadable tagger.json: \(error)", file: url.path)
         }
+        try SavedModel.checkVersion(header.formatVersion, file: url)
+        return header
     }
 
     /// The saved tagger of `folder`, with its per-token vectors rebuilt if it had them.

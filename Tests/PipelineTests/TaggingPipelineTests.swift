@@ -190,4 +190,30 @@ import Report
             ["report", "diff", documents.appendingPathComponent("reports/demo/latest").path, "reports/ner/latest"], in: root)
         #expect(mixed.status == 2 && mixed.err.contains("one run is a classification run and the other a tagging run"), "\(mixed.err)")
     }
+
+    /// One saved-model format: a tagger folder given to `predict` (or a classifier folder to `tag`) is named for what
+    /// it is, with the command that reads it; a header without `format_version` is version 1; a newer one is refused.
+    @Test func savedModelsSayWhatTheyAre() throws {
+        let root = project()
+        #expect(try TestSupport.runTextpipe(["run", "ner.yaml"], in: root).status == 0)
+        let hmm = "reports/ner/latest/models/hmm"
+        let predict = try TestSupport.runTextpipe(["predict", "--model", hmm, "-"], in: root, stdin: "Mary visited Berlin\n")
+        #expect(predict.status == 2 && predict.err.contains("holds a saved tagger") && predict.err.contains("textpipe tag --model"), "\(predict.err)")
+        let documents = makeProject(documentsPerClass: 10)
+        #expect(try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: documents).status == 0)
+        let classifier = documents.appendingPathComponent("reports/demo/latest/models/onehot__multinomial_nb").path
+        let tag = try TestSupport.runTextpipe(["tag", "--model", classifier, "-"], in: root, stdin: "Mary visited Berlin\n")
+        #expect(tag.status == 2 && tag.err.contains("holds a saved classifier") && tag.err.contains("textpipe predict --model"), "\(tag.err)")
+        // The format version: written, optional when reading (version 1), refused when newer.
+        let header = root.appendingPathComponent(hmm).appendingPathComponent("tagger.json")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: header)) as? [String: Any])
+        #expect(json["format_version"] as? Int == 1)
+        json["format_version"] = nil
+        try JSONSerialization.data(withJSONObject: json).write(to: header)
+        #expect(try TestSupport.runTextpipe(["tag", "--model", hmm, "-"], in: root, stdin: "Mary visited Berlin\n").status == 0)
+        json["format_version"] = 2
+        try JSONSerialization.data(withJSONObject: json).write(to: header)
+        let newer = try TestSupport.runTextpipe(["tag", "--model", hmm, "-"], in: root, stdin: "Mary visited Berlin\n")
+        #expect(newer.status != 0 && newer.err.contains("model format 2 is newer"), "\(newer.err)")
+    }
 }
