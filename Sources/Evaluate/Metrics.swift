@@ -36,10 +36,9 @@ public struct Metrics: Sendable, Codable, Equatable {
             let tp = Double(confusion[k][k])
             let predictedK = Double((0..<K).reduce(0) { $0 + confusion[$1][k] })
             let goldK = confusion[k].reduce(0, +)
-            let precision = predictedK > 0 ? tp / predictedK : 0
-            let recall = goldK > 0 ? tp / Double(goldK) : 0
-            let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
-            return ClassMetrics(label: labels[k], precision: precision, recall: recall, f1: f1, support: goldK)
+            let score = PrecisionRecall(correct: tp, predicted: predictedK, gold: Double(goldK))
+            return ClassMetrics(
+                label: labels[k], precision: score.precision, recall: score.recall, f1: score.f1, support: goldK)
         }
         // Macro-F1 over the classes present in gold or predictions (as scikit-learn's labels=None).
         self.perClass = perClass

@@ -8,9 +8,10 @@ public struct ChunkScore: Sendable, Codable, Equatable {
     public var gold: Int
     public var predicted: Int
     public var correct: Int
-    public var precision: Double { predicted > 0 ? Double(correct) / Double(predicted) : 0 }
-    public var recall: Double { gold > 0 ? Double(correct) / Double(gold) : 0 }
-    public var f1: Double { precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0 }
+    var score: PrecisionRecall { PrecisionRecall(correct: correct, predicted: predicted, gold: gold) }
+    public var precision: Double { score.precision }
+    public var recall: Double { score.recall }
+    public var f1: Double { score.f1 }
 }
 
 /// Word segmentation scored as the SIGHAN bakeoff scores it: words are compared as character spans; out-of-

@@ -31,25 +31,20 @@ public struct ModelBundle {
     public var classifier: any Classifier
 
     public func save(to folder: URL) throws {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var fw = BinaryWriter()
         try featurizer.encode(into: &fw)
         try AtomicFile.write(fw.data, to: folder.appendingPathComponent("featurizer.bin"))
         try AtomicFile.write(
             try ClassifierStore.encode(classifier), to: folder.appendingPathComponent("classifier.bin"))
-        try AtomicFile.write(try e.encode(header), to: folder.appendingPathComponent("model.json"))
+        try AtomicFile.write(try SnakeCaseJSON.encode(header), to: folder.appendingPathComponent("model.json"))
     }
 
     public static func load(from folder: URL) throws -> ModelBundle {
         let headerURL = folder.appendingPathComponent("model.json")
         let data = try SavedModel.header(.classification, in: folder)
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
         let header: Header
-        do { header = try d.decode(Header.self, from: data) } catch {
+        do { header = try SnakeCaseJSON.decode(Header.self, from: data) } catch {
             throw TextpipeError(.model, "model.json is not a textpipe model header: \(error)", file: headerURL.path)
         }
         try SavedModel.checkVersion(header.formatVersion, file: headerURL)

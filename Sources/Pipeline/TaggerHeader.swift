@@ -18,19 +18,14 @@ public struct TaggerHeader: Codable, Sendable {
     public var createdAt: String
 
     func json() throws -> Data {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try e.encode(self)
+        try SnakeCaseJSON.encode(self)
     }
 
     public static func load(_ folder: URL) throws -> TaggerHeader {
         let url = folder.appendingPathComponent("tagger.json")
         let data = try SavedModel.header(.tagging, in: folder)
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
         let header: TaggerHeader
-        do { header = try d.decode(TaggerHeader.self, from: data) } catch {
+        do { header = try SnakeCaseJSON.decode(TaggerHeader.self, from: data) } catch {
             throw TextpipeError(.model, "unreadable tagger.json: \(error)", file: url.path)
         }
         try SavedModel.checkVersion(header.formatVersion, file: url)

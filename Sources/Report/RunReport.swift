@@ -1,5 +1,6 @@
 import Evaluate
 import Foundation
+import TextCore
 
 /// Everything a report shows, as one value: rendered to Markdown and HTML, and written as `metrics.json`.
 ///
@@ -55,16 +56,11 @@ public struct RunReport: Codable, Sendable {
     }
 
     public func json() throws -> Data {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try e.encode(self)
+        try SnakeCaseJSON.encode(self)
     }
 
     public static func decode(_ data: Data) throws -> RunReport {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        return try d.decode(RunReport.self, from: data)
+        try SnakeCaseJSON.decode(RunReport.self, from: data)
     }
 }
 

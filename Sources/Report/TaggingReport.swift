@@ -126,16 +126,11 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     }
 
     public func json() throws -> Data {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try e.encode(self)
+        try SnakeCaseJSON.encode(self)
     }
 
     public static func decode(_ data: Data) throws -> TaggingRunReport {
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        return try d.decode(TaggingRunReport.self, from: data)
+        try SnakeCaseJSON.decode(TaggingRunReport.self, from: data)
     }
 
     /// Tags most often confused with another, for a readable confusion table (at most `limit` tags).

@@ -52,14 +52,14 @@ public struct ConditionalRandomField: SequenceTagger {
             memory: 6, maxIterations: c.maxIterations, tolerance: 0, l1: c.c1, penalized: chain.weights.count)
         optimiser.period = c.period
         optimiser.delta = c.delta
-        let start = DispatchTime.now().uptimeNanoseconds
+        let watch = Stopwatch()
         if let log {
             optimiser.onIteration = { i, f in
                 if i % 10 == 0 {
                     log(
                         String(
                             format: "iteration %d of at most %d, objective %.1f, %.0f s", i, c.maxIterations, f,
-                            Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+                            watch.seconds))
                 }
             }
         }
@@ -74,7 +74,7 @@ public struct ConditionalRandomField: SequenceTagger {
                 "converged": "\(outcome.converged)",
                 "objective": String(format: "%.4f", outcome.value), "attributes": "\(prepared.attributes.count)",
                 "parameters": "\(chain.weights.count)", "non_zero": "\(nonZero)",
-                "optimise_seconds": String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                "optimise_seconds": String(format: "%.2f", watch.seconds)
             ])
     }
 }

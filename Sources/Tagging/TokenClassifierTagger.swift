@@ -75,7 +75,7 @@ public struct TokenClassifierTagger: SequenceTagger {
         let dimensions = extra?.first(where: { $0.rowCount > 0 })?.columnCount ?? 0
         let x = rows(data.x, attributeCount: data.attributes.count, vectors: extra, dimensions: dimensions)
         let labels = data.y.flatMap { $0.map(Int.init) }
-        let start = DispatchTime.now().uptimeNanoseconds
+        let watch = Stopwatch()
         let model = try c.classifier.fit(.sparse(x), labels: labels, classCount: tags.count, seed: seed)
         var summary = model.trainingSummary
         summary["classifier"] = model.kind
@@ -83,7 +83,7 @@ public struct TokenClassifierTagger: SequenceTagger {
         summary["columns"] = "\(x.columnCount)"
         summary["attributes"] = "\(data.attributes.count)"
         summary["classifier_seconds"] = String(
-            format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            format: "%.2f", watch.seconds)
         return TokenClassifierTagger(
             tags: tags, extractor: data.extractor, attributes: data.attributes, classifier: model,
             vectors: vectors, vectorSpec: c.vectors, vectorDimensions: dimensions, trainingSummary: summary)

@@ -31,10 +31,7 @@ struct PlanCommand: ParsableCommand {
             options.force = force
             let (_, entries) = try Runner(spec: parsed, options: options).plan()
             if json {
-                let e = JSONEncoder()
-                e.keyEncodingStrategy = .convertToSnakeCase
-                e.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try e.encode(entries), as: UTF8.self))
+                print(String(decoding: try SnakeCaseJSON.encode(entries), as: UTF8.self))
                 return
             }
             let wouldRun = entries.filter { $0.status != "cached" }.count

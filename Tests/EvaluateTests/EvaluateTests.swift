@@ -65,3 +65,14 @@ import TextCore
         #expect(throws: TextpipeError.self) { try Stratified.kFold(labels: [0, 1], classCount: 2, folds: 5, seed: 1) }
     }
 }
+
+@Suite struct PrecisionRecallTests {
+    /// The worked examples of its documentation, and the empty denominators conlleval and scikit-learn score as 0.
+    @Test func countsToScores() {
+        let s = PrecisionRecall(correct: 3, predicted: 4, gold: 6)
+        #expect(s.precision == 0.75 && s.recall == 0.5 && abs(s.f1 - 0.6) < 1e-12)
+        let none = PrecisionRecall(correct: 0, predicted: 0, gold: 2)
+        #expect(none.precision == 0 && none.recall == 0 && none.f1 == 0)
+        #expect(PrecisionRecall(correct: 0, predicted: 0, gold: 0).f1 == 0)
+    }
+}

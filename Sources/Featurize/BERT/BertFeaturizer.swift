@@ -62,15 +62,12 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         let batches = stride(from: 0, to: order.count, by: batchSize).map {
             Array(order[$0..<min(order.count, $0 + batchSize)])
         }
-        let start = DispatchTime.now().uptimeNanoseconds
+        var clock = ProgressClock(interval: interval)
         var done = 0
-        var lastReport = start
         func report(_ n: Int, force: Bool) {  // called under `lock`
             done += n
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard let progress, force || Double(now - lastReport) / 1e9 >= interval else { return }
-            lastReport = now
-            let rate = Double(done) / max(1e-9, Double(now - start) / 1e9)
+            guard let progress, clock.isDue(force: force) else { return }
+            let rate = Double(done) / max(1e-9, clock.elapsed)
             progress(
                 EncodeProgress(
                     done: done, total: texts.count, textsPerSecond: rate,

@@ -19,9 +19,7 @@ public struct BertConfiguration: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw TextpipeError(.io, "cannot read", file: url.path)
         }
-        let d = JSONDecoder()
-        d.keyDecodingStrategy = .convertFromSnakeCase
-        do { return try d.decode(BertConfiguration.self, from: data) } catch {
+        do { return try SnakeCaseJSON.decode(BertConfiguration.self, from: data) } catch {
             throw TextpipeError(.model, "not a BERT config: \(error)", file: url.path)
         }
     }

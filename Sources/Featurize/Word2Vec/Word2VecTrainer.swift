@@ -126,7 +126,6 @@ public struct Word2VecTrainer {
         }
         let shared = SharedProgress(
             total: Double(totalWords) * Double(c.epochs), interval: progressInterval, report: progress)
-        let started = shared.started
         var failure: Error?
         let lock = NSLock()
         for epoch in 0..<c.epochs {
@@ -163,7 +162,6 @@ public struct Word2VecTrainer {
                 state.free()
                 throw failure
             }
-            _ = started
             if let progress { progress(shared.snapshot(epoch: epoch + 1)) }
         }
         // Free the output layer before copying the input vectors out, so peak memory holds two matrices, not three.
@@ -198,16 +196,14 @@ final class TrainingState: @unchecked Sendable {
 /// progress every `interval` seconds from whichever thread passes the mark.
 final class SharedProgress: @unchecked Sendable {
     let total: Double
-    let started = DispatchTime.now().uptimeNanoseconds
     var epoch = 1
     private var words = 0.0, loss = 0.0, lossCount = 0.0
-    private var lastReport = DispatchTime.now().uptimeNanoseconds
-    private let interval: Double
+    private var clock: ProgressClock
     private let report: ((Word2VecProgress) -> Void)?
     private let lock = NSLock()
     init(total: Double, interval: Double = 10, report: ((Word2VecProgress) -> Void)? = nil) {
         self.total = total
-        self.interval = interval
+        clock = ProgressClock(interval: interval)
         self.report = report
     }
     func add(words w: Int, loss l: Double, updates u: Int) -> Double {
@@ -216,12 +212,7 @@ final class SharedProgress: @unchecked Sendable {
         loss += l
         lossCount += Double(u)
         let done = words
-        let now = DispatchTime.now().uptimeNanoseconds
-        var due = false
-        if report != nil && Double(now - lastReport) / 1e9 >= interval {
-            lastReport = now
-            due = true
-        }
+        let due = report != nil && clock.isDue()
         lock.unlock()
         if due, let report { report(snapshot(epoch: epoch)) }
         return done
@@ -230,7 +221,7 @@ final class SharedProgress: @unchecked Sendable {
     func snapshot(epoch: Int) -> Word2VecProgress {
         lock.lock()
         defer { lock.unlock() }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let seconds = clock.elapsed
         return Word2VecProgress(
             fraction: min(1, words / total), wordsPerSecond: words / max(seconds, 1e-9),
             loss: lossCount > 0 ? loss / lossCount : 0,

@@ -118,9 +118,6 @@ public struct LockFile: Codable, Sendable {
     }
 
     public func json() throws -> Data {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try e.encode(self)
+        try SnakeCaseJSON.encode(self)
     }
 }

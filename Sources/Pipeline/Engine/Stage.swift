@@ -145,9 +145,3 @@ public struct RunOptions {
     /// Where named checkpoints are fetched to.
     var modelsFolder: URL { modelsDirectory ?? root.appendingPathComponent("models") }
 }
-
-/// A monotonic stopwatch.
-struct Stopwatch {
-    let start = DispatchTime.now().uptimeNanoseconds
-    var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-}

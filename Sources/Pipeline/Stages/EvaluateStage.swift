@@ -191,15 +191,10 @@ struct EvaluateStage: Stage {
 
 extension RunReport {
     static func encodeResult(_ r: ModelResult) throws -> Data {
-        let e = JSONEncoder()
-        e.keyEncodingStrategy = .convertToSnakeCase
-        e.outputFormatting = [.sortedKeys]
-        return try e.encode(r)
+        try SnakeCaseJSON.encode(r, compact: true)
     }
 
     static func decodeResult(_ d: Data) throws -> ModelResult {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(ModelResult.self, from: d)
+        try SnakeCaseJSON.decode(ModelResult.self, from: d)
     }
 }

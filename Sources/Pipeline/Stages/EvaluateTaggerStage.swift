@@ -101,8 +101,6 @@ struct EvaluateTaggerStage: Stage {
     /// predicted) gives F1.
     static func headlineMetric(_ c: [Double]) -> Double {
         if c.count == 2 { return c[1] > 0 ? c[0] / c[1] : 0 }
-        let precision = c[2] > 0 ? c[0] / c[2] : 0
-        let recall = c[1] > 0 ? c[0] / c[1] : 0
-        return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+        return PrecisionRecall(correct: c[0], predicted: c[2], gold: c[1]).f1
     }
 }

@@ -99,15 +99,12 @@ struct LearningCurveStage: Stage {
                     fraction: fraction, trainDocuments: sizes.reduce(0, +) / Double(max(1, sizes.count)),
                     error: e.mean, errorStd: e.deviation))
         }
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        try AtomicFile.write(try encoder.encode(points), to: folder.appendingPathComponent("curve.json"))
+        try AtomicFile.write(
+            try SnakeCaseJSON.encode(points, compact: true), to: folder.appendingPathComponent("curve.json"))
     }
 
     func read(_ folder: URL) throws -> [LearningCurves.Point] {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(
+        try SnakeCaseJSON.decode(
             [LearningCurves.Point].self, from: try AtomicFile.read(folder.appendingPathComponent("curve.json")))
     }
 }

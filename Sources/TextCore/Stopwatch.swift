@@ -1,0 +1,34 @@
+import Foundation
+
+/// Seconds since it was made, on the monotonic clock: the one way textpipe times stages, training and progress.
+///
+/// `let watch = Stopwatch(); train(); log("trained in \(watch.seconds) s")`
+public struct Stopwatch: Sendable {
+    public let start = DispatchTime.now().uptimeNanoseconds
+
+    public init() {}
+
+    /// Seconds elapsed.
+    public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}
+
+/// When a long job should report progress: at most once every `interval` seconds (0.25 s for a live terminal line,
+/// 10 s for cron's log), and whenever forced (the end). The one throttle behind every progress line.
+public struct ProgressClock: Sendable {
+    public let watch = Stopwatch()
+    public let interval: Double
+    private var lastReport = 0.0
+
+    public init(interval: Double) { self.interval = interval }
+
+    /// Seconds since the job started.
+    public var elapsed: Double { watch.seconds }
+
+    /// True (and restarts the interval) when a report is due.
+    public mutating func isDue(force: Bool = false) -> Bool {
+        let now = watch.seconds
+        guard force || now - lastReport >= interval else { return false }
+        lastReport = now
+        return true
+    }
+}
