@@ -1,27 +1,6 @@
 import TextCore
 
-/// How much each class's training documents count, for every discriminative model.
-///
-/// `balanced` gives class k the weight `n / (K * n_k)` (scikit-learn's `class_weight="balanced"`);
-/// `perClass` lists one weight per class index (the pipeline resolves label names to indices).
-public enum ClassWeights: Sendable, Codable, Hashable {
-    case uniform
-    case balanced
-    case perClass([Double])
-    /// Weights by label name as written in a spec; `named(labels:)` turns them into `perClass` before training.
-    case named([String: Double])
-
-    /// Resolves label names against the sorted class names; unknown names are an error listing the classes.
-    public func named(labels: [String]) throws -> ClassWeights {
-        guard case .named(let map) = self else { return self }
-        for name in map.keys where !labels.contains(name) {
-            throw TextpipeError(
-                .spec, "class_weight names unknown class '\(name)'; classes: \(labels.joined(separator: ", "))",
-                key: "class_weight")
-        }
-        return .perClass(labels.map { map[$0] ?? 1 })
-    }
-
+extension ClassWeights {
     /// One weight per class for these training labels.
     public func resolve(_ labels: [Int], classCount: Int) throws -> [Double] {
         switch self {

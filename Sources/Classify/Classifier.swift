@@ -76,17 +76,11 @@ extension Classifier {
 /// A configuration describes itself: its spec kind and family (from its model), its capabilities, its spec keys
 /// with types, defaults and documentation. Listing the type in `ClassifierRegistry.all` is all it takes for
 /// specs, saved models, the conformance suite, skipping of incompatible pairs and the README's tables to know it.
-public protocol ClassifierConfiguration: Sendable, Codable, Hashable {
+public protocol ClassifierConfiguration: SpecConfigurable, Codable, Hashable {
     associatedtype Model: Classifier
-    /// The default settings.
-    init()
     /// One line for the README: what the model is.
     static var summary: String { get }
     static var capabilities: ClassifierCapabilities { get }
-    /// The spec keys this classifier accepts (besides `name`), in documentation order.
-    static var parameters: [Parameter<Self>] { get }
-    /// Checks that involve several keys; `present` are the keys the spec gave.
-    func validate(present: Set<String>) throws
     /// Whether these settings give probabilities (a linear SVM does only with Platt scaling).
     var givesProbabilities: Bool { get }
     /// The same settings with class weights named by label turned into per-class weights.
@@ -99,7 +93,6 @@ extension ClassifierConfiguration {
     public static var kind: String { Model.kind }
     public static var family: ModelFamily { Model.family }
     public static var modelType: any Classifier.Type { Model.self }
-    public func validate(present: Set<String>) throws {}
     public var givesProbabilities: Bool { Self.capabilities.contains(.givesProbabilities) }
     public func resolvingClassWeights(labels: [String]) throws -> Self { self }
 

@@ -52,11 +52,7 @@ struct LinearJointLogLikelihood: Sendable {
     var featureWeights: DenseMatrix { DenseMatrix(rowCount: featureCount, columnCount: classCount, values: weights) }
 }
 
-/// Class priors for naive Bayes: learned from class frequencies, uniform, or given.
-public enum ClassPriors: Sendable, Codable, Hashable {
-    case learned, uniform
-    case given([Double])
-
+extension ClassPriors {
     func logPriors(_ counts: [Int]) throws -> [Double] {
         let total = Double(counts.reduce(0, +))
         switch self {

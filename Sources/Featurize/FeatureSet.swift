@@ -38,8 +38,8 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     /// A pretrained BERT encoder's [CLS] (or mean, or pooler) vector: dense.
     case bert(BertFeatureConfiguration)
 
-    /// The names the spec accepts, in order.
-    public static let kinds = ["onehot", "ngram", "word2vec", "bert"]
+    /// The names the spec accepts, in registry order.
+    public static var kinds: [String] { FeatureSetRegistry.kinds }
 
     public var kind: String {
         switch self {
@@ -86,14 +86,12 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         }
     }
 
-    /// Reads a fitted featurizer written by `FittedFeaturizer.encode`.
+    /// Reads a fitted featurizer written by `FittedFeaturizer.encode`, by its kind's registry entry.
     public static func decode(kind: String, from r: inout BinaryReader) throws -> any FittedFeaturizer {
-        switch kind {
-        case "onehot", "ngram": return NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.decode(from: &r))
-        case "word2vec": return try AveragedEmbeddingFeaturizer.decode(from: &r)
-        case "bert": return try BertFeaturizer.decode(from: &r)
-        default: throw TextpipeError(.model, "unknown feature set '\(kind)' (known: \(kinds.joined(separator: ", ")))")
+        guard let settings = FeatureSetRegistry.settings(kind: kind) else {
+            throw TextpipeError(.model, "unknown feature set '\(kind)' (known: \(kinds.joined(separator: ", ")))")
         }
+        return try settings.decodeFeaturizer(from: &r)
     }
 }
 

@@ -1,4 +1,5 @@
 import Classify
+import Featurize
 import Foundation
 import TextCore
 
@@ -9,7 +10,10 @@ import TextCore
 public enum Documentation {
     /// Every generated table by its marker name.
     public static var tables: [(name: String, markdown: String)] {
-        [("classifiers", classifierTable), ("classifier-keys", classifierKeyTable)]
+        [
+            ("classifiers", classifierTable), ("classifier-keys", classifierKeyTable),
+            ("feature-sets", featureSetTable), ("feature-set-keys", featureSetKeyTable)
+        ]
     }
 
     /// One row per classifier: name, family, what it is, capabilities.
@@ -29,6 +33,30 @@ public enum Documentation {
         var lines = ["| classifier | key | default | values | meaning |", "|---|---|---|---|---|"]
         for type in ClassifierRegistry.all {
             for p in type.parameterDocumentation {
+                lines.append(
+                    "| `\(type.kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |"
+                )
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One row per feature set: name, what it is, what the features look like to a classifier.
+    public static var featureSetTable: String {
+        var lines = ["| name | what it is | features |", "|---|---|---|"]
+        for type in FeatureSetRegistry.all {
+            let shape = type.init().configuration.shape
+            let looks = shape.isSparse ? "sparse, non-negative" : "dense, signed"
+            lines.append("| `\(type.kind)` | \(cell(type.summary)) | \(looks) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One row per spec key of every feature set. Every feature set also takes `name`.
+    public static var featureSetKeyTable: String {
+        var lines = ["| feature set | key | default | values | meaning |", "|---|---|---|---|---|"]
+        for type in FeatureSetRegistry.all {
+            for p in type.documentation {
                 lines.append(
                     "| `\(type.kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |"
                 )

@@ -20,12 +20,6 @@ public enum SpecDecoder {
         "path", "format", "text_column", "label_column", "header", "skip_rows", "encoding", "label",
         "label_prefix", "record", "text_xpath", "label_xpath", "label_names"
     ]
-    static let ngramKeys = ["name", "n", "weighting", "min_df", "max_df", "max_features", "hashing", "sublinear_tf"]
-    static let onehotKeys = ["name", "min_df", "max_df", "max_features"]
-    static let word2vecKeys = [
-        "name", "architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab",
-        "alpha", "epochs", "threads", "seed", "corpus", "pretrained", "limit", "weighting", "normalize"
-    ]
 
     public static func load(path: String) throws -> PipelineSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -294,104 +288,15 @@ public enum SpecDecoder {
         throw node.error("expected a count (2) or a fraction between 0 and 1 (0.95), found '\(s.string)'")
     }
 
-    static func decodeWord2Vec(_ params: SpecNode?) throws -> NamedFeatureSet {
-        var c = AveragedEmbeddingConfiguration()
-        var t = Word2VecConfiguration()
-        var name = "word2vec"
-        if let params {
-            let m = try params.mapping(allowed: word2vecKeys)
-            if let v = m["name"] { name = try v.string() }
-            if let v = m["architecture"] { t.architecture = try v.choice(Word2VecArchitecture.self) }
-            if let v = m["output"] { t.output = try v.choice(Word2VecOutput.self) }
-            if let v = m["dimensions"] { t.dimensions = try v.int(min: 1) }
-            if let v = m["window"] { t.window = try v.int(min: 1) }
-            if let v = m["negative"] { t.negative = try v.int(min: 1) }
-            if let v = m["sample"] {
-                t.sample = try v.double()
-                guard t.sample >= 0 else { throw v.error("sample must be >= 0") }
-            }
-            if let v = m["min_count"] { t.minCount = try v.int(min: 1) }
-            if let v = m["max_vocab"] { t.maxVocabulary = try v.int(min: 2) }
-            if let v = m["alpha"] {
-                let alpha = try v.double()
-                guard alpha > 0 else { throw v.error("alpha must be > 0") }
-                t.alpha = alpha
-            }
-            if let v = m["epochs"] { t.epochs = try v.int(min: 1) }
-            if let v = m["threads"] { t.threads = try v.int(min: 1) }
-            if let v = m["seed"] { t.seed = UInt64(try v.int(min: 0)) }
-            if let v = m["corpus"] { c.corpus = try v.string() }
-            if let v = m["pretrained"] {
-                c.pretrained = try v.string()
-                let trainingKeys = [
-                    "architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab",
-                    "alpha", "epochs", "threads", "corpus"
-                ]
-                if let (k, node) = trainingKeys.lazy.compactMap({ k in m[k].map { (k, $0) } }).first {
-                    throw node.error("'\(k)' is a training setting; with 'pretrained' nothing is trained")
-                }
-            }
-            if let v = m["limit"] { c.limit = try v.int(min: 1) }
-            if let v = m["weighting"] { c.weighting = try v.choice(EmbeddingWeighting.self) }
-            if let v = m["normalize"] { c.normalize = try v.bool() }
-        }
-        c.training = c.pretrained == nil ? t : nil
-        return NamedFeatureSet(name: name, configuration: .word2vec(c))
-    }
-
-    static func decodeBert(_ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
-        guard let params else { throw item.error("bert needs a 'model': a checkpoint folder or 'minilm'") }
-        let m = try params.mapping(allowed: ["name", "model", "pooling", "max_length"])
-        guard let model = m["model"] else {
-            throw params.error("bert needs a 'model': a checkpoint folder or 'minilm'")
-        }
-        var c = BertFeatureConfiguration(model: try model.string())
-        if let v = m["pooling"] { c.pooling = try v.choice(BertPooling.self) }
-        if let v = m["max_length"] { c.maxLength = try v.int(min: 2) }
-        return NamedFeatureSet(name: try m["name"]?.string() ?? "bert", configuration: .bert(c))
-    }
-
+    /// Reads one feature set's settings: each kind accepts exactly the keys its settings declare.
     static func decodeFeature(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
-        if kind == "word2vec" { return try decodeWord2Vec(params) }
-        if kind == "bert" { return try decodeBert(params, item) }
-        var c = NGramConfiguration()
-        var name = kind
-        if kind == "onehot" { c.weighting = .binary }
-        if kind == "ngram" { c.minDF = .count(1) }
-        if let params {
-            let m = try params.mapping(allowed: kind == "onehot" ? onehotKeys : ngramKeys)
-            if let v = m["name"] { name = try v.string() }
-            if let v = m["min_df"] { c.minDF = try frequencyBound(v) }
-            if let v = m["max_df"] { c.maxDF = try frequencyBound(v) }
-            if let v = m["max_features"] { c.maxFeatures = try v.int(min: 1) }
-            if let v = m["n"] {
-                if case .sequence = v.node {
-                    let range = try v.list().map { try $0.int(min: 1) }
-                    guard range.count == 2, range[0] <= range[1] else {
-                        throw v.error("n is one integer or [min, max] with min <= max")
-                    }
-                    c.minN = range[0]
-                    c.maxN = range[1]
-                } else {
-                    c.minN = try v.int(min: 1)
-                    c.maxN = c.minN
-                }
-                guard c.maxN <= 8 else { throw v.error("n above 8 is not supported") }
-            }
-            if let v = m["weighting"] { c.weighting = try v.choice(TermWeighting.self) }
-            if let v = m["hashing"] {
-                let bits = try v.int(min: 1)
-                guard bits <= 28 else {
-                    throw v.error("hashing takes the number of bits k (2^k columns), 1...28; got \(bits)")
-                }
-                c.hashingBits = bits
-                if m["max_features"] != nil {
-                    throw v.error("hashing has no vocabulary, so max_features does not apply")
-                }
-            }
-            if let v = m["sublinear_tf"] { c.sublinearTF = try v.bool() }
+        guard let type = FeatureSetRegistry.settings(kind: kind) else {
+            throw item.error(
+                "unknown feature set '\(kind)'; accepted values: \(FeatureSetRegistry.kinds.joined(separator: ", "))")
         }
-        return NamedFeatureSet(name: name, configuration: kind == "onehot" ? .onehot(c) : .ngram(c))
+        let m = try params?.mapping(allowed: ["name"] + type.documentation.map(\.key)) ?? [:]
+        let settings = try decodeSettings(type, m, at: params ?? item)
+        return NamedFeatureSet(name: try m["name"]?.string() ?? kind, configuration: settings.configuration)
     }
 
     static func decodePriors(_ node: SpecNode) throws -> ClassPriors {
@@ -429,20 +334,23 @@ public enum SpecDecoder {
                 "unknown classifier '\(kind)'; accepted values: \(ClassifierRegistry.kinds.joined(separator: ", "))")
         }
         let m = try params?.mapping(allowed: ["name"] + type.parameterDocumentation.map(\.key)) ?? [:]
-        return NamedClassifier(name: try m["name"]?.string() ?? kind, spec: ClassifierSpec(try decodeSettings(type, m)))
+        return NamedClassifier(
+            name: try m["name"]?.string() ?? kind, spec: ClassifierSpec(try decodeSettings(type, m, at: params ?? item))
+        )
     }
 
     /// Builds a configuration from its declared parameters: each given key is checked against its declared type and
     /// bounds (errors name the line and key), then the configuration's own cross-key checks run.
-    static func decodeSettings<C: ClassifierConfiguration>(_: C.Type, _ m: [String: SpecNode]) throws -> C {
+    static func decodeSettings<C: SpecConfigurable>(_: C.Type, _ m: [String: SpecNode], at fallback: SpecNode) throws
+        -> C
+    {
         var c = C()
         for p in C.parameters {
             guard let node = m[p.key] else { continue }
             try p.apply(try parameterValue(node, key: p.key, type: p.type), to: &c)
         }
         do { try c.validate(present: Set(m.keys)) } catch let conflict as SettingsConflict {
-            if let node = m[conflict.key] { throw node.error(conflict.message) }
-            throw TextpipeError(.spec, conflict.message, key: conflict.key)
+            throw (m[conflict.key] ?? fallback).error(conflict.message)
         }
         return c
     }
@@ -494,6 +402,24 @@ public enum SpecDecoder {
             var message = "unknown value '\(s)' for \(key)"
             if let guess = SpecNode.closest(s, names) { message += " (did you mean '\(guess)'?)" }
             throw node.error(message + "; accepted: \(type.summary)")
+        case .frequency:
+            switch try frequencyBound(node) {
+            case .count(let i): return .count(i)
+            case .fraction(let d): return .fraction(d)
+            }
+        case .integerRange(let lo, let hi):
+            if case .sequence = node.node {
+                let range = try node.list().map { try $0.int(min: lo) }
+                guard range.count == 2, range[0] <= range[1] else {
+                    throw node.error("\(key) is one integer or [min, max] with min <= max")
+                }
+                guard range[1] <= hi else { throw node.error("\(key) above \(hi) is not supported") }
+                return .range(range[0], range[1])
+            }
+            let n = try node.int(min: lo)
+            guard n <= hi else { throw node.error("\(key) above \(hi) is not supported") }
+            return .range(n, n)
+        case .text: return .text(try node.string())
         }
     }
 

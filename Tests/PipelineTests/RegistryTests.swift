@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import TextCore
 import Classify
+import Featurize
 @testable import Pipeline
 
 /// The classifier registry is the one source of truth: spec decoding, docs and capabilities all follow from it.
@@ -105,6 +106,71 @@ import Classify
         let readme = try String(contentsOf: url, encoding: .utf8)
         let updated = try Documentation.updating(readme: readme)
         #expect(updated == readme, "README.md's generated tables are stale: run `swift run textpipe docs --update README.md`")
-        for kind in ClassifierRegistry.kinds { #expect(readme.contains("| `\(kind)` |")) }
+        for kind in ClassifierRegistry.kinds + FeatureSetRegistry.kinds { #expect(readme.contains("| `\(kind)` |")) }
+    }
+}
+
+/// The feature-set registry is the one source of truth for feature sets, as the classifier registry is for classifiers.
+@Suite struct FeatureSetRegistryTests {
+    func spec(_ feature: String) -> String {
+        """
+        name: demo
+        data:
+          train: {path: data/train, format: folders}
+        features:
+        \(feature)
+        classifiers: [multinomial_nb]
+        """
+    }
+
+    @Test func kindsAreUniqueAndEveryKeyIsDeclaredOnce() {
+        #expect(Set(FeatureSetRegistry.kinds).count == FeatureSetRegistry.all.count)
+        for type in FeatureSetRegistry.all {
+            let keys = type.documentation.map(\.key)
+            #expect(Set(keys).count == keys.count && !keys.contains("name") && !type.summary.isEmpty, "\(type.kind)")
+        }
+    }
+
+    /// Every declared key rejects a value of the wrong type with the file, line and key named.
+    @Test(arguments: FeatureSetRegistry.kinds)
+    func everyKeyRejectsAWrongValue(_ kind: String) throws {
+        let type = try #require(FeatureSetRegistry.settings(kind: kind))
+        for p in type.documentation {
+            do {
+                _ = try SpecDecoder.decode(spec("  - \(kind): {\(p.key): [1, 2, {x: y}]}"), file: "spec.yaml")
+                Issue.record("\(kind).\(p.key) accepted a nested list")
+            } catch let e as TextpipeError {
+                #expect(e.file == "spec.yaml" && e.line == 5 && e.key?.contains(".\(kind).\(p.key)") == true, "\(e)")
+                #expect(e.exitCode == 2)
+            }
+        }
+    }
+
+    /// Writing every key at its documented default gives the kind's default configuration (keys whose default is
+    /// `none` are left out: writing `none` means "no value").
+    @Test(arguments: FeatureSetRegistry.kinds)
+    func documentedDefaultsAreTheDefaults(_ kind: String) throws {
+        let type = try #require(FeatureSetRegistry.settings(kind: kind))
+        var settings = type.documentation.filter { $0.defaultValue != "none" }.map { "\($0.key): \($0.defaultValue)" }
+        if kind == "bert" { settings.append("model: m") }
+        let written = try SpecDecoder.decode(spec("  - \(kind): {\(settings.joined(separator: ", "))}"), file: "spec.yaml")
+        let bare = try SpecDecoder.decode(spec(kind == "bert" ? "  - bert: {model: m}" : "  - \(kind)"), file: "spec.yaml")
+        #expect(written.classification?.features[0].configuration == bare.classification?.features[0].configuration)
+    }
+
+    /// Cross-key rules declared by the settings: errors name the key's line.
+    @Test func crossKeyRules() {
+        func message(_ entry: String) -> String {
+            do { _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml"); return "" }
+            catch let e as TextpipeError { return "\(e.line ?? 0): \(e.message)" } catch { return "\(error)" }
+        }
+        #expect(message("  - ngram: {hashing: 29}").contains("5: hashing takes the number of bits k (2^k columns), 1...28"))
+        #expect(message("  - ngram: {hashing: 10, max_features: 5}").contains("no vocabulary"))
+        #expect(message("  - ngram: {n: [3, 1]}").contains("min <= max"))
+        #expect(message("  - ngram: {n: 9}").contains("n above 8 is not supported"))
+        #expect(message("  - word2vec: {pretrained: v.txt, dimensions: 50}").contains("'dimensions' is a training setting"))
+        #expect(message("  - bert").contains("5: bert needs a 'model'"))
+        #expect(message("  - bert: {pooling: mean}").contains("bert needs a 'model'"))
+        #expect(message("  - onehot: {min_df: 1.5}").contains("fraction"))
     }
 }

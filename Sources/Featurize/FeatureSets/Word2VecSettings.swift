@@ -1,0 +1,56 @@
+import Foundation
+import TextCore
+
+/// `word2vec`: each document as the mean of its words' vectors, trained in-house on the training documents (or a
+/// `corpus` file) or loaded `pretrained`.
+public struct Word2VecSettings: FeatureSetSettings {
+    public var embedding = AveragedEmbeddingConfiguration()
+    public var training = Word2VecConfiguration()
+    public init() {}
+
+    public static let kind = "word2vec"
+    public static let summary = "averaged word2vec vectors, trained in-house (skip-gram or CBOW) or pretrained"
+    public var configuration: FeatureSetConfiguration {
+        var c = embedding
+        c.training = c.pretrained == nil ? training : nil
+        return .word2vec(c)
+    }
+
+    /// Keys that train vectors: with `pretrained` nothing is trained, so they are an error.
+    static let trainingKeys = [
+        "architecture", "output", "dimensions", "window", "negative", "sample", "min_count", "max_vocab", "alpha",
+        "epochs", "threads", "corpus"
+    ]
+
+    public static let parameters: [Parameter<Word2VecSettings>] = [
+        .choice("architecture", \.training.architecture, "skip-gram predicts context words, CBOW the word"),
+        .choice("output", \.training.output, "negative sampling or hierarchical softmax"),
+        .integer("dimensions", \.training.dimensions, minimum: 1, "vector size"),
+        .integer("window", \.training.window, minimum: 1, "context words on each side"),
+        .integer("negative", \.training.negative, minimum: 1, "noise words per positive example"),
+        .number("sample", \.training.sample, .nonNegative, "subsampling threshold for frequent words (0: none)"),
+        .integer("min_count", \.training.minCount, minimum: 1, "ignore rarer words"),
+        .optionalInteger("max_vocab", \.training.maxVocabulary, minimum: 2, "keep the most frequent words only"),
+        .optionalNumber("alpha", \.training.alpha, .positive, "starting learning rate (0.025 skip-gram, 0.05 CBOW)"),
+        .integer("epochs", \.training.epochs, minimum: 1, "passes over the corpus"),
+        .integer("threads", \.training.threads, minimum: 1, "training threads (results depend on the count)"),
+        .seed("seed", \.training.seed, "random seed"),
+        .text(
+            "corpus", \.embedding.corpus,
+            "a text file (one sentence per line), a MediaWiki export or a resource name to train on"),
+        .text("pretrained", \.embedding.pretrained, "vectors in word2vec format (text or binary) or a resource name"),
+        .optionalInteger("limit", \.embedding.limit, minimum: 1, "read only the first vectors of a pretrained file"),
+        .choice("weighting", \.embedding.weighting, "`tfidf` weights each word by its idf"),
+        .boolean("normalize", \.embedding.normalize, "scale document vectors to unit length")
+    ]
+
+    public func validate(present: Set<String>) throws {
+        if embedding.pretrained != nil, let k = Self.trainingKeys.first(where: present.contains) {
+            throw SettingsConflict(key: k, "'\(k)' is a training setting; with 'pretrained' nothing is trained")
+        }
+    }
+
+    public static func decodeFeaturizer(from r: inout BinaryReader) throws -> any FittedFeaturizer {
+        try AveragedEmbeddingFeaturizer.decode(from: &r)
+    }
+}
