@@ -30,12 +30,16 @@ public enum Documentation {
 
     /// One row per spec key of every classifier: default, accepted values, meaning. Every classifier also takes `name`.
     public static var classifierKeyTable: String {
-        var lines = ["| classifier | key | default | values | meaning |", "|---|---|---|---|---|"]
-        for type in ClassifierRegistry.all {
-            for p in type.parameterDocumentation {
+        keyTable("classifier", ClassifierRegistry.all.map { ($0.kind, $0.documentation) })
+    }
+
+    /// One row per key of each kind: `| kind | key | default | values | meaning |`.
+    static func keyTable(_ family: String, _ kinds: [(kind: String, keys: [ParameterDocumentation])]) -> String {
+        var lines = ["| \(family) | key | default | values | meaning |", "|---|---|---|---|---|"]
+        for (kind, keys) in kinds {
+            for p in keys {
                 lines.append(
-                    "| `\(type.kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |"
-                )
+                    "| `\(kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |")
             }
         }
         return lines.joined(separator: "\n")
@@ -54,15 +58,7 @@ public enum Documentation {
 
     /// One row per spec key of every feature set. Every feature set also takes `name`.
     public static var featureSetKeyTable: String {
-        var lines = ["| feature set | key | default | values | meaning |", "|---|---|---|---|---|"]
-        for type in FeatureSetRegistry.all {
-            for p in type.documentation {
-                lines.append(
-                    "| `\(type.kind)` | `\(p.key)` | `\(p.defaultValue)` | \(cell(p.type.summary)) | \(cell(p.summary)) |"
-                )
-            }
-        }
-        return lines.joined(separator: "\n")
+        keyTable("feature set", FeatureSetRegistry.all.map { ($0.kind, $0.documentation) })
     }
 
     static func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
