@@ -1,6 +1,7 @@
 import Classify
 import Featurize
 import Foundation
+import Tagging
 import TextCore
 
 /// The README's reference tables, generated from the registries so that docs and code cannot drift apart.
@@ -12,7 +13,8 @@ public enum Documentation {
     public static var tables: [(name: String, markdown: String)] {
         [
             ("classifiers", classifierTable), ("classifier-keys", classifierKeyTable),
-            ("feature-sets", featureSetTable), ("feature-set-keys", featureSetKeyTable)
+            ("feature-sets", featureSetTable), ("feature-set-keys", featureSetKeyTable),
+            ("taggers", taggerTable), ("tagger-keys", taggerKeyTable)
         ]
     }
 
@@ -59,6 +61,22 @@ public enum Documentation {
     /// One row per spec key of every feature set. Every feature set also takes `name`.
     public static var featureSetKeyTable: String {
         keyTable("feature set", FeatureSetRegistry.all.map { ($0.kind, $0.documentation) })
+    }
+
+    /// One row per tagger: name, family, what it is.
+    public static var taggerTable: String {
+        var lines = ["| name | family | what it is |", "|---|---|---|"]
+        for type in TaggerRegistry.all {
+            let family =
+                type.kind == "token_classifier" ? "the classifier's" : type.init().family == .generative ? "G" : "D"
+            lines.append("| `\(type.kind)` | \(family) | \(cell(type.summary)) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One row per spec key of every tagger. Every tagger also takes `name`.
+    public static var taggerKeyTable: String {
+        keyTable("tagger", TaggerRegistry.all.map { ($0.kind, $0.documentation) })
     }
 
     static func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }

@@ -3,6 +3,7 @@ import Evaluate
 import Featurize
 import Foundation
 import Ingest
+import Tagging
 import TextCore
 import Tokenize
 import Yams
@@ -268,7 +269,8 @@ public enum SpecDecoder {
             default: throw item.error("expected a name or a mapping, found \(item.typeName)")
             }
             guard kinds.contains(kind) else {
-                var message = "unknown \(key == "features" ? "feature set" : "classifier") '\(kind)'"
+                let what = ["features": "feature set", "taggers": "tagger"][key, default: "classifier"]
+                var message = "unknown \(what) '\(kind)'"
                 if let g = SpecNode.closest(kind, kinds) { message += " (did you mean '\(g)'?)" }
                 throw item.error(message + "; accepted values: \(kinds.joined(separator: ", "))")
             }
@@ -355,6 +357,26 @@ public enum SpecDecoder {
         return c
     }
 
+    /// Readers of the structured values settings may declare (`ParameterType.custom`), by tag.
+    static func customValue(_ node: SpecNode, tag: String) throws -> AnyHashable {
+        switch tag {
+        case "classifier":
+            // One classifier entry, read exactly as an entry of `classifiers:`.
+            let list = SpecNode(node: .sequence(.init([node.node])), file: node.file, path: node.path)
+            return try decodeList(
+                list, file: node.file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)[0].spec
+        case "token-vectors":
+            let vm = try node.mapping(allowed: ["word2vec", "bert", "max_length"])
+            if let w = vm["word2vec"] { return TokenVectorSpec.wordVectors(file: try w.string()) }
+            if let b = vm["bert"] {
+                return TokenVectorSpec.bert(model: try b.string(), maxLength: try vm["max_length"]?.int(min: 2) ?? 128)
+            }
+            throw node.error("vectors is {word2vec: FILE or googlenews-vectors} or {bert: minilm or FOLDER}")
+        default:
+            throw TextpipeError(.internal, "no reader for setting values of type '\(tag)'", key: node.path)
+        }
+    }
+
     /// Reads a node as a value of a declared parameter type.
     static func parameterValue(_ node: SpecNode, key: String, type: ParameterType) throws -> ParameterValue {
         switch type {
@@ -420,6 +442,7 @@ public enum SpecDecoder {
             guard n <= hi else { throw node.error("\(key) above \(hi) is not supported") }
             return .range(n, n)
         case .text: return .text(try node.string())
+        case .custom(let tag, _): return .custom(CustomValue(try customValue(node, tag: tag)))
         }
     }
 

@@ -24,64 +24,6 @@ public struct TaggingSpec: Sendable, Hashable {
     public var modelScheme: TagScheme { convertTo ?? scheme }
 }
 
-/// The taggers a spec can name.
-public enum TaggerSpec: Sendable, Codable, Hashable {
-    case hmm(HiddenMarkovModelConfiguration)
-    case tokenClassifier(TokenClassifierConfiguration)
-    case perceptron(StructuredPerceptronConfiguration)
-    case crf(ConditionalRandomFieldConfiguration)
-
-    public static let kinds = ["hmm", "token_classifier", "perceptron", "crf"]
-
-    public var kind: String {
-        switch self {
-        case .hmm: return "hmm"
-        case .tokenClassifier: return "token_classifier"
-        case .perceptron: return "perceptron"
-        case .crf: return "crf"
-        }
-    }
-
-    /// HMMs are generative; a per-token classifier has its classifier's family; perceptron and CRF are discriminative.
-    public var family: ModelFamily {
-        switch self {
-        case .hmm: return .generative
-        case .tokenClassifier(let c): return c.classifier.family
-        case .perceptron, .crf: return .discriminative
-        }
-    }
-
-    /// What the tagger is, in words, for the report.
-    public var summary: String {
-        switch self {
-        case .hmm(let c): return "hidden Markov model, order \(c.order) (Viterbi)"
-        case .tokenClassifier(let c):
-            return "per-token \(c.classifier.kind) on window features" + (c.vectors.map { " + \($0.summary)" } ?? "")
-        case .perceptron(let c): return "averaged structured perceptron, \(c.epochs) epochs (Viterbi)"
-        case .crf(let c):
-            return "linear-chain CRF, L-BFGS, c1 \(c.c1), c2 \(c.c2), at most \(c.maxIterations) iterations (Viterbi)"
-        }
-    }
-
-    public func fit(
-        _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
-        vectors: TokenVectorSource? = nil, log: ((String) -> Void)? = nil
-    ) throws -> any SequenceTagger {
-        switch self {
-        case .hmm(let c): return try HiddenMarkovModel.fit(c, sentences: sentences, tags: tags)
-        case .tokenClassifier(var c):
-            c.features = features
-            return try TokenClassifierTagger.fit(c, sentences: sentences, tags: tags, seed: seed, vectors: vectors)
-        case .perceptron(var c):
-            c.features = features
-            return try StructuredPerceptron.fit(c, sentences: sentences, tags: tags, seed: seed)
-        case .crf(var c):
-            c.features = features
-            return try ConditionalRandomField.fit(c, sentences: sentences, tags: tags, log: log)
-        }
-    }
-}
-
 /// A tagger with the name it has in reports.
 public struct NamedTagger: Sendable, Hashable, NamedItem {
     public var name: String
@@ -192,64 +134,14 @@ extension SpecDecoder {
         }
     }
 
+    /// Reads one tagger's settings: each kind accepts exactly the keys its settings declare.
     static func decodeTagger(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedTagger {
-        let allowed: [String: [String]] = [
-            "hmm": ["order", "suffix_length", "rare_word_count"], "perceptron": ["epochs"],
-            "crf": ["c1", "c2", "max_iterations", "period", "delta", "threads"],
-            "token_classifier": ["classifier", "vectors"]
-        ]
-        let m = try params?.mapping(allowed: ["name"] + allowed[kind, default: []]) ?? [:]
-        let name = try m["name"]?.string() ?? kind
-        func number(_ key: String, _ value: Double, min: Double = 0) throws -> Double {
-            guard let v = m[key] else { return value }
-            let d = try v.double()
-            guard d >= min else { throw v.error("\(key) must be >= \(min), got \(d)") }
-            return d
+        guard let type = TaggerRegistry.settings(kind: kind) else {
+            throw item.error(
+                "unknown tagger '\(kind)'; accepted values: \(TaggerRegistry.kinds.joined(separator: ", "))")
         }
-        switch kind {
-        case "hmm":
-            var c = HiddenMarkovModelConfiguration()
-            if let v = m["order"] {
-                c.order = try v.int(min: 1)
-                guard c.order <= 2 else { throw v.error("order is 1 or 2, got \(c.order)") }
-            }
-            if let v = m["suffix_length"] { c.suffixLength = try v.int(min: 0) }
-            if let v = m["rare_word_count"] { c.rareWordCount = try v.int(min: 1) }
-            return NamedTagger(name: m["name"] == nil && c.order == 2 ? "hmm2" : name, spec: .hmm(c))
-        case "perceptron":
-            var c = StructuredPerceptronConfiguration()
-            if let v = m["epochs"] { c.epochs = try v.int(min: 1) }
-            return NamedTagger(name: name, spec: .perceptron(c))
-        case "crf":
-            var c = ConditionalRandomFieldConfiguration()
-            c.c1 = try number("c1", c.c1)
-            c.c2 = try number("c2", c.c2)
-            c.delta = try number("delta", c.delta)
-            if let v = m["max_iterations"] { c.maxIterations = try v.int(min: 1) }
-            if let v = m["period"] { c.period = try v.int(min: 0) }
-            if let v = m["threads"] { c.threads = try v.int(min: 0) }
-            return NamedTagger(name: name, spec: .crf(c))
-        default:
-            guard let classifierNode = m["classifier"] else {
-                throw item.error(
-                    "token_classifier needs a 'classifier' (\(ClassifierSpec.kinds.joined(separator: ", ")))")
-            }
-            let decoded = try decodeList(
-                SpecNode(
-                    node: .sequence(.init([classifierNode.node])), file: classifierNode.file, path: classifierNode.path),
-                file: classifierNode.file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)[0]
-            var c = TokenClassifierConfiguration(classifier: decoded.spec)
-            if let v = m["vectors"] {
-                let vm = try v.mapping(allowed: ["word2vec", "bert", "max_length"])
-                if let w = vm["word2vec"] {
-                    c.vectors = .wordVectors(file: try w.string())
-                } else if let b = vm["bert"] {
-                    c.vectors = .bert(model: try b.string(), maxLength: try vm["max_length"]?.int(min: 2) ?? 128)
-                } else {
-                    throw v.error("vectors is {word2vec: FILE or googlenews-vectors} or {bert: minilm or FOLDER}")
-                }
-            }
-            return NamedTagger(name: m["name"] == nil ? "token_\(decoded.name)" : name, spec: .tokenClassifier(c))
-        }
+        let m = try params?.mapping(allowed: ["name"] + type.documentation.map(\.key)) ?? [:]
+        let settings = try decodeSettings(type, m, at: params ?? item)
+        return NamedTagger(name: try m["name"]?.string() ?? settings.defaultName, spec: settings.spec)
     }
 }

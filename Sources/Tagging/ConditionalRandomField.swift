@@ -316,3 +316,21 @@ struct LogLikelihood: Sendable {
         }
     }
 }
+
+extension ConditionalRandomFieldConfiguration: TaggerSettings {
+    public static let kind = "crf"
+    public static let summary =
+        "linear-chain CRF trained by L-BFGS (OWL-QN with c1), CRFsuite's features and stopping test"
+    public var family: ModelFamily { .discriminative }
+    public var spec: TaggerSpec { .crf(self) }
+
+    public static let parameters: [Parameter<ConditionalRandomFieldConfiguration>] = [
+        .number("c1", \.c1, .nonNegative, "L1 coefficient (OWL-QN when > 0)"),
+        .number("c2", \.c2, .nonNegative, "L2 coefficient: the objective adds c2 |w|^2"),
+        .integer("max_iterations", \.maxIterations, minimum: 1, "L-BFGS iterations at most"),
+        .integer(
+            "period", \.period, minimum: 0, "stop when the objective fell by less than delta over this many iterations"),
+        .number("delta", \.delta, .nonNegative, "relative decrease of the stopping test"),
+        .integer("threads", \.threads, minimum: 0, "threads for the gradient (0: every core)")
+    ]
+}

@@ -248,3 +248,22 @@ public struct HiddenMarkovModel: SequenceTagger {
         return path
     }
 }
+
+extension HiddenMarkovModelConfiguration: TaggerSettings {
+    public static let kind = "hmm"
+    public static let summary =
+        "hidden Markov model of order 1 or 2 (TnT: deleted interpolation, suffix model), Viterbi"
+    public var family: ModelFamily { .generative }
+    public var defaultName: String { order == 2 ? "hmm2" : "hmm" }
+    public var spec: TaggerSpec { .hmm(self) }
+
+    public static let parameters: [Parameter<HiddenMarkovModelConfiguration>] = [
+        .integer("order", \.order, minimum: 1, "1: bigram transitions; 2: trigram, as TnT"),
+        .integer("suffix_length", \.suffixLength, minimum: 0, "longest suffix used to guess unknown words' tags"),
+        .integer("rare_word_count", \.rareWordCount, minimum: 1, "words seen at most this often train the suffix model")
+    ]
+
+    public func validate(present: Set<String>) throws {
+        guard order <= 2 else { throw SettingsConflict(key: "order", "order is 1 or 2, got \(order)") }
+    }
+}

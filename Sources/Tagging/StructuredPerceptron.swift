@@ -76,3 +76,14 @@ public struct StructuredPerceptron: SequenceTagger {
             ])
     }
 }
+
+extension StructuredPerceptronConfiguration: TaggerSettings {
+    public static let kind = "perceptron"
+    public static let summary = "averaged structured perceptron on the linear chain (Collins 2002), Viterbi"
+    public var family: ModelFamily { .discriminative }
+    public var spec: TaggerSpec { .perceptron(self) }
+
+    public static let parameters: [Parameter<StructuredPerceptronConfiguration>] = [
+        .integer("epochs", \.epochs, minimum: 1, "passes over the training sentences")
+    ]
+}

@@ -113,3 +113,42 @@ public struct TokenClassifierTagger: SequenceTagger {
         return out
     }
 }
+
+extension TokenClassifierConfiguration: TaggerSettings {
+    /// Settings with no classifier given yet; a spec must name one (`validate`).
+    public init() { self.init(classifier: ClassifierSpec(MultinomialNaiveBayesConfiguration())) }
+
+    public static let kind = "token_classifier"
+    public static let summary =
+        "any classifier of the family on each token's window features (and optional word vectors)"
+    public var family: ModelFamily { classifier.family }
+    public var defaultName: String { "token_\(classifier.kind)" }
+    public var spec: TaggerSpec { .tokenClassifier(self) }
+
+    public static let parameters: [Parameter<TokenClassifierConfiguration>] = [
+        Parameter(
+            key: "classifier",
+            type: .custom(tag: "classifier", summary: "a classifier: `logistic` or `{linear_svm: {C: 0.5}}`"),
+            summary: "the classifier of every token (required)", defaultValue: "none"
+        ) { c, v in
+            if case .custom(let value) = v, let spec = value.value.base as? ClassifierSpec { c.classifier = spec }
+        },
+        Parameter(
+            key: "vectors",
+            type: .custom(
+                tag: "token-vectors",
+                summary: "`{word2vec: FILE or googlenews-vectors}` or `{bert: minilm or FOLDER, max_length: 128}`"),
+            summary: "per-token vectors appended to the window features", defaultValue: "none"
+        ) { c, v in
+            if case .custom(let value) = v, let vectors = value.value.base as? TokenVectorSpec { c.vectors = vectors }
+        }
+    ]
+
+    public func validate(present: Set<String>) throws {
+        guard present.contains("classifier") else {
+            throw SettingsConflict(
+                key: "classifier",
+                "token_classifier needs a 'classifier' (\(ClassifierRegistry.kinds.joined(separator: ", ")))")
+        }
+    }
+}

@@ -52,6 +52,9 @@ public enum ParameterType: Sendable, Hashable {
     case integerRange(minimum: Int, maximum: Int)
     /// Text: a path, a checkpoint or resource name.
     case text
+    /// A structured value the spec decoder reads with the reader registered for `tag` (a nested classifier entry,
+    /// per-token vectors); `summary` says what it accepts.
+    case custom(tag: String, summary: String)
 
     /// The type in words, for the README's key tables.
     public var summary: String {
@@ -75,6 +78,7 @@ public enum ParameterType: Sendable, Hashable {
         case .frequency: return "a count >= 0 or a fraction in [0, 1]"
         case .integerRange(let lo, let hi): return "integer or [min, max] in \(lo)...\(hi)"
         case .text: return "text"
+        case .custom(_, let summary): return summary
         }
     }
 
@@ -103,6 +107,14 @@ public enum ParameterValue: Sendable, Hashable {
     case fraction(Double)
     case range(Int, Int)
     case text(String)
+    case custom(CustomValue)
+}
+
+/// A decoded structured value (`ParameterType.custom`), kept opaque here: the configuration that declared the key
+/// knows its type.
+public struct CustomValue: @unchecked Sendable, Hashable {
+    public let value: AnyHashable
+    public init(_ value: AnyHashable) { self.value = value }
 }
 
 /// One spec key of a configuration `C`: its name, type, default and one line of documentation, and how a checked

@@ -4,6 +4,7 @@ import TestSupport
 import TextCore
 import Classify
 import Featurize
+import Tagging
 @testable import Pipeline
 
 /// The classifier registry is the one source of truth: spec decoding, docs and capabilities all follow from it.
@@ -106,7 +107,9 @@ import Featurize
         let readme = try String(contentsOf: url, encoding: .utf8)
         let updated = try Documentation.updating(readme: readme)
         #expect(updated == readme, "README.md's generated tables are stale: run `swift run textpipe docs --update README.md`")
-        for kind in ClassifierRegistry.kinds + FeatureSetRegistry.kinds { #expect(readme.contains("| `\(kind)` |")) }
+        for kind in ClassifierRegistry.kinds + FeatureSetRegistry.kinds + TaggerRegistry.kinds {
+            #expect(readme.contains("| `\(kind)` |"))
+        }
     }
 }
 
@@ -172,5 +175,73 @@ import Featurize
         #expect(message("  - bert").contains("5: bert needs a 'model'"))
         #expect(message("  - bert: {pooling: mean}").contains("bert needs a 'model'"))
         #expect(message("  - onehot: {min_df: 1.5}").contains("fraction"))
+    }
+}
+
+/// The tagger registry is the one source of truth for taggers.
+@Suite struct TaggerRegistryTests {
+    func spec(_ tagger: String) -> String {
+        """
+        name: demo
+        task: tagging
+        data:
+          train: {path: train.conll, format: conll}
+          scheme: iob2
+        taggers:
+        \(tagger)
+        """
+    }
+
+    @Test func kindsAreUniqueAndEveryKeyIsDeclaredOnce() {
+        #expect(Set(TaggerRegistry.kinds).count == TaggerRegistry.all.count)
+        for type in TaggerRegistry.all {
+            let keys = type.documentation.map(\.key)
+            #expect(Set(keys).count == keys.count && !keys.contains("name") && !type.summary.isEmpty, "\(type.kind)")
+        }
+    }
+
+    /// Every declared key rejects a value of the wrong type with the file, line and key named.
+    @Test(arguments: TaggerRegistry.kinds)
+    func everyKeyRejectsAWrongValue(_ kind: String) throws {
+        let type = try #require(TaggerRegistry.settings(kind: kind))
+        for p in type.documentation {
+            do {
+                _ = try SpecDecoder.decode(spec("  - \(kind): {\(p.key): [1, 2, {x: y}]}"), file: "spec.yaml")
+                Issue.record("\(kind).\(p.key) accepted a nested list")
+            } catch let e as TextpipeError {
+                #expect(e.file == "spec.yaml" && e.line == 7 && e.exitCode == 2, "\(kind).\(p.key): \(e)")
+            }
+        }
+    }
+
+    /// Writing every key at its documented default gives the default tagger (keys whose default is `none` left out).
+    @Test(arguments: TaggerRegistry.kinds)
+    func documentedDefaultsAreTheDefaults(_ kind: String) throws {
+        let type = try #require(TaggerRegistry.settings(kind: kind))
+        var settings = type.documentation.filter { $0.defaultValue != "none" }.map { "\($0.key): \($0.defaultValue)" }
+        if kind == "token_classifier" { settings.append("classifier: multinomial_nb") }
+        let written = try SpecDecoder.decode(spec("  - \(kind): {\(settings.joined(separator: ", "))}"), file: "spec.yaml")
+        let bare = try SpecDecoder.decode(
+            spec(kind == "token_classifier" ? "  - token_classifier: {classifier: multinomial_nb}" : "  - \(kind)"), file: "spec.yaml")
+        #expect(written.tagging?.taggers[0] == bare.tagging?.taggers[0])
+    }
+
+    /// Names, nested classifiers and cross-key rules come from the settings.
+    @Test func namesNestedClassifiersAndRules() throws {
+        let s = try SpecDecoder.decode(
+            spec("  - hmm: {order: 2}\n  - token_classifier: {classifier: {linear_svm: {C: 0.5}}}\n  - crf"), file: "spec.yaml")
+        #expect(s.tagging?.taggers.map(\.name) == ["hmm2", "token_linear_svm", "crf"])
+        guard case .tokenClassifier(let c)? = s.tagging?.taggers[1].spec else { Issue.record("not a token classifier"); return }
+        #expect((c.classifier.configuration as? LinearSVMConfiguration)?.C == 0.5)
+        func message(_ entry: String) -> String {
+            do { _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml"); return "" }
+            catch let e as TextpipeError { return "\(e.line ?? 0): \(e.message)" } catch { return "\(error)" }
+        }
+        #expect(message("  - hmm: {order: 3}").contains("7: order is 1 or 2, got 3"))
+        #expect(message("  - token_classifier").contains("7: token_classifier needs a 'classifier'"))
+        #expect(message("  - token_classifier: {classifier: bayes}").contains("unknown classifier 'bayes'"))
+        #expect(message("  - token_classifier: {classifier: logistic, vectors: {glove: x}}").contains("glove"))
+        #expect(message("  - crf: {c2: -1}").contains("c2 must be >= 0"))
+        #expect(message("  - hmmm").contains("unknown tagger 'hmmm'"))
     }
 }
