@@ -30,6 +30,15 @@ public struct ConditionalRandomField: SequenceTagger {
     public var tags: [String] { model.tags }
     public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
+    public func encodeBody(into w: inout BinaryWriter) throws { try TaggerStore.encodeChain(model, &w) }
+
+    public static func decodeBody(
+        tags: [String], summary: [String: String], from r: inout BinaryReader,
+        vectors: (TokenVectorSpec) throws -> TokenVectorSource
+    ) throws -> Self {
+        Self(model: try TaggerStore.decodeChain(tags, &r), trainingSummary: summary)
+    }
+
     /// Trains on `sentences`; `log` gets a progress line every 10 iterations.
     public static func fit(
         _ c: ConditionalRandomFieldConfiguration, sentences: [TaggedSentence], tags: [String],
@@ -323,6 +332,7 @@ extension ConditionalRandomFieldConfiguration: TaggerSettings {
         "linear-chain CRF trained by L-BFGS (OWL-QN with c1), CRFsuite's features and stopping test"
     public var family: ModelFamily { .discriminative }
     public var spec: TaggerSpec { .crf(self) }
+    public static var taggerType: any SequenceTagger.Type { ConditionalRandomField.self }
 
     public static let parameters: [Parameter<ConditionalRandomFieldConfiguration>] = [
         .number("c1", \.c1, .nonNegative, "L1 coefficient (OWL-QN when > 0)"),

@@ -256,6 +256,7 @@ extension HiddenMarkovModelConfiguration: TaggerSettings {
     public var family: ModelFamily { .generative }
     public var defaultName: String { order == 2 ? "hmm2" : "hmm" }
     public var spec: TaggerSpec { .hmm(self) }
+    public static var taggerType: any SequenceTagger.Type { HiddenMarkovModel.self }
 
     public static let parameters: [Parameter<HiddenMarkovModelConfiguration>] = [
         .integer("order", \.order, minimum: 1, "1: bigram transitions; 2: trigram, as TnT"),

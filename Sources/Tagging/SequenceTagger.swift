@@ -15,6 +15,13 @@ public protocol SequenceTagger: Sendable {
     func predict(_ sentences: [[String]]) throws -> [[String]]
     /// What training did (iterations, parameters, ...), for the report.
     var trainingSummary: [String: String] { get }
+    /// Writes the model's own parameters (`TaggerStore` writes the version, kind, tags and summary before them).
+    func encodeBody(into w: inout BinaryWriter) throws
+    /// Reads what `encodeBody` wrote; `vectors` rebuilds a per-token vector source for taggers that had one.
+    static func decodeBody(
+        tags: [String], summary: [String: String], from r: inout BinaryReader,
+        vectors: (TokenVectorSpec) throws -> TokenVectorSource
+    ) throws -> Self
 }
 
 extension SequenceTagger {

@@ -21,6 +21,15 @@ public struct StructuredPerceptron: SequenceTagger {
     public var tags: [String] { model.tags }
     public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
+    public func encodeBody(into w: inout BinaryWriter) throws { try TaggerStore.encodeChain(model, &w) }
+
+    public static func decodeBody(
+        tags: [String], summary: [String: String], from r: inout BinaryReader,
+        vectors: (TokenVectorSpec) throws -> TokenVectorSource
+    ) throws -> Self {
+        Self(model: try TaggerStore.decodeChain(tags, &r), trainingSummary: summary)
+    }
+
     public static func fit(
         _ c: StructuredPerceptronConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64
     ) throws -> StructuredPerceptron {
@@ -82,6 +91,7 @@ extension StructuredPerceptronConfiguration: TaggerSettings {
     public static let summary = "averaged structured perceptron on the linear chain (Collins 2002), Viterbi"
     public var family: ModelFamily { .discriminative }
     public var spec: TaggerSpec { .perceptron(self) }
+    public static var taggerType: any SequenceTagger.Type { StructuredPerceptron.self }
 
     public static let parameters: [Parameter<StructuredPerceptronConfiguration>] = [
         .integer("epochs", \.epochs, minimum: 1, "passes over the training sentences")

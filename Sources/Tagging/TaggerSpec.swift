@@ -16,6 +16,8 @@ public protocol TaggerSettings: SpecConfigurable {
     var defaultName: String { get }
     /// The tagger these settings configure.
     var spec: TaggerSpec { get }
+    /// The trained model's type (what `TaggerStore` reads back for this kind).
+    static var taggerType: any SequenceTagger.Type { get }
 }
 
 extension TaggerSettings {

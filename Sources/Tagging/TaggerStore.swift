@@ -14,17 +14,7 @@ public enum TaggerStore {
         w.write(tagger.kind)
         w.write(strings: tagger.tags)
         w.write(String(decoding: try JSONEncoder().encode(tagger.trainingSummary), as: UTF8.self))
-        switch tagger {
-        case let t as ConditionalRandomField: try encodeChain(t.model, &w)
-        case let t as StructuredPerceptron: try encodeChain(t.model, &w)
-        case let t as HiddenMarkovModel: try t.encode(into: &w)
-        case let t as TokenClassifierTagger:
-            try encodeFeatures(t.extractor, t.attributes, &w)
-            w.write(array: [UInt8](try ClassifierStore.encode(t.classifier)))
-            w.write(try t.vectorSpec.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "")
-            w.write(Int64(t.vectorDimensions))
-        default: throw TextpipeError(.internal, "no storage for tagger kind \(tagger.kind)")
-        }
+        try tagger.encodeBody(into: &w)
         return w.data
     }
 
@@ -39,27 +29,18 @@ public enum TaggerStore {
         let kind = try r.readString()
         let tags = try r.readStrings()
         let summary = try JSONDecoder().decode([String: String].self, from: Data(try r.readString().utf8))
-        switch kind {
-        case ConditionalRandomField.kind:
-            return ConditionalRandomField(model: try decodeChain(tags, &r), trainingSummary: summary)
-        case StructuredPerceptron.kind:
-            return StructuredPerceptron(model: try decodeChain(tags, &r), trainingSummary: summary)
-        case HiddenMarkovModel.kind: return try HiddenMarkovModel.decode(tags: tags, summary: summary, from: &r)
-        case TokenClassifierTagger.kind:
-            let (extractor, attributes) = try decodeFeatures(&r)
-            let classifier = try ClassifierStore.decode(Data(try r.readArray(UInt8.self)), name: name)
-            let specText = try r.readString()
-            let spec =
-                specText.isEmpty ? nil : try JSONDecoder().decode(TokenVectorSpec.self, from: Data(specText.utf8))
-            let dimensions = Int(try r.read(Int64.self))
-            return TokenClassifierTagger(
-                tags: tags, extractor: extractor, attributes: attributes, classifier: classifier,
-                vectors: try spec.map(vectors), vectorSpec: spec, vectorDimensions: dimensions, trainingSummary: summary
-            )
-        default:
+        guard let type = TaggerRegistry.settings(kind: kind)?.taggerType else {
             throw TextpipeError(
-                .model, "unknown tagger '\(kind)' (known: hmm, token_classifier, perceptron, crf)", file: name)
+                .model, "unknown tagger '\(kind)' (known: \(TaggerRegistry.kinds.joined(separator: ", ")))", file: name)
         }
+        return try decodeBody(type, tags: tags, summary: summary, from: &r, vectors: vectors)
+    }
+
+    private static func decodeBody<T: SequenceTagger>(
+        _: T.Type, tags: [String], summary: [String: String], from r: inout BinaryReader,
+        vectors: (TokenVectorSpec) throws -> TokenVectorSource
+    ) throws -> any SequenceTagger {
+        try T.decodeBody(tags: tags, summary: summary, from: &r, vectors: vectors)
     }
 
     static func encodeFeatures(
@@ -92,7 +73,7 @@ public enum TaggerStore {
 }
 
 extension HiddenMarkovModel {
-    func encode(into w: inout BinaryWriter) throws {
+    public func encodeBody(into w: inout BinaryWriter) throws {
         w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
         w.write(array: logTransition)
         w.write(array: lambdas)
@@ -118,9 +99,10 @@ extension HiddenMarkovModel {
         w.write(array: keys.flatMap { suffixes[$0, default: []] })
     }
 
-    static func decode(tags: [String], summary: [String: String], from r: inout BinaryReader) throws
-        -> HiddenMarkovModel
-    {
+    public static func decodeBody(
+        tags: [String], summary: [String: String], from r: inout BinaryReader,
+        vectors: (TokenVectorSpec) throws -> TokenVectorSource
+    ) throws -> HiddenMarkovModel {
         let c = try JSONDecoder().decode(HiddenMarkovModelConfiguration.self, from: Data(try r.readString().utf8))
         let transitions = try r.readDoubles()
         let lambdas = try r.readDoubles()

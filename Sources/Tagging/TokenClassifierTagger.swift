@@ -89,6 +89,27 @@ public struct TokenClassifierTagger: SequenceTagger {
             vectors: vectors, vectorSpec: c.vectors, vectorDimensions: dimensions, trainingSummary: summary)
     }
 
+    public func encodeBody(into w: inout BinaryWriter) throws {
+        try TaggerStore.encodeFeatures(extractor, attributes, &w)
+        w.write(array: [UInt8](try ClassifierStore.encode(classifier)))
+        w.write(try vectorSpec.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "")
+        w.write(Int64(vectorDimensions))
+    }
+
+    public static func decodeBody(
+        tags: [String], summary: [String: String], from r: inout BinaryReader,
+        vectors: (TokenVectorSpec) throws -> TokenVectorSource
+    ) throws -> TokenClassifierTagger {
+        let (extractor, attributes) = try TaggerStore.decodeFeatures(&r)
+        let classifier = try ClassifierStore.decode(Data(try r.readArray(UInt8.self)), name: r.name)
+        let specText = try r.readString()
+        let spec = specText.isEmpty ? nil : try JSONDecoder().decode(TokenVectorSpec.self, from: Data(specText.utf8))
+        let dimensions = Int(try r.read(Int64.self))
+        return TokenClassifierTagger(
+            tags: tags, extractor: extractor, attributes: attributes, classifier: classifier,
+            vectors: try spec.map(vectors), vectorSpec: spec, vectorDimensions: dimensions, trainingSummary: summary)
+    }
+
     public func predict(_ sentences: [[String]]) throws -> [[String]] {
         var index = attributes
         let x = index.encode(sentences, extractor: extractor, grow: false)
@@ -124,6 +145,7 @@ extension TokenClassifierConfiguration: TaggerSettings {
     public var family: ModelFamily { classifier.family }
     public var defaultName: String { "token_\(classifier.kind)" }
     public var spec: TaggerSpec { .tokenClassifier(self) }
+    public static var taggerType: any SequenceTagger.Type { TokenClassifierTagger.self }
 
     public static let parameters: [Parameter<TokenClassifierConfiguration>] = [
         Parameter(

@@ -45,7 +45,8 @@ public struct BinaryWriter {
 public struct BinaryReader {
     private let data: Data
     private var offset: Int
-    private let name: String
+    /// The file (or other source) being read, for error messages.
+    public let name: String
 
     public init(_ data: Data, name: String) {
         self.data = data
