@@ -37,9 +37,7 @@ public enum HTMLRenderer {
         var h =
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         h += "<title>\(escape(report.pipeline)) — textpipe report</title><style>\(style)</style></head><body>"
-        h += "<h1>\(escape(report.pipeline)): text classification report</h1>"
-        h +=
-            "<p class=\"meta\">Run <code>\(escape(report.runId))</code> · \(escape(report.createdAt)) · textpipe \(escape(report.toolVersion)) · spec <code>\(report.specHash.prefix(12))</code> · \(Format.seconds(report.totalSeconds)) s</p>"
+        h += report.header.html
         h +=
             "<h2>Data</h2><ul><li>Dataset <b>\(escape(d.name))</b>: \(Format.count(d.trainDocuments)) training documents"
         if let t = d.testDocuments { h += ", \(Format.count(t)) test documents" }
@@ -51,14 +49,7 @@ public enum HTMLRenderer {
             "<li>Tokens: \(Format.count(d.tokens)), distinct \(Format.count(d.distinctTokens))</li><li>Evaluation: \(escape(report.evaluation))</li>"
         for (k, v) in d.notes.sorted(by: { $0.key < $1.key }) { h += "<li>\(escape(k)): \(Format.count(v))</li>" }
         h += "</ul>"
-        if let spec = report.specText { h += "<details><summary>Spec</summary><pre>\(escape(spec))</pre></details>" }
-        if let inputs = report.inputs, !inputs.isEmpty {
-            h +=
-                "<details><summary>Inputs (sha256)</summary><ul>"
-                + inputs.sorted { $0.key < $1.key }.map {
-                    "<li><code>\(escape($0.key))</code> \($0.value.prefix(16))…</li>"
-                }.joined() + "</ul></details>"
-        }
+        h += report.header.htmlSpec
         let ranked = report.ranked
         h +=
             "<h2>Comparison</h2><p>Sorted by macro-F1. <span class=\"tag G\">G</span> generative, <span class=\"tag D\">D</span> discriminative.</p>"
@@ -83,13 +74,7 @@ public enum HTMLRenderer {
                 }.joined() + "</ul>"
         }
         h += sections(report)
-        h +=
-            "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
-        for s in report.stages {
-            h +=
-                "<tr><td class=\"l\">\(escape(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>"
-        }
-        h += "</tbody></table><h2>Models</h2>"
+        h += report.header.htmlStages + "<h2>Models</h2>"
         for (i, r) in ranked.enumerated() {
             h +=
                 "<section class=\"model\" id=\"m\(i)\"><h3>\(escape(r.name))</h3><p>Accuracy \(Format.percent(r.accuracy, r.accuracyStd)) %, macro-F1 \(Format.percent(r.macroF1, r.macroF1Std)) %"

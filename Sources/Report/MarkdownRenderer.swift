@@ -3,9 +3,7 @@ import Foundation
 /// Renders a `RunReport` as Markdown: a comparison table sorted by macro-F1, then one section per model.
 public enum MarkdownRenderer {
     public static func render(_ report: RunReport) -> String {
-        var md = "# \(report.pipeline): text classification report\n\n"
-        md +=
-            "Run `\(report.runId)` at \(report.createdAt), textpipe \(report.toolVersion), spec sha256 `\(report.specHash.prefix(12))`.\n\n"
+        var md = report.header.markdown
         md += "## Data\n\n"
         let d = report.dataset
         md += "- Dataset: **\(d.name)**, \(Format.count(d.trainDocuments)) training documents"
@@ -17,6 +15,7 @@ public enum MarkdownRenderer {
         md += "- Tokens: \(Format.count(d.tokens)), distinct: \(Format.count(d.distinctTokens))\n"
         md += "- Evaluation: \(report.evaluation)\n"
         for (k, v) in d.notes.sorted(by: { $0.key < $1.key }) { md += "- \(k): \(Format.count(v))\n" }
+        md += "\n" + report.header.markdownSpec
         md +=
             "\n## Comparison\n\nSorted by macro-F1. G = generative (models p(x, y)), D = discriminative (models p(y | x) or a decision function).\n\n"
         md +=
@@ -35,9 +34,7 @@ public enum MarkdownRenderer {
             }
         }
         md += sections(report)
-        md += "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|:---:|\n"
-        for s in report.stages { md += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }
-        md += "| **total** | \(Format.seconds(report.totalSeconds)) | |\n"
+        md += report.header.markdownStages
         md += "\n## Models\n"
         for r in report.ranked {
             md += "\n### \(r.name)\n\n"

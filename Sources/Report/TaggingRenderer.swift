@@ -40,15 +40,14 @@ public enum TaggingRenderer {
 
     public static func markdown(_ r: TaggingRunReport) -> String {
         let d = r.dataset
-        var m = "# \(r.pipeline): sequence labelling report\n\n"
-        m +=
-            "Run `\(r.runId)` · \(r.createdAt) · textpipe \(r.toolVersion) · spec `\(r.specHash.prefix(12))` · \(Format.seconds(r.totalSeconds)) s\n\n"
+        var m = r.header.markdown
         m +=
             "## Data\n\n- Dataset **\(d.name)**: \(Format.count(d.trainSentences)) training sentences (\(Format.count(d.trainTokens)) tokens), "
         m += "\(Format.count(d.testSentences)) test sentences (\(Format.count(d.testTokens)) tokens)\n"
         m += "- Evaluation: \(d.evaluation)\n- Tags (\(d.tags.count)), scheme \(d.fileScheme)"
         if d.modelScheme != d.fileScheme { m += " converted to \(d.modelScheme)" }
         m += "; \(Format.count(d.repairedTags)) tags repaired from invalid sequences\n\n"
+        m += r.header.markdownSpec
         let cols = columns(r)
         m += "## Comparison\n\nSorted by \(r.headlineName). G generative, D discriminative.\n\n"
         m +=
@@ -61,8 +60,7 @@ public enum TaggingRenderer {
         }
         if let p = r.previous { m += MarkdownRenderer.sinceThePreviousRun(p) }
         if let sig = r.significance { m += MarkdownRenderer.significance(sig) }
-        m += "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|---|\n"
-        for s in r.stages { m += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }
+        m += r.header.markdownStages
         m += "\n## Taggers\n"
         for t in r.ranked {
             m += "\n### \(t.name)\n\n\(t.description). "
@@ -152,15 +150,14 @@ public enum TaggingRenderer {
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         h +=
             "<title>\(e(r.pipeline)) — textpipe tagging report</title><style>\(HTMLRenderer.style) .err{white-space:normal;text-align:left;line-height:1.9}.err b{background:#fde8e4;border-radius:3px;padding:0 .2rem}.err small{color:#5b6475}</style></head><body>"
-        h += "<h1>\(e(r.pipeline)): sequence labelling report</h1>"
-        h +=
-            "<p class=\"meta\">Run <code>\(e(r.runId))</code> · \(e(r.createdAt)) · textpipe \(e(r.toolVersion)) · spec <code>\(r.specHash.prefix(12))</code> · \(Format.seconds(r.totalSeconds)) s</p>"
+        h += r.header.html
         h +=
             "<h2>Data</h2><ul><li>Dataset <b>\(e(d.name))</b>: \(Format.count(d.trainSentences)) training sentences (\(Format.count(d.trainTokens)) tokens), \(Format.count(d.testSentences)) test sentences (\(Format.count(d.testTokens)) tokens)</li>"
         h +=
             "<li>Evaluation: \(e(d.evaluation))</li><li>\(d.tags.count) tags, scheme \(e(d.fileScheme))"
             + (d.modelScheme != d.fileScheme ? " converted to \(e(d.modelScheme))" : "")
         h += "; \(Format.count(d.repairedTags)) tags repaired from invalid sequences</li></ul>"
+        h += r.header.htmlSpec
         h +=
             "<h2>Comparison</h2><p>Sorted by \(r.headlineName). <span class=\"tag G\">G</span> generative, <span class=\"tag D\">D</span> discriminative.</p>"
             + bars(r)
@@ -177,13 +174,7 @@ public enum TaggingRenderer {
         h += "</tbody></table></div>"
         if let p = r.previous { h += HTMLRenderer.sinceThePreviousRun(p) }
         if let sig = r.significance { h += HTMLRenderer.significance(sig) }
-        h +=
-            "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
-        for s in r.stages {
-            h +=
-                "<tr><td class=\"l\">\(e(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>"
-        }
-        h += "</tbody></table><h2>Taggers</h2>"
+        h += r.header.htmlStages + "<h2>Taggers</h2>"
         for (i, t) in r.ranked.enumerated() {
             h +=
                 "<section class=\"model\" id=\"t\(i)\"><h3>\(e(t.name))</h3><p>\(e(t.description)).</p><p class=\"meta\">Training: "

@@ -99,6 +99,9 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     public var significance: SignificanceMatrix? = nil
     /// Differences from the previous run of the same pipeline (headline metric and token accuracy).
     public var previous: RunComparison? = nil
+    /// The spec as written, and the SHA-256 of each input (a catalog package by name and version, or a file).
+    public var specText: String? = nil
+    public var inputs: [String: String]? = nil
 
     public init(
         pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,

@@ -172,6 +172,9 @@ import Report
         #expect(try String(contentsOf: root.appendingPathComponent("reports/ner/latest/report.html"), encoding: .utf8).contains("Since the previous run"))
         let metrics = try TaggingRunReport.decode(try Data(contentsOf: root.appendingPathComponent("reports/ner/latest/metrics.json")))
         #expect(metrics.previous?.regressions == ["crf"] && metrics.previous?.metric == "chunk F1")
+        // The same header as classification reports: spec text, input hashes, stage timings with the total.
+        #expect(metrics.specText?.contains("task: tagging") == true && metrics.inputs?.keys.contains("train.conll") == true)
+        #expect(md.contains("<summary>Spec</summary>") && md.contains("| **total** |"))
         // report diff between the two tagging runs.
         let diff = try TestSupport.runTextpipe(
             ["report", "diff", "reports/ner/\(goodRun)", "reports/ner/\(worseRun)", "--fail-on-regression"], in: root)

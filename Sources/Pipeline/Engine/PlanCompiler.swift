@@ -118,6 +118,8 @@ public enum PlanCompiler {
                     errorExamples: t.errorExamples, seed: spec.seed))
             taggers.append(TaggingReportStage.Tagger(name: tagger.name, run: run, evaluation: evaluation))
         }
-        try plan.add(TaggingReportStage(ingest: ingest, taggers: taggers, spec: spec, tagging: t, out: out))
+        try plan.add(
+            TaggingReportStage(
+                ingest: ingest, taggers: taggers, spec: spec, tagging: t, inputFiles: plan.inputs, out: out))
     }
 }

@@ -9,7 +9,7 @@ public enum TextpipeVersion {
 /// What a report contains and how it is computed from cached stage outputs: part of the report stage's key, so
 /// a change to the report (a new section) rewrites reports without retraining anything. Bump with such changes.
 public enum ReportLayout {
-    public static let version = 2
+    public static let version = 3
 }
 
 /// Builds a stage key from labelled parts: `StageKey("train").add("features", k1).add("model", json).hex`.

@@ -18,6 +18,7 @@ struct TaggingReportStage: Stage {
     let taggers: [Tagger]
     let spec: PipelineSpec
     let tagging: TaggingSpec
+    let inputFiles: [LockFile.FileHash]
     let out: URL
 
     var stage: StageName { .report }
@@ -86,6 +87,8 @@ struct TaggingReportStage: Stage {
                 toolVersion: TextpipeVersion.current, specHash: spec.sha256, dataset: dataset, results: results,
                 stages: stages, totalSeconds: context.elapsedSeconds)
             report.significance = significance
+            report.specText = try? String(contentsOfFile: spec.file, encoding: .utf8)
+            report.inputs = Dictionary(inputFiles.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
             if let previousRun, previousRun is TaggingRunReport {
                 report.previous = RunComparison(
                     previous: previousRun, current: report.scores, threshold: spec.report.regressionThreshold)
