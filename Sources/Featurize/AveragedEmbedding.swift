@@ -46,7 +46,7 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
     public static func fit(
         _ c: AveragedEmbeddingConfiguration, corpus: TokenizedCorpus, rows: [Int],
         tokenizer: Tokenizer = Tokenizer(), reusing given: WordVectors? = nil,
-        progress: ((Word2VecProgress) -> Void)? = nil
+        progress: ((Word2VecProgress) -> Void)? = nil, progressInterval: Double = 10
     ) throws -> AveragedEmbeddingFeaturizer {
         let vectors: WordVectors
         if let given {
@@ -57,7 +57,7 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
             let source: Word2VecCorpus =
                 c.corpus.map { TextFileWord2VecCorpus(url: URL(fileURLWithPath: $0), tokenizer: tokenizer) }
                 ?? TokenizedWord2VecCorpus(corpus: corpus, rows: rows)
-            vectors = try Word2VecTrainer(training, progressInterval: isatty(2) == 1 ? 0.25 : 10, progress: progress)
+            vectors = try Word2VecTrainer(training, progressInterval: progressInterval, progress: progress)
                 .train(source)
         } else {
             throw TextpipeError(.spec, "word2vec needs either 'train' settings or a 'pretrained' file", key: "word2vec")

@@ -77,7 +77,7 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
             // Vectors from a separate corpus or a file are the same for every fold: reuse them.
             let reused = c.vectorsDependOnDocuments ? nil : (previous as? AveragedEmbeddingFeaturizer)?.vectors
             let f = try AveragedEmbeddingFeaturizer.fit(
-                c, corpus: corpus, rows: rows, reusing: reused, progress: progress)
+                c, corpus: corpus, rows: rows, reusing: reused, progress: progress, progressInterval: progressInterval)
             return (f, f.transform(corpus, rows: rows))
         case .bert(let c):
             // Nothing is fitted: the encoder (and its cache of encoded documents) is shared by every fold.

@@ -32,3 +32,28 @@ public struct ProgressClock: Sendable {
         return true
     }
 }
+
+/// Where progress lines go: on a terminal one live line rewritten in place (`\r`, a newline when done), four times a
+/// second; otherwise (cron, a pipe) a plain line every 10 seconds through `log`. The one way long jobs report.
+public struct ProgressLine {
+    /// Standard error is a terminal.
+    public let interactive: Bool
+    let log: (String) -> Void
+
+    public init(log: @escaping (String) -> Void) {
+        interactive = isatty(2) == 1
+        self.log = log
+    }
+
+    /// Seconds between reports.
+    public var interval: Double { interactive ? 0.25 : 10 }
+
+    /// Shows one report; `done` ends a live line.
+    public func show(_ line: String, done: Bool) {
+        if interactive {
+            FileHandle.standardError.write(Data(("\r" + line + (done ? "\n" : "")).utf8))
+        } else {
+            log(line)
+        }
+    }
+}

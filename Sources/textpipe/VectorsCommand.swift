@@ -55,15 +55,10 @@ struct VectorsCommand: ParsableCommand {
                 guard FileManager.default.fileExists(atPath: corpus) else {
                     throw TextpipeError(.usage, "no such file", file: corpus)
                 }
-                let interactive = isatty(2) == 1
                 let started = Date()
-                let trainer = Word2VecTrainer(c, progressInterval: interactive ? 0.25 : 10) { p in
-                    let line = String(
-                        format: "epoch %d/%d %3.0f%%  %.0f words/s  loss %.4f  %.0f s left", p.epoch, c.epochs,
-                        p.fraction * 100,
-                        p.wordsPerSecond, p.loss, p.secondsLeft)
-                    FileHandle.standardError.write(
-                        Data(((interactive ? "\r" : "") + line + (interactive && p.fraction < 1 ? "" : "\n")).utf8))
+                let line = ProgressLine { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                let trainer = Word2VecTrainer(c, progressInterval: line.interval) { p in
+                    line.show(p.summary + " (of \(c.epochs))", done: p.fraction >= 1)
                 }
                 var source = URL(fileURLWithPath: corpus)
                 // Only a temporary text extracted here is ever removed; the user's corpus never is.

@@ -20,6 +20,16 @@ public struct EncodeProgress: Sendable {
     public var textsPerSecond: Double
     public var secondsLeft: Double
     public var fraction: Double { total == 0 ? 1 : Double(done) / Double(total) }
+
+    /// `encoding [#########.....................] 1184/4000 texts, 310 texts/s, 9 s left`.
+    public var summary: String {
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        return String(
+            format: "encoding [%@] %d/%d texts, %.0f texts/s, %.0f s left", bar, done, total, textsPerSecond,
+            secondsLeft)
+    }
 }
 
 /// Document vectors from a pretrained BERT encoder: the cleaned text goes through WordPiece and the encoder;

@@ -48,6 +48,13 @@ public struct Word2VecProgress: Sendable {
     public var loss: Double
     public var secondsLeft: Double
     public var epoch: Int
+
+    /// `epoch 2, 40%, 812345 words/s, loss 2.1043, 12 s left`.
+    public var summary: String {
+        String(
+            format: "epoch %d, %3.0f%%, %.0f words/s, loss %.4f, %.0f s left", epoch, fraction * 100, wordsPerSecond,
+            loss, secondsLeft)
+    }
 }
 
 /// A corpus for word2vec: sentences of token strings, visited in `parts` disjoint parts (one per thread).

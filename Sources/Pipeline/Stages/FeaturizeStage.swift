@@ -85,36 +85,15 @@ struct FeaturizeStage: Stage {
         let corpus = tokenized.corpus
         let folds = assignment.folds
         let configuration = try resolvingPaths(context)
-        let interactive = isatty(2) == 1
+        let line = ProgressLine(log: context.log)
         let name = feature.name
         func progress(_ label: String) -> (Word2VecProgress) -> Void {
-            { p in
-                let line = String(
-                    format: "featurize [%@] %@: epoch %d, %3.0f%%, %.0f words/s, loss %.4f, %.0f s left",
-                    name, label, p.epoch, p.fraction * 100, p.wordsPerSecond, p.loss, p.secondsLeft)
-                if interactive {
-                    FileHandle.standardError.write(Data(("\r" + line + (p.fraction >= 1 ? "\n" : "")).utf8))
-                } else {
-                    context.log(line)
-                }
-            }
+            { p in line.show("featurize [\(name)] \(label): \(p.summary)", done: p.fraction >= 1) }
         }
         func encoding(_ label: String) -> (EncodeProgress) -> Void {
-            { p in
-                let width = 30
-                let filled = Int(p.fraction * Double(width))
-                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                let line = String(
-                    format: "featurize [%@] %@: encoding [%@] %d/%d texts, %.0f texts/s, %.0f s left",
-                    name, label, bar, p.done, p.total, p.textsPerSecond, p.secondsLeft)
-                if interactive {
-                    FileHandle.standardError.write(Data(("\r" + line + (p.done >= p.total ? "\n" : "")).utf8))
-                } else {
-                    context.log(line)
-                }
-            }
+            { p in line.show("featurize [\(name)] \(label): \(p.summary)", done: p.done >= p.total) }
         }
-        let interval = interactive ? 0.25 : 10
+        let interval = line.interval
         var previous: (any FittedFeaturizer)? = nil
         for (i, fold) in folds.enumerated() {
             let label = "fold \(i + 1)/\(folds.count)"
