@@ -75,6 +75,18 @@ public protocol Stage {
     func inspect(_ output: Output, context: StageContext) throws -> URL?
 }
 
+/// A unit's output as stored in its folder, able to read itself back (and to write itself, in whole or in parts as a
+/// stage produces them): `Corpus` is `train.bin`, `test.bin` and `notes.json`; a feature set's artifact is one file
+/// per fold plus the final featurizer.
+public protocol Artifact {
+    /// The artifact stored in a complete folder.
+    static func read(from folder: URL) throws -> Self
+}
+
+extension Stage where Output: Artifact {
+    public func read(_ folder: URL) throws -> Output { try Output.read(from: folder) }
+}
+
 extension Stage {
     public var unit: String? { nil }
     public var part: String? { nil }

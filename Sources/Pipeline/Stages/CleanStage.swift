@@ -21,10 +21,8 @@ struct CleanStage: Stage {
         let cleaner = Cleaner(configuration)
         let train = cleaner.clean(ingested.train, notes: &notes)
         let test = ingested.test.map { cleaner.clean($0, notes: &notes) }
-        try CorpusFiles.write(Corpus(train: train, test: test, notes: notes), to: folder)
+        try Corpus(train: train, test: test, notes: notes).write(to: folder)
     }
-
-    func read(_ folder: URL) throws -> Corpus { try CorpusFiles.read(folder) }
 
     func inspect(_ output: Corpus, context: StageContext) throws -> URL? {
         try CorpusFiles.inspect("cleaned", output.train + (output.test ?? []), folder: inspectFolder, log: context.log)

@@ -6,9 +6,27 @@ import Report
 import TextCore
 
 /// A pair's evaluation: its result (metrics, intervals, curves, examples) and per-document outcomes.
-struct Evaluation {
+struct Evaluation: Artifact {
     let folder: URL
     let result: ModelResult
+
+    /// Writes the result, the per-document predictions (`predictions.tsv`, for people and tools) and each test
+    /// document's predicted and gold class (`outcomes.bin`, for McNemar's test).
+    static func write(_ result: ModelResult, predictions: String, predicted: [Int], gold: [Int], to folder: URL) throws
+    {
+        try AtomicFile.write(try RunReport.encodeResult(result), to: folder.appendingPathComponent("result.json"))
+        try AtomicFile.write(predictions, to: folder.appendingPathComponent("predictions.tsv"))
+        var w = BinaryWriter()
+        w.write(array: predicted.map { Int32($0) })
+        w.write(array: gold.map { Int32($0) })
+        try AtomicFile.write(w.data, to: folder.appendingPathComponent("outcomes.bin"))
+    }
+
+    static func read(from folder: URL) throws -> Evaluation {
+        Evaluation(
+            folder: folder,
+            result: try RunReport.decodeResult(try AtomicFile.read(folder.appendingPathComponent("result.json"))))
+    }
 
     /// Each test document's predicted and gold class, in fold order (the same order for every model).
     func outcomes() throws -> (predicted: [Int32], gold: [Int32]) {
@@ -22,6 +40,7 @@ struct Evaluation {
 /// pooled metrics, 95% bootstrap intervals, calibration, ROC/PR curves for two classes, the most confident
 /// mistakes, informative features and tree rules from the saved model.
 struct EvaluateStage: Stage {
+    typealias Output = Evaluation
     let tokenize: Input<Tokenized>
     let split: Input<FoldAssignment>
     let features: Input<FeatureArtifact>
@@ -145,18 +164,7 @@ struct EvaluateStage: Stage {
                 goldScore: Double(probabilityRows[i][gold[i]]),
                 excerpt: text.count > 240 ? String(text.prefix(240)) + "…" : text)
         }
-        try AtomicFile.write(try RunReport.encodeResult(result), to: folder.appendingPathComponent("result.json"))
-        try AtomicFile.write(lines, to: folder.appendingPathComponent("predictions.tsv"))
-        var w = BinaryWriter()
-        w.write(array: predicted.map { Int32($0) })
-        w.write(array: gold.map { Int32($0) })
-        try AtomicFile.write(w.data, to: folder.appendingPathComponent("outcomes.bin"))
-    }
-
-    func read(_ folder: URL) throws -> Evaluation {
-        Evaluation(
-            folder: folder,
-            result: try RunReport.decodeResult(try AtomicFile.read(folder.appendingPathComponent("result.json"))))
+        try Evaluation.write(result, predictions: lines, predicted: predicted, gold: gold, to: folder)
     }
 
     /// The class ROC and precision-recall curves treat as positive: one named like "positive", "pos", "spam",

@@ -5,15 +5,30 @@ import Tagging
 import TextCore
 
 /// A tagger's scores on the held-out sentences and the per-sentence counts its interval and the paired tests use.
-struct TaggerEvaluation {
+struct TaggerEvaluation: Artifact {
     let result: TaggerResult
     /// Per sentence: (right, tokens) when tags are scored by accuracy, (correct, gold, predicted) chunks otherwise.
     let sentenceCounts: [[Double]]
+
+    func write(to folder: URL) throws {
+        try AtomicFile.write(try JSONEncoder().encode(result), to: folder.appendingPathComponent("result.json"))
+        try AtomicFile.write(try JSONEncoder().encode(sentenceCounts), to: folder.appendingPathComponent("counts.json"))
+    }
+
+    static func read(from folder: URL) throws -> TaggerEvaluation {
+        let d = JSONDecoder()
+        return TaggerEvaluation(
+            result: try d.decode(
+                TaggerResult.self, from: try AtomicFile.read(folder.appendingPathComponent("result.json"))),
+            sentenceCounts: try JSONDecoder().decode(
+                [[Double]].self, from: try AtomicFile.read(folder.appendingPathComponent("counts.json"))))
+    }
 }
 
 /// Scores one tagger: token and sentence accuracy, chunk P/R/F1 as conlleval counts them or SIGHAN word P/R/F1,
 /// the headline metric's bootstrap interval over sentences, and a spread of wrong sentences.
 struct EvaluateTaggerStage: Stage {
+    typealias Output = TaggerEvaluation
     let ingest: Input<TaggedCorpus>
     let train: Input<TaggerRun>
     let tagger: NamedTagger
@@ -84,17 +99,7 @@ struct EvaluateTaggerStage: Stage {
             tokensPerSecond: Double(tokens) / max(run.summary.tagSeconds, 1e-9), trainingSummary: run.summary.training,
             errors: errors)
         result.headlineInterval = Bootstrap.sentenceInterval(counts: counts, seed: seed, metric: Self.headlineMetric)
-        try AtomicFile.write(try JSONEncoder().encode(result), to: folder.appendingPathComponent("result.json"))
-        try AtomicFile.write(try JSONEncoder().encode(counts), to: folder.appendingPathComponent("counts.json"))
-    }
-
-    func read(_ folder: URL) throws -> TaggerEvaluation {
-        let d = JSONDecoder()
-        return TaggerEvaluation(
-            result: try d.decode(
-                TaggerResult.self, from: try AtomicFile.read(folder.appendingPathComponent("result.json"))),
-            sentenceCounts: try JSONDecoder().decode(
-                [[Double]].self, from: try AtomicFile.read(folder.appendingPathComponent("counts.json"))))
+        try TaggerEvaluation(result: result, sentenceCounts: counts).write(to: folder)
     }
 
     /// The headline metric from summed per-sentence counts: (right, tokens) gives accuracy, (correct, gold,

@@ -6,7 +6,7 @@ import Tokenize
 
 /// A feature set's stored matrices: per fold the training and test rows (the featurizer fitted on that fold's
 /// training documents only), and the final featurizer with its training matrix.
-struct FeatureArtifact {
+struct FeatureArtifact: Artifact {
     let folder: URL
     /// Training documents that got an all-zero vector (no known word) under the final featurizer.
     let emptyDocuments: Int
@@ -25,6 +25,37 @@ struct FeatureArtifact {
         return try FeatureMatrix.decode(from: &r)
     }
 
+    /// Writes fold `i`'s training and test matrices.
+    static func writeFold(_ i: Int, train: FeatureMatrix, test: FeatureMatrix, to folder: URL) throws {
+        var w = BinaryWriter()
+        train.encode(into: &w)
+        test.encode(into: &w)
+        try AtomicFile.write(w.data, to: folder.appendingPathComponent("fold-\(i).bin"))
+    }
+
+    /// Writes the final featurizer, its training matrix, and how many of those documents got an all-zero vector.
+    static func writeFinal(_ featurizer: any FittedFeaturizer, matrix: FeatureMatrix, to folder: URL) throws {
+        var empty = 0
+        if case .dense(let m) = matrix {
+            empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count
+        }
+        try AtomicFile.write("\(empty)", to: folder.appendingPathComponent("empty-documents"))
+        var fw = BinaryWriter()
+        try featurizer.encode(into: &fw)
+        try AtomicFile.write(fw.data, to: folder.appendingPathComponent("final-featurizer.bin"))
+        var xw = BinaryWriter()
+        matrix.encode(into: &xw)
+        try AtomicFile.write(xw.data, to: folder.appendingPathComponent("final-x.bin"))
+    }
+
+    static func read(from folder: URL) throws -> FeatureArtifact {
+        let url = folder.appendingPathComponent("empty-documents")
+        guard let empty = Int(String(decoding: try AtomicFile.read(url), as: UTF8.self)) else {
+            throw TextpipeError(.io, "not a document count", file: url.path)
+        }
+        return FeatureArtifact(folder: folder, emptyDocuments: empty)
+    }
+
     /// The featurizer fitted on the final model's training documents.
     func finalFeaturizer(kind: String) throws -> any FittedFeaturizer {
         let url = folder.appendingPathComponent("final-featurizer.bin")
@@ -37,6 +68,7 @@ struct FeatureArtifact {
 /// the final featurizer. Outside files (pretrained vectors, a word2vec corpus, a BERT checkpoint) are part of the
 /// key by their pinned sha256 (catalog names) or content hash (the user's files), and fetched only when it runs.
 struct FeaturizeStage: Stage {
+    typealias Output = FeatureArtifact
     let tokenize: Input<Tokenized>
     let split: Input<FoldAssignment>
     let feature: NamedFeatureSet
@@ -101,34 +133,13 @@ struct FeaturizeStage: Stage {
                 corpus, rows: fold.train, reusing: previous, progress: progress(label),
                 encodeProgress: encoding(label), progressInterval: interval)
             previous = f
-            var w = BinaryWriter()
-            x.encode(into: &w)
-            try f.transform(corpus, rows: fold.test).encode(into: &w)
-            try AtomicFile.write(w.data, to: folder.appendingPathComponent("fold-\(i).bin"))
+            try FeatureArtifact.writeFold(i, train: x, test: try f.transform(corpus, rows: fold.test), to: folder)
         }
         let (final, finalX) = try configuration.fitTransform(
             corpus, rows: assignment.finalTrainingRows, reusing: previous,
             progress: progress("final model"), encodeProgress: encoding("final model"),
             progressInterval: interval)
-        var empty = 0
-        if case .dense(let m) = finalX {
-            empty = (0..<m.rowCount).filter { r in (0..<m.columnCount).allSatisfy { m[r, $0] == 0 } }.count
-        }
-        try AtomicFile.write("\(empty)", to: folder.appendingPathComponent("empty-documents"))
-        var fw = BinaryWriter()
-        try final.encode(into: &fw)
-        try AtomicFile.write(fw.data, to: folder.appendingPathComponent("final-featurizer.bin"))
-        var xw = BinaryWriter()
-        finalX.encode(into: &xw)
-        try AtomicFile.write(xw.data, to: folder.appendingPathComponent("final-x.bin"))
-    }
-
-    func read(_ folder: URL) throws -> FeatureArtifact {
-        let url = folder.appendingPathComponent("empty-documents")
-        guard let empty = Int(String(decoding: try AtomicFile.read(url), as: UTF8.self)) else {
-            throw TextpipeError(.io, "not a document count", file: url.path)
-        }
-        return FeatureArtifact(folder: folder, emptyDocuments: empty)
+        try FeatureArtifact.writeFinal(final, matrix: finalX, to: folder)
     }
 
     /// The configuration with names fetched and paths made absolute: a checkpoint name (`minilm`) or resource name

@@ -6,16 +6,27 @@ import TextCore
 import Tokenize
 
 /// The saved model of a pair (`<folder>/model`, what `textpipe predict` loads) and how long training it took.
-struct FinalModel {
+struct FinalModel: Artifact {
     let folder: URL
     let seconds: Double
     var modelFolder: URL { folder.appendingPathComponent("model") }
+
+    /// Writes the saved model (`model/`) and its training time.
+    static func write(_ bundle: ModelBundle, seconds: Double, to folder: URL) throws {
+        try bundle.save(to: folder.appendingPathComponent("model"))
+        try AtomicFile.write("\(seconds)", to: folder.appendingPathComponent("seconds"))
+    }
+
+    static func read(from folder: URL) throws -> FinalModel {
+        FinalModel(folder: folder, seconds: try TrainedFold.seconds(in: folder))
+    }
 }
 
 /// Trains the deployable model of a (features, classifier) pair: under cross-validation on all training documents
 /// with the spec's seed (the folds only estimated how well that does); with one split it is the evaluated fold's
 /// model itself (same documents, same seed), bundled with the final featurizer.
 struct FinalModelStage: Stage {
+    typealias Output = FinalModel
     let split: Input<FoldAssignment>
     let features: Input<FeatureArtifact>
     /// The evaluated model, reused when there is one split.
@@ -76,11 +87,6 @@ struct FinalModelStage: Stage {
         let bundle = ModelBundle(
             header: header, featurizer: try artifact.finalFeaturizer(kind: feature.configuration.kind),
             classifier: fitted)
-        try bundle.save(to: folder.appendingPathComponent("model"))
-        try AtomicFile.write("\(seconds)", to: folder.appendingPathComponent("seconds"))
-    }
-
-    func read(_ folder: URL) throws -> FinalModel {
-        FinalModel(folder: folder, seconds: try TrainStage.seconds(in: folder))
+        try FinalModel.write(bundle, seconds: seconds, to: folder)
     }
 }

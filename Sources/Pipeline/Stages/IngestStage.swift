@@ -54,10 +54,8 @@ struct IngestStage: Stage {
         }
         let train = try readAll(data.train, part: "training")
         let test = try data.test.map { try readAll($0, part: "test") }
-        try CorpusFiles.write(Corpus(train: train, test: test, notes: notes), to: folder)
+        try Corpus(train: train, test: test, notes: notes).write(to: folder)
     }
-
-    func read(_ folder: URL) throws -> Corpus { try CorpusFiles.read(folder) }
 
     func inspect(_ output: Corpus, context: StageContext) throws -> URL? {
         try CorpusFiles.inspect("ingested", output.train + (output.test ?? []), folder: inspectFolder, log: context.log)
@@ -65,18 +63,14 @@ struct IngestStage: Stage {
 }
 
 /// A corpus stored as files: `train.bin`, `test.bin` (when there is a test set) and `notes.json`.
-enum CorpusFiles {
-    static let names = ["train.bin", "test.bin", "notes.json"]
-
-    static func write(_ corpus: Corpus, to folder: URL) throws {
-        try AtomicFile.write(DocumentStore.encode(corpus.train), to: folder.appendingPathComponent("train.bin"))
-        if let test = corpus.test {
-            try AtomicFile.write(DocumentStore.encode(test), to: folder.appendingPathComponent("test.bin"))
-        }
-        try AtomicFile.write(try JSONEncoder().encode(corpus.notes), to: folder.appendingPathComponent("notes.json"))
+extension Corpus: Artifact {
+    func write(to folder: URL) throws {
+        try AtomicFile.write(DocumentStore.encode(train), to: folder.appendingPathComponent("train.bin"))
+        if let test { try AtomicFile.write(DocumentStore.encode(test), to: folder.appendingPathComponent("test.bin")) }
+        try AtomicFile.write(try JSONEncoder().encode(notes), to: folder.appendingPathComponent("notes.json"))
     }
 
-    static func read(_ folder: URL) throws -> Corpus {
+    public static func read(from folder: URL) throws -> Corpus {
         let trainURL = folder.appendingPathComponent("train.bin")
         let testURL = folder.appendingPathComponent("test.bin")
         let train = try DocumentStore.decode(try AtomicFile.read(trainURL), name: trainURL.path)
@@ -87,6 +81,11 @@ enum CorpusFiles {
             [String: Int].self, from: try AtomicFile.read(folder.appendingPathComponent("notes.json")))
         return Corpus(train: train, test: test, notes: notes)
     }
+}
+
+/// The files of a stored corpus, and its inspection output.
+enum CorpusFiles {
+    static let names = ["train.bin", "test.bin", "notes.json"]
 
     /// Writes documents as JSON lines to `<folder>/<what>.jsonl` for people to look at.
     static func inspect(

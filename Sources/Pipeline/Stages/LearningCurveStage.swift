@@ -27,11 +27,28 @@ extension FeatureMatrix {
     }
 }
 
+/// One pair's learning curve: test error at each training fraction (`curve.json`).
+struct LearningCurve: Artifact {
+    var points: [LearningCurves.Point]
+
+    func write(to folder: URL) throws {
+        try AtomicFile.write(
+            try SnakeCaseJSON.encode(points, compact: true), to: folder.appendingPathComponent("curve.json"))
+    }
+
+    static func read(from folder: URL) throws -> LearningCurve {
+        LearningCurve(
+            points: try SnakeCaseJSON.decode(
+                [LearningCurves.Point].self, from: try AtomicFile.read(folder.appendingPathComponent("curve.json"))))
+    }
+}
+
 /// Test error of one (features, classifier) pair at each training fraction: for each fold (up to `spec.folds`) and
 /// repeat, a stratified subset of the fold's training documents (at least one per class present), the model refitted
 /// on it and scored on the fold's test documents. The features are the fold's (fitted on its full training part, as
 /// the main evaluation's are).
 struct LearningCurveStage: Stage {
+    typealias Output = LearningCurve
     let split: Input<FoldAssignment>
     let features: Input<FeatureArtifact>
     let pair: String
@@ -99,12 +116,6 @@ struct LearningCurveStage: Stage {
                     fraction: fraction, trainDocuments: sizes.reduce(0, +) / Double(max(1, sizes.count)),
                     error: e.mean, errorStd: e.deviation))
         }
-        try AtomicFile.write(
-            try SnakeCaseJSON.encode(points, compact: true), to: folder.appendingPathComponent("curve.json"))
-    }
-
-    func read(_ folder: URL) throws -> [LearningCurves.Point] {
-        try SnakeCaseJSON.decode(
-            [LearningCurves.Point].self, from: try AtomicFile.read(folder.appendingPathComponent("curve.json")))
+        try LearningCurve(points: points).write(to: folder)
     }
 }

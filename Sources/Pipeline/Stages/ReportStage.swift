@@ -13,7 +13,7 @@ struct ReportStage: Stage {
     /// One evaluated pair: its evaluation, learning curve (when asked for) and saved model.
     struct Pair {
         let evaluation: Input<Evaluation>
-        let curve: Input<[LearningCurves.Point]>?
+        let curve: Input<LearningCurve>?
         let model: Input<FinalModel>
     }
 
@@ -83,7 +83,7 @@ struct ReportStage: Stage {
         if let lc = classification.learningCurve {
             let curves = try zip(pairs, results).compactMap { pair, result in
                 try pair.curve.map {
-                    LearningCurves.Curve(model: result.name, family: result.family, points: try context.read($0))
+                    LearningCurves.Curve(model: result.name, family: result.family, points: try context.read($0).points)
                 }
             }
             learning = LearningCurves(curves: curves, repeats: lc.repeats)

@@ -23,9 +23,25 @@ struct FoldAssignment: Codable {
     var summary: String { folds.map { "\($0.train.count)/\($0.test.count)" }.joined(separator: ",") }
 }
 
+extension FoldAssignment: Artifact {
+    func write(to folder: URL) throws {
+        try AtomicFile.write(try JSONEncoder().encode(self), to: folder.appendingPathComponent("folds.json"))
+    }
+
+    static func read(from folder: URL) throws -> FoldAssignment {
+        let url = folder.appendingPathComponent("folds.json")
+        do { return try JSONDecoder().decode(FoldAssignment.self, from: try AtomicFile.read(url)) } catch let e
+            as TextpipeError
+        { throw e } catch {
+            throw TextpipeError(.io, "unreadable fold assignment: \(error)", file: url.path)
+        }
+    }
+}
+
 /// Assigns documents to folds by the spec's `evaluate` plan (given test set, seeded stratified split, or stratified
 /// k-fold cross-validation). Its key is the tokenize key and the plan, so every later key is known in advance.
 struct SplitStage: Stage {
+    typealias Output = FoldAssignment
     let tokenize: Input<Tokenized>
     let evaluation: EvaluationPlan
 
@@ -78,15 +94,7 @@ struct SplitStage: Stage {
         let assignment = FoldAssignment(
             labels: labels, y: y, trainCount: trainCount, folds: folds, notes: notes,
             isCrossValidation: isCrossValidation)
-        try AtomicFile.write(try JSONEncoder().encode(assignment), to: folder.appendingPathComponent("folds.json"))
+        try assignment.write(to: folder)
     }
 
-    func read(_ folder: URL) throws -> FoldAssignment {
-        let url = folder.appendingPathComponent("folds.json")
-        do { return try JSONDecoder().decode(FoldAssignment.self, from: try AtomicFile.read(url)) } catch let e
-            as TextpipeError
-        { throw e } catch {
-            throw TextpipeError(.io, "unreadable fold assignment: \(error)", file: url.path)
-        }
-    }
 }

@@ -4,11 +4,27 @@ import Ingest
 import TextCore
 
 /// A tagging run's sentences, in the model scheme: training and held-out (or given test) sentences.
-struct TaggedCorpus {
+struct TaggedCorpus: Artifact {
     var train: [TaggedSentence]
     var test: [TaggedSentence]
     /// Tags the scheme conversion had to repair (an `I-` with no `B-` before it, ...).
     var repaired: Int
+
+    func write(to folder: URL) throws {
+        try AtomicFile.write(SentenceStore.encode(train), to: folder.appendingPathComponent("train.bin"))
+        try AtomicFile.write(SentenceStore.encode(test), to: folder.appendingPathComponent("test.bin"))
+        try AtomicFile.write("\(repaired)", to: folder.appendingPathComponent("repaired"))
+    }
+
+    static func read(from folder: URL) throws -> TaggedCorpus {
+        let trainURL = folder.appendingPathComponent("train.bin")
+        let testURL = folder.appendingPathComponent("test.bin")
+        return TaggedCorpus(
+            train: try SentenceStore.decode(try AtomicFile.read(trainURL), name: trainURL.path),
+            test: try SentenceStore.decode(try AtomicFile.read(testURL), name: testURL.path),
+            repaired: Int(
+                String(decoding: try AtomicFile.read(folder.appendingPathComponent("repaired")), as: UTF8.self)) ?? 0)
+    }
 }
 
 /// Reads tagged sentences (CoNLL, CoNLL-U, word/TAG, BMES, segmented text), converts their tags to the model scheme
@@ -63,19 +79,7 @@ struct TaggingIngestStage: Stage {
             test = fold.test.map { train[$0] }
             train = fold.train.map { train[$0] }
         }
-        try AtomicFile.write(SentenceStore.encode(train), to: folder.appendingPathComponent("train.bin"))
-        try AtomicFile.write(SentenceStore.encode(test), to: folder.appendingPathComponent("test.bin"))
-        try AtomicFile.write("\(repairs)", to: folder.appendingPathComponent("repaired"))
-    }
-
-    func read(_ folder: URL) throws -> TaggedCorpus {
-        let trainURL = folder.appendingPathComponent("train.bin")
-        let testURL = folder.appendingPathComponent("test.bin")
-        return TaggedCorpus(
-            train: try SentenceStore.decode(try AtomicFile.read(trainURL), name: trainURL.path),
-            test: try SentenceStore.decode(try AtomicFile.read(testURL), name: testURL.path),
-            repaired: Int(
-                String(decoding: try AtomicFile.read(folder.appendingPathComponent("repaired")), as: UTF8.self)) ?? 0)
+        try TaggedCorpus(train: train, test: test, repaired: repairs).write(to: folder)
     }
 
     /// The sentences as read and converted, one JSON line each.

@@ -9,6 +9,25 @@ struct Tokenized {
     var trainCount: Int
 }
 
+extension Tokenized: Artifact {
+    func write(to folder: URL) throws {
+        try AtomicFile.write(corpus.encoded(), to: folder.appendingPathComponent("corpus.bin"))
+        try AtomicFile.write("\(trainCount)", to: folder.appendingPathComponent("train-count"))
+    }
+
+    static func read(from folder: URL) throws -> Tokenized {
+        let url = folder.appendingPathComponent("corpus.bin")
+        let countURL = folder.appendingPathComponent("train-count")
+        let corpus = try TokenizedCorpus.decode(try AtomicFile.read(url), name: url.path)
+        guard let count = Int(String(decoding: try AtomicFile.read(countURL), as: UTF8.self)),
+            (0...corpus.sources.count).contains(count)
+        else {
+            throw TextpipeError(.io, "not a document count", file: countURL.path)
+        }
+        return Tokenized(corpus: corpus, trainCount: count)
+    }
+}
+
 /// Splits every cleaned document into tokens (byte-level, by the spec's `tokenize` settings).
 struct TokenizeStage: Stage {
     let clean: Input<Corpus>
@@ -27,22 +46,8 @@ struct TokenizeStage: Stage {
     func run(_ context: StageContext, into folder: URL) throws {
         let cleaned = try context.read(clean)
         let all = cleaned.train + (cleaned.test ?? [])
-        try AtomicFile.write(
-            TokenizedCorpus(documents: all, tokenizer: Tokenizer(configuration)).encoded(),
-            to: folder.appendingPathComponent("corpus.bin"))
-        try AtomicFile.write("\(cleaned.train.count)", to: folder.appendingPathComponent("train-count"))
-    }
-
-    func read(_ folder: URL) throws -> Tokenized {
-        let url = folder.appendingPathComponent("corpus.bin")
-        let countURL = folder.appendingPathComponent("train-count")
-        let corpus = try TokenizedCorpus.decode(try AtomicFile.read(url), name: url.path)
-        guard let count = Int(String(decoding: try AtomicFile.read(countURL), as: UTF8.self)),
-            (0...corpus.sources.count).contains(count)
-        else {
-            throw TextpipeError(.io, "not a document count", file: countURL.path)
-        }
-        return Tokenized(corpus: corpus, trainCount: count)
+        let corpus = TokenizedCorpus(documents: all, tokenizer: Tokenizer(configuration))
+        try Tokenized(corpus: corpus, trainCount: cleaned.train.count).write(to: folder)
     }
 
     func inspect(_ output: Tokenized, context: StageContext) throws -> URL? {

@@ -3,9 +3,28 @@ import Foundation
 import TextCore
 
 /// A classifier trained on one fold's training documents, and how long that took.
-struct TrainedFold {
+struct TrainedFold: Artifact {
     let folder: URL
     let seconds: Double
+
+    /// Writes a trained classifier and its training time.
+    static func write(_ model: any Classifier, seconds: Double, to folder: URL) throws {
+        try AtomicFile.write(try ClassifierStore.encode(model), to: folder.appendingPathComponent("model.bin"))
+        try AtomicFile.write("\(seconds)", to: folder.appendingPathComponent("seconds"))
+    }
+
+    static func read(from folder: URL) throws -> TrainedFold {
+        TrainedFold(folder: folder, seconds: try seconds(in: folder))
+    }
+
+    /// The training time stored in a folder.
+    static func seconds(in folder: URL) throws -> Double {
+        let url = folder.appendingPathComponent("seconds")
+        guard let s = Double(String(decoding: try AtomicFile.read(url), as: UTF8.self)), s.isFinite else {
+            throw TextpipeError(.io, "not a duration", file: url.path)
+        }
+        return s
+    }
 
     func classifier() throws -> any Classifier {
         let url = folder.appendingPathComponent("model.bin")
@@ -16,6 +35,7 @@ struct TrainedFold {
 /// Trains one (features, classifier) pair on one fold's training documents: `train [ngram + softmax] fold 3`.
 /// Under cross-validation fold `i` trains with seed `seed + i`; with one split, with the spec's seed.
 struct TrainStage: Stage {
+    typealias Output = TrainedFold
     let split: Input<FoldAssignment>
     let features: Input<FeatureArtifact>
     let pair: String
@@ -50,19 +70,6 @@ struct TrainStage: Stage {
             x, labels: assignment.folds[fold].train.map { assignment.y[$0] }, classCount: assignment.labels.count,
             seed: foldSeed)
         let seconds = watch.seconds
-        try AtomicFile.write(try ClassifierStore.encode(fitted), to: folder.appendingPathComponent("model.bin"))
-        try AtomicFile.write("\(seconds)", to: folder.appendingPathComponent("seconds"))
-    }
-
-    func read(_ folder: URL) throws -> TrainedFold {
-        TrainedFold(folder: folder, seconds: try Self.seconds(in: folder))
-    }
-
-    static func seconds(in folder: URL) throws -> Double {
-        let url = folder.appendingPathComponent("seconds")
-        guard let s = Double(String(decoding: try AtomicFile.read(url), as: UTF8.self)), s.isFinite else {
-            throw TextpipeError(.io, "not a duration", file: url.path)
-        }
-        return s
+        try TrainedFold.write(fitted, seconds: seconds, to: folder)
     }
 }

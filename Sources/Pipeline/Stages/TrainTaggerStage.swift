@@ -3,11 +3,32 @@ import Tagging
 import TextCore
 
 /// A trained tagger's tags for the held-out sentences, its timings and its saved model (`<folder>/model`).
-struct TaggerRun {
+struct TaggerRun: Artifact {
     let folder: URL
     let predicted: [[String]]
     let summary: TaggerRunSummary
     var modelFolder: URL { folder.appendingPathComponent("model") }
+
+    /// Writes the held-out sentences' tags and what training took (the saved tagger goes to `model/`).
+    static func write(predicted: [[String]], summary: TaggerRunSummary, to folder: URL) throws {
+        var w = BinaryWriter()
+        w.write(Int64(predicted.count))
+        for p in predicted { w.write(strings: p) }
+        try AtomicFile.write(w.data, to: folder.appendingPathComponent("predicted.bin"))
+        try AtomicFile.write(try JSONEncoder().encode(summary), to: folder.appendingPathComponent("summary.json"))
+    }
+
+    static func read(from folder: URL) throws -> TaggerRun {
+        let url = folder.appendingPathComponent("predicted.bin")
+        let data = try AtomicFile.read(url)
+        var r = BinaryReader(data, name: url.path)
+        let n = Int(try r.read(Int64.self))
+        guard n >= 0, n <= data.count else { throw TextpipeError(.io, "corrupt predictions", file: url.path) }
+        let predicted = try (0..<n).map { _ in try r.readStrings() }
+        let summary = try JSONDecoder().decode(
+            TaggerRunSummary.self, from: try AtomicFile.read(folder.appendingPathComponent("summary.json")))
+        return TaggerRun(folder: folder, predicted: predicted, summary: summary)
+    }
 }
 
 /// What training a tagger took, stored beside its predictions.
@@ -21,6 +42,7 @@ struct TaggerRunSummary: Codable {
 
 /// Trains one tagger on the training sentences, tags the held-out ones and saves the tagger for `textpipe tag`.
 struct TrainTaggerStage: Stage {
+    typealias Output = TaggerRun
     let ingest: Input<TaggedCorpus>
     let tagger: NamedTagger
     let features: TokenFeatureConfiguration
@@ -80,14 +102,10 @@ struct TrainTaggerStage: Stage {
         context.log(
             "train [\(tagger.name)]: trained in \(String(format: "%.2f", trainSeconds)) s, tagged \(corpus.test.count) sentences in "
                 + "\(String(format: "%.2f", tagSeconds)) s")
-        var w = BinaryWriter()
-        w.write(Int64(predicted.count))
-        for p in predicted { w.write(strings: p) }
-        try AtomicFile.write(w.data, to: folder.appendingPathComponent("predicted.bin"))
         let summary = TaggerRunSummary(
             trainSeconds: trainSeconds, tagSeconds: tagSeconds, training: model.trainingSummary,
             description: tagger.spec.summary)
-        try AtomicFile.write(try JSONEncoder().encode(summary), to: folder.appendingPathComponent("summary.json"))
+        try TaggerRun.write(predicted: predicted, summary: summary, to: folder)
         // The trained tagger, for `textpipe tag --model`.
         let header = TaggerHeader(
             toolVersion: TextpipeVersion.current, pipeline: pipeline, name: tagger.name, kind: tagger.spec.kind,
@@ -95,18 +113,6 @@ struct TrainTaggerStage: Stage {
             createdAt: ISO8601DateFormatter().string(from: Date()))
         try AtomicFile.write(try header.json(), to: folder.appendingPathComponent("model/tagger.json"))
         try AtomicFile.write(try TaggerStore.encode(model), to: folder.appendingPathComponent("model/tagger.bin"))
-    }
-
-    func read(_ folder: URL) throws -> TaggerRun {
-        let url = folder.appendingPathComponent("predicted.bin")
-        let data = try AtomicFile.read(url)
-        var r = BinaryReader(data, name: url.path)
-        let n = Int(try r.read(Int64.self))
-        guard n >= 0, n <= data.count else { throw TextpipeError(.io, "corrupt predictions", file: url.path) }
-        let predicted = try (0..<n).map { _ in try r.readStrings() }
-        let summary = try JSONDecoder().decode(
-            TaggerRunSummary.self, from: try AtomicFile.read(folder.appendingPathComponent("summary.json")))
-        return TaggerRun(folder: folder, predicted: predicted, summary: summary)
     }
 }
 
