@@ -26,20 +26,25 @@ public protocol ArtifactStore: AnyObject {
 /// renamed into place, and the parent folder after, so a power cut cannot leave a complete-looking folder with
 /// missing data.
 public final class LocalArtifactStore: ArtifactStore {
+    /// The pipeline's work folder (`data/work/<name>`).
     public let root: URL
 
+    /// A store in `root`.
     public init(root: URL) { self.root = root }
 
+    /// `<root>/<stage>-<first 20 hex digits of the key>`.
     public func folder(stage: StageName, key: String) -> URL {
         root.appendingPathComponent("\(stage.rawValue)-\(key.prefix(20))")
     }
 
+    /// The folder exists (it only ever appears whole).
     public func isComplete(stage: StageName, key: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: folder(stage: stage, key: key).path, isDirectory: &isDirectory)
             && isDirectory.boolValue
     }
 
+    /// Fills `.tmp-<pid>-...`, flushes it to disk, renames it into place, flushes the parent.
     public func produce(stage: StageName, key: String, _ body: (URL) throws -> Void) throws {
         let fm = FileManager.default
         let tmp = root.appendingPathComponent(".tmp-\(getpid())-\(stage.rawValue)-\(key.prefix(20))")
@@ -61,6 +66,7 @@ public final class LocalArtifactStore: ArtifactStore {
         Self.sync(root.path)
     }
 
+    /// `flock` on `<root>/.run.lock`.
     public func acquireRunLock(pipeline: String, wait: Bool) throws -> FileLock {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let lock = try FileLock(root.appendingPathComponent(".run.lock"))
@@ -71,6 +77,7 @@ public final class LocalArtifactStore: ArtifactStore {
         return lock
     }
 
+    /// Deletes every `.tmp-*` folder under the root.
     public func removeStaleTemporaries() {
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: root.path)) ?? [] where name.hasPrefix(".tmp-") {

@@ -19,6 +19,7 @@ public struct Execution {
     public var entries: [LockEntry]
     /// The file `--only` wrote for inspection, if the last stage run has one.
     public var inspection: URL?
+    /// True when every unit came from the cache.
     public var allCached: Bool { entries.allSatisfy(\.cached) }
 }
 
@@ -26,19 +27,24 @@ public struct Execution {
 /// `--force`), any other is run into a fresh folder. It logs each unit, sums seconds per stage, and after a run cut
 /// short by `--only` writes the last unit's inspection output. Loaded outputs are kept for the rest of the run.
 public final class LocalExecutor: Executor, StageContext {
+    /// Where unit outputs are stored.
     public let store: any ArtifactStore
+    /// `--force`, `--wait`, the project root, the log.
     public let options: RunOptions
+    /// When the executor was made (the run's start time in reports and the lock file).
     public let startedAt = Date()
     private let clock = Stopwatch()
     private var plan = Plan(pipeline: "")
     private var loaded: [Int: Any] = [:]
     private var seconds: [StageName: (seconds: Double, cached: Bool)] = [:]
 
+    /// An executor over `store`.
     public init(store: any ArtifactStore, options: RunOptions) {
         self.store = store
         self.options = options
     }
 
+    /// Runs the plan as `Executor.execute` describes, holding the pipeline's run lock throughout.
     public func execute(_ plan: Plan, through last: StageName?, publish: (Execution) throws -> URL?) throws -> Execution
     {
         let lock = try store.acquireRunLock(pipeline: plan.pipeline, wait: options.wait)
@@ -100,6 +106,7 @@ public final class LocalExecutor: Executor, StageContext {
         if lock.allCached { log("nothing changed: every stage was cached") }
     }
 
+    /// The output of a unit of the plan being executed, loaded once and kept.
     public func read<T>(_ input: Input<T>) throws -> T {
         guard input.id < plan.units.count, plan.units[input.id].key == input.key else {
             throw TextpipeError(.internal, "a stage read a unit that is not in the plan being executed")
@@ -117,13 +124,17 @@ public final class LocalExecutor: Executor, StageContext {
         return value
     }
 
+    /// Seconds per stage so far, in stage order, and whether all of a stage's units came from the cache.
     public var stageTimings: [StageTiming] {
         StageName.allCases.compactMap { s in
             seconds[s].map { StageTiming(stage: s.rawValue, seconds: $0.seconds, cached: $0.cached) }
         }
     }
 
+    /// Seconds since the executor was made.
     public var elapsedSeconds: Double { clock.seconds }
+    /// The store's folder.
     public var workFolder: URL { store.root }
+    /// Writes a progress line to the run's log.
     public func log(_ line: String) { options.log(line) }
 }

@@ -6,19 +6,26 @@ import TextCore
 public struct Plan {
     /// A stage with its place and key.
     public struct Unit {
+        /// Its position in the plan.
         public let id: Int
+        /// Its cache key.
         public let key: String
+        /// What it does.
         public let stage: any Stage
     }
 
+    /// The pipeline (spec `name`).
     public let pipeline: String
+    /// Every unit, each after the units it reads.
     public private(set) var units: [Unit] = []
     /// The run's input files (or pinned packages) and their SHA-256, for the lock file.
     public var inputs: [LockFile.FileHash] = []
     /// The lock file's header (spec, seed, evaluation) and where the executed plan is written.
     public var lock: LockFile?
+    /// Where the executed plan is written (`<report.out>/textpipe.lock`).
     public var lockURL: URL?
 
+    /// An empty plan for a pipeline.
     public init(pipeline: String) { self.pipeline = pipeline }
 
     /// Appends a stage, deriving its key from its kind, its inputs' keys and its own `derive`.
@@ -62,20 +69,30 @@ public struct Plan {
 public struct LockEntry: Codable, Sendable {
     /// `train [ngram + softmax] fold 3`.
     public var name: String
+    /// `ingest` ... `report`.
     public var stage: String
+    /// What it works on within its stage (a feature set, a pair, a tagger), if anything.
     public var unit: String?
+    /// Which part of it (`fold 3`, `final model`), if any.
     public var part: String?
+    /// Its cache key (SHA-256, hex).
     public var key: String
     /// Names of the units it reads.
     public var dependsOn: [String]
+    /// Its settings, in words.
     public var parameters: [String: String]
+    /// The files it writes into its folder.
     public var outputs: [String]
     /// `cached` or `run` once executed; `cached` or `would run` in a plan listing.
     public var status: String?
+    /// Whether its output came from the cache.
     public var cached: Bool
+    /// How long it took (reading from the cache included).
     public var seconds: Double
+    /// Its output folder.
     public var output: String
 
+    /// A unit as listed; execution fills in `cached`, `seconds` and `output`.
     public init(
         name: String, stage: String, unit: String?, part: String?, key: String, dependsOn: [String],
         parameters: [String: String], outputs: [String], status: String?, cached: Bool = false, seconds: Double = 0,
@@ -99,24 +116,38 @@ public struct LockEntry: Codable, Sendable {
 /// What actually ran, written beside every report (`textpipe.lock`): the spec's hash, the inputs' hashes, seeds,
 /// versions and the executed plan (each unit's key, inputs, settings, cache status and duration).
 public struct LockFile: Codable, Sendable {
+    /// The pipeline (spec `name`).
     public var pipeline: String
+    /// The report shown (this run's, or the cached one it reused); empty when no report was written.
     public var runId: String
+    /// When the run started (ISO 8601).
     public var startedAt: String
+    /// The textpipe version that ran.
     public var toolVersion: String
+    /// The spec file and its SHA-256.
     public var spec: FileHash
+    /// Every input file (or pinned package) and its SHA-256.
     public var inputs: [FileHash]
+    /// The spec's seed.
     public var seed: UInt64
+    /// How models were evaluated, in words.
     public var evaluation: String
     /// The executed plan, in execution order.
     public var entries: [LockEntry]
+    /// Wall time of the run.
     public var totalSeconds: Double
+    /// True when every unit came from the cache.
     public var allCached: Bool
 
+    /// A file (or `package==version`) and its SHA-256.
     public struct FileHash: Codable, Sendable, Hashable {
+        /// As the spec names it.
         public var path: String
+        /// Hex digest.
         public var sha256: String
     }
 
+    /// The lock file as written: pretty-printed, snake_case keys.
     public func json() throws -> Data {
         try SnakeCaseJSON.encode(self)
     }

@@ -10,6 +10,7 @@ import TextCore
 /// tokenize, the fold assignment, 2 featurize units, 6 x (10 fold + 1 final) train units, 6 evaluate units and
 /// the report.
 public enum PlanCompiler {
+    /// The plan of a spec, with the lock file's header and location; hashes input files, fetches nothing.
     public static func compile(_ spec: PipelineSpec, options: RunOptions) throws -> Plan {
         var plan = Plan(pipeline: spec.name)
         let out = options.resolve(spec.report.out)

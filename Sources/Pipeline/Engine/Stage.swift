@@ -9,6 +9,7 @@ public enum StageName: String, Sendable, CaseIterable, Codable, Comparable {
     /// Position in the run: ingest is 0, report 6.
     public var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 
+    /// Earlier in the run.
     public static func < (a: StageName, b: StageName) -> Bool { a.order < b.order }
 }
 
@@ -18,7 +19,9 @@ public enum StageName: String, Sendable, CaseIterable, Codable, Comparable {
 /// plan and its cache key. The key is part of the reader's key, so a change anywhere upstream changes every key
 /// downstream, before anything runs.
 public struct Input<Output>: Sendable {
+    /// The unit's position in the plan.
     public let id: Int
+    /// The unit's cache key.
     public let key: String
     /// The untyped reference (for dependency lists).
     public var reference: UnitReference { UnitReference(id: id, key: key) }
@@ -26,7 +29,9 @@ public struct Input<Output>: Sendable {
 
 /// An untyped reference to a unit of a plan: its position and key.
 public struct UnitReference: Sendable, Hashable {
+    /// The unit's position in the plan.
     public let id: Int
+    /// The unit's cache key.
     public let key: String
 }
 
@@ -84,14 +89,20 @@ public protocol Artifact {
 }
 
 extension Stage where Output: Artifact {
+    /// The artifact stored in the folder.
     public func read(_ folder: URL) throws -> Output { try Output.read(from: folder) }
 }
 
 extension Stage {
+    /// None: a stage that runs once per run.
     public var unit: String? { nil }
+    /// None: the whole unit.
     public var part: String? { nil }
+    /// No settings to list.
     public var parameters: [String: String] { [:] }
+    /// A folder the store calls complete is trusted.
     public func isComplete(_ folder: URL) -> Bool { true }
+    /// Nothing to show.
     public func inspect(_ output: Output, context: StageContext) throws -> URL? { nil }
 
     /// `train [ngram + softmax] fold 3`.
@@ -141,6 +152,7 @@ public struct RunOptions {
     /// Where progress lines go.
     public var log: (String) -> Void
 
+    /// Options for a run from `root`, logging to standard error unless told otherwise.
     public init(root: URL, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
     {
         self.root = root
