@@ -19,6 +19,7 @@ public protocol FeatureSetSettings: SpecConfigurable {
 
 /// Every feature set a spec can name, in the order the docs list them.
 public enum FeatureSetRegistry {
+    /// Every feature set, in the order the docs list them.
     public static let all: [any FeatureSetSettings.Type] = [
         OneHotSettings.self,
         NGramSettings.self,

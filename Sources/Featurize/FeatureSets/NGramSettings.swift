@@ -3,13 +3,19 @@ import TextCore
 
 /// `ngram`: word n-grams with tf, tf-idf or binary weighting, optionally hashed into 2^k columns.
 public struct NGramSettings: FeatureSetSettings {
+    /// The vectorizer settings.
     public var ngram = NGramConfiguration()
+    /// The defaults.
     public init() {}
 
+    /// Spec name.
     public static let kind = "ngram"
+    /// One line for the README.
     public static let summary = "word n-grams (tf, tf-idf or binary), vocabulary from the training documents or hashed"
+    /// The configuration these settings stand for.
     public var configuration: FeatureSetConfiguration { .ngram(ngram) }
 
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<NGramSettings>] = [
         Parameter(
             key: "n", type: .integerRange(minimum: 1, maximum: 8), summary: "n-gram length, or [min, max]",
@@ -34,6 +40,7 @@ public struct NGramSettings: FeatureSetSettings {
         .boolean("sublinear_tf", \.ngram.sublinearTF, "use 1 + log(tf) for counts")
     ]
 
+    /// Cross-key rules.
     public func validate(present: Set<String>) throws {
         if let bits = ngram.hashingBits {
             guard bits <= 28 else {
@@ -46,6 +53,7 @@ public struct NGramSettings: FeatureSetSettings {
         }
     }
 
+    /// Reads a fitted featurizer of this kind.
     public static func decodeFeaturizer(from r: inout BinaryReader) throws -> any FittedFeaturizer {
         NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.decode(from: &r))
     }

@@ -4,12 +4,18 @@ import TextCore
 /// `word2vec`: each document as the mean of its words' vectors, trained in-house on the training documents (or a
 /// `corpus` file) or loaded `pretrained`.
 public struct Word2VecSettings: FeatureSetSettings {
+    /// Where vectors come from and how documents average them.
     public var embedding = AveragedEmbeddingConfiguration()
+    /// How vectors are trained when nothing is pretrained.
     public var training = Word2VecConfiguration()
+    /// The defaults.
     public init() {}
 
+    /// Spec name.
     public static let kind = "word2vec"
+    /// One line for the README.
     public static let summary = "averaged word2vec vectors, trained in-house (skip-gram or CBOW) or pretrained"
+    /// The configuration these settings stand for.
     public var configuration: FeatureSetConfiguration {
         var c = embedding
         c.training = c.pretrained == nil ? training : nil
@@ -22,6 +28,7 @@ public struct Word2VecSettings: FeatureSetSettings {
         "epochs", "threads", "corpus"
     ]
 
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Word2VecSettings>] = [
         .choice("architecture", \.training.architecture, "skip-gram predicts context words, CBOW the word"),
         .choice("output", \.training.output, "negative sampling or hierarchical softmax"),
@@ -44,12 +51,14 @@ public struct Word2VecSettings: FeatureSetSettings {
         .boolean("normalize", \.embedding.normalize, "scale document vectors to unit length")
     ]
 
+    /// Cross-key rules.
     public func validate(present: Set<String>) throws {
         if embedding.pretrained != nil, let k = Self.trainingKeys.first(where: present.contains) {
             throw SettingsConflict(key: k, "'\(k)' is a training setting; with 'pretrained' nothing is trained")
         }
     }
 
+    /// Reads a fitted featurizer of this kind.
     public static func decodeFeaturizer(from r: inout BinaryReader) throws -> any FittedFeaturizer {
         try AveragedEmbeddingFeaturizer.decode(from: &r)
     }

@@ -70,6 +70,7 @@ extension Corpus: Artifact {
         try AtomicFile.write(try JSONEncoder().encode(notes), to: folder.appendingPathComponent("notes.json"))
     }
 
+    /// The corpus stored in a folder.
     public static func read(from folder: URL) throws -> Corpus {
         let trainURL = folder.appendingPathComponent("train.bin")
         let testURL = folder.appendingPathComponent("test.bin")

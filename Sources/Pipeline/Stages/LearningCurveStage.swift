@@ -7,10 +7,13 @@ import TextCore
 
 /// `evaluate.learning_curve`: training fractions and repeats.
 public struct LearningCurveSpec: Sendable, Codable, Hashable {
+    /// Training fractions, each a point of the curve.
     public var sizes: [Double] = [0.05, 0.1, 0.2, 0.4, 0.7, 1.0]
+    /// Subsets drawn per fraction and fold.
     public var repeats = 3
     /// At most this many of the evaluation's folds are used (the curves' cost grows with each).
     public var folds = 10
+    /// The defaults.
     public init() {}
 }
 
