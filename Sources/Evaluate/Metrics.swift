@@ -3,9 +3,13 @@ import TextCore
 
 /// Precision, recall and F1 of one class; an empty denominator gives 0, as scikit-learn's `zero_division=0`.
 public struct ClassMetrics: Sendable, Codable, Equatable {
+    /// The class.
     public var label: String
+    /// Share of the class's predictions that are right.
     public var precision: Double
+    /// Share of the class's documents predicted as it.
     public var recall: Double
+    /// Harmonic mean of precision and recall.
     public var f1: Double
     /// Number of gold documents of this class.
     public var support: Int
@@ -16,15 +20,20 @@ public struct ClassMetrics: Sendable, Codable, Equatable {
 /// Gold `[0, 0, 1, 1]`, predicted `[0, 1, 1, 1]`: accuracy 0.75; class 0 precision 1, recall 0.5;
 /// class 1 precision 2/3, recall 1; macro-F1 = (2/3 + 0.8) / 2.
 public struct Metrics: Sendable, Codable, Equatable {
+    /// Share of documents predicted right.
     public var accuracy: Double
+    /// Mean F1 over the classes present in gold or predictions (scikit-learn's `labels=None`).
     public var macroF1: Double
+    /// Precision, recall, F1 and support per class, in label order.
     public var perClass: [ClassMetrics]
     /// `confusion[gold][predicted]`.
     public var confusion: [[Int]]
     /// Mean negative log-likelihood of the gold class, probabilities clipped to [1e-15, 1 - 1e-15]; nil without probabilities.
     public var logLoss: Double?
+    /// Documents scored.
     public var count: Int
 
+    /// Scores predictions against gold labels; `probabilities` adds the log loss.
     public init(gold: [Int], predicted: [Int], probabilities: DenseMatrix?, labels: [String]) {
         let K = labels.count
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: K), count: K)

@@ -2,8 +2,11 @@ import TextCore
 
 /// One train/test partition of document indices.
 public struct Fold: Sendable, Codable, Hashable {
+    /// Indices of the documents trained on.
     public var train: [Int]
+    /// Indices of the documents scored.
     public var test: [Int]
+    /// A fold of these documents.
     public init(train: [Int], test: [Int]) {
         self.train = train
         self.test = test
@@ -16,6 +19,7 @@ public enum EvaluationPlan: Sendable, Codable, Hashable {
     case split(testFraction: Double, seed: UInt64)
     case crossValidation(folds: Int, seed: UInt64)
 
+    /// The plan in words, for reports.
     public var description: String {
         switch self {
         case .givenTest: return "the given test set"

@@ -3,8 +3,11 @@ import TextCore
 
 /// A 95% (or other) confidence interval.
 public struct Interval: Sendable, Codable, Equatable {
+    /// Lower end.
     public var low: Double
+    /// Upper end.
     public var high: Double
+    /// The interval [low, high].
     public init(low: Double, high: Double) {
         self.low = low
         self.high = high
@@ -15,6 +18,7 @@ public struct Interval: Sendable, Codable, Equatable {
 /// documents as the class has, with replacement (seeded), and recomputes the metric; the interval is the
 /// 2.5th and 97.5th percentile of the resampled values.
 public enum Bootstrap {
+    /// 95% intervals of accuracy and macro-F1 from a stratified bootstrap over the documents (1,000 seeded resamples).
     public static func intervals(
         gold: [Int], predicted: [Int], labels: [String], resamples: Int = 1000, seed: UInt64,
         level: Double = 0.95
@@ -152,16 +156,25 @@ public enum Significance {
 /// Calibration of the top-label probability: documents grouped into equal-width bins of their highest class
 /// probability; each bin's mean confidence against its accuracy. ECE = sum over bins of |bin| / n * |accuracy - confidence|.
 public struct Calibration: Sendable, Codable, Equatable {
+    /// One confidence bin.
     public struct Bin: Sendable, Codable, Equatable {
+        /// Lower confidence bound of the bin.
         public var low: Double
+        /// Upper confidence bound of the bin.
         public var high: Double
+        /// Predictions in the bin.
         public var count: Int
+        /// Their mean top probability.
         public var confidence: Double
+        /// Their accuracy.
         public var accuracy: Double
     }
+    /// Equal-width bins of the top probability.
     public var bins: [Bin]
+    /// Mean |accuracy - confidence| weighted by bin size.
     public var expectedCalibrationError: Double
 
+    /// Bins the top probability of each prediction and compares it with how often it was right.
     public init(gold: [Int], probabilities: DenseMatrix, binCount: Int = 10) {
         var count = [Int](repeating: 0, count: binCount)
         var confidence = [Double](repeating: 0, count: binCount)
@@ -194,14 +207,18 @@ public struct Calibration: Sendable, Codable, Equatable {
 /// decision values: only their order matters). AUC by the trapezoid rule; average precision as scikit-learn's
 /// `average_precision_score` (sum of precision times recall increments). Ties in the score form one step.
 public struct BinaryCurves: Sendable, Codable, Equatable {
+    /// The class treated as positive.
     public var positive: String
     /// (false-positive rate, true-positive rate) points from (0, 0) to (1, 1).
     public var roc: [[Double]]
     /// (recall, precision) points in order of decreasing threshold.
     public var precisionRecall: [[Double]]
+    /// Area under the ROC curve (trapezoids, ties as one step).
     public var rocAuc: Double
+    /// Average precision, as scikit-learn's `average_precision_score`.
     public var averagePrecision: Double
 
+    /// ROC and precision-recall curves of `scores` for the positive class, at most `maxPoints` points each.
     public init(isPositive: [Bool], scores: [Double], positive: String, maxPoints: Int = 200) {
         self.positive = positive
         let order = scores.indices.sorted { scores[$0] > scores[$1] }

@@ -4,26 +4,41 @@ import TextCore
 /// Chunk-level counts and scores for one chunk type (or overall), as conlleval reports them: a chunk is
 /// correct when its start, end and type all match. An empty denominator gives 0 (as conlleval.pl).
 public struct ChunkScore: Sendable, Codable, Equatable {
+    /// The chunk type (`PER`), or empty for all types together.
     public var type: String
+    /// Chunks in the gold tags.
     public var gold: Int
+    /// Chunks in the predicted tags.
     public var predicted: Int
+    /// Predicted chunks with the gold start, end and type.
     public var correct: Int
     var score: PrecisionRecall { PrecisionRecall(correct: correct, predicted: predicted, gold: gold) }
+    /// correct / predicted.
     public var precision: Double { score.precision }
+    /// correct / gold.
     public var recall: Double { score.recall }
+    /// Harmonic mean of precision and recall.
     public var f1: Double { score.f1 }
 }
 
 /// Word segmentation scored as the SIGHAN bakeoff scores it: words are compared as character spans; out-of-
 /// vocabulary words are gold words absent from the training words, and their recall is reported apart.
 public struct SegmentationScore: Sendable, Codable, Equatable {
+    /// Word spans compared as chunks.
     public var words: ChunkScore
+    /// Gold words absent from the training words.
     public var oovWords: Int
+    /// Of those, the ones predicted exactly.
     public var oovCorrect: Int
+    /// Gold words seen in training.
     public var inVocabularyWords: Int
+    /// Of those, the ones predicted exactly.
     public var inVocabularyCorrect: Int
+    /// Share of gold words that are out of vocabulary.
     public var oovRate: Double { words.gold > 0 ? Double(oovWords) / Double(words.gold) : 0 }
+    /// Recall on out-of-vocabulary words.
     public var oovRecall: Double { oovWords > 0 ? Double(oovCorrect) / Double(oovWords) : 0 }
+    /// Recall on in-vocabulary words.
     public var inVocabularyRecall: Double {
         inVocabularyWords > 0 ? Double(inVocabularyCorrect) / Double(inVocabularyWords) : 0
     }
@@ -34,18 +49,24 @@ public struct SegmentationScore: Sendable, Codable, Equatable {
 ///
 /// Gold `B-PER I-PER O`, predicted `B-PER O O`: token accuracy 2/3; PER gold 1, predicted 1, correct 0.
 public struct TaggingMetrics: Sendable, Codable, Equatable {
+    /// Tokens scored.
     public var tokenCount: Int
+    /// Sentences scored.
     public var sentenceCount: Int
+    /// Share of tokens with the gold tag.
     public var tokenAccuracy: Double
     /// Sentences whose every tag is right.
     public var sentenceAccuracy: Double
     /// Chunks over all types; nil for plain tags (POS).
     public var chunks: ChunkScore?
+    /// Chunk scores per type, sorted by type.
     public var chunksByType: [ChunkScore]
+    /// SIGHAN word scores, for B/M/E/S segmentation.
     public var segmentation: SegmentationScore?
     /// Per tag precision/recall/F1 and `confusion[gold][predicted]` over `tags`.
     public var perTag: Metrics
 
+    /// Scores predicted tags against gold tags, sentence by sentence; `tokens` and `trainingWords` enable the segmentation scores.
     public init(
         gold: [[String]], predicted: [[String]], scheme: TagScheme, tags: [String],
         tokens: [[String]]? = nil, trainingWords: Set<String>? = nil

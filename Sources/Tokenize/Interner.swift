@@ -1,9 +1,9 @@
+import TextCore
+
 /// Maps byte strings to dense ids `0, 1, 2, ...` in first-seen order, without making a `String` per lookup.
 ///
 /// An open-addressing hash table over one contiguous byte arena: `intern("the") -> 0`, `intern("cat") -> 1`,
 /// `intern("the") -> 0`. This is the tokenizer's hot path (see bench/), so it avoids `[String: Int]`.
-import TextCore
-
 public struct ByteInterner: Sendable {
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]
@@ -11,6 +11,7 @@ public struct ByteInterner: Sendable {
     private var table: [Int32]
     private var mask: Int
 
+    /// An empty interner sized for about `capacity` distinct strings.
     public init(capacity: Int = 1 << 12) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
@@ -18,6 +19,7 @@ public struct ByteInterner: Sendable {
         mask = size - 1
     }
 
+    /// Distinct strings interned so far.
     public var count: Int { starts.count - 1 }
 
     /// FNV-1a, then a final avalanche so that the low bits used for the table are well mixed.
@@ -43,10 +45,12 @@ public struct ByteInterner: Sendable {
     @inline(__always)
     public func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? { find(bytes, Self.hash(bytes)) }
 
+    /// The id of `string`, interning it if new.
     public mutating func intern(_ string: String) -> Int32 {
         var s = string
         return s.withUTF8 { intern($0) }
     }
+    /// The id of `string` if it was interned.
     public func lookup(_ string: String) -> Int32? {
         var s = string
         return s.withUTF8 { lookup($0) }
@@ -128,6 +132,7 @@ public struct SequenceInterner: Sendable {
     private var slots: [Slot]
     private var mask: Int
 
+    /// An empty interner sized for about `capacity` distinct sequences.
     public init(capacity: Int = 1 << 12) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
@@ -135,8 +140,10 @@ public struct SequenceInterner: Sendable {
         mask = size - 1
     }
 
+    /// Distinct sequences interned so far.
     public var count: Int { starts.count - 1 }
 
+    /// The id of the byte string, interning it if new.
     @inline(__always)
     public static func hash(_ ids: UnsafeBufferPointer<Int32>) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(ids.count &+ 1)
@@ -176,6 +183,7 @@ public struct SequenceInterner: Sendable {
         }
     }
 
+    /// The id of the id sequence, interning it if new.
     @inline(__always)
     public mutating func intern(_ ids: UnsafeBufferPointer<Int32>) -> Int32 {
         let h = Self.slotHash(ids)
@@ -198,6 +206,7 @@ public struct SequenceInterner: Sendable {
         return id
     }
 
+    /// The id of the id sequence if it was interned.
     @inline(__always)
     public func lookup(_ ids: UnsafeBufferPointer<Int32>) -> Int32? {
         let h = Self.slotHash(ids)
@@ -213,6 +222,7 @@ public struct SequenceInterner: Sendable {
         }
     }
 
+    /// The sequence with id `id`.
     public func sequence(_ id: Int32) -> ArraySlice<Int32> { arena[starts[Int(id)]..<starts[Int(id) + 1]] }
 
     /// Calls `body` with the stored sequence of `id`, without copying.

@@ -8,15 +8,21 @@ import TextCore
 public struct TokenizedCorpus: Sendable {
     /// Distinct token strings, in first-seen order.
     public var types: [String]
+    /// Where each document's tokens start in `tokens` (one more entry than documents).
     public var offsets: [Int]
+    /// Every document's token ids, concatenated.
     public var tokens: [Int32]
+    /// Each document's label (nil for unlabelled text).
     public var labels: [String?]
+    /// Where each document came from (`file:line`, a path).
     public var sources: [String]
     /// The cleaned text of each document, for featurizers that read text rather than tokens (BERT).
     public var texts: [String]
 
+    /// The number of documents.
     public var documentCount: Int { offsets.count - 1 }
 
+    /// The token ids of document `d`.
     @inline(__always)
     public func document(_ d: Int) -> ArraySlice<Int32> { tokens[offsets[d]..<offsets[d + 1]] }
 
@@ -38,6 +44,7 @@ public struct TokenizedCorpus: Sendable {
         self.texts = documents.map(\.text)
     }
 
+    /// A corpus from its parts (as `decode` reads them).
     public init(
         types: [String], offsets: [Int], tokens: [Int32], labels: [String?], sources: [String], texts: [String]? = nil
     ) {
@@ -63,6 +70,7 @@ public struct TokenizedCorpus: Sendable {
         return w.data
     }
 
+    /// Reads a corpus written by `encoded()`; `name` is the file, for errors.
     public static func decode(_ data: Data, name: String) throws -> TokenizedCorpus {
         var r = BinaryReader(data, name: name)
         guard try r.read(UInt32.self) == 2 else {

@@ -10,12 +10,15 @@ public enum PunctuationMode: String, Sendable, CaseIterable, Codable {
 
 /// Settings of the tokenize stage.
 public struct TokenizeConfiguration: Sendable, Codable, Hashable {
+    /// Lowercase every token.
     public var lowercase = true
+    /// Drop punctuation or keep each character as a token.
     public var punctuation: PunctuationMode = .drop
     /// Words shorter than this many characters are dropped (scikit-learn's default pattern keeps 2 and up).
     public var minLength = 1
     /// Split words at apostrophes (`don't` -> `don`, `t`) as scikit-learn does; otherwise keep them whole.
     public var splitApostrophes = true
+    /// The defaults: lowercase, punctuation dropped.
     public init() {}
 }
 
@@ -25,7 +28,9 @@ public struct TokenizeConfiguration: Sendable, Codable, Hashable {
 /// its own; punctuation is dropped or kept as single-character tokens. With the defaults,
 /// `"Don't STOP, 2 cafés! 中文"` gives `["don", "t", "stop", "2", "cafés", "中", "文"]`.
 public struct Tokenizer: Sendable {
+    /// Its settings.
     public let configuration: TokenizeConfiguration
+    /// A tokenizer with these settings.
     public init(_ configuration: TokenizeConfiguration = TokenizeConfiguration()) { self.configuration = configuration }
 
     /// Character classes of ASCII bytes: 0 separator, 1 word, 2 punctuation.
@@ -43,6 +48,7 @@ public struct Tokenizer: Sendable {
         copy.withUTF8 { forEachToken(bytes: $0, emit) }
     }
 
+    /// Calls `emit` with the bytes of each token of UTF-8 `bytes`, in order (the hot path: no strings are made).
     public func forEachToken(bytes: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         let lower = configuration.lowercase
         let keepPunct = configuration.punctuation == .keep

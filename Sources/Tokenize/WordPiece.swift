@@ -8,9 +8,12 @@ import TextCore
 ///
 /// With bert-base-uncased's vocabulary, `"Unaffable café!"` gives `[CLS] una ##ff ##able cafe ! [SEP]`.
 public struct WordPieceTokenizer: Sendable {
+    /// Token strings by id, in the vocabulary file's order.
     public let vocabulary: [String]
     let index: [String: Int32]
+    /// Lowercase and strip accents before splitting (uncased models).
     public let lowercase: Bool
+    /// Words longer than this become `[UNK]`.
     public let maxCharactersPerWord: Int
     public let unknown: Int32, classToken: Int32, separator: Int32, padding: Int32
 
@@ -26,6 +29,7 @@ public struct WordPieceTokenizer: Sendable {
             maxCharactersPerWord: maxCharactersPerWord, file: url.path)
     }
 
+    /// A tokenizer over `vocabulary` (one token per line of `vocab.txt`); `file` names it in errors.
     public init(vocabulary: [String], lowercase: Bool = true, maxCharactersPerWord: Int = 100, file: String? = nil)
         throws
     {
@@ -156,11 +160,15 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Model input for one text: `[CLS] pieces [SEP]`, truncated to `maxLength` tokens in all.
     public struct Encoding: Sendable, Equatable {
+        /// Token ids, `[CLS]` first and `[SEP]` last.
         public var ids: [Int32]
+        /// 1 for every token (no padding here).
         public var attentionMask: [Int32]
+        /// 0 for every token (single segment).
         public var tokenTypes: [Int32]
     }
 
+    /// `[CLS] pieces... [SEP]` for a text, cut to `maxLength` ids.
     public func encode(_ text: String, maxLength: Int = 128) -> Encoding {
         var ids: [Int32] = [classToken]
         let budget = max(0, maxLength - 2)
@@ -176,6 +184,7 @@ public struct WordPieceTokenizer: Sendable {
             tokenTypes: [Int32](repeating: 0, count: ids.count))
     }
 
+    /// The token strings of ids.
     public func tokens(_ ids: [Int32]) -> [String] { ids.map { vocabulary[Int($0)] } }
 
     /// Model input for pre-split words (a tagging corpus): each word's pieces in order, and for every word
@@ -184,6 +193,7 @@ public struct WordPieceTokenizer: Sendable {
     /// (a single word longer than a window keeps only its first pieces). A word with no pieces of its own
     /// (only control characters) is `[UNK]`.
     public struct WordAlignedWindow: Sendable, Equatable {
+        /// Token ids of the window, `[CLS]` first and `[SEP]` last.
         public var ids: [Int32]
         /// The first word of the window in the sentence.
         public var firstWord: Int
@@ -191,6 +201,7 @@ public struct WordPieceTokenizer: Sendable {
         public var wordStarts: [Int]
     }
 
+    /// Pre-split words (a CoNLL sentence) as windows of at most `maxLength` ids that never split a word.
     public func encode(words: [String], maxLength: Int = 128) -> [WordAlignedWindow] {
         let budget = max(1, maxLength - 2)
         var windows: [WordAlignedWindow] = []
