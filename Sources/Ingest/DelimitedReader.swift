@@ -5,12 +5,17 @@ import TextCore
 /// `a,"b ""c""",d\n` gives one record `["a", "b \"c\"", "d"]`. Each record keeps the line it started on,
 /// so errors can name it.
 public struct DelimitedReader {
+    /// One record and the line it starts on.
     public struct Record {
+        /// 1-based line of the record's start.
         public var line: Int
+        /// Its fields' bytes, unquoted.
         public var fields: [[UInt8]]
     }
 
+    /// `,` or tab.
     public let delimiter: UInt8
+    /// A reader for this delimiter.
     public init(delimiter: UInt8) { self.delimiter = delimiter }
 
     /// Splits `bytes` into records; an unterminated quote is an error naming the line it opened on.

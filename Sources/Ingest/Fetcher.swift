@@ -5,10 +5,12 @@ import TextCore
 /// pinned sha256, unpack into a temporary folder and rename it into place, so a killed fetch leaves
 /// nothing that a later run would trust.
 public struct Fetcher {
+    /// Where packages are unpacked (`data/cache`).
     public var cacheDirectory: URL
     /// Where messages go (stderr by default).
     public var log: (String) -> Void
 
+    /// A fetcher into `cacheDirectory`, logging to standard error unless told otherwise.
     public init(
         cacheDirectory: URL,
         log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }

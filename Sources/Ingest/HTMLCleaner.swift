@@ -18,7 +18,9 @@ public struct HTMLCleaner: Sendable {
         "option", "caption", "summary", "details"
     ]
 
+    /// Tags whose content is dropped.
     public let dropped: Set<String>
+    /// A cleaner that also drops `dropTags`.
     public init(dropTags: [String]) { dropped = Self.alwaysDropped.union(dropTags.map { $0.lowercased() }) }
 
     /// The visible text of an HTML fragment or page.

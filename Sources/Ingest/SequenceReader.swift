@@ -19,7 +19,9 @@ public enum SequenceFormat: String, Sendable, CaseIterable, Codable {
 
 /// Where a tagging corpus is and how to read it.
 public struct SequenceSource: Sendable, Codable, Hashable {
+    /// File, relative to the project root or the dataset.
     public var path: String
+    /// How sentences and tags are written.
     public var format: SequenceFormat
     /// CoNLL: the token's column (0-based; negative counts from the end).
     public var wordColumn = 0
@@ -27,6 +29,7 @@ public struct SequenceSource: Sendable, Codable, Hashable {
     public var tagColumn = -1
     /// CoNLL-U: `upos` (column 4) or `xpos` (column 5).
     public var conlluTag = "upos"
+    /// A source with default columns.
     public init(path: String, format: SequenceFormat) {
         self.path = path
         self.format = format
@@ -35,6 +38,7 @@ public struct SequenceSource: Sendable, Codable, Hashable {
 
 /// Reads tagging corpora. Malformed lines are errors naming the file and line.
 public enum SequenceReader {
+    /// The tagged sentences of a source; a malformed line is an error naming the file and line.
     public static func read(_ source: SequenceSource, baseDirectory: URL) throws -> [TaggedSentence] {
         let url =
             source.path.hasPrefix("/")

@@ -18,7 +18,9 @@ public enum CorpusFormat: String, Sendable, CaseIterable, Codable {
 
 /// Where and how to read one part of a corpus (a training or test set, or one of several files of it).
 public struct SourceConfiguration: Sendable, Codable, Hashable {
+    /// File or folder, relative to the project root or the dataset.
     public var path: String
+    /// How the file is laid out.
     public var format: CorpusFormat
     /// Column name (with a header) or 0-based index of the text, for csv/tsv/jsonl.
     public var textColumn: String = "text"
@@ -28,6 +30,7 @@ public struct SourceConfiguration: Sendable, Codable, Hashable {
     public var header: Bool = true
     /// Rows to skip after the header (Orange's `.tab` files carry two type rows there).
     public var skipRows: Int = 0
+    /// How its bytes are read.
     public var encoding: TextEncoding = .utf8
     /// A label given to every document of this source (for `lines` files, one file per class).
     public var label: String?
@@ -42,6 +45,7 @@ public struct SourceConfiguration: Sendable, Codable, Hashable {
     /// Renames labels as read (`{"1": positive, "-1": negative}`).
     public var labelNames: [String: String] = [:]
 
+    /// A source with default column and encoding settings.
     public init(path: String, format: CorpusFormat) {
         self.path = path
         self.format = format

@@ -12,16 +12,22 @@ public enum TextEncoding: String, Sendable, CaseIterable, Codable {
 
 /// Decodes bytes into a `String`, dropping a UTF-8 byte-order mark.
 public struct TextDecoder: Sendable {
+    /// How bytes are read.
     public let encoding: TextEncoding
+    /// A decoder for this encoding.
     public init(_ encoding: TextEncoding) { self.encoding = encoding }
 
     /// The result of decoding: the text, how many invalid sequences were replaced, and whether latin-1 was used.
     public struct Decoded: Sendable {
+        /// The decoded text.
         public var text: String
+        /// Invalid UTF-8 sequences replaced by U+FFFD.
         public var replacedSequences: Int
+        /// True when `auto` read the bytes as latin-1.
         public var fellBackToLatin1: Bool
     }
 
+    /// Decodes bytes, counting what had to be replaced.
     public func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Decoded {
         var body = bytes[...]
         if body.count >= 3, body[body.startIndex] == 0xEF, body[body.startIndex + 1] == 0xBB,
@@ -46,6 +52,7 @@ public struct TextDecoder: Sendable {
         }
     }
 
+    /// Decodes a byte array.
     public func decode(_ bytes: [UInt8]) -> Decoded { bytes.withUnsafeBufferPointer { decode($0) } }
 
     static func latin1(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

@@ -7,18 +7,23 @@ import TextCore
 ///
 /// Reuters-21578 as XML: `recordXPath: "//REUTERS"`, `textXPath: "TEXT/BODY"`, `labelXPath: "TOPICS/D"`.
 public struct XMLRecordReader: Sendable {
+    /// XPath of each record (`//REUTERS`).
     public var recordXPath: String
+    /// XPath of a record's text, relative to it (its whole text when nil).
     public var textXPath: String?
+    /// XPath of a record's label, relative to it.
     public var labelXPath: String?
     /// Largest amount of text one file may produce, as a multiple of its size (bounds entity expansion).
     public var expansionLimit = 10
 
+    /// A reader with these XPaths.
     public init(recordXPath: String, textXPath: String?, labelXPath: String?) {
         self.recordXPath = recordXPath
         self.textXPath = textXPath
         self.labelXPath = labelXPath
     }
 
+    /// The records of an XML file as documents; records without a label are counted in `notes` and skipped.
     public func read(_ bytes: [UInt8], file: String, notes: inout [String: Int]) throws -> [Document] {
         LibXML.initialize()
         guard let ctxt = xmlNewParserCtxt() else { throw TextpipeError(.internal, "libxml2: cannot allocate a parser") }

@@ -2,15 +2,21 @@ import Foundation
 
 /// Little-endian binary writer for weights, matrices and token tables (JSON is far too slow for these).
 public struct BinaryWriter {
+    /// Everything written so far.
     public private(set) var data = Data()
+    /// An empty writer.
     public init() {}
 
+    /// An integer, little-endian.
     public mutating func write<T: FixedWidthInteger>(_ value: T) {
         var v = value.littleEndian
         withUnsafeBytes(of: &v) { data.append(contentsOf: $0) }
     }
+    /// A float by its bits.
     public mutating func write(_ value: Float) { write(value.bitPattern) }
+    /// A double by its bits.
     public mutating func write(_ value: Double) { write(value.bitPattern) }
+    /// A length-prefixed UTF-8 string.
     public mutating func write(_ string: String) {
         let bytes = Array(string.utf8)
         write(UInt32(bytes.count))
@@ -21,18 +27,22 @@ public struct BinaryWriter {
         write(UInt64(array.count))
         array.withUnsafeBytes { data.append(contentsOf: $0) }  // all supported platforms are little-endian
     }
+    /// A length-prefixed array of floats.
     public mutating func write(array: [Float]) {
         write(UInt64(array.count))
         array.withUnsafeBytes { data.append(contentsOf: $0) }
     }
+    /// A length-prefixed array of doubles.
     public mutating func write(array: [Double]) {
         write(UInt64(array.count))
         array.withUnsafeBytes { data.append(contentsOf: $0) }
     }
+    /// A length-prefixed list of strings.
     public mutating func write(strings: [String]) {
         write(UInt64(strings.count))
         for s in strings { write(s) }
     }
+    /// A CSR matrix.
     public mutating func write(_ matrix: SparseMatrix) {
         write(UInt64(matrix.columnCount))
         write(array: matrix.rowStart.map { Int64($0) })
@@ -48,6 +58,7 @@ public struct BinaryReader {
     /// The file (or other source) being read, for error messages.
     public let name: String
 
+    /// A reader of `data`; `name` (the file) appears in errors.
     public init(_ data: Data, name: String) {
         self.data = data
         self.offset = data.startIndex
@@ -56,6 +67,7 @@ public struct BinaryReader {
 
     private func truncated() -> TextpipeError { TextpipeError(.io, "truncated or corrupt binary file", file: name) }
 
+    /// An integer, little-endian; an error at the end of the data.
     public mutating func read<T: FixedWidthInteger>(_: T.Type) throws -> T {
         let size = MemoryLayout<T>.size
         guard offset + size <= data.endIndex else { throw truncated() }
@@ -70,8 +82,11 @@ public struct BinaryReader {
         guard raw <= UInt64(Int32.max) else { throw truncated() }
         return Int(raw)
     }
+    /// A float by its bits.
     public mutating func readFloat() throws -> Float { Float(bitPattern: try read(UInt32.self)) }
+    /// A double by its bits.
     public mutating func readDouble() throws -> Double { Double(bitPattern: try read(UInt64.self)) }
+    /// A length-prefixed UTF-8 string; a length past the end is an error.
     public mutating func readString() throws -> String {
         let n = Int(try read(UInt32.self))
         guard n <= data.count, offset + n <= data.endIndex else { throw truncated() }
@@ -93,9 +108,13 @@ public struct BinaryReader {
         offset += bytes
         return out
     }
+    /// A length-prefixed array of integers.
     public mutating func readArray<T: FixedWidthInteger>(_: T.Type) throws -> [T] { try readRaw(T.self) }
+    /// A length-prefixed array of floats.
     public mutating func readFloats() throws -> [Float] { try readRaw(Float.self) }
+    /// A length-prefixed array of doubles.
     public mutating func readDoubles() throws -> [Double] { try readRaw(Double.self) }
+    /// A length-prefixed list of strings.
     public mutating func readStrings() throws -> [String] {
         let raw = try read(UInt64.self)
         guard raw <= UInt64(data.count) else { throw truncated() }
@@ -105,6 +124,7 @@ public struct BinaryReader {
         for _ in 0..<n { out.append(try readString()) }
         return out
     }
+    /// A CSR matrix, its structure checked.
     public mutating func readSparseMatrix() throws -> SparseMatrix {
         let rawColumns = try read(UInt64.self)
         guard rawColumns <= UInt64(Int32.max) else { throw truncated() }
@@ -116,6 +136,7 @@ public struct BinaryReader {
         guard starts.first == 0, starts.last == columns.count, columns.count == values.count else { throw truncated() }
         return m
     }
+    /// True when everything was read.
     public var isAtEnd: Bool { offset >= data.endIndex }
 }
 
@@ -147,6 +168,7 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes a string as UTF-8, atomically.
     public static func write(_ string: String, to url: URL) throws { try write(Data(string.utf8), to: url) }
 
     /// Reads a whole file, with an error naming it.

@@ -6,18 +6,21 @@ public enum FeatureMatrix: Sendable, Equatable {
     case sparse(SparseMatrix)
     case dense(DenseMatrix)
 
+    /// Rows (documents).
     public var rowCount: Int {
         switch self {
         case .sparse(let m): return m.rowCount
         case .dense(let m): return m.rowCount
         }
     }
+    /// Columns (features).
     public var columnCount: Int {
         switch self {
         case .sparse(let m): return m.columnCount
         case .dense(let m): return m.columnCount
         }
     }
+    /// True for CSR.
     public var isSparse: Bool {
         if case .sparse = self { return true }
         return false
@@ -62,6 +65,7 @@ public enum FeatureMatrix: Sendable, Equatable {
         }
     }
 
+    /// Writes the matrix (kind, shape, values).
     public func encode(into w: inout BinaryWriter) {
         switch self {
         case .sparse(let m):
@@ -75,6 +79,7 @@ public enum FeatureMatrix: Sendable, Equatable {
         }
     }
 
+    /// Reads a matrix written by `encode`.
     public static func decode(from r: inout BinaryReader) throws -> FeatureMatrix {
         switch try r.read(UInt8.self) {
         case 0: return .sparse(try r.readSparseMatrix())

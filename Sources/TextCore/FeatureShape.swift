@@ -6,6 +6,7 @@ public struct FeatureShape: Sendable, Hashable {
     public var isSparse: Bool
     /// Every value is >= 0 (counts, tf-idf, binary).
     public var isNonNegative: Bool
+    /// A shape.
     public init(isSparse: Bool, isNonNegative: Bool) {
         self.isSparse = isSparse
         self.isNonNegative = isNonNegative

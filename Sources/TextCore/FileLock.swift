@@ -3,9 +3,11 @@ import Foundation
 /// An advisory `flock(2)` lock on a file: two runs of one pipeline never write the same work folder at once.
 /// The kernel drops the lock when the process dies, so a killed run never leaves a stale lock.
 public final class FileLock {
+    /// The lock file.
     public let url: URL
     private var descriptor: Int32 = -1
 
+    /// Opens (creating) the lock file; `acquire` takes the lock.
     public init(_ url: URL) throws {
         self.url = url
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -28,6 +30,7 @@ public final class FileLock {
         }
     }
 
+    /// Releases the lock.
     public func release() { if descriptor >= 0 { flock(descriptor, LOCK_UN) } }
     deinit { if descriptor >= 0 { close(descriptor) } }
 }

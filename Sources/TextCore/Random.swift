@@ -5,6 +5,7 @@
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
+    /// A generator seeded by splitmix64 from `seed`.
     public init(seed: UInt64) {
         var x = seed
         func splitmix() -> UInt64 {
@@ -20,6 +21,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
         s3 = splitmix()
     }
 
+    /// The next 64 random bits.
     @inline(__always)
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9

@@ -22,6 +22,7 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
     ]
 
+    /// An empty hash.
     public init() { buffer.reserveCapacity(64) }
 
     /// Adds bytes to the message. Whole 64-byte blocks are compressed straight from contiguous input.

@@ -3,12 +3,18 @@
 /// Row `r`'s non-zeros are `values[rowStart[r]..<rowStart[r+1]]` at columns `columns[...]`.
 /// Example: `[[0, 2], [1, 0]]` is `rowStart [0, 1, 2]`, `columns [1, 0]`, `values [2, 1]`.
 public struct SparseMatrix: Sendable, Equatable {
+    /// Rows.
     public var rowCount: Int { rowStart.count - 1 }
+    /// Columns.
     public let columnCount: Int
+    /// Where each row's entries start (one more than rows).
     public var rowStart: [Int]
+    /// Column of each entry.
     public var columns: [Int32]
+    /// Value of each entry.
     public var values: [Float]
 
+    /// A matrix from CSR arrays (empty by default).
     public init(columnCount: Int, rowStart: [Int] = [0], columns: [Int32] = [], values: [Float] = []) {
         self.columnCount = columnCount
         self.rowStart = rowStart

@@ -13,6 +13,7 @@ public protocol SpecConfigurable: Sendable {
 }
 
 extension SpecConfigurable {
+    /// No cross-key rules.
     public func validate(present: Set<String>) throws {}
 
     /// The declared spec keys, for readers that do not know the settings' type.
@@ -25,9 +26,13 @@ extension SpecConfigurable {
 
 /// A parameter's description without its configuration type: what docs, `validate` and error messages read.
 public struct ParameterDocumentation: Sendable, Hashable {
+    /// The spec key.
     public let key: String
+    /// Its type and bounds.
     public let type: ParameterType
+    /// Its default as a spec would write it.
     public let defaultValue: String
+    /// One line of documentation.
     public let summary: String
 }
 
@@ -113,7 +118,9 @@ public enum ParameterValue: Sendable, Hashable {
 /// A decoded structured value (`ParameterType.custom`), kept opaque here: the configuration that declared the key
 /// knows its type.
 public struct CustomValue: @unchecked Sendable, Hashable {
+    /// The decoded value.
     public let value: AnyHashable
+    /// Wraps a decoded value.
     public init(_ value: AnyHashable) { self.value = value }
 }
 
@@ -125,13 +132,17 @@ public struct CustomValue: @unchecked Sendable, Hashable {
 /// .number("alpha", \.alpha, .nonNegative, "additive (Lidstone) smoothing")
 /// ```
 public struct Parameter<C: Sendable>: Sendable {
+    /// The spec key.
     public let key: String
+    /// Its type and bounds.
     public let type: ParameterType
+    /// One line of documentation.
     public let summary: String
     /// The default as a spec would write it (`1`, `squared_hinge`, `none`).
     public let defaultValue: String
     let store: @Sendable (inout C, ParameterValue) throws -> Void
 
+    /// A key whose checked value `store` writes into the settings.
     public init(
         key: String, type: ParameterType, summary: String, defaultValue: String,
         store: @escaping @Sendable (inout C, ParameterValue) throws -> Void
@@ -256,7 +267,9 @@ extension Parameter where C: SpecConfigurable {
 public struct SettingsConflict: Error, Sendable {
     /// The key whose line the error should point at.
     public let key: String
+    /// What is wrong.
     public let message: String
+    /// A conflict reported at `key`.
     public init(key: String, _ message: String) {
         self.key = key
         self.message = message

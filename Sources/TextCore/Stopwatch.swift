@@ -4,8 +4,10 @@ import Foundation
 ///
 /// `let watch = Stopwatch(); train(); log("trained in \(watch.seconds) s")`
 public struct Stopwatch: Sendable {
+    /// The start, in nanoseconds of the monotonic clock.
     public let start = DispatchTime.now().uptimeNanoseconds
 
+    /// A stopwatch started now.
     public init() {}
 
     /// Seconds elapsed.
@@ -15,10 +17,13 @@ public struct Stopwatch: Sendable {
 /// When a long job should report progress: at most once every `interval` seconds (0.25 s for a live terminal line,
 /// 10 s for cron's log), and whenever forced (the end). The one throttle behind every progress line.
 public struct ProgressClock: Sendable {
+    /// Time since the job started.
     public let watch = Stopwatch()
+    /// Seconds between reports.
     public let interval: Double
     private var lastReport = 0.0
 
+    /// A clock reporting every `interval` seconds.
     public init(interval: Double) { self.interval = interval }
 
     /// Seconds since the job started.
@@ -40,6 +45,7 @@ public struct ProgressLine {
     public let interactive: Bool
     let log: (String) -> Void
 
+    /// Progress lines to standard error; `log` takes them when it is not a terminal.
     public init(log: @escaping (String) -> Void) {
         interactive = isatty(2) == 1
         self.log = log

@@ -11,9 +11,13 @@ public enum TagScheme: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// A chunk: tokens `start..<end` of type `type` (empty for untyped segmentation).
 public struct Chunk: Sendable, Hashable, Codable {
+    /// First token of the chunk.
     public var start: Int
+    /// One past its last token.
     public var end: Int
+    /// Its type (`PER`), empty for plain segmentation.
     public var type: String
+    /// A chunk over tokens start..<end.
     public init(start: Int, end: Int, type: String) {
         self.start = start
         self.end = end

@@ -13,6 +13,7 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
         /// A model got worse than the previous run by more than the spec allows (`--fail-on-regression`).
         case regression
     }
+    /// What went wrong, which decides the exit code.
     public var kind: Kind
     /// The file the problem is in, if any.
     public var file: String?
@@ -23,6 +24,7 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
     /// The message proper.
     public var message: String
 
+    /// An error with its context.
     public init(_ kind: Kind, _ message: String, file: String? = nil, line: Int? = nil, key: String? = nil) {
         self.kind = kind
         self.message = message
