@@ -10,26 +10,44 @@ import Tokenize
 /// Folder layout: `model.json` (a small header: kinds, labels, clean and tokenize settings, versions),
 /// `featurizer.bin` and `classifier.bin` (binary weights).
 public struct ModelBundle {
+    /// What `model.json` holds.
     public struct Header: Codable {
+        /// The saved-model format (`SavedModel.formatVersion`).
         public var formatVersion = SavedModel.formatVersion
+        /// The textpipe that trained it.
         public var toolVersion: String
+        /// The pipeline it came from.
         public var pipeline: String
+        /// The feature set's name in the spec.
         public var features: String
+        /// The feature set's kind (`ngram`).
         public var featureKind: String
+        /// The classifier's name in the spec.
         public var classifier: String
+        /// The classifier's kind (`softmax`).
         public var classifierKind: String
+        /// `generative` or `discriminative`.
         public var family: String
+        /// Class names in index order.
         public var labels: [String]
+        /// How raw text is cleaned before featurizing.
         public var clean: CleanConfiguration
+        /// How cleaned text is tokenized.
         public var tokenize: TokenizeConfiguration
+        /// Training documents.
         public var trainedOn: Int
+        /// When it was trained (ISO 8601).
         public var createdAt: String
     }
 
+    /// The header.
     public var header: Header
+    /// The fitted featurizer.
     public var featurizer: any FittedFeaturizer
+    /// The trained classifier.
     public var classifier: any Classifier
 
+    /// Writes `model.json`, `featurizer.bin` and `classifier.bin` into `folder`.
     public func save(to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var fw = BinaryWriter()
@@ -40,6 +58,7 @@ public struct ModelBundle {
         try AtomicFile.write(try SnakeCaseJSON.encode(header), to: folder.appendingPathComponent("model.json"))
     }
 
+    /// Reads a saved model, checking its format version and that its parts agree on the classes.
     public static func load(from folder: URL) throws -> ModelBundle {
         let headerURL = folder.appendingPathComponent("model.json")
         let data = try SavedModel.header(.classification, in: folder)
@@ -63,9 +82,13 @@ public struct ModelBundle {
 
     /// One prediction: the label and, for probabilistic models, every class's probability.
     public struct Prediction {
+        /// The document's source (file name, or `-`).
         public var source: String
+        /// The predicted class.
         public var label: String
+        /// Every class's probability, for models that give them.
         public var probabilities: [String: Double]?
+        /// Every class's score.
         public var scores: [Double]
     }
 

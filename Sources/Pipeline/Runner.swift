@@ -8,7 +8,9 @@ import TextCore
 /// A rerun with nothing changed runs nothing; changing only a classifier reruns only its train, evaluate and report
 /// units. See `PlanCompiler` for the units, `LocalExecutor` for how they run.
 public final class Runner {
+    /// The spec to run.
     public let spec: PipelineSpec
+    /// How it was asked to run.
     public let options: RunOptions
     let store: LocalArtifactStore
 
@@ -16,9 +18,11 @@ public final class Runner {
     public struct Outcome {
         /// The report folder of this run, or of the run it reused when nothing changed.
         public var reportDirectory: URL?
+        /// The run id shown.
         public var runId: String?
         /// True when every stage came from the cache.
         public var allCached: Bool
+        /// The report of a classification run.
         public var report: RunReport?
         /// Files written by `--only` for inspection.
         public var inspection: URL?
@@ -28,6 +32,7 @@ public final class Runner {
         public var taggingReport: TaggingRunReport? = nil
     }
 
+    /// A runner for a spec, its work folder under `work_dir/<name>`.
     public init(spec: PipelineSpec, options: RunOptions) {
         self.spec = spec
         self.options = options
@@ -54,6 +59,7 @@ public final class Runner {
         return (plan, entries)
     }
 
+    /// Compiles the spec, executes the plan, points `latest` at the report shown and compares it with the run before.
     public func run() throws -> Outcome {
         let plan = try PlanCompiler.compile(spec, options: options)
         let out = options.resolve(spec.report.out)

@@ -15,6 +15,7 @@ public enum SavedModel {
     /// The format version this textpipe writes and reads.
     public static let formatVersion = 1
 
+    /// What a saved model does.
     public enum Task: String, Sendable {
         case classification, tagging
 

@@ -11,9 +11,11 @@ import Tokenize
 /// The settings every run has (name, report, seed, work folder) are here; what only one task has lives in its case of
 /// `task`, so a tagging spec carries no unused document settings and the reverse.
 public struct PipelineSpec: Sendable {
+    /// The pipeline's name (reports, work folder, lock).
     public var name: String
     /// Classify documents or tag sentences, with that task's settings.
     public var task: PipelineTask
+    /// Where and how reports are written.
     public var report: ReportSpec
     /// Seed for everything random not seeded elsewhere (model training).
     public var seed: UInt64
@@ -21,6 +23,7 @@ public struct PipelineSpec: Sendable {
     public var workDirectory: String
     /// The file it was read from and its SHA-256.
     public var file: String
+    /// The spec file's SHA-256.
     public var sha256: String
 
     /// The document-classification settings, when that is the task.
@@ -45,11 +48,17 @@ public enum PipelineTask: Sendable {
 /// A document-classification spec: the documents, how they are cleaned and tokenized, the feature sets and
 /// classifiers to compare, and how they are evaluated.
 public struct ClassificationSpec: Sendable {
+    /// Where the documents come from.
     public var data: DataSpec
+    /// How HTML/XML is cleaned.
     public var clean: CleanConfiguration
+    /// How text is tokenized.
     public var tokenize: TokenizeConfiguration
+    /// The feature sets to compare.
     public var features: [NamedFeatureSet]
+    /// The classifiers to compare.
     public var classifiers: [NamedClassifier]
+    /// Given test set, split or cross-validation.
     public var evaluation: EvaluationPlan
     /// Retrain on growing subsets and plot error against training size (`evaluate.learning_curve`).
     public var learningCurve: LearningCurveSpec?
@@ -57,28 +66,38 @@ public struct ClassificationSpec: Sendable {
 
 /// Where the documents come from: a catalog dataset or the user's own files.
 public struct DataSpec: Sendable, Hashable {
+    /// A catalog dataset, or nil for the user's files.
     public var dataset: String?
+    /// Training sources.
     public var train: [SourceConfiguration]
+    /// Test sources, if any.
     public var test: [SourceConfiguration]?
 }
 
 /// A feature set with the name it has in reports (`ngram`, or the user's `name:`).
 public struct NamedFeatureSet: Sendable, Hashable {
+    /// Its name in reports.
     public var name: String
+    /// Its settings.
     public var configuration: FeatureSetConfiguration
 }
 
 /// A classifier with the name it has in reports.
 public struct NamedClassifier: Sendable, Hashable {
+    /// Its name in reports.
     public var name: String
+    /// Its settings.
     public var spec: ClassifierSpec
 }
 
 /// Output formats of a report.
 public enum ReportFormat: String, Sendable, CaseIterable, Codable { case md, html, json }
 
+/// The spec's `report` settings.
 public struct ReportSpec: Sendable, Hashable {
+    /// Report folder (`reports/<name>`).
     public var out: String
+    /// Which of md, html and json to write (metrics.json is always written).
     public var formats: [ReportFormat]
     /// How many informative features to list per class.
     public var topFeatures: Int

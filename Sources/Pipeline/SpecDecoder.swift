@@ -22,6 +22,7 @@ public enum SpecDecoder {
         "label_prefix", "record", "text_xpath", "label_xpath", "label_names"
     ]
 
+    /// Reads and checks a spec file.
     public static func load(path: String) throws -> PipelineSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TextpipeError(.usage, "cannot read spec (missing or unreadable)", file: path)
@@ -32,6 +33,7 @@ public enum SpecDecoder {
         return try decode(text, file: path)
     }
 
+    /// Decodes spec text; `file` names it in errors.
     public static func decode(_ yaml: String, file: String) throws -> PipelineSpec {
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch let e as YamlError {

@@ -6,21 +6,30 @@ import TextCore
 public struct TaggerHeader: Codable, Sendable {
     /// The saved-model format (`SavedModel.formatVersion`); absent in taggers saved before it was recorded (version 1).
     public var formatVersion: Int? = SavedModel.formatVersion
+    /// The textpipe that trained it.
     public var toolVersion: String
+    /// The pipeline it came from.
     public var pipeline: String
+    /// Its name in the spec.
     public var name: String
+    /// Its kind (`crf`).
     public var kind: String
+    /// `generative` or `discriminative`.
     public var family: String
+    /// The tag set, in index order.
     public var tags: [String]
     /// The scheme its tags are written in (`bmes` for segmentation).
     public var scheme: TagScheme
+    /// Training sentences.
     public var trainedOn: Int
+    /// When it was trained (ISO 8601).
     public var createdAt: String
 
     func json() throws -> Data {
         try SnakeCaseJSON.encode(self)
     }
 
+    /// Reads `tagger.json`, checking its format version.
     public static func load(_ folder: URL) throws -> TaggerHeader {
         let url = folder.appendingPathComponent("tagger.json")
         let data = try SavedModel.header(.tagging, in: folder)

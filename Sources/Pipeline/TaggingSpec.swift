@@ -7,26 +7,35 @@ import TextCore
 /// A sequence-labelling spec (`task: tagging`): where the tagged sentences come from, how tags are written,
 /// the token features and the taggers to compare.
 public struct TaggingSpec: Sendable, Hashable {
+    /// A catalog dataset, or nil for the user's files.
     public var dataset: String?
+    /// Training sources.
     public var train: [SequenceSource]
+    /// Test sources, if any.
     public var test: [SequenceSource]?
     /// How the files write their tags.
     public var scheme: TagScheme
     /// The scheme models are trained and scored in (default: the files' own).
     public var convertTo: TagScheme?
+    /// Token features for the taggers that use them.
     public var features: TokenFeatureConfiguration
+    /// The taggers to compare.
     public var taggers: [NamedTagger]
     /// Held-out fraction of sentences when there is no test file.
     public var testFraction: Double
+    /// Seed of the held-out split.
     public var splitSeed: UInt64
     /// Misclassified sentences shown per tagger in the report.
     public var errorExamples: Int
+    /// The scheme models are trained and scored in.
     public var modelScheme: TagScheme { convertTo ?? scheme }
 }
 
 /// A tagger with the name it has in reports.
 public struct NamedTagger: Sendable, Hashable, NamedItem {
+    /// Its name in reports.
     public var name: String
+    /// Its settings.
     public var spec: TaggerSpec
 }
 

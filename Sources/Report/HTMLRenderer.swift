@@ -32,6 +32,7 @@ public enum HTMLRenderer {
         @media print{body{max-width:none}h2{break-after:avoid}.model{break-inside:avoid}}
         """
 
+    /// The classification report as self-contained HTML (inline CSS and SVG).
     public static func render(_ report: RunReport) -> String {
         let d = report.dataset
         var h =

@@ -4,13 +4,17 @@ import Foundation
 /// retrained on stratified subsets of growing size of each fold's training documents, `repeats` times with
 /// different subsets, and scored on the fold's test documents.
 public struct LearningCurves: Codable, Sendable, Equatable {
+    /// One training size of a curve.
     public struct Point: Codable, Sendable, Equatable {
+        /// Share of each fold's training documents used.
         public var fraction: Double
         /// Mean number of training documents at this fraction.
         public var trainDocuments: Double
         /// Mean test error (1 - accuracy) over folds and repeats, and its standard deviation.
         public var error: Double
+        /// Standard deviation of the error over folds and repeats.
         public var errorStd: Double
+        /// A point.
         public init(fraction: Double, trainDocuments: Double, error: Double, errorStd: Double) {
             self.fraction = fraction
             self.trainDocuments = trainDocuments
@@ -18,17 +22,24 @@ public struct LearningCurves: Codable, Sendable, Equatable {
             self.errorStd = errorStd
         }
     }
+    /// One model's curve.
     public struct Curve: Codable, Sendable, Equatable {
+        /// The model (`features + classifier`).
         public var model: String
+        /// `generative` or `discriminative`.
         public var family: String
+        /// Its points, smallest training size first.
         public var points: [Point]
+        /// A curve.
         public init(model: String, family: String, points: [Point]) {
             self.model = model
             self.family = family
             self.points = points
         }
     }
+    /// Every model's curve.
     public var curves: [Curve]
+    /// Subsets drawn per size and fold.
     public var repeats: Int
     /// Training documents at which the best discriminative error falls below the best generative one (or the
     /// reverse), interpolated between sizes; nil when one family leads at every size.
@@ -36,6 +47,7 @@ public struct LearningCurves: Codable, Sendable, Equatable {
     /// The comparison in words.
     public var summary: String
 
+    /// The curves, with the crossover between the best generative and discriminative model found and stated.
     public init(curves: [Curve], repeats: Int) {
         self.curves = curves
         self.repeats = repeats

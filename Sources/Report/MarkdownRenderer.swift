@@ -2,6 +2,7 @@ import Foundation
 
 /// Renders a `RunReport` as Markdown: a comparison table sorted by macro-F1, then one section per model.
 public enum MarkdownRenderer {
+    /// The classification report as Markdown (charts referenced from `charts/`).
     public static func render(_ report: RunReport) -> String {
         var md = report.header.markdown
         md += "## Data\n\n"

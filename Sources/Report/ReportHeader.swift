@@ -6,14 +6,23 @@ import Foundation
 public struct ReportHeader: Sendable {
     /// `text classification report`, `sequence labelling report`.
     public var title: String
+    /// The pipeline (spec `name`).
     public var pipeline: String
+    /// The run (its folder's name).
     public var runId: String
+    /// When the run started (ISO 8601).
     public var createdAt: String
+    /// The textpipe that ran.
     public var toolVersion: String
+    /// The spec file's SHA-256.
     public var specHash: String
+    /// Wall time of the run.
     public var totalSeconds: Double
+    /// Seconds per stage.
     public var stages: [StageTiming]
+    /// The spec as written.
     public var specText: String?
+    /// The SHA-256 of each input.
     public var inputs: [String: String]?
 
     /// `# sentiment: text classification report` and the run line.

@@ -3,10 +3,14 @@ import Foundation
 /// One model's two comparable numbers in a run: accuracy (token accuracy for taggers) and the run's headline metric
 /// (macro-F1 for classification; word F1, chunk F1 or token accuracy for tagging).
 public struct ModelScore: Sendable, Equatable {
+    /// The model.
     public var name: String
+    /// Its accuracy.
     public var accuracy: Double
+    /// Its headline metric.
     public var headline: Double
 
+    /// A model's scores.
     public init(name: String, accuracy: Double, headline: Double) {
         self.name = name
         self.accuracy = accuracy
@@ -26,13 +30,16 @@ public protocol ScoredRun {
 }
 
 extension RunReport: ScoredRun {
+    /// Classification runs compare macro-F1.
     public var headlineName: String { "macro-F1" }
+    /// Accuracy and macro-F1 of every model.
     public var scores: [ModelScore] {
         results.map { ModelScore(name: $0.name, accuracy: $0.accuracy, headline: $0.macroF1) }
     }
 }
 
 extension TaggingRunReport: ScoredRun {
+    /// Token accuracy and the headline metric of every tagger.
     public var scores: [ModelScore] {
         results.map { ModelScore(name: $0.name, accuracy: $0.metrics.tokenAccuracy, headline: $0.headline) }
     }
@@ -40,6 +47,7 @@ extension TaggingRunReport: ScoredRun {
 
 /// Reads a `metrics.json` of either kind (classification, or `kind: tagging`).
 public enum ScoredRuns {
+    /// A run of either task from its metrics.json.
     public static func decode(_ data: Data) throws -> any ScoredRun {
         try isTagging(data) ? TaggingRunReport.decode(data) : RunReport.decode(data)
     }
@@ -56,28 +64,40 @@ public enum ScoredRuns {
 /// For classification the headline metric is macro-F1; for tagging it is the run's headline (`metric` names it), and
 /// the `macro_f1_*` fields of each delta hold it. A regression is a headline drop larger than `threshold`.
 public struct RunComparison: Codable, Sendable, Equatable {
+    /// One model in both runs.
     public struct Delta: Codable, Sendable, Equatable {
+        /// The model.
         public var model: String
+        /// Accuracy in the earlier run.
         public var accuracyBefore: Double
+        /// Accuracy in this run.
         public var accuracyAfter: Double
         /// The headline metric before and after (macro-F1 for classification).
         public var macroF1Before: Double
+        /// The headline metric in this run.
         public var macroF1After: Double
         /// The headline metric fell by more than the threshold.
         public var regression: Bool
     }
 
+    /// The earlier run.
     public var previousRunId: String
+    /// A headline drop larger than this is a regression.
     public var threshold: Double
+    /// Models in both runs.
     public var deltas: [Delta]
+    /// Models only in this run.
     public var added: [String]
+    /// Models only in the earlier run.
     public var removed: [String]
     /// The headline metric's name when it is not macro-F1 (tagging runs).
     public var metric: String? = nil
+    /// Models that regressed.
     public var regressions: [String] { deltas.filter(\.regression).map(\.model) }
     /// What the headline metric is called.
     public var metricName: String { metric ?? "macro-F1" }
 
+    /// Compares two runs' scores model by model.
     public init(
         previousRunId: String, previous: [ModelScore], current: [ModelScore], threshold: Double,
         metric: String = "macro-F1"

@@ -6,17 +6,29 @@ import TextCore
 ///
 /// The JSON form uses snake_case keys; `schema_version` increases whenever a key changes meaning or goes away.
 public struct RunReport: Codable, Sendable {
+    /// The metrics.json layout this textpipe writes.
     public static let currentSchemaVersion = 1
+    /// The layout of this file.
     public var schemaVersion = RunReport.currentSchemaVersion
+    /// The pipeline (spec `name`).
     public var pipeline: String
+    /// The run (its folder's name).
     public var runId: String
+    /// When the run started (ISO 8601).
     public var createdAt: String
+    /// The textpipe that ran.
     public var toolVersion: String
+    /// The spec file's SHA-256.
     public var specHash: String
+    /// What the data was.
     public var dataset: DatasetSummary
+    /// How models were evaluated, in words.
     public var evaluation: String
+    /// One per (features, classifier) pair.
     public var results: [ModelResult]
+    /// Seconds per stage.
     public var stages: [StageTiming]
+    /// Wall time of the run.
     public var totalSeconds: Double
     /// Pairs that were not trained because the model does not apply to the feature set, with the reason.
     public var skipped: [SkippedPair]? = nil
@@ -28,8 +40,10 @@ public struct RunReport: Codable, Sendable {
     public var previous: RunComparison? = nil
     /// The spec as written, and the lock file's versions and hashes.
     public var specText: String? = nil
+    /// The SHA-256 of each input (a catalog package by name and version, or a file).
     public var inputs: [String: String]? = nil
 
+    /// A report of these results.
     public init(
         pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
         dataset: DatasetSummary, evaluation: String, results: [ModelResult], stages: [StageTiming], totalSeconds: Double
@@ -55,10 +69,12 @@ public struct RunReport: Codable, Sendable {
         }
     }
 
+    /// metrics.json: pretty-printed, snake_case keys.
     public func json() throws -> Data {
         try SnakeCaseJSON.encode(self)
     }
 
+    /// Reads a metrics.json.
     public static func decode(_ data: Data) throws -> RunReport {
         try SnakeCaseJSON.decode(RunReport.self, from: data)
     }
@@ -81,9 +97,13 @@ extension Array where Element == SkippedPair {
 
 /// A (feature set, classifier) pair left out, and why.
 public struct SkippedPair: Codable, Sendable {
+    /// The feature set.
     public var features: String
+    /// The classifier.
     public var classifier: String
+    /// Why the pair was not trained.
     public var reason: String
+    /// A skipped pair.
     public init(features: String, classifier: String, reason: String) {
         self.features = features
         self.classifier = classifier
@@ -93,15 +113,21 @@ public struct SkippedPair: Codable, Sendable {
 
 /// What was read and what cleaning did to it.
 public struct DatasetSummary: Codable, Sendable {
+    /// The catalog dataset or the input paths.
     public var name: String
+    /// Training documents.
     public var trainDocuments: Int
+    /// Given test documents, if any.
     public var testDocuments: Int?
     /// Documents per class (training part, plus test part when given).
     public var classes: [String: Int]
+    /// Tokens over all documents.
     public var tokens: Int
+    /// Distinct tokens.
     public var distinctTokens: Int
     /// Counters from reading and cleaning (invalid bytes replaced, empty documents dropped, ...).
     public var notes: [String: Int]
+    /// A summary of the data.
     public init(
         name: String, trainDocuments: Int, testDocuments: Int?, classes: [String: Int], tokens: Int,
         distinctTokens: Int, notes: [String: Int]
@@ -118,10 +144,13 @@ public struct DatasetSummary: Codable, Sendable {
 
 /// One stage's timing in this run.
 public struct StageTiming: Codable, Sendable, Equatable {
+    /// `ingest` ... `report`.
     public var stage: String
+    /// Seconds spent (reading from the cache included).
     public var seconds: Double
     /// True when the stage's output came from the cache.
     public var cached: Bool
+    /// A stage's timing.
     public init(stage: String, seconds: Double, cached: Bool) {
         self.stage = stage
         self.seconds = seconds
@@ -131,26 +160,39 @@ public struct StageTiming: Codable, Sendable, Equatable {
 
 /// The evaluation of one (feature set, classifier) pair.
 public struct ModelResult: Codable, Sendable {
+    /// The feature set's name.
     public var features: String
+    /// The classifier's name.
     public var classifier: String
     /// `generative` or `discriminative`.
     public var family: String
+    /// Accuracy: the mean over folds under cross-validation.
     public var accuracy: Double
     /// Standard deviation over folds (cross-validation only).
     public var accuracyStd: Double?
+    /// Macro-F1: the mean over folds under cross-validation.
     public var macroF1: Double
+    /// Its standard deviation over folds.
     public var macroF1Std: Double?
+    /// Mean log loss over the test documents, for models that give probabilities.
     public var logLoss: Double?
     /// Seconds to fit the final model plus every fold's model, summed over folds (per fold mean below).
     public var trainSeconds: Double
+    /// Mean seconds to predict a fold's test documents.
     public var predictSeconds: Double
+    /// Columns of the final featurizer.
     public var featureCount: Int
+    /// Bytes of the saved model's binary parts.
     public var modelBytes: Int
     /// Per-class metrics and confusion over all test predictions (pooled over folds).
     public var perClass: [ClassMetrics]
+    /// `confusion[gold][predicted]` over the pooled test documents.
     public var confusion: [[Int]]
+    /// Class names in index order.
     public var labels: [String]
+    /// Scores per fold.
     public var folds: [FoldScore]
+    /// What training did (iterations, convergence, ...).
     public var trainingSummary: [String: String]
     /// The most informative features per class (largest weight toward the class), for linear and NB models.
     public var topFeatures: [String: [String]]
@@ -160,6 +202,7 @@ public struct ModelResult: Codable, Sendable {
     public var rules: [String]? = nil
     /// 95% stratified-bootstrap intervals over the (pooled out-of-fold) test documents.
     public var accuracyInterval: Interval? = nil
+    /// 95% bootstrap interval of macro-F1.
     public var macroF1Interval: Interval? = nil
     /// Reliability of the top-label probability (probabilistic models only).
     public var calibration: Calibration? = nil
@@ -168,8 +211,10 @@ public struct ModelResult: Codable, Sendable {
     /// A few test documents the model got wrong, most confident first.
     public var misclassified: [MisclassifiedDocument]? = nil
 
+    /// `features + classifier`.
     public var name: String { "\(features) + \(classifier)" }
 
+    /// A result with the scores every model has.
     public init(
         features: String, classifier: String, family: String, accuracy: Double, accuracyStd: Double?, macroF1: Double,
         macroF1Std: Double?, logLoss: Double?, trainSeconds: Double, predictSeconds: Double, featureCount: Int,
@@ -200,14 +245,19 @@ public struct ModelResult: Codable, Sendable {
 
 /// A test document a model got wrong, with its scores.
 public struct MisclassifiedDocument: Codable, Sendable, Equatable {
+    /// Where the document came from.
     public var source: String
+    /// Its class.
     public var gold: String
+    /// The class predicted.
     public var predicted: String
     /// The model's score (probability when it has them) for the predicted and the gold class.
     public var predictedScore: Double
+    /// The score of its class.
     public var goldScore: Double
     /// The start of the cleaned text.
     public var excerpt: String
+    /// A misclassified document.
     public init(
         source: String, gold: String, predicted: String, predictedScore: Double, goldScore: Double, excerpt: String
     ) {
@@ -222,10 +272,15 @@ public struct MisclassifiedDocument: Codable, Sendable, Equatable {
 
 /// One fold's headline numbers.
 public struct FoldScore: Codable, Sendable {
+    /// Fold index.
     public var fold: Int
+    /// Accuracy on the fold's test documents.
     public var accuracy: Double
+    /// Macro-F1 on them.
     public var macroF1: Double
+    /// Log loss on them, for models that give probabilities.
     public var logLoss: Double?
+    /// A fold's scores.
     public init(fold: Int, accuracy: Double, macroF1: Double, logLoss: Double?) {
         self.fold = fold
         self.accuracy = accuracy
@@ -237,18 +292,24 @@ public struct FoldScore: Codable, Sendable {
 /// McNemar's exact test between every pair of models evaluated on the same test documents, Holm-corrected
 /// over all pairs. `pValues[i][j]` and `adjusted[i][j]` are symmetric, `models` in ranked order.
 public struct SignificanceMatrix: Codable, Sendable, Equatable {
+    /// Models, best first.
     public var models: [String]
+    /// Raw p-values, `pValues[i][j]` for models i and j.
     public var pValues: [[Double]]
+    /// Holm-adjusted p-values.
     public var adjusted: [[Double]]
     /// Documents only model i got right (row) against model j (column).
     public var onlyRight: [[Int]]
+    /// The significance level (0.05).
     public var alpha: Double
     /// Which test: McNemar's exact test on documents (also when absent: reports before the field existed), or
     /// a paired bootstrap over sentences (tagging).
     public var testName: String?
+    /// The test's name.
     public var test: String { testName ?? "McNemar" }
     /// The best model and the models not significantly different from it (adjusted p >= alpha).
     public var best: String
+    /// Models whose difference from the best is not significant.
     public var notDifferentFromBest: [String]
 
     /// `correct[m][d]`: whether model `m` (in `models` order, best first) got test document `d` right.
@@ -311,6 +372,7 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
         notDifferentFromBest = n > 1 ? (1..<n).filter { adjusted[0][$0] >= alpha }.map { models[$0] } : []
     }
 
+    /// The significance result in one sentence.
     public var sentence: String {
         guard models.count > 1 else { return "Only one model: nothing to compare." }
         if notDifferentFromBest.isEmpty {

@@ -38,6 +38,7 @@ public enum TaggingRenderer {
 
     // MARK: Markdown
 
+    /// The tagging report as Markdown.
     public static func markdown(_ r: TaggingRunReport) -> String {
         let d = r.dataset
         var m = r.header.markdown
@@ -143,6 +144,7 @@ public enum TaggingRenderer {
         return s + "</svg>"
     }
 
+    /// The tagging report as self-contained HTML.
     public static func html(_ r: TaggingRunReport) -> String {
         let e = HTMLRenderer.escape
         let d = r.dataset

@@ -4,19 +4,27 @@ import TextCore
 
 /// The data a tagging run was trained and scored on.
 public struct TaggingDatasetSummary: Sendable, Codable, Equatable {
+    /// The catalog dataset or the input paths.
     public var name: String
+    /// Training sentences.
     public var trainSentences: Int
+    /// Held-out sentences.
     public var testSentences: Int
+    /// Training tokens.
     public var trainTokens: Int
+    /// Held-out tokens.
     public var testTokens: Int
     /// Tag counts in the training part.
     public var tags: [String: Int]
     /// How the files write tags, and the scheme models were trained and scored in.
     public var fileScheme: String
+    /// The scheme models were trained and scored in.
     public var modelScheme: String
     /// Tags rewritten because their sequence was invalid in the file's scheme.
     public var repairedTags: Int
+    /// How taggers were evaluated, in words.
     public var evaluation: String
+    /// A summary of the data.
     public init(
         name: String, trainSentences: Int, testSentences: Int, trainTokens: Int, testTokens: Int, tags: [String: Int],
         fileScheme: String, modelScheme: String, repairedTags: Int, evaluation: String
@@ -36,10 +44,15 @@ public struct TaggingDatasetSummary: Sendable, Codable, Equatable {
 
 /// A held-out sentence a tagger got wrong.
 public struct TaggingErrorExample: Sendable, Codable, Equatable {
+    /// Where the sentence came from.
     public var source: String
+    /// Its tokens.
     public var tokens: [String]
+    /// The gold tags.
     public var gold: [String]
+    /// The predicted tags.
     public var predicted: [String]
+    /// A wrongly tagged sentence.
     public init(source: String, tokens: [String], gold: [String], predicted: [String]) {
         self.source = source
         self.tokens = tokens
@@ -50,18 +63,29 @@ public struct TaggingErrorExample: Sendable, Codable, Equatable {
 
 /// One tagger's evaluation.
 public struct TaggerResult: Sendable, Codable, Equatable {
+    /// Its name in the spec.
     public var name: String
+    /// Its kind (`crf`).
     public var kind: String
+    /// `generative` or `discriminative`.
     public var family: String
+    /// The tagger in words.
     public var description: String
+    /// Its scores on the held-out sentences.
     public var metrics: TaggingMetrics
+    /// Seconds to train.
     public var trainSeconds: Double
+    /// Seconds to tag the held-out sentences.
     public var tagSeconds: Double
+    /// Tagging speed.
     public var tokensPerSecond: Double
+    /// What training did.
     public var trainingSummary: [String: String]
+    /// A spread of wrongly tagged sentences.
     public var errors: [TaggingErrorExample]
     /// 95% bootstrap interval of the headline metric, resampling held-out sentences.
     public var headlineInterval: Interval? = nil
+    /// A tagger's result.
     public init(
         name: String, kind: String, family: String, description: String, metrics: TaggingMetrics, trainSeconds: Double,
         tagSeconds: Double, tokensPerSecond: Double, trainingSummary: [String: String], errors: [TaggingErrorExample]
@@ -84,16 +108,27 @@ public struct TaggerResult: Sendable, Codable, Equatable {
 
 /// Everything a tagging report shows; `metrics.json` is this value (`kind: tagging`, schema_version 1).
 public struct TaggingRunReport: Sendable, Codable, Equatable {
+    /// The layout of this file.
     public var schemaVersion = 1
+    /// `tagging`: tells it from a classification report.
     public var kind = "tagging"
+    /// The pipeline (spec `name`).
     public var pipeline: String
+    /// The run (its folder's name).
     public var runId: String
+    /// When the run started (ISO 8601).
     public var createdAt: String
+    /// The textpipe that ran.
     public var toolVersion: String
+    /// The spec file's SHA-256.
     public var specHash: String
+    /// What the data was.
     public var dataset: TaggingDatasetSummary
+    /// One per tagger.
     public var results: [TaggerResult]
+    /// Seconds per stage.
     public var stages: [StageTiming]
+    /// Wall time of the run.
     public var totalSeconds: Double
     /// Paired bootstrap over held-out sentences between every pair of taggers (headline metric).
     public var significance: SignificanceMatrix? = nil
@@ -101,8 +136,10 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     public var previous: RunComparison? = nil
     /// The spec as written, and the SHA-256 of each input (a catalog package by name and version, or a file).
     public var specText: String? = nil
+    /// The SHA-256 of each input.
     public var inputs: [String: String]? = nil
 
+    /// A report of these results.
     public init(
         pipeline: String, runId: String, createdAt: String, toolVersion: String, specHash: String,
         dataset: TaggingDatasetSummary,
@@ -128,10 +165,12 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
         return r.metrics.segmentation != nil ? "word F1" : r.metrics.chunks != nil ? "chunk F1" : "token accuracy"
     }
 
+    /// metrics.json: pretty-printed, snake_case keys.
     public func json() throws -> Data {
         try SnakeCaseJSON.encode(self)
     }
 
+    /// Reads a tagging run's metrics.json.
     public static func decode(_ data: Data) throws -> TaggingRunReport {
         try SnakeCaseJSON.decode(TaggingRunReport.self, from: data)
     }
