@@ -5,17 +5,21 @@ import TextCore
 
 /// Hyperparameters of the linear-chain CRF (Lafferty et al. 2001), trained as CRFsuite's `lbfgs` trains it.
 public struct ConditionalRandomFieldConfiguration: Sendable, Codable, Hashable {
+    /// Token features (set from the spec's `features`).
     public var features = TokenFeatureConfiguration()
     /// L1 coefficient (OWL-QN when > 0).
     public var c1 = 0.0
     /// L2 coefficient: the objective adds `c2 * |w|^2` (CRFsuite's convention).
     public var c2 = 1.0
+    /// L-BFGS iterations at most.
     public var maxIterations = 100
     /// Stop when the objective fell by less than `delta` (relative) over `period` iterations (CRFsuite's test).
     public var period = 10
+    /// Relative decrease of the stopping test.
     public var delta = 1e-5
     /// Threads for the gradient (0: every core).
     public var threads = 0
+    /// CRFsuite's defaults.
     public init() {}
 }
 
@@ -23,15 +27,23 @@ public struct ConditionalRandomFieldConfiguration: Sendable, Codable, Hashable {
 /// trained by L-BFGS on the penalised negative log-likelihood (forward-backward with per-position scaling),
 /// decoded by Viterbi. The gradient is summed over sentences on every core.
 public struct ConditionalRandomField: SequenceTagger {
+    /// Spec name.
     public static let kind = "crf"
+    /// Discriminative: models p(tags | words).
     public static let family = ModelFamily.discriminative
+    /// The trained chain and its feature extractor.
     public let model: LinearChainTagger
+    /// Iterations, objective, seconds.
     public let trainingSummary: [String: String]
+    /// The tag set.
     public var tags: [String] { model.tags }
+    /// Viterbi tags of each sentence.
     public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
+    /// Writes the chain.
     public func encodeBody(into w: inout BinaryWriter) throws { try TaggerStore.encodeChain(model, &w) }
 
+    /// Reads the chain.
     public static func decodeBody(
         tags: [String], summary: [String: String], from r: inout BinaryReader,
         vectors: (TokenVectorSpec) throws -> TokenVectorSource
@@ -327,13 +339,19 @@ struct LogLikelihood: Sendable {
 }
 
 extension ConditionalRandomFieldConfiguration: TaggerSettings {
+    /// Spec name.
     public static let kind = "crf"
+    /// One line for the README.
     public static let summary =
         "linear-chain CRF trained by L-BFGS (OWL-QN with c1), CRFsuite's features and stopping test"
+    /// Discriminative.
     public var family: ModelFamily { .discriminative }
+    /// The tagger these settings configure.
     public var spec: TaggerSpec { .crf(self) }
+    /// `ConditionalRandomField`.
     public static var taggerType: any SequenceTagger.Type { ConditionalRandomField.self }
 
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<ConditionalRandomFieldConfiguration>] = [
         .number("c1", \.c1, .nonNegative, "L1 coefficient (OWL-QN when > 0)"),
         .number("c2", \.c2, .nonNegative, "L2 coefficient: the objective adds c2 |w|^2"),

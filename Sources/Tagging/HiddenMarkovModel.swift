@@ -10,6 +10,7 @@ public struct HiddenMarkovModelConfiguration: Sendable, Codable, Hashable {
     public var suffixLength = 5
     /// Words seen at most this often train the unknown-word (suffix) model.
     public var rareWordCount = 10
+    /// Order 1, suffixes up to 5 characters, words seen at most 10 times train the suffix model.
     public init() {}
 }
 
@@ -20,9 +21,13 @@ public struct HiddenMarkovModelConfiguration: Sendable, Codable, Hashable {
 /// tree of rare words (successive abstraction with TnT's theta), kept apart by shape (capitalised, lowercase,
 /// digits, other), turned into p(w | t) proportional to p(t | suffix) / p(t).
 public struct HiddenMarkovModel: SequenceTagger {
+    /// Spec name.
     public static let kind = "hmm"
+    /// Generative: models p(words, tags).
     public static let family = ModelFamily.generative
+    /// The tag set.
     public let tags: [String]
+    /// Its settings.
     public let configuration: HiddenMarkovModelConfiguration
     /// log p(t | t1) at `t1 * S + t` (order 1) or log p(t | t0, t1) at `(t0 * S + t1) * S + t` (order 2),
     /// S = tags + start + end, interpolated.
@@ -32,12 +37,14 @@ public struct HiddenMarkovModel: SequenceTagger {
     let suffixes: [String: [Double]]  // class|suffix -> p(t | suffix) by successive abstraction
     let tagPrior: [Double]  // p(t) among rare words
     let theta: Double
+    /// Interpolation weights and lexicon size.
     public let trainingSummary: [String: String]
 
     var stateCount: Int { tags.count + 2 }
     var start: Int { tags.count }
     var end: Int { tags.count + 1 }
 
+    /// Counts transitions, emissions and suffixes over `sentences`, and finds the interpolation weights.
     public static func fit(_ c: HiddenMarkovModelConfiguration, sentences: [TaggedSentence], tags: [String]) throws
         -> HiddenMarkovModel
     {
@@ -195,6 +202,7 @@ public struct HiddenMarkovModel: SequenceTagger {
         return (0..<T).compactMap { t in p[t] >= best * 1e-4 ? (Int32(t), log(p[t] / tagPrior[t])) : nil }
     }
 
+    /// Viterbi tags of each sentence.
     public func predict(_ sentences: [[String]]) -> [[String]] {
         Parallel.map(sentences) { words in viterbi(words).map { tags[Int($0)] } }
     }
@@ -250,20 +258,28 @@ public struct HiddenMarkovModel: SequenceTagger {
 }
 
 extension HiddenMarkovModelConfiguration: TaggerSettings {
+    /// Spec name.
     public static let kind = "hmm"
+    /// One line for the README.
     public static let summary =
         "hidden Markov model of order 1 or 2 (TnT: deleted interpolation, suffix model), Viterbi"
+    /// Generative.
     public var family: ModelFamily { .generative }
+    /// `hmm2` for a second-order model.
     public var defaultName: String { order == 2 ? "hmm2" : "hmm" }
+    /// The tagger these settings configure.
     public var spec: TaggerSpec { .hmm(self) }
+    /// `HiddenMarkovModel`.
     public static var taggerType: any SequenceTagger.Type { HiddenMarkovModel.self }
 
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<HiddenMarkovModelConfiguration>] = [
         .integer("order", \.order, minimum: 1, "1: bigram transitions; 2: trigram, as TnT"),
         .integer("suffix_length", \.suffixLength, minimum: 0, "longest suffix used to guess unknown words' tags"),
         .integer("rare_word_count", \.rareWordCount, minimum: 1, "words seen at most this often train the suffix model")
     ]
 
+    /// The order is 1 or 2.
     public func validate(present: Set<String>) throws {
         guard order <= 2 else { throw SettingsConflict(key: "order", "order is 1 or 2, got \(order)") }
     }

@@ -8,17 +8,23 @@ import TextCore
 /// (previous tag, tag) pair. Parameters: the state weights first, in attribute order, then `tags x tags`
 /// transitions (row = previous tag).
 public struct LinearChain: Sendable {
+    /// Tags.
     public let tagCount: Int
     /// Attribute `a` owns state parameters `stateStart[a]..<stateStart[a + 1]`, for tags `stateTag[...]`.
     public let stateStart: [Int32]
+    /// The tag of each state (attribute, tag) weight.
     public let stateTag: [Int32]
+    /// State weights, then tag-to-tag transition weights.
     public var weights: [Double]
     /// Transitions seen in training (`previous * tags + tag`); the others stay at weight 0, as CRFsuite has no
     /// feature for them. Empty means every transition is free.
     public var observedTransitions: [Bool] = []
+    /// State weights.
     public var stateCount: Int { stateTag.count }
+    /// Where the transition weights start in `weights`.
     public var transitionOffset: Int { stateTag.count }
 
+    /// A chain with these states (zero weights unless given).
     public init(tagCount: Int, stateStart: [Int32], stateTag: [Int32], weights: [Double]? = nil) {
         self.tagCount = tagCount
         self.stateStart = stateStart
@@ -142,6 +148,7 @@ public struct LinearChain: Sendable {
         return path
     }
 
+    /// Writes the states and weights.
     public func encode(into w: inout BinaryWriter) {
         w.write(Int64(tagCount))
         w.write(array: stateStart)
@@ -150,6 +157,7 @@ public struct LinearChain: Sendable {
         w.write(array: observedTransitions.map { UInt8($0 ? 1 : 0) })
     }
 
+    /// Reads a chain written by `encode`, checking its sizes.
     public static func decode(from r: inout BinaryReader) throws -> LinearChain {
         let tags = Int(try r.read(Int64.self))
         let start = try r.readArray(Int32.self)

@@ -25,7 +25,9 @@ public protocol SequenceTagger: Sendable {
 }
 
 extension SequenceTagger {
+    /// Spec name of this tagger.
     public var kind: String { Self.kind }
+    /// Generative or discriminative.
     public var family: ModelFamily { Self.family }
 }
 

@@ -4,8 +4,11 @@ import TextCore
 
 /// Hyperparameters of the averaged structured perceptron.
 public struct StructuredPerceptronConfiguration: Sendable, Codable, Hashable {
+    /// Token features (set from the spec's `features`).
     public var features = TokenFeatureConfiguration()
+    /// Passes over the training sentences.
     public var epochs = 10
+    /// 10 epochs.
     public init() {}
 }
 
@@ -14,15 +17,23 @@ public struct StructuredPerceptronConfiguration: Sendable, Codable, Hashable {
 /// and subtract the predicted ones; the returned weights are the average over all steps (the lazy-sum trick:
 /// `w_avg = w - u / c`, with `u` accumulating `c * update`). Sentences are visited in a seeded random order.
 public struct StructuredPerceptron: SequenceTagger {
+    /// Spec name.
     public static let kind = "perceptron"
+    /// Discriminative: a decision function over tag sequences.
     public static let family = ModelFamily.discriminative
+    /// The averaged chain and its feature extractor.
     public let model: LinearChainTagger
+    /// Epochs and mistakes.
     public let trainingSummary: [String: String]
+    /// The tag set.
     public var tags: [String] { model.tags }
+    /// Viterbi tags of each sentence.
     public func predict(_ sentences: [[String]]) -> [[String]] { model.predict(sentences) }
 
+    /// Writes the chain.
     public func encodeBody(into w: inout BinaryWriter) throws { try TaggerStore.encodeChain(model, &w) }
 
+    /// Reads the chain.
     public static func decodeBody(
         tags: [String], summary: [String: String], from r: inout BinaryReader,
         vectors: (TokenVectorSpec) throws -> TokenVectorSource
@@ -30,6 +41,7 @@ public struct StructuredPerceptron: SequenceTagger {
         Self(model: try TaggerStore.decodeChain(tags, &r), trainingSummary: summary)
     }
 
+    /// Trains with seeded sentence order, averaging the weights over all updates.
     public static func fit(
         _ c: StructuredPerceptronConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64
     ) throws -> StructuredPerceptron {
@@ -87,12 +99,18 @@ public struct StructuredPerceptron: SequenceTagger {
 }
 
 extension StructuredPerceptronConfiguration: TaggerSettings {
+    /// Spec name.
     public static let kind = "perceptron"
+    /// One line for the README.
     public static let summary = "averaged structured perceptron on the linear chain (Collins 2002), Viterbi"
+    /// Discriminative.
     public var family: ModelFamily { .discriminative }
+    /// The tagger these settings configure.
     public var spec: TaggerSpec { .perceptron(self) }
+    /// `StructuredPerceptron`.
     public static var taggerType: any SequenceTagger.Type { StructuredPerceptron.self }
 
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<StructuredPerceptronConfiguration>] = [
         .integer("epochs", \.epochs, minimum: 1, "passes over the training sentences")
     ]

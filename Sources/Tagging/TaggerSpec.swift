@@ -21,11 +21,13 @@ public protocol TaggerSettings: SpecConfigurable {
 }
 
 extension TaggerSettings {
+    /// The kind.
     public var defaultName: String { Self.kind }
 }
 
 /// Every tagger a spec can name, generative first.
 public enum TaggerRegistry {
+    /// Every tagger, generative first.
     public static let all: [any TaggerSettings.Type] = [
         HiddenMarkovModelConfiguration.self,
         TokenClassifierConfiguration.self,
@@ -47,8 +49,10 @@ public enum TaggerSpec: Sendable, Codable, Hashable {
     case perceptron(StructuredPerceptronConfiguration)
     case crf(ConditionalRandomFieldConfiguration)
 
+    /// Spec names, in registry order.
     public static var kinds: [String] { TaggerRegistry.kinds }
 
+    /// Spec name of the configured tagger.
     public var kind: String {
         switch self {
         case .hmm: return "hmm"
@@ -79,6 +83,7 @@ public enum TaggerSpec: Sendable, Codable, Hashable {
         }
     }
 
+    /// Trains the configured tagger on `sentences` with these token features, seed and per-token vectors.
     public func fit(
         _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
         vectors: TokenVectorSource? = nil, log: ((String) -> Void)? = nil

@@ -8,6 +8,7 @@ import TextCore
 public enum TaggerStore {
     static let version: UInt32 = 1
 
+    /// A saved tagger: format version, kind, tags, training summary, then the tagger's own body.
     public static func encode(_ tagger: any SequenceTagger) throws -> Data {
         var w = BinaryWriter()
         w.write(version)
@@ -73,6 +74,7 @@ public enum TaggerStore {
 }
 
 extension HiddenMarkovModel {
+    /// Writes the HMM's settings, transitions, interpolation weights, lexicon and suffix model.
     public func encodeBody(into w: inout BinaryWriter) throws {
         w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
         w.write(array: logTransition)
@@ -99,6 +101,7 @@ extension HiddenMarkovModel {
         w.write(array: keys.flatMap { suffixes[$0, default: []] })
     }
 
+    /// Reads an HMM written by `encodeBody`, checking its sizes against its tags.
     public static func decodeBody(
         tags: [String], summary: [String: String], from r: inout BinaryReader,
         vectors: (TokenVectorSpec) throws -> TokenVectorSource

@@ -11,6 +11,7 @@ public typealias TokenVectorSource = @Sendable ([[String]]) throws -> [DenseMatr
 public enum TokenVectorSpec: Sendable, Codable, Hashable {
     case wordVectors(file: String)
     case bert(model: String, maxLength: Int)
+    /// The source in words, for reports.
     public var summary: String {
         switch self {
         case .wordVectors(let f): return "word vectors from \(URL(fileURLWithPath: f).lastPathComponent)"
@@ -21,11 +22,13 @@ public enum TokenVectorSpec: Sendable, Codable, Hashable {
 
 /// Hyperparameters of the per-token tagger.
 public struct TokenClassifierConfiguration: Sendable, Codable, Hashable {
+    /// Token features (set from the spec's `features`).
     public var features = TokenFeatureConfiguration()
     /// Any classifier of the family (`logistic`, `linear_svm`, `multinomial_nb`, ...).
     public var classifier: ClassifierSpec
     /// Per-token vectors appended to the window features, if any (the pipeline turns this into a `TokenVectorSource`).
     public var vectors: TokenVectorSpec?
+    /// Settings with this classifier.
     public init(classifier: ClassifierSpec) { self.classifier = classifier }
 }
 
@@ -33,16 +36,23 @@ public struct TokenClassifierConfiguration: Sendable, Codable, Hashable {
 /// a classifier of the family. Neighbouring decisions are independent, so invalid tag sequences (`I-PER` after
 /// `O`, `M` after `S`) can occur; the evaluation reads them as conlleval does.
 public struct TokenClassifierTagger: SequenceTagger {
+    /// Spec name.
     public static let kind = "token_classifier"
+    /// Reported by its classifier's family in specs; the type itself is listed as discriminative.
     public static var family: ModelFamily { .discriminative }
+    /// The tag set.
     public let tags: [String]
+    /// Turns tokens into attribute strings.
     public let extractor: TokenFeatureExtractor
+    /// Attribute strings to columns.
     public let attributes: AttributeIndex
+    /// The trained per-token classifier.
     public let classifier: any Classifier
     let vectors: TokenVectorSource?
     /// Where the vectors come from, kept so a saved tagger can rebuild its source.
     public let vectorSpec: TokenVectorSpec?
     let vectorDimensions: Int
+    /// What training did.
     public let trainingSummary: [String: String]
     /// The family of the classifier inside (a naive Bayes per token is generative).
     public var classifierFamily: ModelFamily { classifier.family }
@@ -63,6 +73,7 @@ public struct TokenClassifierTagger: SequenceTagger {
         return m
     }
 
+    /// Trains the classifier on one row per training token (window features, plus vectors when given).
     public static func fit(
         _ c: TokenClassifierConfiguration, sentences: [TaggedSentence], tags: [String], seed: UInt64,
         vectors: TokenVectorSource? = nil
@@ -89,6 +100,7 @@ public struct TokenClassifierTagger: SequenceTagger {
             vectors: vectors, vectorSpec: c.vectors, vectorDimensions: dimensions, trainingSummary: summary)
     }
 
+    /// Writes the extractor, attributes, classifier and vector settings.
     public func encodeBody(into w: inout BinaryWriter) throws {
         try TaggerStore.encodeFeatures(extractor, attributes, &w)
         w.write(array: [UInt8](try ClassifierStore.encode(classifier)))
@@ -96,6 +108,7 @@ public struct TokenClassifierTagger: SequenceTagger {
         w.write(Int64(vectorDimensions))
     }
 
+    /// Reads what `encodeBody` wrote, rebuilding the vector source with `vectors`.
     public static func decodeBody(
         tags: [String], summary: [String: String], from r: inout BinaryReader,
         vectors: (TokenVectorSpec) throws -> TokenVectorSource
@@ -110,6 +123,7 @@ public struct TokenClassifierTagger: SequenceTagger {
             vectors: try spec.map(vectors), vectorSpec: spec, vectorDimensions: dimensions, trainingSummary: summary)
     }
 
+    /// Each token's tag, decided on its own.
     public func predict(_ sentences: [[String]]) throws -> [[String]] {
         var index = attributes
         let x = index.encode(sentences, extractor: extractor, grow: false)
@@ -139,14 +153,21 @@ extension TokenClassifierConfiguration: TaggerSettings {
     /// Settings with no classifier given yet; a spec must name one (`validate`).
     public init() { self.init(classifier: ClassifierSpec(MultinomialNaiveBayesConfiguration())) }
 
+    /// Spec name.
     public static let kind = "token_classifier"
+    /// One line for the README.
     public static let summary =
         "any classifier of the family on each token's window features (and optional word vectors)"
+    /// Its classifier's family.
     public var family: ModelFamily { classifier.family }
+    /// `token_<classifier kind>`.
     public var defaultName: String { "token_\(classifier.kind)" }
+    /// The tagger these settings configure.
     public var spec: TaggerSpec { .tokenClassifier(self) }
+    /// `TokenClassifierTagger`.
     public static var taggerType: any SequenceTagger.Type { TokenClassifierTagger.self }
 
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<TokenClassifierConfiguration>] = [
         Parameter(
             key: "classifier",
@@ -166,6 +187,7 @@ extension TokenClassifierConfiguration: TaggerSettings {
         }
     ]
 
+    /// A classifier must be given.
     public func validate(present: Set<String>) throws {
         guard present.contains("classifier") else {
             throw SettingsConflict(

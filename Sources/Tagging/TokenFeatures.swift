@@ -6,11 +6,13 @@ public struct TokenFeatureConfiguration: Sendable, Codable, Hashable {
     /// unigrams and bigrams in the window plus character classes (Chinese segmentation); `auto` picks
     /// `characters` when nearly every training token is one character.
     public enum Kind: String, Sendable, Codable, Hashable, CaseIterable { case auto, words, characters }
+    /// Words, characters (CJK) or chosen from the data.
     public var kind: Kind = .auto
     /// Neighbours on each side.
     public var window = 2
     /// Longest prefix and suffix of the token (`words`).
     public var affixes = 4
+    /// The defaults: kind from the data, window 2, affixes up to 4.
     public init() {}
 
     /// `characters` when at least 95% of `sentences`' tokens are single characters, else `words`.
@@ -36,7 +38,9 @@ public struct TokenFeatureConfiguration: Sendable, Codable, Hashable {
 /// `w-1=pierre`, `w+1=,`, `w-2=<s>`, `w+2=</s>`, `bias`. Characters, for 向 in 迈向充: `c0=向`, `c-1=迈`,
 /// `c+1=充`, `c-1c0=迈向`, `c0c+1=向充`, `c-1c+1=迈充`, ..., `t=CJK`, `t-1t0t+1=CJK|CJK|CJK`.
 public struct TokenFeatureExtractor: Sendable {
+    /// Its settings.
     public let configuration: TokenFeatureConfiguration
+    /// An extractor with these settings.
     public init(_ configuration: TokenFeatureConfiguration) {
         precondition(configuration.kind != .auto, "resolve .auto against the training sentences first")
         self.configuration = configuration
@@ -115,18 +119,26 @@ public struct TokenFeatureExtractor: Sendable {
 
 /// Attribute ids of one sentence: token `t` has `ids[offsets[t]..<offsets[t + 1]]`.
 public struct AttributeSequence: Sendable, Equatable {
+    /// Where each token's attributes start in `ids`.
     public var offsets: [Int32]
+    /// Attribute ids of every token, concatenated.
     public var ids: [Int32]
+    /// Tokens.
     public var count: Int { offsets.count - 1 }
+    /// The attribute ids of token `t`.
     public func attributes(of t: Int) -> ArraySlice<Int32> { ids[Int(offsets[t])..<Int(offsets[t + 1])] }
 }
 
 /// The attribute vocabulary of the training sentences (unseen attributes are dropped at test time).
 public struct AttributeIndex: Sendable {
+    /// Attribute strings by id.
     public private(set) var names: [String] = []
     private var ids: [String: Int32] = [:]
+    /// Attributes known.
     public var count: Int { names.count }
+    /// An empty index.
     public init() {}
+    /// An index of these attribute strings.
     public init(names: [String]) {
         self.names = names
         ids = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
@@ -158,6 +170,7 @@ public struct AttributeIndex: Sendable {
         return AttributeSequence(offsets: offsets, ids: list)
     }
 
+    /// The id of an attribute string, if known.
     public func id(_ name: String) -> Int32? { ids[name] }
 
     /// Sequences for attribute strings given per token.
