@@ -20,9 +20,11 @@ public struct AveragedEmbeddingConfiguration: Sendable, Codable, Hashable {
     public var limit: Int? = nil
     /// A plain-text file (one sentence per line) to train on instead of the training documents.
     public var corpus: String? = nil
+    /// Plain mean, or idf-weighted.
     public var weighting: EmbeddingWeighting = .mean
     /// Scale each document vector to unit length.
     public var normalize = false
+    /// Trained in-house with the default settings, plain mean.
     public init() {}
 }
 
@@ -35,11 +37,15 @@ extension AveragedEmbeddingConfiguration {
 /// Document vectors as the (optionally idf-weighted, optionally normalised) mean of their word vectors;
 /// a document with no known word gets the zero vector.
 public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
+    /// `word2vec`.
     public var kind: String { "word2vec" }
+    /// Its settings.
     public let configuration: AveragedEmbeddingConfiguration
+    /// The word vectors.
     public let vectors: WordVectors
     /// Per vocabulary word (empty unless tf-idf weighting).
     public let idf: [Float]
+    /// The vector size.
     public var columnCount: Int { vectors.dimensions }
 
     /// Trains (or loads) the vectors and fits the idf on documents `rows`.
@@ -77,11 +83,13 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
         return AveragedEmbeddingFeaturizer(configuration: c, vectors: vectors, idf: idf)
     }
 
+    /// The document vectors of documents `rows`.
     public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
         let idOfType = corpus.types.map { vectors.id($0) ?? -1 }
         return average(rows.map { r in corpus.document(r).map { idOfType[Int($0)] } })
     }
 
+    /// The document vectors of pre-tokenized documents.
     public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
         average(documents.map { $0.map { vectors.id($0) ?? -1 } })
     }
@@ -112,8 +120,10 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
         return .dense(out)
     }
 
+    /// `dim<column>`.
     public func featureName(_ column: Int) -> String { "dim\(column)" }
 
+    /// Writes the settings, vectors and idf.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
         w.write(UInt64(vectors.dimensions))
@@ -122,6 +132,7 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
         w.write(array: idf)
     }
 
+    /// Reads a featurizer written by `encode`.
     public static func decode(from r: inout BinaryReader) throws -> AveragedEmbeddingFeaturizer {
         let c = try JSONDecoder().decode(AveragedEmbeddingConfiguration.self, from: Data(try r.readString().utf8))
         let d = try r.readCount()

@@ -22,6 +22,7 @@ public protocol FittedFeaturizer: Sendable {
 }
 
 extension FittedFeaturizer {
+    /// Tokenizes the texts, then transforms the tokens.
     public func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix {
         try transform(tokenized: texts.map { tokenizer.tokens($0) })
     }
@@ -41,6 +42,7 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     /// The names the spec accepts, in registry order.
     public static var kinds: [String] { FeatureSetRegistry.kinds }
 
+    /// Spec name of the configured feature set.
     public var kind: String {
         switch self {
         case .onehot: return "onehot"
@@ -59,6 +61,7 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         }
     }
 
+    /// Fits on documents `rows`.
     public func fit(_ corpus: TokenizedCorpus, rows: [Int]) throws -> any FittedFeaturizer {
         try fitTransform(corpus, rows: rows).0
     }
@@ -97,15 +100,22 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
 
 /// `onehot` and `ngram` share one implementation: one-hot is unigrams with binary weighting.
 public struct NGramFeaturizer: FittedFeaturizer {
+    /// `onehot` or `ngram`.
     public let kind: String
+    /// The fitted vectorizer.
     public let vectorizer: NGramVectorizer
+    /// Its columns.
     public var columnCount: Int { vectorizer.columnCount }
+    /// The rows of documents `rows`.
     public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
         .sparse(vectorizer.transform(corpus, rows: rows))
     }
+    /// The rows of pre-tokenized documents.
     public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
         .sparse(vectorizer.transform(tokenized: documents))
     }
+    /// The n-gram of a column.
     public func featureName(_ column: Int) -> String { vectorizer.featureName(column) }
+    /// Writes the vectorizer.
     public func encode(into w: inout BinaryWriter) throws { try vectorizer.encode(into: &w) }
 }

@@ -29,9 +29,13 @@ public enum FrequencyBound: Sendable, Codable, Hashable {
 public struct NGramConfiguration: Sendable, Codable, Hashable {
     /// Smallest and largest n (inclusive): `[1, 2]` is unigrams and bigrams.
     public var minN = 1
+    /// Longest n-gram.
     public var maxN = 1
+    /// Counts, tf-idf or binary.
     public var weighting: TermWeighting = .tf
+    /// Drop n-grams in fewer documents.
     public var minDF: FrequencyBound = .count(1)
+    /// Drop n-grams in more documents.
     public var maxDF: FrequencyBound = .fraction(1.0)
     /// Keep only the most frequent n-grams (by count over the training documents), ties by first column.
     public var maxFeatures: Int? = nil
@@ -39,6 +43,7 @@ public struct NGramConfiguration: Sendable, Codable, Hashable {
     public var hashingBits: Int? = nil
     /// Use `1 + ln(tf)` instead of tf (tfidf only).
     public var sublinearTF = false
+    /// Unigram counts, every word kept.
     public init() {}
 }
 
@@ -47,9 +52,11 @@ public struct NGramConfiguration: Sendable, Codable, Hashable {
 /// Fit on the documents `[[a, b], [a]]` with n in 1...2 and min_df 1, the columns are `a`, `a b`, `b`
 /// (alphabetical, as scikit-learn orders its vocabulary).
 public struct NGramVectorizer: Sendable {
+    /// Its settings.
     public let configuration: NGramConfiguration
     /// Words used by the kept n-grams (empty in hashing mode).
     public let words: [String]
+    /// Smooth idf per column (empty unless tf-idf).
     public let idf: [Float]
     /// Number of training documents the vectorizer was fitted on.
     public let documentCount: Int
@@ -61,6 +68,7 @@ public struct NGramVectorizer: Sendable {
     /// fit-transform and save never needs them).
     private let index = LookupTables()
 
+    /// Vocabulary size, or 2^k when hashing.
     public var columnCount: Int { configuration.hashingBits.map { 1 << $0 } ?? ngramStarts.count - 1 }
 
     /// Column `c`'s n-gram as indices into `words`.
@@ -436,6 +444,7 @@ public struct NGramVectorizer: Sendable {
         w.write(array: idf)
     }
 
+    /// Reads a vectorizer written by `encode`, checking its sizes.
     public static func decode(from r: inout BinaryReader) throws -> NGramVectorizer {
         let configuration = try JSONDecoder().decode(NGramConfiguration.self, from: Data(try r.readString().utf8))
         let documentCount = try r.readCount()

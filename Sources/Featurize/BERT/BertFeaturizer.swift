@@ -7,18 +7,25 @@ import Tokenize
 public struct BertFeatureConfiguration: Sendable, Codable, Hashable {
     /// A checkpoint folder in the Hugging Face layout (absolute once the pipeline resolved it).
     public var model: String
+    /// Which output stands for the document.
     public var pooling: BertPooling = .cls
     /// Tokens per document including [CLS] and [SEP] (at most the model's positions).
     public var maxLength = 128
+    /// Settings for a checkpoint folder (or `minilm`), [CLS] pooling, 128 tokens.
     public init(model: String) { self.model = model }
 }
 
 /// How far an encode has come: reported every `interval` seconds and once at the end.
 public struct EncodeProgress: Sendable {
+    /// Texts encoded so far.
     public var done: Int
+    /// Texts to encode.
     public var total: Int
+    /// Speed so far.
     public var textsPerSecond: Double
+    /// Estimated time left.
     public var secondsLeft: Double
+    /// Share done.
     public var fraction: Double { total == 0 ? 1 : Double(done) / Double(total) }
 
     /// `encoding [#########.....................] 1184/4000 texts, 310 texts/s, 9 s left`.
@@ -35,14 +42,18 @@ public struct EncodeProgress: Sendable {
 /// Document vectors from a pretrained BERT encoder: the cleaned text goes through WordPiece and the encoder;
 /// nothing is fitted, so one featurizer (and its cache of encoded documents) serves every fold.
 public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
+    /// `bert`.
     public var kind: String { "bert" }
+    /// Its settings.
     public let configuration: BertFeatureConfiguration
     let model: BertModel
     let tokenizer: WordPieceTokenizer
     private var cache: [Int: [Float]] = [:]
     private let lock = NSLock()
+    /// The hidden size.
     public var columnCount: Int { model.configuration.hiddenSize }
 
+    /// Loads the checkpoint and its vocabulary.
     public init(_ c: BertFeatureConfiguration) throws {
         let folder = URL(fileURLWithPath: c.model)
         model = try BertModel(folder: folder)
@@ -173,16 +184,20 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         return .dense(DenseMatrix(rowCount: rows.count, columnCount: columnCount, values: values))
     }
 
+    /// The vectors of documents `rows` (cached by row across folds).
     public func transform(_ corpus: TokenizedCorpus, rows: [Int]) throws -> FeatureMatrix {
         try encode(corpus, rows: rows)
     }
 
+    /// The vectors of pre-tokenized documents (joined with spaces).
     public func transform(tokenized documents: [[String]]) throws -> FeatureMatrix {
         .dense(try vectors(documents.map { $0.joined(separator: " ") }))
     }
 
+    /// The vectors of raw texts.
     public func transform(texts: [String], tokenizer: Tokenizer) throws -> FeatureMatrix { .dense(try vectors(texts)) }
 
+    /// `<pooling><column>`.
     public func featureName(_ column: Int) -> String { "\(configuration.pooling.rawValue)\(column)" }
 
     /// The saved model refers to the checkpoint folder (the weights are not copied into every model folder).
@@ -190,6 +205,7 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
     }
 
+    /// Reads the settings and loads the checkpoint they name.
     public static func decode(from r: inout BinaryReader) throws -> BertFeaturizer {
         let c = try JSONDecoder().decode(BertFeatureConfiguration.self, from: Data(try r.readString().utf8))
         return try BertFeaturizer(c)

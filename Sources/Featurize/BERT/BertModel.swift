@@ -5,14 +5,23 @@ import TextCore
 
 /// The parts of a Hugging Face BERT `config.json` the encoder needs.
 public struct BertConfiguration: Codable, Sendable, Equatable {
+    /// Width of every layer.
     public var hiddenSize: Int
+    /// Encoder layers.
     public var numHiddenLayers: Int
+    /// Attention heads per layer.
     public var numAttentionHeads: Int
+    /// Width of the feed-forward layer.
     public var intermediateSize: Int
+    /// Longest input.
     public var maxPositionEmbeddings: Int
+    /// Segment types.
     public var typeVocabSize: Int
+    /// WordPiece vocabulary size.
     public var vocabSize: Int
+    /// LayerNorm epsilon.
     public var layerNormEps: Double
+    /// `gelu` (the only activation read).
     public var hiddenAct: String?
 
     static func load(_ url: URL) throws -> BertConfiguration {
@@ -39,6 +48,7 @@ public enum BertPooling: String, Sendable, Codable, Hashable, CaseIterable {
 /// then per layer multi-head self-attention, output projection, residual + LayerNorm, feed-forward with exact
 /// (erf) GELU, residual + LayerNorm.
 public final class BertModel: @unchecked Sendable {
+    /// The checkpoint's `config.json`.
     public let configuration: BertConfiguration
     struct Layer { var q, qb, k, kb, v, vb, o, ob, ln1w, ln1b, i, ib, out, outb, ln2w, ln2b: [Float] }
     let wordEmbeddings: [Float], positionEmbeddings: [Float], typeEmbeddings: [Float], embeddingNormWeight: [Float],

@@ -5,17 +5,25 @@ import TextCore
 /// tensor's dtype, shape and byte range, then the raw data. Float32 tensors are read in place; float16 and
 /// bfloat16 are converted to float32 on load.
 public struct SafeTensors {
+    /// Where one tensor is.
     public struct Entry {
+        /// `F32`, `F16` or `BF16`.
         public var dtype: String
+        /// Its shape.
         public var shape: [Int]
+        /// Its first byte after the header.
         public var start: Int
+        /// One past its last byte.
         public var end: Int
     }
+    /// The file.
     public let url: URL
+    /// Every tensor by name.
     public let entries: [String: Entry]
     let data: Data
     let base: Int
 
+    /// Maps the file and reads its header, checking every offset against the file's size.
     public init(_ url: URL) throws {
         self.url = url
         guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {

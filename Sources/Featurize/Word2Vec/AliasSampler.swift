@@ -9,6 +9,7 @@ public struct AliasSampler: Sendable {
     let probability: [Float]
     let alias: [Int32]
 
+    /// A sampler for these non-negative weights.
     public init(weights: [Double]) {
         let n = weights.count
         precondition(n > 0)
@@ -38,6 +39,7 @@ public struct AliasSampler: Sendable {
         self.init(weights: counts.map { Double($0).squareRootPower(power) })
     }
 
+    /// One index drawn in proportion to its weight.
     @inline(__always)
     public func sample(_ u: UInt64) -> Int {
         // High bits pick the column, low bits the coin.

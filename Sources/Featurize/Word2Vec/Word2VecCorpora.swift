@@ -4,13 +4,17 @@ import Tokenize
 
 /// The pipeline's own tokenized documents as a word2vec corpus: each document is one sentence.
 public struct TokenizedWord2VecCorpus: Word2VecCorpus {
+    /// The documents.
     public let corpus: TokenizedCorpus
+    /// The documents trained on.
     public let rows: [Int]
+    /// A corpus of these documents.
     public init(corpus: TokenizedCorpus, rows: [Int]) {
         self.corpus = corpus
         self.rows = rows
     }
 
+    /// Calls `body` for each token of the part's documents, and `end` after each document.
     public func forEachToken(
         part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void
     ) throws {
@@ -28,13 +32,17 @@ public struct TokenizedWord2VecCorpus: Word2VecCorpus {
 /// A plain-text file streamed from disk in 256 KiB blocks, one sentence per line, never held whole in memory.
 /// Parts are byte ranges aligned to line starts, so threads read disjoint pieces.
 public struct TextFileWord2VecCorpus: Word2VecCorpus {
+    /// The file.
     public let url: URL
+    /// How its lines are tokenized.
     public let tokenizer: Tokenizer
+    /// A corpus streamed from a text file.
     public init(url: URL, tokenizer: Tokenizer) {
         self.url = url
         self.tokenizer = tokenizer
     }
 
+    /// Calls `body` for each token of the part's lines, and `end` after each line.
     public func forEachToken(
         part: Int, of parts: Int, _ token: (UnsafeBufferPointer<UInt8>) -> Void, endOfSentence: () -> Void
     ) throws {

@@ -21,21 +21,31 @@ public enum Word2VecOutput: String, Sendable, Codable, Hashable, CaseIterable {
 
 /// Hyperparameters of word2vec training.
 public struct Word2VecConfiguration: Sendable, Codable, Hashable {
+    /// Skip-gram or CBOW.
     public var architecture: Word2VecArchitecture = .skipgram
+    /// Negative sampling or hierarchical softmax.
     public var output: Word2VecOutput = .negative
+    /// Vector size.
     public var dimensions = 100
+    /// Context words on each side (shrunk at random per word, as word2vec.c).
     public var window = 5
+    /// Noise words per positive example.
     public var negative = 5
     /// Subsampling threshold for frequent words (0 disables it).
     public var sample = 1e-3
+    /// Ignore rarer words.
     public var minCount = 5
+    /// Keep the most frequent words only.
     public var maxVocabulary: Int? = nil
     /// Starting learning rate; nil means 0.025 for skip-gram and 0.05 for CBOW (word2vec.c's defaults).
     public var alpha: Double? = nil
+    /// Passes over the corpus.
     public var epochs = 5
     /// Worker threads (lock-free "Hogwild" updates); 1 with a seed is deterministic.
     public var threads = 1
+    /// Random seed.
     public var seed: UInt64 = 1
+    /// word2vec.c's defaults.
     public init() {}
 
     var startingAlpha: Float { Float(alpha ?? (architecture == .skipgram ? 0.025 : 0.05)) }
@@ -43,10 +53,15 @@ public struct Word2VecConfiguration: Sendable, Codable, Hashable {
 
 /// Training progress, reported every so often.
 public struct Word2VecProgress: Sendable {
+    /// Share of the training done.
     public var fraction: Double
+    /// Speed so far.
     public var wordsPerSecond: Double
+    /// Mean loss per update since the start.
     public var loss: Double
+    /// Estimated time left.
     public var secondsLeft: Double
+    /// The current epoch (1-based).
     public var epoch: Int
 
     /// `epoch 2, 40%, 812345 words/s, loss 2.1043, 12 s left`.
@@ -67,11 +82,14 @@ public protocol Word2VecCorpus {
 /// Trains word vectors: skip-gram or CBOW, negative sampling or hierarchical softmax, frequent-word
 /// subsampling, a random window shrink and a linearly decaying learning rate, as in word2vec.c.
 public struct Word2VecTrainer {
+    /// Its settings.
     public let configuration: Word2VecConfiguration
+    /// Called every `progressInterval` seconds and at each epoch's end.
     public var progress: ((Word2VecProgress) -> Void)?
     /// Seconds between progress reports during an epoch (a live bar wants about 0.25; cron logs 10 or more).
     public var progressInterval: Double
 
+    /// A trainer with these settings.
     public init(
         _ configuration: Word2VecConfiguration, progressInterval: Double = 10,
         progress: ((Word2VecProgress) -> Void)? = nil
@@ -102,6 +120,7 @@ public struct Word2VecTrainer {
         return (words, kept.map { counts[$0] }, index)
     }
 
+    /// Counts the vocabulary, builds the noise table or Huffman tree, and trains.
     public func train(_ corpus: Word2VecCorpus) throws -> WordVectors {
         let c = configuration
         guard c.dimensions > 0, c.window > 0, c.epochs > 0, c.threads > 0, c.negative >= 0, c.sample >= 0 else {

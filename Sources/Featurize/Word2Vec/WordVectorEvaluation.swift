@@ -5,20 +5,29 @@ import TextCore
 /// Intrinsic evaluation of word vectors on the standard benchmarks: word-pair similarity (Spearman's rho
 /// between cosine similarity and human scores) and analogies (3CosAdd accuracy, Mikolov et al. 2013).
 public enum WordVectorEvaluation {
+    /// Spearman correlation with human similarity judgements.
     public struct Similarity: Sendable, Codable {
+        /// The benchmark.
         public var name: String
+        /// Spearman's rho over the covered pairs.
         public var spearman: Double
         /// Pairs with both words known, out of all pairs.
         public var covered: Int
+        /// Pairs in the benchmark.
         public var total: Int
     }
 
+    /// Analogy accuracy.
     public struct Analogy: Sendable, Codable {
+        /// The benchmark.
         public var name: String
+        /// correct / covered.
         public var accuracy: Double
+        /// Questions answered right.
         public var correct: Int
         /// Questions with all four words in the searched vocabulary.
         public var covered: Int
+        /// Questions in the benchmark.
         public var total: Int
     }
 
@@ -70,6 +79,7 @@ public enum WordVectorEvaluation {
         return da > 0 && db > 0 ? num / (da * db).squareRoot() : 0
     }
 
+    /// Spearman's rho between cosine similarities and the pairs' scores.
     public static func similarity(_ vectors: WordVectors, pairs: [(String, String, Double)], name: String) -> Similarity
     {
         var model: [Double] = []

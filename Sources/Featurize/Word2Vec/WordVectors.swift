@@ -5,7 +5,9 @@ import Tokenize
 /// Word vectors: a vocabulary and one dense vector per word, from training or a file in word2vec's
 /// text or binary format (readable by gensim and the original tool).
 public struct WordVectors: Sendable {
+    /// Words, most frequent first.
     public let words: [String]
+    /// Vector size.
     public let dimensions: Int
     /// Row-major `words.count x dimensions`.
     public let vectors: [Float]
@@ -13,6 +15,7 @@ public struct WordVectors: Sendable {
     public let counts: [Int]
     let index: ByteInterner
 
+    /// Vectors for these words, row-major.
     public init(words: [String], dimensions: Int, vectors: [Float], counts: [Int] = []) {
         precondition(vectors.count == words.count * dimensions)
         self.words = words
@@ -24,8 +27,10 @@ public struct WordVectors: Sendable {
         index = i
     }
 
+    /// The row of a word.
     public func id(_ word: String) -> Int? { index.lookup(word).map(Int.init) }
 
+    /// The vector of a word.
     public func vector(_ word: String) -> ArraySlice<Float>? {
         id(word).map { vectors[$0 * dimensions..<($0 + 1) * dimensions] }
     }
