@@ -6,6 +6,7 @@ import TextCore
 ///
 /// `Cholesky([4, 2, 2, 3], size: 2)` has `L = [[2, 0], [1, sqrt(2)]]` and `logDeterminant = log 8`.
 public struct Cholesky: Sendable {
+    /// Rows (and columns) of the matrix.
     public let size: Int
     /// Row-major, lower triangle filled, upper triangle zero.
     public let lower: [Double]

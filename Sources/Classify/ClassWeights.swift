@@ -34,6 +34,7 @@ public protocol ClassWeighted {
 }
 
 extension ClassifierConfiguration where Self: ClassWeighted {
+    /// The same settings with class weights named by label turned into per-class weights.
     public func resolvingClassWeights(labels: [String]) throws -> Self {
         var copy = self
         copy.classWeights = try classWeights.named(labels: labels)

@@ -37,9 +37,13 @@ public protocol Classifier: Sendable {
 }
 
 extension Classifier {
+    /// Spec name.
     public var kind: String { Self.kind }
+    /// Generative or discriminative.
     public var family: ModelFamily { Self.family }
+    /// A weight per (feature, class), for the report's informative features.
     public var featureWeights: DenseMatrix? { nil }
+    /// What training did, for the report.
     public var trainingSummary: [String: String] { [:] }
 
     /// The class index with the highest score for each row (lowest index on ties).
@@ -91,9 +95,13 @@ public protocol ClassifierConfiguration: SpecConfigurable, Codable, Hashable {
 extension ClassifierConfiguration {
     /// Spec name (`multinomial_nb`), declared by the model.
     public static var kind: String { Model.kind }
+    /// Generative or discriminative.
     public static var family: ModelFamily { Model.family }
+    /// The trained model's type.
     public static var modelType: any Classifier.Type { Model.self }
+    /// Whether these settings give class probabilities.
     public var givesProbabilities: Bool { Self.capabilities.contains(.givesProbabilities) }
+    /// The same settings with class weights named by label turned into per-class weights.
     public func resolvingClassWeights(labels: [String]) throws -> Self { self }
 
     /// Why a classifier with these capabilities cannot use features of this shape, or nil if it can.
@@ -112,6 +120,7 @@ extension ClassifierConfiguration {
 
 /// Checks shared by every `fit`: shapes agree, labels are in range, features are finite, two classes exist.
 public enum TrainingData {
+    /// Refuses training data a classifier cannot learn from (empty, one class, non-finite values), naming the model.
     public static func validate(_ x: FeatureMatrix, labels: [Int], classCount: Int, model: String) throws {
         guard x.rowCount == labels.count else {
             throw TextpipeError(.internal, "\(model): \(x.rowCount) feature rows but \(labels.count) labels")

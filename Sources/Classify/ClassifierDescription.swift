@@ -6,7 +6,9 @@ import TextCore
 /// The pipeline reads these before training: a pair whose features the classifier cannot use is skipped with
 /// the reason (`gaussian_nb` on sparse counts), instead of training and catching a thrown error.
 public struct ClassifierCapabilities: OptionSet, Sendable, Hashable {
+    /// The bits.
     public let rawValue: Int
+    /// Capabilities from bits.
     public init(rawValue: Int) { self.rawValue = rawValue }
 
     /// Models every feature as a real value with a density (Gaussian): sparse bag-of-words input does not fit.

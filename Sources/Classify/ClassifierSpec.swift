@@ -7,6 +7,7 @@ import TextCore
 /// suite and the README's key tables all read it. A new model is one file (its configuration and model) and one
 /// line here.
 public enum ClassifierRegistry {
+    /// Every classifier, generative first.
     public static let all: [any ClassifierConfiguration.Type] = [
         MultinomialNaiveBayesConfiguration.self,
         BernoulliNaiveBayesConfiguration.self,
@@ -36,18 +37,25 @@ public enum ClassifierRegistry {
 /// Two specs are equal when they name the same kind with the same settings; it encodes as
 /// `{"kind": "linear_svm", "settings": {...}}`, which is what cache keys hash.
 public struct ClassifierSpec: Sendable, Hashable, Codable {
+    /// The settings, of whichever kind.
     public let configuration: any ClassifierConfiguration
 
+    /// Wraps settings of any kind.
     public init(_ configuration: some ClassifierConfiguration) { self.configuration = configuration }
 
+    /// Spec name.
     public var kind: String { type(of: configuration).kind }
+    /// Generative or discriminative.
     public var family: ModelFamily { type(of: configuration).family }
+    /// What it needs and gives.
     public var capabilities: ClassifierCapabilities { type(of: configuration).capabilities }
+    /// Whether these settings give class probabilities.
     public var givesProbabilities: Bool { configuration.givesProbabilities }
 
     /// Spec names, in registry order.
     public static var kinds: [String] { ClassifierRegistry.kinds }
 
+    /// Trains the configured classifier.
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount: Int, seed: UInt64) throws -> any Classifier {
         try configuration.fit(x, labels: labels, classCount: classCount, seed: seed)
     }
@@ -66,20 +74,24 @@ public struct ClassifierSpec: Sendable, Hashable, Codable {
         type(of: configuration).incompatibility(with: shape)
     }
 
+    /// Same kind, same settings.
     public static func == (a: ClassifierSpec, b: ClassifierSpec) -> Bool {
         AnyHashable(a.configuration) == AnyHashable(b.configuration)
     }
 
+    /// Hashes the settings.
     public func hash(into hasher: inout Hasher) { hasher.combine(AnyHashable(configuration)) }
 
     enum CodingKeys: String, CodingKey { case kind, settings }
 
+    /// Writes `{kind, settings}` (what cache keys hash).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
         try c.encode(configuration, forKey: .settings)
     }
 
+    /// Reads `{kind, settings}`, the kind looked up in the registry.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try c.decode(String.self, forKey: .kind)
@@ -108,6 +120,7 @@ public enum ClassifierStore {
         return w.data
     }
 
+    /// Reads a classifier written by `encode`, its kind looked up in the registry.
     public static func decode(_ data: Data, name: String) throws -> any Classifier {
         var r = BinaryReader(data, name: name)
         guard try r.read(UInt32.self) == 1 else {

@@ -3,14 +3,19 @@ import TextCore
 
 /// Hyperparameters of complement naive Bayes (Rennie, Shih, Teevan & Karger 2003).
 public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
+    /// Additive (Lidstone) smoothing.
     public var alpha: Double = 1.0
     /// Normalise each class's weights to unit l1 length (the paper's weight normalisation, "WCNB").
     public var normalize = false
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "each class estimated from the *other* classes' counts (Rennie et al. 2003): steady on imbalanced text"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .positive, "additive smoothing of the complement counts"),
         .boolean("norm", \.normalize, "normalise each class's weights to unit l1 length (WCNB)")
@@ -58,6 +63,7 @@ public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
 
 /// Complement naive Bayes: the strong naive Bayes on imbalanced text.
 public struct ComplementNaiveBayes: LinearNaiveBayes {
+    /// Spec name.
     public static let kind = "complement_nb"
     let model: LinearJointLogLikelihood
 }

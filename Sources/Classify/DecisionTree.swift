@@ -11,16 +11,25 @@ public enum SplitCriterion: String, Sendable, Codable, Hashable, CaseIterable {
 
 /// Hyperparameters of the CART decision tree.
 public struct DecisionTreeConfiguration: ClassifierConfiguration, ClassWeighted {
+    /// Gini or entropy.
     public var criterion: SplitCriterion = .gini
+    /// Deepest level (nil: grow until pure).
     public var maxDepth: Int? = nil
+    /// Nodes with fewer documents are not split.
     public var minSamplesSplit = 2
+    /// Fewest documents in a leaf.
     public var minSamplesLeaf = 1
+    /// Weight of each class's documents.
     public var classWeights: ClassWeights = .uniform
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "CART on sparse rows without densifying (each node's non-zeros grouped by feature; implicit zeros counted); seeded feature order breaks ties"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights, .usesSeed]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .choice("criterion", \.criterion, "impurity: `gini` or `entropy`"),
         .optionalInteger("max_depth", \.maxDepth, minimum: 1, "deepest level (none: grow until pure)"),
@@ -238,9 +247,13 @@ struct TreeBuilder {
 
 /// A trained CART tree: leaf class frequencies as probabilities.
 public struct DecisionTree: Classifier {
+    /// Spec name.
     public static let kind = "decision_tree"
+    /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
     let feature: [Int32]
     let threshold: [Float]
@@ -248,9 +261,12 @@ public struct DecisionTree: Classifier {
     let right: [Int32]
     /// `distribution[node * K + k]`: weighted class frequencies at each node.
     let distribution: [Float]
+    /// Depth of the deepest leaf.
     public let depth: Int
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logit }
+    /// Nodes, leaves included.
     public var nodeCount: Int { feature.count }
 
     func leaf(_ x: FeatureMatrix, _ r: Int) -> Int {
@@ -274,6 +290,7 @@ public struct DecisionTree: Classifier {
         return out
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         ["nodes": "\(nodeCount)", "leaves": "\(feature.filter { $0 < 0 }.count)", "depth": "\(depth)"]
     }
@@ -302,6 +319,7 @@ public struct DecisionTree: Classifier {
         return lines
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -313,6 +331,7 @@ public struct DecisionTree: Classifier {
         w.write(array: distribution)
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> DecisionTree {
         let k = try r.readCount()
         let d = try r.readCount()

@@ -5,12 +5,17 @@ import TextCore
 public struct GaussianNaiveBayesConfiguration: ClassifierConfiguration {
     /// Added to every variance, as a fraction of the largest feature variance (scikit-learn's `var_smoothing`).
     public var varianceSmoothing: Double = 1e-9
+    /// Class priors p(y).
     public var priors: ClassPriors = .learned
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "independent Gaussians per feature and class, variance smoothing relative to the largest feature variance"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.needsDenseInput, .givesProbabilities]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number(
             "var_smoothing", \.varianceSmoothing, .nonNegative, "added to every variance, as a fraction of the largest"),
@@ -72,9 +77,13 @@ public struct GaussianNaiveBayesConfiguration: ClassifierConfiguration {
 
 /// Gaussian naive Bayes, for dense features (averaged word vectors, BERT).
 public struct GaussianNaiveBayes: Classifier {
+    /// Spec name.
     public static let kind = "gaussian_nb"
+    /// Generative or discriminative.
     public static let family = ModelFamily.generative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
     /// `means[k * d + j]`.
     let means: [Float]
@@ -82,8 +91,10 @@ public struct GaussianNaiveBayes: Classifier {
     let logPriors: [Double]
     let epsilon: Double
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logJoint }
 
+    /// Per-class scores of each row (see `scoreKind`).
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         let d = featureCount
         let K = classCount
@@ -110,8 +121,10 @@ public struct GaussianNaiveBayes: Classifier {
         return out
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] { ["variance smoothing": String(format: "%.3e", epsilon)] }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -121,6 +134,7 @@ public struct GaussianNaiveBayes: Classifier {
         w.write(epsilon)
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> GaussianNaiveBayes {
         let k = try r.readCount()
         let d = try r.readCount()

@@ -20,16 +20,23 @@ public enum NeighborWeighting: String, Sendable, Codable, Hashable, CaseIterable
 
 /// Hyperparameters of k-nearest-neighbour classification.
 public struct KNearestNeighborsConfiguration: ClassifierConfiguration {
+    /// Neighbours that vote.
     public var neighbors = 5
+    /// Cosine or euclidean distance.
     public var metric: DistanceMetric = .cosine
+    /// Equal votes or votes weighted by 1 / distance.
     public var weighting: NeighborWeighting = .uniform
     /// Test rows searched at once; 0 = one block per core. Results do not depend on it.
     public var threads = 0
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "k nearest neighbours by brute force (cosine through an inverted index on sparse rows, BLAS on dense ones); probabilities are the neighbours' (weighted) votes, ties broken toward the earlier training document"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .integer("k", \.neighbors, minimum: 1, "neighbours that vote (at most the number of training documents)"),
         .choice("metric", \.metric, "`cosine` or `euclidean` distance"),
@@ -46,9 +53,13 @@ public struct KNearestNeighborsConfiguration: ClassifierConfiguration {
 
 /// A k-nearest-neighbour classifier: the training documents themselves.
 public struct KNearestNeighbors: Classifier {
+    /// Spec name.
     public static let kind = "knn"
+    /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public var featureCount: Int { training.columnCount }
     let training: FeatureMatrix
     let labels: [Int32]
@@ -68,6 +79,7 @@ public struct KNearestNeighbors: Classifier {
         columns = training.isSparse ? ColumnMajor(training) : nil
     }
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logit }
     var k: Int { min(configuration.neighbors, labels.count) }
 
@@ -169,6 +181,7 @@ public struct KNearestNeighbors: Classifier {
         for c in 0..<classCount { scores[c] = Float(log(votes[c] / total)) }
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         [
             "training documents": "\(labels.count)", "k": "\(k)", "metric": configuration.metric.rawValue,
@@ -176,6 +189,7 @@ public struct KNearestNeighbors: Classifier {
         ]
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(configuration.neighbors))
@@ -186,6 +200,7 @@ public struct KNearestNeighbors: Classifier {
         w.write(array: labels)
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> KNearestNeighbors {
         let k = try r.readCount()
         var c = KNearestNeighborsConfiguration()

@@ -9,28 +9,41 @@ import Foundation
 /// Minimises a smooth `objective(x, &gradient) -> value`. Stops when the largest (pseudo-)gradient component
 /// is at most `tolerance` (as scikit-learn's `lbfgs` `pgtol`), or after `maxIterations`.
 public struct LBFGS {
+    /// Correction pairs kept.
     public var memory = 10
+    /// Optimiser iterations at most.
     public var maxIterations = 500
+    /// Stop when the largest gradient component (or change) is below this.
     public var tolerance = 1e-5
+    /// L1 coefficient (OWL-QN when > 0).
     public var l1 = 0.0
     /// With `l1 > 0`, the first `penalized` parameters carry the L1 penalty (intercepts come after them).
     public var penalized = 0
     /// CRFsuite's test as well, when `period > 0`: stop once the objective fell by less than `delta` (relative)
     /// over the last `period` iterations.
     public var period = 0
+    /// Relative decrease of the stopping test.
     public var delta = 1e-5
     /// Called after every iteration with its number and the objective (progress lines for long trainings).
     public var onIteration: ((Int, Double) -> Void)? = nil
 
+    /// Where the optimisation ended.
     public struct Outcome: Sendable {
+        /// The minimiser found.
         public var x: [Double]
+        /// The objective there.
         public var value: Double
+        /// Iterations run.
         public var iterations: Int
+        /// Whether the stopping test was met.
         public var converged: Bool
+        /// Largest gradient component at the end.
         public var gradientMax: Double
+        /// Objective evaluations.
         public var evaluations: Int
     }
 
+    /// An optimiser with these settings.
     public init(
         memory: Int = 10, maxIterations: Int = 500, tolerance: Double = 1e-5, l1: Double = 0, penalized: Int = 0
     ) {
@@ -67,6 +80,7 @@ public struct LBFGS {
         return l1 * s
     }
 
+    /// Minimises `objective` (which fills the gradient) from `start`.
     public func minimize(_ start: [Double], _ objective: ([Double], inout [Double]) -> Double) -> Outcome {
         let n = start.count
         let orthantWise = l1 > 0

@@ -3,21 +3,29 @@ import TextCore
 
 /// Hyperparameters of the linear support vector machine.
 public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
+    /// Inverse regularisation strength.
     public var C: Double = 1.0
+    /// Hinge or squared hinge.
     public var loss: HingeLoss = .squaredHinge
     /// Stop when the projected-gradient spread of the dual falls below this (liblinear's `eps`).
     public var tolerance = 1e-4
+    /// Optimiser iterations at most.
     public var maxIterations = 1000
     /// Value of the constant feature whose weight is the intercept; 0 fits no intercept.
     public var interceptScaling = 1.0
+    /// Weight of each class's documents.
     public var classWeights: ClassWeights = .uniform
     /// `true` adds Platt-scaled probabilities, fitted on decision values from an internal 3-fold split.
     public var plattScaling = false
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "L2-regularised hinge or squared-hinge SVM by dual coordinate descent (Hsieh et al. 2008, liblinear's method), one-vs-rest; decision values, no probabilities unless `platt: true`"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.acceptsClassWeights]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number("C", \.C, .positive, "cost of a margin violation"),
         .choice("loss", \.loss, "hinge or squared hinge"),
@@ -29,6 +37,7 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         .boolean("platt", \.plattScaling, "fit Platt scaling on held-out thirds to give probabilities")
     ]
 
+    /// Whether these settings give class probabilities.
     public var givesProbabilities: Bool { plattScaling }
 
     /// One binary SVM, or one per class against the rest, by dual coordinate descent. With class weights,
@@ -101,20 +110,28 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
 
 /// A linear SVM: decision values `w.x + b` per class (one-vs-rest), no probabilities unless Platt-scaled.
 public struct LinearSVM: Classifier {
+    /// Spec name.
     public static let kind = "linear_svm"
+    /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
     let problems: Int
     let weights: [Float]
     let intercepts: [Float]
     /// Platt parameters (A, B) per problem, empty without Platt scaling.
     let platt: [Double]
+    /// Iterations of each optimisation.
     public let iterations: [Int]
+    /// Whether every optimisation reached its tolerance.
     public let converged: Bool
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { platt.isEmpty ? .decision : .logit }
 
+    /// Per-class scores of each row (see `scoreKind`).
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         let z = LinearScores.compute(
             x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
@@ -138,16 +155,19 @@ public struct LinearSVM: Classifier {
         return out
     }
 
+    /// A weight per (feature, class), for the report's informative features.
     public var featureWeights: DenseMatrix? {
         LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         var s = ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)"]
         if !platt.isEmpty { s["probabilities"] = "Platt scaling (3-fold internal)" }
         return s
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -159,6 +179,7 @@ public struct LinearSVM: Classifier {
         w.write(UInt8(converged ? 1 : 0))
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> LinearSVM {
         let k = try r.readCount()
         let d = try r.readCount()

@@ -13,16 +13,25 @@ public enum Penalty: String, Sendable, Codable, Hashable, CaseIterable {
 public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWeighted {
     /// Inverse regularisation strength, as scikit-learn's `C`.
     public var C: Double = 1.0
+    /// L2 (L-BFGS) or L1 (OWL-QN).
     public var penalty: Penalty = .l2
+    /// Optimiser iterations at most.
     public var maxIterations = 500
+    /// Stop when the largest gradient component (or change) is below this.
     public var tolerance = 1e-5
+    /// Learn an unpenalised intercept.
     public var fitIntercept = true
+    /// Weight of each class's documents.
     public var classWeights: ClassWeights = .uniform
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "binary logistic regression, one-vs-rest for more classes (probabilities normalised); L2 by L-BFGS, L1 by OWL-QN (Andrew & Gao 2007)"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number("C", \.C, .positive, "inverse regularisation strength, as scikit-learn's"),
         .choice("penalty", \.penalty, "`l2` (smooth) or `l1` (sparse weights)"),
@@ -113,18 +122,26 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
 
 /// Logistic regression: binary, or one-vs-rest for more classes.
 public struct LogisticRegression: Classifier {
+    /// Spec name.
     public static let kind = "logistic"
+    /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
     let problems: Int
     /// `weights[j * problems + p]`.
     let weights: [Float]
     let intercepts: [Float]
+    /// Iterations of each optimisation.
     public let iterations: [Int]
+    /// Whether every optimisation reached its tolerance.
     public let converged: Bool
+    /// Largest gradient component at the end.
     public let gradientMax: Double
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logit }
 
     /// Two classes: `[0, z]`; more: `log sigmoid(z_k)` per class, so that the shared softmax gives
@@ -146,10 +163,12 @@ public struct LogisticRegression: Classifier {
         return out
     }
 
+    /// A weight per (feature, class), for the report's informative features.
     public var featureWeights: DenseMatrix? {
         LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         [
             "iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
@@ -158,6 +177,7 @@ public struct LogisticRegression: Classifier {
         ]
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -169,6 +189,7 @@ public struct LogisticRegression: Classifier {
         w.write(gradientMax)
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> LogisticRegression {
         let k = try r.readCount()
         let d = try r.readCount()

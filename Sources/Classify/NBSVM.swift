@@ -9,15 +9,23 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
     public var C: Double = 1.0
     /// Interpolation between the mean weight magnitude (0) and the SVM's weights (1); the paper uses 0.25.
     public var beta: Double = 0.25
+    /// Hinge or squared hinge.
     public var loss: HingeLoss = .squaredHinge
+    /// Stop when the largest gradient component (or change) is below this.
     public var tolerance = 1e-4
+    /// Optimiser iterations at most.
     public var maxIterations = 1000
+    /// Weight of each class's documents.
     public var classWeights: ClassWeights = .uniform
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "NB-SVM (Wang & Manning 2012): binarised features scaled by naive Bayes log-count ratios, a linear SVM on them, weights interpolated `w' = (1−β)·mean|w| + β·w`"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.acceptsClassWeights]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .positive, "smoothing of the count ratios"),
         .number("C", \.C, .positive, "SVM cost"),
@@ -115,9 +123,13 @@ struct BinaryFeatures {
 
 /// NB-SVM: a linear SVM on naive-Bayes-scaled binary features. Decision values, no probabilities.
 public struct NBSVM: Classifier {
+    /// Spec name.
     public static let kind = "nbsvm"
+    /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
     let problems: Int
     /// Weights on *binarised* features: the interpolated SVM weight times the log-count ratio.
@@ -125,11 +137,15 @@ public struct NBSVM: Classifier {
     let intercepts: [Float]
     /// The log-count ratios, kept for the report ("which words does naive Bayes favour").
     let ratios: [Float]
+    /// Iterations of each optimisation.
     public let iterations: [Int]
+    /// Whether every optimisation reached its tolerance.
     public let converged: Bool
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .decision }
 
+    /// Per-class scores of each row (see `scoreKind`).
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         let binary = NBSVMConfiguration.binarize(x)
         var ones = SparseMatrix(columnCount: x.columnCount)
@@ -145,10 +161,12 @@ public struct NBSVM: Classifier {
         return LinearScores.decisionValues(z, classCount: classCount)
     }
 
+    /// A weight per (feature, class), for the report's informative features.
     public var featureWeights: DenseMatrix? {
         LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         [
             "iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
@@ -156,6 +174,7 @@ public struct NBSVM: Classifier {
         ]
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -167,6 +186,7 @@ public struct NBSVM: Classifier {
         w.write(UInt8(converged ? 1 : 0))
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> NBSVM {
         let k = try r.readCount()
         let d = try r.readCount()

@@ -87,12 +87,17 @@ func classFeatureSums(_ x: FeatureMatrix, _ labels: [Int], classCount K: Int, bi
 public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
     /// Additive (Laplace/Lidstone) smoothing.
     public var alpha: Double = 1.0
+    /// Class priors p(y).
     public var priors: ClassPriors = .learned
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "counts from a per-class multinomial; `log p(j|k) = log((N_kj + α)/(N_k + α d))` (McCallum & Nigam 1998)"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .nonNegative, "additive (Lidstone) smoothing"),
         .priors(\.priors)
@@ -128,30 +133,45 @@ protocol LinearNaiveBayes: Classifier {
 }
 
 extension LinearNaiveBayes {
+    /// Generative or discriminative.
     public static var family: ModelFamily { .generative }
+    /// Classes.
     public var classCount: Int { model.classCount }
+    /// Feature columns it was trained on.
     public var featureCount: Int { model.featureCount }
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logJoint }
+    /// Per-class scores of each row (see `scoreKind`).
     public func scores(_ x: FeatureMatrix) -> DenseMatrix { model.scores(x) }
+    /// A weight per (feature, class), for the report's informative features.
     public var featureWeights: DenseMatrix? { model.featureWeights }
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws { model.encode(into: &w) }
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> Self { Self(model: try .decode(from: &r)) }
 }
 
 /// Multinomial naive Bayes: features are counts drawn from a per-class multinomial.
 public struct MultinomialNaiveBayes: LinearNaiveBayes {
+    /// Spec name.
     public static let kind = "multinomial_nb"
     let model: LinearJointLogLikelihood
 }
 
 /// Hyperparameters of Bernoulli naive Bayes.
 public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
+    /// Additive (Lidstone) smoothing.
     public var alpha: Double = 1.0
+    /// Class priors p(y).
     public var priors: ClassPriors = .learned
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary = "presence/absence per feature; absent features count too"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number("alpha", \.alpha, .positive, "additive (Lidstone) smoothing"),
         .priors(\.priors)
@@ -186,6 +206,7 @@ public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
 
 /// Bernoulli naive Bayes: each feature is present or absent, independently given the class.
 public struct BernoulliNaiveBayes: LinearNaiveBayes {
+    /// Spec name.
     public static let kind = "bernoulli_nb"
     let model: LinearJointLogLikelihood
 }

@@ -16,13 +16,19 @@ public struct NormalBayesConfiguration: ClassifierConfiguration {
     public var sharedCovariance = false
     /// `S' = (1 - shrinkage) S + shrinkage T`; above 0, a covariance from fewer documents than dimensions still works.
     public var shrinkage: Double = 0.1
+    /// What the covariance shrinks towards.
     public var target: ShrinkageTarget = .scaledIdentity
+    /// Class priors p(y).
     public var priors: ClassPriors = .learned
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "full-covariance Gaussian per class (quadratic discriminant) or one shared (linear discriminant); shrinkage `S' = (1−λ)S + λT`, solves through a Cholesky factor"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.needsDenseInput, .givesProbabilities]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .boolean("shared_covariance", \.sharedCovariance, "one covariance for all classes (linear discriminant)"),
         .number("shrinkage", \.shrinkage, .unitInterval, "λ in `S' = (1−λ)S + λT`"),
@@ -105,9 +111,13 @@ public struct NormalBayesConfiguration: ClassifierConfiguration {
 
 /// The normal Bayes classifier: quadratic (per-class covariance) or linear (shared) Gaussian discriminant.
 public struct NormalBayes: Classifier {
+    /// Spec name.
     public static let kind = "normal_bayes"
+    /// Generative or discriminative.
     public static let family = ModelFamily.generative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
     let shared: Bool
     let means: [Double]
@@ -115,8 +125,10 @@ public struct NormalBayes: Classifier {
     let factors: [[Double]]
     let logPriors: [Double]
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logJoint }
 
+    /// Per-class scores of each row (see `scoreKind`).
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         let d = featureCount
         let n = x.rowCount
@@ -145,10 +157,12 @@ public struct NormalBayes: Classifier {
         return out
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         ["covariance": shared ? "shared (linear discriminant)" : "per class (quadratic discriminant)"]
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -159,6 +173,7 @@ public struct NormalBayes: Classifier {
         for f in factors { w.write(array: f) }
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> NormalBayes {
         let k = try r.readCount()
         let d = try r.readCount()

@@ -37,22 +37,33 @@ public enum MaxFeatures: Sendable, Codable, Hashable {
 
 /// Hyperparameters of a random forest of CART trees.
 public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted {
+    /// Trees in the forest.
     public var trees = 100
+    /// Gini or entropy.
     public var criterion: SplitCriterion = .gini
+    /// Deepest level (nil: grow until pure).
     public var maxDepth: Int? = nil
+    /// Nodes with fewer documents are not split.
     public var minSamplesSplit = 2
+    /// Fewest documents in a leaf.
     public var minSamplesLeaf = 1
+    /// Features tried at each split.
     public var maxFeatures: MaxFeatures = .sqrt
     /// Train each tree on a bootstrap sample (n draws with replacement) instead of every document.
     public var bootstrap = true
+    /// Weight of each class's documents.
     public var classWeights: ClassWeights = .uniform
     /// Trees trained at once; 0 = one per core. The forest is the same for any number.
     public var threads = 0
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary =
         "bagged CART trees on sparse rows (Breiman 2001): each split searches a seeded random subset of features, probabilities are the trees' mean leaf frequencies; trees trained in parallel, the same forest for any thread count"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights, .usesSeed]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .integer("n_estimators", \.trees, minimum: 1, "number of trees"),
         Parameter(
@@ -371,12 +382,18 @@ struct ForestTreeBuilder {
 
 /// A trained random forest: the class probabilities are the mean of its trees' leaf class frequencies.
 public struct RandomForest: Classifier {
+    /// Spec name.
     public static let kind = "random_forest"
+    /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
+    /// The trees, in seed order.
     public let trees: [DecisionTree]
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logit }
 
     /// `log` of the mean leaf distribution, so probabilities are the forest's votes (scikit-learn's `predict_proba`).
@@ -401,6 +418,7 @@ public struct RandomForest: Classifier {
         return out
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         let depths = trees.map(\.depth)
         let leaves = trees.map { $0.feature.filter { $0 < 0 }.count }
@@ -411,6 +429,7 @@ public struct RandomForest: Classifier {
         ]
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -418,6 +437,7 @@ public struct RandomForest: Classifier {
         for t in trees { try t.encode(into: &w) }
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> RandomForest {
         let k = try r.readCount()
         let d = try r.readCount()

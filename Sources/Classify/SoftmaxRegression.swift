@@ -5,15 +5,22 @@ import TextCore
 public struct SoftmaxRegressionConfiguration: ClassifierConfiguration, ClassWeighted {
     /// L2 penalty strength on the weights (not the intercepts): `l2 = 1 / C` in scikit-learn's terms.
     public var l2: Double = 1.0
+    /// Optimiser iterations at most.
     public var maxIterations = 500
     /// Stop when the largest component of the (per-document) gradient is at most this.
     public var tolerance = 1e-5
+    /// Learn an unpenalised intercept.
     public var fitIntercept = true
+    /// Weight of each class's documents.
     public var classWeights: ClassWeights = .uniform
+    /// The defaults (as scikit-learn's where it has a counterpart).
     public init() {}
 
+    /// One line for the README.
     public static let summary = "multinomial logistic regression (binary logistic for two classes), L-BFGS"
+    /// What it needs and gives (declared once, read before training).
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities, .acceptsClassWeights]
+    /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
         .number("l2", \.l2, .nonNegative, "L2 penalty on the weights (not the intercepts)"),
         Parameter(key: "C", type: .positive, summary: "inverse penalty, `l2 = 1 / C`", defaultValue: "1") { c, v in
@@ -25,6 +32,7 @@ public struct SoftmaxRegressionConfiguration: ClassifierConfiguration, ClassWeig
         .classWeights(\.classWeights)
     ]
 
+    /// `l2` and `C` are the same setting: give one.
     public func validate(present: Set<String>) throws {
         if present.contains("l2"), present.contains("C") {
             throw SettingsConflict(key: "C", "give either l2 or C (= 1 / l2), not both")
@@ -226,20 +234,30 @@ final class ThreadBuffers: @unchecked Sendable {
 
 /// Softmax regression (multinomial logistic regression); binary logistic regression for two classes.
 public struct SoftmaxRegression: Classifier {
+    /// Spec name.
     public static let kind = "softmax"
+    /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
+    /// Classes.
     public let classCount: Int
+    /// Feature columns it was trained on.
     public let featureCount: Int
     let outputs: Int
     let weights: [Float]
     let intercepts: [Float]
+    /// L-BFGS iterations.
     public let iterations: Int
+    /// Whether every optimisation reached its tolerance.
     public let converged: Bool
+    /// Largest gradient component at the end.
     public let gradientMax: Double
+    /// The objective at the end.
     public let finalLoss: Double
 
+    /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .logit }
 
+    /// Per-class scores of each row (see `scoreKind`).
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
         let o = outputs
@@ -274,6 +292,7 @@ public struct SoftmaxRegression: Classifier {
         return DenseMatrix(rowCount: featureCount, columnCount: classCount, values: weights)
     }
 
+    /// What training did, for the report.
     public var trainingSummary: [String: String] {
         [
             "iterations": "\(iterations)", "converged": "\(converged)",
@@ -281,6 +300,7 @@ public struct SoftmaxRegression: Classifier {
         ]
     }
 
+    /// Writes the trained parameters.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(UInt64(classCount))
         w.write(UInt64(featureCount))
@@ -293,6 +313,7 @@ public struct SoftmaxRegression: Classifier {
         w.write(finalLoss)
     }
 
+    /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> SoftmaxRegression {
         let k = try r.readCount()
         let d = try r.readCount()
