@@ -152,10 +152,22 @@ public struct CorpusReader {
             try DelimitedReader(delimiter: delimiter).records($0, file: name)
         }
         var header: [String]? = nil
-        if source.header, !records.isEmpty {
-            header = records.removeFirst().fields.map {
-                String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        // Every column is read in the source's encoding; a header name or a label that would need replacement
+        // characters is an error (two distinct latin-1 labels must never merge into one U+FFFD label).
+        let decoder = TextDecoder(source.encoding)
+        func exact(_ bytes: [UInt8], line: Int, what: String, key: String) throws -> String {
+            let d = decoder.decode(bytes)
+            guard d.replacedSequences == 0 else {
+                throw TextpipeError(
+                    .input,
+                    "the \(what) is not valid \(source.encoding.rawValue) text; give the source's `encoding` (latin-1 or auto)",
+                    file: name, line: line, key: key)
             }
+            return d.text.trimmingCharacters(in: .whitespaces)
+        }
+        if source.header, !records.isEmpty {
+            let first = records.removeFirst()
+            header = try first.fields.map { try exact($0, line: first.line, what: "header", key: "header") }
         }
         if source.skipRows > 0 { records.removeFirst(min(source.skipRows, records.count)) }
         let textIndex = try columnIndex(source.textColumn, header: header, file: name, key: "text_column")
@@ -177,7 +189,7 @@ public struct CorpusReader {
                         .input, "record has \(r.fields.count) field(s); the label column is number \(li + 1)",
                         file: name, line: r.line)
                 }
-                label = String(decoding: r.fields[li], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                label = try exact(r.fields[li], line: r.line, what: "label", key: "label_column")
             }
             docs.append(
                 Document(
@@ -236,10 +248,9 @@ public struct CorpusReader {
         let text = decode(try loadBytes(url), source.encoding, &notes)
         var docs: [Document] = []
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.textLines() {
             lineNumber += 1
             var body = Substring(line)
-            if body.hasSuffix("\r") { body = body.dropLast() }
             if body.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             var label = source.label
             if let prefix = source.labelPrefix {

@@ -68,8 +68,7 @@ public enum SequenceReader {
         }
         var lineNumber = 0
         var columnCount: (count: Int, line: Int)? = nil
-        // "\r\n" is one Character in Swift, so both line ends are named.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        for line in text.textLines() {
             lineNumber += 1
             switch source.format {
             case .conll:

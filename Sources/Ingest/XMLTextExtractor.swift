@@ -19,7 +19,7 @@ public enum XMLTextExtractor {
             .read([UInt8](data), file: xml.lastPathComponent, notes: &notes)
         var out = ""
         for r in records {
-            for paragraph in r.text.split(separator: "\n") where paragraph.contains(where: { $0.isLetter }) {
+            for paragraph in r.text.textLines(omittingEmpty: true) where paragraph.contains(where: { $0.isLetter }) {
                 out += paragraph.replacingOccurrences(of: "\r", with: " ") + "\n"
             }
         }

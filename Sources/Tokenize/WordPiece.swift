@@ -22,7 +22,7 @@ public struct WordPieceTokenizer: Sendable {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw TextpipeError(.io, "cannot read the vocabulary", file: url.path)
         }
-        var words = text.components(separatedBy: "\n")
+        var words = text.textLines().map(String.init)
         if words.last == "" { words.removeLast() }
         try self.init(
             vocabulary: words.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }, lowercase: lowercase,

@@ -29,7 +29,7 @@ struct Predict: ParsableCommand {
                 let data = try Textpipe.readInput(file)
                 let text = String(decoding: data, as: UTF8.self)
                 if lines {
-                    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                    for (i, line) in text.textLines().enumerated()
                     where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                         documents.append(Document(source: "\(file):\(i + 1)", text: String(line), label: nil))
                     }

@@ -183,3 +183,20 @@ import Tokenize
         #expect(firsts.sorted() == (0..<500).map { "line\($0)" }.sorted())
     }
 }
+
+/// Files written on Windows (CR LF line ends) read as the same files with LF.
+@Suite struct CRLFFileTests {
+    @Test func vectorsAndBenchmarkPairsWithCRLF() throws {
+        let dir = TestSupport.temporaryDirectory()
+        TestSupport.write("2 3\r\ncat 1 0 0.5\r\ndog 0 1 0.5\r\n", to: dir.appendingPathComponent("v.txt"))
+        let v = try WordVectors.load(dir.appendingPathComponent("v.txt"))
+        #expect(v.words == ["cat", "dog"] && v.dimensions == 3 && v.vector("cat").map(Array.init) == [1, 0, 0.5])
+        TestSupport.write("# comment\r\ncat\tdog\t7.5\r\n\r\ndog\tcat\t2\r\n", to: dir.appendingPathComponent("p.tsv"))
+        let pairs = try WordVectorEvaluation.readPairs(dir.appendingPathComponent("p.tsv"))
+        #expect(pairs.count == 2 && pairs[0].2 == 7.5 && pairs[1].1 == "cat")
+        TestSupport.write("word1 word2 x\r\n", to: dir.appendingPathComponent("bad.tsv"))
+        #expect { try WordVectorEvaluation.readPairs(dir.appendingPathComponent("bad.tsv")) } throws: {
+            ($0 as? TextpipeError)?.line == 1
+        }
+    }
+}

@@ -88,6 +88,47 @@ import TextCore
         #expect(try reader.read(s).documents.allSatisfy { $0.label == "k" })
     }
 
+    /// Windows (CR LF) and old Mac (CR) line ends split lines as LF does: 8 lines are 8 documents, not 1 (in Swift
+    /// "\r\n" is a single Character, which a split at "\n" never matches).
+    @Test func crlfLineEndsAreLineEnds() throws {
+        let lines = (1...8).map { "__label__\($0 % 2 == 0 ? "pos" : "neg") line \($0)" }
+        TestSupport.write(lines.joined(separator: "\r\n") + "\r\n", to: dir.appendingPathComponent("crlf.txt"))
+        var s = SourceConfiguration(path: "crlf.txt", format: .lines)
+        s.labelColumn = nil; s.labelPrefix = "__label__"
+        let docs = try reader.read(s).documents
+        #expect(docs.count == 8)
+        #expect(docs.map(\.text).allSatisfy { !$0.contains("\r") && !$0.contains("\n") })
+        #expect(docs[7].source == "crlf.txt:8" && docs[7].label == "pos")
+        TestSupport.write("__label__a one\r__label__b two\r", to: dir.appendingPathComponent("cr.txt"))
+        s.path = "cr.txt"
+        #expect(try reader.read(s).documents.map(\.label) == ["a", "b"])
+        // CoNLL with CR LF: two sentences, tags without a CR.
+        TestSupport.write("John NNP B-PER\r\nruns VBZ O\r\n\r\nMary NNP B-PER\r\n", to: dir.appendingPathComponent("crlf.conll"))
+        let sentences = try SequenceReader.read(SequenceSource(path: "crlf.conll", format: .conll), baseDirectory: dir)
+        #expect(sentences.count == 2 && sentences[0].tags == ["B-PER", "O"])
+    }
+
+    /// The source's encoding applies to every column: latin-1 labels `café` and `cafè` stay two labels; read as UTF-8
+    /// they would both become `caf\u{FFFD}`, so that is an error naming the file, line and key.
+    @Test func latin1LabelsStayDistinct() throws {
+        let bytes: [UInt8] = Array("label,text\n".utf8) + Array("caf".utf8) + [0xE9] + Array(",un\n".utf8)
+            + Array("caf".utf8) + [0xE8] + Array(",deux\n".utf8)
+        TestSupport.writeBytes(bytes, to: dir.appendingPathComponent("latin1.csv"))
+        var s = SourceConfiguration(path: "latin1.csv", format: .csv)
+        s.encoding = .latin1
+        #expect(try reader.read(s).documents.map(\.label) == ["café", "cafè"])
+        s.encoding = .auto
+        #expect(try reader.read(s).documents.map(\.label) == ["café", "cafè"])
+        s.encoding = .utf8
+        #expect { try reader.read(s) } throws: { error in
+            guard let e = error as? TextpipeError else { return false }
+            return e.file == "latin1.csv" && e.line == 2 && e.key == "label_column" && e.message.contains("encoding")
+        }
+        // A header in latin-1 read as UTF-8 is refused the same way.
+        TestSupport.writeBytes(Array("lab".utf8) + [0xE9] + Array("l,text\npos,fine\n".utf8), to: dir.appendingPathComponent("h1.csv"))
+        #expect(throws: TextpipeError.self) { try reader.read(SourceConfiguration(path: "h1.csv", format: .csv)) }
+    }
+
     @Test func foldersWithTextAndHTML() throws {
         TestSupport.write("fine day", to: dir.appendingPathComponent("f/pos/1.txt"))
         TestSupport.write("<p>bad</p>", to: dir.appendingPathComponent("f/neg/2.html"))

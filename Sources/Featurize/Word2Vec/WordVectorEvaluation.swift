@@ -37,7 +37,7 @@ public enum WordVectorEvaluation {
             throw TextpipeError(.io, "cannot read", file: url.path)
         }
         var out: [(String, String, Double)] = []
-        for (n, line) in text.split(separator: "\n").enumerated()
+        for (n, line) in text.textLines().enumerated()
         where !line.hasPrefix("#") && !line.trimmingCharacters(in: .whitespaces).isEmpty {
             let f = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
             guard f.count >= 3, let score = Double(f[2]) else {
@@ -104,7 +104,7 @@ public enum WordVectorEvaluation {
         let unit = vectors.normalized()
         var total = 0
         var questions: [[Int]] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix(":") {
+        for line in text.textLines(omittingEmpty: true) where !line.hasPrefix(":") {
             let w = line.split(separator: " ").map { $0.lowercased() }
             guard w.count == 4 else { continue }
             total += 1

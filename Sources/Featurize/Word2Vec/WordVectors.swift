@@ -181,7 +181,9 @@ public struct WordVectors: Sendable {
             guard i < bytes.count else { return nil }
             let start = i
             while i < bytes.count && bytes[i] != 10 { i += 1 }
-            let s = String(decoding: bytes[start..<i], as: UTF8.self)
+            // A Windows line end (CR LF) leaves its CR out of the line.
+            let end = i > start && bytes[i - 1] == 13 ? i - 1 : i
+            let s = String(decoding: bytes[start..<end], as: UTF8.self)
             i += 1
             return s
         }
