@@ -52,6 +52,7 @@ struct VectorsCommand: ParsableCommand {
                 c.threads = threads
                 c.seed = UInt64(max(0, seed))
                 c.alpha = alpha
+                try c.check()
                 guard FileManager.default.fileExists(atPath: corpus) else {
                     throw TextpipeError(.usage, "no such file", file: corpus)
                 }

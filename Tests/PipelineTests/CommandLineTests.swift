@@ -238,4 +238,27 @@ import Report
         // questions-words asks "man woman king ?" and "king queen man ?"; these vectors answer both.
         #expect(analogy["total"] as? Int == 19544 && analogy["covered"] as? Int == 2 && analogy["correct"] as? Int == 2)
     }
+
+    /// Settings that training cannot use are refused before anything is allocated or trained, naming the setting:
+    /// from the command line (exit 2) and from a spec (file, line, key).
+    @Test func nonFiniteAndHugeWord2VecSettingsAreRefused() throws {
+        let dir = TestSupport.temporaryDirectory()
+        TestSupport.write("the cat sat on the mat\n", to: dir.appendingPathComponent("c.txt"))
+        for (args, key) in [(["--alpha", "nan"], "alpha"), (["--alpha", "inf"], "alpha"), (["--sample", "nan"], "sample"),
+                            (["--dimensions", "100000000"], "dimensions"), (["--window", "0"], "window")] {
+            let r = try TestSupport.runTextpipe(["vectors", "train", "c.txt", "--out", "v.txt", "--min-count", "1"] + args, in: dir)
+            #expect(r.status == 2 && r.err.contains(key), "\(args): \(r.status) \(r.err)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("v.txt").path))
+        }
+        TestSupport.write("""
+        name: demo
+        data:
+          train: {path: corpus, format: folders}
+        features:
+          - word2vec: {dimensions: 100000000}
+        classifiers: [logistic]
+        """, to: dir.appendingPathComponent("w.yaml"))
+        let spec = try TestSupport.runTextpipe(["validate", "w.yaml"], in: dir)
+        #expect(spec.status == 2 && spec.err.contains("w.yaml:5") && spec.err.contains("dimensions must be in 1...10000"), "\(spec.err)")
+    }
 }

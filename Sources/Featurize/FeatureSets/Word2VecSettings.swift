@@ -53,6 +53,9 @@ public struct Word2VecSettings: FeatureSetSettings {
 
     /// Cross-key rules.
     public func validate(present: Set<String>) throws {
+        do { try training.check() } catch let e as TextpipeError {
+            throw SettingsConflict(key: e.key ?? "dimensions", e.message)
+        }
         if embedding.pretrained != nil, let k = Self.trainingKeys.first(where: present.contains) {
             throw SettingsConflict(key: k, "'\(k)' is a training setting; with 'pretrained' nothing is trained")
         }

@@ -21,6 +21,31 @@ public enum Word2VecOutput: String, Sendable, Codable, Hashable, CaseIterable {
 
 /// Hyperparameters of word2vec training.
 public struct Word2VecConfiguration: Sendable, Codable, Hashable {
+    /// The largest vector size accepted (a typo such as `1e8` would otherwise ask for terabytes).
+    public static let maximumDimensions = 10_000
+
+    /// Refuses settings training cannot use, naming the setting: sizes out of range, a non-finite or non-positive
+    /// learning rate or subsampling threshold.
+    public func check() throws {
+        func refuse(_ key: String, _ message: String) -> TextpipeError { TextpipeError(.spec, message, key: key) }
+        guard (1...Self.maximumDimensions).contains(dimensions) else {
+            throw refuse("dimensions", "dimensions must be in 1...\(Self.maximumDimensions), got \(dimensions)")
+        }
+        guard window >= 1 else { throw refuse("window", "window must be at least 1, got \(window)") }
+        guard negative >= 0 else { throw refuse("negative", "negative must be at least 0, got \(negative)") }
+        guard minCount >= 1 else { throw refuse("min_count", "min_count must be at least 1, got \(minCount)") }
+        guard epochs >= 1 else { throw refuse("epochs", "epochs must be at least 1, got \(epochs)") }
+        guard (1...1024).contains(threads) else {
+            throw refuse("threads", "threads must be in 1...1024, got \(threads)")
+        }
+        guard sample.isFinite, sample >= 0 else {
+            throw refuse("sample", "sample must be a finite number >= 0, got \(sample)")
+        }
+        if let alpha, !(alpha.isFinite && alpha > 0) {
+            throw refuse("alpha", "alpha must be a finite number > 0, got \(alpha)")
+        }
+    }
+
     /// Skip-gram or CBOW.
     public var architecture: Word2VecArchitecture = .skipgram
     /// Negative sampling or hierarchical softmax.
@@ -122,6 +147,7 @@ public struct Word2VecTrainer {
 
     /// Counts the vocabulary, builds the noise table or Huffman tree, and trains.
     public func train(_ corpus: Word2VecCorpus) throws -> WordVectors {
+        try configuration.check()
         let c = configuration
         guard c.dimensions > 0, c.window > 0, c.epochs > 0, c.threads > 0, c.negative >= 0, c.sample >= 0 else {
             throw TextpipeError(
