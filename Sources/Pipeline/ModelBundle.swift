@@ -38,6 +38,9 @@ public struct ModelBundle {
         public var trainedOn: Int
         /// When it was trained (ISO 8601).
         public var createdAt: String
+        /// SHA-256 of `featurizer.bin` and `classifier.bin`, recorded when saved and checked when loaded (absent in
+        /// models saved before textpipe 0.4.0).
+        public var checksums: [String: String]? = nil
     }
 
     /// The header.
@@ -52,9 +55,12 @@ public struct ModelBundle {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var fw = BinaryWriter()
         try featurizer.encode(into: &fw)
+        let classifierData = try ClassifierStore.encode(classifier)
         try AtomicFile.write(fw.data, to: folder.appendingPathComponent("featurizer.bin"))
-        try AtomicFile.write(
-            try ClassifierStore.encode(classifier), to: folder.appendingPathComponent("classifier.bin"))
+        try AtomicFile.write(classifierData, to: folder.appendingPathComponent("classifier.bin"))
+        // The header is written last, with the parts' checksums: a folder whose header is there is whole.
+        var header = self.header
+        header.checksums = ["featurizer.bin": SHA256.hex(fw.data), "classifier.bin": SHA256.hex(classifierData)]
         try AtomicFile.write(try SnakeCaseJSON.encode(header), to: folder.appendingPathComponent("model.json"))
     }
 
@@ -67,11 +73,16 @@ public struct ModelBundle {
             throw TextpipeError(.model, "model.json is not a textpipe model header: \(error)", file: headerURL.path)
         }
         try SavedModel.checkVersion(header.formatVersion, file: headerURL)
+        guard !header.labels.isEmpty, Set(header.labels).count == header.labels.count else {
+            throw TextpipeError(.input, "model.json's labels must be distinct and not empty", file: headerURL.path)
+        }
         let featPath = folder.appendingPathComponent("featurizer.bin")
-        var fr = BinaryReader(try AtomicFile.read(featPath), name: featPath.path)
+        var fr = BinaryReader(
+            try SavedModel.part("featurizer.bin", in: folder, checksums: header.checksums), name: featPath.path)
         let featurizer = try FeatureSetConfiguration.decode(kind: header.featureKind, from: &fr)
         let clsPath = folder.appendingPathComponent("classifier.bin")
-        let classifier = try ClassifierStore.decode(try AtomicFile.read(clsPath), name: clsPath.path)
+        let classifier = try ClassifierStore.decode(
+            try SavedModel.part("classifier.bin", in: folder, checksums: header.checksums), name: clsPath.path)
         guard classifier.classCount == header.labels.count else {
             throw TextpipeError(
                 .model, "classifier has \(classifier.classCount) classes but model.json lists \(header.labels.count)",

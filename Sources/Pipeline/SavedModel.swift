@@ -45,6 +45,26 @@ public enum SavedModel {
         throw TextpipeError(task == .tagging ? .input : .usage, "\(what) (no \(task.header))", file: folder.path)
     }
 
+    /// The bytes of a part of a saved model, checked against the SHA-256 its header recorded when it was written:
+    /// a flipped bit, a truncated file or a part copied from another model is a clear error (exit 3), never a
+    /// model that silently predicts nonsense. Parts of models saved before checksums were recorded (no entry) are
+    /// read unchecked.
+    static func part(_ name: String, in folder: URL, checksums: [String: String]?) throws -> Data {
+        let url = folder.appendingPathComponent(name)
+        let data = try AtomicFile.read(url)
+        guard let checksums else { return data }
+        guard let expected = checksums[name] else {
+            throw TextpipeError(.input, "the model's header records no checksum for \(name)", file: url.path)
+        }
+        guard SHA256.hex(data) == expected else {
+            throw TextpipeError(
+                .input,
+                "\(name) does not match the checksum recorded when the model was saved (corrupted, or a part of another model)",
+                file: url.path)
+        }
+        return data
+    }
+
     /// Refuses a header written by a newer format than this textpipe reads.
     static func checkVersion(_ version: Int?, file: URL) throws {
         let v = version ?? 1

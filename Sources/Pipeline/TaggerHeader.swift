@@ -24,6 +24,8 @@ public struct TaggerHeader: Codable, Sendable {
     public var trainedOn: Int
     /// When it was trained (ISO 8601).
     public var createdAt: String
+    /// SHA-256 of `tagger.bin`, recorded when saved and checked when loaded (absent in taggers saved before 0.4.0).
+    public var checksums: [String: String]? = nil
 
     func json() throws -> Data {
         try SnakeCaseJSON.encode(self)
@@ -45,9 +47,20 @@ public struct TaggerHeader: Codable, Sendable {
     public static func loadTagger(_ folder: URL) throws -> (TaggerHeader, any SequenceTagger) {
         let header = try load(folder)
         let url = folder.appendingPathComponent("tagger.bin")
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard FileManager.default.fileExists(atPath: url.path) else {
             throw TextpipeError(.input, "missing tagger.bin", file: folder.path)
         }
+        let data = try SavedModel.part("tagger.bin", in: folder, checksums: header.checksums)
         return (header, try TaggerStore.decode(data, name: url.path, vectors: TokenVectors.source))
+    }
+
+    /// Saves a trained tagger: `tagger.bin`, then `tagger.json` with its checksum (the header last, so a folder with
+    /// a header is whole).
+    func save(_ tagger: any SequenceTagger, to folder: URL) throws {
+        let data = try TaggerStore.encode(tagger)
+        try AtomicFile.write(data, to: folder.appendingPathComponent("tagger.bin"))
+        var header = self
+        header.checksums = ["tagger.bin": SHA256.hex(data)]
+        try AtomicFile.write(try header.json(), to: folder.appendingPathComponent("tagger.json"))
     }
 }

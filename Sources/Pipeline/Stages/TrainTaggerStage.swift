@@ -111,8 +111,7 @@ struct TrainTaggerStage: Stage {
             toolVersion: TextpipeVersion.current, pipeline: pipeline, name: tagger.name, kind: tagger.spec.kind,
             family: tagger.spec.family.rawValue, tags: tags, scheme: scheme, trainedOn: corpus.train.count,
             createdAt: ISO8601DateFormatter().string(from: Date()))
-        try AtomicFile.write(try header.json(), to: folder.appendingPathComponent("model/tagger.json"))
-        try AtomicFile.write(try TaggerStore.encode(model), to: folder.appendingPathComponent("model/tagger.bin"))
+        try header.save(model, to: folder.appendingPathComponent("model"))
     }
 }
 
