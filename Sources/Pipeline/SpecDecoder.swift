@@ -33,6 +33,17 @@ public enum SpecDecoder {
         return try decode(text, file: path)
     }
 
+    /// A pipeline name: it names a folder under `work_dir` and `report.out`, so it is letters, digits, `-`, `_` and `.`
+    /// and does not start with `.` (`..` would make the work folder the work_dir's parent).
+    static func pipelineName(_ node: SpecNode) throws -> String {
+        let name = try node.string()
+        guard !name.isEmpty, !name.hasPrefix("."), name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) })
+        else {
+            throw node.error("name must be letters, digits, '-', '_' or '.', not starting with '.', got '\(name)'")
+        }
+        return name
+    }
+
     /// Decodes spec text; `file` names it in errors.
     public static func decode(_ yaml: String, file: String) throws -> PipelineSpec {
         let root: Node?
@@ -60,10 +71,7 @@ public enum SpecDecoder {
             guard let nameNode = top["name"] else {
                 throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1)
             }
-            let name = try nameNode.string()
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-                throw nameNode.error("name must be letters, digits, '-', '_' or '.', got '\(name)'")
-            }
+            let name = try pipelineName(nameNode)
             let tagging = try decodeTagging(top, file: file)
             return PipelineSpec(
                 name: name, task: .tagging(tagging), report: try decodeReport(top["report"], name: name),
@@ -75,10 +83,7 @@ public enum SpecDecoder {
         guard let nameNode = top["name"] else {
             throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1)
         }
-        let name = try nameNode.string()
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw nameNode.error("name must be letters, digits, '-', '_' or '.', got '\(name)'")
-        }
+        let name = try pipelineName(nameNode)
         guard let dataNode = top["data"] else {
             throw TextpipeError(.spec, "missing required key 'data'", file: file, line: 1)
         }

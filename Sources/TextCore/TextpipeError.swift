@@ -60,3 +60,21 @@ public struct TextpipeError: Error, CustomStringConvertible, Equatable, Sendable
         }
     }
 }
+
+extension TextpipeError {
+    /// Any error as a `TextpipeError`: itself, or (a Foundation or POSIX error from the system) an I/O error naming
+    /// the path and the reason in words: `/srv/reports/x: permission denied`.
+    public static func describing(_ error: Error) -> TextpipeError {
+        if let e = error as? TextpipeError { return e }
+        let ns = error as NSError
+        var path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        var reason = ns.localizedFailureReason ?? ns.localizedDescription
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(underlying.code)))
+        } else if ns.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(ns.code)))
+        }
+        if path == nil, let url = ns.userInfo["NSURL"] as? URL { path = url.path }
+        return TextpipeError(.io, reason, file: path)
+    }
+}

@@ -57,6 +57,14 @@ struct Textpipe: ParsableCommand {
         do { try body() } catch let e as TextpipeError {
             FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
             throw ExitCode(e.exitCode)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            // Anything else is a failure of the system underneath (a read-only folder, a full disk): exit 4 with the
+            // path and the reason in words, never raw error-domain text.
+            let e = TextpipeError.describing(error)
+            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            throw ExitCode(e.exitCode)
         }
     }
 }

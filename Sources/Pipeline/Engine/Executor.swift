@@ -36,6 +36,11 @@ public final class LocalExecutor: Executor, StageContext {
     private let clock = Stopwatch()
     private var plan = Plan(pipeline: "")
     private var loaded: [Int: Any] = [:]
+    /// Units whose stored output this run wrote or already checked against its manifest.
+    private var trusted = Set<Int>()
+    /// The executed units so far, by unit id (a damaged cache entry rebuilt on read updates its entry).
+    private var entryIndex: [Int: Int] = [:]
+    private var entries: [LockEntry] = []
     private var seconds: [StageName: (seconds: Double, cached: Bool)] = [:]
 
     /// An executor over `store`.
@@ -51,7 +56,7 @@ public final class LocalExecutor: Executor, StageContext {
         defer { lock.release() }
         store.removeStaleTemporaries()
         self.plan = plan
-        var entries: [LockEntry] = []
+        entries = []
         let described = plan.entries(status: { _ in nil })
         var lastRun: Plan.Unit? = nil
         for unit in plan.units(through: last) {
@@ -65,6 +70,7 @@ public final class LocalExecutor: Executor, StageContext {
                 log("\(stage.displayName): running ...")
                 loaded[unit.id] = nil
                 try store.produce(stage: stage.stage, key: unit.key) { dir in try stage.run(self, into: dir) }
+                trusted.insert(unit.id)
                 log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
             }
             var entry = described[unit.id]
@@ -72,6 +78,7 @@ public final class LocalExecutor: Executor, StageContext {
             entry.cached = hit
             entry.seconds = watch.seconds
             entry.output = folder.path
+            entryIndex[unit.id] = entries.count
             entries.append(entry)
             let previous = seconds[stage.stage]
             seconds[stage.stage] = ((previous?.seconds ?? 0) + entry.seconds, (previous?.cached ?? true) && hit)
@@ -119,6 +126,21 @@ public final class LocalExecutor: Executor, StageContext {
 
     private func read(_ unit: Plan.Unit) throws -> Any {
         if let value = loaded[unit.id] { return value }
+        // A cached output is checked against its manifest before anything reads it; a damaged one is rebuilt, never
+        // trusted (its inputs were executed earlier in this run).
+        if !trusted.contains(unit.id) {
+            if let problem = store.damage(stage: unit.stage.stage, key: unit.key) {
+                log("\(unit.stage.displayName): the cached output is damaged (\(problem)); running it again")
+                let watch = Stopwatch()
+                try store.produce(stage: unit.stage.stage, key: unit.key) { dir in try unit.stage.run(self, into: dir) }
+                if let i = entryIndex[unit.id] {
+                    entries[i].status = "rebuilt"
+                    entries[i].cached = false
+                    entries[i].seconds += watch.seconds
+                }
+            }
+            trusted.insert(unit.id)
+        }
         let value = try unit.stage.readAny(store.folder(stage: unit.stage.stage, key: unit.key))
         loaded[unit.id] = value
         return value

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Pipeline
+
+/// Faults and hostile settings (issue 12): a clear error and exit code, and nothing outside textpipe's own folders
+/// touched.
+@Suite(.serialized) struct FaultTests {
+    /// A pipeline name is a folder name inside work_dir and report.out: `..` or a leading dot is refused.
+    @Test func pipelineNamesCannotLeaveTheirFolders() throws {
+        let root = TestSupport.temporaryDirectory()
+        for name in ["..", ".", ".hidden", "a/b"] {
+            TestSupport.write("name: \"\(name)\"\ndata: {dataset: polarity-sentences}\n", to: root.appendingPathComponent("p.yaml"))
+            let r = try TestSupport.runTextpipe(["validate", "p.yaml"], in: root)
+            #expect(r.status == 2 && r.err.contains("p.yaml:1") && r.err.contains("name must be"), "\(name): \(r.err)")
+        }
+    }
+
+    /// Only textpipe's own temporary folders are removed from the work folder, never another file named `.tmp-*`.
+    @Test func onlyOwnTemporariesAreRemoved() throws {
+        #expect(LocalArtifactStore.isOwnTemporary(".tmp-1234-train-0123456789abcdef0123"))
+        #expect(LocalArtifactStore.isOwnTemporary(".tmp-1234-report-0123456789abcdef0123-old"))
+        #expect(!LocalArtifactStore.isOwnTemporary(".tmp-mine"))
+        #expect(!LocalArtifactStore.isOwnTemporary(".tmp-12-notastage-0123456789abcdef0123"))
+        #expect(!LocalArtifactStore.isOwnTemporary(".tmp-x-train-0123456789abcdef0123"))
+        let root = makeProject(documentsPerClass: 10)
+        let work = root.appendingPathComponent("data/work/demo")
+        TestSupport.write("keep me", to: work.appendingPathComponent(".tmp-mine/notes.txt"))
+        TestSupport.write("half", to: work.appendingPathComponent(".tmp-99999-clean-0123456789abcdef0123/train.bin"))
+        _ = try run(root)
+        #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent(".tmp-mine/notes.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent(".tmp-99999-clean-0123456789abcdef0123").path))
+    }
+
+    /// A system failure (a report folder that cannot be created) exits 4 naming the path in words, not 1 with an
+    /// error domain's text.
+    @Test func systemFailuresExitFourWithThePath() throws {
+        let root = makeProject(documentsPerClass: 10)
+        let spec = try String(contentsOf: root.appendingPathComponent("pipelines/demo.yaml"), encoding: .utf8)
+        TestSupport.write(
+            spec.replacingOccurrences(of: "report: {out: reports/demo,", with: "report: {out: /proc/textpipe-no-such-place,"),
+            to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let r = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(r.status == 4 && r.err.contains("/proc/textpipe-no-such-place") && !r.err.contains("Domain"), "\(r.err)")
+    }
+}
+
+/// Cache entries are trusted only whole: a manifest of every file's size and SHA-256 is written last, and a cached
+/// output is checked against it before it is read; a damaged or half-deleted entry is rebuilt, never trusted.
+@Suite(.serialized) struct CacheIntegrityTests {
+    func entries(_ root: URL) throws -> [LockEntry] { try lock(root).entries }
+
+    @Test func damagedOrHalfDeletedEntriesAreRebuilt() throws {
+        let root = makeProject(documentsPerClass: 20)
+        let (first, _) = try run(root)
+        let firstReport = try #require(first.report)
+        let all = try entries(root)
+        // Flip a byte of a saved model and delete one fold matrix of a feature set; remove the report's entry so
+        // the report is written again and reads the damaged units (damage nothing reads is never looked at).
+        let final = try #require(all.first { $0.name == "train [onehot + softmax] final model" })
+        let model = URL(fileURLWithPath: final.output).appendingPathComponent("model/classifier.bin")
+        var bytes = [UInt8](try Data(contentsOf: model))
+        bytes[bytes.count / 2] ^= 0x40
+        try Data(bytes).write(to: model)
+        let features = try #require(all.first { $0.name == "featurize [ngram]" })
+        try FileManager.default.removeItem(at: URL(fileURLWithPath: features.output).appendingPathComponent("fold-1.bin"))
+        let report = try #require(all.first { $0.stage == "report" })
+        try FileManager.default.removeItem(at: URL(fileURLWithPath: report.output))
+        let (second, log) = try run(root)
+        let rebuilt = try entries(root).filter { $0.status == "rebuilt" }.map(\.name)
+        #expect(rebuilt.contains("train [onehot + softmax] final model") && rebuilt.contains("featurize [ngram]"), "\(rebuilt)")
+        #expect(log.contains { $0.contains("the cached output is damaged") && $0.contains("changed since it was written") })
+        #expect(log.contains { $0.contains("fold-1.bin is missing") })
+        // The same numbers as before the damage.
+        let secondReport = try #require(second.report)
+        #expect(secondReport.results.map(\.accuracy) == firstReport.results.map(\.accuracy))
+        // A folder without its manifest (a half-written or pre-0.4 entry) is not a cache hit.
+        try FileManager.default.removeItem(
+            at: URL(fileURLWithPath: all.first { $0.stage == "tokenize" }!.output).appendingPathComponent(".textpipe-complete"))
+        _ = try run(root)
+        #expect(try entries(root).first { $0.stage == "tokenize" }?.status == "run")
+    }
+
+    /// Replacing an entry (`--force`) moves the old one aside first and removes it after: nothing is left aside.
+    @Test func forcedRunsReplaceEntriesWhole() throws {
+        let root = makeProject(documentsPerClass: 10)
+        _ = try run(root)
+        _ = try run(root, force: true)
+        let work = root.appendingPathComponent("data/work/demo")
+        let names = try FileManager.default.contentsOfDirectory(atPath: work.path)
+        #expect(!names.contains { $0.hasPrefix(".tmp-") }, "\(names)")
+        #expect(try entries(root).allSatisfy { $0.status == "run" })
+        for e in try entries(root) {
+            #expect(FileManager.default.fileExists(atPath: URL(fileURLWithPath: e.output).appendingPathComponent(".textpipe-complete").path))
+        }
+    }
+}
