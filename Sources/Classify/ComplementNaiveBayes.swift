@@ -67,3 +67,8 @@ public struct ComplementNaiveBayes: LinearNaiveBayes {
     public static let kind = "complement_nb"
     let model: LinearJointLogLikelihood
 }
+
+extension ComplementNaiveBayesConfiguration {
+    /// Smoothing in (0, 1e6].
+    public func validate(present: Set<String>) throws { try Smoothing.check(alpha) }
+}

@@ -210,3 +210,30 @@ public struct BernoulliNaiveBayes: LinearNaiveBayes {
     public static let kind = "bernoulli_nb"
     let model: LinearJointLogLikelihood
 }
+
+/// The range of additive smoothing every naive Bayes accepts: `alpha = 0` gives a word never seen with a class the
+/// probability 0 (log 0 is minus infinity, and every score involving it is NaN), and beyond 1e6 the smoothed counts
+/// overflow; both are refused when the spec is read, naming the key.
+enum Smoothing {
+    static let maximum = 1e6
+
+    static func check(_ alpha: Double) throws {
+        guard alpha > 0 else {
+            throw SettingsConflict(
+                key: "alpha", "alpha must be > 0 (0 gives unseen words probability 0); use a small value such as 1e-10")
+        }
+        guard alpha <= maximum, alpha.isFinite else {
+            throw SettingsConflict(key: "alpha", "alpha must be at most \(ParameterType.format(maximum)), got \(alpha)")
+        }
+    }
+}
+
+extension MultinomialNaiveBayesConfiguration {
+    /// Smoothing in (0, 1e6].
+    public func validate(present: Set<String>) throws { try Smoothing.check(alpha) }
+}
+
+extension BernoulliNaiveBayesConfiguration {
+    /// Smoothing in (0, 1e6].
+    public func validate(present: Set<String>) throws { try Smoothing.check(alpha) }
+}

@@ -87,7 +87,8 @@ public enum ParameterType: Sendable, Hashable {
         }
     }
 
-    static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)" }
+    /// A bound as a spec would write it: `1000000`, `0.5`.
+    public static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : "\(d)" }
 
     /// A positive number (`> 0`).
     public static let positive = ParameterType.number(

@@ -200,3 +200,32 @@ import Tokenize
         }
     }
 }
+
+/// Sizes read from a file are checked against the file before anything is allocated (issue 12).
+@Suite struct LyingHeaderTests {
+    @Test func word2vecHeadersThatCannotBeTrueAreRefused() throws {
+        let dir = TestSupport.temporaryDirectory()
+        for (header, expected) in [("1000000000 3", "more than the file"), ("2 100000000", "dimensions")] {
+            TestSupport.write("\(header)\ncat 1 0 0.5\ndog 0 1 0.5\n", to: dir.appendingPathComponent("v.txt"))
+            #expect { _ = try WordVectors.load(dir.appendingPathComponent("v.txt")) } throws: { error in
+                guard let e = error as? TextpipeError else { return false }
+                return e.line == 1 && e.message.contains(expected)
+            }
+        }
+    }
+
+    @Test func bertConfigsThatCannotBeTrueAreRefused() throws {
+        let tiny = Bundle.module.url(forResource: "Fixtures/tiny-bert", withExtension: nil)!
+        let dir = TestSupport.temporaryDirectory()
+        for file in ["vocab.txt", "model.safetensors"] {
+            try FileManager.default.copyItem(at: tiny.appendingPathComponent(file), to: dir.appendingPathComponent(file))
+        }
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: tiny.appendingPathComponent("config.json"))) as? [String: Any])
+        for (key, value) in [("num_attention_heads", 0), ("num_attention_heads", 7), ("hidden_size", -1), ("num_hidden_layers", 100_000)] {
+            var c = config
+            c[key] = value
+            try JSONSerialization.data(withJSONObject: c).write(to: dir.appendingPathComponent("config.json"))
+            #expect { _ = try BertModel(folder: dir) } throws: { ($0 as? TextpipeError)?.key == key }
+        }
+    }
+}

@@ -66,6 +66,10 @@ import Tagging
         }
         #expect(message("  - bernoulli_nb: {alpha: 0}").contains("alpha must be > 0, got 0.0"))
         #expect(message("  - multinomial_nb: {alpha: -1}").contains("alpha must be >= 0"))
+        // Smoothing that would give log 0 or overflow is refused when the spec is read (issue 12).
+        #expect(message("  - multinomial_nb: {alpha: 0}").contains("alpha must be > 0 (0 gives unseen words probability 0)"))
+        #expect(message("  - multinomial_nb: {alpha: 1e308}").contains("alpha must be at most 1000000"))
+        #expect(message("  - complement_nb: {alpha: 1e9}").contains("alpha must be at most 1000000"))
         #expect(message("  - normal_bayes: {shrinkage: 1.5}").contains("shrinkage must be in [0, 1], got 1.5"))
         #expect(message("  - decision_tree: {min_samples_split: 1}").contains("must be at least 2"))
         #expect(message("  - logistic: {penalty: l3}").contains("accepted values: l2, l1"))

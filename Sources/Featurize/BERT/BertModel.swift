@@ -28,9 +28,39 @@ public struct BertConfiguration: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw TextpipeError(.io, "cannot read", file: url.path)
         }
-        do { return try SnakeCaseJSON.decode(BertConfiguration.self, from: data) } catch {
+        let c: BertConfiguration
+        do { c = try SnakeCaseJSON.decode(BertConfiguration.self, from: data) } catch {
             throw TextpipeError(.model, "not a BERT config: \(error)", file: url.path)
         }
+        try c.check(url)
+        return c
+    }
+
+    /// Refuses sizes a BERT cannot have (zero heads, a width the heads do not divide, absurd counts) before
+    /// anything is allocated from them.
+    func check(_ url: URL) throws {
+        func bad(_ key: String, _ why: String) -> TextpipeError { TextpipeError(.model, why, file: url.path, key: key) }
+        guard (1...65_536).contains(hiddenSize) else { throw bad("hidden_size", "hidden_size must be in 1...65536") }
+        guard (1...1024).contains(numAttentionHeads), hiddenSize % numAttentionHeads == 0 else {
+            throw bad(
+                "num_attention_heads", "num_attention_heads must be 1...1024 and divide hidden_size \(hiddenSize)")
+        }
+        guard (1...256).contains(numHiddenLayers) else {
+            throw bad("num_hidden_layers", "num_hidden_layers must be in 1...256")
+        }
+        guard (1...262_144).contains(intermediateSize) else {
+            throw bad("intermediate_size", "intermediate_size must be in 1...262144")
+        }
+        guard (2...1_048_576).contains(maxPositionEmbeddings) else {
+            throw bad("max_position_embeddings", "max_position_embeddings must be in 2...1048576")
+        }
+        guard (1...16).contains(typeVocabSize) else {
+            throw bad("type_vocab_size", "type_vocab_size must be in 1...16")
+        }
+        guard (1...10_000_000).contains(vocabSize) else {
+            throw bad("vocab_size", "vocab_size must be in 1...10000000")
+        }
+        guard layerNormEps.isFinite, layerNormEps > 0 else { throw bad("layer_norm_eps", "layer_norm_eps must be > 0") }
     }
 }
 

@@ -195,9 +195,24 @@ public struct WordVectors: Sendable {
         }
         let total = min(header[0], limit ?? Int.max)
         let d = header[1]
+        // Sizes come from the file: check them against the file before allocating anything.
+        guard d <= Word2VecConfiguration.maximumDimensions else {
+            throw TextpipeError(
+                .input,
+                "the header claims \(d) dimensions; at most \(Word2VecConfiguration.maximumDimensions) are read",
+                file: url.path, line: 1)
+        }
         // Binary files hold raw floats after the first word; text files hold only printable characters.
         let sample = bytes[i..<min(bytes.count, i + 4 * d + 200)]
         let binary = sample.contains { $0 < 9 || ($0 > 13 && $0 < 32) } || sample.contains(0)
+        // A word takes at least 4 bytes a dimension (binary) or 2 (text: a digit and a space), plus 2.
+        let smallestWord = binary ? 4 * d + 2 : 2 * d + 2
+        guard total <= (bytes.count - i) / smallestWord + 1 else {
+            throw TextpipeError(
+                .input,
+                "the header claims \(header[0]) words of \(d) dimensions, more than the file's \(bytes.count) bytes can hold",
+                file: url.path, line: 1)
+        }
         var words: [String] = []
         var vectors: [Float] = []
         words.reserveCapacity(total)

@@ -94,6 +94,13 @@ struct EvaluateStage: Stage {
             predictSeconds.append(watch.seconds)
             let scores = probabilities ?? model.scores(x)
             if probabilities == nil { hasProbabilities = false }
+            // A model whose training produced NaN or infinite scores is refused, not scored.
+            guard scores.values.allSatisfy(\.isFinite) else {
+                throw TextpipeError(
+                    .data,
+                    "\(pair) produced non-finite scores (NaN or infinity) on fold \(i + 1); check its settings",
+                    key: "classifiers.\(classifier.name)")
+            }
             let m = Metrics(
                 gold: fold.test.map { y[$0] }, predicted: p, probabilities: probabilities, labels: labels.names)
             foldScores.append(FoldScore(fold: i, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss))
