@@ -77,8 +77,25 @@ public struct CorpusReader {
         return p.hasPrefix(base) ? String(p.dropFirst(base.count)) : p
     }
 
+    /// The largest input file read (a `/dev/zero` link or a runaway file must not exhaust memory).
+    public static let maximumFileBytes = 4 << 30
+
+    /// The bytes of a regular file (a symbolic link is followed); a device, a FIFO or a folder is refused instead of
+    /// read, which could block forever, and so is a file larger than `maximumFileBytes`.
     func loadBytes(_ url: URL) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        let resolved = url.resolvingSymlinksInPath()
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: resolved.path) else {
+            throw TextpipeError(.io, "cannot read file", file: display(url))
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw TextpipeError(
+                .input, "not a regular file (a device, a FIFO or a folder); only files are read", file: display(url))
+        }
+        if let size = attributes[.size] as? Int, size > Self.maximumFileBytes {
+            throw TextpipeError(
+                .input, "the file has \(size) bytes; at most \(Self.maximumFileBytes) are read", file: display(url))
+        }
+        guard let data = FileManager.default.contents(atPath: resolved.path) else {
             throw TextpipeError(.io, "cannot read file", file: display(url))
         }
         return [UInt8](data)

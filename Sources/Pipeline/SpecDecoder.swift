@@ -44,9 +44,40 @@ public enum SpecDecoder {
         return name
     }
 
+    /// The deepest nesting of flow collections (`[` and `{`) a spec may have. YAML parsers recurse once per level,
+    /// so 100,000 `[` would overflow the stack; a spec needs a handful.
+    static let maximumNesting = 64
+
+    /// Refuses text nested deeper than `maximumNesting` before any parser sees it (quoted text is skipped).
+    static func checkNesting(_ yaml: String, file: String) throws {
+        var depth = 0
+        var line = 1
+        var quote: UInt8? = nil
+        for byte in yaml.utf8 {
+            if byte == UInt8(ascii: "\n") { line += 1 }
+            if let q = quote {
+                if byte == q { quote = nil }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = byte
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maximumNesting {
+                    throw TextpipeError(
+                        .spec, "the spec nests lists or mappings more than \(maximumNesting) deep", file: file,
+                        line: line)
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+        }
+    }
+
     /// Decodes spec text; `file` names it in errors.
     public static func decode(_ yaml: String, file: String) throws -> PipelineSpec {
         let root: Node?
+        try checkNesting(yaml, file: file)
         do { root = try Yams.compose(yaml: yaml) } catch let e as YamlError {
             switch e {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),

@@ -17,6 +17,31 @@ import TextCore
         }
     }
 
+    /// A spec nested 100,000 levels deep is refused before the YAML parser recurses into it.
+    @Test func deeplyNestedSpecsAreRefused() throws {
+        let root = TestSupport.temporaryDirectory()
+        TestSupport.write("name: x\ndata: " + String(repeating: "[", count: 100_000), to: root.appendingPathComponent("deep.yaml"))
+        let r = try TestSupport.runTextpipe(["validate", "deep.yaml"], in: root)
+        #expect(r.status == 2 && r.err.contains("deep.yaml:2") && r.err.contains("more than 64 deep"), "\(r.err.prefix(300))")
+        // Brackets inside quotes do not count.
+        TestSupport.write("name: \"[[[[\"\ndata: {dataset: polarity-sentences}\n", to: root.appendingPathComponent("q.yaml"))
+        #expect(try TestSupport.runTextpipe(["validate", "q.yaml"], in: root).err.contains("name must be"))
+    }
+
+    /// A folders dataset holding a FIFO or a link to /dev/zero is refused (reading either would block or never
+    /// end), naming the file.
+    @Test func devicesAndFIFOsAreNotRead() throws {
+        let root = makeProject(documentsPerClass: 10)
+        let fifo = root.appendingPathComponent("corpus/pos/fifo.txt")
+        #expect(mkfifo(fifo.path, 0o644) == 0)
+        let r = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(r.status == 3 && r.err.contains("corpus/pos/fifo.txt") && r.err.contains("not a regular file"), "\(r.err)")
+        try FileManager.default.removeItem(at: fifo)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("corpus/neg/zero.txt").path, withDestinationPath: "/dev/zero")
+        let z = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(z.status == 3 && z.err.contains("corpus/neg/zero.txt"), "\(z.err)")
+    }
+
     /// Only textpipe's own temporary folders are removed from the work folder, never another file named `.tmp-*`.
     @Test func onlyOwnTemporariesAreRemoved() throws {
         #expect(LocalArtifactStore.isOwnTemporary(".tmp-1234-train-0123456789abcdef0123"))

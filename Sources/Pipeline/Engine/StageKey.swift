@@ -65,5 +65,15 @@ public enum InputHash {
         return h.finalizeHex()
     }
 
-    static func fileHash(_ url: URL) throws -> String { try SHA256.hex(fileAt: url.path) }
+    /// The hash of a regular file (links followed); a device or a FIFO (whose reading could block forever) is
+    /// refused, naming it.
+    static func fileHash(_ url: URL) throws -> String {
+        let resolved = url.resolvingSymlinksInPath()
+        let type = (try? FileManager.default.attributesOfItem(atPath: resolved.path))?[.type] as? FileAttributeType
+        guard type == .typeRegular else {
+            throw TextpipeError(
+                .input, "not a regular file (a device, a FIFO or a folder); only files are read", file: url.path)
+        }
+        return try SHA256.hex(fileAt: resolved.path)
+    }
 }
