@@ -177,7 +177,8 @@ public struct CorpusReader {
             guard d.replacedSequences == 0 else {
                 throw TextpipeError(
                     .input,
-                    "the \(what) is not valid \(source.encoding.rawValue) text; give the source's `encoding` (latin-1 or auto)",
+                    "the \(what) is not valid \(source.encoding.rawValue) text; "
+                        + "give the source's `encoding` (latin-1 or auto)",
                     file: name, line: line, key: key)
             }
             return d.text.trimmingCharacters(in: .whitespaces)

@@ -80,7 +80,8 @@ public final class Runner {
             let reused = execution.entries.last?.cached ?? false
             if reused {
                 log(
-                    "report: cached (\(last.key.prefix(12))); nothing changed, the latest report is \(published.folder.path)"
+                    "report: cached (\(last.key.prefix(12))); nothing changed, the latest report is "
+                        + published.folder.path
                 )
             } else {
                 // A new report was compared with `latest` when it was written.

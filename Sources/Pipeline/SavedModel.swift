@@ -59,7 +59,8 @@ public enum SavedModel {
         guard SHA256.hex(data) == expected else {
             throw TextpipeError(
                 .input,
-                "\(name) does not match the checksum recorded when the model was saved (corrupted, or a part of another model)",
+                "\(name) does not match the checksum recorded when the model was saved "
+                    + "(corrupted, or a part of another model)",
                 file: url.path)
         }
         return data

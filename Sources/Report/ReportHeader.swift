@@ -68,7 +68,9 @@ public struct ReportHeader: Sendable {
         if let inputs, !inputs.isEmpty {
             h +=
                 "<details><summary>Inputs (sha256)</summary><ul>"
-                + inputs.sorted { $0.key < $1.key }.map { "<li><code>\(e($0.key))</code> \($0.value.prefix(16))…</li>" }
+                + inputs.sorted { $0.key < $1.key }.map {
+                    "<li><code>\(e($0.key))</code> \($0.value.prefix(16))…</li>"
+                }
                 .joined()
                 + "</ul></details>"
         }
@@ -79,13 +81,16 @@ public struct ReportHeader: Sendable {
     public var htmlStages: String {
         let e = HTMLRenderer.escape
         var h =
-            "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead><tbody>"
+            "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead>"
+            + "<tbody>"
         for s in stages {
             h +=
-                "<tr><td class=\"l\">\(e(s.stage))</td><td>\(Format.seconds(s.seconds))</td><td>\(s.cached ? "yes" : "no")</td></tr>"
+                "<tr><td class=\"l\">\(e(s.stage))</td><td>\(Format.seconds(s.seconds))</td>"
+                + "<td>\(s.cached ? "yes" : "no")</td></tr>"
         }
         return h
-            + "<tr><td class=\"l\"><b>total</b></td><td>\(Format.seconds(totalSeconds))</td><td></td></tr></tbody></table>"
+            + "<tr><td class=\"l\"><b>total</b></td><td>\(Format.seconds(totalSeconds))</td><td></td></tr>"
+            + "</tbody></table>"
     }
 }
 

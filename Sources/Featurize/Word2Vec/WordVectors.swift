@@ -210,7 +210,8 @@ public struct WordVectors: Sendable {
         guard total <= (bytes.count - i) / smallestWord + 1 else {
             throw TextpipeError(
                 .input,
-                "the header claims \(header[0]) words of \(d) dimensions, more than the file's \(bytes.count) bytes can hold",
+                "the header claims \(header[0]) words of \(d) dimensions, "
+                    + "more than the file's \(bytes.count) bytes can hold",
                 file: url.path, line: 1)
         }
         var words: [String] = []

@@ -49,7 +49,8 @@ enum RunFolder {
         try? FileManager.default.destinationOfSymbolicLink(atPath: out.appendingPathComponent("latest").path)
     }
 
-    /// Points `<out>/latest` at a run folder atomically: the link is made under a temporary name, then renamed over the old one.
+    /// Points `<out>/latest` at a run folder atomically: the link is made under a temporary name, then renamed over
+    /// the old one.
     static func pointLatest(at runId: String, in out: URL) throws {
         let fm = FileManager.default
         let latestTmp = out.appendingPathComponent(".latest-\(getpid())")

@@ -61,7 +61,8 @@ struct SplitStage: Stage {
         guard labels.count >= 2 else {
             throw TextpipeError(
                 .data,
-                "the data has \(labels.count) class(es) (\(labels.names.joined(separator: ", "))); classification needs at least two"
+                "the data has \(labels.count) class(es) (\(labels.names.joined(separator: ", "))); "
+                    + "classification needs at least two"
             )
         }
         let y = try corpus.labels.map { label -> Int in

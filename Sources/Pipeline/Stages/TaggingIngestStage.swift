@@ -96,7 +96,8 @@ struct TaggingIngestStage: Stage {
         }
         try AtomicFile.write(lines, to: out)
         context.log(
-            "wrote \(output.train.count + output.test.count) sentences (scheme \(tagging.modelScheme.rawValue)) to \(out.path)"
+            "wrote \(output.train.count + output.test.count) sentences (scheme \(tagging.modelScheme.rawValue)) to "
+                + out.path
         )
         return out
     }

@@ -100,7 +100,8 @@ struct TrainTaggerStage: Stage {
         let predicted = try model.predict(corpus.test.map(\.tokens))
         let tagSeconds = tagWatch.seconds
         context.log(
-            "train [\(tagger.name)]: trained in \(String(format: "%.2f", trainSeconds)) s, tagged \(corpus.test.count) sentences in "
+            "train [\(tagger.name)]: trained in \(String(format: "%.2f", trainSeconds)) s, "
+                + "tagged \(corpus.test.count) sentences in "
                 + "\(String(format: "%.2f", tagSeconds)) s")
         let summary = TaggerRunSummary(
             trainSeconds: trainSeconds, tagSeconds: tagSeconds, training: model.trainingSummary,
