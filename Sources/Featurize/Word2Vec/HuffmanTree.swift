@@ -19,34 +19,7 @@ public struct HuffmanTree: Sendable {
             self.innerCount = 0
             return
         }
-        var count = counts.map { Int64($0) } + [Int64](repeating: Int64.max / 4, count: v)
-        var binary = [UInt8](repeating: 0, count: 2 * v)
-        var parent = [Int](repeating: 0, count: 2 * v)
-        var pos1 = v - 1
-        var pos2 = v
-        for a in 0..<(v - 1) {
-            // The two smallest nodes among the remaining leaves (pos1, descending) and new inner nodes (pos2, ascending).
-            var min1: Int
-            var min2: Int
-            if pos1 >= 0 && count[pos1] < count[pos2] {
-                min1 = pos1
-                pos1 -= 1
-            } else {
-                min1 = pos2
-                pos2 += 1
-            }
-            if pos1 >= 0 && count[pos1] < count[pos2] {
-                min2 = pos1
-                pos1 -= 1
-            } else {
-                min2 = pos2
-                pos2 += 1
-            }
-            count[v + a] = count[min1] + count[min2]
-            parent[min1] = v + a
-            parent[min2] = v + a
-            binary[min2] = 1
-        }
+        let (parent, binary) = Self.build(counts)
         var allPoints: [[Int32]] = []
         var allCodes: [[UInt8]] = []
         allPoints.reserveCapacity(v)
@@ -58,7 +31,7 @@ public struct HuffmanTree: Sendable {
             while b != 2 * v - 2 {
                 code.append(binary[b])
                 point.append(Int32(b))
-                b = parent[b]
+                b = Int(parent[b])
             }
             // Root first; inner node n is stored as n - v (0...v-2).
             allCodes.append(code.reversed())
