@@ -44,7 +44,7 @@ public enum Bootstrap {
                     k += 1
                 }
             }
-            let m = Metrics(gold: g, predicted: p, probabilities: nil, labels: labels)
+            let m = Metrics.headline(gold: g, predicted: p, classCount: labels.count)
             accuracies.append(m.accuracy)
             f1s.append(m.macroF1)
         }
@@ -176,17 +176,27 @@ public struct Calibration: Sendable, Codable, Equatable {
 
     /// Bins the top probability of each prediction and compares it with how often it was right.
     public init(gold: [Int], probabilities: DenseMatrix, binCount: Int = 10) {
+        self.init(gold: gold, top: gold.indices.map { Self.top(probabilities, row: $0) }, binCount: binCount)
+    }
+
+    /// The most probable class of a row and its probability (the first one on ties).
+    public static func top(_ probabilities: DenseMatrix, row r: Int) -> (label: Int, probability: Float) {
+        var best = 0
+        for k in 1..<probabilities.columnCount where probabilities[r, k] > probabilities[r, best] { best = k }
+        return (best, probabilities[r, best])
+    }
+
+    /// Bins each prediction's top class and probability (`Calibration.top`) against the gold class.
+    public init(gold: [Int], top: [(label: Int, probability: Float)], binCount: Int = 10) {
         var count = [Int](repeating: 0, count: binCount)
         var confidence = [Double](repeating: 0, count: binCount)
         var right = [Int](repeating: 0, count: binCount)
-        for (r, g) in gold.enumerated() {
-            var best = 0
-            for k in 1..<probabilities.columnCount where probabilities[r, k] > probabilities[r, best] { best = k }
-            let p = Double(probabilities[r, best])
+        for (g, t) in zip(gold, top) {
+            let p = Double(t.probability)
             let b = min(binCount - 1, Int(p * Double(binCount)))
             count[b] += 1
             confidence[b] += p
-            if best == g { right[b] += 1 }
+            if t.label == g { right[b] += 1 }
         }
         let n = Double(max(1, gold.count))
         var ece = 0.0

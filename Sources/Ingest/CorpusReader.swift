@@ -155,7 +155,10 @@ public struct CorpusReader {
         if let h = header, let i = h.firstIndex(of: column) { return i }
         if let i = Int(column), i >= 0 { return i }
         let known =
-            header.map { " (columns: " + $0.joined(separator: ", ") + ")" }
+            header.map {
+                " (columns: " + $0.prefix(20).joined(separator: ", ")
+                    + ($0.count > 20 ? ", ... \($0.count) in all" : "") + ")"
+            }
             ?? " (the file has no header: give a 0-based index)"
         throw TextpipeError(.input, "no column '\(column)'" + known, file: file, line: 1, key: key)
     }
@@ -165,15 +168,12 @@ public struct CorpusReader {
     {
         let bytes = try loadBytes(url)
         let name = display(url)
-        var records = try bytes.withUnsafeBufferPointer {
-            try DelimitedReader(delimiter: delimiter).records($0, file: name)
-        }
         var header: [String]? = nil
         // Every column is read in the source's encoding; a header name or a label that would need replacement
         // characters is an error (two distinct latin-1 labels must never merge into one U+FFFD label).
         let decoder = TextDecoder(source.encoding)
-        func exact(_ bytes: [UInt8], line: Int, what: String, key: String) throws -> String {
-            let d = decoder.decode(bytes)
+        func exact(_ bytes: ArraySlice<UInt8>, line: Int, what: String, key: String) throws -> String {
+            let d = decoder.decode(Array(bytes))
             guard d.replacedSequences == 0 else {
                 throw TextpipeError(
                     .input,
@@ -183,36 +183,53 @@ public struct CorpusReader {
             }
             return d.text.trimmingCharacters(in: .whitespaces)
         }
-        if source.header, !records.isEmpty {
-            let first = records.removeFirst()
-            header = try first.fields.map { try exact($0, line: first.line, what: "header", key: "header") }
-        }
-        if source.skipRows > 0 { records.removeFirst(min(source.skipRows, records.count)) }
-        let textIndex = try columnIndex(source.textColumn, header: header, file: name, key: "text_column")
-        let labelIndex = try source.labelColumn.map {
-            try columnIndex($0, header: header, file: name, key: "label_column")
-        }
+        // Records are read one at a time: only the text and label columns are kept.
+        var seen = 0
+        var columns: (text: Int, label: Int?)? = nil
         var docs: [Document] = []
-        docs.reserveCapacity(records.count)
-        for r in records {
-            guard textIndex < r.fields.count else {
-                throw TextpipeError(
-                    .input, "record has \(r.fields.count) field(s); the text column is number \(textIndex + 1)",
-                    file: name, line: r.line)
-            }
-            var label = source.label
-            if let li = labelIndex {
-                guard li < r.fields.count else {
+        try bytes.withUnsafeBufferPointer {
+            try DelimitedReader(delimiter: delimiter).forEachRecord($0, file: name) { r in
+                seen += 1
+                if seen == 1 && source.header {
+                    header = try (0..<r.fieldCount).map {
+                        try exact(r.field($0), line: r.line, what: "header", key: "header")
+                    }
+                    return
+                }
+                if seen - (source.header ? 1 : 0) <= source.skipRows { return }
+                if columns == nil {
+                    columns = (
+                        try columnIndex(source.textColumn, header: header, file: name, key: "text_column"),
+                        try source.labelColumn.map {
+                            try columnIndex($0, header: header, file: name, key: "label_column")
+                        }
+                    )
+                }
+                guard let (textIndex, labelIndex) = columns else { return }
+                guard textIndex < r.fieldCount else {
                     throw TextpipeError(
-                        .input, "record has \(r.fields.count) field(s); the label column is number \(li + 1)",
+                        .input, "record has \(r.fieldCount) field(s); the text column is number \(textIndex + 1)",
                         file: name, line: r.line)
                 }
-                label = try exact(r.fields[li], line: r.line, what: "label", key: "label_column")
+                var label = source.label
+                if let li = labelIndex {
+                    guard li < r.fieldCount else {
+                        throw TextpipeError(
+                            .input, "record has \(r.fieldCount) field(s); the label column is number \(li + 1)",
+                            file: name, line: r.line)
+                    }
+                    label = try exact(r.field(li), line: r.line, what: "label", key: "label_column")
+                }
+                docs.append(
+                    Document(
+                        source: "\(name):\(r.line)", text: decode(Array(r.field(textIndex)), source.encoding, &notes),
+                        label: label))
             }
-            docs.append(
-                Document(
-                    source: "\(name):\(r.line)", text: decode(r.fields[textIndex], source.encoding, &notes),
-                    label: label))
+        }
+        // A file with only a header (or nothing) still checks its column names.
+        if columns == nil {
+            _ = try columnIndex(source.textColumn, header: header, file: name, key: "text_column")
+            _ = try source.labelColumn.map { try columnIndex($0, header: header, file: name, key: "label_column") }
         }
         return docs
     }

@@ -28,6 +28,7 @@ public struct HTMLCleaner: Sendable {
         LibXML.initialize()
         var bytes = Array(html.utf8)
         if bytes.isEmpty { return "" }
+        if let capped = AttributeCap.capped(bytes) { bytes = capped }
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                 | HTML_PARSE_NONET.rawValue)

@@ -16,6 +16,9 @@ public struct XMLRecordReader: Sendable {
     /// Largest amount of text one file may produce, as a multiple of its size (bounds entity expansion).
     public var expansionLimit = 10
 
+    /// Attributes an element of a record file may have (libxml2's duplicate check is quadratic in them).
+    public static let attributeLimit = 1_024
+
     /// A reader with these XPaths.
     public init(recordXPath: String, textXPath: String?, labelXPath: String?) {
         self.recordXPath = recordXPath
@@ -26,6 +29,13 @@ public struct XMLRecordReader: Sendable {
     /// The records of an XML file as documents; records without a label are counted in `notes` and skipped.
     public func read(_ bytes: [UInt8], file: String, notes: inout [String: Int]) throws -> [Document] {
         LibXML.initialize()
+        // libxml2 checks an element's attributes for duplicates in quadratic time: refuse an absurd element before
+        // parsing instead of spending minutes on it.
+        if let offset = AttributeCap.firstOverLimit(bytes, limit: Self.attributeLimit) {
+            let line = 1 + bytes[..<offset].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            throw TextpipeError(
+                .data, "\(file):\(line): an element has more than \(Self.attributeLimit) attributes; not a record file")
+        }
         guard let ctxt = xmlNewParserCtxt() else { throw TextpipeError(.internal, "libxml2: cannot allocate a parser") }
         defer { xmlFreeParserCtxt(ctxt) }
         // No XML_PARSE_NOENT (entities are not substituted), no XML_PARSE_DTDLOAD, no XML_PARSE_HUGE.

@@ -82,11 +82,13 @@ public enum HTMLRenderer {
             if let l = r.logLoss { h += String(format: ", log loss %.4f", l) }
             h +=
                 ". Model: <code>\(escape(r.modelPath))</code></p><div class=\"wrap\"><table><thead><tr><th class=\"l\">class</th><th>precision %</th><th>recall %</th><th>F1 %</th><th>support</th></tr></thead><tbody>"
-            for c in r.perClass {
+            for c in r.shownClasses {
                 h +=
                     "<tr><td class=\"l\">\(escape(c.label))</td><td>\(Format.percent(c.precision))</td><td>\(Format.percent(c.recall))</td><td>\(Format.percent(c.f1))</td><td>\(c.support)</td></tr>"
             }
-            h += "</tbody></table></div>" + confusion(r)
+            h += "</tbody></table></div>"
+            if let note = r.shownClassesNote { h += "<p class=\"meta\">\(escape(note))</p>" }
+            h += confusion(r)
             if !r.trainingSummary.isEmpty {
                 h +=
                     "<p class=\"meta\">Training: "
@@ -114,7 +116,7 @@ public enum HTMLRenderer {
             if !r.topFeatures.isEmpty {
                 h +=
                     "<table><thead><tr><th class=\"l\">class</th><th class=\"l\">most informative features</th></tr></thead><tbody>"
-                for (label, feats) in r.topFeatures.sorted(by: { $0.key < $1.key }) {
+                for (label, feats) in r.shownTopFeatures {
                     h +=
                         "<tr><td class=\"l\">\(escape(label))</td><td class=\"feat\">"
                         + feats.map { "<code>\(escape($0))</code>" }.joined(separator: " ") + "</td></tr>"
@@ -242,13 +244,16 @@ public enum HTMLRenderer {
     /// Confusion matrix with cells shaded by their share of the gold row.
     static func confusion(_ r: ModelResult) -> String {
         var h =
-            "<p class=\"meta\">Confusion matrix (rows gold, columns predicted)</p><div class=\"wrap\"><table class=\"cm\"><thead><tr><th class=\"l\">gold \\ predicted</th>"
-        for l in r.labels { h += "<th>\(escape(l))</th>" }
+            "<p class=\"meta\">\(escape(r.confusionCaption))</p><div class=\"wrap\"><table class=\"cm\"><thead><tr><th class=\"l\">gold \\ predicted</th>"
+        let shown = r.confusionClasses
+        for k in shown { h += "<th>\(escape(r.labels[k]))</th>" }
         h += "</tr></thead><tbody>"
-        for (i, row) in r.confusion.enumerated() {
-            let total = max(1, row.reduce(0, +))
+        let rowTotals = r.confusion.goldCounts
+        for i in shown {
+            let total = max(1, rowTotals[i])
             h += "<tr><td class=\"l\">\(escape(r.labels[i]))</td>"
-            for (j, v) in row.enumerated() {
+            for j in shown {
+                let v = r.confusion[i, j]
                 let share = Double(v) / Double(total)
                 let color = i == j ? "47,109,181" : "200,85,61"
                 h += "<td style=\"background:rgba(\(color),\(String(format: "%.2f", share * 0.8)))\">\(v)</td>"

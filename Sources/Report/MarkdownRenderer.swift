@@ -44,16 +44,18 @@ public enum MarkdownRenderer {
             if let l = r.logLoss { md += String(format: ", log loss %.4f", l) }
             md += ". Saved model: `\(r.modelPath)`.\n\n"
             md += "| class | precision % | recall % | F1 % | support |\n|---|---:|---:|---:|---:|\n"
-            for c in r.perClass {
+            for c in r.shownClasses {
                 md +=
                     "| \(c.label) | \(Format.percent(c.precision)) | \(Format.percent(c.recall)) | \(Format.percent(c.f1)) | \(c.support) |\n"
             }
-            md += "\nConfusion matrix (rows gold, columns predicted):\n\n"
+            if let note = r.shownClassesNote { md += "\n" + note + "\n" }
+            let shown = r.confusionClasses
+            md += "\n\(r.confusionCaption):\n\n"
             md +=
-                "| gold \\ predicted | " + r.labels.joined(separator: " | ") + " |\n|---|"
-                + r.labels.map { _ in "---:" }.joined(separator: "|") + "|\n"
-            for (i, row) in r.confusion.enumerated() {
-                md += "| \(r.labels[i]) | " + row.map(String.init).joined(separator: " | ") + " |\n"
+                "| gold \\ predicted | " + shown.map { r.labels[$0] }.joined(separator: " | ") + " |\n|---|"
+                + shown.map { _ in "---:" }.joined(separator: "|") + "|\n"
+            for g in shown {
+                md += "| \(r.labels[g]) | " + shown.map { String(r.confusion[g, $0]) }.joined(separator: " | ") + " |\n"
             }
             if !r.folds.isEmpty && r.folds.count > 1 {
                 md +=
@@ -98,7 +100,7 @@ public enum MarkdownRenderer {
             }
             if !r.topFeatures.isEmpty {
                 md += "\nMost informative features:\n\n"
-                for (label, feats) in r.topFeatures.sorted(by: { $0.key < $1.key }) {
+                for (label, feats) in r.shownTopFeatures {
                     md += "- **\(label)**: " + feats.map { "`\($0)`" }.joined(separator: ", ") + "\n"
                 }
             }

@@ -186,8 +186,8 @@ public struct ModelResult: Codable, Sendable {
     public var modelBytes: Int
     /// Per-class metrics and confusion over all test predictions (pooled over folds).
     public var perClass: [ClassMetrics]
-    /// `confusion[gold][predicted]` over the pooled test documents.
-    public var confusion: [[Int]]
+    /// `confusion[gold, predicted]` over the pooled test documents.
+    public var confusion: ConfusionCounts
     /// Class names in index order.
     public var labels: [String]
     /// Scores per fold.
@@ -218,7 +218,7 @@ public struct ModelResult: Codable, Sendable {
     public init(
         features: String, classifier: String, family: String, accuracy: Double, accuracyStd: Double?, macroF1: Double,
         macroF1Std: Double?, logLoss: Double?, trainSeconds: Double, predictSeconds: Double, featureCount: Int,
-        modelBytes: Int, perClass: [ClassMetrics], confusion: [[Int]], labels: [String], folds: [FoldScore],
+        modelBytes: Int, perClass: [ClassMetrics], confusion: ConfusionCounts, labels: [String], folds: [FoldScore],
         trainingSummary: [String: String], topFeatures: [String: [String]], modelPath: String
     ) {
         self.features = features
@@ -240,6 +240,50 @@ public struct ModelResult: Codable, Sendable {
         self.trainingSummary = trainingSummary
         self.topFeatures = topFeatures
         self.modelPath = modelPath
+    }
+}
+
+/// What a report shows of a result with many classes: the per-class table, the confusion table and the informative
+/// features are capped so that a run with thousands of labels gives a readable report of bounded size; every number
+/// stays in metrics.json.
+extension ModelResult {
+    /// Rows of the per-class table (and classes with informative features listed) at most.
+    public static let shownClassLimit = 30
+    /// Classes of the confusion table at most; above, the classes most involved in errors.
+    public static let confusionClassLimit = 20
+
+    /// The per-class rows shown: every class up to the limit, else the most frequent (ties in label order).
+    public var shownClasses: [ClassMetrics] {
+        guard perClass.count > Self.shownClassLimit else { return perClass }
+        return Array(
+            perClass.enumerated().sorted { ($1.element.support, $0.offset) < ($0.element.support, $1.offset) }
+                .prefix(Self.shownClassLimit).map(\.element))
+    }
+
+    /// A sentence saying what the per-class table leaves out, or nil when it shows every class.
+    public var shownClassesNote: String? {
+        guard perClass.count > Self.shownClassLimit else { return nil }
+        return
+            "The \(Self.shownClassLimit) most frequent of \(Format.count(perClass.count)) classes; every class is in metrics.json."
+    }
+
+    /// Class indices of the confusion table: all of them up to the limit, else the classes most involved in errors.
+    public var confusionClasses: [Int] {
+        confusion.classCount <= Self.confusionClassLimit
+            ? Array(0..<confusion.classCount) : confusion.mostConfusedClasses(limit: Self.confusionClassLimit)
+    }
+
+    /// The caption of the confusion table.
+    public var confusionCaption: String {
+        confusion.classCount <= Self.confusionClassLimit
+            ? "Confusion matrix (rows gold, columns predicted)"
+            : "Confusion between the \(confusionClasses.count) classes most involved in errors, of \(Format.count(confusion.classCount)) (rows gold, columns predicted; the full matrix is in metrics.json)"
+    }
+
+    /// Informative features of the classes the per-class table shows, in label order.
+    public var shownTopFeatures: [(label: String, features: [String])] {
+        let shown = Set(shownClasses.map(\.label))
+        return topFeatures.filter { shown.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }
 

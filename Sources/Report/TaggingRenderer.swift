@@ -90,7 +90,7 @@ public enum TaggingRenderer {
                 for g in confused {
                     m +=
                         "| \(t.metrics.perTag.perClass[g].label) | "
-                        + confused.map { String(t.metrics.perTag.confusion[g][$0]) }.joined(separator: " | ") + " |\n"
+                        + confused.map { String(t.metrics.perTag.confusion[g, $0]) }.joined(separator: " | ") + " |\n"
                 }
             }
             if !t.errors.isEmpty {
@@ -202,7 +202,7 @@ public enum TaggingRenderer {
             let confused = TaggingRunReport.confusedTags(t.metrics.perTag, limit: 12)
             if !confused.isEmpty {
                 let cm = t.metrics.perTag.confusion
-                let peak = max(1, confused.flatMap { g in confused.filter { $0 != g }.map { cm[g][$0] } }.max() ?? 1)
+                let peak = max(1, confused.flatMap { g in confused.filter { $0 != g }.map { cm[g, $0] } }.max() ?? 1)
                 h +=
                     "<p class=\"meta\">Confusion between the most confused tags (rows gold, columns predicted; off-diagonal shaded by count)</p><div class=\"wrap\"><table class=\"cm\"><thead><tr><th class=\"l\">gold \\ predicted</th>"
                 h +=
@@ -211,7 +211,7 @@ public enum TaggingRenderer {
                 for g in confused {
                     h += "<tr><td class=\"l\">\(e(t.metrics.perTag.perClass[g].label))</td>"
                     for p in confused {
-                        let v = cm[g][p]
+                        let v = cm[g, p]
                         let shade =
                             g == p
                             ? "#f4f6f9" : String(format: "rgba(200,85,61,%.2f)", 0.08 + 0.8 * Double(v) / Double(peak))

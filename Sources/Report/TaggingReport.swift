@@ -177,14 +177,6 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
 
     /// Tags most often confused with another, for a readable confusion table (at most `limit` tags).
     static func confusedTags(_ m: Metrics, limit: Int) -> [Int] {
-        let K = m.perClass.count
-        var errors = [Int](repeating: 0, count: K)
-        for g in 0..<K {
-            for p in 0..<K where g != p {
-                errors[g] += m.confusion[g][p]
-                errors[p] += m.confusion[g][p]
-            }
-        }
-        return (0..<K).filter { errors[$0] > 0 }.sorted { errors[$0] > errors[$1] }.prefix(limit).sorted()
+        m.confusion.mostConfusedClasses(limit: limit)
     }
 }

@@ -11,7 +11,7 @@ import TextCore
         #expect(m.perClass[0].precision == 1 && m.perClass[0].recall == 0.5)
         #expect(abs(m.perClass[1].precision - 2.0 / 3) < 1e-12 && m.perClass[1].recall == 1)
         #expect(abs(m.macroF1 - (2.0 / 3 + 0.8) / 2) < 1e-12)
-        #expect(m.confusion == [[1, 1], [0, 2]])
+        #expect(m.confusion.dense == [[1, 1], [0, 2]])
         #expect(m.logLoss == nil)
     }
 
@@ -24,6 +24,33 @@ import TextCore
         #expect(abs(m.logLoss! - (-log(1e-15)) / 2) < 1e-6)
         let empty = Metrics(gold: [], predicted: [], probabilities: nil, labels: ["a"])
         #expect(empty.accuracy == 0 && empty.count == 0)
+    }
+
+    /// Many classes (issue 12): the sparse confusion, the linear-time headline numbers and the JSON forms.
+    @Test func manyClassesStayLinear() throws {
+        var rng = Xoshiro256StarStar(seed: 5)
+        let K = 3_000
+        let gold = (0..<9_000).map { $0 % K }
+        let predicted = gold.map { rng.nextUnit() < 0.6 ? $0 : rng.nextIndex(K) }
+        let m = Metrics(gold: gold, predicted: predicted, probabilities: nil, labels: (0..<K).map { "c\($0)" })
+        let h = Metrics.headline(gold: gold, predicted: predicted, classCount: K)
+        #expect(h.accuracy == m.accuracy && h.macroF1 == m.macroF1)
+        #expect(m.confusion.total == gold.count && m.confusion.cells.count <= gold.count)
+        let wrong = zip(gold, predicted).first { $0 != $1 }!
+        #expect(m.confusion[wrong.0, wrong.1] >= 1 && m.confusion[wrong.0, wrong.0] == m.perClass[wrong.0].support - zip(gold, predicted).filter { $0.0 == wrong.0 && $0.1 != wrong.0 }.count)
+        // Above 100 classes the JSON is the non-zero cells; up to 100 the dense matrix it always was.
+        let json = try JSONEncoder().encode(m.confusion)
+        #expect(String(decoding: json, as: UTF8.self).hasPrefix("{"))
+        #expect(json.count < 200_000)
+        #expect(try JSONDecoder().decode(ConfusionCounts.self, from: json) == m.confusion)
+        let small = ConfusionCounts(gold: [0, 1, 1], predicted: [0, 0, 1], classCount: 2)
+        #expect(String(decoding: try JSONEncoder().encode(small), as: UTF8.self) == "[[1,0],[1,1]]")
+        #expect(try JSONDecoder().decode(ConfusionCounts.self, from: Data("[[1,0],[1,1]]".utf8)) == small)
+        #expect(small.mostConfusedClasses(limit: 5) == [0, 1] && small.largestErrors(limit: 5).map(\.count) == [1])
+        // A cell outside the class range is refused, not trusted.
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(ConfusionCounts.self, from: Data(#"{"classes": 2, "cells": [[0, 5, 1]]}"#.utf8))
+        }
     }
 
     @Test func meanAndSampleDeviation() {

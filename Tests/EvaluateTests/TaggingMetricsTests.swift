@@ -51,6 +51,6 @@ import TextCore
     @Test func plainTagsHaveNoChunks() {
         let m = TaggingMetrics(gold: [["DT", "NN", "VBZ"]], predicted: [["DT", "VB", "VBZ"]], scheme: .none, tags: ["DT", "NN", "VB", "VBZ"])
         #expect(m.chunks == nil && abs(m.tokenAccuracy - 2.0 / 3) < 1e-12 && m.sentenceAccuracy == 0)
-        #expect(m.perTag.confusion[1][2] == 1)
+        #expect(m.perTag.confusion[1, 2] == 1)
     }
 }

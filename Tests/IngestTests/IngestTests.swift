@@ -32,6 +32,57 @@ import TextCore
     }
 }
 
+/// Unbounded cost (issue 12): a tag with 100,000 attributes, a CSV with 100,000 columns.
+@Suite struct HostileSizeTests {
+    @Test func attributesBeyondTheCapAreDroppedBeforeLibxml2() {
+        let many = (0..<300).map { "a\($0)=\"x > y\"" }.joined(separator: " ")
+        let html = Array("<!-- <p \(many)> --><div \(many) id=z>text</div><p b>more</p>".utf8)
+        let capped = String(decoding: AttributeCap.capped(html, limit: 256) ?? [], as: UTF8.self)
+        // The comment is untouched, the div keeps its first 256 attributes and its content, the <p> is unchanged.
+        #expect(capped.hasPrefix("<!-- <p \(many)> -->"))
+        #expect(capped.contains("a255=\"x > y\"") && !capped.replacingOccurrences(of: "<!-- <p \(many)> -->", with: "").contains("a256="))
+        #expect(capped.hasSuffix(">text</div><p b>more</p>"))
+        #expect(AttributeCap.capped(Array("<p a=1 b='2' c>x</p>".utf8), limit: 3) == nil)
+        #expect(AttributeCap.firstOverLimit(Array("ab\n<p a b c d>".utf8), limit: 3) == 3)
+        // 100,000 attributes in one tag (1 MB): libxml2 alone took 30 s here; capped it is instant.
+        let huge = "<html><body><div " + (0..<100_000).map { "a\($0)=\"v\"" }.joined(separator: " ") + ">great text</div></body></html>"
+        #expect(HTMLCleaner(dropTags: []).clean(huge) == "great text")
+    }
+
+    @Test func xmlElementsWithTooManyAttributesAreRefused() {
+        var notes: [String: Int] = [:]
+        let xml = "<docs>\n<doc " + (0..<2_000).map { "a\($0)='v'" }.joined(separator: " ") + ">t</doc></docs>"
+        #expect {
+            _ = try XMLRecordReader(recordXPath: "//doc", textXPath: nil, labelXPath: nil).read(Array(xml.utf8), file: "wide.xml", notes: &notes)
+        } throws: { e in
+            let m = "\(e)"
+            return m.contains("wide.xml:2") && m.contains("more than 1024 attributes")
+        }
+    }
+
+    @Test func wideCSVKeepsOnlyItsColumns() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let columns = 100_000
+        var csv = "text,label," + (2..<columns).map { "x\($0)" }.joined(separator: ",") + "\n"
+        let pad = String(repeating: ",1", count: columns - 2)
+        for r in 0..<20 { csv += (r % 2 == 0 ? "\"great fun\",pos" : "\"dull\",neg") + pad + "\n" }
+        TestSupport.write(csv, to: dir.appendingPathComponent("wide.csv"))
+        var source = SourceConfiguration(path: "wide.csv", format: .csv)
+        source.textColumn = "text"
+        source.labelColumn = "label"
+        let docs = try CorpusReader(baseDirectory: dir).read(source).documents
+        #expect(docs.count == 20 && docs[0].text == "great fun" && docs[1].label == "neg")
+        // A missing column names the first columns, not all 100,000.
+        source.labelColumn = "nope"
+        #expect {
+            try CorpusReader(baseDirectory: dir).read(source)
+        } throws: { e in
+            let m = "\(e)"
+            return m.contains("no column 'nope'") && m.contains("100000 in all") && m.count < 600
+        }
+    }
+}
+
 @Suite struct CorpusReaderTests {
     let dir = TestSupport.temporaryDirectory()
     var reader: CorpusReader { CorpusReader(baseDirectory: dir) }

@@ -105,7 +105,7 @@ import Tokenize
         let (given, _) = try run(root)
         let r = try #require(given.report)
         #expect(r.dataset.testDocuments == 10 && r.results[0].accuracy == 1)
-        #expect(r.results[0].confusion.flatMap { $0 }.reduce(0, +) == 10)
+        #expect(r.results[0].confusion.total == 10)
         let model = try ModelBundle.load(from: try #require(given.reportDirectory).appendingPathComponent("models/onehot__multinomial_nb"))
         #expect(model.header.trainedOn == r.dataset.trainDocuments)
     }

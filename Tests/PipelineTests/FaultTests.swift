@@ -71,6 +71,57 @@ import TextCore
     }
 }
 
+/// Unbounded cost (issue 12): thousands of labels give a report of bounded size in time linear in the classes.
+@Suite(.serialized) struct ManyLabelsTests {
+    @Test func reportsCapPerClassTablesAndKeepEverythingInMetrics() throws {
+        let root = TestSupport.temporaryDirectory()
+        var rng = Xoshiro256StarStar(seed: 3)
+        var csv = "text,label\n"
+        let K = 300
+        for i in 0..<(K * 3) {
+            let words = (0..<8).map { _ in rng.nextUnit() < 0.4 ? "w\(i % K)" : "c\(rng.nextIndex(40))" }
+            csv += "\"\(words.joined(separator: " "))\",label\(i % K)\n"
+        }
+        TestSupport.write(csv, to: root.appendingPathComponent("many.csv"))
+        TestSupport.write(
+            """
+            name: demo
+            data:
+              train: {path: many.csv, format: csv, text_column: text, label_column: label}
+            features:
+              - onehot: {min_df: 1}
+            classifiers:
+              - multinomial_nb
+            evaluate: {cv: {folds: 3, seed: 1}}
+            report: {out: reports/demo, formats: [md, html, json]}
+            """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let (outcome, _) = try run(root)
+        let folder = try #require(outcome.reportDirectory)
+        let md = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(md.contains("The 30 most frequent of 300 classes; every class is in metrics.json."))
+        #expect(md.contains("Confusion between the 20 classes most involved in errors, of 300"))
+        // 30 per-class rows, a 20 x 20 confusion table, informative features of the 30 shown classes.
+        let classRows = md.split(separator: "\n").filter { $0.hasPrefix("| label") }
+        #expect(classRows.count <= 30 + 20, "\(classRows.count)")
+        #expect(md.split(separator: "\n").filter { $0.hasPrefix("- **label") }.count == 30)
+        let html = try Data(contentsOf: folder.appendingPathComponent("report.html"))
+        #expect(html.count < 400_000, "\(html.count)")
+        // metrics.json keeps every class: 300 per-class rows and the sparse confusion.
+        let metrics = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json"))) as? [String: Any])
+        let result = try #require((metrics["results"] as? [[String: Any]])?.first)
+        #expect((result["per_class"] as? [Any])?.count == K)
+        let confusion = try #require(result["confusion"] as? [String: Any])
+        #expect(confusion["classes"] as? Int == K)
+        #expect(((confusion["cells"] as? [[Int]]) ?? []).reduce(0) { $0 + $1[2] } == K * 3)
+        // predictions.tsv keeps the predicted and gold scores, not 300 columns per document.
+        let evaluate = try #require(try lock(root).entries.first { $0.stage == "evaluate" })
+        let predictions = try String(
+            contentsOf: URL(fileURLWithPath: evaluate.output).appendingPathComponent("predictions.tsv"), encoding: .utf8)
+        #expect(predictions.hasPrefix("source\tfold\tgold\tpredicted\tscore:predicted\tscore:gold\n"))
+    }
+}
+
 /// Cache entries are trusted only whole: a manifest of every file's size and SHA-256 is written last, and a cached
 /// output is checked against it before it is read; a damaged or half-deleted entry is rebuilt, never trusted.
 @Suite(.serialized) struct CacheIntegrityTests {

@@ -25,7 +25,7 @@ import Evaluate
 
     func result(_ classifier: String, _ f1: Double) -> ModelResult {
         ModelResult(features: "ngram", classifier: classifier, family: "generative", accuracy: f1, accuracyStd: nil, macroF1: f1, macroF1Std: nil,
-                    logLoss: nil, trainSeconds: 0, predictSeconds: 0, featureCount: 1, modelBytes: 1, perClass: [], confusion: [], labels: [],
+                    logLoss: nil, trainSeconds: 0, predictSeconds: 0, featureCount: 1, modelBytes: 1, perClass: [], confusion: ConfusionCounts(dense: []), labels: [],
                     folds: [], trainingSummary: [:], topFeatures: [:], modelPath: "")
     }
 
