@@ -38,6 +38,10 @@ public struct Fetcher {
         try lock.acquire(wait: true)
         defer { lock.release() }
         if let dir = folder(for: package) { return dir }  // another process fetched it while we waited
+        // Half-fetched packages of killed fetches (their process is gone) are removed.
+        for name in Leftovers.removeDead(in: cacheDirectory) {
+            log("removed the half-fetched \(name) of a killed fetch")
+        }
 
         let work = cacheDirectory.appendingPathComponent(".tmp-\(getpid())-\(package.folder)")
         try? FileManager.default.removeItem(at: work)

@@ -73,7 +73,7 @@ public final class Runner {
             shown = published
             // `latest` is the baseline the run shown is compared with; then it points at the run shown, whether this
             // run wrote it or an older run with the same configuration did.
-            let latestBefore = RunFolder.latest(in: out)
+            let latestBefore = RunFolder.previous(in: out, pipeline: spec.name)?.lastPathComponent
             let shownRun = (try? AtomicFile.read(published.folder.appendingPathComponent("metrics.json"))).flatMap {
                 try? ScoredRuns.decode($0)
             }
@@ -88,7 +88,7 @@ public final class Runner {
                 regressions = shownRun?.previous?.regressions ?? []
             }
             if reused, latestBefore != published.runId, let shownRun,
-                let baseline = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap({
+                let baseline = RunFolder.previousMetrics(in: out, pipeline: spec.name).flatMap({
                     try? ScoredRuns.decode($0)
                 }),
                 type(of: baseline) == type(of: shownRun)

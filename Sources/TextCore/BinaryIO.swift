@@ -144,29 +144,49 @@ public struct BinaryReader {
 public enum AtomicFile {
     /// Writes `data` to a temporary file beside `url`, flushes it, then renames it over `url`.
     /// A run killed mid-write leaves at most a `.tmp-*` file that nothing reads.
+    /// Failures (a full disk, a read-only folder) name the file and the reason in words, and remove the temporary.
     public static func write(_ data: Data, to url: URL) throws {
         let dir = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let tmp = dir.appendingPathComponent(
-                ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent)
-            guard FileManager.default.createFile(atPath: tmp.path, contents: data) else {
-                throw TextpipeError(.io, "cannot write", file: tmp.path)
+        } catch {
+            throw TextpipeError(.io, "cannot create the folder: \(reason(error))", file: dir.path)
+        }
+        let tmp = dir.appendingPathComponent(
+            ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent)
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw TextpipeError(.io, "cannot write: \(String(cString: strerror(errno)))", file: url.path)
+        }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
             }
-            let fd = open(tmp.path, O_RDONLY)
-            if fd >= 0 {
-                fsync(fd)
-                close(fd)
-            }
-            if rename(tmp.path, url.path) != 0 {
-                try? FileManager.default.removeItem(at: tmp)
-                throw TextpipeError(
-                    .io, "cannot rename into place: \(String(cString: strerror(errno)))", file: url.path)
-            }
-        } catch let e as TextpipeError { throw e } catch {
-            throw TextpipeError(.io, "cannot write: \(error.localizedDescription)", file: url.path)
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure != 0 {
+            unlink(tmp.path)
+            throw TextpipeError(.io, "cannot write: \(String(cString: strerror(failure)))", file: url.path)
+        }
+        if rename(tmp.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp.path)
+            throw TextpipeError(.io, "cannot rename into place: \(reason)", file: url.path)
         }
     }
+
+    /// The reason of a failed file operation in words: errno's text for POSIX errors, else the description.
+    public static func reason(_ error: Error) -> String { TextpipeError.describing(error).message }
 
     /// Writes a string as UTF-8, atomically.
     public static func write(_ string: String, to url: URL) throws { try write(Data(string.utf8), to: url) }

@@ -73,6 +73,18 @@ extension TextpipeError {
             reason = String(cString: strerror(Int32(underlying.code)))
         } else if ns.domain == NSPOSIXErrorDomain {
             reason = String(cString: strerror(Int32(ns.code)))
+        } else if let c = error as? CocoaError {
+            // Foundation's own wording ("There isn't enough space.") becomes the system's.
+            let code: Int32? =
+                switch c.code {
+                case .fileWriteOutOfSpace: ENOSPC
+                case .fileWriteVolumeReadOnly: EROFS
+                case .fileWriteNoPermission, .fileReadNoPermission: EACCES
+                case .fileNoSuchFile, .fileReadNoSuchFile: ENOENT
+                case .fileWriteFileExists: EEXIST
+                default: nil
+                }
+            if let code { reason = String(cString: strerror(code)) }
         }
         if path == nil, let url = ns.userInfo["NSURL"] as? URL { path = url.path }
         return TextpipeError(.io, reason, file: path)

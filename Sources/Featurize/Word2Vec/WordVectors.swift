@@ -111,39 +111,61 @@ public struct WordVectors: Sendable {
 
     /// Writes the text or binary format to `url` in 1 MiB pieces through a temporary file renamed into place,
     /// so neither the whole file nor a half-written one ever exists.
+    ///
+    /// The target must be a regular file or not exist: a directory, a device, a FIFO or a symbolic link is refused
+    /// (renaming over it would replace it). Temporaries of killed writes of the same file are removed first; a failed
+    /// write (a full disk) removes its own and leaves any older file at `url` untouched.
     public func write(to url: URL, binary: Bool) throws {
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(getpid())-" + url.lastPathComponent)
+        var st = stat()
+        if lstat(url.path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            let what =
+                (st.st_mode & S_IFMT) == S_IFDIR
+                ? "a folder" : (st.st_mode & S_IFMT) == S_IFLNK ? "a symbolic link" : "not a regular file"
+            throw TextpipeError(.usage, "the output is \(what); give a file path", file: url.path, key: "--out")
+        }
+        let folder = url.deletingLastPathComponent()
+        Leftovers.removeDead(in: folder) { $0.hasSuffix("-" + url.lastPathComponent) }
+        let tmp = folder.appendingPathComponent(".tmp-\(getpid())-" + url.lastPathComponent)
         guard FileManager.default.createFile(atPath: tmp.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: tmp.path)
         else {
-            throw TextpipeError(.io, "cannot write", file: url.path)
+            throw TextpipeError(.io, "cannot write: \(String(cString: strerror(errno)))", file: url.path)
         }
-        var buffer = Data()
-        buffer.reserveCapacity(1 << 20)
-        func flush(_ force: Bool = false) {
-            if force || buffer.count >= 1 << 20 {
-                handle.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
+        do {
+            var buffer = Data()
+            buffer.reserveCapacity(1 << 20)
+            func flush(_ force: Bool = false) throws {
+                if force || buffer.count >= 1 << 20 {
+                    try handle.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
-        }
-        buffer.append(contentsOf: Array("\(words.count) \(dimensions)\n".utf8))
-        for (w, word) in words.enumerated() {
-            buffer.append(contentsOf: Array(word.utf8))
-            if binary {
-                buffer.append(32)
-                vectors[w * dimensions..<(w + 1) * dimensions].withUnsafeBytes { buffer.append(contentsOf: $0) }
-                buffer.append(10)
-            } else {
-                var line = ""
-                for k in 0..<dimensions { line += " " + String(format: "%.6f", vectors[w * dimensions + k]) }
-                buffer.append(contentsOf: Array((line + "\n").utf8))
+            buffer.append(contentsOf: Array("\(words.count) \(dimensions)\n".utf8))
+            for (w, word) in words.enumerated() {
+                buffer.append(contentsOf: Array(word.utf8))
+                if binary {
+                    buffer.append(32)
+                    vectors[w * dimensions..<(w + 1) * dimensions].withUnsafeBytes { buffer.append(contentsOf: $0) }
+                    buffer.append(10)
+                } else {
+                    var line = ""
+                    for k in 0..<dimensions { line += " " + String(format: "%.6f", vectors[w * dimensions + k]) }
+                    buffer.append(contentsOf: Array((line + "\n").utf8))
+                }
+                try flush()
             }
-            flush()
+            try flush(true)
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: tmp)
+            throw TextpipeError(.io, "cannot write: \(AtomicFile.reason(error))", file: url.path)
         }
-        flush(true)
-        try handle.close()
         guard rename(tmp.path, url.path) == 0 else {
-            throw TextpipeError(.io, "cannot move into place", file: url.path)
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw TextpipeError(.io, "cannot move into place: \(reason)", file: url.path)
         }
     }
 

@@ -9,10 +9,13 @@ struct DataSource {
     let package: PinnedPackage?
     /// The package or the files with their SHA-256, as the lock file lists them.
     let files: [LockFile.FileHash]
+    /// The spec's data paths; empty for a package.
+    let paths: [String]
 
     /// `package` when the spec names a catalog entry, else the files at `paths` (relative to the project root).
     init(package: PinnedPackage?, paths: [String], options: RunOptions) throws {
         self.package = package
+        self.paths = package == nil ? paths : []
         if let package {
             files = [.init(path: "\(package.name)==\(package.version)", sha256: package.sha256)]
         } else {

@@ -20,6 +20,8 @@ public struct Plan {
     public private(set) var units: [Unit] = []
     /// The run's input files (or pinned packages) and their SHA-256, for the lock file.
     public var inputs: [LockFile.FileHash] = []
+    /// The data paths the spec names (relative to the root; empty for a catalog package), which outputs may not overlap.
+    public var dataPaths: [String] = []
     /// The lock file's header (spec, seed, evaluation) and where the executed plan is written.
     public var lock: LockFile?
     /// Where the executed plan is written (`<report.out>/textpipe.lock`).

@@ -25,6 +25,11 @@ public enum PlanCompiler {
             try compileClassification(spec, classification, options: options, out: out, inspect: inspect, into: &plan)
             evaluation = classification.evaluation.description
         }
+        // Outputs never overwrite or feed inputs (catalog packages live in the data cache, not in the spec's paths).
+        let work = options.resolve(spec.workDirectory).appendingPathComponent(spec.name)
+        try PathOverlap.check(
+            inputs: plan.dataPaths.map { ($0, options.resolve($0)) },
+            outputs: [("report.out", out), ("work_dir", work)], spec: spec.file)
         plan.lock = LockFile(
             pipeline: spec.name, runId: "", startedAt: "", toolVersion: TextpipeVersion.current,
             spec: .init(path: spec.file, sha256: spec.sha256), inputs: plan.inputs, seed: spec.seed,
@@ -40,6 +45,7 @@ public enum PlanCompiler {
     ) throws {
         let ingestStage = try IngestStage(data: c.data, options: options, inspectFolder: inspect)
         plan.inputs = ingestStage.source.files
+        plan.dataPaths = ingestStage.source.paths
         let ingest = try plan.add(ingestStage)
         let clean = try plan.add(CleanStage(ingest: ingest, configuration: c.clean, inspectFolder: inspect))
         let tokenize = try plan.add(TokenizeStage(clean: clean, configuration: c.tokenize, inspectFolder: inspect))
@@ -106,6 +112,7 @@ public enum PlanCompiler {
     ) throws {
         let ingestStage = try TaggingIngestStage(tagging: t, options: options, inspectFolder: inspect)
         plan.inputs = ingestStage.source.files
+        plan.dataPaths = ingestStage.source.paths
         let ingest = try plan.add(ingestStage)
         var taggers: [TaggingReportStage.Tagger] = []
         for tagger in t.taggers {

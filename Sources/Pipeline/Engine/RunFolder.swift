@@ -18,30 +18,102 @@ enum RunFolder {
         let fm = FileManager.default
         log("report: writing ...")
         try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        // Partial report folders and links of killed runs (any pipeline sharing this folder) go first.
+        for name in Leftovers.removeDead(in: out, matching: isOwnTemporary) {
+            log("report: removed the leftover \(name) of a killed run")
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd-HHmmss"
-        var runId = formatter.string(from: startedAt)
+        // The run id is reserved by creating its folder (mkdir is atomic): two pipelines sharing report.out and
+        // publishing in the same second get `...-143000` and `...-143000-2`, never the same folder.
+        let base = formatter.string(from: startedAt)
+        var runId = base
         var n = 2
-        while fm.fileExists(atPath: out.appendingPathComponent(runId).path) {
-            runId = formatter.string(from: startedAt) + "-\(n)"
+        while mkdir(out.appendingPathComponent(runId).path, 0o755) != 0 {
+            guard errno == EEXIST else {
+                throw TextpipeError(
+                    .io, "cannot create the report folder: \(String(cString: strerror(errno)))",
+                    file: out.appendingPathComponent(runId).path)
+            }
+            runId = base + "-\(n)"
             n += 1
         }
-        let tmp = out.appendingPathComponent(".tmp-\(runId)-\(getpid())")
+        let final = out.appendingPathComponent(runId)
+        let tmp = out.appendingPathComponent(".tmp-\(getpid())-report-\(runId)")
         try? fm.removeItem(at: tmp)
-        try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
-        do { try write(tmp, runId) } catch {
+        do {
+            try fm.createDirectory(at: tmp, withIntermediateDirectories: true)
+            try write(tmp, runId)
+        } catch {
             try? fm.removeItem(at: tmp)
+            try? fm.removeItem(at: final)
             throw error
         }
         LocalArtifactStore.flush(tmp)
-        let final = out.appendingPathComponent(runId)
+        // Renaming over the empty reserved folder is atomic.
         guard rename(tmp.path, final.path) == 0 else {
-            throw TextpipeError(.io, "cannot move the report into place", file: final.path)
+            let reason = String(cString: strerror(errno))
+            try? fm.removeItem(at: tmp)
+            throw TextpipeError(.io, "cannot move the report into place: \(reason)", file: final.path)
         }
+        LocalArtifactStore.sync(out.path)
         try pointLatest(at: runId, in: out)
         return PublishedRun(runId: runId, folder: final)
+    }
+
+    /// Whether a name in report.out is one of textpipe's temporaries there: a report being written
+    /// (`.tmp-<pid>-report-<run id>`), an atomic write of the lock file, or the `latest` link being replaced
+    /// (`.tmp-<pid>-latest-<n>`; `.latest-<pid>` before 0.5).
+    static func isOwnTemporary(_ name: String) -> Bool {
+        guard let pid = Leftovers.ownerPid(name) else { return false }
+        if name == ".latest-\(pid)" { return true }
+        let rest = name.dropFirst(".tmp-\(pid)-".count)
+        if rest.hasPrefix("report-") { return isRunId(String(rest.dropFirst("report-".count))) }
+        if rest.hasPrefix("latest-") { return rest.dropFirst("latest-".count).allSatisfy(\.isNumber) }
+        let parts = rest.split(separator: "-", maxSplits: 1)
+        return parts.count == 2 && parts[0].allSatisfy(\.isNumber) && parts[1] == "textpipe.lock"
+    }
+
+    /// Whether a folder name is a run id (`20261202-143000`, `20261202-143000-2`).
+    static func isRunId(_ name: String) -> Bool {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        return (parts.count == 2 || parts.count == 3) && parts[0].count == 8 && parts[1].count == 6
+            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    /// Run ids newest first: by time, then by the `-n` suffix.
+    static func newestFirst(_ ids: [String]) -> [String] {
+        func key(_ id: String) -> (String, Int) {
+            let parts = id.split(separator: "-")
+            return (parts.prefix(2).joined(separator: "-"), parts.count > 2 ? Int(parts[2]) ?? 0 : 1)
+        }
+        return ids.sorted { key($0) > key($1) }
+    }
+
+    /// The newest published run of `pipeline` in `out`: `latest` when it is one, else the newest run folder whose
+    /// metrics.json names the pipeline (several pipelines may share a report.out; each compares with its own runs).
+    static func previous(in out: URL, pipeline: String) -> URL? {
+        struct Header: Decodable { var pipeline: String }
+        var candidates: [String] = latest(in: out).map { [$0] } ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        candidates += newestFirst(names.filter(isRunId))
+        for id in candidates {
+            let folder = out.appendingPathComponent(id)
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent("metrics.json")),
+                let header = try? SnakeCaseJSON.decode(Header.self, from: data)
+            else { continue }
+            if header.pipeline == pipeline { return folder }
+        }
+        return nil
+    }
+
+    /// The metrics.json of the newest published run of `pipeline` in `out`, if any.
+    static func previousMetrics(in out: URL, pipeline: String) -> Data? {
+        previous(in: out, pipeline: pipeline).flatMap {
+            try? AtomicFile.read($0.appendingPathComponent("metrics.json"))
+        }
     }
 
     /// The run `<out>/latest` points at, if any.
@@ -53,7 +125,7 @@ enum RunFolder {
     /// the old one.
     static func pointLatest(at runId: String, in out: URL) throws {
         let fm = FileManager.default
-        let latestTmp = out.appendingPathComponent(".latest-\(getpid())")
+        let latestTmp = out.appendingPathComponent(".tmp-\(getpid())-latest-\(UInt32.random(in: 0...UInt32.max))")
         try? fm.removeItem(at: latestTmp)
         do { try fm.createSymbolicLink(atPath: latestTmp.path, withDestinationPath: runId) } catch {
             throw TextpipeError(
@@ -71,8 +143,12 @@ enum RunFolder {
         let fm = FileManager.default
         for (relative, source) in models {
             let target = folder.appendingPathComponent(relative)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fm.copyItem(at: source, to: target)
+            do {
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try fm.copyItem(at: source, to: target)
+            } catch {
+                throw TextpipeError(.io, "cannot copy the model: \(AtomicFile.reason(error))", file: target.path)
+            }
         }
     }
 

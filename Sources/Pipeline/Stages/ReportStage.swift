@@ -88,8 +88,8 @@ struct ReportStage: Stage {
             }
             learning = LearningCurves(curves: curves, repeats: lc.repeats)
         }
-        // The previous run of this pipeline (what `latest` points at before this run replaces it).
-        let previousReport = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap {
+        // The previous run of this pipeline (report.out may hold other pipelines' runs too).
+        let previousReport = RunFolder.previousMetrics(in: out, pipeline: spec.name).flatMap {
             try? RunReport.decode($0)
         }
         // McNemar's test between every pair, on each model's per-document outcomes (same documents, same order).

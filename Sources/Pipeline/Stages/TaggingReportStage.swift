@@ -71,8 +71,8 @@ struct TaggingReportStage: Stage {
         }
         let significance = SignificanceMatrix(
             models: order.map { results[$0].name }, pValues: p, test: "paired bootstrap over sentences")
-        // The previous run of this pipeline (what `latest` points at before this run replaces it).
-        let previousRun = (try? AtomicFile.read(out.appendingPathComponent("latest/metrics.json"))).flatMap {
+        // The previous run of this pipeline (report.out may hold other pipelines' runs too).
+        let previousRun = RunFolder.previousMetrics(in: out, pipeline: spec.name).flatMap {
             try? ScoredRuns.decode($0)
         }
         let models = try taggers.map {
