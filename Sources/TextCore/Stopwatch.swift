@@ -56,6 +56,7 @@ public struct ProgressLine {
 
     /// Shows one report; `done` ends a live line.
     public func show(_ line: String, done: Bool) {
+        if StandardError.quiet { return }
         if interactive {
             FileHandle.standardError.write(Data(("\r" + line + (done ? "\n" : "")).utf8))
         } else {

@@ -55,7 +55,7 @@ struct Textpipe: ParsableCommand {
     /// Runs a command body, printing a `TextpipeError` once and exiting with its code.
     static func guarded(_ body: () throws -> Void) throws {
         do { try body() } catch let e as TextpipeError {
-            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            StandardError.always("error: \(e.description)")
             throw ExitCode(e.exitCode)
         } catch let e as ExitCode {
             throw e
@@ -63,7 +63,7 @@ struct Textpipe: ParsableCommand {
             // Anything else is a failure of the system underneath (a read-only folder, a full disk): exit 4 with the
             // path and the reason in words, never raw error-domain text.
             let e = TextpipeError.describing(error)
-            FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+            StandardError.always("error: \(e.description)")
             throw ExitCode(e.exitCode)
         }
     }
@@ -94,10 +94,43 @@ struct Run: ParsableCommand {
     var failOnRegression = false
     @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).")
     var root: String?
+    @Flag(help: "Print only errors and the final summary (no progress lines).") var quiet = false
+    @Option(
+        help: ArgumentHelp(
+            "After the run, succeeded or not, write a Prometheus text file here (node_exporter textfile collector): last run time, duration, status, exit code, last success, each model's headline metrics. Written atomically.",
+            valueName: "path"))
+    var metricsFile: String?
 
     func run() throws {
+        StandardError.quiet = quiet
+        let started = Date()
+        var pipeline = URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent
+        var outcome: Runner.Outcome? = nil
+        do {
+            try execute(pipeline: &pipeline, outcome: &outcome)
+            try writeMetrics(pipeline: pipeline, started: started, exitCode: 0, outcome: outcome)
+        } catch let e as ExitCode {
+            // The run's own exit code stands even if the metrics file cannot be written (that error is printed).
+            try? writeMetrics(pipeline: pipeline, started: started, exitCode: e.rawValue, outcome: outcome)
+            throw e
+        }
+    }
+
+    /// Writes `--metrics-file` if given; a failure to write it is an error (exit 4) naming the path.
+    func writeMetrics(pipeline: String, started: Date, exitCode: Int32, outcome: Runner.Outcome?) throws {
+        guard let metricsFile else { return }
+        try Textpipe.guarded {
+            let file = MonitoringFile(
+                pipeline: pipeline, finishedAt: Date(), seconds: Date().timeIntervalSince(started), exitCode: exitCode,
+                allCached: outcome?.allCached ?? false, models: outcome.map(MonitoringFile.models(of:)) ?? [])
+            try file.write(to: URL(fileURLWithPath: metricsFile))
+        }
+    }
+
+    func execute(pipeline: inout String, outcome result: inout Runner.Outcome?) throws {
         try Textpipe.guarded {
             let parsed = try SpecDecoder.load(path: spec)
+            pipeline = parsed.name
             var options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath))
             options.force = force
             options.wait = wait
@@ -111,6 +144,7 @@ struct Run: ParsableCommand {
                 options.only = stage
             }
             let outcome = try Runner(spec: parsed, options: options).run()
+            result = outcome
             if let dir = outcome.reportDirectory {
                 print(
                     "\(parsed.name) run \(outcome.runId ?? "")\(outcome.allCached ? " (nothing changed; all stages cached)" : "")"
@@ -137,7 +171,7 @@ struct Run: ParsableCommand {
                 for r in outcome.regressions {
                     let line =
                         "regression: \(r) (\(metric) fell by more than \(parsed.report.regressionThreshold * 100) points since the previous run)"
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                    StandardError.always(line)
                 }
                 if failOnRegression, !outcome.regressions.isEmpty {
                     throw TextpipeError(

@@ -57,7 +57,7 @@ struct VectorsCommand: ParsableCommand {
                     throw TextpipeError(.usage, "no such file", file: corpus)
                 }
                 let started = Date()
-                let line = ProgressLine { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                let line = ProgressLine { StandardError.log($0) }
                 let trainer = Word2VecTrainer(c, progressInterval: line.interval) { p in
                     line.show(p.summary + " (of \(c.epochs))", done: p.fraction >= 1)
                 }
@@ -69,7 +69,7 @@ struct VectorsCommand: ParsableCommand {
                         "textpipe-\(getpid())-corpus.txt")
                     extracted = text
                     let pages = try XMLTextExtractor.extract(source, to: text)
-                    FileHandle.standardError.write(Data("extracted the text of \(pages) pages\n".utf8))
+                    StandardError.log("extracted the text of \(pages) pages")
                     source = text
                 }
                 defer { if let extracted { try? FileManager.default.removeItem(at: extracted) } }

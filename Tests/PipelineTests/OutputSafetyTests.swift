@@ -232,3 +232,47 @@ extension SmallDisk {
         #expect(names.contains(".tmp-mine") && names.contains(".tmp-\(getpid())-report-20261202-010101"), "\(names)")
     }
 }
+
+/// Cron and monitoring: timestamped logs off a terminal, `--quiet`, `--metrics-file` after success and failure.
+@Suite(.serialized) struct CronTests {
+    @Test func logsQuietAndMetricsFile() throws {
+        let root = makeProject(documentsPerClass: 10)
+        let prom = root.appendingPathComponent("monitoring/textpipe.prom")
+        let r = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--metrics-file", prom.path], in: root)
+        #expect(r.status == 0, "\(r.err)")
+        // Standard error is a pipe here: every line starts with a UTC timestamp.
+        let lines = r.err.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "#, options: .regularExpression) != nil }, "\(lines.prefix(3))")
+        let text = try String(contentsOf: prom, encoding: .utf8)
+        #expect(text.contains("textpipe_last_run_success{pipeline=\"demo\"} 1\n"))
+        #expect(text.contains("textpipe_last_run_exit_code{pipeline=\"demo\"} 0\n"))
+        #expect(text.contains("textpipe_model_metric{pipeline=\"demo\",model=\"ngram + softmax\",metric=\"macro_f1\"} "))
+        // Every sample line is `name{labels} number`.
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(Double(line.split(separator: " ").last ?? "") != nil, "\(line)")
+        }
+        // --quiet: nothing but the summary on standard output; a cached rerun.
+        let q = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet", "--metrics-file", prom.path], in: root)
+        #expect(q.status == 0 && q.err.isEmpty && q.out.contains("demo run"), "\(q.err)")
+        let cached = try String(contentsOf: prom, encoding: .utf8)
+        #expect(cached.contains("textpipe_last_run_all_cached{pipeline=\"demo\"} 1\n"))
+        let success = try #require(cached.split(separator: "\n").first { $0.hasPrefix("textpipe_last_success_timestamp_seconds") })
+        // A failed run: status 0, its exit code, the last success carried over, no model lines; the error still shows.
+        TestSupport.write("name: demo\ndata: {nope: 1}\n", to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let f = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet", "--metrics-file", prom.path], in: root)
+        #expect(f.status == 2 && f.err.contains("error:") && f.err.contains("nope"), "\(f.err)")
+        let failed = try String(contentsOf: prom, encoding: .utf8)
+        #expect(failed.contains("textpipe_last_run_success{pipeline=\"demo\"} 0\n") && failed.contains("textpipe_last_run_exit_code{pipeline=\"demo\"} 2\n"))
+        #expect(failed.contains(String(success) + "\n") && !failed.contains("textpipe_model_metric{"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: prom.deletingLastPathComponent().path) == ["textpipe.prom"])
+    }
+
+    @Test func labelValuesAreEscaped() {
+        let m = MonitoringFile(
+            pipeline: "a\"b", finishedAt: Date(timeIntervalSince1970: 10), seconds: 1, exitCode: 3, allCached: false,
+            models: [.init(model: "x\\y\nz", metric: "macro_f1", value: 0.5)])
+        let text = m.text(previous: nil)
+        #expect(text.contains(#"textpipe_model_metric{pipeline="a\"b",model="x\\y\nz",metric="macro_f1"} 0.5"#))
+        #expect(!text.contains("textpipe_last_success_timestamp_seconds"))
+    }
+}

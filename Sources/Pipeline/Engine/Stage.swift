@@ -153,8 +153,7 @@ public struct RunOptions {
     public var log: (String) -> Void
 
     /// Options for a run from `root`, logging to standard error unless told otherwise.
-    public init(root: URL, log: @escaping (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
-    {
+    public init(root: URL, log: @escaping (String) -> Void = { StandardError.log($0) }) {
         self.root = root
         self.log = log
     }
