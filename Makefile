@@ -5,7 +5,7 @@ BIN := .build/release/textpipe
 SPEC ?= pipelines/sentiment.yaml
 APT_PACKAGES := libxml2-dev libopenblas-dev pkg-config unzip
 
-.PHONY: all deps build run test lint bench reference clean-work help
+.PHONY: all deps build run test lint bench reference clean-work help fuzz
 
 all: build
 
@@ -14,6 +14,7 @@ help:
 	@echo "make test   lint Sources/, build the release binary, run the whole test suite"
 	@echo "make lint   swift format lint --strict on Sources/ (.swift-format)"
 	@echo "make bench  run the benchmarks side by side with scikit-learn (writes bench/out/)"
+	@echo "make fuzz   build the libFuzzer driver and fuzz every parser and decoder SECONDS each (default 60; JOBS in parallel)"
 
 # System packages (libxml2, OpenBLAS, pkg-config, unzip; chromium for the report render test): installed with apt-get when running as root, otherwise the one line to run is printed.
 deps:
@@ -51,3 +52,18 @@ bench: build
 
 clean-work:
 	rm -rf data/work
+
+# Fuzzing (issue 12): the libFuzzer driver in fuzz/ (address sanitizer on), one run per target of SECONDS seconds, JOBS
+# targets at a time. Seeds are fuzz/corpus/<target>; new interesting inputs go to fuzz/work/<target> and crashes to
+# fuzz/crashes/ (both git-ignored). A fixed crash input is copied to fuzz/regressions/<target>/, replayed by make test.
+SECONDS ?= 60
+JOBS ?= 1
+FUZZ_TARGETS ?= html xml delimited jsonl sequence spec word2vec safetensors classifier featurizer tagger model-json
+FUZZ_BIN := fuzz/.build/debug/textpipe-fuzz
+fuzz:
+	$(SWIFT) build --package-path fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	@mkdir -p fuzz/crashes fuzz/logs
+	@printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(JOBS) -I{} bash -c 'mkdir -p fuzz/work/{}; \
+	  FUZZ_TARGET={} $(FUZZ_BIN) fuzz/work/{} fuzz/corpus/{} -max_total_time=$(SECONDS) -timeout=20 -rss_limit_mb=4096 \
+	    -max_len=65536 -artifact_prefix=fuzz/crashes/{}- -print_final_stats=1 > fuzz/logs/{}.log 2>&1; \
+	  status=$$?; echo "{}: exit $$status, $$(grep -E "^stat::number_of_executed_units" fuzz/logs/{}.log | tr -s " " | cut -d" " -f2) runs in $(SECONDS) s"; exit $$status'

@@ -10,6 +10,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "textpipe", targets: ["textpipe"]),
+        // The fuzzing harness, built with libFuzzer by the separate package in fuzz/ (make fuzz).
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
@@ -33,6 +35,8 @@ let package = Package(
                 dependencies: ["TextCore", "Ingest", "Tokenize", "Featurize", "Classify", "Tagging", "Evaluate", "Report",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: optimise),
+        .target(name: "FuzzTargets",
+                dependencies: ["Pipeline", "Ingest", "Featurize", "Classify", "Tagging", "TextCore", "Tokenize"]),
         .executableTarget(name: "textpipe",
                           dependencies: [
                 "Pipeline", "Featurize", "Ingest", "Tokenize", "Report", "TextCore",
@@ -52,7 +56,7 @@ let package = Package(
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Classify", "Ingest", "Evaluate", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluate", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Featurize", "Classify", "Ingest", "Report", "Tagging", "TextCore", "Tokenize", "TestSupport"],
+        .testTarget(name: "PipelineTests", dependencies: ["FuzzTargets", "Pipeline", "Featurize", "Classify", "Ingest", "Report", "Tagging", "TextCore", "Tokenize", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -215,7 +215,9 @@ public struct KNearestNeighbors: Classifier {
         c.weighting = weighting
         let x = try FeatureMatrix.decode(from: &r)
         let labels = try r.readArray(Int32.self)
-        guard labels.count == x.rowCount, c.neighbors >= 1, labels.allSatisfy({ $0 >= 0 && Int($0) < k }) else {
+        guard labels.count == x.rowCount, c.neighbors >= 1, (0...1024).contains(c.threads),
+            labels.allSatisfy({ $0 >= 0 && Int($0) < k })
+        else {
             throw TextpipeError(.model, "corrupt knn model: labels do not match the training rows")
         }
         return KNearestNeighbors(classCount: k, training: x, labels: labels, configuration: c)

@@ -187,7 +187,8 @@ public struct LinearSVM: Classifier {
         let w = try r.readFloats()
         let b = try r.readFloats()
         let platt = try r.readDoubles()
-        guard w.count == d * p, b.count == p, p == (k == 2 ? 1 : k), platt.isEmpty || platt.count == 2 * p else {
+        guard k >= 2, w.count == d * p, b.count == p, p == (k == 2 ? 1 : k), platt.isEmpty || platt.count == 2 * p
+        else {
             throw TextpipeError(.model, "corrupt linear SVM weights")
         }
         return LinearSVM(

@@ -196,7 +196,7 @@ public struct LogisticRegression: Classifier {
         let p = try r.readCount()
         let w = try r.readFloats()
         let b = try r.readFloats()
-        guard w.count == d * p, b.count == p, p == (k == 2 ? 1 : k) else {
+        guard k >= 2, w.count == d * p, b.count == p, p == (k == 2 ? 1 : k) else {
             throw TextpipeError(.model, "corrupt logistic regression weights")
         }
         return LogisticRegression(

@@ -194,7 +194,7 @@ public struct NBSVM: Classifier {
         let w = try r.readFloats()
         let b = try r.readFloats()
         let ratios = try r.readFloats()
-        guard w.count == d * p, b.count == p, ratios.count == d * p, p == (k == 2 ? 1 : k) else {
+        guard k >= 2, w.count == d * p, b.count == p, ratios.count == d * p, p == (k == 2 ? 1 : k) else {
             throw TextpipeError(.model, "corrupt nbsvm weights")
         }
         return NBSVM(

@@ -452,11 +452,15 @@ public struct NGramVectorizer: Sendable {
         let lengths = try r.readArray(Int64.self)
         let flat = try r.readArray(Int32.self)
         let idf = try r.readFloats()
-        guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == Int64(flat.count),
+        // Each n-gram's length is at most the token list's (so the sum cannot overflow), settings as a spec allows.
+        guard lengths.allSatisfy({ $0 >= 0 && $0 <= flat.count }), lengths.reduce(0, +) == Int64(flat.count),
             flat.allSatisfy({ $0 >= 0 && Int($0) < words.count }),
-            configuration.hashingBits != nil || idf.count == lengths.count
+            configuration.hashingBits != nil || idf.count == lengths.count,
+            configuration.hashingBits.map({ (1...28).contains($0) }) ?? true,
+            configuration.minN >= 1, configuration.minN <= configuration.maxN, configuration.maxN <= 16,
+            idf.allSatisfy(\.isFinite)
         else {
-            throw TextpipeError(.io, "corrupt n-gram vocabulary")
+            throw TextpipeError(.model, "corrupt n-gram vocabulary")
         }
         var starts = [0]
         starts.reserveCapacity(lengths.count + 1)

@@ -166,8 +166,13 @@ public struct CorpusReader {
     func readDelimited(_ url: URL, _ source: SourceConfiguration, delimiter: UInt8, _ notes: inout [String: Int]) throws
         -> [Document]
     {
-        let bytes = try loadBytes(url)
-        let name = display(url)
+        try parseDelimited(try loadBytes(url), name: display(url), source, delimiter: delimiter, &notes)
+    }
+
+    /// The documents of CSV/TSV bytes (`name` is the file in errors).
+    public func parseDelimited(
+        _ bytes: [UInt8], name: String, _ source: SourceConfiguration, delimiter: UInt8, _ notes: inout [String: Int]
+    ) throws -> [Document] {
         var header: [String]? = nil
         // Every column is read in the source's encoding; a header name or a label that would need replacement
         // characters is an error (two distinct latin-1 labels must never merge into one U+FFFD label).
@@ -235,8 +240,15 @@ public struct CorpusReader {
     }
 
     func readJSONLines(_ url: URL, _ source: SourceConfiguration, _ notes: inout [String: Int]) throws -> [Document] {
-        let bytes = try loadBytes(url)
-        let name = display(url)
+        try parseJSONLines(try loadBytes(url), name: display(url), source, &notes)
+    }
+
+    /// The documents of JSON Lines bytes (`name` is the file in errors).
+    public func parseJSONLines(
+        _ bytes: [UInt8], name: String, _ source: SourceConfiguration, _ notes: inout [String: Int]
+    )
+        throws -> [Document]
+    {
         var docs: [Document] = []
         var lineNumber = 0
         var start = 0

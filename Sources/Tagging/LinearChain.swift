@@ -159,11 +159,18 @@ public struct LinearChain: Sendable {
 
     /// Reads a chain written by `encode`, checking its sizes.
     public static func decode(from r: inout BinaryReader) throws -> LinearChain {
-        let tags = Int(try r.read(Int64.self))
+        let rawTags = try r.read(Int64.self)
+        // Sizes and indices come from the file: each is checked before anything is sized or indexed by it.
+        guard (1...65_536).contains(rawTags) else {
+            throw TextpipeError(.model, "a linear-chain model with \(rawTags) tags")
+        }
+        let tags = Int(rawTags)
         let start = try r.readArray(Int32.self)
         let tag = try r.readArray(Int32.self)
         let w = try r.readFloats().map { Double($0) }
-        guard w.count == tag.count + tags * tags, start.last.map({ Int($0) == tag.count }) ?? false else {
+        guard w.count == tag.count + tags * tags, start.first == 0, start.last.map({ Int($0) == tag.count }) ?? false,
+            zip(start, start.dropFirst()).allSatisfy({ $0 <= $1 }), tag.allSatisfy({ $0 >= 0 && Int($0) < tags })
+        else {
             throw TextpipeError(.model, "a linear-chain model whose parameter counts disagree")
         }
         var chain = LinearChain(tagCount: tags, stateStart: start, stateTag: tag, weights: w)

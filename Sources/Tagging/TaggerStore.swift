@@ -54,7 +54,14 @@ public enum TaggerStore {
     static func decodeFeatures(_ r: inout BinaryReader) throws -> (TokenFeatureExtractor, AttributeIndex) {
         let c = try JSONDecoder().decode(TokenFeatureConfiguration.self, from: Data(try r.readString().utf8))
         guard c.kind != .auto else { throw TextpipeError(.model, "a saved tagger with unresolved feature kind") }
-        return (TokenFeatureExtractor(c), AttributeIndex(names: try r.readStrings()))
+        guard (0...16).contains(c.window), (0...16).contains(c.affixes) else {
+            throw TextpipeError(.model, "a saved tagger with window \(c.window) and affixes \(c.affixes)")
+        }
+        let names = try r.readStrings()
+        guard Set(names).count == names.count else {
+            throw TextpipeError(.model, "a saved tagger whose attribute names repeat")
+        }
+        return (TokenFeatureExtractor(c), AttributeIndex(names: names))
     }
 
     static func encodeChain(_ t: LinearChainTagger, _ w: inout BinaryWriter) throws {
@@ -112,7 +119,8 @@ extension HiddenMarkovModel {
         let prior = try r.readDoubles()
         let theta = try r.readDouble()
         let S = tags.count + 2
-        guard transitions.count == (c.order == 2 ? S * S * S : S * S), prior.count == tags.count, lambdas.count == 3
+        guard !tags.isEmpty, c.order == 1 || c.order == 2, transitions.count == (c.order == 2 ? S * S * S : S * S),
+            prior.count == tags.count, lambdas.count == 3
         else {
             throw TextpipeError(.model, "a saved HMM whose sizes disagree with its \(tags.count) tags")
         }
@@ -120,8 +128,9 @@ extension HiddenMarkovModel {
         let offsets = try r.readArray(Int32.self)
         let tagList = try r.readArray(Int32.self)
         let emissions = try r.readDoubles()
-        guard offsets.count == words.count + 1, tagList.count == emissions.count,
-            Int(offsets.last ?? 0) == tagList.count
+        guard offsets.count == words.count + 1, tagList.count == emissions.count, offsets.first == 0,
+            Int(offsets.last ?? 0) == tagList.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }),
+            tagList.allSatisfy({ $0 >= 0 && Int($0) < tags.count })
         else {
             throw TextpipeError(.model, "a saved HMM with a malformed lexicon")
         }

@@ -124,17 +124,24 @@ public struct BinaryReader {
         for _ in 0..<n { out.append(try readString()) }
         return out
     }
+    /// Most columns a stored matrix may have (16.8 million features): a column count costs memory without taking
+    /// room in the file, so it is bounded by a sane limit instead of the file's size.
+    public static let maximumColumns = 1 << 24
+
     /// A CSR matrix, its structure checked.
     public mutating func readSparseMatrix() throws -> SparseMatrix {
         let rawColumns = try read(UInt64.self)
-        guard rawColumns <= UInt64(Int32.max) else { throw truncated() }
+        guard rawColumns <= UInt64(Self.maximumColumns) else { throw truncated() }
         let cols = Int(rawColumns)
         let starts = try readArray(Int64.self).map { Int($0) }
         let columns = try readArray(Int32.self)
         let values = try readFloats()
-        let m = SparseMatrix(columnCount: cols, rowStart: starts, columns: columns, values: values)
-        guard starts.first == 0, starts.last == columns.count, columns.count == values.count else { throw truncated() }
-        return m
+        // Every index is checked before anything uses it: rows in order, columns inside the matrix.
+        guard starts.first == 0, starts.last == columns.count, columns.count == values.count,
+            zip(starts, starts.dropFirst()).allSatisfy({ $0 <= $1 }),
+            columns.allSatisfy({ $0 >= 0 && Int($0) < cols })
+        else { throw truncated() }
+        return SparseMatrix(columnCount: cols, rowStart: starts, columns: columns, values: values)
     }
     /// True when everything was read.
     public var isAtEnd: Bool { offset >= data.endIndex }

@@ -87,7 +87,9 @@ public enum FeatureMatrix: Sendable, Equatable {
             let rows = try r.readCount()
             let cols = try r.readCount()
             let values = try r.readFloats()
-            guard values.count == rows * cols else { throw TextpipeError(.io, "corrupt dense matrix") }
+            guard values.count == rows * cols, cols <= BinaryReader.maximumColumns else {
+                throw TextpipeError(.model, "corrupt dense matrix")
+            }
             return .dense(DenseMatrix(rowCount: rows, columnCount: cols, values: values))
         }
     }

@@ -69,8 +69,11 @@ public enum TestSupport {
     /// Runs the textpipe executable (the debug build unless `executable` is given); returns exit status, stdout and stderr.
     @discardableResult
     public static func runTextpipe(_ arguments: [String], in directory: URL, stdin: String? = nil,
-                                   executable: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+                                   executable: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         p.executableURL = executable ?? Self.executable
         p.arguments = arguments
         p.currentDirectoryURL = directory

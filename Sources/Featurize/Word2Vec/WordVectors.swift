@@ -197,6 +197,12 @@ public struct WordVectors: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw TextpipeError(.io, "cannot read word vectors", file: url.path)
         }
+        return try parse(data, url: url, limit: limit)
+    }
+
+    /// Reads either format from bytes; `url` names the file in errors. Every number from the file is checked before
+    /// it sizes anything, and every vector value must be finite.
+    public static func parse(_ data: Data, url: URL, limit: Int? = nil) throws -> WordVectors {
         let bytes = [UInt8](data)
         var i = 0
         func line() -> String? {
@@ -206,7 +212,7 @@ public struct WordVectors: Sendable {
             // A Windows line end (CR LF) leaves its CR out of the line.
             let end = i > start && bytes[i - 1] == 13 ? i - 1 : i
             let s = String(decoding: bytes[start..<end], as: UTF8.self)
-            i += 1
+            i = min(i + 1, bytes.count)
             return s
         }
         guard let header = line()?.split(separator: " ").compactMap({ Int($0) }), header.count == 2, header[0] >= 0,
@@ -250,13 +256,19 @@ public struct WordVectors: Sendable {
                 }
                 words.append(String(decoding: bytes[start..<i], as: UTF8.self))
                 i += 1
-                bytes[i..<i + 4 * d].withUnsafeBytes { raw in
+                let finite = bytes[i..<i + 4 * d].withUnsafeBytes { raw in
+                    var finite = true
                     for k in 0..<d {
-                        vectors.append(
-                            Float(
-                                bitPattern: UInt32(
-                                    littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self))))
+                        let v = Float(
+                            bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+                        finite = finite && v.isFinite
+                        vectors.append(v)
                     }
+                    return finite
+                }
+                guard finite else {
+                    throw TextpipeError(
+                        .input, "word \(n + 1) ('\(words[n])') has a NaN or infinite value", file: url.path)
                 }
                 i += 4 * d
             } else {
