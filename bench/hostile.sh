@@ -56,7 +56,7 @@ elif kind == "columns":
 PY
 }
 
-printf 'case\ttool\tseconds\tmax_rss_mb\treport_html_bytes\tmetrics_json_bytes\texit\n' > bench/out/hostile.tsv
+[ -f bench/out/hostile.tsv ] || printf 'case\ttool\tseconds\tmax_rss_mb\treport_html_bytes\tmetrics_json_bytes\texit\n' > bench/out/hostile.tsv
 for c in $cases; do
   for tool in before after; do
     dir="$out/$c-$tool"
@@ -66,7 +66,8 @@ for c in $cases; do
     (cd "$dir" && /usr/bin/time -f '%e %M' -o time.txt timeout 3600 "${bins[$tool]}" run p.yaml >run.log 2>&1)
     status=$?
     set -e
-    read -r secs rss < "$dir/time.txt" || true
+    # GNU time prefixes "Command exited with non-zero status N" when the run fails (124: the hour's timeout).
+    read -r secs rss < <(tail -1 "$dir/time.txt") || true
     html=$(stat -c %s "$dir"/reports/hostile/latest/report.html 2>/dev/null || echo -)
     metrics=$(stat -c %s "$dir"/reports/hostile/latest/metrics.json 2>/dev/null || echo -)
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$c" "$tool" "$secs" "$((rss / 1024))" "$html" "$metrics" "$status" \
