@@ -125,7 +125,7 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
 
     /// Writes the settings, vectors and idf.
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
+        w.write(String(decoding: try StableJSON.encode(configuration), as: UTF8.self))
         w.write(UInt64(vectors.dimensions))
         w.write(strings: vectors.words)
         w.write(array: vectors.vectors)

@@ -39,6 +39,14 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     /// A pretrained BERT encoder's [CLS] (or mean, or pooler) vector: dense.
     case bert(BertFeatureConfiguration)
 
+    /// The n-gram settings of an `onehot` or `ngram` feature set (nil for dense feature sets).
+    public var ngramConfiguration: NGramConfiguration? {
+        switch self {
+        case .onehot(let c), .ngram(let c): return c
+        case .word2vec, .bert: return nil
+        }
+    }
+
     /// The names the spec accepts, in registry order.
     public static var kinds: [String] { FeatureSetRegistry.kinds }
 
@@ -104,6 +112,11 @@ public struct NGramFeaturizer: FittedFeaturizer {
     public let kind: String
     /// The fitted vectorizer.
     public let vectorizer: NGramVectorizer
+    /// A fitted `onehot` or `ngram` featurizer.
+    public init(kind: String, vectorizer: NGramVectorizer) {
+        self.kind = kind
+        self.vectorizer = vectorizer
+    }
     /// Its columns.
     public var columnCount: Int { vectorizer.columnCount }
     /// The rows of documents `rows`.

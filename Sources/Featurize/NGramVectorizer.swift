@@ -435,7 +435,7 @@ public struct NGramVectorizer: Sendable {
 
     /// Binary form for model folders and the stage cache.
     public func encode(into w: inout BinaryWriter) throws {
-        let header = try JSONEncoder().encode(configuration)
+        let header = try StableJSON.encode(configuration)
         w.write(String(decoding: header, as: UTF8.self))
         w.write(UInt64(documentCount))
         w.write(strings: words)

@@ -14,7 +14,7 @@ public enum TaggerStore {
         w.write(version)
         w.write(tagger.kind)
         w.write(strings: tagger.tags)
-        w.write(String(decoding: try JSONEncoder().encode(tagger.trainingSummary), as: UTF8.self))
+        w.write(String(decoding: try StableJSON.encode(tagger.trainingSummary), as: UTF8.self))
         try tagger.encodeBody(into: &w)
         return w.data
     }
@@ -47,7 +47,7 @@ public enum TaggerStore {
     static func encodeFeatures(
         _ extractor: TokenFeatureExtractor, _ attributes: AttributeIndex, _ w: inout BinaryWriter
     ) throws {
-        w.write(String(decoding: try JSONEncoder().encode(extractor.configuration), as: UTF8.self))
+        w.write(String(decoding: try StableJSON.encode(extractor.configuration), as: UTF8.self))
         w.write(strings: attributes.names)
     }
 
@@ -83,7 +83,7 @@ public enum TaggerStore {
 extension HiddenMarkovModel {
     /// Writes the HMM's settings, transitions, interpolation weights, lexicon and suffix model.
     public func encodeBody(into w: inout BinaryWriter) throws {
-        w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
+        w.write(String(decoding: try StableJSON.encode(configuration), as: UTF8.self))
         w.write(array: logTransition)
         w.write(array: lambdas)
         w.write(array: tagPrior)

@@ -104,7 +104,7 @@ public struct TokenClassifierTagger: SequenceTagger {
     public func encodeBody(into w: inout BinaryWriter) throws {
         try TaggerStore.encodeFeatures(extractor, attributes, &w)
         w.write(array: [UInt8](try ClassifierStore.encode(classifier)))
-        w.write(try vectorSpec.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) } ?? "")
+        w.write(try vectorSpec.map { String(decoding: try StableJSON.encode($0), as: UTF8.self) } ?? "")
         w.write(Int64(vectorDimensions))
     }
 

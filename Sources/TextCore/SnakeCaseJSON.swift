@@ -18,3 +18,15 @@ public enum SnakeCaseJSON {
         return try d.decode(type, from: data)
     }
 }
+
+/// JSON with the type's own keys, sorted: embedded settings in binary files (a featurizer's configuration inside
+/// `featurizer.bin`) and cached results, so equal values are always equal bytes (a plain `JSONEncoder` orders keys
+/// differently from one process to the next on Linux, which would make two identical models differ).
+public enum StableJSON {
+    /// `value` as compact JSON with sorted keys.
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return try e.encode(value)
+    }
+}

@@ -20,7 +20,7 @@ struct Textpipe: ParsableCommand {
         version: TextpipeVersion.current,
         subcommands: [
             Run.self, PlanCommand.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self,
-            TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self
+            TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self, StreamCommand.self
         ])
 
     /// Parses and runs a command. A usage error from the argument parser exits 2, as every other usage error does

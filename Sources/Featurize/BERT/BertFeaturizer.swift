@@ -202,7 +202,7 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
 
     /// The saved model refers to the checkpoint folder (the weights are not copied into every model folder).
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(String(decoding: try JSONEncoder().encode(configuration), as: UTF8.self))
+        w.write(String(decoding: try StableJSON.encode(configuration), as: UTF8.self))
     }
 
     /// Reads the settings and loads the checkpoint they name.

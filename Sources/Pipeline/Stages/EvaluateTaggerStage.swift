@@ -11,8 +11,8 @@ struct TaggerEvaluation: Artifact {
     let sentenceCounts: [[Double]]
 
     func write(to folder: URL) throws {
-        try AtomicFile.write(try JSONEncoder().encode(result), to: folder.appendingPathComponent("result.json"))
-        try AtomicFile.write(try JSONEncoder().encode(sentenceCounts), to: folder.appendingPathComponent("counts.json"))
+        try AtomicFile.write(try StableJSON.encode(result), to: folder.appendingPathComponent("result.json"))
+        try AtomicFile.write(try StableJSON.encode(sentenceCounts), to: folder.appendingPathComponent("counts.json"))
     }
 
     static func read(from folder: URL) throws -> TaggerEvaluation {

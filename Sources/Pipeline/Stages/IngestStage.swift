@@ -67,7 +67,7 @@ extension Corpus: Artifact {
     func write(to folder: URL) throws {
         try AtomicFile.write(DocumentStore.encode(train), to: folder.appendingPathComponent("train.bin"))
         if let test { try AtomicFile.write(DocumentStore.encode(test), to: folder.appendingPathComponent("test.bin")) }
-        try AtomicFile.write(try JSONEncoder().encode(notes), to: folder.appendingPathComponent("notes.json"))
+        try AtomicFile.write(try StableJSON.encode(notes), to: folder.appendingPathComponent("notes.json"))
     }
 
     /// The corpus stored in a folder.

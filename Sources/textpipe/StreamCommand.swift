@@ -1,0 +1,156 @@
+import ArgumentParser
+import Featurize
+import Foundation
+import Pipeline
+import TextCore
+
+/// `textpipe stream <mode>`: the binary's contract with a cluster (and with Unix pipes).
+struct StreamCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream",
+        abstract:
+            "Process JSON Lines records from standard input: exactly one result line per record on standard output.",
+        discussion: """
+            Records are JSON objects, one per line: {"id": ..., "text": ...} (featurize also takes "tokens"; stats
+            needs "row" and takes "group"). Logs go to standard error only; any bad record or failure exits non-zero
+            (3 for bad input, naming the line), so a cluster retries the task. Memory does not grow with the input.
+            """,
+        subcommands: [
+            StreamFeaturize.self, StreamStats.self, StreamMergeStats.self, StreamEncode.self, StreamPredict.self
+        ])
+}
+
+/// Options naming a feature set of a spec.
+struct SpecFeatureOptions: ParsableArguments {
+    @Option(help: "The pipeline spec.") var spec: String
+    @Option(help: "The feature set's name in the spec.") var features: String
+    @Option(help: "Project root for the spec's relative paths (default: the current directory).") var root: String?
+
+    /// The spec, the classification part and the named feature set.
+    func load() throws -> (PipelineSpec, ClassificationSpec, NamedFeatureSet, RunOptions) {
+        let spec = try SpecDecoder.load(path: self.spec)
+        guard let c = spec.classification else {
+            throw TextpipeError(.usage, "stream modes work on classification specs", file: self.spec)
+        }
+        guard let feature = c.features.first(where: { $0.name == features }) else {
+            throw TextpipeError(
+                .usage,
+                "no feature set '\(features)' (the spec has: \(c.features.map(\.name).joined(separator: ", ")))",
+                file: self.spec, key: "features")
+        }
+        let options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath))
+        return (spec, c, feature, options)
+    }
+}
+
+struct StreamFeaturize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "featurize",
+        abstract: "Clean, tokenize and featurize each record with fitted featurizers.",
+        discussion: """
+            DIR is a saved model folder, or a folder written for a feature set (featurizers.json). Out:
+            {"id": ..., "features": [{"indices": [...], "values": [...]}]}, one row per featurizer.
+            """)
+    @Option(help: "A saved model folder or a featurizer set folder.") var artifacts: String
+
+    func run() throws {
+        try Textpipe.guarded {
+            var mode = FeaturizeStream(try FeaturizerSet.load(from: URL(fileURLWithPath: artifacts)))
+            try StreamRunner.run(&mode)
+        }
+    }
+}
+
+struct StreamStats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Partial n-gram statistics of the records (one line at the end) for merge-stats.",
+        discussion: """
+            Each record needs "row" (its position in the corpus) and may give "group" (0..<G, default 0): the
+            documents a fit uses are a set of groups. Rows must increase within one stream.
+            """)
+    @OptionGroup var feature: SpecFeatureOptions
+    @Option(help: "Number of groups.") var groups = 1
+
+    func run() throws {
+        try Textpipe.guarded {
+            let (_, c, named, _) = try feature.load()
+            guard let n = named.configuration.ngramConfiguration else {
+                throw TextpipeError(
+                    .usage, "stats are counted for ngram and onehot feature sets, not \(named.configuration.kind)",
+                    key: "features")
+            }
+            var mode = try StatsStream(configuration: n, groupCount: groups, clean: c.clean, tokenize: c.tokenize)
+            try StreamRunner.run(&mode)
+        }
+    }
+}
+
+struct StreamMergeStats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge-stats",
+        abstract: "Merge partial statistics (in any order and grouping) into one line.",
+        discussion: """
+            With --fit and --out, also writes the featurizer fitted on those groups: exactly what a fit on one
+            machine over the same documents computes (same vocabulary order, same idf bits).
+            """)
+    @Option(help: "Comma-separated groups to fit on (with --out).") var fit: String?
+    @Option(help: "Where to write the fitted featurizer (a featurizer set folder).") var out: String?
+    @Option(help: "The feature set's kind for --out: ngram or onehot.") var kind = "ngram"
+
+    func run() throws {
+        try Textpipe.guarded {
+            var mode = MergeStatsStream()
+            try StreamRunner.run(&mode)
+            guard let out else { return }
+            guard let merged = mode.merged, let fit else {
+                throw TextpipeError(.usage, "--out needs --fit GROUPS")
+            }
+            let groups = try fit.split(separator: ",").map { g -> Int in
+                guard let n = Int(g.trimmingCharacters(in: .whitespaces)) else {
+                    throw TextpipeError(.usage, "--fit takes comma-separated group numbers, got '\(fit)'")
+                }
+                return n
+            }
+            guard ["ngram", "onehot"].contains(kind) else {
+                throw TextpipeError(.usage, "--kind is ngram or onehot, got '\(kind)'")
+            }
+            let vectorizer = try merged.vectorizer(groups: groups)
+            try FeaturizerSet(
+                kind: kind, clean: .init(), tokenize: .init(),
+                featurizers: [NGramFeaturizer(kind: kind, vectorizer: vectorizer)]
+            ).write(to: URL(fileURLWithPath: out))
+        }
+    }
+}
+
+struct StreamEncode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Each record's vector from a BERT checkpoint or pretrained word vectors (nothing to fit).",
+        discussion: "Out: {\"id\": ..., \"vector\": [...]}.")
+    @OptionGroup var feature: SpecFeatureOptions
+
+    func run() throws {
+        try Textpipe.guarded {
+            let (_, c, named, options) = try feature.load()
+            var mode = try EncodeStream(feature: named, clean: c.clean, tokenize: c.tokenize, options: options)
+            try StreamRunner.run(&mode)
+        }
+    }
+}
+
+struct StreamPredict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Label each record with a saved model.",
+        discussion: "Out: {\"id\": ..., \"label\": ..., \"probabilities\": {...}} (\"scores\" for models without).")
+    @Option(help: "The saved model folder.") var model: String
+
+    func run() throws {
+        try Textpipe.guarded {
+            var mode = PredictStream(model: try ModelBundle.load(from: URL(fileURLWithPath: model)))
+            try StreamRunner.run(&mode)
+        }
+    }
+}
