@@ -142,18 +142,23 @@ struct FeaturizeStage: Stage {
         try FeatureArtifact.writeFinal(final, matrix: finalX, to: folder)
     }
 
+    /// A checkpoint name (`minilm`, fetched into the models folder) or a folder relative to the project root, as an
+    /// absolute path.
+    static func checkpointFolder(_ model: String, options: RunOptions) throws -> String {
+        if let entry = ModelCatalog.entry(named: model) {
+            return try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
+                .resolvingSymlinksInPath().path
+        }
+        return options.resolve(model).path
+    }
+
     /// The configuration with names fetched and paths made absolute: a checkpoint name (`minilm`) or resource name
     /// (`wikipedia-sample`) stands for its fetched folder or file; an XML dump used as a word2vec corpus is turned
     /// into plain text once, cached by its content hash.
     func resolvingPaths(_ context: StageContext) throws -> FeatureSetConfiguration {
         switch feature.configuration {
         case .bert(var b):
-            if let entry = ModelCatalog.entry(named: b.model) {
-                b.model = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
-                    .resolvingSymlinksInPath().path
-            } else {
-                b.model = options.resolve(b.model).path
-            }
+            b.model = try Self.checkpointFolder(b.model, options: options)
             guard
                 FileManager.default.fileExists(
                     atPath: URL(fileURLWithPath: b.model).appendingPathComponent("config.json").path)

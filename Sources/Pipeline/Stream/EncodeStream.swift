@@ -23,12 +23,7 @@ public struct EncodeStream: StreamMode {
         tokenizer = Tokenizer(tokenize)
         switch feature.configuration {
         case .bert(var b):
-            if let entry = ModelCatalog.entry(named: b.model) {
-                b.model = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
-                    .resolvingSymlinksInPath().path
-            } else {
-                b.model = options.resolve(b.model).path
-            }
+            b.model = try FeaturizeStage.checkpointFolder(b.model, options: options)
             featurizer = try BertFeaturizer(b)
             usesText = true
         case .word2vec(var c):
