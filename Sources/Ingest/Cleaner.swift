@@ -63,9 +63,15 @@ public struct Cleaner: Sendable {
                 }
             }
         }
+        return collect(results.compactMap { $0 }, notes: &notes)
+    }
+
+    /// Cleaned documents with whether each was HTML, as the corpus keeps them: empties dropped (or kept) and counted,
+    /// HTML documents counted. The same for documents cleaned here or on a cluster's workers.
+    public func collect(_ results: [(Document, Bool)], notes: inout [String: Int]) -> [Document] {
         var out: [Document] = []
-        out.reserveCapacity(documents.count)
-        for case (let d, let wasHTML)? in results {
+        out.reserveCapacity(results.count)
+        for (d, wasHTML) in results {
             if wasHTML { notes["documents cleaned as HTML", default: 0] += 1 }
             if d.text.isEmpty {
                 if configuration.dropEmpty {

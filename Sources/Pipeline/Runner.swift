@@ -63,7 +63,7 @@ public final class Runner {
     public func run() throws -> Outcome {
         let plan = try PlanCompiler.compile(spec, options: options)
         let out = options.resolve(spec.report.out)
-        let executor = LocalExecutor(store: store, options: options)
+        let executor = LocalExecutor(store: store, options: options, cluster: options.cluster)
         var shown: PublishedRun? = nil
         var regressions: [String] = []
         let execution = try executor.execute(plan, through: options.only) { execution in

@@ -75,7 +75,7 @@ public struct DataSpec: Sendable, Hashable {
 }
 
 /// A feature set with the name it has in reports (`ngram`, or the user's `name:`).
-public struct NamedFeatureSet: Sendable, Hashable {
+public struct NamedFeatureSet: Sendable, Hashable, Codable {
     /// Its name in reports.
     public var name: String
     /// Its settings.
@@ -83,7 +83,7 @@ public struct NamedFeatureSet: Sendable, Hashable {
 }
 
 /// A classifier with the name it has in reports.
-public struct NamedClassifier: Sendable, Hashable {
+public struct NamedClassifier: Sendable, Hashable, Codable {
     /// Its name in reports.
     public var name: String
     /// Its settings.

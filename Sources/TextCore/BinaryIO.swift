@@ -37,6 +37,11 @@ public struct BinaryWriter {
         write(UInt64(array.count))
         array.withUnsafeBytes { data.append(contentsOf: $0) }
     }
+    /// Length-prefixed raw bytes.
+    public mutating func write(bytes: Data) {
+        write(UInt64(bytes.count))
+        data.append(bytes)
+    }
     /// A length-prefixed list of strings.
     public mutating func write(strings: [String]) {
         write(UInt64(strings.count))
@@ -114,6 +119,14 @@ public struct BinaryReader {
     public mutating func readFloats() throws -> [Float] { try readRaw(Float.self) }
     /// A length-prefixed array of doubles.
     public mutating func readDoubles() throws -> [Double] { try readRaw(Double.self) }
+    /// Length-prefixed raw bytes; a length past the end is an error.
+    public mutating func readBytes() throws -> Data {
+        let raw = try read(UInt64.self)
+        guard raw <= UInt64(data.count), offset + Int(raw) <= data.endIndex else { throw truncated() }
+        let out = data[offset..<offset + Int(raw)]
+        offset += Int(raw)
+        return Data(out)
+    }
     /// A length-prefixed list of strings.
     public mutating func readStrings() throws -> [String] {
         let raw = try read(UInt64.self)

@@ -84,6 +84,13 @@ public struct SHA256: Sendable {
     /// The digest as lowercase hex.
     public mutating func finalizeHex() -> String { Self.hexString(finalize()) }
 
+    /// The 32-byte digest of `bytes`.
+    public static func digest<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
+        var h = SHA256()
+        h.update(bytes)
+        return h.finalize()
+    }
+
     /// One-shot hex digest of some bytes.
     public static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var h = SHA256()

@@ -44,6 +44,25 @@ public struct TokenizedCorpus: Sendable {
         self.texts = documents.map(\.text)
     }
 
+    /// A corpus of documents tokenized elsewhere (a cluster's workers): the same types in the same order as
+    /// tokenizing the texts here would give.
+    public init(tokenized: [[String]], labels: [String?], sources: [String], texts: [String]) {
+        var interner = ByteInterner(capacity: 1 << 16)
+        var offsets = [0]
+        var tokens: [Int32] = []
+        offsets.reserveCapacity(tokenized.count + 1)
+        for document in tokenized {
+            for token in document { tokens.append(interner.intern(token)) }
+            offsets.append(tokens.count)
+        }
+        self.types = interner.strings
+        self.offsets = offsets
+        self.tokens = tokens
+        self.labels = labels
+        self.sources = sources
+        self.texts = texts
+    }
+
     /// A corpus from its parts (as `decode` reads them).
     public init(
         types: [String], offsets: [Int], tokens: [Int32], labels: [String?], sources: [String], texts: [String]? = nil

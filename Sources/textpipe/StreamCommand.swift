@@ -1,8 +1,10 @@
 import ArgumentParser
 import Featurize
 import Foundation
+import Ingest
 import Pipeline
 import TextCore
+import Tokenize
 
 /// `textpipe stream <mode>`: the binary's contract with a cluster (and with Unix pipes).
 struct StreamCommand: ParsableCommand {
@@ -16,7 +18,8 @@ struct StreamCommand: ParsableCommand {
             (3 for bad input, naming the line), so a cluster retries the task. Memory does not grow with the input.
             """,
         subcommands: [
-            StreamFeaturize.self, StreamStats.self, StreamMergeStats.self, StreamEncode.self, StreamPredict.self
+            StreamFeaturize.self, StreamStats.self, StreamMergeStats.self, StreamEncode.self, StreamPredict.self,
+            StreamClean.self, StreamTokenize.self, StreamTask.self
         ])
 }
 
@@ -28,15 +31,21 @@ struct SpecFeatureOptions: ParsableArguments {
 
     /// The spec, the classification part and the named feature set.
     func load() throws -> (PipelineSpec, ClassificationSpec, NamedFeatureSet, RunOptions) {
-        let spec = try SpecDecoder.load(path: self.spec)
+        try Self.load(spec: spec, features: features, root: root)
+    }
+
+    static func load(spec path: String, features: String, root: String?) throws -> (
+        PipelineSpec, ClassificationSpec, NamedFeatureSet, RunOptions
+    ) {
+        let spec = try SpecDecoder.load(path: path)
         guard let c = spec.classification else {
-            throw TextpipeError(.usage, "stream modes work on classification specs", file: self.spec)
+            throw TextpipeError(.usage, "stream modes work on classification specs", file: path)
         }
         guard let feature = c.features.first(where: { $0.name == features }) else {
             throw TextpipeError(
                 .usage,
                 "no feature set '\(features)' (the spec has: \(c.features.map(\.name).joined(separator: ", ")))",
-                file: self.spec, key: "features")
+                file: path, key: "features")
         }
         let options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath))
         return (spec, c, feature, options)
@@ -51,11 +60,12 @@ struct StreamFeaturize: ParsableCommand {
             DIR is a saved model folder, or a folder written for a feature set (featurizers.json). Out:
             {"id": ..., "features": [{"indices": [...], "values": [...]}]}, one row per featurizer.
             """)
-    @Option(help: "A saved model folder or a featurizer set folder.") var artifacts: String
+    @Option(help: "A saved model folder, a featurizer set folder or its archive (@NAME: a file shipped to workers).")
+    var artifacts: String
 
     func run() throws {
         try Textpipe.guarded {
-            var mode = FeaturizeStream(try FeaturizerSet.load(from: URL(fileURLWithPath: artifacts)))
+            var mode = FeaturizeStream(try FeaturizerSet.load(from: ShippedFile.resolve(artifacts)))
             try StreamRunner.run(&mode)
         }
     }
@@ -67,14 +77,26 @@ struct StreamStats: ParsableCommand {
         abstract: "Partial n-gram statistics of the records (one line at the end) for merge-stats.",
         discussion: """
             Each record needs "row" (its position in the corpus) and may give "group" (0..<G, default 0): the
-            documents a fit uses are a set of groups. Rows must increase within one stream.
+            documents a fit uses are a set of groups. Rows must increase within one stream. The n-gram settings come
+            from a spec's feature set (--spec, --features) or as JSON (--ngram, as the Spark driver passes them).
             """)
-    @OptionGroup var feature: SpecFeatureOptions
+    @Option(help: "The pipeline spec.") var spec: String?
+    @Option(help: "The feature set's name in the spec.") var features: String?
+    @Option(help: "N-gram settings as JSON (instead of --spec and --features).") var ngram: String?
     @Option(help: "Number of groups.") var groups = 1
 
     func run() throws {
         try Textpipe.guarded {
-            let (_, c, named, _) = try feature.load()
+            if let ngram {
+                let n = try StreamSettings.decode(NGramConfiguration.self, ngram, option: "--ngram")
+                var mode = try StatsStream(configuration: n, groupCount: groups, clean: .init(), tokenize: .init())
+                try StreamRunner.run(&mode)
+                return
+            }
+            guard let spec, let features else {
+                throw TextpipeError(.usage, "give --spec and --features, or --ngram")
+            }
+            let (_, c, named, _) = try SpecFeatureOptions.load(spec: spec, features: features, root: nil)
             guard let n = named.configuration.ngramConfiguration else {
                 throw TextpipeError(
                     .usage, "stats are counted for ngram and onehot feature sets, not \(named.configuration.kind)",
@@ -150,6 +172,67 @@ struct StreamPredict: ParsableCommand {
     func run() throws {
         try Textpipe.guarded {
             var mode = PredictStream(model: try ModelBundle.load(from: URL(fileURLWithPath: model)))
+            try StreamRunner.run(&mode)
+        }
+    }
+}
+
+/// Settings given as JSON on the command line (the Spark driver passes a spec's settings this way).
+enum StreamSettings {
+    static func decode<T: Decodable>(_ type: T.Type, _ json: String, option: String) throws -> T {
+        do { return try JSONDecoder().decode(type, from: Data(json.utf8)) } catch {
+            throw TextpipeError(.usage, "\(option) is not valid settings JSON: \(error)")
+        }
+    }
+}
+
+struct StreamClean: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clean", abstract: "Clean each record's text (HTML/XML to text) by a spec's clean settings.",
+        discussion: "Out: {\"id\": ..., \"text\": ..., \"html\": true|false}.")
+    @Option(help: "The clean settings as JSON (default: the spec defaults).") var configuration: String?
+
+    func run() throws {
+        try Textpipe.guarded {
+            var mode = CleanStream(
+                try configuration.map {
+                    try StreamSettings.decode(CleanConfiguration.self, $0, option: "--configuration")
+                }
+                    ?? CleanConfiguration())
+            try StreamRunner.run(&mode)
+        }
+    }
+}
+
+struct StreamTokenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize", abstract: "Tokenize each record's (cleaned) text by a spec's tokenize settings.",
+        discussion: "Out: {\"id\": ..., \"tokens\": [...]}.")
+    @Option(help: "The tokenize settings as JSON (default: the spec defaults).") var configuration: String?
+
+    func run() throws {
+        try Textpipe.guarded {
+            var mode = TokenizeStream(
+                try configuration.map {
+                    try StreamSettings.decode(TokenizeConfiguration.self, $0, option: "--configuration")
+                } ?? TokenizeConfiguration())
+            try StreamRunner.run(&mode)
+        }
+    }
+}
+
+struct StreamTask: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "task",
+        abstract: "Run units of a plan shipped as tasks (the driver of `textpipe spark` sends them).",
+        discussion: """
+            In: {"id": <unit key>, "task": "train", "stage": <JSON>, "inputs": {<unit key>: <archive>}}, the
+            archives among the shipped files ($TEXTPIPE_FILES). Out: {"id": <unit key>, "archive": <base64>}.
+            """)
+
+    func run() throws {
+        try Textpipe.guarded {
+            var mode = try TaskStream()
             try StreamRunner.run(&mode)
         }
     }

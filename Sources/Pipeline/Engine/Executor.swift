@@ -42,11 +42,16 @@ public final class LocalExecutor: Executor, StageContext {
     private var entryIndex: [Int: Int] = [:]
     private var entries: [LockEntry] = []
     private var seconds: [StageName: (seconds: Double, cached: Bool)] = [:]
+    /// Where data-parallel units and tasks run when set (Spark, or processes); nil runs everything in this process.
+    public let cluster: (any Cluster)?
+    /// Units a cluster job ran ahead of their turn, with their share of the job's seconds.
+    private var ranAhead: [Int: Double] = [:]
 
-    /// An executor over `store`.
-    public init(store: any ArtifactStore, options: RunOptions) {
+    /// An executor over `store`, handing work to `cluster` when there is one.
+    public init(store: any ArtifactStore, options: RunOptions, cluster: (any Cluster)? = nil) {
         self.store = store
         self.options = options
+        self.cluster = cluster
     }
 
     /// Runs the plan as `Executor.execute` describes, holding the pipeline's run lock throughout.
@@ -63,20 +68,35 @@ public final class LocalExecutor: Executor, StageContext {
             let stage = unit.stage
             let watch = Stopwatch()
             let folder = store.folder(stage: stage.stage, key: unit.key)
-            let hit = !options.force && store.isComplete(stage: stage.stage, key: unit.key) && stage.isComplete(folder)
+            let ahead = ranAhead[unit.id]
+            let hit =
+                ahead == nil && !options.force && store.isComplete(stage: stage.stage, key: unit.key)
+                && stage.isComplete(folder)
             if hit {
                 log("\(stage.displayName): cached (\(unit.key.prefix(12)))")
+            } else if ahead != nil {
+                trusted.insert(unit.id)
+            } else if let cluster, stage is any TaskStage {
+                try runTasks(from: unit, through: last, done: Set(entryIndex.keys), on: cluster)
             } else {
-                log("\(stage.displayName): running ...")
+                log(
+                    "\(stage.displayName): running\(cluster != nil && stage is any DistributedStage ? " on the cluster" : "") ..."
+                )
                 loaded[unit.id] = nil
-                try store.produce(stage: stage.stage, key: unit.key) { dir in try stage.run(self, into: dir) }
+                try store.produce(stage: stage.stage, key: unit.key) { dir in
+                    if let cluster, let distributed = stage as? any DistributedStage {
+                        try distributed.run(self, on: cluster, into: dir)
+                    } else {
+                        try stage.run(self, into: dir)
+                    }
+                }
                 trusted.insert(unit.id)
                 log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
             }
             var entry = described[unit.id]
             entry.status = hit ? "cached" : "run"
             entry.cached = hit
-            entry.seconds = watch.seconds
+            entry.seconds = ranAhead[unit.id] ?? watch.seconds
             entry.output = folder.path
             entryIndex[unit.id] = entries.count
             entries.append(entry)
@@ -92,6 +112,26 @@ public final class LocalExecutor: Executor, StageContext {
         let shown = try publish(execution)
         writeLock(plan, execution: execution, runFolder: shown)
         return execution
+    }
+
+    /// Runs `first` and every later task unit whose inputs are done and whose output is not stored (all of them under
+    /// `--force`) as one cluster job, so the cluster trains them in parallel; the loop then takes them as run.
+    private func runTasks(from first: Plan.Unit, through last: StageName?, done: Set<Int>, on cluster: any Cluster)
+        throws
+    {
+        let watch = Stopwatch()
+        let batch = plan.units(through: last).filter { u in
+            u.id >= first.id && u.stage is any TaskStage && u.stage.inputs.allSatisfy { done.contains($0.id) }
+                && (u.id == first.id || options.force || !store.isComplete(stage: u.stage.stage, key: u.key))
+        }
+        log("\(batch.count) task(s) from \(first.stage.displayName) on the cluster ...")
+        try TaskDispatch.run(batch, plan: plan, store: store, cluster: cluster, scratch: store.root)
+        let share = watch.seconds / Double(batch.count)
+        for u in batch {
+            ranAhead[u.id] = share
+            loaded[u.id] = nil
+        }
+        log("\(batch.count) task(s) done in \(String(format: "%.2f", watch.seconds)) s")
     }
 
     /// Writes the executed plan as `<report.out>/textpipe.lock`, and a copy into the run folder shown.

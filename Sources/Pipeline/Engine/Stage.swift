@@ -18,7 +18,7 @@ public enum StageName: String, Sendable, CaseIterable, Codable, Comparable {
 /// `Input<TokenizedCorpus>` is what the featurize stage holds of the tokenize unit: the unit's position in the
 /// plan and its cache key. The key is part of the reader's key, so a change anywhere upstream changes every key
 /// downstream, before anything runs.
-public struct Input<Output>: Sendable {
+public struct Input<Output>: Sendable, Codable {
     /// The unit's position in the plan.
     public let id: Int
     /// The unit's cache key.
@@ -118,6 +118,14 @@ extension Stage {
     }
 }
 
+/// A stage whose data-parallel work can run on a cluster: it writes exactly what `run` writes, with the per-record
+/// work piped through `textpipe stream ...` partitions and the rest (merging statistics, assembling matrices) done
+/// here on the driver.
+protocol DistributedStage: Stage {
+    /// Computes the output with `cluster` doing the per-record work and writes it into `folder`.
+    func run(_ context: StageContext, on cluster: any Cluster, into folder: URL) throws
+}
+
 /// What a running stage can ask of the executor running it.
 public protocol StageContext: AnyObject {
     /// The output of an earlier unit (loaded from the store once per run and kept).
@@ -151,6 +159,8 @@ public struct RunOptions {
     public var modelsDirectory: URL?
     /// Where progress lines go.
     public var log: (String) -> Void
+    /// Where data-parallel units and training tasks run (Spark, or child processes); nil: all in this process.
+    public var cluster: (any Cluster)?
 
     /// Options for a run from `root`, logging to standard error unless told otherwise.
     public init(root: URL, log: @escaping (String) -> Void = { StandardError.log($0) }) {

@@ -197,3 +197,82 @@ struct FeaturizeStage: Stage {
         }
     }
 }
+
+extension FeaturizeStage: DistributedStage {
+    /// An n-gram feature set on the cluster: partial statistics counted per partition (`stream stats`, each document
+    /// in the group of fits that use it) and merged here into each fold's featurizer and the final one (exactly the
+    /// local fits); then every document featurized by all of them at once (`stream featurize`) and the fold matrices
+    /// assembled here. Dense feature sets (word2vec training, BERT) run on the driver.
+    func run(_ context: StageContext, on cluster: any Cluster, into folder: URL) throws {
+        guard let ngram = feature.configuration.ngramConfiguration else {
+            context.log(
+                "featurize [\(feature.name)]: \(feature.configuration.kind) features are computed on the driver")
+            try run(context, into: folder)
+            return
+        }
+        let tokenized = try context.read(tokenize)
+        let assignment = try context.read(split)
+        let corpus = tokenized.corpus
+        let fits = assignment.folds.map(\.train) + [assignment.finalTrainingRows]
+        // Documents used by the same fits form one group; a fit is the union of the groups that include it.
+        var member = [[Bool]](repeating: Array(repeating: false, count: fits.count), count: corpus.documentCount)
+        for (f, rows) in fits.enumerated() { for d in rows { member[d][f] = true } }
+        var groupOf: [[Bool]: Int] = [:]
+        var group = [Int](repeating: -1, count: corpus.documentCount)
+        for d in 0..<corpus.documentCount where member[d].contains(true) {
+            group[d] = groupOf[member[d]] ?? groupOf.count
+            groupOf[member[d]] = group[d]
+        }
+        func tokensJSON(_ d: Int) -> String {
+            "[" + corpus.document(d).map { JSONValue.quote(corpus.types[Int($0)]) }.joined(separator: ",") + "]"
+        }
+        let statsRecords = (0..<corpus.documentCount).filter { group[$0] >= 0 }.map { d in
+            "{\"id\":\(d),\"row\":\(d),\"group\":\(group[d]),\"tokens\":\(tokensJSON(d))}"
+        }
+        let settings = String(decoding: try StableJSON.encode(ngram), as: UTF8.self)
+        let partials = try ClusterJob.map(
+            statsRecords, through: ["stream", "stats", "--ngram", settings, "--groups", "\(groupOf.count)"],
+            perRecord: false, on: cluster, context: context, stage: stage)
+        var merged = try NGramStatistics(configuration: ngram, groupCount: groupOf.count)
+        for partial in partials { try merged.merge(try StatsStream.statistics(partial)) }
+        let featurizers: [any FittedFeaturizer] = try fits.indices.map { f in
+            let groups = groupOf.filter { $0.key[f] }.map(\.value)
+            return NGramFeaturizer(
+                kind: feature.configuration.kind,
+                vectorizer: try merged.vectorizer(groups: groups, configuration: ngram))
+        }
+        // Ship the fitted featurizers as one archive; every worker applies all of them to each document.
+        let shipped = context.workFolder.appendingPathComponent(".tmp-\(getpid())-featurize-ship-\(feature.name.count)")
+        try? FileManager.default.removeItem(at: shipped)
+        defer { try? FileManager.default.removeItem(at: shipped) }
+        try FeaturizerSet(kind: feature.configuration.kind, clean: .init(), tokenize: .init(), featurizers: featurizers)
+            .write(to: shipped.appendingPathComponent("set"))
+        let archive = shipped.appendingPathComponent("featurizers-\(UUID().uuidString.prefix(8)).tpar")
+        try AtomicFile.write(try FolderArchive.pack(shipped.appendingPathComponent("set")), to: archive)
+        let rows = try ClusterJob.map(
+            (0..<corpus.documentCount).map { "{\"id\":\($0),\"tokens\":\(tokensJSON($0))}" },
+            through: ["stream", "featurize", "--artifacts", "@" + archive.lastPathComponent], files: [archive],
+            on: cluster, context: context, stage: stage)
+        // One matrix per fit over every document, then each fold's training and test rows out of its fit's matrix.
+        var matrices = featurizers.map { SparseMatrix(columnCount: $0.columnCount) }
+        for r in rows {
+            guard let features = r.fields["features"]?.array, features.count == featurizers.count else {
+                throw r.error("not a result of stream featurize with \(featurizers.count) featurizers")
+            }
+            for (f, row) in features.enumerated() {
+                let (indices, values) = try FeatureRowText.sparse(row, columnCount: matrices[f].columnCount)
+                matrices[f].columns.append(contentsOf: indices)
+                matrices[f].values.append(contentsOf: values)
+                matrices[f].rowStart.append(matrices[f].columns.count)
+            }
+        }
+        for (i, fold) in assignment.folds.enumerated() {
+            try FeatureArtifact.writeFold(
+                i, train: .sparse(matrices[i].rows(fold.train)), test: .sparse(matrices[i].rows(fold.test)),
+                to: folder)
+        }
+        let last = fits.count - 1
+        try FeatureArtifact.writeFinal(
+            featurizers[last], matrix: .sparse(matrices[last].rows(assignment.finalTrainingRows)), to: folder)
+    }
+}

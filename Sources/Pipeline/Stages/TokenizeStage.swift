@@ -63,3 +63,26 @@ struct TokenizeStage: Stage {
         }
     }
 }
+
+extension TokenizeStage: DistributedStage {
+    /// Each document tokenized on the cluster (`stream tokenize`); interned here in document order, so the corpus
+    /// is the one `run` writes.
+    func run(_ context: StageContext, on cluster: any Cluster, into folder: URL) throws {
+        let cleaned = try context.read(clean)
+        let all = cleaned.train + (cleaned.test ?? [])
+        let records = all.enumerated().map { i, d in "{\"id\":\(i),\"text\":\(JSONValue.quote(d.text))}" }
+        let settings = String(decoding: try StableJSON.encode(configuration), as: UTF8.self)
+        let results = try ClusterJob.map(
+            records, through: ["stream", "tokenize", "--configuration", settings], on: cluster, context: context,
+            stage: stage)
+        let tokens = try results.map { r -> [String] in
+            guard let t = r.tokens ?? (r.fields["tokens"]?.array?.isEmpty == true ? [] : nil) else {
+                throw r.error("not a result of stream tokenize")
+            }
+            return t
+        }
+        let corpus = TokenizedCorpus(
+            tokenized: tokens, labels: all.map(\.label), sources: all.map(\.source), texts: all.map(\.text))
+        try Tokenized(corpus: corpus, trainCount: cleaned.train.count).write(to: folder)
+    }
+}

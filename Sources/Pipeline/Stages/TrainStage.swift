@@ -34,8 +34,9 @@ struct TrainedFold: Artifact {
 
 /// Trains one (features, classifier) pair on one fold's training documents: `train [ngram + softmax] fold 3`.
 /// Under cross-validation fold `i` trains with seed `seed + i`; with one split, with the spec's seed.
-struct TrainStage: Stage {
+struct TrainStage: TaskStage {
     typealias Output = TrainedFold
+    static let taskKind = "train"
     let split: Input<FoldAssignment>
     let features: Input<FeatureArtifact>
     let pair: String

@@ -57,8 +57,18 @@ public struct FeaturizerSet {
         try AtomicFile.write(try SnakeCaseJSON.encode(header), to: folder.appendingPathComponent(Self.headerName))
     }
 
-    /// Reads a driver-written folder or a saved model's featurizer.
+    /// Reads a driver-written folder (or its archive, as shipped to a cluster's workers) or a saved model's
+    /// featurizer.
     public static func load(from folder: URL) throws -> FeaturizerSet {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            let unpacked = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "textpipe-featurizers-\(getpid())-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: unpacked) }
+            try FolderArchive.unpack(try AtomicFile.read(folder), into: unpacked, name: folder.path)
+            return try load(from: unpacked)
+        }
         let headerURL = folder.appendingPathComponent(headerName)
         guard let data = FileManager.default.contents(atPath: headerURL.path) else {
             let model = try ModelBundle.load(from: folder)

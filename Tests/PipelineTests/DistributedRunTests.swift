@@ -1,0 +1,71 @@
+import Foundation
+import Report
+import Testing
+import TestSupport
+import TextCore
+@testable import Pipeline
+
+/// Every stored file of a run's units (ingest through train), by unit and file, with training times left out (they
+/// are measured, not computed).
+func storedFiles(_ spec: PipelineSpec, options: RunOptions) throws -> [String: String] {
+    let plan = try PlanCompiler.compile(spec, options: options)
+    let store = LocalArtifactStore(root: options.resolve(spec.workDirectory).appendingPathComponent(spec.name))
+    var out: [String: String] = [:]
+    for unit in plan.units where unit.stage.stage <= .train {
+        let folder = store.folder(stage: unit.stage.stage, key: unit.key)
+        let manifest = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.appendingPathComponent(".textpipe-complete"))) as? [String: Any]
+        for case let (name, entry as [String: Any]) in (manifest?["files"] as? [String: Any]) ?? [:]
+        where name != "seconds" && name != "model/model.json" && !name.hasSuffix("model.json") {
+            out["\(unit.stage.displayName)/\(name)"] = entry["sha256"] as? String
+        }
+    }
+    return out
+}
+
+/// The distributed path of the engine (issue 13) on child processes: the same plan, the data-parallel stages and
+/// the training tasks run through `textpipe stream` partitions, gives the same files and the same metrics.
+@Suite(.serialized) struct DistributedRunTests {
+    @Test func processClusterRunEqualsLocalRunOnPolarity() throws {
+        let spec = """
+            name: spread
+            data: {dataset: polarity-sentences}
+            clean: {html: auto}
+            tokenize: {lowercase: true, punctuation: drop}
+            features:
+              - onehot: {min_df: 2}
+              - ngram: {n: [1, 2], weighting: tfidf, min_df: 2, max_features: 20000}
+            classifiers:
+              - multinomial_nb: {alpha: 1.0}
+              - softmax: {l2: 1.0}
+            evaluate: {cv: {folds: 3, seed: 7}}
+            report: {formats: [json]}
+            """
+        var results: [(RunReport, [String: String])] = []
+        for distributed in [false, true] {
+            let root = TestSupport.temporaryDirectory("spread-\(distributed)")
+            TestSupport.write(spec, to: root.appendingPathComponent("p.yaml"))
+            var options = RunOptions(root: root, log: { _ in })
+            options.dataCache = TestSupport.projectRoot.appendingPathComponent("data/cache")
+            if distributed {
+                options.cluster = try ProcessCluster(
+                    parallelism: 2, executable: TestSupport.executable,
+                    scratch: root, log: { _ in })
+            }
+            defer { options.cluster?.close() }
+            let parsed = try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path)
+            let outcome = try Runner(spec: parsed, options: options).run()
+            results.append((try #require(outcome.report), try storedFiles(parsed, options: options)))
+        }
+        let (local, localFiles) = results[0]
+        let (spread, spreadFiles) = results[1]
+        #expect(localFiles.count > 20)
+        #expect(localFiles == spreadFiles)
+        for (a, b) in zip(local.results, spread.results) {
+            #expect(a.features == b.features && a.classifier == b.classifier)
+            #expect(abs(a.accuracy - b.accuracy) <= 1e-9 && abs(a.macroF1 - b.macroF1) <= 1e-9)
+            #expect(a.folds.map(\.accuracy) == b.folds.map(\.accuracy))
+            #expect(a.logLoss == b.logLoss)
+        }
+    }
+}
