@@ -20,7 +20,8 @@ struct Textpipe: ParsableCommand {
         version: TextpipeVersion.current,
         subcommands: [
             Run.self, PlanCommand.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self,
-            TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self, StreamCommand.self
+            TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self, StreamCommand.self,
+            SparkCommand.self
         ])
 
     /// Parses and runs a command. A usage error from the argument parser exits 2, as every other usage error does
@@ -78,6 +79,13 @@ struct Run: ParsableCommand {
             Each run writes <report.out>/textpipe.lock: spec and input hashes, seeds, versions, per-stage keys and times.
             """)
 
+    @OptionGroup var arguments: RunArguments
+
+    func run() throws { try arguments.run(cluster: nil) }
+}
+
+/// The options of a run, shared by `run` and `spark`.
+struct RunArguments: ParsableArguments {
     @Argument(help: "The pipeline spec (YAML).") var spec: String
     @Flag(help: "Recompute every stage, ignoring cached outputs.") var force = false
     @Option(
@@ -101,13 +109,14 @@ struct Run: ParsableCommand {
             valueName: "path"))
     var metricsFile: String?
 
-    func run() throws {
+    /// Runs the spec, its data-parallel units and training tasks on the cluster `cluster` makes, if any.
+    func run(cluster: ((PipelineSpec, RunOptions) throws -> (any Cluster)?)?) throws {
         StandardError.quiet = quiet
         let started = Date()
         var pipeline = URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent
         var outcome: Runner.Outcome? = nil
         do {
-            try execute(pipeline: &pipeline, outcome: &outcome)
+            try execute(pipeline: &pipeline, outcome: &outcome, cluster: cluster)
             try writeMetrics(pipeline: pipeline, started: started, exitCode: 0, outcome: outcome)
         } catch let e as ExitCode {
             // The run's own exit code stands even if the metrics file cannot be written (that error is printed).
@@ -127,7 +136,10 @@ struct Run: ParsableCommand {
         }
     }
 
-    func execute(pipeline: inout String, outcome result: inout Runner.Outcome?) throws {
+    func execute(
+        pipeline: inout String, outcome result: inout Runner.Outcome?,
+        cluster: ((PipelineSpec, RunOptions) throws -> (any Cluster)?)?
+    ) throws {
         try Textpipe.guarded {
             let parsed = try SpecDecoder.load(path: spec)
             pipeline = parsed.name
@@ -143,6 +155,8 @@ struct Run: ParsableCommand {
                 }
                 options.only = stage
             }
+            options.cluster = try cluster?(parsed, options)
+            defer { options.cluster?.close() }
             let outcome = try Runner(spec: parsed, options: options).run()
             result = outcome
             if let dir = outcome.reportDirectory {
