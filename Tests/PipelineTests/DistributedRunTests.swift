@@ -38,7 +38,9 @@ func storedFiles(_ spec: PipelineSpec, options: RunOptions) throws -> [String: S
             classifiers:
               - multinomial_nb: {alpha: 1.0}
               - softmax: {l2: 1.0}
-            evaluate: {cv: {folds: 3, seed: 7}}
+            evaluate:
+              cv: {folds: 3, seed: 7}
+              learning_curve: {sizes: [0.1, 0.5], repeats: 1, folds: 2}
             report: {formats: [json]}
             """
         var results: [(RunReport, [String: String])] = []
@@ -67,5 +69,7 @@ func storedFiles(_ spec: PipelineSpec, options: RunOptions) throws -> [String: S
             #expect(a.folds.map(\.accuracy) == b.folds.map(\.accuracy))
             #expect(a.logLoss == b.logLoss)
         }
+        let curves = try #require(local.learningCurves)
+        #expect(curves == spread.learningCurves)
     }
 }

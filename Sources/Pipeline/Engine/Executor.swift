@@ -77,7 +77,7 @@ public final class LocalExecutor: Executor, StageContext {
             } else if ahead != nil {
                 trusted.insert(unit.id)
             } else if let cluster, stage is any TaskStage {
-                try runTasks(from: unit, through: last, done: Set(entryIndex.keys), on: cluster)
+                try runTasks(from: unit, through: last, done: Set(entryIndex.keys).union(ranAhead.keys), on: cluster)
             } else {
                 log(
                     "\(stage.displayName): running\(cluster != nil && stage is any DistributedStage ? " on the cluster" : "") ..."

@@ -16,7 +16,9 @@ protocol TaskStage: Stage, Codable {
 /// Every stage that can run as a task, by its task name: a new task stage is one line here.
 enum TaskRegistry {
     static let stages: [String: any TaskStage.Type] = [
-        TrainStage.taskKind: TrainStage.self
+        TrainStage.taskKind: TrainStage.self,
+        FinalModelStage.taskKind: FinalModelStage.self,
+        LearningCurveStage.taskKind: LearningCurveStage.self,
     ]
 
     /// The stage a task record carries.

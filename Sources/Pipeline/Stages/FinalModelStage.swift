@@ -25,8 +25,9 @@ struct FinalModel: Artifact {
 /// Trains the deployable model of a (features, classifier) pair: under cross-validation on all training documents
 /// with the spec's seed (the folds only estimated how well that does); with one split it is the evaluated fold's
 /// model itself (same documents, same seed), bundled with the final featurizer.
-struct FinalModelStage: Stage {
+struct FinalModelStage: TaskStage {
     typealias Output = FinalModel
+    static let taskKind = "final-model"
     let split: Input<FoldAssignment>
     let features: Input<FeatureArtifact>
     /// The evaluated model, reused when there is one split.

@@ -50,8 +50,9 @@ struct LearningCurve: Artifact {
 /// repeat, a stratified subset of the fold's training documents (at least one per class present), the model refitted
 /// on it and scored on the fold's test documents. The features are the fold's (fitted on its full training part, as
 /// the main evaluation's are).
-struct LearningCurveStage: Stage {
+struct LearningCurveStage: TaskStage {
     typealias Output = LearningCurve
+    static let taskKind = "learning-curve"
     let split: Input<FoldAssignment>
     let features: Input<FeatureArtifact>
     let pair: String
