@@ -18,7 +18,7 @@ enum TaskRegistry {
     static let stages: [String: any TaskStage.Type] = [
         TrainStage.taskKind: TrainStage.self,
         FinalModelStage.taskKind: FinalModelStage.self,
-        LearningCurveStage.taskKind: LearningCurveStage.self,
+        LearningCurveStage.taskKind: LearningCurveStage.self
     ]
 
     /// The stage a task record carries.
