@@ -11,15 +11,24 @@ struct Predict: ParsableCommand {
             Each FILE is one document, or with --lines each non-empty line is one; '-' reads standard input.
             Output: tab-separated source, label, then each class's probability (models without probabilities
             print their decision scores instead, marked score:).
+            With --stdin, standard input is JSON Lines ({"id": ..., "text": ...} per line) and the output one JSON line
+            per record, as `textpipe stream predict` (the same code; constant memory, for Unix pipes).
             """)
 
     @Option(help: "The saved model folder.") var model: String
     @Flag(help: "Treat each line of each file as one document.") var lines = false
     @Flag(help: "Print JSON lines instead of tab-separated values.") var json = false
-    @Argument(help: "Files to label ('-' for standard input).") var files: [String]
+    @Flag(help: "Read JSON Lines records from standard input, write one JSON line per record.") var stdin = false
+    @Argument(help: "Files to label ('-' for standard input).") var files: [String] = []
 
     func run() throws {
         try Textpipe.guarded {
+            if stdin {
+                guard files.isEmpty else { throw TextpipeError(.usage, "--stdin reads standard input; give no FILE") }
+                var mode = PredictStream(model: try ModelBundle.load(from: URL(fileURLWithPath: model)))
+                try StreamRunner.run(&mode)
+                return
+            }
             guard !files.isEmpty else {
                 throw TextpipeError(.usage, "give at least one FILE (or '-' for standard input)")
             }

@@ -25,5 +25,6 @@ public struct PredictStream: StreamMode {
         }
     }
 
-    private func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+    /// Probabilities are floats: their shortest text, not the digits of the double they were widened to.
+    private func number(_ x: Double) -> String { x.isFinite ? "\(Float(x))" : "null" }
 }

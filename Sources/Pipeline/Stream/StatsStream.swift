@@ -53,7 +53,9 @@ public struct StatsStream: StreamMode {
             throw record.error("expected {\"statistics\": \"<base64>\"} (a line of `stream stats`)", key: "statistics")
         }
         var r = BinaryReader(data, name: "standard input line \(record.line)")
-        return try NGramStatistics.decode(from: &r)
+        do { return try NGramStatistics.decode(from: &r) } catch {
+            throw record.error("corrupt n-gram statistics (not a whole line of `stream stats`)", key: "statistics")
+        }
     }
 }
 
