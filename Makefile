@@ -5,7 +5,7 @@ BIN := .build/release/textpipe
 SPEC ?= pipelines/sentiment.yaml
 APT_PACKAGES := libxml2-dev libopenblas-dev pkg-config unzip
 
-.PHONY: all deps build run test lint bench reference clean-work help fuzz
+.PHONY: all deps build run test lint bench reference clean-work help fuzz spark test-spark
 
 all: build
 
@@ -14,6 +14,8 @@ help:
 	@echo "make test   lint Sources/, build the release binary, run the whole test suite"
 	@echo "make lint   swift format lint --strict on Sources/ (.swift-format)"
 	@echo "make bench  run the benchmarks side by side with scikit-learn (writes bench/out/)"
+	@echo "make spark  build the Spark driver (spark/build/textpipe-spark.jar; pyspark from PyPI into spark/.venv)"
+	@echo "make test-spark  start a standalone Spark cluster on 127.0.0.1 and run the cluster suite against it"
 	@echo "make fuzz   build the libFuzzer driver and fuzz every parser and decoder SECONDS each (default 60; JOBS in parallel)"
 
 # System packages (libxml2, OpenBLAS, pkg-config, unzip; chromium for the report render test): installed with apt-get when running as root, otherwise the one line to run is printed.
@@ -46,6 +48,15 @@ test: lint build
 # Sources/ must be clean under .swift-format (line length 120, no semicolons, no force unwraps or try!).
 lint:
 	$(SWIFT) format lint --strict --recursive Sources
+
+# Apache Spark (issue 13): the JVM driver `textpipe spark` submits, built against pyspark's jars with the JDK.
+spark:
+	bash spark/build.sh
+
+# The cluster suite: a standalone master and two workers on 127.0.0.1, the shipped pipelines through Spark against
+# local runs, an executor killed mid-job. `.ci/run` calls it when java is on the machine.
+test-spark: build
+	bash spark/test.sh
 
 bench: build
 	bash bench/run.sh

@@ -20,6 +20,8 @@ public final class SparkCluster: Cluster {
     private var jobs = 0
     /// Where Spark's log goes.
     public let logFile: URL
+    /// Files shipped to executors during this application (a name the store's cleanup recognizes after a kill).
+    private let shippedFolder: URL
     private let log: (String) -> Void
 
     /// What `textpipe spark` needs to start an application.
@@ -59,6 +61,7 @@ public final class SparkCluster: Cluster {
         }
         try fm.createDirectory(at: workFolder, withIntermediateDirectories: true)
         logFile = workFolder.appendingPathComponent("spark-driver.log")
+        shippedFolder = workFolder.appendingPathComponent(".tmp-\(getpid())-featurize-spark-files")
         fm.createFile(atPath: logFile.path, contents: nil)
         var arguments = [
             "--master", settings.master, "--name", "textpipe", "--class", "textpipe.spark.Driver",
@@ -120,9 +123,19 @@ public final class SparkCluster: Cluster {
     /// Sends a job to the driver and waits for it.
     public func pipe(input: URL, output: URL, arguments: [String], files: [URL], partitions: Int) throws {
         jobs += 1
+        // Spark serves an added file from its path for the whole application: an executor started later (one that
+        // replaces a lost one) fetches every file added so far. So shipped files are copied into a folder that lives
+        // as long as the application, whatever the caller does with its own copy.
+        let fm = FileManager.default
+        try fm.createDirectory(at: shippedFolder, withIntermediateDirectories: true)
+        var shipped: [String] = []
+        for file in files {
+            let copy = shippedFolder.appendingPathComponent(file.lastPathComponent)
+            if !fm.fileExists(atPath: copy.path) { try fm.copyItem(at: file, to: copy) }
+            shipped.append(copy.path)
+        }
         let fields =
-            ["job", "\(jobs)", input.path, output.path, "\(partitions)", files.map(\.path).joined(separator: ",")]
-            + arguments
+            ["job", "\(jobs)", input.path, output.path, "\(partitions)", shipped.joined(separator: ",")] + arguments
         guard fields.allSatisfy({ !$0.contains("\t") && !$0.contains("\n") }) else {
             throw TextpipeError(.internal, "a job field holds a tab or a newline")
         }
@@ -143,5 +156,6 @@ public final class SparkCluster: Cluster {
         let deadline = Date().addingTimeInterval(30)
         while process.isRunning && Date() < deadline { usleep(100_000) }
         if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: shippedFolder)
     }
 }

@@ -1,3 +1,4 @@
+import Classify
 import Foundation
 import Report
 import TextCore
@@ -64,7 +65,8 @@ final class TaskContext: StageContext {
 
 /// `textpipe stream task`: runs task records and returns each output folder as an archive.
 ///
-/// In: `{"id": "<unit key>", "task": "train", "stage": "<the stage's JSON>", "inputs": {"<unit key>": "<archive>"}}`,
+/// In: `{"id": "<unit key>", "task": "train", "stage": "<the stage's JSON>", "inputs": {"<unit key>": "<archive>"},
+/// "blas_threads": 2}`,
 /// the archives among the shipped files (`$TEXTPIPE_FILES`). Out: `{"id": "<unit key>", "archive": "<base64>"}`.
 public struct TaskStream: StreamMode {
     private let scratch: URL
@@ -88,6 +90,8 @@ public struct TaskStream: StreamMode {
             do { stage = try TaskRegistry.decode(kind: kind, json: Data(json.utf8)) } catch let e as TextpipeError {
                 throw record.error(e.message, key: e.key)
             }
+            // The driver's BLAS thread count, so that the result is the one a local run there computes.
+            if let threads = record.fields["blas_threads"]?.int { BLASThreads.count = threads }
             var folders: [String: URL] = [:]
             for (key, name) in inputs {
                 guard let name = name.string, !name.contains("/") else {
@@ -153,7 +157,8 @@ enum TaskDispatch {
             }
             let json = String(decoding: try StableJSON.encode(stage), as: UTF8.self)
             records += "{\"id\":\(JSONValue.quote(unit.key)),\"task\":\(JSONValue.quote(type(of: stage).taskKind)),"
-            records += "\"stage\":\(JSONValue.quote(json)),\"inputs\":{\(inputs.joined(separator: ","))}}\n"
+            records += "\"stage\":\(JSONValue.quote(json)),\"inputs\":{\(inputs.joined(separator: ","))},"
+            records += "\"blas_threads\":\(BLASThreads.count)}\n"
         }
         let input = job.appendingPathComponent("tasks.jsonl")
         let output = job.appendingPathComponent("results.jsonl")
