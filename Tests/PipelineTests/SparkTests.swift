@@ -113,11 +113,20 @@ struct SparkClusterTests {
 
     var binary: URL { TestSupport.releaseExecutable ?? TestSupport.executable }
 
+    /// Local reference runs, made once per shipped pipeline.
+    static let references = ReferenceRuns()
+
+    func local(_ name: String) throws -> (RunReport, [String: String], String) {
+        try Self.references.get(name) {
+            try runSpec(try shipped(name), master: nil, spark: nil, executable: binary, name: "cluster-\(name)-local")
+        }
+    }
+
     @Test(arguments: ["sentiment", "newsgroups"])
     func shippedPipelineOnTheClusterEqualsLocalRun(_ name: String) throws {
         let spark = try builtSpark()
         let spec = try shipped(name)
-        let local = try runSpec(spec, master: nil, spark: nil, executable: binary, name: "cluster-\(name)-local")
+        let local = try local(name)
         let clustered = try runSpec(
             spec, master: sparkMaster, spark: spark, executable: binary, name: "cluster-\(name)")
         #expect(clustered.2.contains("on the cluster"))
@@ -127,7 +136,7 @@ struct SparkClusterTests {
     @Test func lostExecutorMidJobStillGivesTheSameResult() throws {
         let spark = try builtSpark()
         let spec = try shipped("sentiment")
-        let local = try runSpec(spec, master: nil, spark: nil, executable: binary, name: "cluster-kill-local")
+        let local = try local("sentiment")
         var killed: Int32 = 0
         let clustered = try runSpec(
             spec, master: sparkMaster, spark: spark, executable: binary, name: "cluster-kill"
@@ -156,5 +165,22 @@ struct SparkClusterTests {
         }
         #expect(killed != 0, "no executor process was found to kill")
         expectSameRun(local, clustered)
+    }
+}
+
+/// Runs computed once and shared by the tests of a suite.
+final class ReferenceRuns: @unchecked Sendable {
+    private let lock = NSLock()
+    private var runs: [String: (RunReport, [String: String], String)] = [:]
+
+    func get(_ name: String, _ make: () throws -> (RunReport, [String: String], String)) throws
+        -> (RunReport, [String: String], String)
+    {
+        lock.lock()
+        defer { lock.unlock() }
+        if let done = runs[name] { return done }
+        let run = try make()
+        runs[name] = run
+        return run
     }
 }
