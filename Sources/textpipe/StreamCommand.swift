@@ -150,12 +150,30 @@ struct StreamEncode: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
         abstract: "Each record's vector from a BERT checkpoint or pretrained word vectors (nothing to fit).",
-        discussion: "Out: {\"id\": ..., \"vector\": [...]}.")
-    @OptionGroup var feature: SpecFeatureOptions
+        discussion: """
+            Out: {"id": ..., "vector": [...]}. The encoder is a feature set of a spec (--spec, --features; records hold
+            raw text, cleaned by the spec), or BERT settings as JSON with the checkpoint folder's archive (--bert,
+            --checkpoint @NAME, as the Spark driver sends them; records hold cleaned text).
+            """)
+    @Option(help: "The pipeline spec.") var spec: String?
+    @Option(help: "The feature set's name in the spec.") var features: String?
+    @Option(help: "Project root for the spec's relative paths (default: the current directory).") var root: String?
+    @Option(help: "BERT settings as JSON (with --checkpoint).") var bert: String?
+    @Option(help: "The checkpoint folder's archive (@NAME: a file shipped to workers).") var checkpoint: String?
 
     func run() throws {
         try Textpipe.guarded {
-            let (_, c, named, options) = try feature.load()
+            if let bert, let checkpoint {
+                var mode = try EncodeStream(
+                    bert: try StreamSettings.decode(BertFeatureConfiguration.self, bert, option: "--bert"),
+                    checkpoint: ShippedFile.resolve(checkpoint))
+                try StreamRunner.run(&mode)
+                return
+            }
+            guard let spec, let features else {
+                throw TextpipeError(.usage, "give --spec and --features, or --bert and --checkpoint")
+            }
+            let (_, c, named, options) = try SpecFeatureOptions.load(spec: spec, features: features, root: root)
             var mode = try EncodeStream(feature: named, clean: c.clean, tokenize: c.tokenize, options: options)
             try StreamRunner.run(&mode)
         }

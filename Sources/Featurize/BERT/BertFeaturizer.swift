@@ -66,6 +66,30 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         configuration = c
     }
 
+    /// Batches of documents sorted by length (similar lengths together), one batch per task: the grouping `vectors`
+    /// encodes with, as indices into `texts`. A document's vector can depend in its last bits on the batch it was
+    /// padded and multiplied with, so a cluster that must give the local run's vectors encodes these same batches.
+    public func batches(_ texts: [String]) -> [[Int]] {
+        Self.batches(texts.map { tokenizer.encode($0, maxLength: configuration.maxLength).ids })
+    }
+
+    static func batches(_ ids: [[Int32]]) -> [[Int]] {
+        let order = ids.indices.sorted { ids[$0].count < ids[$1].count }
+        let batchSize = 32
+        return stride(from: 0, to: order.count, by: batchSize).map {
+            Array(order[$0..<min(order.count, $0 + batchSize)])
+        }
+    }
+
+    /// The vectors of one batch of texts, encoded together in this order (as `vectors` encodes each of its batches).
+    public func vectors(batch texts: [String]) throws -> [[Float]] {
+        let previousThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(previousThreads) }
+        return try model.pooledBatch(
+            texts.map { tokenizer.encode($0, maxLength: configuration.maxLength).ids }, pooling: configuration.pooling)
+    }
+
     /// Encodes texts across the cores (one document per task; OpenBLAS itself runs single-threaded meanwhile).
     func vectors(_ texts: [String], progress: ((EncodeProgress) -> Void)? = nil, interval: Double = 10) throws
         -> DenseMatrix
@@ -76,13 +100,8 @@ public final class BertFeaturizer: FittedFeaturizer, @unchecked Sendable {
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(previousThreads) }
         var failure: Error?
-        // Batches of documents sorted by length (similar lengths together), one batch per task.
         let ids = texts.map { tokenizer.encode($0, maxLength: configuration.maxLength).ids }
-        let order = ids.indices.sorted { ids[$0].count < ids[$1].count }
-        let batchSize = 32
-        let batches = stride(from: 0, to: order.count, by: batchSize).map {
-            Array(order[$0..<min(order.count, $0 + batchSize)])
-        }
+        let batches = Self.batches(ids)
         var clock = ProgressClock(interval: interval)
         var done = 0
         func report(_ n: Int, force: Bool) {  // called under `lock`

@@ -27,6 +27,30 @@ public enum ShippedFile {
         let folder = ProcessInfo.processInfo.environment["TEXTPIPE_FILES"] ?? FileManager.default.currentDirectoryPath
         return URL(fileURLWithPath: folder).appendingPathComponent(String(argument.dropFirst()))
     }
+
+    /// The folder a shipped folder archive holds, unpacked once per worker beside the shipped file and shared by every
+    /// partition that runs there (a BERT checkpoint is 90 MB: unpacking it per partition would cost more than the
+    /// encoding). Concurrent partitions race harmlessly: each unpacks aside and renames; the first rename wins.
+    public static func unpacked(_ archive: URL) throws -> URL {
+        let fm = FileManager.default
+        let target = archive.deletingLastPathComponent().appendingPathComponent(".\(archive.lastPathComponent).d")
+        if fm.fileExists(atPath: target.appendingPathComponent(".complete").path) { return target }
+        let aside = URL(fileURLWithPath: target.path + ".tmp-\(getpid())")
+        try? fm.removeItem(at: aside)
+        try fm.createDirectory(at: aside, withIntermediateDirectories: true)
+        do {
+            try FolderArchive.unpack(try AtomicFile.read(archive), into: aside, name: archive.path)
+            try AtomicFile.write("", to: aside.appendingPathComponent(".complete"))
+        } catch {
+            try? fm.removeItem(at: aside)
+            throw error
+        }
+        if rename(aside.path, target.path) != 0 { try? fm.removeItem(at: aside) }
+        guard fm.fileExists(atPath: target.appendingPathComponent(".complete").path) else {
+            throw TextpipeError(.io, "cannot unpack the shipped archive", file: archive.path)
+        }
+        return target
+    }
 }
 
 /// Child processes of this binary on this machine, `parallelism` at a time: the same contract as a Spark cluster

@@ -117,10 +117,7 @@ public struct TaskStream: StreamMode {
 
     private mutating func unpack(_ name: String) throws -> URL {
         if let done = unpacked[name] { return done }
-        let file = ShippedFile.resolve("@" + name)
-        let folder = scratch.appendingPathComponent("in-\(unpacked.count)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FolderArchive.unpack(try AtomicFile.read(file), into: folder, name: file.path)
+        let folder = try ShippedFile.unpacked(ShippedFile.resolve("@" + name))
         unpacked[name] = folder
         return folder
     }

@@ -204,6 +204,10 @@ extension FeaturizeStage: DistributedStage {
     /// local fits); then every document featurized by all of them at once (`stream featurize`) and the fold matrices
     /// assembled here. Dense feature sets (word2vec training, BERT) run on the driver.
     func run(_ context: StageContext, on cluster: any Cluster, into folder: URL) throws {
+        if case .bert = feature.configuration {
+            try encode(context, on: cluster, into: folder)
+            return
+        }
         guard let ngram = feature.configuration.ngramConfiguration else {
             context.log(
                 "featurize [\(feature.name)]: \(feature.configuration.kind) features are computed on the driver")
@@ -274,5 +278,55 @@ extension FeaturizeStage: DistributedStage {
         let last = fits.count - 1
         try FeatureArtifact.writeFinal(
             featurizers[last], matrix: .sparse(matrices[last].rows(assignment.finalTrainingRows)), to: folder)
+    }
+}
+
+extension FeaturizeStage {
+    /// A BERT feature set on the cluster: nothing is fitted, so every document is encoded once (`stream encode`, the
+    /// checkpoint shipped as an archive) and each fold's rows are taken from those vectors. The documents go out in
+    /// the batches a local run encodes them in (its per-row cache fills fold 1's training rows, then its test rows,
+    /// and so on), because a vector's last bits can depend on the batch it was multiplied with.
+    func encode(_ context: StageContext, on cluster: any Cluster, into folder: URL) throws {
+        guard case .bert(let b) = try resolvingPaths(context) else { return }
+        let tokenized = try context.read(tokenize)
+        let assignment = try context.read(split)
+        let corpus = tokenized.corpus
+        let featurizer = try BertFeaturizer(b)
+        var covered = Set<Int>()
+        var batches: [[Int]] = []
+        for rows in assignment.folds.flatMap({ [$0.train, $0.test] }) + [assignment.finalTrainingRows] {
+            let missing = rows.filter { covered.insert($0).inserted }
+            batches += featurizer.batches(missing.map { corpus.texts[$0] }).map { $0.map { missing[$0] } }
+        }
+        let shipped = context.workFolder.appendingPathComponent(".tmp-\(getpid())-featurize-ship-bert")
+        try? FileManager.default.removeItem(at: shipped)
+        try FileManager.default.createDirectory(at: shipped, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: shipped) }
+        let checkpoint = URL(fileURLWithPath: b.model)
+        let archive = shipped.appendingPathComponent("checkpoint-\(try InputHash.of(checkpoint).prefix(16)).tpar")
+        try AtomicFile.write(try FolderArchive.pack(checkpoint), to: archive)
+        let settings = String(decoding: try StableJSON.encode(b), as: UTF8.self)
+        let records = batches.enumerated().map { k, rows in
+            "{\"id\":\(k),\"texts\":[" + rows.map { JSONValue.quote(corpus.texts[$0]) }.joined(separator: ",") + "]}"
+        }
+        let results = try ClusterJob.map(
+            records, through: ["stream", "encode", "--bert", settings, "--checkpoint", "@" + archive.lastPathComponent],
+            files: [archive], on: cluster, context: context, stage: stage)
+        let h = featurizer.columnCount
+        var matrix = DenseMatrix(rowCount: corpus.documentCount, columnCount: h)
+        for (rows, r) in zip(batches, results) {
+            guard let vectors = r.fields["vectors"]?.array, vectors.count == rows.count else {
+                throw r.error("not a result of stream encode for a batch of \(rows.count)")
+            }
+            for (d, vector) in zip(rows, vectors) {
+                let values = try FeatureRowText.dense(.object(["values": vector]), columnCount: h)
+                for k in 0..<h { matrix.values[d * h + k] = values[k] }
+            }
+        }
+        let all = FeatureMatrix.dense(matrix)
+        for (i, fold) in assignment.folds.enumerated() {
+            try FeatureArtifact.writeFold(i, train: all.rows(fold.train), test: all.rows(fold.test), to: folder)
+        }
+        try FeatureArtifact.writeFinal(featurizer, matrix: all.rows(assignment.finalTrainingRows), to: folder)
     }
 }

@@ -14,6 +14,8 @@ public struct EncodeStream: StreamMode {
     let usesText: Bool
     let cleaner: Cleaner
     let tokenizer: Tokenizer
+    /// Whether records hold raw text to clean (a spec's encoder) or cleaned text already (a run's documents).
+    var cleans = true
 
     /// An encoder for a feature set of a spec (checkpoint names are fetched into the options' models folder).
     public init(
@@ -50,9 +52,40 @@ public struct EncodeStream: StreamMode {
         }
     }
 
-    /// One vector per record.
+    /// An encoder for BERT settings whose checkpoint was shipped as a folder archive (a cluster's workers): the
+    /// archive is unpacked beside it once per worker, and the settings then name that folder.
+    public init(bert: BertFeatureConfiguration, checkpoint archive: URL) throws {
+        let folder = try ShippedFile.unpacked(archive)
+        var b = bert
+        b.model = folder.path
+        featurizer = try BertFeaturizer(b)
+        usesText = true
+        cleaner = Cleaner(CleanConfiguration())
+        tokenizer = Tokenizer(TokenizeConfiguration())
+        cleans = false
+    }
+
+    /// One vector per record; a record of `texts` (a batch the driver formed, as a local run would) gets their
+    /// vectors, encoded together: `{"id": 3, "texts": ["a", "b"]}` -> `{"id":3,"vectors":[[...],[...]]}`.
     public mutating func process(_ batch: [StreamRecord]) throws -> [String] {
-        let texts = try batch.map { cleaner.clean(try $0.requireText(), source: $0.id).text }
+        if batch.contains(where: { $0.fields["texts"] != nil }) {
+            guard let bert = featurizer as? BertFeaturizer else {
+                throw TextpipeError(.usage, "records of \"texts\" are encoded by a BERT checkpoint only")
+            }
+            return try batch.map { record in
+                guard let texts = record.fields["texts"]?.array?.compactMap(\.string),
+                    texts.count == record.fields["texts"]?.array?.count
+                else { throw record.error("\"texts\" must be an array of strings", key: "texts") }
+                let rows = try bert.vectors(batch: texts).map { v -> String in
+                    guard v.allSatisfy(\.isFinite) else { throw record.error("the encoder gave a non-finite value") }
+                    return "[" + v.map(\.description).joined(separator: ",") + "]"
+                }
+                return "{\"id\":\(record.idJSON),\"vectors\":[\(rows.joined(separator: ","))]}"
+            }
+        }
+        let texts = try batch.map {
+            cleans ? cleaner.clean(try $0.requireText(), source: $0.id).text : try $0.requireText()
+        }
         let matrix =
             usesText
             ? try featurizer.transform(texts: texts, tokenizer: tokenizer)
