@@ -29,7 +29,7 @@ let javaPresent = FileManager.default.isExecutableFile(atPath: "/usr/bin/java")
 func runSpec(
     _ spec: String, master: String?, spark: (submit: URL, jar: URL)?, executable: URL = TestSupport.executable,
     name: String, during: ((Process, URL) throws -> Void)? = nil
-) throws -> (RunReport, [String: String], String) {
+) throws -> (RunReport, [String: String], String, URL) {
     let root = TestSupport.temporaryDirectory(name)
     TestSupport.write(spec, to: root.appendingPathComponent("p.yaml"))
     try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
@@ -57,11 +57,13 @@ func runSpec(
     var options = RunOptions(root: root, log: { _ in })
     options.dataCache = root.appendingPathComponent("data/cache")
     let metrics = try Data(contentsOf: root.appendingPathComponent("reports/\(parsed.name)/latest/metrics.json"))
-    return (try RunReport.decode(metrics), try storedFiles(parsed, options: options), text)
+    return (try RunReport.decode(metrics), try storedFiles(parsed, options: options), text, root)
 }
 
 /// Two runs give the same numbers (to 1e-9), the same stored files (tokens, vocabularies, matrices, models).
-func expectSameRun(_ a: (RunReport, [String: String], String), _ b: (RunReport, [String: String], String)) {
+func expectSameRun(
+    _ a: (RunReport, [String: String], String, URL), _ b: (RunReport, [String: String], String, URL)
+) {
     #expect(a.1.count > 10)
     let differing = a.1.filter { b.1[$0.key] != $0.value }.keys.sorted()
     #expect(differing.isEmpty && a.1.count == b.1.count, "stored files differ: \(differing.prefix(8))")
@@ -92,9 +94,12 @@ struct SparkLocalTests {
             """
         let local = try runSpec(spec, master: nil, spark: nil, name: "spark-local-ref")
         let sparked = try runSpec(spec, master: "local[2]", spark: spark, name: "spark-local")
+        let sparkedRoot = sparked.3
         #expect(sparked.2.contains("spark: ready, parallelism 2"))
         #expect(sparked.2.contains("featurize [onehot]: running on the cluster"))
         #expect(sparked.2.contains("task(s) from train [onehot + multinomial_nb] fold 1 on the cluster"))
+        let lock = try String(contentsOf: sparkedRoot.appendingPathComponent("reports/sparked/textpipe.lock"), encoding: .utf8)
+        #expect(lock.contains("\"executor\" : \"spark local[2] (parallelism 2)\""))
         expectSameRun(local, sparked)
     }
 }
@@ -116,7 +121,7 @@ struct SparkClusterTests {
     /// Local reference runs, made once per shipped pipeline.
     static let references = ReferenceRuns()
 
-    func local(_ name: String) throws -> (RunReport, [String: String], String) {
+    func local(_ name: String) throws -> (RunReport, [String: String], String, URL) {
         try Self.references.get(name) {
             try runSpec(try shipped(name), master: nil, spark: nil, executable: binary, name: "cluster-\(name)-local")
         }
@@ -171,10 +176,10 @@ struct SparkClusterTests {
 /// Runs computed once and shared by the tests of a suite.
 final class ReferenceRuns: @unchecked Sendable {
     private let lock = NSLock()
-    private var runs: [String: (RunReport, [String: String], String)] = [:]
+    private var runs: [String: (RunReport, [String: String], String, URL)] = [:]
 
-    func get(_ name: String, _ make: () throws -> (RunReport, [String: String], String)) throws
-        -> (RunReport, [String: String], String)
+    func get(_ name: String, _ make: () throws -> (RunReport, [String: String], String, URL)) throws
+        -> (RunReport, [String: String], String, URL)
     {
         lock.lock()
         defer { lock.unlock() }

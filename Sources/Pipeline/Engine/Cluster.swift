@@ -10,6 +10,8 @@ import TextCore
 public protocol Cluster: AnyObject {
     /// Partitions that run at once.
     var parallelism: Int { get }
+    /// What it is, for the lock file: `spark spark://10.0.0.5:7077 (16 cores)`.
+    var summary: String { get }
     /// Pipes the lines of `input` through `textpipe <arguments>` in `partitions` contiguous partitions and writes
     /// their outputs, in partition order, to `output`. `files` are shipped to every worker first; an argument
     /// `@NAME` stands for the shipped copy of the file named NAME.
@@ -79,6 +81,9 @@ public final class ProcessCluster: Cluster {
         try FileManager.default.createDirectory(
             at: self.scratch.appendingPathComponent("files"), withIntermediateDirectories: true)
     }
+
+    /// `processes (2 at a time)`.
+    public var summary: String { "processes (\(parallelism) at a time)" }
 
     /// Splits the input, runs the partitions, concatenates their outputs in order.
     public func pipe(input: URL, output: URL, arguments: [String], files: [URL], partitions: Int) throws {

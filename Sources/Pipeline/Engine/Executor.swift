@@ -142,6 +142,7 @@ public final class LocalExecutor: Executor, StageContext {
         lock.entries = execution.entries
         lock.totalSeconds = elapsedSeconds
         lock.allCached = execution.allCached
+        lock.executor = cluster?.summary ?? "local"
         do {
             try AtomicFile.write(try lock.json(), to: url)
             if let runFolder,

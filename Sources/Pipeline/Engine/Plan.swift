@@ -140,6 +140,9 @@ public struct LockFile: Codable, Sendable {
     public var totalSeconds: Double
     /// True when every unit came from the cache.
     public var allCached: Bool
+    /// Where the units ran: `local`, or the cluster (`spark spark://host:7077 (parallelism 16)`); absent in lock files
+    /// written before textpipe ran on clusters.
+    public var executor: String? = nil
 
     /// A file (or `package==version`) and its SHA-256.
     public struct FileHash: Codable, Sendable, Hashable {

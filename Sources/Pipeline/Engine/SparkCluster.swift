@@ -13,6 +13,9 @@ import TextCore
 public final class SparkCluster: Cluster {
     /// The application's default parallelism (total executor cores).
     public private(set) var parallelism = 1
+    private let master: String
+    /// `spark local[2] (parallelism 2)`.
+    public var summary: String { "spark \(master) (parallelism \(parallelism))" }
     private let process = Process()
     private let toDriver = Pipe()
     private let fromDriver = Pipe()
@@ -53,6 +56,7 @@ public final class SparkCluster: Cluster {
     /// Starts the application and waits until its driver is ready (or fails, with the end of Spark's log).
     public init(_ settings: Settings, workFolder: URL, log: @escaping (String) -> Void) throws {
         self.log = log
+        master = settings.master
         let fm = FileManager.default
         for (what, url) in [("spark-submit", settings.sparkSubmit), ("the driver jar", settings.jar)]
         where !fm.fileExists(atPath: url.path) {
