@@ -5,7 +5,7 @@ BIN := .build/release/textpipe
 SPEC ?= pipelines/sentiment.yaml
 APT_PACKAGES := libxml2-dev libopenblas-dev pkg-config unzip
 
-.PHONY: all deps build run test lint bench reference clean-work help fuzz spark test-spark
+.PHONY: all deps build run test lint bench reference clean-work help fuzz spark test-spark release-static
 
 all: build
 
@@ -48,6 +48,11 @@ test: lint build
 # Sources/ must be clean under .swift-format (line length 120, no semicolons, no force unwraps or try!).
 lint:
 	$(SWIFT) format lint --strict --recursive Sources
+
+# A release binary with the Swift runtime linked in, for Spark executors without Swift (they need libxml2 and
+# libopenblas0 only): .build-static/release/textpipe, shipped with `textpipe spark --binary`.
+release-static: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product textpipe --scratch-path .build-static
 
 # Apache Spark (issue 13): the JVM driver `textpipe spark` submits, built against pyspark's jars with the JDK.
 spark:
