@@ -14,7 +14,7 @@ public enum FuzzTargets {
     /// Target names, in the order `make fuzz` runs them.
     public static let names = [
         "html", "xml", "delimited", "jsonl", "sequence", "spec", "word2vec", "safetensors", "classifier",
-        "featurizer", "tagger", "model-json"
+        "featurizer", "tagger", "model-json", "stream-record", "stats", "archive"
     ]
 
     /// Runs one target on one input: true when the input was read (and, for models, used) without an error, false
@@ -56,6 +56,20 @@ public enum FuzzTargets {
                 (try? SequenceReader.parse(
                     String(decoding: bytes.dropFirst(), as: UTF8.self),
                     source: SequenceSource(path: "fuzz", format: formats[Int(first) % formats.count]))) != nil
+        case "stream-record":
+            // A line of a stream mode (issue 13): the record reader and the JSON parser under it.
+            accepted = bytes.withUnsafeBufferPointer { line in
+                (try? StreamRecord(line: line, number: 1, source: "fuzz", requireID: line.first.map { $0 % 2 == 0 } ?? true))
+                    != nil
+            }
+        case "stats":
+            // A partial of `stream stats`: decoded, then a vectorizer built from every group (what merge-stats does).
+            var r = BinaryReader(data, name: "fuzz")
+            if let s = try? NGramStatistics.decode(from: &r) {
+                accepted = (try? s.vectorizer(groups: Array(0..<s.groupCount))) != nil
+            }
+        case "archive":
+            accepted = (try? FolderArchive.entries(data, name: "fuzz")) != nil
         case "spec":
             accepted = (try? SpecDecoder.decode(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml")) != nil
         case "word2vec":

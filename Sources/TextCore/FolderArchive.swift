@@ -40,6 +40,16 @@ public enum FolderArchive {
 
     /// Writes the files of an archive into `folder` (which must exist), after checking it whole.
     public static func unpack(_ data: Data, into folder: URL, name: String) throws {
+        for (relative, bytes) in try entries(data, name: name) {
+            let url = folder.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try AtomicFile.write(bytes, to: url)
+        }
+    }
+
+    /// The relative paths and bytes of an archive's files, checked (digest, paths, sizes) before any is returned.
+    public static func entries(_ data: Data, name: String) throws -> [(String, Data)] {
         let corrupt = TextpipeError(.input, "not a whole textpipe folder archive", file: name)
         guard data.count >= 32 + 16 else { throw corrupt }
         let body = data.prefix(data.count - 32)
@@ -58,11 +68,6 @@ public enum FolderArchive {
             files.append((relative, try r.readBytes()))
         }
         guard r.isAtEnd else { throw corrupt }
-        for (relative, bytes) in files {
-            let url = folder.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.write(bytes, to: url)
-        }
+        return files
     }
 }
