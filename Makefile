@@ -74,7 +74,8 @@ clean-work:
 # fuzz/crashes/ (both git-ignored). A fixed crash input is copied to fuzz/regressions/<target>/, replayed by make test.
 SECONDS ?= 60
 JOBS ?= 1
-FUZZ_TARGETS ?= html xml delimited jsonl sequence spec word2vec safetensors classifier featurizer tagger model-json
+FUZZ_TARGETS ?= html xml delimited jsonl sequence spec word2vec safetensors classifier featurizer tagger model-json \
+  stream-record stats archive
 FUZZ_BIN := fuzz/.build/debug/textpipe-fuzz
 fuzz:
 	$(SWIFT) build --package-path fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library

@@ -58,9 +58,9 @@ public enum FuzzTargets {
                     source: SequenceSource(path: "fuzz", format: formats[Int(first) % formats.count]))) != nil
         case "stream-record":
             // A line of a stream mode (issue 13): the record reader and the JSON parser under it.
+            let requireID = bytes.first.map { $0 % 2 == 0 } ?? true
             accepted = bytes.withUnsafeBufferPointer { line in
-                (try? StreamRecord(line: line, number: 1, source: "fuzz", requireID: line.first.map { $0 % 2 == 0 } ?? true))
-                    != nil
+                (try? StreamRecord(line: line, number: 1, source: "fuzz", requireID: requireID)) != nil
             }
         case "stats":
             // A partial of `stream stats`: decoded, then a vectorizer built from every group (what merge-stats does).
