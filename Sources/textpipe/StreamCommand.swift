@@ -62,10 +62,14 @@ struct StreamFeaturize: ParsableCommand {
             """)
     @Option(help: "A saved model folder, a featurizer set folder or its archive (@NAME: a file shipped to workers).")
     var artifacts: String
+    @Flag(
+        help: "Rows as one base64 field of exact binary ({\"id\": ..., \"rows\": ...}), as the Spark driver reads them."
+    )
+    var binary = false
 
     func run() throws {
         try Textpipe.guarded {
-            var mode = FeaturizeStream(try FeaturizerSet.load(from: ShippedFile.resolve(artifacts)))
+            var mode = FeaturizeStream(try FeaturizerSet.load(from: ShippedFile.resolve(artifacts)), binary: binary)
             try StreamRunner.run(&mode)
         }
     }

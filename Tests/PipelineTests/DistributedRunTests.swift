@@ -116,3 +116,49 @@ func storedFiles(_ spec: PipelineSpec, options: RunOptions) throws -> [String: S
         }
     }
 }
+
+/// The cluster contract's failure side: a partition that fails is retried, one that keeps failing fails the job
+/// with a clear error, and the output is never partial.
+@Suite struct ClusterFailureTests {
+    func job(_ root: URL, lines: Int) -> (URL, URL) {
+        let input = root.appendingPathComponent("in.jsonl")
+        TestSupport.write((0..<lines).map { "{\"id\":\($0),\"text\":\"t\($0)\"}\n" }.joined(), to: input)
+        return (input, root.appendingPathComponent("out.jsonl"))
+    }
+
+    @Test func aPartitionThatFailsOnceIsRetriedAndTheOutputIsWhole() throws {
+        let root = TestSupport.temporaryDirectory()
+        // A worker that dies on its first attempt at partition 1 (as a lost executor would), then behaves.
+        let script = root.appendingPathComponent("flaky.sh")
+        TestSupport.write(
+            """
+            #!/bin/bash
+            input=$(cat)
+            if [[ "$input" == *'"id":3,'* && ! -e "\(root.path)/failed-once" ]]; then
+              touch "\(root.path)/failed-once"; exit 137
+            fi
+            printf '%s\\n' "$input" | "\(TestSupport.executable.path)" "$@"
+            """, to: script)
+        chmod(script.path, 0o755)
+        let cluster = try ProcessCluster(parallelism: 2, executable: script, scratch: root, log: { _ in })
+        defer { cluster.close() }
+        let (input, output) = job(root, lines: 8)
+        try cluster.pipe(input: input, output: output, arguments: ["stream", "tokenize"], files: [], partitions: 4)
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("failed-once").path))
+        let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 8)
+        #expect(lines.enumerated().allSatisfy { i, l in l.hasPrefix("{\"id\":\(i),\"tokens\":[\"t\(i)\"]") })
+    }
+
+    @Test func aPartitionThatAlwaysFailsFailsTheJobAndWritesNothing() throws {
+        let root = TestSupport.temporaryDirectory()
+        let cluster = try ProcessCluster(
+            parallelism: 2, executable: URL(fileURLWithPath: "/bin/false"), scratch: root, log: { _ in })
+        defer { cluster.close() }
+        let (input, output) = job(root, lines: 4)
+        #expect(throws: TextpipeError.self) {
+            try cluster.pipe(input: input, output: output, arguments: ["stream", "tokenize"], files: [], partitions: 2)
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+}

@@ -255,20 +255,18 @@ extension FeaturizeStage: DistributedStage {
         try AtomicFile.write(try FolderArchive.pack(shipped.appendingPathComponent("set")), to: archive)
         let rows = try ClusterJob.map(
             (0..<corpus.documentCount).map { "{\"id\":\($0),\"tokens\":\(tokensJSON($0))}" },
-            through: ["stream", "featurize", "--artifacts", "@" + archive.lastPathComponent], files: [archive],
+            through: ["stream", "featurize", "--binary", "--artifacts", "@" + archive.lastPathComponent],
+            files: [archive],
             on: cluster, context: context, stage: stage)
         // One matrix per fit over every document, then each fold's training and test rows out of its fit's matrix.
         var matrices = featurizers.map { SparseMatrix(columnCount: $0.columnCount) }
         for r in rows {
-            guard let features = r.fields["features"]?.array, features.count == featurizers.count else {
-                throw r.error("not a result of stream featurize with \(featurizers.count) featurizers")
+            guard let text = r.fields["rows"]?.string, let data = Data(base64Encoded: text) else {
+                throw r.error("not a result of stream featurize --binary")
             }
-            for (f, row) in features.enumerated() {
-                let (indices, values) = try FeatureRowText.sparse(row, columnCount: matrices[f].columnCount)
-                matrices[f].columns.append(contentsOf: indices)
-                matrices[f].values.append(contentsOf: values)
-                matrices[f].rowStart.append(matrices[f].columns.count)
-            }
+            var reader = BinaryReader(data, name: "featurized document \(r.id)")
+            for f in featurizers.indices { try FeatureRowBinary.appendSparse(from: &reader, to: &matrices[f]) }
+            guard reader.isAtEnd else { throw r.error("expected \(featurizers.count) rows") }
         }
         for (i, fold) in assignment.folds.enumerated() {
             try FeatureArtifact.writeFold(

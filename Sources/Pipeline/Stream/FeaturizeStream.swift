@@ -14,10 +14,14 @@ public struct FeaturizeStream: StreamMode {
     let set: FeaturizerSet
     let cleaner: Cleaner
     let tokenizer: Tokenizer
+    /// Rows as one base64 field of exact binary (`{"id":7,"rows":"..."}`), for a driver that reads millions of
+    /// them: no number is printed or parsed.
+    let binary: Bool
 
-    /// A mode applying `set`.
-    public init(_ set: FeaturizerSet) {
+    /// A mode applying `set`, rows as JSON numbers or (`binary`) as base64.
+    public init(_ set: FeaturizerSet, binary: Bool = false) {
         self.set = set
+        self.binary = binary
         cleaner = Cleaner(set.clean)
         tokenizer = Tokenizer(set.tokenize)
     }
@@ -40,6 +44,11 @@ public struct FeaturizeStream: StreamMode {
             usesText ? try f.transform(texts: texts, tokenizer: tokenizer) : try f.transform(tokenized: tokens)
         }
         return try batch.indices.map { i in
+            if binary {
+                var w = BinaryWriter()
+                for m in matrices { try FeatureRowBinary.write(i, of: m, into: &w) }
+                return "{\"id\":\(batch[i].idJSON),\"rows\":\"\(w.data.base64EncodedString())\"}"
+            }
             let rows = try matrices.map { try FeatureRowText.row(i, of: $0) }
             return "{\"id\":\(batch[i].idJSON),\"features\":[\(rows.joined(separator: ","))]}"
         }
@@ -95,5 +104,45 @@ public enum FeatureRowText {
             guard let f = x.float, f.isFinite else { throw TextpipeError(.input, "a feature value is not a number") }
             return f
         }
+    }
+}
+
+/// Feature rows as exact binary (what `stream featurize --binary` sends the driver): per row its non-zero count, then
+/// its column indices (Int32) and values (Float32 bits) for a sparse row, or its values for a dense one.
+public enum FeatureRowBinary {
+    /// Appends row `r` of a matrix.
+    public static func write(_ r: Int, of matrix: FeatureMatrix, into w: inout BinaryWriter) throws {
+        switch matrix {
+        case .sparse(let m):
+            let range = m.rowStart[r]..<m.rowStart[r + 1]
+            guard m.values[range].allSatisfy(\.isFinite) else {
+                throw TextpipeError(.data, "a feature value is not finite (NaN or infinite)")
+            }
+            w.write(UInt8(1))
+            w.write(array: Array(m.columns[range]))
+            w.write(array: Array(m.values[range]))
+        case .dense(let m):
+            let values = Array(m.values[r * m.columnCount..<(r + 1) * m.columnCount])
+            guard values.allSatisfy(\.isFinite) else {
+                throw TextpipeError(.data, "a feature value is not finite (NaN or infinite)")
+            }
+            w.write(UInt8(2))
+            w.write(array: values)
+        }
+    }
+
+    /// Appends the next sparse row of a reader to `matrix`, checking its indices against the matrix's columns.
+    public static func appendSparse(from r: inout BinaryReader, to matrix: inout SparseMatrix) throws {
+        guard try r.read(UInt8.self) == 1 else { throw TextpipeError(.input, "expected a sparse feature row") }
+        let columns = try r.readArray(Int32.self)
+        let values = try r.readFloats()
+        guard columns.count == values.count, columns.allSatisfy({ $0 >= 0 && Int($0) < matrix.columnCount }),
+            values.allSatisfy(\.isFinite)
+        else {
+            throw TextpipeError(.input, "a feature row has an index outside 0..<\(matrix.columnCount) or a bad value")
+        }
+        matrix.columns.append(contentsOf: columns)
+        matrix.values.append(contentsOf: values)
+        matrix.rowStart.append(matrix.columns.count)
     }
 }
