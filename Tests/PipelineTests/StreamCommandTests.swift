@@ -128,4 +128,21 @@ func polarityModel() throws -> URL {
             #expect(r.err.contains(message), "\(arguments): \(r.err)")
         }
     }
+
+    @Test func sparkWithoutItsPiecesSaysWhatIsMissing() throws {
+        let dir = TestSupport.temporaryDirectory()
+        TestSupport.write(
+            "name: s\ndata: {dataset: polarity-sentences}\nfeatures: [onehot]\nclassifiers: [multinomial_nb]\n",
+            to: dir.appendingPathComponent("p.yaml"))
+        let noSubmit = try TestSupport.runTextpipe(
+            ["spark", "p.yaml", "--master", "local[2]", "--spark-submit", "/nonexistent/spark-submit"], in: dir)
+        #expect(noSubmit.status == 2 && noSubmit.err.contains("spark-submit not found; run `make spark`"), "\(noSubmit.err)")
+        let noJar = try TestSupport.runTextpipe(
+            ["spark", "p.yaml", "--master", "local[2]", "--spark-submit", "/bin/true", "--jar", "/nonexistent.jar"], in: dir)
+        #expect(noJar.status == 2 && noJar.err.contains("the driver jar not found"), "\(noJar.err)")
+        // A spark-submit that exits at once: the error says the driver did not start and where its log is.
+        let dead = try TestSupport.runTextpipe(
+            ["spark", "p.yaml", "--master", "local[2]", "--spark-submit", "/bin/false", "--jar", "/bin/true"], in: dir)
+        #expect(dead.status == 4 && dead.err.contains("spark-driver.log"), "\(dead.err)")
+    }
 }
