@@ -124,6 +124,8 @@ public final class LocalExecutor: Executor, StageContext {
             u.id >= first.id && u.stage is any TaskStage && u.stage.inputs.allSatisfy { done.contains($0.id) }
                 && (u.id == first.id || options.force || !store.isComplete(stage: u.stage.stage, key: u.key))
         }
+        // Inputs from the cache are checked against their manifests (and rebuilt if damaged) before they are shipped.
+        for id in Set(batch.flatMap { $0.stage.inputs.map(\.id) }) { _ = try read(plan.units[id]) }
         log("\(batch.count) task(s) from \(first.stage.displayName) on the cluster ...")
         try TaskDispatch.run(batch, plan: plan, store: store, cluster: cluster, scratch: store.root)
         let share = watch.seconds / Double(batch.count)
