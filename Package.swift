@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Classify", "Ingest", "Evaluate", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Evaluate", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["FuzzTargets", "Pipeline", "Featurize", "Classify", "Ingest", "Report", "Tagging", "TextCore", "Tokenize", "TestSupport"],
+        .testTarget(name: "PipelineTests", dependencies: ["FuzzTargets", "Pipeline", "Evaluate", "Featurize", "Classify", "Ingest", "Report", "Tagging", "TextCore", "Tokenize", "TestSupport"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -50,14 +50,22 @@ public struct NGramStatistics: Sendable {
     public private(set) var ngrams: [String: [Counts]] = [:]
     /// Rows counted, to refuse a document counted twice.
     private var lastRow = -1
+    /// Most groups (folds plus the final fit, with room to spare; every n-gram keeps a count per group).
+    public static let maximumGroups = 1024
+    /// Most n-gram x group counts a stored partial may claim (1.6 GB of counts): a count costs memory without taking
+    /// room in the file, so it is bounded here, not by the file's size.
+    public static let maximumCounts = 1 << 26
 
     /// Empty statistics for `groupCount` groups.
     public init(configuration: NGramConfiguration, groupCount: Int) throws {
-        guard (1...4096).contains(groupCount) else {
-            throw TextpipeError(.usage, "n-gram statistics need 1...4096 groups, got \(groupCount)")
+        guard (1...Self.maximumGroups).contains(groupCount) else {
+            throw TextpipeError(.usage, "n-gram statistics need 1...\(Self.maximumGroups) groups, got \(groupCount)")
         }
         guard configuration.minN >= 1, configuration.maxN >= configuration.minN, configuration.maxN <= 16 else {
             throw TextpipeError(.spec, "n must be a range within 1...16", key: "n")
+        }
+        guard configuration.hashingBits.map({ (1...28).contains($0) }) ?? true else {
+            throw TextpipeError(.spec, "hashing bits must be in 1...28", key: "hashing")
         }
         self.configuration = configuration
         self.groupCount = groupCount
@@ -247,6 +255,8 @@ public struct NGramStatistics: Sendable {
         s.documents = documents.map { Int($0) }
         s.lastRow = Int(try r.read(Int64.self))
         let count = try r.readCount()
+        // Each stored n-gram takes at least 44 bytes (key length, one group's counts); none may be claimed beyond that.
+        guard count <= r.remaining / 44, count * groupCount <= maximumCounts else { throw corrupt }
         s.ngrams.reserveCapacity(count)
         for _ in 0..<count {
             let key = try r.readString()

@@ -158,6 +158,8 @@ public struct BinaryReader {
     }
     /// True when everything was read.
     public var isAtEnd: Bool { offset >= data.endIndex }
+    /// Bytes not read yet (a bound on how many records a stored count can really have).
+    public var remaining: Int { max(0, data.endIndex - offset) }
 }
 
 /// File helpers that never leave a half-written file behind.
