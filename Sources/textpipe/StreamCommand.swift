@@ -13,8 +13,8 @@ struct StreamCommand: ParsableCommand {
         abstract:
             "Process JSON Lines records from standard input: exactly one result line per record on standard output.",
         discussion: """
-            Records are JSON objects, one per line: {"id": ..., "text": ...} (featurize also takes "tokens"; stats
-            needs "row" and takes "group"). Logs go to standard error only; any bad record or failure exits non-zero
+            Records are JSON objects, one per line: {"id": ..., "text": ...} (featurize also takes "tokens"; stats \
+            needs "row" and takes "group"). Logs go to standard error only; any bad record or failure exits non-zero \
             (3 for bad input, naming the line), so a cluster retries the task. Memory does not grow with the input.
             """,
         subcommands: [
@@ -57,7 +57,7 @@ struct StreamFeaturize: ParsableCommand {
         commandName: "featurize",
         abstract: "Clean, tokenize and featurize each record with fitted featurizers.",
         discussion: """
-            DIR is a saved model folder, or a folder written for a feature set (featurizers.json). Out:
+            DIR is a saved model folder, or a folder written for a feature set (featurizers.json). Out: \
             {"id": ..., "features": [{"indices": [...], "values": [...]}]}, one row per featurizer.
             """)
     @Option(help: "A saved model folder, a featurizer set folder or its archive (@NAME: a file shipped to workers).")
@@ -80,8 +80,8 @@ struct StreamStats: ParsableCommand {
         commandName: "stats",
         abstract: "Partial n-gram statistics of the records (one line at the end) for merge-stats.",
         discussion: """
-            Each record needs "row" (its position in the corpus) and may give "group" (0..<G, default 0): the
-            documents a fit uses are a set of groups. Rows must increase within one stream. The n-gram settings come
+            Each record needs "row" (its position in the corpus) and may give "group" (0..<G, default 0): the \
+            documents a fit uses are a set of groups. Rows must increase within one stream. The n-gram settings come \
             from a spec's feature set (--spec, --features) or as JSON (--ngram, as the Spark driver passes them).
             """)
     @Option(help: "The pipeline spec.") var spec: String?
@@ -117,7 +117,7 @@ struct StreamMergeStats: ParsableCommand {
         commandName: "merge-stats",
         abstract: "Merge partial statistics (in any order and grouping) into one line.",
         discussion: """
-            With --fit and --out, also writes the featurizer fitted on those groups: exactly what a fit on one
+            With --fit and --out, also writes the featurizer fitted on those groups: exactly what a fit on one \
             machine over the same documents computes (same vocabulary order, same idf bits).
             """)
     @Option(help: "Comma-separated groups to fit on (with --out).") var fit: String?
@@ -155,8 +155,8 @@ struct StreamEncode: ParsableCommand {
         commandName: "encode",
         abstract: "Each record's vector from a BERT checkpoint or pretrained word vectors (nothing to fit).",
         discussion: """
-            Out: {"id": ..., "vector": [...]}. The encoder is a feature set of a spec (--spec, --features; records hold
-            raw text, cleaned by the spec), or BERT settings as JSON with the checkpoint folder's archive (--bert,
+            Out: {"id": ..., "vector": [...]}. The encoder is a feature set of a spec (--spec, --features; records hold \
+            raw text, cleaned by the spec), or BERT settings as JSON with the checkpoint folder's archive (--bert, \
             --checkpoint @NAME, as the Spark driver sends them; records hold cleaned text).
             """)
     @Option(help: "The pipeline spec.") var spec: String?
@@ -248,7 +248,7 @@ struct StreamTask: ParsableCommand {
         commandName: "task",
         abstract: "Run units of a plan shipped as tasks (the driver of `textpipe spark` sends them).",
         discussion: """
-            In: {"id": <unit key>, "task": "train", "stage": <JSON>, "inputs": {<unit key>: <archive>}}, the
+            In: {"id": <unit key>, "task": "train", "stage": <JSON>, "inputs": {<unit key>: <archive>}}, the \
             archives among the shipped files ($TEXTPIPE_FILES). Out: {"id": <unit key>, "archive": <base64>}.
             """)
 
