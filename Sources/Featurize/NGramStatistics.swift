@@ -125,15 +125,15 @@ public struct NGramStatistics: Sendable {
         guard other.configuration == configuration, other.groupCount == groupCount else {
             throw TextpipeError(.input, "n-gram statistics of different settings or groups cannot be merged")
         }
-        for g in 0..<groupCount { documents[g] += other.documents[g] }
+        for g in 0..<groupCount { documents[g] = Int(try Self.sum(Int64(documents[g]), Int64(other.documents[g]))) }
         for (key, theirs) in other.ngrams {
             guard var mine = ngrams[key] else {
                 ngrams[key] = theirs
                 continue
             }
             for g in 0..<groupCount {
-                mine[g].tf += theirs[g].tf
-                mine[g].df += theirs[g].df
+                mine[g].tf = try Self.sum(mine[g].tf, theirs[g].tf)
+                mine[g].df = try Self.sum(mine[g].df, theirs[g].df)
                 mine[g].first = min(mine[g].first, theirs[g].first)
             }
             ngrams[key] = mine
@@ -154,12 +154,12 @@ public struct NGramStatistics: Sendable {
             throw TextpipeError(.usage, "a group is outside 0..<\(groupCount)")
         }
         let chosen = Array(Set(groups)).sorted()
-        let n = chosen.reduce(0) { $0 + documents[$1] }
-        func total(_ counts: [Counts]) -> Counts {
+        let n = try chosen.reduce(0) { Int(try Self.sum(Int64($0), Int64(documents[$1]))) }
+        func total(_ counts: [Counts]) throws -> Counts {
             var t = Counts()
             for g in chosen {
-                t.tf += counts[g].tf
-                t.df += counts[g].df
+                t.tf = try Self.sum(t.tf, counts[g].tf)
+                t.df = try Self.sum(t.df, counts[g].df)
                 t.first = min(t.first, counts[g].first)
             }
             return t
@@ -172,7 +172,7 @@ public struct NGramStatistics: Sendable {
                     guard let c = Int(key), (0..<df.count).contains(c) else {
                         throw TextpipeError(.input, "hashed n-gram statistics hold a column outside 2^\(bits)")
                     }
-                    df[c] = total(counts).df
+                    df[c] = try total(counts).df
                 }
                 idf = df.map { NGramVectorizer.smoothIDF(n: n, df: Int($0)) }
             }
@@ -183,7 +183,7 @@ public struct NGramStatistics: Sendable {
         let maxDF = configuration.maxDF.documents(of: n)
         var kept: [(key: String, counts: Counts)] = []
         for (key, counts) in ngrams {
-            let t = total(counts)
+            let t = try total(counts)
             if t.df > 0, t.df >= minDF, t.df <= maxDF { kept.append((key, t)) }
         }
         if let maxFeatures = configuration.maxFeatures, kept.count > maxFeatures {
@@ -214,6 +214,15 @@ public struct NGramStatistics: Sendable {
         return NGramVectorizer(
             configuration: configuration, words: words, ngramTokens: ngramTokens, ngramStarts: ngramStarts, idf: idf,
             documentCount: n)
+    }
+
+    /// `a + b`, or an error when counts read from partials add up past what a count can hold (they are not real).
+    static func sum(_ a: Int64, _ b: Int64) throws -> Int64 {
+        let (s, overflow) = a.addingReportingOverflow(b)
+        guard !overflow, s <= Int64(Int32.max) << 24 else {
+            throw TextpipeError(.input, "n-gram statistics whose counts add up past any real corpus")
+        }
+        return s
     }
 
     /// Binary form (stream partials travel as one base64 line of it); n-grams in sorted order, so equal statistics

@@ -33,6 +33,9 @@ func runSpec(
     let root = TestSupport.temporaryDirectory(name)
     TestSupport.write(spec, to: root.appendingPathComponent("p.yaml"))
     try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+    // The project's cache may not exist yet in a fresh clone: the link must not dangle.
+    try FileManager.default.createDirectory(
+        at: TestSupport.projectRoot.appendingPathComponent("data/cache"), withIntermediateDirectories: true)
     try FileManager.default.createSymbolicLink(
         at: root.appendingPathComponent("data/cache"),
         withDestinationURL: TestSupport.projectRoot.appendingPathComponent("data/cache"))
