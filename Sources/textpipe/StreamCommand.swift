@@ -250,7 +250,8 @@ struct StreamTask: ParsableCommand {
         discussion: """
             In: {"id": <unit key>, "task": "train", "stage": <JSON>, "inputs": {<unit key>: <archive>}}, the \
             archives among the shipped files ($TEXTPIPE_FILES). Out: {"id": <unit key>, "archive": <base64>}.
-            """)
+            """,
+        aliases: ["train"])
 
     func run() throws {
         try Textpipe.guarded {

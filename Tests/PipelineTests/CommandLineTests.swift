@@ -11,13 +11,19 @@ import Report
         let dir = TestSupport.temporaryDirectory()
         for args in [["--help"], ["run", "--help"], ["validate", "--help"], ["data", "--help"], ["data", "fetch", "--help"],
                      ["data", "list", "--help"], ["models", "--help"], ["models", "fetch", "--help"], ["models", "list", "--help"],
-                     ["predict", "--help"], ["tag", "--help"], ["report", "--help"], ["report", "diff", "--help"]] {
+                     ["predict", "--help"], ["tag", "--help"], ["report", "--help"], ["report", "diff", "--help"],
+                     ["spark", "--help"], ["stream", "--help"], ["stream", "featurize", "--help"], ["stream", "stats", "--help"],
+                     ["stream", "merge-stats", "--help"], ["stream", "encode", "--help"], ["stream", "predict", "--help"],
+                     ["stream", "clean", "--help"], ["stream", "tokenize", "--help"], ["stream", "task", "--help"],
+                     ["stream", "train", "--help"]] {
             let r = try TestSupport.runTextpipe(args, in: dir)
             #expect(r.status == 0, "\(args)")
             #expect(r.out.contains("USAGE"), "\(args)")
         }
         let top = try TestSupport.runTextpipe(["--help"], in: dir).out
-        for sub in ["run", "validate", "data", "models", "predict", "tag", "report"] { #expect(top.contains(sub)) }
+        for sub in ["run", "validate", "data", "models", "predict", "tag", "report", "spark", "stream"] {
+            #expect(top.contains(sub))
+        }
         #expect(try TestSupport.runTextpipe(["run", "--help"], in: dir).out.contains("--only"))
     }
 
