@@ -34,18 +34,13 @@ enum DocumentStore {
     static func jsonLines(_ documents: [Document], extra: ((Int) -> (String, String))? = nil) -> String {
         var out = ""
         for (i, d) in documents.enumerated() {
-            out += "{\"source\": \(JSONText.quote(d.source)), \"label\": \(d.label.map(JSONText.quote) ?? "null"), "
+            out += "{\"source\": \(JSONValue.quote(d.source)), \"label\": \(d.label.map(JSONValue.quote) ?? "null"), "
             if let extra {
                 let (k, v) = extra(i)
-                out += "\(JSONText.quote(k)): \(v), "
+                out += "\(JSONValue.quote(k)): \(v), "
             }
-            out += "\"text\": \(JSONText.quote(d.text))}\n"
+            out += "\"text\": \(JSONValue.quote(d.text))}\n"
         }
         return out
     }
-}
-
-/// Minimal JSON string quoting for hand-written JSON lines.
-enum JSONText {
-    static func quote(_ s: String) -> String { JSONValue.quote(s) }
 }

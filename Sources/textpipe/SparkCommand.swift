@@ -11,7 +11,8 @@ struct SparkCommand: ParsableCommand {
         discussion: """
             textpipe stays the driver of the plan; `spark-submit` starts textpipe's JVM driver (spark/, built by \
             `make spark`), which ships this binary to the executors and pipes partitions of records through \
-            `textpipe stream ...` there. Clean, tokenize, n-gram featurize and BERT encoding run on the executors (statistics merged \
+            `textpipe stream ...` there. Clean, tokenize, n-gram featurize and BERT encoding run on the executors \
+            (statistics merged \
             here), training units run as tasks; evaluation and the report are assembled here. A lost executor's \
             tasks are retried by Spark. Executors need the libraries this binary links (libxml2, OpenBLAS; a release \
             build with --static-swift-stdlib needs no Swift).

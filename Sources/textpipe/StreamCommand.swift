@@ -155,7 +155,8 @@ struct StreamEncode: ParsableCommand {
         commandName: "encode",
         abstract: "Each record's vector from a BERT checkpoint or pretrained word vectors (nothing to fit).",
         discussion: """
-            Out: {"id": ..., "vector": [...]}. The encoder is a feature set of a spec (--spec, --features; records hold \
+            Out: {"id": ..., "vector": [...]}. The encoder is a feature set of a spec (--spec, --features; records \
+            hold \
             raw text, cleaned by the spec), or BERT settings as JSON with the checkpoint folder's archive (--bert, \
             --checkpoint @NAME, as the Spark driver sends them; records hold cleaned text).
             """)
@@ -206,6 +207,11 @@ enum StreamSettings {
             throw TextpipeError(.usage, "\(option) is not valid settings JSON: \(error)")
         }
     }
+
+    /// `--configuration JSON` decoded, or the spec's defaults when it is not given.
+    static func configuration<T: Decodable>(_ json: String?, default value: T) throws -> T {
+        try json.map { try decode(T.self, $0, option: "--configuration") } ?? value
+    }
 }
 
 struct StreamClean: ParsableCommand {
@@ -216,11 +222,7 @@ struct StreamClean: ParsableCommand {
 
     func run() throws {
         try Textpipe.guarded {
-            var mode = CleanStream(
-                try configuration.map {
-                    try StreamSettings.decode(CleanConfiguration.self, $0, option: "--configuration")
-                }
-                    ?? CleanConfiguration())
+            var mode = CleanStream(try StreamSettings.configuration(configuration, default: CleanConfiguration()))
             try StreamRunner.run(&mode)
         }
     }
@@ -235,9 +237,7 @@ struct StreamTokenize: ParsableCommand {
     func run() throws {
         try Textpipe.guarded {
             var mode = TokenizeStream(
-                try configuration.map {
-                    try StreamSettings.decode(TokenizeConfiguration.self, $0, option: "--configuration")
-                } ?? TokenizeConfiguration())
+                try StreamSettings.configuration(configuration, default: TokenizeConfiguration()))
             try StreamRunner.run(&mode)
         }
     }

@@ -6,8 +6,7 @@ import TextCore
 
 /// A saved onehot + softmax model trained on the Pang & Lee sentences (2 folds; what stream tests label with).
 func polarityModel() throws -> URL {
-    let root = TestSupport.temporaryDirectory("stream-model")
-    TestSupport.write(
+    let (_, _, outcome) = try runInProcess(
         """
         name: streamed
         data: {dataset: polarity-sentences}
@@ -16,10 +15,7 @@ func polarityModel() throws -> URL {
         classifiers: [softmax]
         evaluate: {cv: {folds: 2, seed: 1}}
         report: {formats: [json]}
-        """, to: root.appendingPathComponent("p.yaml"))
-    var options = RunOptions(root: root, log: { _ in })
-    options.dataCache = TestSupport.projectRoot.appendingPathComponent("data/cache")
-    let outcome = try Runner(spec: try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path), options: options).run()
+        """, name: "stream-model")
     return try #require(outcome.reportDirectory).appendingPathComponent("models/onehot__softmax")
 }
 

@@ -7,10 +7,20 @@ import TextCore
 import Tokenize
 @testable import Pipeline
 
+/// Runs a spec in a fresh folder in this process, with the project's data cache (datasets fetched once).
+func runInProcess(_ yaml: String, name: String, only: StageName? = nil) throws -> (PipelineSpec, RunOptions, Runner.Outcome) {
+    let root = TestSupport.temporaryDirectory(name)
+    TestSupport.write(yaml, to: root.appendingPathComponent("p.yaml"))
+    var options = RunOptions(root: root, log: { _ in })
+    options.dataCache = TestSupport.projectRoot.appendingPathComponent("data/cache")
+    options.only = only
+    let spec = try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path)
+    return (spec, options, try Runner(spec: spec, options: options).run())
+}
+
 /// The Pang & Lee sentences tokenized by the pipeline (fetched into the project's data cache once).
 func polarityTokenized() throws -> TokenizedCorpus {
-    let root = TestSupport.temporaryDirectory()
-    TestSupport.write(
+    let (spec, options, _) = try runInProcess(
         """
         name: stats
         data: {dataset: polarity-sentences}
@@ -18,15 +28,10 @@ func polarityTokenized() throws -> TokenizedCorpus {
         features: [onehot]
         classifiers: [multinomial_nb]
         evaluate: {cv: {folds: 10, seed: 1}}
-        """, to: root.appendingPathComponent("p.yaml"))
-    var options = RunOptions(root: root, log: { _ in })
-    options.dataCache = TestSupport.projectRoot.appendingPathComponent("data/cache")
-    options.only = .tokenize
-    let spec = try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path)
-    _ = try Runner(spec: spec, options: options).run()
+        """, name: "stats", only: .tokenize)
     let plan = try PlanCompiler.compile(spec, options: options)
     let unit = try #require(plan.units.first { $0.stage.stage == .tokenize })
-    let store = LocalArtifactStore(root: root.appendingPathComponent("data/work/stats"))
+    let store = LocalArtifactStore(root: options.root.appendingPathComponent("data/work/stats"))
     return try Tokenized.read(from: store.folder(stage: .tokenize, key: unit.key)).corpus
 }
 

@@ -108,3 +108,34 @@ import TestSupport
         b.release()
     }
 }
+
+/// Folder archives (what a cluster ships): a round trip, and every damaged or hostile archive refused before anything
+/// is written.
+@Suite struct FolderArchiveTests {
+    @Test func roundTripAndRefusals() throws {
+        let source = TestSupport.temporaryDirectory()
+        TestSupport.write("0.25", to: source.appendingPathComponent("seconds"))
+        TestSupport.write("{}", to: source.appendingPathComponent("model/model.json"))
+        let archive = try FolderArchive.pack(source)
+        let target = TestSupport.temporaryDirectory()
+        try FolderArchive.unpack(archive, into: target, name: "a.tpar")
+        #expect(try String(contentsOf: target.appendingPathComponent("model/model.json"), encoding: .utf8) == "{}")
+        // A flipped byte, a truncation, or a path leaving the folder (with a correct digest) is an error.
+        var flipped = archive
+        flipped[20] ^= 1
+        var escaping = BinaryWriter()
+        escaping.write(UInt32(0x5241_5054))
+        escaping.write(UInt32(1))
+        escaping.write(UInt64(1))
+        escaping.write("../outside")
+        escaping.write(bytes: Data("x".utf8))
+        var hostile = escaping.data
+        hostile.append(contentsOf: SHA256.digest(escaping.data))
+        let empty = TestSupport.temporaryDirectory()
+        for bad in [flipped, archive.prefix(archive.count - 1), Data(), hostile] {
+            #expect(throws: TextpipeError.self) { try FolderArchive.unpack(bad, into: empty, name: "bad.tpar") }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: empty.deletingLastPathComponent().appendingPathComponent("outside").path))
+    }
+}

@@ -79,9 +79,8 @@ public final class LocalExecutor: Executor, StageContext {
             } else if let cluster, stage is any TaskStage {
                 try runTasks(from: unit, through: last, done: Set(entryIndex.keys).union(ranAhead.keys), on: cluster)
             } else {
-                log(
-                    "\(stage.displayName): running\(cluster != nil && stage is any DistributedStage ? " on the cluster" : "") ..."
-                )
+                let place = cluster != nil && stage is any DistributedStage ? " on the cluster" : ""
+                log("\(stage.displayName): running\(place) ...")
                 loaded[unit.id] = nil
                 try store.produce(stage: stage.stage, key: unit.key) { dir in
                     if let cluster, let distributed = stage as? any DistributedStage {

@@ -227,11 +227,13 @@ extension FeaturizeStage: DistributedStage {
             group[d] = groupOf[member[d]] ?? groupOf.count
             groupOf[member[d]] = group[d]
         }
-        func tokensJSON(_ d: Int) -> String {
-            "[" + corpus.document(d).map { JSONValue.quote(corpus.types[Int($0)]) }.joined(separator: ",") + "]"
+        // Each document's tokens as JSON once, for both jobs.
+        let quotedTypes = corpus.types.map(JSONValue.quote)
+        let tokensJSON = (0..<corpus.documentCount).map { d in
+            "[" + corpus.document(d).map { quotedTypes[Int($0)] }.joined(separator: ",") + "]"
         }
         let statsRecords = (0..<corpus.documentCount).filter { group[$0] >= 0 }.map { d in
-            "{\"id\":\(d),\"row\":\(d),\"group\":\(group[d]),\"tokens\":\(tokensJSON(d))}"
+            "{\"id\":\(d),\"row\":\(d),\"group\":\(group[d]),\"tokens\":\(tokensJSON[d])}"
         }
         let settings = String(decoding: try StableJSON.encode(ngram), as: UTF8.self)
         let partials = try ClusterJob.map(
@@ -254,7 +256,7 @@ extension FeaturizeStage: DistributedStage {
         let archive = shipped.appendingPathComponent("featurizers-\(UUID().uuidString.prefix(8)).tpar")
         try AtomicFile.write(try FolderArchive.pack(shipped.appendingPathComponent("set")), to: archive)
         let rows = try ClusterJob.map(
-            (0..<corpus.documentCount).map { "{\"id\":\($0),\"tokens\":\(tokensJSON($0))}" },
+            (0..<corpus.documentCount).map { "{\"id\":\($0),\"tokens\":\(tokensJSON[$0])}" },
             through: ["stream", "featurize", "--binary", "--artifacts", "@" + archive.lastPathComponent],
             files: [archive],
             on: cluster, context: context, stage: stage)

@@ -89,9 +89,9 @@ struct TaggingIngestStage: Stage {
         for (part, sentences) in [("train", output.train), ("test", output.test)] {
             for s in sentences {
                 lines +=
-                    "{\"part\": \"\(part)\", \"source\": \(JSONText.quote(s.source)), \"tokens\": ["
-                    + s.tokens.map(JSONText.quote).joined(separator: ", ") + "], \"tags\": ["
-                    + s.tags.map(JSONText.quote).joined(separator: ", ") + "]}\n"
+                    "{\"part\": \"\(part)\", \"source\": \(JSONValue.quote(s.source)), \"tokens\": ["
+                    + s.tokens.map(JSONValue.quote).joined(separator: ", ") + "], \"tags\": ["
+                    + s.tags.map(JSONValue.quote).joined(separator: ", ") + "]}\n"
             }
         }
         try AtomicFile.write(lines, to: out)

@@ -58,7 +58,7 @@ struct TokenizeStage: Stage {
         ) { i in
             (
                 "tokens",
-                "[" + corpus.document(i).map { JSONText.quote(corpus.types[Int($0)]) }.joined(separator: ", ") + "]"
+                "[" + corpus.document(i).map { JSONValue.quote(corpus.types[Int($0)]) }.joined(separator: ", ") + "]"
             )
         }
     }
