@@ -25,72 +25,51 @@ public struct ReportHeader: Sendable {
     /// The SHA-256 of each input.
     public var inputs: [String: String]?
 
-    /// `# sentiment: text classification report` and the run line.
-    public var markdown: String {
-        "# \(pipeline): \(title)\n\n"
-            + "Run `\(runId)` · \(createdAt) · textpipe \(toolVersion) · spec sha256 `\(specHash.prefix(12))` · "
-            + "\(Format.seconds(totalSeconds)) s\n\n"
+    /// The title and the run line.
+    public var top: [ReportBlock] {
+        [
+            .heading(1, "\(pipeline): \(title)", anchor: "top"),
+            .paragraph(
+                [
+                    "Run ", .code(runId),
+                    .text(
+                        " · \(createdAt) · textpipe \(toolVersion) · spec sha256 \(specHash.prefix(12)) · "
+                            + "\(Format.seconds(totalSeconds)) s")
+                ], muted: true)
+        ]
     }
 
     /// The spec as written and the inputs' hashes, collapsed.
-    public var markdownSpec: String {
-        var md = ""
-        if let specText { md += "<details><summary>Spec</summary>\n\n```yaml\n\(specText)\n```\n\n</details>\n\n" }
-        if let inputs, !inputs.isEmpty {
-            md +=
-                "<details><summary>Inputs (sha256)</summary>\n\n"
-                + inputs.sorted { $0.key < $1.key }.map { "- `\($0.key)` \($0.value.prefix(16))…\n" }.joined()
-                + "\n</details>\n\n"
+    public var specBlocks: [ReportBlock] {
+        var out: [ReportBlock] = []
+        if let specText {
+            out.append(
+                .details(
+                    summary: ["Spec"], open: false, anchor: "spec", blocks: [.preformatted(specText, language: "yaml")])
+            )
         }
-        return md
+        if let inputs, !inputs.isEmpty {
+            out.append(
+                .details(
+                    summary: ["Inputs (sha256)"], open: false, anchor: "inputs",
+                    blocks: [
+                        .list(
+                            inputs.sorted { $0.key < $1.key }.map { [.code($0.key), .text(" \($0.value.prefix(16))…")] }
+                        )
+                    ]))
+        }
+        return out
     }
 
     /// The stage timing table.
-    public var markdownStages: String {
-        var md = "\n## Stages\n\n| stage | seconds | cached |\n|---|---:|:---:|\n"
-        for s in stages { md += "| \(s.stage) | \(Format.seconds(s.seconds)) | \(s.cached ? "yes" : "no") |\n" }
-        return md + "| **total** | \(Format.seconds(totalSeconds)) | |\n"
-    }
-
-    /// `<h1>` and the run line.
-    public var html: String {
-        let e = HTMLRenderer.escape
-        return "<h1>\(e(pipeline)): \(e(title))</h1>"
-            + "<p class=\"meta\">Run <code>\(e(runId))</code> · \(e(createdAt)) · textpipe \(e(toolVersion)) · spec "
-            + "<code>\(specHash.prefix(12))</code> · \(Format.seconds(totalSeconds)) s</p>"
-    }
-
-    /// The spec as written and the inputs' hashes, collapsed.
-    public var htmlSpec: String {
-        let e = HTMLRenderer.escape
-        var h = ""
-        if let specText { h += "<details><summary>Spec</summary><pre>\(e(specText))</pre></details>" }
-        if let inputs, !inputs.isEmpty {
-            h +=
-                "<details><summary>Inputs (sha256)</summary><ul>"
-                + inputs.sorted { $0.key < $1.key }.map {
-                    "<li><code>\(e($0.key))</code> \($0.value.prefix(16))…</li>"
-                }
-                .joined()
-                + "</ul></details>"
-        }
-        return h
-    }
-
-    /// The stage timing table.
-    public var htmlStages: String {
-        let e = HTMLRenderer.escape
-        var h =
-            "<h2>Stages</h2><table><thead><tr><th class=\"l\">stage</th><th>seconds</th><th>cached</th></tr></thead>"
-            + "<tbody>"
-        for s in stages {
-            h +=
-                "<tr><td class=\"l\">\(e(s.stage))</td><td>\(Format.seconds(s.seconds))</td>"
-                + "<td>\(s.cached ? "yes" : "no")</td></tr>"
-        }
-        return h
-            + "<tr><td class=\"l\"><b>total</b></td><td>\(Format.seconds(totalSeconds))</td><td></td></tr>"
-            + "</tbody></table>"
+    public var stageBlocks: [ReportBlock] {
+        let rows: [[ReportTable.Cell]] =
+            stages.map { [.init($0.stage), .init(Format.seconds($0.seconds)), .init($0.cached ? "yes" : "no")] }
+            + [[.init([.strong("total")]), .init(Format.seconds(totalSeconds)), ""]]
+        return [
+            .heading(2, "Stages", anchor: "stages"),
+            .table(ReportTable(columns: [.text("stage"), .number("seconds"), .mark("cached")], rows: rows))
+        ]
     }
 }
 

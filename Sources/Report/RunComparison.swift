@@ -27,6 +27,8 @@ public protocol ScoredRun {
     var scores: [ModelScore] { get }
     /// Its comparison with the run before it, as written in its report.
     var previous: RunComparison? { get }
+    /// Its report, to be written as Markdown and HTML.
+    var document: ReportDocument { get }
 }
 
 extension RunReport: ScoredRun {

@@ -7,7 +7,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Work with finished reports.",
-        subcommands: [Diff.self])
+        subcommands: [Diff.self, Render.self])
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -66,6 +66,38 @@ struct ReportCommand: ParsableCommand {
                         .regression,
                         "\(c.regressions.count) model(s) regressed: \(c.regressions.joined(separator: ", "))")
                 }
+            }
+        }
+    }
+
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a run's report.md, report.html and charts/ again from its metrics.json.",
+            discussion:
+                "Reports of older runs (any metrics.json schema this textpipe reads) get this textpipe's layout. By default the files are replaced in the run folder; --out writes them elsewhere."
+        )
+        @Argument(help: "A report folder or its metrics.json.") var folder: String
+        @Option(help: ArgumentHelp("Write the files into this folder instead.", valueName: "folder")) var out: String?
+
+        func run() throws {
+            try Textpipe.guarded {
+                let report = try Diff.load(self.folder)
+                var folder = URL(fileURLWithPath: self.folder)
+                if folder.lastPathComponent == "metrics.json" { folder.deleteLastPathComponent() }
+                if let out { folder = URL(fileURLWithPath: out) }
+                let document = report.document
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try AtomicFile.write(
+                    Data(MarkdownWriter.write(document).utf8), to: folder.appendingPathComponent("report.md"))
+                for chart in document.charts {
+                    try FileManager.default.createDirectory(
+                        at: folder.appendingPathComponent("charts"), withIntermediateDirectories: true)
+                    try AtomicFile.write(
+                        Data(chart.standalone.utf8), to: folder.appendingPathComponent("charts/\(chart.file)"))
+                }
+                try AtomicFile.write(
+                    Data(HTMLWriter.write(document).utf8), to: folder.appendingPathComponent("report.html"))
+                print(folder.appendingPathComponent("report.html").path)
             }
         }
     }

@@ -9,8 +9,6 @@ import Report
 /// (Debian's `chromium`, installed by `make deps`): it must load without console errors and lay out to a
 /// page of real height; and a second run flags a regression for `--fail-on-regression`.
 @Suite(.serialized) struct ReportRenderTests {
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
     func run(_ root: URL, classifiers: String) throws -> Runner.Outcome {
         TestSupport.write("""
         name: render
@@ -50,34 +48,14 @@ import Report
         #expect(cli.status == 6 && cli.out.contains("REGRESSION") && cli.err.contains("linear_svm"), "\(cli.out) \(cli.err)")
 
         // Headless Chromium: no console errors, several pages of content, a screenshot of the page.
-        let browser = try #require(Self.chromium, "chromium is not installed (make deps installs it)")
         let html = second.reportDirectory!.appendingPathComponent("report.html")
-        let pdf = root.appendingPathComponent("report.pdf"), png = root.appendingPathComponent("report.png")
-        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--user-data-dir=\(root.path)/chrome"]
-        let printed = try Self.execute(browser, common + ["--print-to-pdf=\(pdf.path)", "--no-pdf-header-footer", html.absoluteString])
-        #expect(!printed.contains("CONSOLE"), "console output: \(printed)")
-        let pdfText = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
-        let pages = pdfText.components(separatedBy: "/Type /Page\n").count - 1 + pdfText.components(separatedBy: "/Type /Page>>").count - 1
-            + pdfText.components(separatedBy: "/Type /Page ").count - 1
-        #expect(pages >= 3, "the printed report has \(pages) page(s)")
-        _ = try Self.execute(browser, common + ["--screenshot=\(png.path)", "--window-size=1200,2400", "--hide-scrollbars", html.absoluteString])
+        let png = root.appendingPathComponent("report.png")
+        let pages = try Chromium.printedPages(of: html, scratch: root)
+        #expect(pages >= 2, "the printed report has \(pages) page(s)")
+        _ = try Chromium.run(["--screenshot=\(png.path)", "--window-size=1200,2400", html.absoluteString], profile: root.appendingPathComponent("chrome"))
         let bytes = [UInt8](try Data(contentsOf: png))
         #expect(bytes.count > 20_000 && bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
         #expect(width == 1200 && height == 2400)
-    }
-
-    /// Runs a program to completion and returns its standard error (Chromium logs console messages there).
-    static func execute(_ path: String, _ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

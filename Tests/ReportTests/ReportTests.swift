@@ -25,10 +25,10 @@ func sampleReport() -> RunReport {
 @Suite struct ReportRenderingTests {
     @Test func markdownHasSortedComparisonAndDetails() {
         let md = MarkdownRenderer.render(sampleReport())
-        let nb = md.range(of: "| 1 | ngram | multinomial_nb | G |")
-        let lr = md.range(of: "| 2 | ngram | softmax | D |")
+        let nb = md.range(of: "| 1 | [ngram + multinomial_nb](#m0) | G |")
+        let lr = md.range(of: "| 2 | [ngram + softmax](#m1) | D |")
         #expect(nb != nil && lr != nil)
-        #expect(md.contains("### ngram + multinomial_nb"))
+        #expect(md.contains("<summary>1. ngram + multinomial_nb G — macro-F1 79.00 %"))
         #expect(md.contains("documents cleaned as HTML: 1"))
         #expect(md.contains("`not good`"))
     }
@@ -40,7 +40,9 @@ func sampleReport() -> RunReport {
         #expect(!html.contains("http://") && !html.contains("https://"))
         #expect(html.contains("pos &lt;b&gt;"))
         #expect(html.contains("<svg"))
-        #expect(html.components(separatedBy: "<section").count == 3)
+        // One collapsed block per model, plus the spec-free report's other collapsed blocks (none here).
+        #expect(html.components(separatedBy: "<details id=\"m").count == 3)
+        #expect(!html.contains("<details id=\"m0\" open"))
     }
 
     @Test func metricsJSONHasTheDocumentedKeys() throws {

@@ -96,6 +96,9 @@ struct TaggingReportStage: Stage {
             try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
             if spec.report.formats.contains(.md) {
                 try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md"))
+                for (name, svg) in TaggingRenderer.charts(report) {
+                    try AtomicFile.write(svg, to: tmp.appendingPathComponent("charts/\(name)"))
+                }
             }
             if spec.report.formats.contains(.html) {
                 try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html"))
