@@ -61,9 +61,12 @@ public final class Runner {
 
     /// Compiles the spec, executes the plan, points `latest` at the report shown and compares it with the run before.
     public func run() throws -> Outcome {
+        let executor = LocalExecutor(store: store, options: options, cluster: options.cluster)
+        log(
+            "\(spec.name): run \(RunFolder.plannedId(executor.startedAt)) started "
+                + StandardError.stamp(executor.startedAt))
         let plan = try PlanCompiler.compile(spec, options: options)
         let out = options.resolve(spec.report.out)
-        let executor = LocalExecutor(store: store, options: options, cluster: options.cluster)
         var shown: PublishedRun? = nil
         var regressions: [String] = []
         let execution = try executor.execute(plan, through: options.only) { execution in

@@ -58,7 +58,7 @@ public struct ProgressLine {
     public func show(_ line: String, done: Bool) {
         if StandardError.quiet { return }
         if interactive {
-            FileHandle.standardError.write(Data(("\r" + line + (done ? "\n" : "")).utf8))
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + (done ? "\n" : "")).utf8))
         } else {
             log(line)
         }

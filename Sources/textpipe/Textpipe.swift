@@ -105,6 +105,11 @@ struct RunArguments: ParsableArguments {
     @Flag(help: "Print only errors and the final summary (no progress lines).") var quiet = false
     @Option(
         help: ArgumentHelp(
+            "Seconds between progress lines when standard error is not a terminal (cron, a pipe); a terminal gets one live line.",
+            valueName: "seconds"))
+    var progressEvery: Double = 10
+    @Option(
+        help: ArgumentHelp(
             "After the run, succeeded or not, write a Prometheus text file here (node_exporter textfile collector): last run time, duration, status, exit code, last success, each model's headline metrics. Written atomically.",
             valueName: "path"))
     var metricsFile: String?
@@ -146,6 +151,10 @@ struct RunArguments: ParsableArguments {
             var options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath))
             options.force = force
             options.wait = wait
+            guard progressEvery > 0, progressEvery.isFinite else {
+                throw TextpipeError(.usage, "must be a positive number of seconds", key: "--progress-every")
+            }
+            options.progressInterval = progressEvery
             if let only {
                 guard let stage = StageName(rawValue: only) else {
                     throw TextpipeError(

@@ -46,6 +46,8 @@ public final class LocalExecutor: Executor, StageContext {
     public let cluster: (any Cluster)?
     /// Units a cluster job ran ahead of their turn, with their share of the job's seconds.
     private var ranAhead: [Int: Double] = [:]
+    /// Progress over the units to run, while a plan executes.
+    private var progress: RunProgress?
 
     /// An executor over `store`, handing work to `cluster` when there is one.
     public init(store: any ArtifactStore, options: RunOptions, cluster: (any Cluster)? = nil) {
@@ -64,7 +66,17 @@ public final class LocalExecutor: Executor, StageContext {
         entries = []
         let described = plan.entries(status: { _ in nil })
         var lastRun: Plan.Unit? = nil
-        for unit in plan.units(through: last) {
+        let units = plan.units(through: last)
+        let toRun = units.filter { options.force || !store.isComplete(stage: $0.stage.stage, key: $0.key) }
+        log("plan: \(units.count) units, \(units.count - toRun.count) cached, \(toRun.count) to run")
+        let progress = RunProgress(
+            stages: toRun.map(RunProgress.kind), line: ProgressLine(log: options.log), every: options.progressInterval)
+        self.progress = progress
+        defer {
+            progress.finish()
+            self.progress = nil
+        }
+        for unit in units {
             let stage = unit.stage
             let watch = Stopwatch()
             let folder = store.folder(stage: stage.stage, key: unit.key)
@@ -81,6 +93,7 @@ public final class LocalExecutor: Executor, StageContext {
             } else {
                 let place = cluster != nil && stage is any DistributedStage ? " on the cluster" : ""
                 log("\(stage.displayName): running\(place) ...")
+                progress.begin(stage.displayName, stage: RunProgress.kind(unit))
                 loaded[unit.id] = nil
                 try store.produce(stage: stage.stage, key: unit.key) { dir in
                     if let cluster, let distributed = stage as? any DistributedStage {
@@ -90,6 +103,7 @@ public final class LocalExecutor: Executor, StageContext {
                     }
                 }
                 trusted.insert(unit.id)
+                progress.end(seconds: watch.seconds)
                 log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
             }
             var entry = described[unit.id]
@@ -126,7 +140,10 @@ public final class LocalExecutor: Executor, StageContext {
         // Inputs from the cache are checked against their manifests (and rebuilt if damaged) before they are shipped.
         for id in Set(batch.flatMap { $0.stage.inputs.map(\.id) }) { _ = try read(plan.units[id]) }
         log("\(batch.count) task(s) from \(first.stage.displayName) on the cluster ...")
+        progress?.begin(
+            "\(batch.count) task(s) from \(first.stage.displayName) on the cluster", stage: RunProgress.kind(first))
         try TaskDispatch.run(batch, plan: plan, store: store, cluster: cluster, scratch: store.root)
+        progress?.end(seconds: watch.seconds, units: batch.count)
         let share = watch.seconds / Double(batch.count)
         for u in batch {
             ranAhead[u.id] = share
@@ -200,5 +217,8 @@ public final class LocalExecutor: Executor, StageContext {
     /// The store's folder.
     public var workFolder: URL { store.root }
     /// Writes a progress line to the run's log.
-    public func log(_ line: String) { options.log(line) }
+    public func log(_ line: String) {
+        progress?.clearLiveLine()
+        options.log(line)
+    }
 }

@@ -12,6 +12,16 @@ enum RunFolder {
     /// Writes a report into a new run folder atomically: `write` fills a temporary folder, which is renamed to
     /// `<out>/<run id>` (the run id is the start time, `20261202-143000`, with `-2`... when taken); `latest` is then
     /// pointed at it.
+    /// The id of a run started at `date` (`20261203-122151`, UTC); `-2`, `-3`, ... is appended if another run
+    /// sharing the report folder published under it first.
+    static func plannedId(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: date)
+    }
+
     static func publish(in out: URL, startedAt: Date, log: (String) -> Void, _ write: (URL, String) throws -> Void)
         throws -> PublishedRun
     {
@@ -22,13 +32,9 @@ enum RunFolder {
         for name in Leftovers.removeDead(in: out, matching: isOwnTemporary) {
             log("report: removed the leftover \(name) of a killed run")
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
         // The run id is reserved by creating its folder (mkdir is atomic): two pipelines sharing report.out and
         // publishing in the same second get `...-143000` and `...-143000-2`, never the same folder.
-        let base = formatter.string(from: startedAt)
+        let base = plannedId(startedAt)
         var runId = base
         var n = 2
         while mkdir(out.appendingPathComponent(runId).path, 0o755) != 0 {

@@ -159,6 +159,8 @@ public struct RunOptions {
     public var modelsDirectory: URL?
     /// Where progress lines go.
     public var log: (String) -> Void
+    /// Seconds between progress lines when standard error is not a terminal (nil: 10).
+    public var progressInterval: Double?
     /// Where data-parallel units and training tasks run (Spark, or child processes); nil: all in this process.
     public var cluster: (any Cluster)?
 
