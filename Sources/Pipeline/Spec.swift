@@ -37,6 +37,23 @@ public struct PipelineSpec: Sendable {
         if case .tagging(let t) = task { return t }
         return nil
     }
+
+    /// The project folder of the spec at `path`: relative paths in the spec (data, `work_dir`, `report.out`, the data
+    /// cache, named models) resolve against it, whatever the current directory (cron starts in `$HOME`). It is the
+    /// spec's own folder, or that folder's parent when the folder is named `pipelines` (the layout textpipe ships:
+    /// `pipelines/sentiment.yaml` writes to `reports/sentiment` beside `pipelines/`). `--root` overrides it.
+    ///
+    /// `/work/proj/pipelines/a.yaml` -> `/work/proj`; `/work/proj/a.yaml` -> `/work/proj`.
+    public static func projectFolder(forSpecAt path: String) -> URL {
+        let folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        return folder.lastPathComponent == "pipelines" ? folder.deletingLastPathComponent() : folder
+    }
+
+    /// The project root for a command: `--root` when given (relative to the current directory), else the spec's
+    /// project folder.
+    public static func root(forSpecAt path: String, override: String?) -> URL {
+        override.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? projectFolder(forSpecAt: path)
+    }
 }
 
 /// What a run does: `task: classification` (the default) or `task: tagging`.

@@ -82,6 +82,18 @@ public enum SpecDecoder {
             switch e {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                 .composer(_, let problem, let mark, _):
+                // YAML indents with spaces only; a tab gets its own message, naming the character.
+                let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+                let near = (mark.line - 1...mark.line + 1).filter { $0 >= 1 && $0 <= lines.count }
+                let tabLine =
+                    near.first { lines[$0 - 1].prefix { $0 == " " || $0 == "\t" }.contains("\t") }
+                    ?? near.first { lines[$0 - 1].contains("\t") }
+                if let tabLine {
+                    throw TextpipeError(
+                        .spec, "a tab character in the indentation; YAML indents with spaces only (\(problem))",
+                        file: file,
+                        line: tabLine)
+                }
                 throw TextpipeError(.spec, "invalid YAML: \(problem)", file: file, line: mark.line)
             default: throw TextpipeError(.spec, "invalid YAML: \(e)", file: file)
             }
@@ -114,28 +126,75 @@ public enum SpecDecoder {
         guard let nameNode = top["name"] else {
             throw TextpipeError(.spec, "missing required key 'name'", file: file, line: 1)
         }
-        let name = try pipelineName(nameNode)
+        let name = try attempt { try pipelineName(nameNode) } ?? "pipeline"
         guard let dataNode = top["data"] else {
             throw TextpipeError(.spec, "missing required key 'data'", file: file, line: 1)
         }
-        let data = try decodeData(dataNode)
-        let features = try decodeList(
-            top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds, decodeFeature)
-        let classifiers = try decodeList(
-            top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)
-        let evaluation = try decodeEvaluation(
-            top["evaluate"],
-            hasTest: data.test != nil || (data.dataset.flatMap { DatasetCatalog.entry(named: $0)?.test } != nil))
+        let data = try attempt { try decodeData(dataNode) } ?? DataSpec(dataset: nil, train: [], test: nil)
+        let features =
+            try attempt {
+                try decodeList(
+                    top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds, decodeFeature)
+            } ?? []
+        let classifiers =
+            try attempt {
+                try decodeList(
+                    top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)
+            } ?? []
+        let hasTest = data.test != nil || (data.dataset.flatMap { DatasetCatalog.entry(named: $0)?.test } != nil)
+        let evaluation =
+            try attempt { try decodeEvaluation(top["evaluate"], hasTest: hasTest) }
+            ?? decodeEvaluation(nil, hasTest: hasTest)
         let classification = ClassificationSpec(
-            data: data, clean: try decodeClean(top["clean"]), tokenize: try decodeTokenize(top["tokenize"]),
+            data: data, clean: try attempt { try decodeClean(top["clean"]) } ?? decodeClean(nil),
+            tokenize: try attempt { try decodeTokenize(top["tokenize"]) } ?? decodeTokenize(nil),
             features: uniqueNames(features), classifiers: uniqueNames(classifiers),
-            evaluation: evaluation, learningCurve: try decodeLearningCurve(top["evaluate"]))
+            evaluation: evaluation, learningCurve: try attempt { try decodeLearningCurve(top["evaluate"]) } ?? nil)
         return PipelineSpec(
             name: name, task: .classification(classification),
-            report: try decodeReport(top["report"], name: name),
-            seed: UInt64(try top["seed"]?.int(min: 0) ?? 1),
-            workDirectory: try top["work_dir"]?.string() ?? "data/work",
+            report: try attempt { try decodeReport(top["report"], name: name) } ?? decodeReport(nil, name: name),
+            seed: UInt64((try attempt { try top["seed"]?.int(min: 0) ?? 1 }) ?? 1),
+            workDirectory: (try attempt { try top["work_dir"]?.string() ?? "data/work" }) ?? "data/work",
             file: file, sha256: SHA256.hex(yaml))
+    }
+
+    /// Errors of a spec gathered instead of thrown at the first, while `check` decodes it.
+    final class ErrorCollector: @unchecked Sendable {
+        var errors: [TextpipeError] = []
+    }
+
+    /// The collector of the `check` in progress on this task, if any.
+    @TaskLocal static var collector: ErrorCollector?
+
+    /// `body`'s value; when `check` is collecting errors, a `TextpipeError` it throws is recorded and nil returned so
+    /// decoding goes on with the next part of the spec; otherwise errors propagate.
+    static func attempt<T>(_ body: () throws -> T) throws -> T? {
+        guard let collector else { return try body() }
+        do { return try body() } catch let e as TextpipeError {
+            collector.errors.append(e)
+            return nil
+        }
+    }
+
+    /// Every error of the spec at `path` at once, in line order, and the spec as far as it decoded (parts in error
+    /// left at their defaults; use it only to check further, never to run): what `validate` reports. Sections decode independently (data, each feature set and classifier, evaluate, report, ...), and
+    /// unknown keys are all listed; an error that stops the whole file (invalid YAML, no `name`) comes alone.
+    public static func check(path: String) -> (spec: PipelineSpec?, errors: [TextpipeError]) {
+        let collector = ErrorCollector()
+        let spec: PipelineSpec?
+        do {
+            spec = try $collector.withValue(collector) { try load(path: path) }
+        } catch let e as TextpipeError {
+            collector.errors.append(e)
+            spec = nil
+        } catch {
+            collector.errors.append(TextpipeError(.spec, "\(error)", file: path))
+            spec = nil
+        }
+        let errors = collector.errors.enumerated().sorted { a, b in
+            (a.element.line ?? 0, a.offset) < (b.element.line ?? 0, b.offset)
+        }.map(\.element)
+        return (spec, errors)
     }
 
     // MARK: data
@@ -291,29 +350,36 @@ public enum SpecDecoder {
         guard !items.isEmpty else {
             throw node.error("'\(key)' needs at least one entry; accepted: \(kinds.joined(separator: ", "))")
         }
-        return try items.map { item in
-            let kind: String
-            let params: SpecNode?
-            switch item.node {
-            case .scalar:
-                kind = try item.string()
-                params = nil
-            case .mapping(let m):
-                guard m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }), case .scalar(let ks) = k else {
-                    throw item.error("each entry is one name with its settings, e.g. '- \(kinds[0]): {...}'")
-                }
-                kind = ks.string
-                params = SpecNode(node: v, file: file, path: item.path + "." + kind)
-            default: throw item.error("expected a name or a mapping, found \(item.typeName)")
-            }
-            guard kinds.contains(kind) else {
-                let what = ["features": "feature set", "taggers": "tagger"][key, default: "classifier"]
-                var message = "unknown \(what) '\(kind)'"
-                if let g = SpecNode.closest(kind, kinds) { message += " (did you mean '\(g)'?)" }
-                throw item.error(message + "; accepted values: \(kinds.joined(separator: ", "))")
-            }
-            return try decodeItem(kind, params?.isNull == true ? nil : params, item)
+        return try items.compactMap { item in
+            try attempt { try decodeListItem(item, file: file, key: key, kinds: kinds, decodeItem) }
         }
+    }
+
+    static func decodeListItem<T>(
+        _ item: SpecNode, file: String, key: String, kinds: [String],
+        _ decodeItem: (String, SpecNode?, SpecNode) throws -> T
+    ) throws -> T {
+        let kind: String
+        let params: SpecNode?
+        switch item.node {
+        case .scalar:
+            kind = try item.string()
+            params = nil
+        case .mapping(let m):
+            guard m.count == 1, let (k, v) = m.first.map({ ($0.key, $0.value) }), case .scalar(let ks) = k else {
+                throw item.error("each entry is one name with its settings, e.g. '- \(kinds[0]): {...}'")
+            }
+            kind = ks.string
+            params = SpecNode(node: v, file: file, path: item.path + "." + kind)
+        default: throw item.error("expected a name or a mapping, found \(item.typeName)")
+        }
+        guard kinds.contains(kind) else {
+            let what = ["features": "feature set", "taggers": "tagger"][key, default: "classifier"]
+            var message = "unknown \(what) '\(kind)'"
+            if let g = SpecNode.closest(kind, kinds) { message += " (did you mean '\(g)'?)" }
+            throw item.error(message + "; accepted values: \(kinds.joined(separator: ", "))")
+        }
+        return try decodeItem(kind, params?.isNull == true ? nil : params, item)
     }
 
     static func frequencyBound(_ node: SpecNode) throws -> FrequencyBound {

@@ -42,7 +42,11 @@ struct SpecNode {
             guard allowed.contains(key) else {
                 var message = "unknown key '\(key)'"
                 if let guess = Self.closest(key, allowed) { message += " (did you mean '\(guess)'?)" }
-                throw keyNode.error(message + "; accepted keys: \(allowed.joined(separator: ", "))")
+                let error = keyNode.error(message + "; accepted keys: \(allowed.joined(separator: ", "))")
+                // Under `validate`, an unknown key is recorded and the rest of the mapping still checked.
+                guard let collector = SpecDecoder.collector else { throw error }
+                collector.errors.append(error)
+                continue
             }
             guard out[key] == nil else { throw keyNode.error("key '\(key)' appears twice") }
             out[key] = child(v, key)

@@ -20,14 +20,17 @@ struct PlanCommand: ParsableCommand {
     @Argument(help: "The pipeline spec (YAML).") var spec: String
     @Flag(help: "Print the plan as JSON (the lock file's entry format).") var json = false
     @Flag(help: "Show the plan as a --force run would execute it (everything runs).") var force = false
-    @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).")
+    @Option(
+        help:
+            "Project root: relative paths in the spec are resolved against it (default: the spec's folder, or its parent when that folder is named pipelines)."
+    )
     var root: String?
 
     func run() throws {
         try Textpipe.guarded {
             let parsed = try SpecDecoder.load(path: spec)
             var options = RunOptions(
-                root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath), log: { _ in })
+                root: PipelineSpec.root(forSpecAt: spec, override: root), log: { _ in })
             options.force = force
             let (_, entries) = try Runner(spec: parsed, options: options).plan()
             if json {

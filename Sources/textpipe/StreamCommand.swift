@@ -27,7 +27,10 @@ struct StreamCommand: ParsableCommand {
 struct SpecFeatureOptions: ParsableArguments {
     @Option(help: "The pipeline spec.") var spec: String
     @Option(help: "The feature set's name in the spec.") var features: String
-    @Option(help: "Project root for the spec's relative paths (default: the current directory).") var root: String?
+    @Option(
+        help:
+            "Project root for the spec's relative paths (default: the spec's folder, or its parent when that folder is named pipelines)."
+    ) var root: String?
 
     /// The spec, the classification part and the named feature set.
     func load() throws -> (PipelineSpec, ClassificationSpec, NamedFeatureSet, RunOptions) {
@@ -47,7 +50,7 @@ struct SpecFeatureOptions: ParsableArguments {
                 "no feature set '\(features)' (the spec has: \(c.features.map(\.name).joined(separator: ", ")))",
                 file: path, key: "features")
         }
-        let options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath))
+        let options = RunOptions(root: PipelineSpec.root(forSpecAt: path, override: root))
         return (spec, c, feature, options)
     }
 }
@@ -162,7 +165,10 @@ struct StreamEncode: ParsableCommand {
             """)
     @Option(help: "The pipeline spec.") var spec: String?
     @Option(help: "The feature set's name in the spec.") var features: String?
-    @Option(help: "Project root for the spec's relative paths (default: the current directory).") var root: String?
+    @Option(
+        help:
+            "Project root for the spec's relative paths (default: the spec's folder, or its parent when that folder is named pipelines)."
+    ) var root: String?
     @Option(help: "BERT settings as JSON (with --checkpoint).") var bert: String?
     @Option(help: "The checkpoint folder's archive (@NAME: a file shipped to workers).") var checkpoint: String?
 

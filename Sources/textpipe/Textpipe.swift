@@ -100,7 +100,10 @@ struct RunArguments: ParsableArguments {
             "Exit with code 6 when a model's headline metric (macro-F1; word F1, chunk F1 or token accuracy for taggers) fell by more than report.regression_threshold since the previous run (the report is still written)."
     )
     var failOnRegression = false
-    @Option(help: "Project root: relative paths in the spec are resolved against it (default: the current directory).")
+    @Option(
+        help:
+            "Project root: relative paths in the spec are resolved against it (default: the spec's folder, or its parent when that folder is named pipelines)."
+    )
     var root: String?
     @Flag(help: "Print only errors and the final summary (no progress lines).") var quiet = false
     @Option(
@@ -148,7 +151,7 @@ struct RunArguments: ParsableArguments {
         try Textpipe.guarded {
             let parsed = try SpecDecoder.load(path: spec)
             pipeline = parsed.name
-            var options = RunOptions(root: URL(fileURLWithPath: root ?? FileManager.default.currentDirectoryPath))
+            var options = RunOptions(root: PipelineSpec.root(forSpecAt: spec, override: root))
             options.force = force
             options.wait = wait
             guard progressEvery > 0, progressEvery.isFinite else {
@@ -215,37 +218,66 @@ struct RunArguments: ParsableArguments {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check a spec without running it: keys, types, values, dataset names.",
-        discussion:
-            "Exits 0 and prints a summary if the spec is valid; otherwise prints the error with file, line and key and exits 2."
-    )
+        abstract: "Check a spec without running it: everything a run would fail on before training.",
+        discussion: """
+            Checks keys, types and values; that data paths exist with their format's layout (label folders, CSV/TSV
+            columns, JSON Lines fields: the first MiB of each file is parsed as a run would); that models and vectors
+            resolve. Every error is reported at once, in spec line order (exit 2; 3 when only the data is wrong).
+            A valid spec prints its summary, the pairs a run will skip, and the plan's size.
+            """)
     @Argument(help: "The pipeline spec (YAML).") var spec: String
+    @Option(
+        help:
+            "Project root: relative paths in the spec are resolved against it (default: the spec's folder, or its parent when that folder is named pipelines)."
+    )
+    var root: String?
 
     func run() throws {
-        try Textpipe.guarded {
-            let s = try SpecDecoder.load(path: spec)
-            print("\(spec): valid")
-            print("  pipeline: \(s.name)")
-            if let t = s.tagging {
-                print("  task: tagging")
-                print(
-                    "  data: \(t.dataset ?? t.train.map(\.path).joined(separator: ", ")) (scheme \(t.scheme.rawValue)\(t.convertTo.map { " -> \($0.rawValue)" } ?? ""))"
-                )
-                print("  taggers: \(t.taggers.map(\.name).joined(separator: ", "))")
-                print(
-                    "  evaluation: "
-                        + (t.test != nil
-                            ? "given test file"
-                            : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"))
-                print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
-                return
+        let (parsed, errors) = SpecDecoder.check(path: spec)
+        var all = errors
+        var check: SpecCheck? = nil
+        // The deep checks run on the spec as far as it decoded, so data and model problems are listed beside
+        // mistakes in the YAML.
+        if let parsed {
+            let c = SpecCheck(
+                parsed, options: RunOptions(root: PipelineSpec.root(forSpecAt: spec, override: root)),
+                plan: errors.isEmpty)
+            all += c.errors
+            check = c
+        }
+        guard all.isEmpty, let s = parsed, let check else {
+            all = all.enumerated().sorted {
+                ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset)
             }
-            guard let c = s.classification else { return }
+            .map(\.element)
+            for e in all { StandardError.always("error: \(e.description)") }
+            StandardError.always("\(spec): \(all.count) error\(all.count == 1 ? "" : "s")")
+            throw ExitCode(all.contains { [.spec, .usage].contains($0.kind) } ? 2 : all.first?.exitCode ?? 2)
+        }
+        print("\(spec): valid")
+        print("  pipeline: \(s.name)")
+        print("  root: \(PipelineSpec.root(forSpecAt: spec, override: root).path)")
+        if let t = s.tagging {
+            print("  task: tagging")
+            print(
+                "  data: \(t.dataset ?? t.train.map(\.path).joined(separator: ", ")) (scheme \(t.scheme.rawValue)\(t.convertTo.map { " -> \($0.rawValue)" } ?? ""))"
+            )
+            print("  taggers: \(t.taggers.map(\.name).joined(separator: ", "))")
+            print(
+                "  evaluation: "
+                    + (t.test != nil
+                        ? "given test file"
+                        : "held-out \(Int((t.testFraction * 100).rounded()))% of sentences (seed \(t.splitSeed))"))
+        } else if let c = s.classification {
             print("  data: \(c.data.dataset ?? c.data.train.map(\.path).joined(separator: ", "))")
             print("  features: \(c.features.map(\.name).joined(separator: ", "))")
             print("  classifiers: \(c.classifiers.map(\.name).joined(separator: ", "))")
             print("  evaluation: \(c.evaluation.description)")
-            print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
+            if case .crossValidation(let folds, _) = c.evaluation { print("  folds: \(folds)") }
         }
+        print("  report: \(s.report.out) (\(s.report.formats.map(\.rawValue).joined(separator: ", ")))")
+        for note in check.notes { print("  \(note)") }
+        if let units = check.units { print("  plan: \(units.total) units, \(units.toRun) would run now") }
+        for w in check.warnings { print("warning: \(w)") }
     }
 }
