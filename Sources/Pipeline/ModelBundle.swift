@@ -101,6 +101,18 @@ public struct ModelBundle {
         public var probabilities: [String: Double]?
         /// Every class's score.
         public var scores: [Double]
+        /// False when the document has no feature the model knows (no known word): its label is then only the
+        /// model's prior, and `predict` says so.
+        public var hasKnownFeatures = true
+
+        /// The `k` best classes with their probabilities (or scores, for models without probabilities), best first;
+        /// ties in label order.
+        public func top(_ k: Int, labels: [String]) -> [(label: String, value: Double)] {
+            let values = probabilities.map { p in labels.map { p[$0] ?? 0 } } ?? scores
+            return zip(labels, values).enumerated().sorted { a, b in
+                a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset
+            }.prefix(max(0, k)).map { ($0.element.0, $0.element.1) }
+        }
     }
 
     /// Cleans, tokenizes, featurizes and classifies raw documents the way the pipeline did in training.
@@ -118,7 +130,7 @@ public struct ModelBundle {
                 probabilities: probabilities.map { p in
                     Dictionary(uniqueKeysWithValues: header.labels.enumerated().map { ($1, Double(p[i, $0])) })
                 },
-                scores: (0..<scores.columnCount).map { Double(scores[i, $0]) })
+                scores: (0..<scores.columnCount).map { Double(scores[i, $0]) }, hasKnownFeatures: !x.rowIsEmpty(i))
         }
     }
 }

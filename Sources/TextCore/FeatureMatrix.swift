@@ -26,6 +26,14 @@ public enum FeatureMatrix: Sendable, Equatable {
         return false
     }
 
+    /// True when row `r` has no non-zero feature: a document with no word the featurizer knows (or only words
+    /// every vector of which is zero). A model can only give such a row its prior.
+    public func rowIsEmpty(_ r: Int) -> Bool {
+        var empty = true
+        forEach(inRow: r) { _, v in if v != 0 { empty = false } }
+        return empty
+    }
+
     /// Calls `body(column, value)` for the stored entries of row `r` (every column for dense rows).
     @inline(__always)
     public func forEach(inRow r: Int, _ body: (Int, Float) -> Void) {

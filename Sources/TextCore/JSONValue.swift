@@ -82,6 +82,18 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// A number for people to read in JSON: `decimals` places, trailing zeros dropped (`0.9123`, `1`, `-2.5`);
+    /// null when not finite.
+    public static func rounded(_ x: Double, decimals: Int = 4) -> String {
+        guard x.isFinite else { return "null" }
+        var s = String(format: "%.\(decimals)f", x)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
+    }
+
     /// `s` as a JSON string literal (control characters escaped; everything else as UTF-8).
     public static func quote(_ s: String) -> String {
         var out = "\""

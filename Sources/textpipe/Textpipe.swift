@@ -20,6 +20,7 @@ struct Textpipe: ParsableCommand {
         version: TextpipeVersion.current,
         subcommands: [
             Run.self, PlanCommand.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self,
+            TestCommand.self,
             TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self, StreamCommand.self,
             SparkCommand.self
         ])

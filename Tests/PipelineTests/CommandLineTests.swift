@@ -154,7 +154,7 @@ import Report
         #expect(p.status == 0, "\(p.err)")
         let lines = p.out.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines[0] == "source\tlabel\tp:neg\tp:pos")
+        #expect(lines[0] == "source\tlabel\tp:neg\tp:pos\twarning")
         #expect(lines[1].hasPrefix("new.txt:1\tpos\t") && lines[2].hasPrefix("new.txt:2\tneg\t"))
         let j = try TestSupport.runTextpipe(["predict", "--model", "reports/demo/latest/models/onehot__multinomial_nb", "--json", "-"], in: root, stdin: "superb fun")
         let obj = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as! [String: Any]

@@ -158,6 +158,18 @@ enum RunFolder {
         }
     }
 
+    /// Points `models/best` in a run folder at the best model's folder (`relative`, `models/<name>`), so scripts and
+    /// cron jobs can say `reports/<name>/latest/models/best`.
+    static func linkBest(_ relative: String, in folder: URL) throws {
+        let link = folder.appendingPathComponent("models/best")
+        do {
+            try FileManager.default.createSymbolicLink(
+                atPath: link.path, withDestinationPath: URL(fileURLWithPath: relative).lastPathComponent)
+        } catch {
+            throw TextpipeError(.io, "cannot link the best model: \(AtomicFile.reason(error))", file: link.path)
+        }
+    }
+
     /// A name safe as a file name: anything but letters, digits, `-`, `_` and `.` becomes `_`.
     static func safeName(_ s: String) -> String {
         String(s.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })

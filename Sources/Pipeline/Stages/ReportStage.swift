@@ -109,6 +109,7 @@ struct ReportStage: Stage {
         }
         let published = try RunFolder.publish(in: out, startedAt: context.startedAt, log: context.log) { tmp, runId in
             try RunFolder.copyModels(models, into: tmp)
+            if let best = ranked.first { try RunFolder.linkBest(results[best].modelPath, in: tmp) }
             var foldLines = "source\tlabel\tfold\n"
             for (i, f) in folds.enumerated() {
                 for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(i)\n" }

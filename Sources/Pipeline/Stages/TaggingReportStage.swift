@@ -80,6 +80,9 @@ struct TaggingReportStage: Stage {
         }
         let published = try RunFolder.publish(in: out, startedAt: context.startedAt, log: context.log) { tmp, runId in
             try RunFolder.copyModels(models, into: tmp)
+            if let best = order.first, models.indices.contains(best) {
+                try RunFolder.linkBest(models[best].relative, in: tmp)
+            }
             var stages = context.stageTimings
             stages.append(StageTiming(stage: "report", seconds: watch.seconds, cached: false))
             var report = TaggingRunReport(

@@ -20,8 +20,10 @@ public struct PredictStream: StreamMode {
             let values = p.probabilities.map { probs in labels.map { probs[$0] ?? 0 } } ?? p.scores
             let field = p.probabilities == nil ? "scores" : "probabilities"
             let members = zip(labels, values).sorted { $0.0 < $1.0 }.map { JSONValue.quote($0.0) + ":" + number($0.1) }
+            let warning =
+                p.hasKnownFeatures ? "" : ",\"warning\":\"no known feature: the label is the model's prior\""
             return "{\"id\":\(batch[i].idJSON),\"label\":\(JSONValue.quote(p.label)),\"\(field)\":{"
-                + members.joined(separator: ",") + "}}"
+                + members.joined(separator: ",") + "}" + warning + "}"
         }
     }
 
