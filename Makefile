@@ -5,7 +5,7 @@ BIN := .build/release/textpipe
 SPEC ?= pipelines/sentiment.yaml
 APT_PACKAGES := libxml2-dev libopenblas-dev pkg-config unzip
 
-.PHONY: all deps build run test lint bench reference clean-work help fuzz spark test-spark release-static
+.PHONY: all deps test-deps packages build run test lint bench reference clean-work help fuzz spark test-spark release-static man
 
 all: build
 
@@ -18,14 +18,21 @@ help:
 	@echo "make test-spark  start a standalone Spark cluster on 127.0.0.1 and run the cluster suite against it"
 	@echo "make fuzz   build the libFuzzer driver and fuzz every parser and decoder SECONDS each (default 60; JOBS in parallel)"
 
-# System packages (libxml2, OpenBLAS, pkg-config, unzip; chromium for the report render test): installed with apt-get when running as root, otherwise the one line to run is printed.
+# System packages (libxml2, OpenBLAS, pkg-config, unzip): installed with apt-get when running as root, otherwise the
+# one line to run is printed. `make test` also needs chromium (the report layout tests); `make run` does not.
 deps:
+	@$(MAKE) --no-print-directory packages CHECK_CHROMIUM=
+
+test-deps:
+	@$(MAKE) --no-print-directory packages CHECK_CHROMIUM=1
+
+packages:
 	@missing=""; \
 	pkg-config --exists libxml-2.0 || missing="$$missing libxml2-dev"; \
 	pkg-config --exists openblas || missing="$$missing libopenblas-dev"; \
 	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	command -v unzip >/dev/null || missing="$$missing unzip"; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$(CHECK_CHROMIUM)" ]; then command -v chromium >/dev/null || missing="$$missing chromium"; fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -42,7 +49,7 @@ run: build
 	$(BIN) run $(SPEC)
 
 # The whole suite: style (swift format lint, .swift-format), the release binary (the shipped-pipeline tests run it), then every test.
-test: lint build
+test: test-deps lint build
 	$(SWIFT) test
 
 # Sources/ must be clean under .swift-format (line length 120, no semicolons, no force unwraps or try!).
@@ -84,3 +91,7 @@ fuzz:
 	  FUZZ_TARGET={} $(FUZZ_BIN) fuzz/work/{} fuzz/corpus/{} -max_total_time=$(SECONDS) -timeout=20 -rss_limit_mb=4096 \
 	    -max_len=65536 -artifact_prefix=fuzz/crashes/{}- -print_final_stats=1 > fuzz/logs/{}.log 2>&1; \
 	  status=$$?; echo "{}: exit $$status, $$(grep -E "^stat::number_of_executed_units" fuzz/logs/{}.log | tr -s " " | cut -d" " -f2) runs in $(SECONDS) s"; exit $$status'
+
+# The man page, generated from the same help as --help by swift-argument-parser's generate-manual plugin.
+man:
+	$(SWIFT) package --allow-writing-to-directory docs generate-manual --output-directory docs

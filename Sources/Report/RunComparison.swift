@@ -29,6 +29,8 @@ public protocol ScoredRun {
     var previous: RunComparison? { get }
     /// Its report, to be written as Markdown and HTML.
     var document: ReportDocument { get }
+    /// The spec as written, when the run recorded it.
+    var specText: String? { get }
 }
 
 extension RunReport: ScoredRun {

@@ -6,8 +6,9 @@ import TextCore
 ///
 /// The JSON form uses snake_case keys; `schema_version` increases whenever a key changes meaning or goes away.
 public struct RunReport: Codable, Sendable {
-    /// The metrics.json layout this textpipe writes.
-    public static let currentSchemaVersion = 1
+    /// The metrics.json layout this textpipe writes: 2 added `models` (every model's numbers by name); files of
+    /// version 1 are still read.
+    public static let currentSchemaVersion = 2
     /// The layout of this file.
     public var schemaVersion = RunReport.currentSchemaVersion
     /// The pipeline (spec `name`).
@@ -42,6 +43,9 @@ public struct RunReport: Codable, Sendable {
     public var specText: String? = nil
     /// The SHA-256 of each input (a catalog package by name and version, or a file).
     public var inputs: [String: String]? = nil
+    /// Every model's headline numbers by its name (`"ngram + softmax"`), for tools that address metrics by path
+    /// (`dvc metrics diff`): numbers only, null where a model has none. Written by `json()`; absent in version 1.
+    public var models: [String: ModelNumbers]? = nil
 
     /// A report of these results.
     public init(
@@ -69,9 +73,25 @@ public struct RunReport: Codable, Sendable {
         }
     }
 
-    /// metrics.json: pretty-printed, snake_case keys.
+    /// metrics.json: pretty-printed, snake_case keys, the `models` map filled in, the current schema version.
     public func json() throws -> Data {
-        try SnakeCaseJSON.encode(self)
+        var out = self
+        out.schemaVersion = Self.currentSchemaVersion
+        let ranked = self.ranked
+        out.models = Dictionary(
+            ranked.enumerated().map { i, r in
+                (
+                    r.name,
+                    ModelNumbers(
+                        rank: i + 1, accuracy: r.accuracy, accuracyStd: r.accuracyStd,
+                        accuracyLow: r.accuracyInterval?.low,
+                        accuracyHigh: r.accuracyInterval?.high, macroF1: r.macroF1, macroF1Std: r.macroF1Std,
+                        macroF1Low: r.macroF1Interval?.low, macroF1High: r.macroF1Interval?.high, logLoss: r.logLoss,
+                        trainSeconds: r.trainSeconds, predictSeconds: r.predictSeconds, featureCount: r.featureCount,
+                        modelBytes: r.modelBytes)
+                )
+            }, uniquingKeysWith: { a, _ in a })
+        return try SnakeCaseJSON.encode(out)
     }
 
     /// Reads a metrics.json.
@@ -93,6 +113,38 @@ extension Array where Element == SkippedPair {
         }
         return out
     }
+}
+
+/// One model's numbers in metrics.json's `models` map: numbers only (null where the model has none).
+public struct ModelNumbers: Codable, Sendable, Equatable {
+    /// 1 for the best model (by macro-F1, then accuracy, then name).
+    public var rank: Int
+    /// Accuracy, its standard deviation over folds and its 95% bootstrap interval.
+    public var accuracy: Double
+    /// Standard deviation of accuracy over folds.
+    public var accuracyStd: Double?
+    /// Lower end of accuracy's 95% bootstrap interval.
+    public var accuracyLow: Double?
+    /// Upper end of accuracy's 95% bootstrap interval.
+    public var accuracyHigh: Double?
+    /// Macro-F1, likewise.
+    public var macroF1: Double
+    /// Standard deviation of macro-F1 over folds.
+    public var macroF1Std: Double?
+    /// Lower end of macro-F1's 95% bootstrap interval.
+    public var macroF1Low: Double?
+    /// Upper end of macro-F1's 95% bootstrap interval.
+    public var macroF1High: Double?
+    /// Mean log loss (probabilistic models).
+    public var logLoss: Double?
+    /// Seconds to train (final model plus folds) and to predict a fold.
+    public var trainSeconds: Double
+    /// Mean seconds to predict a fold's test documents.
+    public var predictSeconds: Double
+    /// Columns of the feature set.
+    public var featureCount: Int
+    /// Bytes of the saved model.
+    public var modelBytes: Int
 }
 
 /// A (feature set, classifier) pair left out, and why.

@@ -138,6 +138,9 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
     public var specText: String? = nil
     /// The SHA-256 of each input.
     public var inputs: [String: String]? = nil
+    /// Every tagger's numbers by name, for tools that address metrics by path: token and sentence accuracy, the
+    /// headline metric and its interval, seconds. Written by `json()` from schema version 2 on.
+    public var models: [String: [String: Double?]]? = nil
 
     /// A report of these results.
     public init(
@@ -165,9 +168,24 @@ public struct TaggingRunReport: Sendable, Codable, Equatable {
         return r.metrics.segmentation != nil ? "word F1" : r.metrics.chunks != nil ? "chunk F1" : "token accuracy"
     }
 
-    /// metrics.json: pretty-printed, snake_case keys.
+    /// metrics.json: pretty-printed, snake_case keys, the `models` map filled in, schema version 2.
     public func json() throws -> Data {
-        try SnakeCaseJSON.encode(self)
+        var out = self
+        out.schemaVersion = RunReport.currentSchemaVersion
+        out.models = Dictionary(
+            ranked.enumerated().map { i, r in
+                (
+                    r.name,
+                    [
+                        "rank": Double(i + 1), "token_accuracy": r.metrics.tokenAccuracy,
+                        "sentence_accuracy": r.metrics.sentenceAccuracy, "headline": r.headline,
+                        "headline_low": r.headlineInterval?.low, "headline_high": r.headlineInterval?.high,
+                        "train_seconds": r.trainSeconds, "tag_seconds": r.tagSeconds,
+                        "tokens_per_second": r.tokensPerSecond
+                    ]
+                )
+            }, uniquingKeysWith: { a, _ in a })
+        return try SnakeCaseJSON.encode(out)
     }
 
     /// Reads a tagging run's metrics.json.

@@ -11,9 +11,9 @@ struct PlanCommand: ParsableCommand {
         abstract:
             "List the units a run of a spec would execute and which would come from the cache, without running anything.",
         discussion: """
-            Every unit is listed in execution order with its stage, cache key, the units it reads and its status: `cached` when its
-            output is stored under its key, `would run` otherwise (and for everything downstream of a unit that would run). Input
-            files are hashed (that is how keys are derived); no dataset or model is fetched. With --json the same as a JSON
+            Every unit is listed in execution order with its stage, cache key, the units it reads and its status: `cached` when its \
+            output is stored under its key, `would run` otherwise (and for everything downstream of a unit that would run). Input \
+            files are hashed (that is how keys are derived); no dataset or model is fetched. With --json the same as a JSON \
             array, the format of the lock file's entries. Exit codes as for `run`.
             """)
 

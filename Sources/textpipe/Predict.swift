@@ -9,13 +9,13 @@ struct Predict: ParsableCommand {
         discussion: """
             MODEL is a model folder from a report (reports/<name>/latest/models/<features>__<classifier>, or \
             reports/<name>/latest/models/best for the best pair). Each FILE is one document, or with --lines each \
-            non-empty line is one; '-' reads standard input.
+            non-empty line is one; '-' reads standard input. \
             Output: tab-separated source, label, each class's probability (models without probabilities print their \
             decision scores, marked score:), and a warning column. With -k N: source, then the N best labels each \
             with its probability, then the warning. --threshold P keeps only labels with probability >= P (the label \
             is empty when none reaches it). A document with no feature the model knows (no known word) gets the \
-            model's prior; its warning says so, and a count goes to standard error.
-            --json prints one JSON object per document, probabilities rounded to 4 decimals.
+            model's prior; its warning says so, and a count goes to standard error. \
+            --json prints one JSON object per document, probabilities rounded to 4 decimals. \
             With --stdin, standard input is JSON Lines ({"id": ..., "text": ...} per line) and the output one JSON \
             line per record, as `textpipe stream predict` (the same code; constant memory, for Unix pipes).
             """)

@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Compare two runs: accuracy and the headline metric of every model in both, with regressions flagged.",
+                "Compare two runs: every model's accuracy and headline metric, old, new and delta, regressions flagged, and the spec's changed lines.",
             discussion:
                 "RUN_A is the earlier run, RUN_B the later one: report folders (reports/NAME/20261122-084734, reports/NAME/latest) or their metrics.json files, both classification or both tagging runs. The headline metric is macro-F1 for classification; word F1, chunk F1 or token accuracy (with token accuracy beside it) for tagging."
         )
@@ -21,6 +21,8 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "A headline-metric drop larger than this (0.01 = one point) is a regression.") var threshold =
             0.01
         @Flag(help: "Exit with code 6 if any model regressed.") var failOnRegression = false
+        @Flag(help: "Print the difference as JSON.") var json = false
+        @Flag(help: "Print the difference as Markdown.") var md = false
 
         static func load(_ path: String) throws -> any ScoredRun {
             var url = URL(fileURLWithPath: path)
@@ -45,22 +47,14 @@ struct ReportCommand: ParsableCommand {
                     throw TextpipeError(
                         .usage, "one run is a classification run and the other a tagging run; compare runs of one task")
                 }
-                let c = RunComparison(previous: a, current: b.scores, threshold: threshold)
-                print("\(a.pipeline) \(a.runId) -> \(b.pipeline) \(b.runId)")
-                print(
-                    Textpipe.padded("model", 44) + "  accuracy    delta  " + Textpipe.padded(c.metricName, 9)
-                        + "    delta")
-                for d in c.deltas {
-                    print(
-                        Textpipe.padded(d.model, 44)
-                            + String(
-                                format: " %8.2f%% %+7.2f %8.2f%% %+7.2f%@", d.accuracyAfter * 100,
-                                (d.accuracyAfter - d.accuracyBefore) * 100,
-                                d.macroF1After * 100, (d.macroF1After - d.macroF1Before) * 100,
-                                (d.regression ? "  REGRESSION" : "") as NSString))
+                let c = RunDiff(from: a, to: b, threshold: threshold)
+                if json {
+                    print(String(decoding: try SnakeCaseJSON.encode(c), as: UTF8.self))
+                } else if md {
+                    print(c.markdown, terminator: "")
+                } else {
+                    print(c.text, terminator: "")
                 }
-                for m in c.added { print("new: \(m)") }
-                for m in c.removed { print("gone: \(m)") }
                 if failOnRegression, !c.regressions.isEmpty {
                     throw TextpipeError(
                         .regression,

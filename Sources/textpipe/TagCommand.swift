@@ -8,12 +8,12 @@ struct TagCommand: ParsableCommand {
         commandName: "tag",
         abstract: "Tag sentences with a saved tagger (NER, POS, word segmentation).",
         discussion: """
-            MODEL is a tagger folder from a tagging report (reports/<name>/latest/models/<tagger>).
-            Input (--input): `plain` (default) is one sentence a line, tokens separated by spaces; for a segmentation
-            tagger (scheme bmes) each character of the line is a token and spaces are ignored. `conll` is one token a
-            line (first column), blank lines between sentences. '-' reads standard input.
-            Output (--output): `word_tag` (`word/TAG`, a sentence a line; the default except for segmentation),
-            `conll` (token TAB tag, blank line between sentences), or `segmented` (the words separated by spaces; the
+            MODEL is a tagger folder from a tagging report (reports/<name>/latest/models/<tagger>). \
+            Input (--input): `plain` (default) is one sentence a line, tokens separated by spaces; for a segmentation \
+            tagger (scheme bmes) each character of the line is a token and spaces are ignored. `conll` is one token a \
+            line (first column), blank lines between sentences. '-' reads standard input. \
+            Output (--output): `word_tag` (`word/TAG`, a sentence a line; the default except for segmentation), \
+            `conll` (token TAB tag, blank line between sentences), or `segmented` (the words separated by spaces; the \
             default for segmentation taggers).
             """)
 

@@ -15,7 +15,7 @@ struct TestCommand: ParsableCommand {
             and are listed. Exit 3 on a file without labels or a missing column, naming the file and line.
             """)
 
-    @Option(help: "The saved model folder (reports/<name>/latest/models/best, ...).") var model: String
+    @Option(help: "The saved model folder (for example reports/NAME/latest/models/best).") var model: String
     @Option(help: "csv, tsv, jsonl or fasttext (default: from each file's extension).") var format: ModelTest.Format?
     @Option(help: "The text column or field (CSV, TSV, JSON Lines).") var textColumn = "text"
     @Option(help: "The label column or field (CSV, TSV, JSON Lines).") var labelColumn = "label"

@@ -11,16 +11,16 @@ struct Textpipe: ParsableCommand {
         commandName: "textpipe",
         abstract: "Batch text classification: ingest, clean, tokenize, featurize, train, evaluate, report.",
         discussion: """
-            A pipeline is a YAML spec (see pipelines/sentiment.yaml and the README). Stage outputs are cached
+            A pipeline is a YAML spec (see pipelines/sentiment.yaml and the README). Stage outputs are cached \
             under data/work/ by a hash of their inputs and settings; reports go to reports/<name>/<run-id>/.
-            Exit codes: 0 ok, 1 other failure, 2 bad spec or usage (also a bad command-line argument), 3 bad input
-            data, 4 I/O error, 5 another run of the same pipeline holds its lock, 6 a regression under
+            Exit codes: 0 ok, 1 other failure, 2 bad spec or usage (also a bad command-line argument), 3 bad input \
+            data, 4 I/O error, 5 another run of the same pipeline holds its lock, 6 a regression under \
             --fail-on-regression.
             """,
         version: TextpipeVersion.current,
         subcommands: [
             Run.self, PlanCommand.self, Validate.self, DataCommand.self, ModelsCommand.self, Predict.self,
-            TestCommand.self,
+            TestCommand.self, RunsCommand.self, GarbageCollect.self,
             TagCommand.self, VectorsCommand.self, ReportCommand.self, DocsCommand.self, StreamCommand.self,
             SparkCommand.self
         ])
@@ -75,8 +75,8 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a pipeline spec end to end, reusing cached stage outputs.",
         discussion: """
-            Every (feature set x classifier) pair is trained and evaluated. A rerun with nothing changed skips every
-            stage and says so; changing only classifier settings reruns only train, evaluate and report.
+            Every (feature set x classifier) pair is trained and evaluated. A rerun with nothing changed skips every \
+            stage and says so; changing only classifier settings reruns only train, evaluate and report. \
             Each run writes <report.out>/textpipe.lock: spec and input hashes, seeds, versions, per-stage keys and times.
             """)
 
@@ -221,9 +221,9 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a spec without running it: everything a run would fail on before training.",
         discussion: """
-            Checks keys, types and values; that data paths exist with their format's layout (label folders, CSV/TSV
-            columns, JSON Lines fields: the first MiB of each file is parsed as a run would); that models and vectors
-            resolve. Every error is reported at once, in spec line order (exit 2; 3 when only the data is wrong).
+            Checks keys, types and values; that data paths exist with their format's layout (label folders, CSV/TSV \
+            columns, JSON Lines fields: the first MiB of each file is parsed as a run would); that models and vectors \
+            resolve. Every error is reported at once, in spec line order (exit 2; 3 when only the data is wrong). \
             A valid spec prints its summary, the pairs a run will skip, and the plan's size.
             """)
     @Argument(help: "The pipeline spec (YAML).") var spec: String

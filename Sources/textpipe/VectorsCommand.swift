@@ -22,14 +22,16 @@ struct VectorsCommand: ParsableCommand {
         @Flag(help: "Write word2vec's binary format instead of text.") var binary = false
         @Option(help: "skipgram or cbow.") var architecture: String = "skipgram"
         @Option(help: "negative or hierarchical.") var output: String = "negative"
-        @Option var dimensions = 100
-        @Option var window = 5
-        @Option var negative = 5
+        @Option(help: "Dimensions of each word vector.") var dimensions = 100
+        @Option(help: "Context words on each side of the centre word (the largest; shrunk at random per word).")
+        var window = 5
+        @Option(help: "Noise words per positive example (with --output negative).") var negative = 5
         @Option(help: "Subsampling threshold (0 disables).") var sample = 1e-3
-        @Option(name: .customLong("min-count")) var minCount = 5
-        @Option var epochs = 5
-        @Option var threads = 1
-        @Option var seed = 1
+        @Option(name: .customLong("min-count"), help: "Drop words seen fewer times than this.") var minCount = 5
+        @Option(help: "Passes over the corpus.") var epochs = 5
+        @Option(help: "Training threads (results depend on the thread count; one thread is deterministic).")
+        var threads = 1
+        @Option(help: "Seed of the random initialisation, sampling and subsampling.") var seed = 1
         @Option(help: "Starting learning rate (default 0.025 skip-gram, 0.05 CBOW).") var alpha: Double?
 
         func run() throws {
@@ -86,8 +88,8 @@ struct VectorsCommand: ParsableCommand {
     struct Neighbors: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The words nearest to WORD by cosine similarity.")
         @Option(help: "Vectors file (word2vec text or binary).") var model: String
-        @Option var count = 10
-        @Argument var word: String
+        @Option(help: "Neighbours to print.") var count = 10
+        @Argument(help: "The word whose nearest neighbours (cosine similarity) to print.") var word: String
         func run() throws {
             try Textpipe.guarded {
                 let v = try WordVectors.load(URL(fileURLWithPath: model))
@@ -102,10 +104,10 @@ struct VectorsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A is to B as C is to ...: the words nearest to B - A + C.")
         @Option(help: "Vectors file (word2vec text or binary).") var model: String
-        @Option var count = 5
-        @Argument var a: String
-        @Argument var b: String
-        @Argument var c: String
+        @Option(help: "Answers to print.") var count = 5
+        @Argument(help: "A in 'A is to B as C is to ?'.") var a: String
+        @Argument(help: "B in 'A is to B as C is to ?'.") var b: String
+        @Argument(help: "C in 'A is to B as C is to ?'.") var c: String
         func run() throws {
             try Textpipe.guarded {
                 let v = try WordVectors.load(URL(fileURLWithPath: model))
