@@ -59,6 +59,20 @@ import Report
         #expect(text.out.contains("spec changes:") && text.out.contains("+   - softmax: {l2: 0.5}"))
         #expect(RunDiff.lineDiff("x\ny\nz", "x\nw\nz") == ["- y", "+ w"])
 
+        // A schema-1 metrics.json (before `models`) is still read: rendered again with this layout, and compared.
+        var v1 = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/\(ids[2])/metrics.json"))) as? [String: Any])
+        v1.removeValue(forKey: "models")
+        v1["schema_version"] = 1
+        let old1 = root.appendingPathComponent("old-run")
+        TestSupport.write(String(decoding: try JSONSerialization.data(withJSONObject: v1), as: UTF8.self), to: old1.appendingPathComponent("metrics.json"))
+        let render = try TestSupport.runTextpipe(["report", "render", old1.path], in: root)
+        #expect(render.status == 0, "\(render.err)")
+        let rendered = try String(contentsOf: old1.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(rendered.contains("<h2 id=\"summary\">Summary</h2>") && FileManager.default.fileExists(atPath: old1.appendingPathComponent("charts/comparison.svg").path))
+        let mixed = try TestSupport.runTextpipe(["report", "diff", old1.path, "reports/demo/\(ids[2])", "--json"], in: root)
+        #expect(mixed.status == 0 && mixed.out.contains("\"headline_delta\""), "\(mixed.err)")
+
         // gc --keep 1: the dry run deletes nothing; the real one removes the two older runs and the cache entries
         // only they used, and the next run of the current spec is still fully cached.
         let work = root.appendingPathComponent("data/work/demo")

@@ -72,7 +72,9 @@ import Evaluate
         #expect(text[1].contains("McNemar p = 0.077 (not significant at 0.05)"), "\(text[1])")
         #expect(text[2].hasPrefix("Statistically tied with the best (McNemar, Holm-adjusted p ≥ 0.05): ngram + svm"))
         #expect(text[3].hasPrefix("Previous run: none found"))
-        #expect(text[4] == "Not trained: 1 pair (gaussian_nb on ngram); the reasons are under Comparison.")
+        #expect(text[4] == "Not trained: 1 pair: gaussian_nb on ngram (needs dense features).")
+        #expect(ReportSummary.short("gaussian_nb models each feature as a Gaussian (most values are 0); use it on dense features")
+                == "gaussian_nb models each feature as a Gaussian")
     }
 
     @Test func learningCurveVerdictSaysWhatToTryNext() {

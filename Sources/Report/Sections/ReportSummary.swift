@@ -129,13 +129,23 @@ public struct ReportSummary: Sendable {
             let pairs = skipped.reduce(0) { $0 + $1.features.count }
             out.append([
                 .text(
-                    "Not trained: \(pairs) pair\(pairs == 1 ? "" : "s") ("
-                        + skipped.map { "\($0.classifier) on \($0.features.joined(separator: ", "))" }.joined(
-                            separator: "; ")
-                        + "); the reasons are under Comparison.")
+                    "Not trained: \(pairs) pair\(pairs == 1 ? "" : "s"): "
+                        + skipped.map {
+                            "\($0.classifier) on \($0.features.joined(separator: ", ")) (\(Self.short($0.reason)))"
+                        }.joined(separator: "; ") + ".")
             ])
         }
         return out
+    }
+
+    /// The gist of a reason: up to its first `;`, without parenthetical remarks (the whole reason is under
+    /// Comparison).
+    static func short(_ reason: String) -> String {
+        var text = String(reason.split(separator: ";", maxSplits: 1).first ?? "")
+        while let open = text.firstIndex(of: "("), let close = text[open...].firstIndex(of: ")") {
+            text.removeSubrange(open...close)
+        }
+        return text.replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)
     }
 
     /// The learning curve's result, what it means in Ng & Jordan's terms, and what to try next.
