@@ -79,6 +79,8 @@ public struct ClassificationSpec: Sendable {
     public var evaluation: EvaluationPlan
     /// Retrain on growing subsets and plot error against training size (`evaluate.learning_curve`).
     public var learningCurve: LearningCurveSpec?
+    /// How searched hyperparameters are explored (`search:`).
+    public var search = SearchSettings()
 }
 
 /// Where the documents come from: a catalog dataset or the user's own files.
@@ -103,8 +105,25 @@ public struct NamedFeatureSet: Sendable, Hashable, Codable {
 public struct NamedClassifier: Sendable, Hashable, Codable {
     /// Its name in reports.
     public var name: String
-    /// Its settings.
+    /// Its settings (for a searched classifier, the first trial's).
     public var spec: ClassifierSpec
+    /// The keys searched, when some of its settings are search spaces.
+    public var search: [SearchDimension]? = nil
+    /// Every trial of the search, in run order.
+    public var trials: [SearchTrial]? = nil
+
+    /// A classifier with fixed settings.
+    public init(name: String, spec: ClassifierSpec) {
+        self.name = name
+        self.spec = spec
+    }
+
+    /// A searched classifier.
+    public init(name: String, spec: ClassifierSpec, search: [SearchDimension], trials: [SearchTrial]) {
+        self.init(name: name, spec: spec)
+        self.search = search
+        self.trials = trials
+    }
 }
 
 /// Output formats of a report.

@@ -12,7 +12,8 @@ import Yams
 /// classifier) is an error naming the file, line, key path and the accepted keys or values.
 public enum SpecDecoder {
     static let topKeys = [
-        "name", "data", "clean", "tokenize", "features", "classifiers", "evaluate", "report", "seed", "work_dir"
+        "name", "data", "clean", "tokenize", "features", "classifiers", "evaluate", "report", "seed", "work_dir",
+        "search"
     ]
     static let dataKeys = [
         "dataset", "train", "test", "text_column", "label_column", "encoding", "header", "skip_rows", "label_names"
@@ -136,20 +137,23 @@ public enum SpecDecoder {
                 try decodeList(
                     top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds, decodeFeature)
             } ?? []
+        let search = try attempt { try decodeSearch(top["search"]) } ?? SearchSettings()
         let classifiers =
             try attempt {
-                try decodeList(
-                    top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)
+                try decodeList(top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds) {
+                    try decodeClassifier($0, $1, $2, search: search)
+                }
             } ?? []
         let hasTest = data.test != nil || (data.dataset.flatMap { DatasetCatalog.entry(named: $0)?.test } != nil)
         let evaluation =
             try attempt { try decodeEvaluation(top["evaluate"], hasTest: hasTest) }
             ?? decodeEvaluation(nil, hasTest: hasTest)
-        let classification = ClassificationSpec(
+        var classification = ClassificationSpec(
             data: data, clean: try attempt { try decodeClean(top["clean"]) } ?? decodeClean(nil),
             tokenize: try attempt { try decodeTokenize(top["tokenize"]) } ?? decodeTokenize(nil),
             features: uniqueNames(features), classifiers: uniqueNames(classifiers),
             evaluation: evaluation, learningCurve: try attempt { try decodeLearningCurve(top["evaluate"]) } ?? nil)
+        classification.search = search
         return PipelineSpec(
             name: name, task: .classification(classification),
             report: try attempt { try decodeReport(top["report"], name: name) } ?? decodeReport(nil, name: name),
@@ -434,12 +438,18 @@ public enum SpecDecoder {
     }
 
     /// Reads one classifier's settings: each kind accepts exactly the keys its configuration declares.
-    static func decodeClassifier(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedClassifier {
+    static func decodeClassifier(
+        _ kind: String, _ params: SpecNode?, _ item: SpecNode, search: SearchSettings = SearchSettings()
+    ) throws -> NamedClassifier {
         guard let type = ClassifierRegistry.configuration(kind: kind) else {
             throw item.error(
                 "unknown classifier '\(kind)'; accepted values: \(ClassifierRegistry.kinds.joined(separator: ", "))")
         }
         let m = try params?.mapping(allowed: ["name"] + type.parameterDocumentation.map(\.key)) ?? [:]
+        let name = try m["name"]?.string() ?? kind
+        if let searched = try decodeSearchedClassifier(type, name: name, m, at: params ?? item, search: search) {
+            return searched
+        }
         return NamedClassifier(
             name: try m["name"]?.string() ?? kind, spec: ClassifierSpec(try decodeSettings(type, m, at: params ?? item))
         )
@@ -467,8 +477,15 @@ public enum SpecDecoder {
         case "classifier":
             // One classifier entry, read exactly as an entry of `classifiers:`.
             let list = SpecNode(node: .sequence(.init([node.node])), file: node.file, path: node.path)
-            return try decodeList(
-                list, file: node.file, key: "classifiers", kinds: ClassifierSpec.kinds, decodeClassifier)[0].spec
+            let decoded = try decodeList(list, file: node.file, key: "classifiers", kinds: ClassifierSpec.kinds) {
+                try decodeClassifier($0, $1, $2)
+            }
+            // Under `validate` a bad entry is recorded and skipped: there may be nothing left to return.
+            guard let first = decoded.first else { throw node.error("no valid classifier entry") }
+            guard first.search == nil else {
+                throw node.error("a nested classifier takes fixed settings; search its keys in `classifiers:` instead")
+            }
+            return first.spec
         case "token-vectors":
             let vm = try node.mapping(allowed: ["word2vec", "bert", "max_length"])
             if let w = vm["word2vec"] { return TokenVectorSpec.wordVectors(file: try w.string()) }

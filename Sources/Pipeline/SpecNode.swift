@@ -8,8 +8,10 @@ struct SpecNode {
     let file: String
     /// Dotted key path, e.g. `features[1].ngram.min_df`.
     let path: String
+    /// The spec line of a node made from text (a searched value parsed on its own), for errors.
+    var markOverride: Int? = nil
 
-    var line: Int? { node.mark?.line }
+    var line: Int? { markOverride ?? node.mark?.line }
 
     func error(_ message: String) -> TextpipeError {
         TextpipeError(.spec, message, file: file, line: line, key: path.isEmpty ? nil : path)

@@ -262,6 +262,8 @@ public struct ModelResult: Codable, Sendable {
     public var curves: BinaryCurves? = nil
     /// A few test documents the model got wrong, most confident first.
     public var misclassified: [MisclassifiedDocument]? = nil
+    /// The hyperparameter search, for a searched classifier.
+    public var search: SearchResult? = nil
 
     /// `features + classifier`.
     public var name: String { "\(features) + \(classifier)" }

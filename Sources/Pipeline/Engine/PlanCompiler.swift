@@ -73,28 +73,48 @@ public enum PlanCompiler {
                     continue
                 }
                 let pair = "\(feature.name) + \(classifier.name)"
+                // A searched classifier: every trial a unit in every outer fold (nested cross-validation), a choice
+                // per fold that the fold's model is trained with, and under cross-validation a search over all
+                // training documents for the saved model.
+                func search(outer: Int?) throws -> Input<SearchSelection>? {
+                    guard let trials = classifier.trials else { return nil }
+                    let scores = try trials.enumerated().map { t, trial in
+                        try plan.add(
+                            SearchTrialStage(
+                                split: split, features: artifact, pair: pair, trial: trial, index: t, outer: outer,
+                                settings: c.search))
+                    }
+                    return try plan.add(SearchSelectStage(pair: pair, trials: scores, candidates: trials, outer: outer))
+                }
+                var selections: [Input<SearchSelection>] = []
                 let folds = try (0..<foldCount).map { i in
-                    try plan.add(
+                    let selection = try search(outer: i)
+                    if let selection { selections.append(selection) }
+                    return try plan.add(
                         TrainStage(
                             split: split, features: artifact, pair: pair, classifier: classifier, fold: i,
-                            foldCount: foldCount, seed: spec.seed))
+                            foldCount: foldCount, seed: spec.seed, selection: selection))
                 }
+                let modelSelection = isCrossValidation ? try search(outer: nil) : selections.first
                 let final = try plan.add(
                     FinalModelStage(
                         split: split, features: artifact, firstFold: folds[0], pair: pair, feature: feature,
                         classifier: classifier, isCrossValidation: isCrossValidation, seed: spec.seed,
-                        pipeline: spec.name, clean: c.clean, tokenize: c.tokenize))
+                        pipeline: spec.name, clean: c.clean, tokenize: c.tokenize,
+                        selection: isCrossValidation ? modelSelection : nil))
                 let evaluation = try plan.add(
                     EvaluateStage(
                         tokenize: tokenize, split: split, features: artifact, folds: folds, final: final,
                         pair: pair, feature: feature, classifier: classifier, seed: spec.seed,
                         topFeatures: spec.report.topFeatures,
-                        misclassifiedExamples: spec.report.misclassifiedExamples))
+                        misclassifiedExamples: spec.report.misclassifiedExamples, selections: selections,
+                        modelSelection: isCrossValidation ? modelSelection : nil,
+                        search: classifier.trials == nil ? nil : c.search))
                 let curve = try c.learningCurve.map {
                     try plan.add(
                         LearningCurveStage(
                             split: split, features: artifact, pair: pair, classifier: classifier, curve: $0,
-                            seed: spec.seed))
+                            seed: spec.seed, selection: modelSelection))
                 }
                 pairs.append(ReportStage.Pair(evaluation: evaluation, curve: curve, model: final))
             }

@@ -19,7 +19,9 @@ enum TaskRegistry {
     static let stages: [String: any TaskStage.Type] = [
         TrainStage.taskKind: TrainStage.self,
         FinalModelStage.taskKind: FinalModelStage.self,
-        LearningCurveStage.taskKind: LearningCurveStage.self
+        LearningCurveStage.taskKind: LearningCurveStage.self,
+        SearchTrialStage.taskKind: SearchTrialStage.self,
+        SearchSelectStage.taskKind: SearchSelectStage.self
     ]
 
     /// The stage a task record carries.

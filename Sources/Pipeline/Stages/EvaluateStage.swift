@@ -52,11 +52,17 @@ struct EvaluateStage: Stage {
     let seed: UInt64
     let topFeatures: Int
     let misclassifiedExamples: Int
+    /// For a searched classifier: each outer fold's choice, the choice for the saved model (cross-validation), and
+    /// every trial's scores (outer folds, then all documents), with the search settings.
+    var selections: [Input<SearchSelection>] = []
+    var modelSelection: Input<SearchSelection>? = nil
+    var search: SearchSettings? = nil
 
     var stage: StageName { .evaluate }
     var unit: String? { pair }
     var inputs: [UnitReference] {
         [tokenize.reference, split.reference, features.reference] + folds.map(\.reference) + [final.reference]
+            + selections.map(\.reference) + (modelSelection.map { [$0.reference] } ?? [])
     }
     var outputs: [String] { ["result.json", "predictions.tsv", "outcomes.bin"] }
     var parameters: [String: String] {
@@ -182,7 +188,25 @@ struct EvaluateStage: Stage {
                 goldScore: Double(goldScores[i]),
                 excerpt: text.count > 240 ? String(text.prefix(240)) + "…" : text)
         }
+        result.search = try searchResult(context)
         try Evaluation.write(result, predictions: lines, predicted: predicted, gold: gold, to: folder)
+    }
+
+    /// The search's trials and choices, read from the selections.
+    func searchResult(_ context: StageContext) throws -> SearchResult? {
+        guard let search, let trials = classifier.trials, !selections.isEmpty else { return nil }
+        let perFold = try selections.map { try context.read($0) }
+        // With one split the saved model is the evaluated fold's: its choice is the model's.
+        let forModel = try modelSelection.map { try context.read($0) }
+        let keys = (classifier.search ?? []).map(\.key)
+        return SearchResult(
+            strategy: search.strategy.rawValue, metric: search.metric.rawValue, innerFolds: search.innerFolds,
+            keys: keys,
+            trials: trials.indices.map { t in
+                SearchResult.Trial(
+                    assignment: trials[t].assignment, outerFolds: perFold.map { $0.means[t] }, all: forModel?.means[t])
+            },
+            chosenPerFold: perFold.map(\.chosen), chosenForModel: forModel?.chosen ?? perFold[0].chosen)
     }
 
     /// Classes up to which predictions.tsv has one score column per class; above, the scores of the predicted and

@@ -40,11 +40,15 @@ struct FinalModelStage: TaskStage {
     let pipeline: String
     let clean: CleanConfiguration
     let tokenize: TokenizeConfiguration
+    /// For a searched classifier under cross-validation: the trial the search over all training documents chose.
+    var selection: Input<SearchSelection>? = nil
 
     var stage: StageName { .train }
     var unit: String? { pair }
     var part: String? { "final model" }
-    var inputs: [UnitReference] { [split.reference, features.reference, firstFold.reference] }
+    var inputs: [UnitReference] {
+        [split.reference, features.reference, firstFold.reference] + (selection.map { [$0.reference] } ?? [])
+    }
     var outputs: [String] { ["model/model.json", "model/featurizer.bin", "model/classifier.bin", "seconds"] }
     var parameters: [String: String] {
         [
@@ -68,7 +72,8 @@ struct FinalModelStage: TaskStage {
         let fitted: any Classifier
         let seconds: Double
         if isCrossValidation {
-            let spec = try classifier.spec.resolvingClassWeights(labels: assignment.labels.names)
+            let chosen = try selection.map { try context.read($0).spec } ?? classifier.spec
+            let spec = try chosen.resolvingClassWeights(labels: assignment.labels.names)
             let x = try artifact.finalMatrix()
             let watch = Stopwatch()
             fitted = try spec.fit(

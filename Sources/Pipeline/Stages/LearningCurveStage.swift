@@ -59,11 +59,13 @@ struct LearningCurveStage: TaskStage {
     let classifier: NamedClassifier
     let curve: LearningCurveSpec
     let seed: UInt64
+    /// For a searched classifier: the settings chosen on all training documents.
+    var selection: Input<SearchSelection>? = nil
 
     var stage: StageName { .evaluate }
     var unit: String? { pair }
     var part: String? { "learning curve" }
-    var inputs: [UnitReference] { [split.reference, features.reference] }
+    var inputs: [UnitReference] { [split.reference, features.reference] + (selection.map { [$0.reference] } ?? []) }
     var outputs: [String] { ["curve.json"] }
     var parameters: [String: String] {
         [
@@ -84,7 +86,8 @@ struct LearningCurveStage: TaskStage {
         let y = assignment.y
         let folds = assignment.folds
         let labels = assignment.labels
-        let classifier = try self.classifier.spec.resolvingClassWeights(labels: labels.names)
+        let chosen = try selection.map { try context.read($0).spec } ?? self.classifier.spec
+        let classifier = try chosen.resolvingClassWeights(labels: labels.names)
         var points: [LearningCurves.Point] = []
         let used = Array(folds.prefix(max(1, curve.folds)).enumerated())
         let matrices = try used.map { i, _ in try artifact.fold(i) }

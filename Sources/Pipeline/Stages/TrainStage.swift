@@ -44,11 +44,13 @@ struct TrainStage: TaskStage {
     let fold: Int
     let foldCount: Int
     let seed: UInt64
+    /// For a searched classifier: the trial its search on this fold's training part chose (nested CV).
+    var selection: Input<SearchSelection>? = nil
 
     var stage: StageName { .train }
     var unit: String? { pair }
     var part: String? { "fold \(fold + 1)" }
-    var inputs: [UnitReference] { [split.reference, features.reference] }
+    var inputs: [UnitReference] { [split.reference, features.reference] + (selection.map { [$0.reference] } ?? []) }
     var outputs: [String] { ["model.bin", "seconds"] }
     var parameters: [String: String] { ["classifier": classifier.spec.kind, "seed": "\(foldSeed)"] }
     var foldSeed: UInt64 { foldCount == 1 ? seed : seed &+ UInt64(fold) }
@@ -64,7 +66,8 @@ struct TrainStage: TaskStage {
         guard fold < assignment.folds.count else {
             throw TextpipeError(.internal, "fold \(fold + 1) of \(assignment.folds.count)")
         }
-        let spec = try classifier.spec.resolvingClassWeights(labels: assignment.labels.names)
+        let chosen = try selection.map { try context.read($0).spec } ?? classifier.spec
+        let spec = try chosen.resolvingClassWeights(labels: assignment.labels.names)
         let x = try context.read(features).fold(fold).train
         let watch = Stopwatch()
         let fitted = try spec.fit(

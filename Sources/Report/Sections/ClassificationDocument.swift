@@ -4,13 +4,15 @@ import Foundation
 extension RunReport {
     /// The report's conclusion (see `ReportSummary`).
     public var summary: ReportSummary {
-        ReportSummary(
+        var s = ReportSummary(
             models: ranked.map {
                 .init(
                     name: $0.name, family: $0.family, headline: $0.macroF1, interval: $0.macroF1Interval,
                     testCount: $0.confusion.goldCounts.reduce(0, +))
             }, headlineName: "macro-F1", significance: significance, learningCurves: learningCurves, previous: previous,
             skipped: skipped?.grouped ?? [])
+        s.tuned = ranked.compactMap { r in r.search.map { (r.name, $0.describe($0.chosenForModel)) } }
+        return s
     }
 
     /// The classification report as one document: summary, contents, comparison, previous run, significance,
@@ -251,6 +253,7 @@ extension RunReport {
                             ]
                         })))
         }
+        if let search = r.search { b += searchBlocks(search, name: r.name) }
         if let wrong = r.misclassified, !wrong.isEmpty {
             b.append(.paragraph(["Misclassified test documents, most confident first:"], muted: true))
             b.append(
@@ -292,5 +295,81 @@ extension RunReport {
             .text(" — macro-F1 \(Format.percent(r.macroF1)) %, accuracy \(Format.percent(r.accuracy)) %")
         ]
         return .details(summary: summary, open: false, anchor: "m\(rank)", blocks: b)
+    }
+
+    /// The hyperparameter search of a model: what was searched and how, each trial's mean inner score per outer fold
+    /// (the chosen trial marked), and the score against each numeric searched key.
+    static func searchBlocks(_ search: SearchResult, name: String) -> [ReportBlock] {
+        let folds = search.chosenPerFold.count
+        var b: [ReportBlock] = [
+            .paragraph([
+                .text(
+                    "Tuned by nested cross-validation: \(search.strategy) search over \(search.keys.joined(separator: ", ")) "
+                        + "(\(search.trials.count) trials), \(search.metric) on \(search.innerFolds) inner folds of each "
+                        + "outer fold's training part. The scores above are the outer estimate; the inner scores below only "
+                        + "rank trials and are optimistic for the one chosen. The saved model uses "),
+                .strong(search.describe(search.chosenForModel)), "."
+            ])
+        ]
+        let hasAll = search.trials.contains { $0.all != nil }
+        let rows: [[ReportTable.Cell]] = search.trials.enumerated().map { t, trial in
+            var row: [ReportTable.Cell] = [.init(search.describe(t))]
+            for (f, score) in trial.outerFolds.enumerated() {
+                let chosen = search.chosenPerFold[f] == t
+                row.append(.init(chosen ? [.strong(Format.percent(score))] : [.text(Format.percent(score))]))
+            }
+            if hasAll {
+                let score = trial.all.map(Format.percent) ?? "—"
+                row.append(.init(search.chosenForModel == t ? [.strong(score)] : [.text(score)]))
+            }
+            return row
+        }
+        let metric =
+            search.metric == "log_loss"
+            ? "−log loss × 100" : search.metric.replacingOccurrences(of: "_", with: "-") + " %"
+        b.append(
+            .table(
+                ReportTable(
+                    columns: [.text("trial")] + (0..<folds).map { .number("fold \($0 + 1)", essential: $0 == 0) }
+                        + (hasAll ? [.number("all documents")] : []), rows: rows)))
+        b.append(
+            .paragraph(
+                [.text("Mean inner \(metric) of each trial per outer fold; bold: the trial the fold chose.")],
+                muted: true))
+        for key in search.keys {
+            let values = search.trials.map { Double($0.assignment[key] ?? "") }
+            guard values.allSatisfy({ $0 != nil }), Set(values.compactMap { $0 }).count > 1 else { continue }
+            let xs = values.compactMap { $0 }
+            let order = xs.indices.sorted { xs[$0] < xs[$1] }
+            let lo = xs.min() ?? 0
+            let hi = xs.max() ?? 1
+            let logScale = lo > 0 && hi / lo >= 20
+            let colors = Charts.distinctColors(folds + 1)
+            var series = (0..<folds).map { f in
+                Charts.Series(
+                    name: "outer fold \(f + 1)", color: colors[f],
+                    points: order.map { (xs[$0], search.trials[$0].outerFolds[f]) })
+            }
+            if hasAll {
+                series.append(
+                    Charts.Series(
+                        name: "all documents", color: colors[folds], dashed: true,
+                        points: order.compactMap { i in search.trials[i].all.map { (xs[i], $0) } }))
+            }
+            let scores = series.flatMap { $0.points.map(\.y) }
+            let yLo = ((scores.min() ?? 0) * 50).rounded(.down) / 50
+            let yHi = max(yLo + 0.02, ((scores.max() ?? 1) * 50).rounded(.up) / 50)
+            let svg = Charts.line(
+                series, title: "Inner \(search.metric) against \(key)", xLabel: key + (logScale ? " (log scale)" : ""),
+                yLabel: metric, xRange: logScale ? (lo / 1.5, hi * 1.5) : (lo, hi), yRange: (yLo, yHi), xLog: logScale,
+                width: 480, height: 300, yPercent: search.metric != "log_loss")
+            b.append(
+                .chart(
+                    ReportChart(
+                        file: "\(MarkdownRenderer.chartName(name))-search-\(MarkdownRenderer.chartName(key)).svg",
+                        svg: svg,
+                        alt: "inner score against \(key)")))
+        }
+        return b
     }
 }

@@ -40,6 +40,8 @@ public struct ReportSummary: Sendable {
     public var previous: RunComparison?
     /// Pairs left out, grouped: (classifier, feature sets, reason).
     public var skipped: [(classifier: String, features: [String], reason: String)]
+    /// Models whose hyperparameters were searched, with the settings their saved model uses.
+    public var tuned: [(model: String, chosen: String)] = []
 
     /// The accuracy difference of model `i` over model `j` with a 95% interval for paired proportions (Wald, from the
     /// discordant counts b and c of McNemar's table over n documents: d = (b - c) / n,
@@ -117,6 +119,15 @@ public struct ReportSummary: Sendable {
             }
         }
 
+        if !tuned.isEmpty {
+            out.append([
+                .text(
+                    "Tuned by nested cross-validation (scores are outer estimates): "
+                        + tuned.map { "\($0.model) (saved with \($0.chosen))" }.joined(separator: "; ") + "; "
+                        + "\(models.count - tuned.count) model\(models.count - tuned.count == 1 ? "" : "s") at fixed settings."
+                )
+            ])
+        }
         if let lc = learningCurves { out.append([.text("Learning curve: " + Self.verdict(lc))]) }
 
         if let p = previous {

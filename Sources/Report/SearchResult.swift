@@ -1,0 +1,55 @@
+import Foundation
+
+/// What the hyperparameter search of one model did (nested cross-validation): every trial's mean inner score in each
+/// outer fold, which trial each outer fold chose, and which the search over all training documents chose for the
+/// saved model. The model's reported score is the outer estimate; the inner scores are optimistic for the trial
+/// chosen and only rank trials.
+public struct SearchResult: Codable, Sendable, Equatable {
+    /// One trial.
+    public struct Trial: Codable, Sendable, Equatable {
+        /// The searched keys' values (as the spec would write them).
+        public var assignment: [String: String]
+        /// Mean inner score in each outer fold (trial order of `SearchResult.trials`); higher is better.
+        public var outerFolds: [Double]
+        /// Mean inner score over all training documents (the saved model's search), when it ran.
+        public var all: Double?
+        /// A trial.
+        public init(assignment: [String: String], outerFolds: [Double], all: Double?) {
+            self.assignment = assignment
+            self.outerFolds = outerFolds
+            self.all = all
+        }
+    }
+    /// `grid` or `random`.
+    public var strategy: String
+    /// `macro_f1`, `accuracy` or `log_loss` (scores are negated log losses).
+    public var metric: String
+    /// Inner folds per search.
+    public var innerFolds: Int
+    /// The searched keys, in the classifier's declared order.
+    public var keys: [String]
+    /// Every trial, in run order.
+    public var trials: [Trial]
+    /// The trial each outer fold chose (index into `trials`).
+    public var chosenPerFold: [Int]
+    /// The trial the saved model uses.
+    public var chosenForModel: Int
+    /// A search result.
+    public init(
+        strategy: String, metric: String, innerFolds: Int, keys: [String], trials: [Trial], chosenPerFold: [Int],
+        chosenForModel: Int
+    ) {
+        self.strategy = strategy
+        self.metric = metric
+        self.innerFolds = innerFolds
+        self.keys = keys
+        self.trials = trials
+        self.chosenPerFold = chosenPerFold
+        self.chosenForModel = chosenForModel
+    }
+
+    /// `C=0.1 penalty=l2`.
+    public func describe(_ trial: Int) -> String {
+        keys.compactMap { k in trials[trial].assignment[k].map { "\(k)=\($0)" } }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+import Evaluate
+import Classify
+import Report
+@testable import Pipeline
+
+/// Hyperparameter search (issue 15): search spaces in the spec, grid order, seeded random draws, nested
+/// cross-validation with every trial a cached unit, no leakage from the outer test fold.
+@Suite(.serialized) struct SearchTests {
+    func decode(_ classifiers: String, search: String = "") throws -> ClassificationSpec {
+        let yaml = """
+            name: s
+            data: {dataset: polarity-sentences}
+            features: [onehot]
+            classifiers:
+            \(classifiers)
+            \(search)
+            """
+        return try #require(try SpecDecoder.decode(yaml, file: "s.yaml").classification)
+    }
+
+    @Test func gridOrderIsDeclaredKeysThenValuesAsWritten() throws {
+        let c = try decode("  - logistic: {penalty: {choice: [l1, l2]}, C: [1, 10]}")
+        let trials = try #require(c.classifiers[0].trials)
+        // logistic declares C before penalty: C varies slowest, penalty fastest.
+        #expect(trials.map { SearchTrials.describe($0.assignment, order: ["C", "penalty"]) }
+                == ["C=1 penalty=l1", "C=1 penalty=l2", "C=10 penalty=l1", "C=10 penalty=l2"])
+        #expect(c.classifiers[0].search?.map(\.key) == ["C", "penalty"])
+        // Each trial's settings are the classifier's with those values.
+        let settings = try #require(trials[3].spec.configuration as? LogisticRegressionConfiguration)
+        #expect(settings.C == 10 && settings.penalty == .l2)
+        // A list stays a value where the key takes a list: n: [1, 2] of a feature set is not a search.
+        #expect(try decode("  - multinomial_nb").classifiers[0].trials == nil)
+    }
+
+    @Test func randomDrawsAreSeededAndWithinTheirRanges() throws {
+        let spec = "  - linear_svm: {C: {log_uniform: [0.001, 10]}, max_iterations: {int: [100, 200]}}"
+        let a = try #require(try decode(spec, search: "search: {strategy: random, trials: 6, seed: 3}").classifiers[0].trials)
+        let b = try #require(try decode(spec, search: "search: {strategy: random, trials: 6, seed: 3}").classifiers[0].trials)
+        let other = try #require(try decode(spec, search: "search: {strategy: random, trials: 6, seed: 4}").classifiers[0].trials)
+        #expect(a.count == 6 && a.map(\.assignment) == b.map(\.assignment) && a.map(\.assignment) != other.map(\.assignment))
+        for t in a {
+            let c = try #require(Double(t.assignment["C"] ?? ""))
+            let i = try #require(Int(t.assignment["max_iterations"] ?? ""))
+            #expect(c >= 0.001 && c <= 10 && i >= 100 && i <= 200)
+        }
+        // Log-uniform: about as many draws below 0.1 as above (the log midpoint), not 1% of them.
+        let many = try #require(try decode(spec, search: "search: {strategy: random, trials: 400, seed: 1}").classifiers[0].trials)
+        let below = many.filter { Double($0.assignment["C"]!)! < 0.1 }.count
+        #expect(below > 140 && below < 260, "\(below) of 400 below the log midpoint")
+    }
+
+    /// The error decoding `classifiers` (and `search`) gives; a test fails if there is none.
+    func failure(_ classifiers: String, search: String = "") throws -> TextpipeError {
+        do {
+            _ = try decode(classifiers, search: search)
+        } catch let e as TextpipeError {
+            return e
+        }
+        Issue.record("no error for \(classifiers) \(search)")
+        throw TextpipeError(.internal, "expected an error")
+    }
+
+    @Test func badSearchSpacesNameTheirLine() throws {
+        #expect(try failure("  - linear_svm: {C: {log_uniform: [0.1, 10]}}").message.contains("strategy: random"))
+        let negative = try failure("  - multinomial_nb: {alpha: [1, -1]}")
+        #expect(negative.line == 5 && negative.message.contains("alpha must be >= 0"), "\(negative)")
+        let range = try failure("  - multinomial_nb: {alpha: {uniform: [-1, 1]}}", search: "search: {strategy: random}")
+        #expect(range.message.contains("alpha must be >= 0"), "\(range)")
+        #expect(try failure("  - multinomial_nb: {alpha: {uniform: [2, 1]}}").message.contains("low < high"))
+        #expect(try failure("  - multinomial_nb", search: "search: {metric: f1}").message.contains("accepted values: macro_f1, accuracy, log_loss"))
+        #expect(try failure("  - multinomial_nb: {alpha: []}").message.contains("empty list"))
+    }
+
+    /// A context serving fixed inputs to one stage.
+    final class FixedContext: StageContext {
+        var values: [Int: Any]
+        let options: RunOptions
+        init(_ values: [Int: Any], root: URL) {
+            self.values = values
+            options = RunOptions(root: root, log: { _ in })
+        }
+        func read<T>(_ input: Input<T>) throws -> T { try #require(values[input.id] as? T) }
+        var stageTimings: [StageTiming] { [] }
+        var startedAt: Date { Date() }
+        var elapsedSeconds: Double { 0 }
+        var workFolder: URL { options.root }
+        func log(_ line: String) {}
+    }
+
+    /// The inner search sees only the outer fold's training part: its outer test rows carry a feature that names
+    /// their class (a trial that saw them would score perfectly), and the trial scores equal inner cross-validation
+    /// computed here from the training rows alone.
+    @Test func theInnerSearchNeverSeesTheOuterTestFold() throws {
+        var rng = Xoshiro256StarStar(seed: 5)
+        let n = 120
+        let y = (0..<n).map { $0 % 2 }
+        // Two noisy features; column 2 is the leak, set only in the outer test rows.
+        func row(_ label: Int, leak: Bool) -> [Float] {
+            [Float(label == 0 ? 1 : 0) + (rng.nextUnit() < 0.4 ? 1 : 0), Float(label) + (rng.nextUnit() < 0.4 ? 1 : 0),
+             leak ? Float(label * 5) : 0]
+        }
+        let folds = try Stratified.kFold(labels: y, classCount: 2, folds: 3, seed: 1)
+        let train = folds[0].train.map { row(y[$0], leak: false) }
+        let test = folds[0].test.map { row(y[$0], leak: true) }
+        let root = TestSupport.temporaryDirectory("leak")
+        let featureFolder = root.appendingPathComponent("features")
+        try FileManager.default.createDirectory(at: featureFolder, withIntermediateDirectories: true)
+        func matrix(_ rows: [[Float]]) -> FeatureMatrix { .dense(DenseMatrix(rowCount: rows.count, columnCount: 3, values: rows.flatMap { $0 })) }
+        try FeatureArtifact.writeFold(0, train: matrix(train), test: matrix(test), to: featureFolder)
+        let assignment = FoldAssignment(
+            labels: LabelIndex(["neg", "pos"]), y: y, trainCount: n, folds: folds, notes: [:], isCrossValidation: true)
+        let c = try decode("  - multinomial_nb: {alpha: [0.001, 1, 100]}", search: "search: {inner_folds: 4, seed: 9}")
+        let trials = try #require(c.classifiers[0].trials)
+        let context = FixedContext([0: assignment, 1: FeatureArtifact(folder: featureFolder, emptyDocuments: 0)], root: root)
+        var means: [Double] = []
+        for (t, trial) in trials.enumerated() {
+            let stage = SearchTrialStage(
+                split: Input(id: 0, key: "a"), features: Input(id: 1, key: "b"), pair: "x + nb", trial: trial, index: t,
+                outer: 0, settings: c.search)
+            let out = root.appendingPathComponent("trial-\(t)")
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            try stage.run(context, into: out)
+            let score = try TrialScore.read(from: out)
+            // The same inner cross-validation, computed here on the outer training rows only.
+            let ys = folds[0].train.map { y[$0] }
+            let inner = try SearchTrialStage.innerFolds(ys, classCount: 2, settings: c.search, outer: 0)
+            var expected: [Double] = []
+            for (i, f) in inner.enumerated() {
+                let fitted = try trial.spec.fit(
+                    matrix(f.train.map { train[$0] }), labels: f.train.map { ys[$0] }, classCount: 2, seed: c.search.seed &+ UInt64(i))
+                expected.append(Metrics(gold: f.test.map { ys[$0] }, predicted: fitted.predict(matrix(f.test.map { train[$0] })),
+                                        probabilities: nil, labels: ["neg", "pos"]).macroF1)
+            }
+            #expect(score.scores == expected && score.mean < 0.99, "trial \(t): \(score.scores) vs \(expected)")
+            means.append(score.mean)
+        }
+        #expect(Set(means).count > 1 || means.allSatisfy { $0 < 0.99 })
+    }
+
+    /// A searched pair end to end: each outer fold trains the trial its inner search ranked best, the report says
+    /// so, and a rerun with one more value in the list runs only the new trials (the lock file counts them).
+    @Test func nestedRunChoosesByInnerScoresAndRerunsOnlyNewTrials() throws {
+        let root = makeProject(documentsPerClass: 40)
+        func write(_ alphas: String) {
+            TestSupport.write("""
+                name: demo
+                data:
+                  train: {path: corpus, format: folders}
+                features:
+                  - onehot: {min_df: 1}
+                classifiers:
+                  - multinomial_nb: {alpha: [\(alphas)]}
+                  - bernoulli_nb
+                evaluate: {cv: {folds: 3, seed: 1}}
+                search: {inner_folds: 3, seed: 2}
+                report: {out: reports/demo, formats: [md, html, json]}
+                """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        }
+        write("0.01, 1.0")
+        let first = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
+        #expect(first.status == 0, "\(first.err)")
+        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let nb = try #require(report.results.first { $0.classifier == "multinomial_nb" })
+        let search = try #require(nb.search)
+        #expect(search.trials.map { $0.assignment["alpha"] } == ["0.01", "1.0"] && search.chosenPerFold.count == 3)
+        for f in 0..<3 {
+            let scores = search.trials.map { $0.outerFolds[f] }
+            #expect(search.chosenPerFold[f] == scores.firstIndex(of: scores.max()!)!, "fold \(f + 1): \(scores)")
+        }
+        let all = search.trials.map { $0.all ?? -1 }
+        #expect(search.chosenForModel == all.firstIndex(of: all.max()!)!)
+        #expect(report.results.first { $0.classifier == "bernoulli_nb" }?.search == nil)
+        let html = try String(contentsOf: root.appendingPathComponent("reports/demo/latest/report.html"), encoding: .utf8)
+        #expect(html.contains("Tuned by nested cross-validation") && html.contains("Inner macro_f1 against alpha"))
+
+        write("0.01, 1.0, 3.0")
+        let second = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
+        #expect(second.status == 0, "\(second.err)")
+        let lock = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
+        let entries = try #require(lock["entries"] as? [[String: Any]])
+        let trials = entries.filter { ($0["part"] as? String ?? "").contains("alpha=") }
+        let ran = trials.filter { $0["status"] as? String == "run" }.compactMap { $0["part"] as? String }
+        // 3 outer folds and the search over all documents: 4 new trials; the 8 old ones come from the cache.
+        #expect(ran.count == 4 && ran.allSatisfy { $0.hasSuffix("alpha=3.0") }, "\(ran)")
+        #expect(trials.filter { $0["status"] as? String == "cached" }.count == 8)
+    }
+}
