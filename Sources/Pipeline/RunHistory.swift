@@ -101,7 +101,7 @@ public enum RunHistory {
         func note(_ lock: URL, kept: Bool) {
             guard let data = try? AtomicFile.read(lock), let file = try? SnakeCaseJSON.decode(LockFile.self, from: data)
             else { return }
-            for e in file.entries {
+            for e in file.entries where e.output.hasPrefix("/") {
                 let path = URL(fileURLWithPath: e.output).standardizedFileURL.path
                 workFolders.insert(URL(fileURLWithPath: path).deletingLastPathComponent().path)
                 if kept { referenced.insert(path) }

@@ -9,12 +9,12 @@ public struct SearchResult: Codable, Sendable, Equatable {
     public struct Trial: Codable, Sendable, Equatable {
         /// The searched keys' values (as the spec would write them).
         public var assignment: [String: String]
-        /// Mean inner score in each outer fold (trial order of `SearchResult.trials`); higher is better.
-        public var outerFolds: [Double]
+        /// Mean inner score in each outer fold; higher is better; nil where the time budget left it unrun.
+        public var outerFolds: [Double?]
         /// Mean inner score over all training documents (the saved model's search), when it ran.
         public var all: Double?
         /// A trial.
-        public init(assignment: [String: String], outerFolds: [Double], all: Double?) {
+        public init(assignment: [String: String], outerFolds: [Double?], all: Double?) {
             self.assignment = assignment
             self.outerFolds = outerFolds
             self.all = all
@@ -34,11 +34,22 @@ public struct SearchResult: Codable, Sendable, Equatable {
     public var chosenPerFold: [Int]
     /// The trial the saved model uses.
     public var chosenForModel: Int
+    /// The time budget in seconds per outer fold's search, if any.
+    public var budgetSeconds: Double? = nil
+    /// Trials that ran, of all the trials of every search (outer folds and the saved model's).
+    public var trialsRun: Int {
+        trials.reduce(0) { $0 + $1.outerFolds.compactMap { $0 }.count + ($1.all == nil ? 0 : 1) }
+    }
+    /// Trials every search would run without a budget.
+    public var trialsPlanned: Int {
+        trials.count * (chosenPerFold.count + (trials.contains { $0.all != nil } ? 1 : 0))
+    }
     /// A search result.
     public init(
         strategy: String, metric: String, innerFolds: Int, keys: [String], trials: [Trial], chosenPerFold: [Int],
-        chosenForModel: Int
+        chosenForModel: Int, budgetSeconds: Double? = nil
     ) {
+        self.budgetSeconds = budgetSeconds
         self.strategy = strategy
         self.metric = metric
         self.innerFolds = innerFolds

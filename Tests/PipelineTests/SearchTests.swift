@@ -168,7 +168,7 @@ import Report
         let search = try #require(nb.search)
         #expect(search.trials.map { $0.assignment["alpha"] } == ["0.01", "1.0"] && search.chosenPerFold.count == 3)
         for f in 0..<3 {
-            let scores = search.trials.map { $0.outerFolds[f] }
+            let scores = search.trials.map { $0.outerFolds[f] ?? -1 }
             #expect(search.chosenPerFold[f] == scores.firstIndex(of: scores.max()!)!, "fold \(f + 1): \(scores)")
         }
         let all = search.trials.map { $0.all ?? -1 }
@@ -188,5 +188,60 @@ import Report
         // 3 outer folds and the search over all documents: 4 new trials; the 8 old ones come from the cache.
         #expect(ran.count == 4 && ran.allSatisfy { $0.hasSuffix("alpha=3.0") }, "\(ran)")
         #expect(trials.filter { $0["status"] as? String == "cached" }.count == 8)
+    }
+
+    /// `search.seconds`: once a search's trials in a run took the budget, no new trial starts; the choice is made from
+    /// those that ran (the report says how many) and is provisional, so the next run goes on with the rest (cached
+    /// trials cost nothing) until every trial ran and the result is what an unlimited search gives.
+    @Test func aBudgetStopsNewTrialsAndTheNextRunGoesOn() throws {
+        let root = makeProject(documentsPerClass: 30)
+        func write(_ search: String) {
+            TestSupport.write("""
+                name: demo
+                data:
+                  train: {path: corpus, format: folders}
+                features:
+                  - onehot: {min_df: 1}
+                classifiers:
+                  - multinomial_nb: {alpha: [0.01, 1.0]}
+                evaluate: {cv: {folds: 2, seed: 1}}
+                search: {inner_folds: 2\(search)}
+                report: {out: reports/demo, formats: [md, html, json]}
+                """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        }
+        func statuses() throws -> [String] {
+            let lock = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
+            return (lock["entries"] as? [[String: Any]] ?? []).filter { ($0["part"] as? String ?? "").contains("alpha=") }
+                .compactMap { $0["status"] as? String }
+        }
+        func search() throws -> SearchResult {
+            let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+            return try #require(report.results.first?.search)
+        }
+        write(", seconds: 0.000001")
+        let first = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(first.status == 0 && first.err.contains("budget is spent"), "\(first.err)")
+        // 2 outer folds and the saved model's search: 3 searches, one trial each ran.
+        #expect(try statuses().filter { $0 == "run" }.count == 3 && statuses().filter { $0 == "skipped (budget)" }.count == 3)
+        let partial = try search()
+        #expect(partial.trialsRun == 3 && partial.trialsPlanned == 6)
+        let md = try String(contentsOf: root.appendingPathComponent("reports/demo/latest/report.md"), encoding: .utf8)
+        #expect(md.contains("3 of 6 trials ran (the next run goes on with the rest)") && md.contains("not run"))
+
+        let second = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(second.status == 0, "\(second.err)")
+        #expect(try statuses().filter { $0 == "run" }.count == 3 && statuses().filter { $0 == "cached" }.count == 3)
+        let done = try search()
+        #expect(done.trialsRun == 6)
+        let third = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(third.out.contains("nothing changed"), "\(third.out)")
+
+        // The same search without a budget, from scratch, chooses the same.
+        write("")
+        let unlimited = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--force"], in: root)
+        #expect(unlimited.status == 0)
+        let full = try search()
+        #expect(full.chosenPerFold == done.chosenPerFold && full.chosenForModel == done.chosenForModel && full.trials == done.trials)
     }
 }

@@ -48,6 +48,13 @@ public final class LocalExecutor: Executor, StageContext {
     private var ranAhead: [Int: Double] = [:]
     /// Progress over the units to run, while a plan executes.
     private var progress: RunProgress?
+    /// Units whose output changed in this run although their key did not (a provisional output made final, or
+    /// made again): units reading them run again too.
+    private var changed = Set<Int>()
+    /// Seconds spent per budget group in this run.
+    private var spent: [String: Double] = [:]
+    /// Units a time budget left unrun in this run.
+    private var overBudget = Set<Int>()
 
     /// An executor over `store`, handing work to `cluster` when there is one.
     public init(store: any ArtifactStore, options: RunOptions, cluster: (any Cluster)? = nil) {
@@ -64,6 +71,9 @@ public final class LocalExecutor: Executor, StageContext {
         store.removeStaleTemporaries()
         self.plan = plan
         entries = []
+        changed = []
+        spent = [:]
+        overBudget = []
         let described = plan.entries(status: { _ in nil })
         var lastRun: Plan.Unit? = nil
         let units = plan.units(through: last)
@@ -81,9 +91,26 @@ public final class LocalExecutor: Executor, StageContext {
             let watch = Stopwatch()
             let folder = store.folder(stage: stage.stage, key: unit.key)
             let ahead = ranAhead[unit.id]
+            let stored = store.isComplete(stage: stage.stage, key: unit.key)
+            let wasProvisional = stored && Provisional.isMarked(folder)
+            let inputChanged = stage.inputs.contains { changed.contains($0.id) }
             let hit =
-                ahead == nil && !options.force && store.isComplete(stage: stage.stage, key: unit.key)
-                && stage.isComplete(folder)
+                ahead == nil && !options.force && stored && stage.isComplete(folder) && !wasProvisional
+                && !inputChanged
+            if !hit, let budgeted = stage as? any BudgetedStage, let budget = budgeted.budgetSeconds,
+                spent[budgeted.budgetGroup, default: 0] >= budget
+            {
+                // No new trial starts once the budget is spent; the choice is made from the trials that ran.
+                log("\(stage.displayName): not run (the search's \(Int(budget)) s budget is spent)")
+                overBudget.insert(unit.id)
+                var entry = described[unit.id]
+                entry.status = "skipped (budget)"
+                entry.output = ""
+                entryIndex[unit.id] = entries.count
+                entries.append(entry)
+                progress.skip(stage: RunProgress.kind(unit))
+                continue
+            }
             if hit {
                 log("\(stage.displayName): cached (\(unit.key.prefix(12)))")
             } else if ahead != nil {
@@ -103,6 +130,10 @@ public final class LocalExecutor: Executor, StageContext {
                     }
                 }
                 trusted.insert(unit.id)
+                if wasProvisional || inputChanged || Provisional.isMarked(folder) { changed.insert(unit.id) }
+                if let budgeted = stage as? any BudgetedStage {
+                    spent[budgeted.budgetGroup, default: 0] += watch.seconds
+                }
                 progress.end(seconds: watch.seconds)
                 log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
             }
@@ -181,6 +212,11 @@ public final class LocalExecutor: Executor, StageContext {
             throw TextpipeError(.internal, "\(plan.units[input.id].stage.displayName) has an output of another type")
         }
         return value
+    }
+
+    /// The output of an earlier unit, or nil when a time budget left it unrun.
+    public func readIfAvailable<T>(_ input: Input<T>) -> T? {
+        overBudget.contains(input.id) ? nil : try? read(input)
     }
 
     private func read(_ unit: Plan.Unit) throws -> Any {

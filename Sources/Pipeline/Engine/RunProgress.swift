@@ -60,6 +60,14 @@ final class RunProgress: @unchecked Sendable {
         }
     }
 
+    /// A unit of kind `stage` that will not run after all (a search trial past its budget).
+    func skip(stage: String) {
+        lock.withLock {
+            if let i = pending.firstIndex(of: stage) { pending.remove(at: i) }
+            done = min(total, done + 1)
+        }
+    }
+
     /// The run is over: the timer stops and a live line is closed.
     func finish() {
         timer?.cancel()

@@ -141,6 +141,39 @@ public protocol StageContext: AnyObject {
     var workFolder: URL { get }
     /// Writes a progress line.
     func log(_ line: String)
+    /// The output of an earlier unit, or nil when it was not run (a search trial skipped by its time budget).
+    func readIfAvailable<T>(_ input: Input<T>) -> T?
+}
+
+extension StageContext {
+    /// Every earlier unit ran unless told otherwise.
+    public func readIfAvailable<T>(_ input: Input<T>) -> T? { try? read(input) }
+}
+
+/// A unit whose output can be provisional: built from fewer inputs than it will have once every unit ran (a search
+/// choice made before the budget let every trial run). A provisional output is written with the file `provisional`
+/// in it; the executor runs the unit again on the next run, and every unit downstream of it too, until it is final.
+enum Provisional {
+    static let marker = "provisional"
+
+    /// Marks an output folder provisional.
+    static func mark(_ folder: URL, because reason: String) throws {
+        try AtomicFile.write(reason, to: folder.appendingPathComponent(marker))
+    }
+
+    /// Whether an output folder is provisional.
+    static func isMarked(_ folder: URL) -> Bool {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path)
+    }
+}
+
+/// A unit that belongs to a time budget (a search trial): once the units of `budgetGroup` that ran in this run took
+/// `budgetSeconds`, no other unit of the group starts; they are reported as skipped and run on a later run.
+protocol BudgetedStage: Stage {
+    /// Units sharing a budget: one pair's trials in one outer fold.
+    var budgetGroup: String { get }
+    /// The budget, if any.
+    var budgetSeconds: Double? { get }
 }
 
 /// How a run was asked to behave on the command line.

@@ -29,7 +29,7 @@ struct TrialScore: Artifact, Codable {
 /// documents that picks the saved model's settings. The outer fold's test documents are never read: the features are
 /// the outer fold's training matrix, split into `inner_folds` stratified folds (seeded by `search.seed` and the outer
 /// fold), the same for every trial, so trials differ only in the classifier's settings.
-struct SearchTrialStage: TaskStage {
+struct SearchTrialStage: TaskStage, BudgetedStage {
     typealias Output = TrialScore
     static let taskKind = "search-trial"
     let split: Input<FoldAssignment>
@@ -51,6 +51,8 @@ struct SearchTrialStage: TaskStage {
     var inputs: [UnitReference] { [split.reference, features.reference] }
     var outputs: [String] { ["trial.json"] }
     var parameters: [String: String] { trial.assignment }
+    var budgetGroup: String { "\(pair)|\(outer.map(String.init) ?? "all")" }
+    var budgetSeconds: Double? { settings.seconds }
 
     func derive(_ key: inout StageKey) throws {
         // The trial's settings, not its position: adding a value to a list leaves the other trials' keys alone.
@@ -111,12 +113,13 @@ struct SearchTrialStage: TaskStage {
     }
 }
 
-/// The trial a search chose, with every trial's mean inner score (trial order).
+/// The trial a search chose, with every trial's mean inner score (trial order; nil for a trial the time budget
+/// left unrun).
 struct SearchSelection: Artifact, Codable {
     var chosen: Int
     var assignment: [String: String]
     var spec: ClassifierSpec
-    var means: [Double]
+    var means: [Double?]
 
     func write(to folder: URL) throws {
         try AtomicFile.write(try StableJSON.encode(self), to: folder.appendingPathComponent("selection.json"))
@@ -151,12 +154,21 @@ struct SearchSelectStage: TaskStage {
     }
 
     func run(_ context: StageContext, into folder: URL) throws {
-        let means = try trials.map { try context.read($0).mean }
-        var best = 0
-        for (i, m) in means.enumerated() where m > means[best] { best = i }
+        let means = trials.map { context.readIfAvailable($0)?.mean }
+        var best: Int? = nil
+        for (i, m) in means.enumerated() {
+            guard let m else { continue }
+            if best.flatMap({ means[$0] }).map({ m > $0 }) ?? true { best = i }
+        }
+        guard let best else { throw TextpipeError(.internal, "\(displayName): no trial ran") }
         try SearchSelection(
             chosen: best, assignment: candidates[best].assignment, spec: candidates[best].spec, means: means
         )
         .write(to: folder)
+        let ran = means.compactMap { $0 }.count
+        if ran < means.count {
+            // Chosen among the trials the budget allowed; the next run goes on with the others.
+            try Provisional.mark(folder, because: "\(ran) of \(means.count) trials ran")
+        }
     }
 }

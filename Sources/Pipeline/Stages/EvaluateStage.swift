@@ -206,7 +206,8 @@ struct EvaluateStage: Stage {
                 SearchResult.Trial(
                     assignment: trials[t].assignment, outerFolds: perFold.map { $0.means[t] }, all: forModel?.means[t])
             },
-            chosenPerFold: perFold.map(\.chosen), chosenForModel: forModel?.chosen ?? perFold[0].chosen)
+            chosenPerFold: perFold.map(\.chosen), chosenForModel: forModel?.chosen ?? perFold[0].chosen,
+            budgetSeconds: search.seconds)
     }
 
     /// Classes up to which predictions.tsv has one score column per class; above, the scores of the predicted and

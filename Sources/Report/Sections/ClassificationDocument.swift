@@ -307,7 +307,12 @@ extension RunReport {
                     "Tuned by nested cross-validation: \(search.strategy) search over \(search.keys.joined(separator: ", ")) "
                         + "(\(search.trials.count) trials), \(search.metric) on \(search.innerFolds) inner folds of each "
                         + "outer fold's training part. The scores above are the outer estimate; the inner scores below only "
-                        + "rank trials and are optimistic for the one chosen. The saved model uses "),
+                        + "rank trials and are optimistic for the one chosen."
+                        + (search.budgetSeconds.map {
+                            " Budget \(Format.seconds($0)) s per search: \(search.trialsRun) of \(search.trialsPlanned) trials ran"
+                                + (search.trialsRun < search.trialsPlanned
+                                    ? " (the next run goes on with the rest)." : ".")
+                        } ?? "") + " The saved model uses "),
                 .strong(search.describe(search.chosenForModel)), "."
             ])
         ]
@@ -315,8 +320,8 @@ extension RunReport {
         let rows: [[ReportTable.Cell]] = search.trials.enumerated().map { t, trial in
             var row: [ReportTable.Cell] = [.init(search.describe(t))]
             for (f, score) in trial.outerFolds.enumerated() {
-                let chosen = search.chosenPerFold[f] == t
-                row.append(.init(chosen ? [.strong(Format.percent(score))] : [.text(Format.percent(score))]))
+                let text = score.map(Format.percent) ?? "not run"
+                row.append(.init(search.chosenPerFold[f] == t ? [.strong(text)] : [.text(text)]))
             }
             if hasAll {
                 let score = trial.all.map(Format.percent) ?? "—"
@@ -348,7 +353,7 @@ extension RunReport {
             var series = (0..<folds).map { f in
                 Charts.Series(
                     name: "outer fold \(f + 1)", color: colors[f],
-                    points: order.map { (xs[$0], search.trials[$0].outerFolds[f]) })
+                    points: order.compactMap { i in search.trials[i].outerFolds[f].map { (xs[i], $0) } })
             }
             if hasAll {
                 series.append(
