@@ -115,6 +115,27 @@ struct ReportStage: Stage {
                 for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(i)\n" }
             }
             try AtomicFile.write(foldLines, to: tmp.appendingPathComponent("folds.tsv"))
+            // The inner folds of every search (the same for every trial and pair), for outside tools to redo the
+            // search: `outer` is the outer fold whose training part was split (`all`: the saved model's search).
+            if classification.classifiers.contains(where: { $0.trials != nil }) {
+                var lines = "source\tlabel\touter\tinner\n"
+                let outers: [Int?] =
+                    Array(assignment.folds.indices) + (assignment.isCrossValidation ? [nil] : [])
+                for outer in outers {
+                    let rows = outer.map { assignment.folds[$0].train } ?? assignment.finalTrainingRows
+                    let inner = try SearchTrialStage.innerFolds(
+                        rows.map { assignment.y[$0] }, classCount: labels.count, settings: classification.search,
+                        outer: outer)
+                    for (k, fold) in inner.enumerated() {
+                        for r in fold.test {
+                            let d = rows[r]
+                            lines +=
+                                "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(outer.map(String.init) ?? "all")\t\(k)\n"
+                        }
+                    }
+                }
+                try AtomicFile.write(lines, to: tmp.appendingPathComponent("search-folds.tsv"))
+            }
             var stages = context.stageTimings
             stages.append(StageTiming(stage: "report", seconds: watch.seconds, cached: false))
             var r = RunReport(

@@ -1,0 +1,77 @@
+"""scikit-learn's GridSearchCV on the inner folds textpipe uses, for issue 15.
+
+For each outer fold of textpipe's 5-fold split of the Pang & Lee sentences: tf-idf word (1,2)-grams fitted on the
+outer fold's training part (as textpipe's featurizer is), then GridSearchCV(..., cv=PredefinedSplit(textpipe's inner
+folds), scoring="f1_macro") for MultinomialNB over alpha, LinearSVC over C and LogisticRegression over C. Writes the
+chosen setting and every candidate's mean inner macro-F1 per outer fold, and the search over all documents.
+
+Tokens come from textpipe itself (`textpipe run SPEC --only tokenize` writes them), so both sides see the same words.
+Inner folds: textpipe's stratified k-fold (scripts/reference/textpipe_folds.py) of the outer training part's labels
+with seed `search.seed + (outer + 1) * 7919` (outer -1 for the search over all documents), as
+SearchTrialStage.innerFolds.
+
+Run:  source scripts/venv.sh
+      .build/release/textpipe run Tests/PipelineTests/Fixtures/search/polarity.yaml --only tokenize --root /tmp/sp
+      $PY scripts/reference/search_gridsearchcv.py /tmp/sp/reports/search-polarity/inspect/tokenized.jsonl \
+          > Tests/PipelineTests/Fixtures/search/polarity-sklearn.json
+"""
+import json, os, sys, time
+import numpy as np
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import GridSearchCV, PredefinedSplit
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.svm import LinearSVC
+from sklearn.linear_model import LogisticRegression
+
+sys.path.insert(0, os.path.dirname(__file__))
+from textpipe_folds import stratified_kfold
+
+M = (1 << 64) - 1
+docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+tokens = [d["tokens"] for d in docs]
+labels = [d["label"] for d in docs]
+y = np.array(labels)
+OUTER, INNER, SEED = 5, 3, 1
+outer = stratified_kfold(labels, OUTER, 1)
+
+grids = {
+    "multinomial_nb": (lambda: MultinomialNB(), "alpha", [0.01, 0.1, 0.3, 1, 3]),
+    "linear_svm": (lambda: LinearSVC(tol=1e-4, max_iter=1000), "C", [0.01, 0.1, 1, 10]),
+    "logistic": (lambda: LogisticRegression(max_iter=2000, tol=1e-6), "C", [0.1, 1, 10, 100]),
+}
+
+
+def identity(x):
+    return x
+
+
+def search(rows, outer_index):
+    vec = TfidfVectorizer(analyzer=identity, lowercase=False)
+    # The analyzer receives token lists; (1,2)-grams are built here as textpipe joins them (a space).
+    grams = [t + [a + " " + b for a, b in zip(t, t[1:])] for t in (tokens[i] for i in rows)]
+    x = vec.fit_transform(grams)
+    seed = (SEED + ((outer_index + 1) * 7919)) & M
+    inner = stratified_kfold([labels[i] for i in rows], INNER, seed)
+    result = {}
+    for name, (make, key, values) in grids.items():
+        g = GridSearchCV(make(), {key: values}, cv=PredefinedSplit(inner), scoring="f1_macro", refit=False)
+        g.fit(x, y[rows])
+        result[name] = {"key": key, "values": values,
+                        "chosen": g.best_params_[key],
+                        "means": [float(v) for v in g.cv_results_["mean_test_score"]]}
+    return result
+
+
+out = {"sklearn_version": sklearn.__version__, "dataset": "polarity-sentences", "outer_folds": OUTER,
+       "inner_folds": INNER, "seed": SEED, "folds": {}}
+start = time.perf_counter()
+for k in range(OUTER):
+    rows = [i for i in range(len(docs)) if outer[i] != k]
+    out["folds"][str(k)] = search(rows, k)
+out["folds"]["all"] = search(list(range(len(docs))), -1)
+out["seconds"] = time.perf_counter() - start
+for k, r in out["folds"].items():
+    print(k, {n: v["chosen"] for n, v in r.items()}, file=sys.stderr)
+json.dump(out, sys.stdout, indent=1)
+print()
