@@ -244,4 +244,53 @@ import Report
         let full = try search()
         #expect(full.chosenPerFold == done.chosenPerFold && full.chosenForModel == done.chosenForModel && full.trials == done.trials)
     }
+
+    /// kill -9 in the middle of a search: the rerun takes the trials that finished from the cache, runs the rest,
+    /// and ends with what an uninterrupted search gives.
+    @Test func aKilledSearchResumes() throws {
+        let root = makeProject(documentsPerClass: 400)
+        TestSupport.write("""
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features:
+              - ngram: {n: [1, 2], weighting: tfidf}
+            classifiers:
+              - linear_svm: {C: [0.01, 0.03, 0.1, 0.3, 1, 3, 10]}
+            evaluate: {cv: {folds: 3, seed: 1}}
+            search: {inner_folds: 3}
+            report: {out: reports/demo, formats: [json]}
+            """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let p = Process()
+        p.executableURL = TestSupport.executable
+        p.arguments = ["run", "pipelines/demo.yaml"]
+        p.currentDirectoryURL = root
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        // Kill it once a trial has finished.
+        var seen = ""
+        while p.isRunning {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if seen.range(of: #"C=[0-9.]+: done in"#, options: .regularExpression) != nil { break }
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal, "the run ended before the kill")
+        let rerun = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
+        #expect(rerun.status == 0, "\(rerun.err)")
+        let lock = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
+        let trials = (lock["entries"] as? [[String: Any]] ?? []).filter { ($0["part"] as? String ?? "").contains("C=") }
+        let cached = trials.filter { $0["status"] as? String == "cached" }.count
+        #expect(trials.count == 28 && cached >= 1 && cached < 28, "\(cached) of \(trials.count) trials from the cache; killed after: \(seen.suffix(600))")
+        let resumed = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let fresh = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--force"], in: root)
+        #expect(fresh.status == 0)
+        let again = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        #expect(resumed.results[0].search == again.results[0].search && resumed.results[0].macroF1 == again.results[0].macroF1)
+    }
 }
