@@ -72,6 +72,11 @@ import Evaluate
         #expect(text[1].contains("McNemar p = 0.077 (not significant at 0.05)"), "\(text[1])")
         #expect(text[2].hasPrefix("Statistically tied with the best (McNemar, Holm-adjusted p ≥ 0.05): ngram + svm"))
         #expect(text[3].hasPrefix("Previous run: none found"))
+        var tuned = s
+        tuned.tuned = [("ngram + nb", "alpha=0.3"), ("ngram + svm", "C=1")]
+        let tunedText = tuned.items.map { MarkdownWriter.inline($0) }
+        #expect(tunedText[1].contains("both tuned by nested cross-validation, so this compares tuned models"))
+        #expect(tunedText.contains { $0.hasPrefix("Tuned by nested cross-validation (scores are outer estimates): ngram + nb (saved with alpha=0.3)") })
         #expect(text[4] == "Not trained: 1 pair: gaussian_nb on ngram (needs dense features).")
         #expect(ReportSummary.short("gaussian_nb models each feature as a Gaussian (most values are 0); use it on dense features")
                 == "gaussian_nb models each feature as a Gaussian")

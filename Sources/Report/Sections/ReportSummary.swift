@@ -95,6 +95,10 @@ public struct ReportSummary: Sendable {
                         "; \(sig.test) p = \(Format.pValue(p)) ("
                             + (p < sig.alpha ? "significant" : "not significant") + " at \(sig.alpha))"))
             }
+            let tunedNames = Set(tuned.map(\.model))
+            if tunedNames.contains(models[g].name) && tunedNames.contains(models[d].name) {
+                item.append(.text("; both tuned by nested cross-validation, so this compares tuned models"))
+            }
             out.append(item + ["."])
         } else {
             out.append(["All models are of one family: there is no generative-against-discriminative comparison."])
