@@ -4,7 +4,8 @@
 # trial, the outer folds' models and evaluation, the saved models, the report). scikit-learn: from textpipe's
 # tokens, tf-idf fitted per outer fold and GridSearchCV(cv=PredefinedSplit(textpipe's inner folds), refit=False)
 # per model (scripts/reference/search_gridsearchcv.py; no outer evaluation, no saved model: less work than textpipe).
-# Usage: bash bench/search.sh   (Pang & Lee 5x3 nested CV, then 20 Newsgroups given test set with 3 inner folds)
+# Usage: bash bench/search.sh [polarity|newsgroups]   (default both: Pang & Lee 5x3 nested CV, then 20 Newsgroups
+# on its given test set with 3 inner folds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh
@@ -14,6 +15,7 @@ mkdir -p bench/out
 for case in "polarity:Tests/PipelineTests/Fixtures/search/polarity.yaml:search-polarity:cv" \
             "newsgroups:bench/search-newsgroups.yaml:search-newsgroups:given"; do
   IFS=: read -r name spec pipeline mode <<< "$case"
+  [ -n "${1:-}" ] && [ "$1" != "$name" ] && continue
   for side in textpipe tokens; do
     root=$(mktemp -d /tmp/textpipe-search-$side-XXXXXX); mkdir -p "$root/data"; ln -s "$PWD/data/cache" "$root/data/cache"
     if [ "$side" = textpipe ]; then

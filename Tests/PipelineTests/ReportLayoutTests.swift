@@ -86,7 +86,8 @@ enum Chromium {
 /// The reports hold on a 390-px phone, at 1280 px and in print: the shipped generative-vs-discriminative report
 /// (every classifier, two feature sets, learning curves) run from its spec by the release binary, and a tagging report.
 @Suite(.serialized) struct ReportLayoutTests {
-    /// Printed pages of the shipped generative-vs-discriminative report at most (9 at 7f1c0e2; 75 before issue 14).
+    /// Printed pages of the shipped generative-vs-discriminative report at most (9 measured by bench/layout.sh on
+    /// 2026-12-03; 74 before issue 14).
     static let printedPageLimit = 15
 
     @Test func shippedGenerativeVsDiscriminativeReportHoldsOnPhoneDesktopAndPaper() throws {
