@@ -46,7 +46,7 @@ extension CorpusReader {
             if docs.isEmpty && !sample.truncated {
                 throw TextpipeError(.input, "no documents in the file", file: display(url))
             }
-            return "\(source.path): \(Self.count(docs.count)) records"
+            return "\(source.path): \(Thousands.format(docs.count)) records"
                 + (sample.truncated ? " in the first MiB" : "")
                 + (source.labelColumn.map { " (label column '\($0)')" } ?? "")
         case .lines:
@@ -72,15 +72,5 @@ extension CorpusReader {
         bytes.removeLast()
         if let last = bytes.lastIndex(of: UInt8(ascii: "\n")) { bytes.removeSubrange((last + 1)...) }
         return (bytes, true)
-    }
-
-    static func count(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
     }
 }

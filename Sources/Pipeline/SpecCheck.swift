@@ -122,7 +122,8 @@ public struct SpecCheck {
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
                 throw TextpipeError(
                     .spec,
-                    "model '\(b.model)' is neither a known checkpoint (\(ModelCatalog.entries.map(\.name).joined(separator: ", "))) "
+                    "model '\(b.model)' is neither a known checkpoint "
+                        + "(\(ModelCatalog.entries.map(\.name).joined(separator: ", "))) "
                         + "nor a model folder with config.json",
                     file: folder.path)
             }

@@ -181,7 +181,8 @@ public enum SpecDecoder {
     }
 
     /// Every error of the spec at `path` at once, in line order, and the spec as far as it decoded (parts in error
-    /// left at their defaults; use it only to check further, never to run): what `validate` reports. Sections decode independently (data, each feature set and classifier, evaluate, report, ...), and
+    /// left at their defaults; use it only to check further, never to run): what `validate` reports. Sections
+    /// decode independently (data, each feature set and classifier, evaluate, report, ...), and
     /// unknown keys are all listed; an error that stops the whole file (invalid YAML, no `name`) comes alone.
     public static func check(path: String) -> (spec: PipelineSpec?, errors: [TextpipeError]) {
         let collector = ErrorCollector()

@@ -55,7 +55,8 @@ enum Charts {
         }
         func fy(_ y: Double) -> Double { top + (1 - max(0, min(1, (y - yRange.0) / (yRange.1 - yRange.0)))) * ph }
         var s =
-            "<svg viewBox=\"0 0 \(Int(width)) \(Int(total))\" width=\"100%\" style=\"max-width:\(Int(width))px\" role=\"img\" aria-label=\"\(HTMLWriter.escape(title))\">"
+            "<svg viewBox=\"0 0 \(Int(width)) \(Int(total))\" width=\"100%\" style=\"max-width:\(Int(width))px\" "
+            + "role=\"img\" aria-label=\"\(HTMLWriter.escape(title))\">"
         s += "<text x=\"\(left)\" y=\"18\" font-size=\"13\" font-weight=\"600\">\(HTMLWriter.escape(title))</text>"
         // Grid and ticks.
         for k in 0...5 {
@@ -86,9 +87,11 @@ enum Charts {
         s +=
             "<line x1=\"\(left)\" x2=\"\(left + pw)\" y1=\"\(top + ph)\" y2=\"\(top + ph)\" stroke=\"#888\"/><line x1=\"\(left)\" x2=\"\(left)\" y1=\"\(top)\" y2=\"\(top + ph)\" stroke=\"#888\"/>"
         s +=
-            "<text x=\"\(left + pw / 2)\" y=\"\(top + ph + 34)\" font-size=\"12\" text-anchor=\"middle\">\(HTMLWriter.escape(xLabel))</text>"
+            "<text x=\"\(left + pw / 2)\" y=\"\(top + ph + 34)\" font-size=\"12\" "
+            + "text-anchor=\"middle\">\(HTMLWriter.escape(xLabel))</text>"
         s +=
-            "<text transform=\"translate(14 \(top + ph / 2)) rotate(-90)\" font-size=\"12\" text-anchor=\"middle\">\(HTMLWriter.escape(yLabel))</text>"
+            "<text transform=\"translate(14 \(top + ph / 2)) rotate(-90)\" font-size=\"12\" "
+            + "text-anchor=\"middle\">\(HTMLWriter.escape(yLabel))</text>"
         if diagonal {
             s +=
                 "<line x1=\"\(fx(xRange.0))\" y1=\"\(fy(yRange.0))\" x2=\"\(fx(xRange.1))\" y2=\"\(fy(yRange.1))\" stroke=\"#aaa\" stroke-dasharray=\"4 4\"/>"
@@ -172,7 +175,8 @@ enum Charts {
             "<text x=\"\(left)\" y=\"16\" font-size=\"13\" fill=\"#5b6475\">\(HTMLWriter.escape(metric)) (%), "
             + "axis from 0 to 100\(whiskers ? "; whiskers ± sd over folds" : "")</text>"
         s +=
-            "<rect x=\"\(left)\" y=\"24\" width=\"10\" height=\"10\" fill=\"#2f6db5\"/><text x=\"\(left + 14)\" y=\"33\" "
+            "<rect x=\"\(left)\" y=\"24\" width=\"10\" height=\"10\" fill=\"#2f6db5\"/><text x=\"\(left + 14)\" "
+            + "y=\"33\" "
             + "font-size=\"12\">generative</text><rect x=\"\(left + 100)\" y=\"24\" width=\"10\" height=\"10\" "
             + "fill=\"#c8553d\"/><text x=\"\(left + 114)\" y=\"33\" font-size=\"12\">discriminative</text>"
         for k in 0...10 {

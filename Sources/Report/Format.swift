@@ -1,5 +1,6 @@
 import Evaluate
 import Foundation
+import TextCore
 
 /// Number formatting shared by the Markdown and HTML renderers.
 enum Format {
@@ -26,13 +27,5 @@ enum Format {
     }
     static func signedPoints(_ d: Double) -> String { String(format: "%+.2f", d * 100) }
     static func pValue(_ p: Double) -> String { p < 0.001 ? "<0.001" : String(format: "%.3f", p) }
-    static func count(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return String(out.reversed())
-    }
+    static func count(_ n: Int) -> String { Thousands.format(n) }
 }

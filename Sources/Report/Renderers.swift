@@ -1,4 +1,5 @@
 import Foundation
+import TextCore
 
 /// The classification report as Markdown (charts referenced from `charts/`).
 public enum MarkdownRenderer {
@@ -9,11 +10,6 @@ public enum MarkdownRenderer {
     public static func chartName(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
     }
-
-    /// Every chart of the report as (file name under `charts/`, standalone SVG), for `report.md` to link.
-    public static func charts(_ report: RunReport) -> [(String, String)] {
-        report.document.charts.map { ($0.file, $0.standalone) }
-    }
 }
 
 /// The classification report as one self-contained HTML page.
@@ -22,14 +18,18 @@ public enum HTMLRenderer {
     public static func render(_ report: RunReport) -> String { HTMLWriter.write(report.document) }
 }
 
-/// The tagging report as Markdown and as one self-contained HTML page.
-public enum TaggingRenderer {
-    /// `report.md` of a tagging run.
-    public static func markdown(_ report: TaggingRunReport) -> String { MarkdownWriter.write(report.document) }
-    /// `report.html` of a tagging run.
-    public static func html(_ report: TaggingRunReport) -> String { HTMLWriter.write(report.document) }
-    /// Every chart of the report as (file name under `charts/`, standalone SVG).
-    public static func charts(_ report: TaggingRunReport) -> [(String, String)] {
-        report.document.charts.map { ($0.file, $0.standalone) }
+/// Writes a report's files into a run folder from one document: `report.md` with `charts/*.svg` beside it, and
+/// `report.html`. The one place reports are written (runs of both tasks, `textpipe report render`).
+public enum ReportFiles {
+    /// Writes the Markdown form (with its charts) and/or the HTML form of `document` into `folder`.
+    public static func write(_ document: ReportDocument, markdown: Bool, html: Bool, to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if markdown {
+            try AtomicFile.write(MarkdownWriter.write(document), to: folder.appendingPathComponent("report.md"))
+            for chart in document.charts {
+                try AtomicFile.write(chart.standalone, to: folder.appendingPathComponent("charts/\(chart.file)"))
+            }
+        }
+        if html { try AtomicFile.write(HTMLWriter.write(document), to: folder.appendingPathComponent("report.html")) }
     }
 }

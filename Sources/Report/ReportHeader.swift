@@ -54,7 +54,9 @@ public struct ReportHeader: Sendable {
                     summary: ["Inputs (sha256)"], open: false, anchor: "inputs",
                     blocks: [
                         .list(
-                            inputs.sorted { $0.key < $1.key }.map { [.code($0.key), .text(" \($0.value.prefix(16))…")] }
+                            inputs.sorted { $0.key < $1.key }.map {
+                                [.code($0.key), .text(" \($0.value.prefix(16))…")]
+                            }
                         )
                     ]))
         }

@@ -11,20 +11,19 @@ struct PlanCommand: ParsableCommand {
         abstract:
             "List the units a run of a spec would execute and which would come from the cache, without running anything.",
         discussion: """
-            Every unit is listed in execution order with its stage, cache key, the units it reads and its status: `cached` when its \
-            output is stored under its key, `would run` otherwise (and for everything downstream of a unit that would run). Input \
-            files are hashed (that is how keys are derived); no dataset or model is fetched. With --json the same as a JSON \
+            Every unit is listed in execution order with its stage, cache key, the units it reads and its status: \
+            `cached` when its \
+            output is stored under its key, `would run` otherwise (and for everything downstream of a unit that \
+            would run). Input \
+            files are hashed (that is how keys are derived); no dataset or model is fetched. With --json the same \
+            as a JSON \
             array, the format of the lock file's entries. Exit codes as for `run`.
             """)
 
     @Argument(help: "The pipeline spec (YAML).") var spec: String
     @Flag(help: "Print the plan as JSON (the lock file's entry format).") var json = false
     @Flag(help: "Show the plan as a --force run would execute it (everything runs).") var force = false
-    @Option(
-        help:
-            "Project root: relative paths in the spec are resolved against it (default: the spec's folder, or its parent when that folder is named pipelines)."
-    )
-    var root: String?
+    @Option(help: Textpipe.rootHelp) var root: String?
 
     func run() throws {
         try Textpipe.guarded {

@@ -102,7 +102,8 @@ struct Predict: ParsableCommand {
                         fields.append(
                             "\"top\":["
                                 + top.map {
-                                    "{\"label\":\(JSONValue.quote($0.label)),\"\(name)\":\(JSONValue.rounded($0.value))}"
+                                    "{\"label\":\(JSONValue.quote($0.label)),"
+                                        + "\"\(name)\":\(JSONValue.rounded($0.value))}"
                                 }
                                 .joined(separator: ",") + "]")
                     } else {
@@ -130,7 +131,8 @@ struct Predict: ParsableCommand {
             }
             if unknown > 0 {
                 StandardError.always(
-                    "warning: \(unknown) of \(documents.count) document\(documents.count == 1 ? "" : "s") had no feature "
+                    "warning: \(unknown) of \(documents.count) document\(documents.count == 1 ? "" : "s") had no "
+                        + "feature "
                         + "the model knows; their label is the model's prior (see the warning column)")
             }
         }

@@ -12,7 +12,8 @@ struct ReportCommand: ParsableCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Compare two runs: every model's accuracy and headline metric, old, new and delta, regressions flagged, and the spec's changed lines.",
+                "Compare two runs: every model's accuracy and headline metric, old, new and delta, regressions "
+                + "flagged, and the spec's changed lines.",
             discussion:
                 "RUN_A is the earlier run, RUN_B the later one: report folders (reports/NAME/20261122-084734, reports/NAME/latest) or their metrics.json files, both classification or both tagging runs. The headline metric is macro-F1 for classification; word F1, chunk F1 or token accuracy (with token accuracy beside it) for tagging."
         )
@@ -68,7 +69,8 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a run's report.md, report.html and charts/ again from its metrics.json.",
             discussion:
-                "Reports of older runs (any metrics.json schema this textpipe reads) get this textpipe's layout. By default the files are replaced in the run folder; --out writes them elsewhere."
+                "Reports of older runs (any metrics.json schema this textpipe reads) get this textpipe's layout. "
+                + "By default the files are replaced in the run folder; --out writes them elsewhere."
         )
         @Argument(help: "A report folder or its metrics.json.") var folder: String
         @Option(help: ArgumentHelp("Write the files into this folder instead.", valueName: "folder")) var out: String?
@@ -79,18 +81,7 @@ struct ReportCommand: ParsableCommand {
                 var folder = URL(fileURLWithPath: self.folder)
                 if folder.lastPathComponent == "metrics.json" { folder.deleteLastPathComponent() }
                 if let out { folder = URL(fileURLWithPath: out) }
-                let document = report.document
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try AtomicFile.write(
-                    Data(MarkdownWriter.write(document).utf8), to: folder.appendingPathComponent("report.md"))
-                for chart in document.charts {
-                    try FileManager.default.createDirectory(
-                        at: folder.appendingPathComponent("charts"), withIntermediateDirectories: true)
-                    try AtomicFile.write(
-                        Data(chart.standalone.utf8), to: folder.appendingPathComponent("charts/\(chart.file)"))
-                }
-                try AtomicFile.write(
-                    Data(HTMLWriter.write(document).utf8), to: folder.appendingPathComponent("report.html"))
+                try ReportFiles.write(report.document, markdown: true, html: true, to: folder)
                 print(folder.appendingPathComponent("report.html").path)
             }
         }

@@ -81,7 +81,8 @@ struct GarbageCollect: ParsableCommand {
                 StandardError.always("warning: \(b): a run of this pipeline is in progress; its cache was left alone")
             }
             print(
-                "\(verb) \(c.runs.count) run(s) and \(c.entries.count) cache entr\(c.entries.count == 1 ? "y" : "ies"): "
+                "\(verb) \(c.runs.count) run(s) and \(c.entries.count) cache "
+                    + "entr\(c.entries.count == 1 ? "y" : "ies"): "
                     + String(format: "%.1f MiB", Double(c.bytes) / 1_048_576))
         }
     }

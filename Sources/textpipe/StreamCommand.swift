@@ -27,10 +27,7 @@ struct StreamCommand: ParsableCommand {
 struct SpecFeatureOptions: ParsableArguments {
     @Option(help: "The pipeline spec.") var spec: String
     @Option(help: "The feature set's name in the spec.") var features: String
-    @Option(
-        help:
-            "Project root for the spec's relative paths (default: the spec's folder, or its parent when that folder is named pipelines)."
-    ) var root: String?
+    @Option(help: Textpipe.rootHelp) var root: String?
 
     /// The spec, the classification part and the named feature set.
     func load() throws -> (PipelineSpec, ClassificationSpec, NamedFeatureSet, RunOptions) {
@@ -165,10 +162,7 @@ struct StreamEncode: ParsableCommand {
             """)
     @Option(help: "The pipeline spec.") var spec: String?
     @Option(help: "The feature set's name in the spec.") var features: String?
-    @Option(
-        help:
-            "Project root for the spec's relative paths (default: the spec's folder, or its parent when that folder is named pipelines)."
-    ) var root: String?
+    @Option(help: Textpipe.rootHelp) var root: String?
     @Option(help: "BERT settings as JSON (with --checkpoint).") var bert: String?
     @Option(help: "The checkpoint folder's archive (@NAME: a file shipped to workers).") var checkpoint: String?
 

@@ -45,7 +45,8 @@ struct TestCommand: ParsableCommand {
             }
             let h = bundle.header
             print(
-                "model: \(model) (\(h.features) + \(h.classifier), \(h.labels.count) classes, trained on \(h.trainedOn) documents)"
+                "model: \(model) (\(h.features) + \(h.classifier), \(h.labels.count) classes, trained on "
+                    + "\(h.trainedOn) documents)"
             )
             print("N\t\(result.n)")
             print(String(format: "accuracy\t%.4f", result.accuracy))

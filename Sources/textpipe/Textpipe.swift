@@ -40,6 +40,11 @@ struct Textpipe: ParsableCommand {
         }
     }
 
+    /// The `--root` option of every command that reads a spec.
+    static let rootHelp = ArgumentHelp(
+        "Project root: relative paths in the spec are resolved against it (default: the spec's folder, or its parent "
+            + "when that folder is named pipelines).")
+
     /// `s` padded with spaces to `width` characters (String(format:) on Linux ignores widths for %@).
     static func padded(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
@@ -101,15 +106,12 @@ struct RunArguments: ParsableArguments {
             "Exit with code 6 when a model's headline metric (macro-F1; word F1, chunk F1 or token accuracy for taggers) fell by more than report.regression_threshold since the previous run (the report is still written)."
     )
     var failOnRegression = false
-    @Option(
-        help:
-            "Project root: relative paths in the spec are resolved against it (default: the spec's folder, or its parent when that folder is named pipelines)."
-    )
-    var root: String?
+    @Option(help: Textpipe.rootHelp) var root: String?
     @Flag(help: "Print only errors and the final summary (no progress lines).") var quiet = false
     @Option(
         help: ArgumentHelp(
-            "Seconds between progress lines when standard error is not a terminal (cron, a pipe); a terminal gets one live line.",
+            "Seconds between progress lines when standard error is not a terminal (cron, a pipe); a terminal "
+                + "gets one live line.",
             valueName: "seconds"))
     var progressEvery: Double = 10
     @Option(
@@ -227,11 +229,7 @@ struct Validate: ParsableCommand {
             A valid spec prints its summary, the pairs a run will skip, and the plan's size.
             """)
     @Argument(help: "The pipeline spec (YAML).") var spec: String
-    @Option(
-        help:
-            "Project root: relative paths in the spec are resolved against it (default: the spec's folder, or its parent when that folder is named pipelines)."
-    )
-    var root: String?
+    @Option(help: Textpipe.rootHelp) var root: String?
 
     func run() throws {
         let (parsed, errors) = SpecDecoder.check(path: spec)
@@ -261,7 +259,8 @@ struct Validate: ParsableCommand {
         if let t = s.tagging {
             print("  task: tagging")
             print(
-                "  data: \(t.dataset ?? t.train.map(\.path).joined(separator: ", ")) (scheme \(t.scheme.rawValue)\(t.convertTo.map { " -> \($0.rawValue)" } ?? ""))"
+                "  data: \(t.dataset ?? t.train.map(\.path).joined(separator: ", ")) (scheme "
+                    + "\(t.scheme.rawValue)\(t.convertTo.map { " -> \($0.rawValue)" } ?? ""))"
             )
             print("  taggers: \(t.taggers.map(\.name).joined(separator: ", "))")
             print(

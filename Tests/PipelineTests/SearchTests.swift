@@ -141,24 +141,44 @@ import Report
         #expect(Set(means).count > 1 || means.allSatisfy { $0 < 0.99 })
     }
 
+    /// Writes `pipelines/demo.yaml` of a `makeProject` folder: its corpus, the given feature set and classifiers,
+    /// `folds`-fold cross-validation, the given `search:` settings.
+    func writeDemo(
+        _ root: URL, features: String = "  - onehot: {min_df: 1}", classifiers: String, folds: Int, search: String,
+        formats: String = "[md, html, json]"
+    ) {
+        TestSupport.write("""
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features:
+            \(features)
+            classifiers:
+            \(classifiers)
+            evaluate: {cv: {folds: \(folds), seed: 1}}
+            search: {\(search)}
+            report: {out: reports/demo, formats: \(formats)}
+            """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+    }
+
+    /// The status (`run`, `cached`, `skipped (budget)`) of every trial unit in the lock file of the last run.
+    func trialStatuses(_ root: URL, key: String) throws -> [(part: String, status: String)] {
+        let lock = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
+        return (lock["entries"] as? [[String: Any]] ?? []).compactMap { e in
+            guard let part = e["part"] as? String, part.contains("\(key)="), let status = e["status"] as? String else { return nil }
+            return (part, status)
+        }
+    }
+
     /// A searched pair end to end: each outer fold trains the trial its inner search ranked best, the report says
     /// so, and a rerun with one more value in the list runs only the new trials (the lock file counts them).
     @Test func nestedRunChoosesByInnerScoresAndRerunsOnlyNewTrials() throws {
         let root = makeProject(documentsPerClass: 40)
         func write(_ alphas: String) {
-            TestSupport.write("""
-                name: demo
-                data:
-                  train: {path: corpus, format: folders}
-                features:
-                  - onehot: {min_df: 1}
-                classifiers:
-                  - multinomial_nb: {alpha: [\(alphas)]}
-                  - bernoulli_nb
-                evaluate: {cv: {folds: 3, seed: 1}}
-                search: {inner_folds: 3, seed: 2}
-                report: {out: reports/demo, formats: [md, html, json]}
-                """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+            writeDemo(
+                root, classifiers: "  - multinomial_nb: {alpha: [\(alphas)]}\n  - bernoulli_nb", folds: 3,
+                search: "inner_folds: 3, seed: 2")
         }
         write("0.01, 1.0")
         let first = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
@@ -180,14 +200,11 @@ import Report
         write("0.01, 1.0, 3.0")
         let second = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
         #expect(second.status == 0, "\(second.err)")
-        let lock = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
-        let entries = try #require(lock["entries"] as? [[String: Any]])
-        let trials = entries.filter { ($0["part"] as? String ?? "").contains("alpha=") }
-        let ran = trials.filter { $0["status"] as? String == "run" }.compactMap { $0["part"] as? String }
+        let trials = try trialStatuses(root, key: "alpha")
+        let ran = trials.filter { $0.status == "run" }.map(\.part)
         // 3 outer folds and the search over all documents: 4 new trials; the 8 old ones come from the cache.
         #expect(ran.count == 4 && ran.allSatisfy { $0.hasSuffix("alpha=3.0") }, "\(ran)")
-        #expect(trials.filter { $0["status"] as? String == "cached" }.count == 8)
+        #expect(trials.filter { $0.status == "cached" }.count == 8)
     }
 
     /// `search.seconds`: once a search's trials in a run took the budget, no new trial starts; the choice is made from
@@ -196,25 +213,9 @@ import Report
     @Test func aBudgetStopsNewTrialsAndTheNextRunGoesOn() throws {
         let root = makeProject(documentsPerClass: 30)
         func write(_ search: String) {
-            TestSupport.write("""
-                name: demo
-                data:
-                  train: {path: corpus, format: folders}
-                features:
-                  - onehot: {min_df: 1}
-                classifiers:
-                  - multinomial_nb: {alpha: [0.01, 1.0]}
-                evaluate: {cv: {folds: 2, seed: 1}}
-                search: {inner_folds: 2\(search)}
-                report: {out: reports/demo, formats: [md, html, json]}
-                """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+            writeDemo(root, classifiers: "  - multinomial_nb: {alpha: [0.01, 1.0]}", folds: 2, search: "inner_folds: 2" + search)
         }
-        func statuses() throws -> [String] {
-            let lock = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
-            return (lock["entries"] as? [[String: Any]] ?? []).filter { ($0["part"] as? String ?? "").contains("alpha=") }
-                .compactMap { $0["status"] as? String }
-        }
+        func statuses() throws -> [String] { try trialStatuses(root, key: "alpha").map(\.status) }
         func search() throws -> SearchResult {
             let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
             return try #require(report.results.first?.search)
@@ -249,18 +250,10 @@ import Report
     /// and ends with what an uninterrupted search gives.
     @Test func aKilledSearchResumes() throws {
         let root = makeProject(documentsPerClass: 400)
-        TestSupport.write("""
-            name: demo
-            data:
-              train: {path: corpus, format: folders}
-            features:
-              - ngram: {n: [1, 2], weighting: tfidf}
-            classifiers:
-              - linear_svm: {C: [0.01, 0.03, 0.1, 0.3, 1, 3, 10]}
-            evaluate: {cv: {folds: 3, seed: 1}}
-            search: {inner_folds: 3}
-            report: {out: reports/demo, formats: [json]}
-            """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        writeDemo(
+            root, features: "  - ngram: {n: [1, 2], weighting: tfidf}",
+            classifiers: "  - linear_svm: {C: [0.01, 0.03, 0.1, 0.3, 1, 3, 10]}", folds: 3, search: "inner_folds: 3",
+            formats: "[json]")
         let p = Process()
         p.executableURL = TestSupport.executable
         p.arguments = ["run", "pipelines/demo.yaml"]
@@ -282,10 +275,8 @@ import Report
         #expect(p.terminationReason == .uncaughtSignal, "the run ended before the kill")
         let rerun = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
         #expect(rerun.status == 0, "\(rerun.err)")
-        let lock = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
-        let trials = (lock["entries"] as? [[String: Any]] ?? []).filter { ($0["part"] as? String ?? "").contains("C=") }
-        let cached = trials.filter { $0["status"] as? String == "cached" }.count
+        let trials = try trialStatuses(root, key: "C")
+        let cached = trials.filter { $0.status == "cached" }.count
         #expect(trials.count == 28 && cached >= 1 && cached < 28, "\(cached) of \(trials.count) trials from the cache; killed after: \(seen.suffix(600))")
         let resumed = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
         let fresh = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--force"], in: root)

@@ -380,9 +380,10 @@ case "report":
         report.learningCurves = LearningCurves(curves: curves, repeats: 3)
         var bytes = 0
         bytes += try! report.json().count
-        bytes += MarkdownRenderer.render(report).utf8.count
-        for (_, svg) in MarkdownRenderer.charts(report) { bytes += svg.utf8.count }
-        bytes += HTMLRenderer.render(report).utf8.count
+        let document = report.document
+        bytes += MarkdownWriter.write(document).utf8.count
+        for chart in document.charts { bytes += chart.standalone.utf8.count }
+        bytes += HTMLWriter.write(document).utf8.count
         times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         if times.count == 1 { FileHandle.standardError.write(Data("wrote \(bytes) bytes\n".utf8)) }
     }

@@ -70,7 +70,8 @@ public enum SearchTrials {
                 guard case .values(let values) = d.domain else {
                     throw TextpipeError(
                         .spec,
-                        "grid search needs lists of values; '\(d.key)' is a distribution (use search: {strategy: random})",
+                        "grid search needs lists of values; '\(d.key)' is a distribution (use search: {strategy: "
+                            + "random})",
                         key: "classifiers.\(name).\(d.key)")
                 }
                 out = out.flatMap { partial in values.map { v in partial.merging([d.key: v]) { $1 } } }

@@ -129,8 +129,8 @@ struct ReportStage: Stage {
                     for (k, fold) in inner.enumerated() {
                         for r in fold.test {
                             let d = rows[r]
-                            lines +=
-                                "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(outer.map(String.init) ?? "all")\t\(k)\n"
+                            let outerName = outer.map(String.init) ?? "all"
+                            lines += "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(outerName)\t\(k)\n"
                         }
                     }
                 }
@@ -161,15 +161,9 @@ struct ReportStage: Stage {
             try AtomicFile.write(table, to: tmp.appendingPathComponent("outcomes.tsv"))
             // metrics.json is always written: `report diff`, the run-to-run section and scripts read it.
             try AtomicFile.write(try r.json(), to: tmp.appendingPathComponent("metrics.json"))
-            if spec.report.formats.contains(.md) {
-                try AtomicFile.write(MarkdownRenderer.render(r), to: tmp.appendingPathComponent("report.md"))
-                for (name, svg) in MarkdownRenderer.charts(r) {
-                    try AtomicFile.write(svg, to: tmp.appendingPathComponent("charts/\(name)"))
-                }
-            }
-            if spec.report.formats.contains(.html) {
-                try AtomicFile.write(HTMLRenderer.render(r), to: tmp.appendingPathComponent("report.html"))
-            }
+            try ReportFiles.write(
+                r.document, markdown: spec.report.formats.contains(.md), html: spec.report.formats.contains(.html),
+                to: tmp)
         }
         try AtomicFile.write(published.runId, to: folder.appendingPathComponent("run_id"))
         context.log("report: \(published.folder.path)/report.\(spec.report.formats.contains(.html) ? "html" : "md")")

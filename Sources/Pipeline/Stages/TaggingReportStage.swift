@@ -97,15 +97,9 @@ struct TaggingReportStage: Stage {
                     previous: previousRun, current: report.scores, threshold: spec.report.regressionThreshold)
             }
             try AtomicFile.write(try report.json(), to: tmp.appendingPathComponent("metrics.json"))
-            if spec.report.formats.contains(.md) {
-                try AtomicFile.write(TaggingRenderer.markdown(report), to: tmp.appendingPathComponent("report.md"))
-                for (name, svg) in TaggingRenderer.charts(report) {
-                    try AtomicFile.write(svg, to: tmp.appendingPathComponent("charts/\(name)"))
-                }
-            }
-            if spec.report.formats.contains(.html) {
-                try AtomicFile.write(TaggingRenderer.html(report), to: tmp.appendingPathComponent("report.html"))
-            }
+            try ReportFiles.write(
+                report.document, markdown: spec.report.formats.contains(.md),
+                html: spec.report.formats.contains(.html), to: tmp)
         }
         try AtomicFile.write(published.runId, to: folder.appendingPathComponent("run_id"))
         context.log("report: \(published.folder.path)/report.\(spec.report.formats.contains(.html) ? "html" : "md")")

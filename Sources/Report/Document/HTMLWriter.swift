@@ -32,7 +32,8 @@ public enum HTMLWriter {
         .meta{color:var(--muted);font-size:.9rem}p,li{overflow-wrap:anywhere}
         table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem;width:100%}
         th,td{border-bottom:1px solid var(--line);padding:.3rem .45rem;vertical-align:top}
-        thead th{background:var(--soft)}.l{text-align:left;overflow-wrap:anywhere}.r{text-align:right;white-space:nowrap}
+        thead th{background:var(--soft)}.l{text-align:left;overflow-wrap:anywhere}
+        .r{text-align:right;white-space:nowrap}
         .c{text-align:center;white-space:nowrap}table.matrix td,table.matrix th{text-align:center;padding:.2rem .3rem}
         table.matrix .l{text-align:left}
         .tag{display:inline-block;border-radius:3px;padding:0 .35rem;color:#fff;font-size:.75rem;font-weight:600}

@@ -28,7 +28,9 @@ extension RunReport {
         blocks.append(
             .paragraph(
                 [
-                    "Each model's per-class scores, confusions, calibration, errors and informative features; click to open."
+                    .text(
+                        "Each model's per-class scores, confusions, calibration, errors and informative features; "
+                            + "click to open.")
                 ],
                 muted: true))
         for (i, r) in ranked.enumerated() { blocks.append(Self.modelBlock(r, rank: i)) }
@@ -75,7 +77,9 @@ extension RunReport {
         blocks.append(
             .paragraph(
                 [
-                    "Train and predict seconds are means per fold. On a narrow screen only accuracy and macro-F1 are shown."
+                    .text(
+                        "Train and predict seconds are means per fold. On a narrow screen only accuracy and macro-F1 "
+                            + "are shown.")
                 ],
                 muted: true))
         if let skipped, !skipped.isEmpty {
@@ -168,7 +172,8 @@ extension RunReport {
     static func modelBlock(_ r: ModelResult, rank: Int) -> ReportBlock {
         var b: [ReportBlock] = []
         var line =
-            "Accuracy \(Format.percent(r.accuracy, r.accuracyStd)) %, macro-F1 \(Format.percent(r.macroF1, r.macroF1Std)) %"
+            "Accuracy \(Format.percent(r.accuracy, r.accuracyStd)) %, macro-F1 "
+            + "\(Format.percent(r.macroF1, r.macroF1Std)) %"
         if let l = r.logLoss { line += String(format: ", log loss %.4f", l) }
         b.append(.paragraph([.text(line + ". Saved model: "), .code(r.modelPath), "."]))
         b.append(
@@ -304,12 +309,16 @@ extension RunReport {
         var b: [ReportBlock] = [
             .paragraph([
                 .text(
-                    "Tuned by nested cross-validation: \(search.strategy) search over \(search.keys.joined(separator: ", ")) "
-                        + "(\(search.trials.count) trials), \(search.metric) on \(search.innerFolds) inner folds of each "
-                        + "outer fold's training part. The scores above are the outer estimate; the inner scores below only "
+                    "Tuned by nested cross-validation: \(search.strategy) search over "
+                        + "\(search.keys.joined(separator: ", ")) "
+                        + "(\(search.trials.count) trials), \(search.metric) on \(search.innerFolds) inner folds "
+                        + "of each "
+                        + "outer fold's training part. The scores above are the outer estimate; the inner scores "
+                        + "below only "
                         + "rank trials and are optimistic for the one chosen."
                         + (search.budgetSeconds.map {
-                            " Budget \(Format.seconds($0)) s per search: \(search.trialsRun) of \(search.trialsPlanned) trials ran"
+                            " Budget \(Format.seconds($0)) s per search: \(search.trialsRun) of "
+                                + "\(search.trialsPlanned) trials ran"
                                 + (search.trialsRun < search.trialsPlanned
                                     ? " (the next run goes on with the rest)." : ".")
                         } ?? "") + " The saved model uses "),

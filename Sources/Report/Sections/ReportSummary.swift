@@ -128,7 +128,8 @@ public struct ReportSummary: Sendable {
                 .text(
                     "Tuned by nested cross-validation (scores are outer estimates): "
                         + tuned.map { "\($0.model) (saved with \($0.chosen))" }.joined(separator: "; ") + "; "
-                        + "\(models.count - tuned.count) model\(models.count - tuned.count == 1 ? "" : "s") at fixed settings."
+                        + "\(models.count - tuned.count) model\(models.count - tuned.count == 1 ? "" : "s") at "
+                        + "fixed settings."
                 )
             ])
         }
@@ -177,7 +178,8 @@ public struct ReportSummary: Sendable {
         let gapStart = bestAt(discriminative, 0) - bestAt(generative, 0)
         if lc.crossoverDocuments != nil && gapEnd < 0 {
             s +=
-                " This is Ng & Jordan's prediction: the generative model reaches its asymptote with fewer documents, the "
+                " This is Ng & Jordan's prediction: the generative model reaches its asymptote with fewer "
+                + "documents, the "
                 + "discriminative one ends lower; with more data of this kind, prefer the discriminative models."
         } else if lc.crossoverDocuments != nil {
             s +=
@@ -225,7 +227,8 @@ public struct ReportSummary: Sendable {
         }), abs(largest.macroF1After - largest.macroF1Before) >= 0.00005 {
             item.append(
                 .text(
-                    "; largest change \(largest.model) \(Format.signedPoints(largest.macroF1After - largest.macroF1Before)) "
+                    "; largest change \(largest.model) "
+                        + "\(Format.signedPoints(largest.macroF1After - largest.macroF1Before)) "
                         + "points \(p.metricName)"))
         } else if !p.deltas.isEmpty {
             item.append(.text("; every score unchanged"))

@@ -7,8 +7,10 @@ enum SharedSections {
     static let uncertaintySentence: ReportBlock = .paragraph(
         [
             .text(
-                "“± sd over folds” is the standard deviation of the score across cross-validation folds: how much it "
-                    + "moves with the choice of training documents. “95% bootstrap interval” resamples the pooled test "
+                "“± sd over folds” is the standard deviation of the score across cross-validation folds: how "
+                    + "much it "
+                    + "moves with the choice of training documents. “95% bootstrap interval” resamples the "
+                    + "pooled test "
                     + "documents 1,000 times: where the score would lie on other test documents like these.")
         ], muted: true)
 
@@ -116,7 +118,8 @@ enum SharedSections {
             .heading(2, "Significance", anchor: "significance"),
             .paragraph([.text(sig.sentence)]),
             .paragraph(
-                [.text("\(how); p-values Holm-adjusted over all pairs; tied: adjusted p ≥ \(sig.alpha).")], muted: true),
+                [.text("\(how); p-values Holm-adjusted over all pairs; tied: adjusted p ≥ \(sig.alpha).")],
+                muted: true),
             .table(ReportTable(columns: columns, rows: againstBest)),
             .details(
                 summary: [.text("Every pair (\(sig.models.count * (sig.models.count - 1) / 2))")], open: false,

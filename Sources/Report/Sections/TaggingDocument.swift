@@ -74,7 +74,8 @@ extension TaggingRunReport {
             .paragraph(
                 [
                     .text(
-                        "“95% interval” is a bootstrap over held-out sentences (1,000 resamples): where the score would "
+                        "“95% interval” is a bootstrap over held-out sentences (1,000 resamples): where the "
+                            + "score would "
                             + "lie on other sentences like these. On a narrow screen only the headline metric is shown."
                     )
                 ], muted: true))
@@ -87,7 +88,8 @@ extension TaggingRunReport {
                 [
                     "Dataset ", .strong(d.name),
                     .text(
-                        ": \(Format.count(d.trainSentences)) training sentences (\(Format.count(d.trainTokens)) tokens), "
+                        ": \(Format.count(d.trainSentences)) training sentences (\(Format.count(d.trainTokens)) "
+                            + "tokens), "
                             + "\(Format.count(d.testSentences)) test sentences (\(Format.count(d.testTokens)) tokens)")
                 ],
                 [.text("Evaluation: \(d.evaluation)")],
