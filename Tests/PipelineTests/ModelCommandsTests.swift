@@ -108,4 +108,35 @@ import TextCore
         let missingColumn = try TestSupport.runTextpipe(["test", "--model", model, "t.jsonl"], in: root)
         #expect(missingColumn.status == 3 && missingColumn.err.contains("t.jsonl"), "\(missingColumn.err)")
     }
+
+    /// Bad input to the new commands: a clear error naming what is wrong, a non-zero exit, nothing written.
+    @Test func badInputGetsClearErrors() throws {
+        let root = makeProject(documentsPerClass: 20)
+        TestSupport.write("""
+            name: svm
+            data:
+              train: {path: corpus, format: folders}
+            features: [onehot]
+            classifiers: [linear_svm]
+            evaluate: {cv: {folds: 2, seed: 1}}
+            """, to: root.appendingPathComponent("pipelines/svm.yaml"))
+        #expect(try TestSupport.runTextpipe(["run", "pipelines/svm.yaml", "--quiet"], in: root).status == 0)
+        TestSupport.write("superb\n", to: root.appendingPathComponent("one.txt"))
+        // A model with decision scores has no probabilities to threshold.
+        let svm = try TestSupport.runTextpipe(
+            ["predict", "--model", "reports/svm/latest/models/best", "--threshold", "0.5", "one.txt"], in: root)
+        #expect(svm.status == 2 && svm.err.contains("--threshold") && svm.err.contains("decision scores"), "\(svm.err)")
+        // test: a missing file, no files.
+        let missing = try TestSupport.runTextpipe(["test", "--model", "reports/svm/latest/models/best", "nope.txt"], in: root)
+        #expect(missing.status == 4 && missing.err.contains("nope.txt"), "\(missing.err)")
+        // report render: a folder without metrics.json.
+        let render = try TestSupport.runTextpipe(["report", "render", "corpus"], in: root)
+        #expect(render.status == 3 && render.err.contains("metrics.json"), "\(render.err)")
+        // runs list and gc: no reports folder where they look.
+        let elsewhere = TestSupport.temporaryDirectory("empty")
+        let list = try TestSupport.runTextpipe(["runs", "list"], in: elsewhere)
+        #expect(list.status == 2 && list.err.contains("--reports"), "\(list.err)")
+        let gc = try TestSupport.runTextpipe(["gc", "--keep", "2"], in: elsewhere)
+        #expect(gc.status == 2 && gc.err.contains("--reports"), "\(gc.err)")
+    }
 }
