@@ -97,8 +97,27 @@ public struct DataSpec: Sendable, Hashable {
 public struct NamedFeatureSet: Sendable, Hashable, Codable {
     /// Its name in reports.
     public var name: String
-    /// Its settings.
+    /// Its settings (for a searched feature set, the first trial's).
     public var configuration: FeatureSetConfiguration
+    /// The keys searched, when some of its settings are search spaces.
+    public var search: [SearchDimension]? = nil
+    /// Every trial of the search: one featurizer each.
+    public var trials: [FeatureTrial]? = nil
+
+    /// A feature set with fixed settings.
+    public init(name: String, configuration: FeatureSetConfiguration) {
+        self.name = name
+        self.configuration = configuration
+    }
+
+    /// A searched feature set.
+    public init(
+        name: String, configuration: FeatureSetConfiguration, search: [SearchDimension], trials: [FeatureTrial]
+    ) {
+        self.init(name: name, configuration: configuration)
+        self.search = search
+        self.trials = trials
+    }
 }
 
 /// A classifier with the name it has in reports.

@@ -132,12 +132,13 @@ public enum SpecDecoder {
             throw TextpipeError(.spec, "missing required key 'data'", file: file, line: 1)
         }
         let data = try attempt { try decodeData(dataNode) } ?? DataSpec(dataset: nil, train: [], test: nil)
+        let search = try attempt { try decodeSearch(top["search"]) } ?? SearchSettings()
         let features =
             try attempt {
-                try decodeList(
-                    top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds, decodeFeature)
+                try decodeList(top["features"], file: file, key: "features", kinds: FeatureSetConfiguration.kinds) {
+                    try decodeFeature($0, $1, $2, search: search)
+                }
             } ?? []
-        let search = try attempt { try decodeSearch(top["search"]) } ?? SearchSettings()
         let classifiers =
             try attempt {
                 try decodeList(top["classifiers"], file: file, key: "classifiers", kinds: ClassifierSpec.kinds) {
@@ -400,14 +401,20 @@ public enum SpecDecoder {
     }
 
     /// Reads one feature set's settings: each kind accepts exactly the keys its settings declare.
-    static func decodeFeature(_ kind: String, _ params: SpecNode?, _ item: SpecNode) throws -> NamedFeatureSet {
+    static func decodeFeature(
+        _ kind: String, _ params: SpecNode?, _ item: SpecNode, search: SearchSettings = SearchSettings()
+    ) throws -> NamedFeatureSet {
         guard let type = FeatureSetRegistry.settings(kind: kind) else {
             throw item.error(
                 "unknown feature set '\(kind)'; accepted values: \(FeatureSetRegistry.kinds.joined(separator: ", "))")
         }
         let m = try params?.mapping(allowed: ["name"] + type.documentation.map(\.key)) ?? [:]
+        let name = try m["name"]?.string() ?? kind
+        if let searched = try decodeSearchedFeature(type, name: name, m, at: params ?? item, search: search) {
+            return searched
+        }
         let settings = try decodeSettings(type, m, at: params ?? item)
-        return NamedFeatureSet(name: try m["name"]?.string() ?? kind, configuration: settings.configuration)
+        return NamedFeatureSet(name: name, configuration: settings.configuration)
     }
 
     static func decodePriors(_ node: SpecNode) throws -> ClassPriors {

@@ -284,4 +284,101 @@ import Report
         let again = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
         #expect(resumed.results[0].search == again.results[0].search && resumed.results[0].macroF1 == again.results[0].macroF1)
     }
+
+    /// A feature set's keys are searched like a classifier's: the pair's trials are every feature trial with every
+    /// classifier trial (feature keys first), one featurizer per feature trial shared by every classifier, and a bad
+    /// value of a feature key names its line.
+    @Test func featureSetKeysAreSearchSpaces() throws {
+        let yaml = """
+            name: s
+            data: {dataset: polarity-sentences}
+            features:
+              - ngram: {min_df: [1, 3], weighting: {choice: [binary, tfidf]}}
+            classifiers:
+              - multinomial_nb: {alpha: [0.1, 1.0]}
+              - bernoulli_nb
+            """
+        let c = try #require(try SpecDecoder.decode(yaml, file: "s.yaml").classification)
+        let feature = c.features[0]
+        #expect(feature.search?.map(\.key) == ["weighting", "min_df"] || feature.search?.map(\.key) == ["min_df", "weighting"])
+        #expect(feature.trials?.count == 4)
+        let joint = try #require(PairSearch.of(feature: feature, classifier: c.classifiers[0], settings: c.search))
+        let keys = joint.dimensions.map(\.key)
+        #expect(keys.last == "alpha" && joint.trials.count == 8)
+        // The feature trial varies slowest: trials sharing a featurizer are adjacent.
+        #expect(joint.trials.map { $0.features ?? -1 } == [0, 0, 1, 1, 2, 2, 3, 3])
+        #expect(joint.trials.map { $0.assignment["alpha"] } == ["0.1", "1.0", "0.1", "1.0", "0.1", "1.0", "0.1", "1.0"])
+        let fixed = try #require(PairSearch.of(feature: feature, classifier: c.classifiers[1], settings: c.search))
+        #expect(fixed.trials.count == 4 && fixed.trials.allSatisfy { $0.assignment["alpha"] == nil })
+        // Random search pairs the feature set's draws with the classifier's: `trials` joint draws.
+        let drawn = try #require(try SpecDecoder.decode(yaml.replacingOccurrences(
+            of: "min_df: [1, 3]", with: "min_df: {int: [1, 4]}") + "\nsearch: {strategy: random, trials: 5}", file: "s.yaml").classification)
+        let pairs = try #require(PairSearch.of(feature: drawn.features[0], classifier: drawn.classifiers[0], settings: drawn.search))
+        #expect(pairs.trials.count == max(drawn.features[0].trials!.count, drawn.classifiers[0].trials!.count))
+        // A value outside the key's bounds, in the second place of a list, names its line.
+        do {
+            _ = try SpecDecoder.decode(yaml.replacingOccurrences(of: "min_df: [1, 3]", with: "min_df: [1, -3]"), file: "s.yaml")
+            Issue.record("a negative min_df was accepted")
+        } catch let e as TextpipeError {
+            #expect(e.line == 4 && "\(e)".contains("min_df"), "\(e)")
+        }
+        // Under validate the plan lists one featurizer per feature trial, not one per pair.
+        let plan = try PlanCompiler.compile(
+            try SpecDecoder.decode(yaml, file: "s.yaml"), options: RunOptions(root: FileManager.default.temporaryDirectory))
+        let featurizers = plan.units.filter { $0.stage.stage == .featurize && $0.stage.unit == "ngram" }
+        #expect(
+            featurizers.count == 4 && featurizers.allSatisfy { $0.stage.part?.hasPrefix("trial ") == true },
+            "\(featurizers.map(\.stage.displayName))")
+        #expect(plan.units.filter { $0.stage.part == "features chosen" }.count == 2)
+    }
+
+    /// A searched feature set end to end: each outer fold is trained on the featurizer its search chose, the saved
+    /// model carries the featurizer of the search over all documents, and one more `min_df` value computes only the
+    /// new featurizer and the trials that read it.
+    @Test func aSearchedFeatureSetTrainsEachFoldOnTheChosenFeaturizer() throws {
+        let root = makeProject(documentsPerClass: 40)
+        func write(_ minDF: String) {
+            writeDemo(
+                root, features: "  - ngram: {min_df: [\(minDF)]}",
+                classifiers: "  - multinomial_nb: {alpha: [0.1, 1.0]}\n  - bernoulli_nb", folds: 3,
+                search: "inner_folds: 3, seed: 2", formats: "[json]")
+        }
+        write("1, 0.4")
+        let first = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
+        #expect(first.status == 0, "\(first.err)")
+        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let nb = try #require(report.results.first { $0.classifier == "multinomial_nb" }?.search)
+        #expect(nb.keys == ["min_df", "alpha"] && nb.trials.count == 4)
+        for f in 0..<3 {
+            let scores = nb.trials.map { $0.outerFolds[f] ?? -1 }
+            #expect(nb.chosenPerFold[f] == scores.firstIndex(of: scores.max()!)!, "fold \(f + 1): \(scores)")
+        }
+        let bernoulli = try #require(report.results.first { $0.classifier == "bernoulli_nb" }?.search)
+        #expect(bernoulli.keys == ["min_df"] && bernoulli.trials.count == 2)
+        // Two featurizers, shared by both classifiers; their vocabularies differ.
+        let lock = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
+        let entries = lock["entries"] as? [[String: Any]] ?? []
+        func featurizer(_ part: String) throws -> Int {
+            let e = try #require(entries.first { $0["stage"] as? String == "featurize" && $0["part"] as? String == part })
+            let artifact = try FeatureArtifact.read(from: URL(fileURLWithPath: try #require(e["output"] as? String)))
+            return try artifact.finalFeaturizer(kind: "ngram").columnCount
+        }
+        #expect(entries.filter { $0["stage"] as? String == "featurize" && $0["unit"] as? String == "ngram" }.count == 2)
+        let columns = ["1": try featurizer("trial min_df=1"), "0.4": try featurizer("trial min_df=0.4")]
+        #expect(columns["1"]! > columns["0.4"]!)
+        // The saved model's featurizer is the one the search over all documents chose.
+        let chosen = try #require(nb.trials[nb.chosenForModel].assignment["min_df"])
+        let bundle = try ModelBundle.load(from: root.appendingPathComponent("reports/demo/latest/models/ngram__multinomial_nb"))
+        #expect(bundle.featurizer.columnCount == columns[chosen])
+
+        write("1, 0.4, 3")
+        let second = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
+        #expect(second.status == 0, "\(second.err)")
+        let trials = try trialStatuses(root, key: "min_df")
+        let ran = trials.filter { $0.status == "run" }.map(\.part)
+        // Featurizer min_df=3, then (2 alphas + 1 fixed bernoulli) x (3 outer folds + all documents) = 12 new trials.
+        #expect(ran.count == 13 && ran.allSatisfy { $0.contains("min_df=3") }, "\(ran)")
+        #expect(trials.filter { $0.status == "cached" }.count == 26, "\(trials.filter { $0.status == "cached" }.count)")
+    }
 }

@@ -62,9 +62,19 @@ public enum PlanCompiler {
         var pairs: [ReportStage.Pair] = []
         var skipped: [SkippedPair] = []
         for feature in c.features {
-            let artifact = try plan.add(
-                FeaturizeStage(tokenize: tokenize, split: split, feature: feature, options: options))
-            features.append((feature.name, artifact))
+            // A searched feature set: one featurizer per trial (shared by every classifier paired with it).
+            let variants = try (feature.trials ?? []).map { trial in
+                var variant = feature
+                variant.configuration = trial.configuration
+                return try plan.add(
+                    FeaturizeStage(
+                        tokenize: tokenize, split: split, feature: variant, options: options,
+                        trial: SearchTrials.describe(trial.assignment, order: (feature.search ?? []).map(\.key))))
+            }
+            let fixed =
+                try variants.first
+                ?? plan.add(FeaturizeStage(tokenize: tokenize, split: split, feature: feature, options: options))
+            features.append((feature.name, fixed))
             for classifier in c.classifiers {
                 // Pairs the classifier's declared capabilities rule out are skipped before anything is trained.
                 if let reason = classifier.spec.incompatibility(with: feature.configuration.shape) {
@@ -73,29 +83,37 @@ public enum PlanCompiler {
                     continue
                 }
                 let pair = "\(feature.name) + \(classifier.name)"
-                // A searched classifier: every trial a unit in every outer fold (nested cross-validation), a choice
-                // per fold that the fold's model is trained with, and under cross-validation a search over all
-                // training documents for the saved model.
+                let pairSearch = PairSearch.of(feature: feature, classifier: classifier, settings: c.search)
+                // A searched pair: every trial a unit in every outer fold (nested cross-validation), a choice per
+                // fold that the fold's model is trained with, and under cross-validation a search over all training
+                // documents for the saved model.
                 func search(outer: Int?) throws -> Input<SearchSelection>? {
-                    guard let trials = classifier.trials else { return nil }
+                    guard let trials = pairSearch?.trials else { return nil }
                     let scores = try trials.enumerated().map { t, trial in
                         try plan.add(
                             SearchTrialStage(
-                                split: split, features: artifact, pair: pair, trial: trial, index: t, outer: outer,
-                                settings: c.search))
+                                split: split, features: trial.features.map { variants[$0] } ?? fixed, pair: pair,
+                                trial: trial, index: t, outer: outer, settings: c.search))
                     }
                     return try plan.add(SearchSelectStage(pair: pair, trials: scores, candidates: trials, outer: outer))
                 }
-                var selections: [Input<SearchSelection>] = []
+                let selections = try (0..<foldCount).compactMap { try search(outer: $0) }
+                let modelSelection = isCrossValidation ? try search(outer: nil) : selections.first
+                // With a searched feature set, each fold is trained on the featurizer its search chose.
+                var artifact = fixed
+                if let pairSearch, feature.trials != nil, let modelSelection {
+                    let used = pairSearch.featureTrialsUsed
+                    artifact = try plan.add(
+                        FeatureChoiceStage(
+                            variants: variants.indices.map { used.contains($0) ? variants[$0] : nil },
+                            perFold: selections, model: modelSelection, trials: pairSearch.trials, pair: pair))
+                }
                 let folds = try (0..<foldCount).map { i in
-                    let selection = try search(outer: i)
-                    if let selection { selections.append(selection) }
-                    return try plan.add(
+                    try plan.add(
                         TrainStage(
                             split: split, features: artifact, pair: pair, classifier: classifier, fold: i,
-                            foldCount: foldCount, seed: spec.seed, selection: selection))
+                            foldCount: foldCount, seed: spec.seed, selection: selections.isEmpty ? nil : selections[i]))
                 }
-                let modelSelection = isCrossValidation ? try search(outer: nil) : selections.first
                 let final = try plan.add(
                     FinalModelStage(
                         split: split, features: artifact, firstFold: folds[0], pair: pair, feature: feature,
@@ -109,7 +127,7 @@ public enum PlanCompiler {
                         topFeatures: spec.report.topFeatures,
                         misclassifiedExamples: spec.report.misclassifiedExamples, selections: selections,
                         modelSelection: isCrossValidation ? modelSelection : nil,
-                        search: classifier.trials == nil ? nil : c.search))
+                        search: pairSearch.map { ($0, c.search) }))
                 let curve = try c.learningCurve.map {
                     try plan.add(
                         LearningCurveStage(

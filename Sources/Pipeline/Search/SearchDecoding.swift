@@ -1,4 +1,5 @@
 import Classify
+import Featurize
 import Foundation
 import TextCore
 import Yams
@@ -9,6 +10,16 @@ public struct SearchTrial: Sendable, Hashable, Codable {
     public var assignment: [String: String]
     /// The classifier's settings with those values.
     public var spec: ClassifierSpec
+    /// The feature set's trial whose featurizer this trial reads (nil: the feature set is not searched).
+    public var features: Int? = nil
+}
+
+/// A searched feature set's trials: each one's assignment and the featurizer settings it gives.
+public struct FeatureTrial: Sendable, Hashable, Codable {
+    /// The searched keys' values, as the spec would write them.
+    public var assignment: [String: String]
+    /// The feature set's settings with those values.
+    public var configuration: FeatureSetConfiguration
 }
 
 extension SpecDecoder {
@@ -105,25 +116,23 @@ extension SpecDecoder {
         return try decodeSettings(type, given, at: fallback)
     }
 
-    /// A classifier entry whose keys may be search spaces: its base settings (searched keys at their first value
-    /// or lower bound), its dimensions and every trial's settings. Every trial's values are checked against the
-    /// key's type and bounds here, naming the line.
-    static func decodeSearchedClassifier(
-        _ type: any ClassifierConfiguration.Type, name: String, _ m: [String: SpecNode], at fallback: SpecNode,
-        search: SearchSettings
-    ) throws -> NamedClassifier? {
-        let parameters = type.parameterDocumentation
+    /// Settings whose keys may be search spaces: their dimensions and every trial's assignment with its settings
+    /// (nil when no key is searched). Every listed value and both ends of every range are checked against the key's
+    /// type and bounds here, naming the line.
+    static func decodeSearchSpaces<C: SpecConfigurable>(
+        _ type: C.Type, name: String, _ m: [String: SpecNode], at fallback: SpecNode, search: SearchSettings
+    ) throws -> (dimensions: [SearchDimension], trials: [(assignment: [String: String], settings: C)])? {
         var dimensions: [SearchDimension] = []
         var nodes: [String: SpecNode] = [:]
-        for p in parameters {
+        for p in C.documentation {
             guard let node = m[p.key], isSearchSpace(node, type: p.type) else { continue }
             dimensions.append(SearchDimension(key: p.key, domain: try searchDomain(node, key: p.key)))
             nodes[p.key] = node
         }
         guard !dimensions.isEmpty else { return nil }
         let assignments = try SearchTrials.assignments(dimensions, settings: search, name: name)
-        func spec(_ a: [String: String]) throws -> ClassifierSpec {
-            ClassifierSpec(try settings(type, m, assignment: a, nodes: nodes, at: fallback))
+        func decode(_ a: [String: String]) throws -> C {
+            try settings(type, m, assignment: a, nodes: nodes, at: fallback)
         }
         // Every listed value and both bounds of every distribution are checked, each with the other keys at their
         // first value or lower bound, so a value outside a key's limits is refused whatever the strategy draws.
@@ -137,9 +146,37 @@ extension SpecDecoder {
         }
         let base = Dictionary(uniqueKeysWithValues: dimensions.map { ($0.key, ends($0)[0]) })
         for d in dimensions {
-            for value in ends(d) { _ = try spec(base.merging([d.key: value]) { $1 }) }
+            for value in ends(d) { _ = try decode(base.merging([d.key: value]) { $1 }) }
         }
-        let trials = try assignments.map { SearchTrial(assignment: $0, spec: try spec($0)) }
-        return NamedClassifier(name: name, spec: trials[0].spec, search: dimensions, trials: trials)
+        return (dimensions, try assignments.map { ($0, try decode($0)) })
+    }
+
+    /// A classifier entry whose keys may be search spaces (nil when none is).
+    static func decodeSearchedClassifier(
+        _ type: any ClassifierConfiguration.Type, name: String, _ m: [String: SpecNode], at fallback: SpecNode,
+        search: SearchSettings
+    ) throws -> NamedClassifier? {
+        func open<C: ClassifierConfiguration>(_ t: C.Type) throws -> NamedClassifier? {
+            guard let (dimensions, found) = try decodeSearchSpaces(t, name: name, m, at: fallback, search: search)
+            else { return nil }
+            let trials = found.map { SearchTrial(assignment: $0.assignment, spec: ClassifierSpec($0.settings)) }
+            return NamedClassifier(name: name, spec: trials[0].spec, search: dimensions, trials: trials)
+        }
+        return try open(type)
+    }
+
+    /// A feature-set entry whose keys may be search spaces (nil when none is): one featurizer per trial.
+    static func decodeSearchedFeature(
+        _ type: any FeatureSetSettings.Type, name: String, _ m: [String: SpecNode], at fallback: SpecNode,
+        search: SearchSettings
+    ) throws -> NamedFeatureSet? {
+        func open<C: FeatureSetSettings>(_ t: C.Type) throws -> NamedFeatureSet? {
+            guard let (dimensions, found) = try decodeSearchSpaces(t, name: name, m, at: fallback, search: search)
+            else { return nil }
+            let trials = found.map { FeatureTrial(assignment: $0.assignment, configuration: $0.settings.configuration) }
+            return NamedFeatureSet(
+                name: name, configuration: trials[0].configuration, search: dimensions, trials: trials)
+        }
+        return try open(type)
     }
 }

@@ -151,6 +151,9 @@ struct SearchSelectStage: TaskStage {
 
     func derive(_ key: inout StageKey) throws {
         key.add("candidates", json: candidates.map(\.spec))
+        if candidates.contains(where: { $0.features != nil }) {
+            key.add("featurizers", json: candidates.map { $0.features ?? 0 })
+        }
     }
 
     func run(_ context: StageContext, into folder: URL) throws {

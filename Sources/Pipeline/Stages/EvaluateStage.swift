@@ -56,7 +56,7 @@ struct EvaluateStage: Stage {
     /// every trial's scores (outer folds, then all documents), with the search settings.
     var selections: [Input<SearchSelection>] = []
     var modelSelection: Input<SearchSelection>? = nil
-    var search: SearchSettings? = nil
+    var search: (trials: PairSearch, settings: SearchSettings)? = nil
 
     var stage: StageName { .evaluate }
     var unit: String? { pair }
@@ -194,11 +194,12 @@ struct EvaluateStage: Stage {
 
     /// The search's trials and choices, read from the selections.
     func searchResult(_ context: StageContext) throws -> SearchResult? {
-        guard let search, let trials = classifier.trials, !selections.isEmpty else { return nil }
+        guard let (pairSearch, search) = self.search, !selections.isEmpty else { return nil }
+        let trials = pairSearch.trials
         let perFold = try selections.map { try context.read($0) }
         // With one split the saved model is the evaluated fold's: its choice is the model's.
         let forModel = try modelSelection.map { try context.read($0) }
-        let keys = (classifier.search ?? []).map(\.key)
+        let keys = pairSearch.dimensions.map(\.key)
         return SearchResult(
             strategy: search.strategy.rawValue, metric: search.metric.rawValue, innerFolds: search.innerFolds,
             keys: keys,

@@ -73,9 +73,12 @@ struct FeaturizeStage: Stage {
     let split: Input<FoldAssignment>
     let feature: NamedFeatureSet
     let options: RunOptions
+    /// For one trial of a searched feature set: its values (`min_df=2 n=[1, 2]`), naming the part.
+    var trial: String? = nil
 
     var stage: StageName { .featurize }
     var unit: String? { feature.name }
+    var part: String? { trial.map { "trial \($0)" } }
     var inputs: [UnitReference] { [tokenize.reference, split.reference] }
     var outputs: [String] { ["fold-<i>.bin", "final-featurizer.bin", "final-x.bin", "empty-documents"] }
     var parameters: [String: String] { ["kind": feature.configuration.kind] }

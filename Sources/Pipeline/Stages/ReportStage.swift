@@ -117,7 +117,9 @@ struct ReportStage: Stage {
             try AtomicFile.write(foldLines, to: tmp.appendingPathComponent("folds.tsv"))
             // The inner folds of every search (the same for every trial and pair), for outside tools to redo the
             // search: `outer` is the outer fold whose training part was split (`all`: the saved model's search).
-            if classification.classifiers.contains(where: { $0.trials != nil }) {
+            if classification.classifiers.contains(where: { $0.trials != nil })
+                || classification.features.contains(where: { $0.trials != nil })
+            {
                 var lines = "source\tlabel\touter\tinner\n"
                 let outers: [Int?] =
                     Array(assignment.folds.indices) + (assignment.isCrossValidation ? [nil] : [])
