@@ -246,6 +246,44 @@ import Report
         #expect(full.chosenPerFold == done.chosenPerFold && full.chosenForModel == done.chosenForModel && full.trials == done.trials)
     }
 
+    /// On a cluster, trials run in waves of the cluster's parallelism per search, and no new wave starts once the
+    /// search's budget is spent; the next run goes on, and the end is what an unlimited local search gives.
+    @Test func aBudgetHoldsOnACluster() throws {
+        let root = makeProject(documentsPerClass: 30)
+        func write(_ search: String) {
+            writeDemo(
+                root, classifiers: "  - multinomial_nb: {alpha: [0.01, 0.1, 1.0, 3.0]}", folds: 2,
+                search: "inner_folds: 2" + search, formats: "[json]")
+        }
+        func run(cluster: Bool) throws -> SearchResult {
+            var options = RunOptions(root: root, log: { _ in })
+            if cluster {
+                options.cluster = try ProcessCluster(
+                    parallelism: 2, executable: TestSupport.executable, scratch: root, log: { _ in })
+            }
+            defer { options.cluster?.close() }
+            let spec = try SpecDecoder.load(path: root.appendingPathComponent("pipelines/demo.yaml").path)
+            let report = try #require(try Runner(spec: spec, options: options).run().report)
+            return try #require(report.results.first?.search)
+        }
+        func count(_ status: String) throws -> Int { try trialStatuses(root, key: "alpha").filter { $0.status == status }.count }
+        write(", seconds: 0.000001")
+        // 2 outer folds and the saved model's search: 3 searches of 4 trials; one wave of 2 each, then the budget.
+        let partial = try run(cluster: true)
+        #expect(try count("run") == 6 && count("skipped (budget)") == 6)
+        #expect(partial.trialsRun == 6 && partial.trialsPlanned == 12)
+        let done = try run(cluster: true)
+        #expect(try count("run") == 6 && count("cached") == 6)
+        #expect(done.trialsRun == 12)
+        write("")
+        var options = RunOptions(root: root, log: { _ in })
+        options.force = true
+        let spec = try SpecDecoder.load(path: root.appendingPathComponent("pipelines/demo.yaml").path)
+        let full = try #require(try Runner(spec: spec, options: options).run().report?.results.first?.search)
+        #expect(full.chosenPerFold == done.chosenPerFold && full.chosenForModel == done.chosenForModel)
+        #expect(full.trials == done.trials)
+    }
+
     /// kill -9 in the middle of a search: the rerun takes the trials that finished from the cache, runs the rest,
     /// and ends with what an uninterrupted search gives.
     @Test func aKilledSearchResumes() throws {
@@ -315,6 +353,16 @@ import Report
             of: "min_df: [1, 3]", with: "min_df: {int: [1, 4]}") + "\nsearch: {strategy: random, trials: 5}", file: "s.yaml").classification)
         let pairs = try #require(PairSearch.of(feature: drawn.features[0], classifier: drawn.classifiers[0], settings: drawn.search))
         #expect(pairs.trials.count == max(drawn.features[0].trials!.count, drawn.classifiers[0].trials!.count))
+        // A key that takes [min, max] is searched with {choice: [...]}; a range is written back in flow style.
+        let ranges = try #require(try SpecDecoder.decode(
+            yaml.replacingOccurrences(of: "min_df: [1, 3]", with: "n: {choice: [1, [1, 2]]}"), file: "s.yaml").classification)
+        let byN = try #require(ranges.features[0].trials)
+        #expect(Set(byN.map { $0.assignment["n"] }) == ["1", "[1, 2]"])
+        let bigrams = byN.compactMap { t -> (Int, Int)? in
+            guard t.assignment["n"] == "[1, 2]", case .ngram(let g) = t.configuration else { return nil }
+            return (g.minN, g.maxN)
+        }
+        #expect(bigrams.count == 2 && bigrams.allSatisfy { $0 == (1, 2) })
         // A value outside the key's bounds, in the second place of a list, names its line.
         do {
             _ = try SpecDecoder.decode(yaml.replacingOccurrences(of: "min_df: [1, 3]", with: "min_df: [1, -3]"), file: "s.yaml")

@@ -10,6 +10,9 @@ Inner folds: textpipe's stratified k-fold (scripts/reference/textpipe_folds.py) 
 with seed `search.seed + (outer + 1) * 7919` (outer -1 for the search over all documents), as
 SearchTrialStage.innerFolds.
 
+With --end-to-end each choice is also refit on the searched documents and scored on the held-out ones (the outer test
+fold, or the given test posts), the work textpipe's run does; bench/search.sh times it so.
+
 Run:  source scripts/venv.sh
       .build/release/textpipe run Tests/PipelineTests/Fixtures/search/polarity.yaml --only tokenize --root /tmp/sp
       $PY scripts/reference/search_gridsearchcv.py /tmp/sp/reports/search-polarity/inspect/tokenized.jsonl \
@@ -33,11 +36,18 @@ docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 # the training file), with inner folds seeded as textpipe's outer fold 0; otherwise 5 outer folds and a search over
 # all documents.
 given = len(sys.argv) > 2 and sys.argv[2] == "given"
+# --end-to-end: the same work as textpipe's run (bench/search.sh): each search's choice refit and scored on the held-out
+# documents (the outer test fold, or the given test posts); otherwise only the searches (the fixture).
+end_to_end = "--end-to-end" in sys.argv
+test_docs = []
 if given:
+    test_docs = [d for d in docs if not ("-train." in d["source"] or "/train" in d["source"])]
     docs = [d for d in docs if "-train." in d["source"] or "/train" in d["source"]]
 tokens = [d["tokens"] for d in docs]
 labels = [d["label"] for d in docs]
 y = np.array(labels)
+test_tokens = [d["tokens"] for d in test_docs] if given else tokens
+test_y = np.array([d["label"] for d in test_docs]) if given else y
 OUTER, INNER, SEED = 5, 3, 1
 MIN_DF = 3 if given else 1
 outer = None if given else stratified_kfold(labels, OUTER, 1)
@@ -59,20 +69,28 @@ def identity(x):
     return x
 
 
-def search(rows, outer_index):
-    vec = TfidfVectorizer(analyzer=identity, lowercase=False, min_df=MIN_DF)
+def grams_of(rows, source):
     # The analyzer receives token lists; (1,2)-grams are built here as textpipe joins them (a space).
-    grams = [t + [a + " " + b for a, b in zip(t, t[1:])] for t in (tokens[i] for i in rows)]
-    x = vec.fit_transform(grams)
+    return [t + [a + " " + b for a, b in zip(t, t[1:])] for t in (source[i] for i in rows)]
+
+
+def search(rows, outer_index, test=None):
+    """GridSearchCV on the inner folds of `rows`; with `test` (rows of `test_tokens`), as textpipe does end to end:
+    the chosen setting refit on all of `rows` and scored on the test documents (`--end-to-end`)."""
+    vec = TfidfVectorizer(analyzer=identity, lowercase=False, min_df=MIN_DF)
+    x = vec.fit_transform(grams_of(rows, tokens))
+    xt = vec.transform(grams_of(test, test_tokens)) if test is not None else None
     seed = (SEED + ((outer_index + 1) * 7919)) & M
     inner = stratified_kfold([labels[i] for i in rows], INNER, seed)
     result = {}
     for name, (make, key, values) in grids.items():
-        g = GridSearchCV(make(), {key: values}, cv=PredefinedSplit(inner), scoring="f1_macro", refit=False)
+        g = GridSearchCV(make(), {key: values}, cv=PredefinedSplit(inner), scoring="f1_macro", refit=xt is not None)
         g.fit(x, y[rows])
         result[name] = {"key": key, "values": values,
                         "chosen": g.best_params_[key],
                         "means": [float(v) for v in g.cv_results_["mean_test_score"]]}
+        if xt is not None:
+            result[name]["test_accuracy"] = float(np.mean(g.predict(xt) == test_y[test]))
     return result
 
 
@@ -80,11 +98,12 @@ out = {"sklearn_version": sklearn.__version__, "dataset": "polarity-sentences", 
        "inner_folds": INNER, "seed": SEED, "folds": {}}
 start = time.perf_counter()
 if given:
-    out["folds"]["0"] = search(list(range(len(docs))), 0)
+    out["folds"]["0"] = search(list(range(len(docs))), 0, list(range(len(test_docs))) if end_to_end else None)
 else:
     for k in range(OUTER):
         rows = [i for i in range(len(docs)) if outer[i] != k]
-        out["folds"][str(k)] = search(rows, k)
+        held_out = [i for i in range(len(docs)) if outer[i] == k]
+        out["folds"][str(k)] = search(rows, k, held_out if end_to_end else None)
     out["folds"]["all"] = search(list(range(len(docs))), -1)
 out["seconds"] = time.perf_counter() - start
 for k, r in out["folds"].items():

@@ -56,8 +56,8 @@ public enum ShippedFile {
 }
 
 /// Child processes of this binary on this machine, `parallelism` at a time: the same contract as a Spark cluster
-/// (partitions, shipped files, one retry of a failed partition), with no JVM. `textpipe run --executor processes`
-/// uses it, and the tests of the distributed stages run on it.
+/// (partitions, shipped files, one retry of a failed partition), with no JVM. The tests of the distributed stages
+/// run on it.
 public final class ProcessCluster: Cluster {
     /// Partitions run at once.
     public let parallelism: Int

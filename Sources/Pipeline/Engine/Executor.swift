@@ -97,7 +97,7 @@ public final class LocalExecutor: Executor, StageContext {
             let hit =
                 ahead == nil && !options.force && stored && stage.isComplete(folder) && !wasProvisional
                 && !inputChanged
-            if !hit, let budgeted = stage as? any BudgetedStage, let budget = budgeted.budgetSeconds,
+            if !hit, ahead == nil, let budgeted = stage as? any BudgetedStage, let budget = budgeted.budgetSeconds,
                 spent[budgeted.budgetGroup, default: 0] >= budget
             {
                 // No new trial starts once the budget is spent; the choice is made from the trials that ran.
@@ -115,7 +115,8 @@ public final class LocalExecutor: Executor, StageContext {
                 log("\(stage.displayName): cached (\(unit.key.prefix(12)))")
             } else if ahead != nil {
                 trusted.insert(unit.id)
-            } else if let cluster, stage is any TaskStage {
+            } else if let cluster, stage is any TaskStage, !stage.inputs.contains(where: { overBudget.contains($0.id) })
+            {
                 try runTasks(from: unit, through: last, done: Set(entryIndex.keys).union(ranAhead.keys), on: cluster)
             } else {
                 let place = cluster != nil && stage is any DistributedStage ? " on the cluster" : ""
@@ -130,13 +131,15 @@ public final class LocalExecutor: Executor, StageContext {
                     }
                 }
                 trusted.insert(unit.id)
-                if wasProvisional || inputChanged || Provisional.isMarked(folder) { changed.insert(unit.id) }
                 if let budgeted = stage as? any BudgetedStage {
                     spent[budgeted.budgetGroup, default: 0] += watch.seconds
                 }
                 progress.end(seconds: watch.seconds)
                 log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
             }
+            // However it ran (here, or on the cluster, ahead or now), a unit that replaced a provisional output, read a
+            // changed one or is provisional itself makes the units reading it run again.
+            if !hit, wasProvisional || inputChanged || Provisional.isMarked(folder) { changed.insert(unit.id) }
             var entry = described[unit.id]
             entry.status = hit ? "cached" : "run"
             entry.cached = hit
@@ -160,13 +163,26 @@ public final class LocalExecutor: Executor, StageContext {
 
     /// Runs `first` and every later task unit whose inputs are done and whose output is not stored (all of them under
     /// `--force`) as one cluster job, so the cluster trains them in parallel; the loop then takes them as run.
+    ///
+    /// Units under a time budget (search trials) go in waves: at most the cluster's parallelism of one budget group
+    /// per job, none of a group whose budget is spent, and the job's seconds count against every group in it, so no
+    /// new wave of a search starts once its budget is spent (the loop skips the rest as a local run does).
     private func runTasks(from first: Plan.Unit, through last: StageName?, done: Set<Int>, on cluster: any Cluster)
         throws
     {
         let watch = Stopwatch()
+        var wave: [String: Int] = [:]
         let batch = plan.units(through: last).filter { u in
-            u.id >= first.id && u.stage is any TaskStage && u.stage.inputs.allSatisfy { done.contains($0.id) }
-                && (u.id == first.id || options.force || !store.isComplete(stage: u.stage.stage, key: u.key))
+            guard
+                u.id >= first.id && u.stage is any TaskStage
+                    && u.stage.inputs.allSatisfy({ done.contains($0.id) && !overBudget.contains($0.id) })
+                    && (u.id == first.id || options.force || !store.isComplete(stage: u.stage.stage, key: u.key))
+            else { return false }
+            guard let budgeted = u.stage as? any BudgetedStage, let budget = budgeted.budgetSeconds else { return true }
+            let group = budgeted.budgetGroup
+            guard spent[group, default: 0] < budget, wave[group, default: 0] < cluster.parallelism else { return false }
+            wave[group, default: 0] += 1
+            return true
         }
         // Inputs from the cache are checked against their manifests (and rebuilt if damaged) before they are shipped.
         for id in Set(batch.flatMap { $0.stage.inputs.map(\.id) }) { _ = try read(plan.units[id]) }
@@ -180,6 +196,7 @@ public final class LocalExecutor: Executor, StageContext {
             ranAhead[u.id] = share
             loaded[u.id] = nil
         }
+        for group in wave.keys { spent[group, default: 0] += watch.seconds }
         log("\(batch.count) task(s) done in \(String(format: "%.2f", watch.seconds)) s")
     }
 

@@ -62,10 +62,12 @@ extension SpecDecoder {
 
     /// The search domain a parameter node spells.
     static func searchDomain(_ node: SpecNode, key: String) throws -> SearchDomain {
+        // A value as the spec would write it in flow style: `0.1`, `[1, 2]` (a range of a key that takes one).
         func scalarText(_ n: SpecNode) throws -> String {
             switch n.node {
             case .scalar(let s): return s.string
-            default: return try Yams.serialize(node: n.node).trimmingCharacters(in: .whitespacesAndNewlines)
+            case .sequence: return "[" + (try n.list().map(scalarText)).joined(separator: ", ") + "]"
+            default: throw n.error("\(key): a search value is a scalar or a [min, max] list")
             }
         }
         if case .sequence = node.node {
