@@ -8,5 +8,7 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q scikit-learn==1.9.1 numpy scipy lxml
 fi
+# Added after the environment was first made: installed into an existing one too.
+"$venv/bin/python" -c "import nltk" 2>/dev/null || "$venv/bin/pip" install -q nltk==3.9.1
 PY="$venv/bin/python"
 export PY

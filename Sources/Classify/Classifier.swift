@@ -110,6 +110,10 @@ extension ClassifierConfiguration {
             return
                 "\(kind) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features"
         }
+        if capabilities.contains(.needsSequences), !shape.hasSequences {
+            return
+                "\(kind) reads token sequences; give the feature set `sequence: true` (onehot or ngram)"
+        }
         if capabilities.contains(.needsNonNegativeInput), !shape.isNonNegative {
             return
                 "\(kind) needs non-negative features (counts or tf-idf); use gaussian_nb or a discriminative model for signed features"

@@ -21,13 +21,15 @@ public struct ClassifierCapabilities: OptionSet, Sendable, Hashable {
     public static let acceptsClassWeights = ClassifierCapabilities(rawValue: 1 << 3)
     /// Training draws random numbers from the seed it is given.
     public static let usesSeed = ClassifierCapabilities(rawValue: 1 << 4)
+    /// Reads the documents' token sequences (a feature set with `sequence: true`), not only the matrix.
+    public static let needsSequences = ClassifierCapabilities(rawValue: 1 << 5)
 
     /// Names for documentation, in declaration order.
     public var names: [String] {
         [
             (Self.needsDenseInput, "dense input"), (.needsNonNegativeInput, "non-negative input"),
             (.givesProbabilities, "probabilities"),
-            (.acceptsClassWeights, "class weights"), (.usesSeed, "seeded")
+            (.acceptsClassWeights, "class weights"), (.usesSeed, "seeded"), (.needsSequences, "token sequences")
         ].filter { contains($0.0) }.map(\.1)
     }
 }

@@ -20,7 +20,8 @@ public enum ClassifierRegistry {
         DecisionTreeConfiguration.self,
         NBSVMConfiguration.self,
         RandomForestConfiguration.self,
-        KNearestNeighborsConfiguration.self
+        KNearestNeighborsConfiguration.self,
+        NGramLMConfiguration.self
     ]
 
     /// Spec names, in registry order.

@@ -64,7 +64,8 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
     /// vectors and encoder outputs dense and signed.
     public var shape: FeatureShape {
         switch self {
-        case .onehot, .ngram: return FeatureShape(isSparse: true, isNonNegative: true)
+        case .onehot(let c), .ngram(let c):
+            return FeatureShape(isSparse: true, isNonNegative: true, hasSequences: c.keepsSequences)
         case .word2vec, .bert: return FeatureShape(isSparse: false, isNonNegative: false)
         }
     }
@@ -83,7 +84,8 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         switch self {
         case .onehot(let c), .ngram(let c):
             let (v, m) = try NGramVectorizer.fitTransform(c, corpus: corpus, rows: rows)
-            return (NGramFeaturizer(kind: kind, vectorizer: v), .sparse(m))
+            let f = NGramFeaturizer(kind: kind, vectorizer: v)
+            return (f, f.withSequences(m, corpus: corpus, rows: rows))
         case .word2vec(let c):
             // Vectors from a separate corpus or a file are the same for every fold: reuse them.
             let reused = c.vectorsDependOnDocuments ? nil : (previous as? AveragedEmbeddingFeaturizer)?.vectors
@@ -121,11 +123,25 @@ public struct NGramFeaturizer: FittedFeaturizer {
     public var columnCount: Int { vectorizer.columnCount }
     /// The rows of documents `rows`.
     public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
-        .sparse(vectorizer.transform(corpus, rows: rows))
+        withSequences(vectorizer.transform(corpus, rows: rows), corpus: corpus, rows: rows)
     }
     /// The rows of pre-tokenized documents.
     public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
-        .sparse(vectorizer.transform(tokenized: documents))
+        var m = vectorizer.transform(tokenized: documents)
+        if vectorizer.configuration.keepsSequences { m.sequences = TokenSequences(documents: documents) }
+        return .sparse(m)
+    }
+    /// The matrix with its documents' token sequences when the settings keep them.
+    func withSequences(_ matrix: SparseMatrix, corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
+        guard vectorizer.configuration.keepsSequences else { return .sparse(matrix) }
+        var m = matrix
+        var s = TokenSequences(types: corpus.types)
+        for d in rows {
+            s.tokens.append(contentsOf: corpus.document(d))
+            s.offsets.append(s.tokens.count)
+        }
+        m.sequences = s
+        return .sparse(m)
     }
     /// The n-gram of a column.
     public func featureName(_ column: Int) -> String { vectorizer.featureName(column) }

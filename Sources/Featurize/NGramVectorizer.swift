@@ -43,8 +43,17 @@ public struct NGramConfiguration: Sendable, Codable, Hashable {
     public var hashingBits: Int? = nil
     /// Use `1 + ln(tf)` instead of tf (tfidf only).
     public var sublinearTF = false
+    /// Keep each document's token sequence beside its row (for `ngram_lm`); nil (absent from stored settings, so
+    /// older keys and saved models stay as they were) is false.
+    public var sequence: Bool? = nil
     /// Unigram counts, every word kept.
     public init() {}
+
+    /// Whether rows carry their documents' token sequences.
+    public var keepsSequences: Bool {
+        get { sequence == true }
+        set { sequence = newValue ? true : nil }
+    }
 }
 
 /// A fitted n-gram vectorizer: the vocabulary (or hashing), document frequencies and idf.

@@ -20,6 +20,11 @@ public enum FeatureMatrix: Sendable, Equatable {
         case .dense(let m): return m.columnCount
         }
     }
+    /// The rows' token sequences, when the feature set keeps them.
+    public var sequences: TokenSequences? {
+        if case .sparse(let m) = self { return m.sequences }
+        return nil
+    }
     /// True for CSR.
     public var isSparse: Bool {
         if case .sparse = self { return true }
@@ -77,8 +82,9 @@ public enum FeatureMatrix: Sendable, Equatable {
     public func encode(into w: inout BinaryWriter) {
         switch self {
         case .sparse(let m):
-            w.write(UInt8(0))
+            w.write(UInt8(m.sequences == nil ? 0 : 2))
             w.write(m)
+            m.sequences?.encode(into: &w)
         case .dense(let m):
             w.write(UInt8(1))
             w.write(UInt64(m.rowCount))
@@ -91,6 +97,12 @@ public enum FeatureMatrix: Sendable, Equatable {
     public static func decode(from r: inout BinaryReader) throws -> FeatureMatrix {
         switch try r.read(UInt8.self) {
         case 0: return .sparse(try r.readSparseMatrix())
+        case 2:
+            var m = try r.readSparseMatrix()
+            let sequences = try TokenSequences.decode(from: &r)
+            guard sequences.count == m.rowCount else { throw TextpipeError(.model, "corrupt token sequences") }
+            m.sequences = sequences
+            return .sparse(m)
         default:
             let rows = try r.readCount()
             let cols = try r.readCount()

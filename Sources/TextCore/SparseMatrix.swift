@@ -13,6 +13,8 @@ public struct SparseMatrix: Sendable, Equatable {
     public var columns: [Int32]
     /// Value of each entry.
     public var values: [Float]
+    /// The rows' token sequences, when the feature set keeps them (`sequence: true`).
+    public var sequences: TokenSequences? = nil
 
     /// A matrix from CSR arrays (empty by default).
     public init(columnCount: Int, rowStart: [Int] = [0], columns: [Int32] = [], values: [Float] = []) {
@@ -47,6 +49,7 @@ public struct SparseMatrix: Sendable, Equatable {
             out.values.append(contentsOf: values[rowStart[r]..<rowStart[r + 1]])
             out.rowStart.append(out.columns.count)
         }
+        out.sequences = sequences?.rows(indices)
         return out
     }
 

@@ -35,11 +35,13 @@ func data(for spec: ClassifierSpec, rows: Int = 60, columns: Int = 12, classes: 
     return (needsDense(spec) ? toDense(x) : x, y)
 }
 
-/// A small three-class count matrix where each class prefers its own block of features.
+/// A small three-class count matrix where each class prefers its own block of features, with the token sequences a
+/// feature set with `sequence: true` would attach (word `wJ` repeated as often as column J counts).
 func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 = 5) -> (FeatureMatrix, [Int]) {
     var rng = Xoshiro256StarStar(seed: seed)
     var m = SparseMatrix(columnCount: columns)
     var labels: [Int] = []
+    var documents: [[String]] = []
     for r in 0..<rows {
         let k = r % classes
         labels.append(k)
@@ -49,7 +51,9 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
             if rng.nextUnit() < (preferred ? 0.6 : 0.15) { entries.append((Int32(j), Float(1 + rng.nextIndex(3)))) }
         }
         m.appendRow(entries)
+        documents.append(entries.flatMap { j, v in Array(repeating: "w\(j)", count: Int(v)) })
     }
+    m.sequences = TokenSequences(documents: documents)
     return (.sparse(m), labels)
 }
 
@@ -126,6 +130,7 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
             e.append((Int32(m.columnCount + 2), 3))
             wide.appendRow(e)
         }
+        wide.sequences = m.sequences
         let wideX = needsDense(spec) ? toDense(.sparse(wide)) : FeatureMatrix.sparse(wide)
         #expect(model.scores(wideX) == model.scores(x))
         // An empty test set gives empty outputs.
@@ -160,6 +165,13 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
             // Sparse input is refused with a reason the report can show.
             #expect { try spec.fit(toyData().0, labels: toyData().1, classCount: 3, seed: 1) } throws: {
                 ($0 as? TextpipeError)?.kind == .unsupported
+            }
+            return
+        }
+        if spec.capabilities.contains(.needsSequences) {
+            // Dense rows carry no token sequences: refused, naming what to give it.
+            #expect { try spec.fit(toDense(toyData().0), labels: toyData().1, classCount: 3, seed: 1) } throws: {
+                ($0 as? TextpipeError)?.message.contains("sequence: true") == true
             }
             return
         }

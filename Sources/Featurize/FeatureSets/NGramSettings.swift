@@ -37,7 +37,8 @@ public struct NGramSettings: FeatureSetSettings {
         ) { c, v in
             if case .integer(let bits?) = v { c.ngram.hashingBits = bits }
         },
-        .boolean("sublinear_tf", \.ngram.sublinearTF, "use 1 + log(tf) for counts")
+        .boolean("sublinear_tf", \.ngram.sublinearTF, "use 1 + log(tf) for counts"),
+        .boolean("sequence", \.ngram.keepsSequences, "also keep each document's tokens in order (for `ngram_lm`)")
     ]
 
     /// Cross-key rules.

@@ -23,7 +23,8 @@ public struct OneHotSettings: FeatureSetSettings {
     public static let parameters: [Parameter<OneHotSettings>] = [
         .frequency("min_df", \.ngram.minDF, "drop words in fewer documents (count) or a smaller fraction of them"),
         .frequency("max_df", \.ngram.maxDF, "drop words in more documents (count) or a larger fraction of them"),
-        .optionalInteger("max_features", \.ngram.maxFeatures, minimum: 1, "keep the most frequent words only")
+        .optionalInteger("max_features", \.ngram.maxFeatures, minimum: 1, "keep the most frequent words only"),
+        .boolean("sequence", \.ngram.keepsSequences, "also keep each document's tokens in order (for `ngram_lm`)")
     ]
 
     /// Reads a fitted featurizer of this kind.

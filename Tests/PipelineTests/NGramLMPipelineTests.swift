@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+import Report
+@testable import Pipeline
+
+/// `ngram_lm` in a pipeline (issue 16): a feature set with `sequence: true` hands it the documents' tokens, a pair
+/// without them is skipped with the reason, and the saved model predicts new text.
+@Suite(.serialized) struct NGramLMPipelineTests {
+    @Test func sequenceFeaturesFeedTheLanguageModelEndToEnd() throws {
+        let root = makeProject(documentsPerClass: 40)
+        TestSupport.write("""
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features:
+              - onehot: {name: words, sequence: true}
+              - ngram: {name: plain, n: [1, 2]}
+            classifiers:
+              - ngram_lm: {order: 2}
+              - ngram_lm: {name: chars, unit: char, order: 4}
+              - multinomial_nb
+            evaluate: {cv: {folds: 3, seed: 1}}
+            report: {out: reports/demo, formats: [md, json]}
+            """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let result = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
+        #expect(result.status == 0, "\(result.err)")
+        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let lm = try #require(report.results.first { $0.features == "words" && $0.classifier == "ngram_lm" })
+        let chars = try #require(report.results.first { $0.features == "words" && $0.classifier == "chars" })
+        let nb = try #require(report.results.first { $0.features == "words" && $0.classifier == "multinomial_nb" })
+        // The toy corpus separates its classes by their own words: every model learns it.
+        #expect(lm.accuracy > 0.85 && chars.accuracy > 0.85 && nb.accuracy > 0.85, "\(lm.accuracy) \(chars.accuracy) \(nb.accuracy)")
+        #expect(lm.family == "generative")
+        // Without sequences the language models are skipped, saying what to give them.
+        let skipped = (report.skipped ?? []).filter { $0.features == "plain" }
+        #expect(Set(skipped.map(\.classifier)) == ["ngram_lm", "chars"])
+        #expect(skipped.allSatisfy { $0.reason.contains("sequence: true") })
+        // The saved model reads raw text: the featurizer keeps the sequence for predict too.
+        let input = root.appendingPathComponent("new.txt")
+        TestSupport.write("wonderful brilliant superb film\nawful boring dull plot\n", to: input)
+        let predicted = try TestSupport.runTextpipe(
+            ["predict", "--model", "reports/demo/latest/models/words__ngram_lm", "--lines", input.path], in: root)
+        #expect(predicted.status == 0, "\(predicted.err)")
+        let labels = predicted.out.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        #expect(labels.map { $0.count > 1 ? $0[1] : "" } == ["pos", "neg"], "\(predicted.out)")
+    }
+}
