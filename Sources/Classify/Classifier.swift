@@ -47,19 +47,31 @@ extension Classifier {
     public var trainingSummary: [String: String] { [:] }
 
     /// The class index with the highest score for each row (lowest index on ties).
-    public func predict(_ x: FeatureMatrix) -> [Int] {
+    public func predict(_ x: FeatureMatrix) -> [Int] { Self.argmax(scores(x)) }
+
+    /// Class probabilities (rows sum to one), or nil for models without probabilities.
+    public func predictProbabilities(_ x: FeatureMatrix) -> DenseMatrix? { probabilities(fromScores: scores(x)) }
+
+    /// Scores, predictions and probabilities from one pass over the rows (a model whose scoring is costly, such as
+    /// `ngram_lm`, scores once).
+    public func outputs(_ x: FeatureMatrix) -> (scores: DenseMatrix, predicted: [Int], probabilities: DenseMatrix?) {
         let s = scores(x)
-        return (0..<s.rowCount).map { r in
+        return (s, Self.argmax(s), probabilities(fromScores: s))
+    }
+
+    /// The class index with the highest score in each row (lowest index on ties).
+    static func argmax(_ s: DenseMatrix) -> [Int] {
+        (0..<s.rowCount).map { r in
             var best = 0
             for k in 1..<max(1, s.columnCount) where s[r, k] > s[r, best] { best = k }
             return best
         }
     }
 
-    /// Class probabilities (rows sum to one), or nil for models without probabilities.
-    public func predictProbabilities(_ x: FeatureMatrix) -> DenseMatrix? {
+    /// Probabilities from this model's scores (a softmax of each row), or nil for decision values.
+    func probabilities(fromScores scores: DenseMatrix) -> DenseMatrix? {
         guard scoreKind != .decision else { return nil }
-        var s = scores(x)
+        var s = scores
         for r in 0..<s.rowCount {
             var m = -Float.infinity
             for k in 0..<s.columnCount { m = max(m, s[r, k]) }

@@ -163,19 +163,22 @@ public struct NGramLM: Classifier {
             return out
         }
         let units = Self.units(sequences, unit: settings.unit)
-        for r in 0..<units.count {
-            let ids = vocabulary.padded(units[r], order: settings.order, boundaries: settings.boundaries)
-            let first = settings.boundaries ? settings.order - 1 : 0
-            var row = logPriors
-            for k in 0..<classCount {
-                var sum = 0.0
-                for i in first..<ids.count {
-                    sum += log(models[k].probability(ids[i], context: ids[max(0, i - settings.order + 1)..<i]))
+        let K = classCount
+        let first = settings.boundaries ? settings.order - 1 : 0
+        // Rows are independent: blocks of them on every core, each writing its own rows.
+        let rows = units.count
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, rows / 16))
+        out.values.withUnsafeMutableBufferPointer { o in
+            let base = o.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for r in stride(from: w, to: rows, by: workers) {
+                    let ids = vocabulary.padded(units[r], order: settings.order, boundaries: settings.boundaries)
+                    var row = logPriors
+                    for k in 0..<K { row[k] += models[k].logProbability(ids, from: first) }
+                    if row.allSatisfy({ $0 == -.infinity }) { row = logPriors }
+                    for k in 0..<K { base[r * K + k] = Float(row[k]) }
                 }
-                row[k] += sum
             }
-            if row.allSatisfy({ $0 == -.infinity }) { row = logPriors }
-            for k in 0..<classCount { out[r, k] = Float(row[k]) }
         }
         return out
     }
@@ -190,10 +193,8 @@ public struct NGramLM: Classifier {
             let units = Self.units(of: tokens, unit: settings.unit)
             let ids = vocabulary.padded(units, order: settings.order, boundaries: settings.boundaries)
             let first = settings.boundaries ? settings.order - 1 : 0
-            for i in first..<ids.count {
-                total -= log(models[k].probability(ids[i], context: ids[max(0, i - settings.order + 1)..<i]))
-                n += 1
-            }
+            total -= models[k].logProbability(ids, from: first)
+            n += ids.count - first
         }
         return exp(total / Double(max(1, n)))
     }

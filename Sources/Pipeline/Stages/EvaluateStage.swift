@@ -103,10 +103,9 @@ struct EvaluateStage: Stage {
             let model = try trained.classifier()
             let x = try artifact.fold(i).test
             let watch = Stopwatch()
-            let p = model.predict(x)
-            let probabilities = model.predictProbabilities(x)
+            let (raw, p, probabilities) = model.outputs(x)
             predictSeconds.append(watch.seconds)
-            let scores = probabilities ?? model.scores(x)
+            let scores = probabilities ?? raw
             if probabilities == nil { hasProbabilities = false }
             // A model whose training produced NaN or infinite scores is refused, not scored.
             guard scores.values.allSatisfy(\.isFinite) else {
