@@ -169,7 +169,7 @@ public struct NGramLM: Classifier {
         let rows = units.count
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, rows / 16))
         out.values.withUnsafeMutableBufferPointer { o in
-            let base = o.baseAddress!
+            guard let base = o.baseAddress else { return }
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for r in stride(from: w, to: rows, by: workers) {
                     let ids = vocabulary.padded(units[r], order: settings.order, boundaries: settings.boundaries)
