@@ -21,7 +21,8 @@ public enum ClassifierRegistry {
         NBSVMConfiguration.self,
         RandomForestConfiguration.self,
         KNearestNeighborsConfiguration.self,
-        NGramLMConfiguration.self
+        NGramLMConfiguration.self,
+        FastTextConfiguration.self
     ]
 
     /// Spec names, in registry order.

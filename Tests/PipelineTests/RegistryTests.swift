@@ -80,11 +80,19 @@ import Tagging
 
     /// Incompatible pairs are known from the capabilities, before anything is trained.
     @Test func capabilitiesRuleOutPairs() throws {
-        let sparse = FeatureShape(isSparse: true, isNonNegative: true), dense = FeatureShape(isSparse: false, isNonNegative: false)
+        let sparse = FeatureShape(isSparse: true, isNonNegative: true, hasSequences: true)
+        let dense = FeatureShape(isSparse: false, isNonNegative: false)
+        let bare = FeatureShape(isSparse: true, isNonNegative: true)
         for type in ClassifierRegistry.all {
             let c = type.capabilities
             #expect((type.incompatibility(with: sparse) != nil) == c.contains(.needsDenseInput), "\(type.kind)")
-            #expect((type.incompatibility(with: dense) != nil) == c.contains(.needsNonNegativeInput), "\(type.kind)")
+            #expect(
+                (type.incompatibility(with: dense) != nil)
+                    == (c.contains(.needsNonNegativeInput) || c.contains(.needsSequences)), "\(type.kind)")
+            // Rows without token sequences rule out exactly the models that read them.
+            #expect(
+                (type.incompatibility(with: bare) != nil) == (c.contains(.needsSequences) || c.contains(.needsDenseInput)),
+                "\(type.kind)")
         }
         #expect(GaussianNaiveBayesConfiguration.incompatibility(with: sparse)?.contains("dense") == true)
     }
@@ -93,6 +101,8 @@ import Tagging
     @Test func everyKindRoundTripsThroughTheStore() throws {
         var x = SparseMatrix(columnCount: 3)
         for r in 0..<12 { x.appendRow([(Int32(r % 3), Float(1 + r % 2)), (Int32((r + 1) % 3), 1)]) }
+        // The token sequences a `sequence: true` feature set attaches, for the models that read them.
+        x.sequences = TokenSequences(documents: (0..<12).map { r in ["w\(r % 3)", "w\((r + 1) % 3)", "w\(r % 2)"] })
         let labels = (0..<12).map { $0 % 2 }
         for type in ClassifierRegistry.all {
             let spec = try #require(try SpecDecoder.decode(spec("  - \(type.kind)"), file: "spec.yaml").classification).classifiers[0].spec

@@ -1,0 +1,415 @@
+import Foundation
+import TextCore
+
+/// Hyperparameters of the fastText-style classifier (Joulin et al. 2016, "Bag of Tricks for Efficient Text
+/// Classification"): the averaged embeddings of a document's words and hashed word n-grams, a linear softmax on top,
+/// trained by SGD with a linearly decaying learning rate, as `fasttext supervised`.
+public struct FastTextConfiguration: ClassifierConfiguration {
+    /// The output layer.
+    public enum Loss: String, Sendable, Codable, Hashable, CaseIterable {
+        /// A full softmax over the classes.
+        case softmax
+        /// Hierarchical softmax over a Huffman tree of the class counts (fast with many classes).
+        case hs
+    }
+    /// Embedding size.
+    public var dim = 100
+    /// Longest word n-gram (1: words only).
+    public var wordNgrams = 1
+    /// Hash buckets for word n-grams (used when `word_ngrams` > 1).
+    public var buckets = 2_000_000
+    /// Words seen fewer times are dropped (their hashes still enter n-grams, as fastText does).
+    public var minCount = 1
+    /// Passes over the training documents.
+    public var epochs = 5
+    /// The learning rate at the start; it decays linearly to 0.
+    public var lr = 0.1
+    /// Softmax or hierarchical softmax.
+    public var loss = Loss.softmax
+    /// fastText's defaults for `supervised`.
+    public init() {}
+
+    /// One line for the README.
+    public static let summary =
+        "fastText's supervised model (Joulin et al. 2016): averaged word and hashed word n-gram embeddings, a linear "
+        + "softmax (or hierarchical softmax), SGD with a linearly decaying rate; reads token sequences"
+    /// What it needs and gives (declared once, read before training).
+    public static let capabilities: ClassifierCapabilities = [.needsSequences, .givesProbabilities, .usesSeed]
+    /// The spec keys, in documentation order.
+    public static let parameters: [Parameter<Self>] = [
+        .integer("dim", \.dim, minimum: 1, "embedding size"),
+        .integer("word_ngrams", \.wordNgrams, minimum: 1, "longest word n-gram (1: words only)"),
+        .integer("buckets", \.buckets, minimum: 1, "hash buckets of the word n-grams (with word_ngrams > 1)"),
+        .integer("min_count", \.minCount, minimum: 1, "rarer words are dropped (their n-grams stay)"),
+        .integer("epochs", \.epochs, minimum: 1, "passes over the training documents"),
+        .number("lr", \.lr, .positive, "learning rate at the start, decaying linearly to 0"),
+        .choice("loss", \.loss, "`softmax`, or `hs`: hierarchical softmax over a Huffman tree of the class counts")
+    ]
+
+    /// Checks the sizes.
+    public func validate(present: Set<String>) throws {
+        guard dim <= 4096 else { throw SettingsConflict(key: "dim", "dim is at most 4096, got \(dim)") }
+        guard wordNgrams <= 8 else {
+            throw SettingsConflict(key: "word_ngrams", "word_ngrams is at most 8, got \(wordNgrams)")
+        }
+        guard buckets <= 1 << 26 else {
+            throw SettingsConflict(key: "buckets", "buckets is at most 67108864, got \(buckets)")
+        }
+    }
+
+    /// SGD over the training documents in a seeded order, reshuffled every epoch, one thread: the same model for the
+    /// same seed on every machine.
+    public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> FastText {
+        try TrainingData.validate(x, labels: labels, classCount: K, model: FastText.kind)
+        try validate(present: [])
+        guard let sequences = x.sequences else {
+            throw TextpipeError(
+                .spec, "fasttext reads token sequences: give its feature set `sequence: true` (onehot or ngram)")
+        }
+        var frequency: [String: Int] = [:]
+        for r in 0..<sequences.count {
+            for t in sequences.strings(r) { frequency[t, default: 0] += 1 }
+            frequency[FastText.eos, default: 0] += 1
+        }
+        // fastText's order: by count, most frequent first (ties by the word, so the order is stable).
+        let words = frequency.filter { $0.value >= minCount }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .map(\.key)
+        let usedBuckets = wordNgrams > 1 ? buckets : 0
+        let rows = words.count + usedBuckets
+        guard rows.multipliedReportingOverflow(by: dim).partialValue < 1 << 31 else {
+            throw TextpipeError(.spec, "fasttext: \(rows) x \(dim) embeddings are too many; lower buckets or dim")
+        }
+        let vocabulary = FastText.Vocabulary(words: words, wordNgrams: wordNgrams, buckets: usedBuckets)
+        let lines = (0..<sequences.count).map { vocabulary.line(sequences.strings($0)) }
+        var rng = Xoshiro256StarStar(seed: seed)
+        // Input embeddings uniform in [-1/dim, 1/dim], output weights zero (fastText's initialisation).
+        var input = [Float](repeating: 0, count: rows * dim)
+        let bound = 1 / Float(dim)
+        for i in input.indices { input[i] = (Float(rng.nextUnit()) * 2 - 1) * bound }
+        let classCounts = TrainingData.classCounts(labels, classCount: K)
+        let tree = loss == .hs ? FastText.HuffmanTree(classCounts) : nil
+        var output = [Float](repeating: 0, count: (tree.map { $0.innerNodes } ?? K) * dim)
+        let tokensPerLine = (0..<sequences.count).map { sequences.row($0).count + 1 }
+        let total = Double(tokensPerLine.reduce(0, +) * epochs)
+        var processed = 0.0
+        var order = Array(0..<lines.count)
+        var hidden = [Float](repeating: 0, count: dim)
+        var gradient = [Float](repeating: 0, count: dim)
+        var scores = [Float](repeating: 0, count: K)
+        var lossSum = 0.0
+        for _ in 0..<epochs {
+            order.seededShuffle(&rng)
+            lossSum = 0
+            for r in order {
+                let rate = Float(lr * max(0, 1 - processed / total))
+                processed += Double(tokensPerLine[r])
+                let line = lines[r]
+                guard !line.isEmpty else { continue }
+                FastText.average(line, input, dim: dim, into: &hidden)
+                for j in 0..<dim { gradient[j] = 0 }
+                if let tree {
+                    lossSum += FastText.hierarchicalStep(
+                        tree, target: labels[r], hidden: hidden, output: &output, gradient: &gradient, rate: rate,
+                        dim: dim)
+                } else {
+                    lossSum += FastText.softmaxStep(
+                        target: labels[r], hidden: hidden, output: &output, gradient: &gradient, scores: &scores,
+                        rate: rate, dim: dim)
+                }
+                // fastText scales the hidden layer's gradient by 1/n for supervised training, then adds it to every
+                // input row of the document.
+                let scale = 1 / Float(line.count)
+                input.withUnsafeMutableBufferPointer { w in
+                    for id in line {
+                        let base = Int(id) * dim
+                        for j in 0..<dim { w[base + j] += gradient[j] * scale }
+                    }
+                }
+            }
+        }
+        return FastText(
+            settings: self, classCount: K, vocabulary: vocabulary, input: input, output: output,
+            classCounts: classCounts,
+            tree: tree, lastEpochLoss: lossSum / Double(max(1, lines.count)))
+    }
+}
+
+/// A trained fastText-style model: `p(y | x) = softmax(B · mean(A[ids(x)]))`.
+public struct FastText: Classifier {
+    /// Spec name.
+    public static let kind = "fasttext"
+    /// Generative or discriminative.
+    public static let family = ModelFamily.discriminative
+    /// The end-of-line token fastText adds to every line.
+    static let eos = "</s>"
+
+    /// Words to rows, and a document's rows: its known words, the end token, and its hashed word n-grams.
+    struct Vocabulary: Sendable {
+        let words: [String]
+        let ids: [String: Int32]
+        let wordNgrams: Int
+        let buckets: Int
+
+        init(words: [String], wordNgrams: Int, buckets: Int) {
+            self.words = words
+            var ids: [String: Int32] = [:]
+            for (i, w) in words.enumerated() { ids[w] = Int32(i) }
+            self.ids = ids
+            self.wordNgrams = wordNgrams
+            self.buckets = buckets
+        }
+
+        /// fastText's 32-bit FNV-1a over the word's bytes, each sign-extended as a C `int8_t`.
+        static func hash(_ word: String) -> UInt32 {
+            var h: UInt32 = 2_166_136_261
+            for b in word.utf8 {
+                h ^= UInt32(bitPattern: Int32(Int8(bitPattern: b)))
+                h = h &* 16_777_619
+            }
+            return h
+        }
+
+        /// The rows a document's tokens select, as `Dictionary::getLine` and `addWordNgrams` build them.
+        func line(_ tokens: [String]) -> [Int32] {
+            var out: [Int32] = []
+            var hashes: [Int32] = []
+            out.reserveCapacity(tokens.count * wordNgrams + 1)
+            for t in tokens + [FastText.eos] {
+                if let id = ids[t] { out.append(id) }
+                hashes.append(Int32(bitPattern: Self.hash(t)))
+            }
+            guard wordNgrams > 1, buckets > 0 else { return out }
+            for i in hashes.indices {
+                var h = UInt64(bitPattern: Int64(hashes[i]))
+                var j = i + 1
+                while j < hashes.count && j < i + wordNgrams {
+                    h = h &* 116_049_371 &+ UInt64(bitPattern: Int64(hashes[j]))
+                    out.append(Int32(words.count + Int(h % UInt64(buckets))))
+                    j += 1
+                }
+            }
+            return out
+        }
+    }
+
+    /// Hierarchical softmax's tree: Huffman-coded classes (frequent classes near the root), as fastText builds it.
+    struct HuffmanTree: Sendable {
+        /// Per class, the inner nodes on its path (output rows) and the branch taken at each (1: right).
+        let paths: [[Int32]]
+        let codes: [[Bool]]
+        let innerNodes: Int
+
+        init(_ counts: [Int]) {
+            let K = counts.count
+            var count = counts.map { Int64(max(1, $0)) } + Array(repeating: Int64(1e15), count: max(0, K - 1))
+            var parent = Array(repeating: -1, count: 2 * K - 1)
+            var binary = Array(repeating: false, count: 2 * K - 1)
+            // Leaves sorted by count ascending, as fastText's (which sorts labels by count descending and walks back).
+            let leaves = (0..<K).sorted { (count[$0], $0) < (count[$1], $1) }
+            var leaf = 0
+            var node = K
+            for i in K..<(2 * K - 1) {
+                var mins = [0, 0]
+                for j in 0..<2 {
+                    if leaf < K && (node >= i || count[leaves[leaf]] < count[node]) {
+                        mins[j] = leaves[leaf]
+                        leaf += 1
+                    } else {
+                        mins[j] = node
+                        node += 1
+                    }
+                }
+                count[i] = count[mins[0]] + count[mins[1]]
+                parent[mins[0]] = i
+                parent[mins[1]] = i
+                binary[mins[1]] = true
+            }
+            var paths: [[Int32]] = []
+            var codes: [[Bool]] = []
+            for k in 0..<K {
+                var p: [Int32] = []
+                var c: [Bool] = []
+                var j = k
+                while parent[j] != -1 {
+                    p.append(Int32(parent[j] - K))
+                    c.append(binary[j])
+                    j = parent[j]
+                }
+                paths.append(p)
+                codes.append(c)
+            }
+            self.paths = paths
+            self.codes = codes
+            innerNodes = max(1, K - 1)
+        }
+    }
+
+    let settings: FastTextConfiguration
+    /// Classes.
+    public let classCount: Int
+    let vocabulary: Vocabulary
+    /// Input embeddings, row-major (words, then n-gram buckets) x dim.
+    let input: [Float]
+    /// Output weights, row-major: classes (or the tree's inner nodes) x dim.
+    let output: [Float]
+    /// Training documents per class (hierarchical softmax's tree is built from them).
+    let classCounts: [Int]
+    let tree: HuffmanTree?
+    let lastEpochLoss: Double
+
+    /// Feature columns it was trained on (none: it reads sequences).
+    public var featureCount: Int { 0 }
+    /// Logits (log-probabilities for hierarchical softmax): probabilities by softmax.
+    public var scoreKind: ScoreKind { .logit }
+    /// Vocabulary and the last epoch's mean loss, for the report.
+    public var trainingSummary: [String: String] {
+        [
+            "vocabulary": "\(vocabulary.words.count) words + \(vocabulary.buckets) n-gram buckets",
+            "last epoch loss": String(format: "%.4f", lastEpochLoss)
+        ]
+    }
+
+    /// The mean of the input rows `line`.
+    @inline(__always)
+    static func average(_ line: [Int32], _ input: [Float], dim: Int, into hidden: inout [Float]) {
+        for j in 0..<dim { hidden[j] = 0 }
+        input.withUnsafeBufferPointer { w in
+            hidden.withUnsafeMutableBufferPointer { h in
+                for id in line {
+                    let base = Int(id) * dim
+                    for j in 0..<dim { h[j] += w[base + j] }
+                }
+                let scale = 1 / Float(line.count)
+                for j in 0..<dim { h[j] *= scale }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func dot(_ a: UnsafeBufferPointer<Float>, _ offset: Int, _ b: [Float], dim: Int) -> Float {
+        var s: Float = 0
+        for j in 0..<dim { s += a[offset + j] * b[j] }
+        return s
+    }
+
+    /// One softmax step (fastText's `SoftmaxLoss::forward` with backpropagation): returns the loss.
+    static func softmaxStep(
+        target: Int, hidden: [Float], output: inout [Float], gradient: inout [Float], scores: inout [Float],
+        rate: Float, dim: Int
+    ) -> Double {
+        let K = scores.count
+        output.withUnsafeMutableBufferPointer { o in
+            var maximum = -Float.infinity
+            for k in 0..<K {
+                scores[k] = dot(UnsafeBufferPointer(o), k * dim, hidden, dim: dim)
+                maximum = max(maximum, scores[k])
+            }
+            var sum: Float = 0
+            for k in 0..<K {
+                scores[k] = exp(scores[k] - maximum)
+                sum += scores[k]
+            }
+            for k in 0..<K { scores[k] /= sum }
+            for k in 0..<K {
+                let alpha = rate * ((k == target ? 1 : 0) - scores[k])
+                let base = k * dim
+                for j in 0..<dim { gradient[j] += alpha * o[base + j] }
+                for j in 0..<dim { o[base + j] += alpha * hidden[j] }
+            }
+        }
+        return -log(Double(max(scores[target], 1e-5)))
+    }
+
+    /// One hierarchical-softmax step: a logistic unit per inner node on the target's path.
+    static func hierarchicalStep(
+        _ tree: HuffmanTree, target: Int, hidden: [Float], output: inout [Float], gradient: inout [Float], rate: Float,
+        dim: Int
+    ) -> Double {
+        var loss = 0.0
+        output.withUnsafeMutableBufferPointer { o in
+            for (node, code) in zip(tree.paths[target], tree.codes[target]) {
+                let base = Int(node) * dim
+                let score = 1 / (1 + exp(-dot(UnsafeBufferPointer(o), base, hidden, dim: dim)))
+                let label: Float = code ? 1 : 0
+                let alpha = rate * (label - score)
+                for j in 0..<dim { gradient[j] += alpha * o[base + j] }
+                for j in 0..<dim { o[base + j] += alpha * hidden[j] }
+                loss -= log(Double(max(code ? score : 1 - score, 1e-5)))
+            }
+        }
+        return loss
+    }
+
+    /// Per-class logits (softmax), or log-probabilities along the tree (hierarchical softmax). A document with no
+    /// known word or n-gram has a zero hidden layer.
+    public func scores(_ x: FeatureMatrix) -> DenseMatrix {
+        var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
+        guard let sequences = x.sequences else { return out }
+        let dim = settings.dim
+        var hidden = [Float](repeating: 0, count: dim)
+        output.withUnsafeBufferPointer { o in
+            for r in 0..<sequences.count {
+                let line = vocabulary.line(sequences.strings(r))
+                if line.isEmpty {
+                    for j in 0..<dim { hidden[j] = 0 }
+                } else {
+                    Self.average(line, input, dim: dim, into: &hidden)
+                }
+                for k in 0..<classCount {
+                    if let tree {
+                        var logp: Float = 0
+                        for (node, code) in zip(tree.paths[k], tree.codes[k]) {
+                            let s = Self.dot(o, Int(node) * dim, hidden, dim: dim)
+                            // log sigmoid(s) or log sigmoid(-s), computed stably.
+                            let z = code ? s : -s
+                            logp += -(max(-z, 0) + log1p(exp(-abs(z))))
+                        }
+                        out[r, k] = logp
+                    } else {
+                        out[r, k] = Self.dot(o, k * dim, hidden, dim: dim)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Writes the settings, vocabulary and both matrices (plain row-major floats: easy to quantize later).
+    public func encode(into w: inout BinaryWriter) throws {
+        w.write(String(decoding: try JSONEncoder().encode(settings), as: UTF8.self))
+        w.write(UInt64(classCount))
+        w.write(UInt64(vocabulary.buckets))
+        w.write(strings: vocabulary.words)
+        w.write(array: input)
+        w.write(array: output)
+        w.write(array: classCounts.map { Int64($0) })
+        w.write(array: [lastEpochLoss])
+    }
+
+    /// Reads a model written by `encode`, checking every size.
+    public static func decode(from r: inout BinaryReader) throws -> FastText {
+        let settings: FastTextConfiguration
+        do {
+            settings = try JSONDecoder().decode(FastTextConfiguration.self, from: Data(try r.readString().utf8))
+        } catch { throw TextpipeError(.model, "corrupt fasttext settings: \(error)") }
+        let K = try r.readCount()
+        let buckets = try r.readCount()
+        let words = try r.readStrings()
+        let input = try r.readFloats()
+        let output = try r.readFloats()
+        let counts = try r.readArray(Int64.self).map { Int($0) }
+        let loss = try r.readDoubles()
+        guard K >= 2, counts.count == K, counts.allSatisfy({ $0 >= 0 }), settings.dim >= 1,
+            input.count == (words.count + buckets) * settings.dim, loss.count == 1
+        else { throw TextpipeError(.model, "corrupt fasttext model") }
+        // The tree is rebuilt from the class counts it was made from.
+        let tree = settings.loss == .hs ? HuffmanTree(counts) : nil
+        guard output.count == (tree?.innerNodes ?? K) * settings.dim else {
+            throw TextpipeError(.model, "corrupt fasttext model")
+        }
+        return FastText(
+            settings: settings, classCount: K,
+            vocabulary: Vocabulary(words: words, wordNgrams: settings.wordNgrams, buckets: buckets), input: input,
+            output: output, classCounts: counts, tree: tree, lastEpochLoss: loss[0])
+    }
+}
