@@ -10,5 +10,6 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 # Added after the environment was first made: installed into an existing one too.
 "$venv/bin/python" -c "import nltk" 2>/dev/null || "$venv/bin/pip" install -q nltk==3.9.1
+"$venv/bin/python" -c "import fasttext" 2>/dev/null || "$venv/bin/pip" install -q fasttext-wheel==0.9.2
 PY="$venv/bin/python"
 export PY

@@ -74,18 +74,26 @@ public struct FastTextConfiguration: ClassifierConfiguration {
         // fastText's order: by count, most frequent first (ties by the word, so the order is stable).
         let words = frequency.filter { $0.value >= minCount }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
             .map(\.key)
-        let usedBuckets = wordNgrams > 1 ? buckets : 0
-        let rows = words.count + usedBuckets
+        // Only the n-gram buckets the training documents hash into get rows (fastText allocates all of them; a bucket
+        // no training document reaches keeps its initial value there, and counts as zero here).
+        var vocabulary = FastText.Vocabulary(
+            words: words, wordNgrams: wordNgrams, buckets: wordNgrams > 1 ? buckets : 0)
+        for r in 0..<sequences.count { vocabulary.register(sequences.strings(r)) }
+        let rows = vocabulary.rowCount
         guard rows.multipliedReportingOverflow(by: dim).partialValue < 1 << 31 else {
             throw TextpipeError(.spec, "fasttext: \(rows) x \(dim) embeddings are too many; lower buckets or dim")
         }
-        let vocabulary = FastText.Vocabulary(words: words, wordNgrams: wordNgrams, buckets: usedBuckets)
         let lines = (0..<sequences.count).map { vocabulary.line(sequences.strings($0)) }
         var rng = Xoshiro256StarStar(seed: seed)
-        // Input embeddings uniform in [-1/dim, 1/dim], output weights zero (fastText's initialisation).
+        // Input embeddings uniform in [-1/dim, 1/dim] (each row from its own seeded stream, so a row's start does not
+        // depend on which other buckets exist), output weights zero: fastText's initialisation.
         var input = [Float](repeating: 0, count: rows * dim)
         let bound = 1 / Float(dim)
-        for i in input.indices { input[i] = (Float(rng.nextUnit()) * 2 - 1) * bound }
+        for row in 0..<rows {
+            var stream = Xoshiro256StarStar(
+                seed: seed ^ (UInt64(truncatingIfNeeded: vocabulary.rowKey(row)) &* 0x9E37_79B9_7F4A_7C15))
+            for j in 0..<dim { input[row * dim + j] = (Float(stream.nextUnit()) * 2 - 1) * bound }
+        }
         let classCounts = TrainingData.classCounts(labels, classCount: K)
         let tree = loss == .hs ? FastText.HuffmanTree(classCounts) : nil
         var output = [Float](repeating: 0, count: (tree.map { $0.innerNodes } ?? K) * dim)
@@ -104,7 +112,7 @@ public struct FastTextConfiguration: ClassifierConfiguration {
                 let rate = Float(lr * max(0, 1 - processed / total))
                 processed += Double(tokensPerLine[r])
                 let line = lines[r]
-                guard !line.isEmpty else { continue }
+                guard !line.rows.isEmpty else { continue }
                 FastText.average(line, input, dim: dim, into: &hidden)
                 for j in 0..<dim { gradient[j] = 0 }
                 if let tree {
@@ -120,7 +128,7 @@ public struct FastTextConfiguration: ClassifierConfiguration {
                 // input row of the document.
                 let scale = 1 / Float(line.count)
                 input.withUnsafeMutableBufferPointer { w in
-                    for id in line {
+                    for id in line.rows {
                         let base = Int(id) * dim
                         for j in 0..<dim { w[base + j] += gradient[j] * scale }
                     }
@@ -148,15 +156,32 @@ public struct FastText: Classifier {
         let words: [String]
         let ids: [String: Int32]
         let wordNgrams: Int
+        /// The hash modulus of word n-grams (0: none).
         let buckets: Int
+        /// The buckets that have rows, in row order (after the words' rows), and their rows.
+        private(set) var bucketList: [Int32] = []
+        private var bucketRows: [Int32: Int32] = [:]
 
-        init(words: [String], wordNgrams: Int, buckets: Int) {
+        init(words: [String], wordNgrams: Int, buckets: Int, bucketList: [Int32] = []) {
             self.words = words
             var ids: [String: Int32] = [:]
             for (i, w) in words.enumerated() { ids[w] = Int32(i) }
             self.ids = ids
             self.wordNgrams = wordNgrams
             self.buckets = buckets
+            for b in bucketList { addBucket(b) }
+        }
+
+        /// Rows: the words', then the buckets'.
+        var rowCount: Int { words.count + bucketList.count }
+
+        /// What seeds row `row`'s initial values: the word's index, or the bucket id offset past every word index.
+        func rowKey(_ row: Int) -> Int { row < words.count ? row : (1 << 40) + Int(bucketList[row - words.count]) }
+
+        private mutating func addBucket(_ b: Int32) {
+            guard bucketRows[b] == nil else { return }
+            bucketRows[b] = Int32(words.count + bucketList.count)
+            bucketList.append(b)
         }
 
         /// fastText's 32-bit FNV-1a over the word's bytes, each sign-extended as a C `int8_t`.
@@ -169,26 +194,38 @@ public struct FastText: Classifier {
             return h
         }
 
-        /// The rows a document's tokens select, as `Dictionary::getLine` and `addWordNgrams` build them.
-        func line(_ tokens: [String]) -> [Int32] {
+        /// The buckets of a document's word n-grams, as `Dictionary::addWordNgrams` computes them.
+        func ngramBuckets(_ tokens: [String]) -> [Int32] {
+            guard wordNgrams > 1, buckets > 0 else { return [] }
+            let hashes = (tokens + [FastText.eos]).map { Int32(bitPattern: Self.hash($0)) }
             var out: [Int32] = []
-            var hashes: [Int32] = []
-            out.reserveCapacity(tokens.count * wordNgrams + 1)
-            for t in tokens + [FastText.eos] {
-                if let id = ids[t] { out.append(id) }
-                hashes.append(Int32(bitPattern: Self.hash(t)))
-            }
-            guard wordNgrams > 1, buckets > 0 else { return out }
             for i in hashes.indices {
                 var h = UInt64(bitPattern: Int64(hashes[i]))
                 var j = i + 1
                 while j < hashes.count && j < i + wordNgrams {
                     h = h &* 116_049_371 &+ UInt64(bitPattern: Int64(hashes[j]))
-                    out.append(Int32(words.count + Int(h % UInt64(buckets))))
+                    out.append(Int32(h % UInt64(buckets)))
                     j += 1
                 }
             }
             return out
+        }
+
+        /// Gives every n-gram bucket of a training document a row.
+        mutating func register(_ tokens: [String]) {
+            for b in ngramBuckets(tokens) { addBucket(b) }
+        }
+
+        /// The rows a document's tokens select (known words, the end token, n-gram buckets that have rows) and how
+        /// many ids it has in all (fastText averages over every id, a bucket without a row counting as zero).
+        func line(_ tokens: [String]) -> (rows: [Int32], count: Int) {
+            var out: [Int32] = []
+            out.reserveCapacity(tokens.count * wordNgrams + 1)
+            for t in tokens + [FastText.eos] { if let id = ids[t] { out.append(id) } }
+            let wordRows = out.count
+            let grams = ngramBuckets(tokens)
+            for b in grams { if let row = bucketRows[b] { out.append(row) } }
+            return (out, wordRows + grams.count)
         }
     }
 
@@ -248,7 +285,7 @@ public struct FastText: Classifier {
     /// Classes.
     public let classCount: Int
     let vocabulary: Vocabulary
-    /// Input embeddings, row-major (words, then n-gram buckets) x dim.
+    /// Input embeddings, row-major (words, then the n-gram buckets that have rows) x dim.
     let input: [Float]
     /// Output weights, row-major: classes (or the tree's inner nodes) x dim.
     let output: [Float]
@@ -264,22 +301,22 @@ public struct FastText: Classifier {
     /// Vocabulary and the last epoch's mean loss, for the report.
     public var trainingSummary: [String: String] {
         [
-            "vocabulary": "\(vocabulary.words.count) words + \(vocabulary.buckets) n-gram buckets",
+            "vocabulary": "\(vocabulary.words.count) words + \(vocabulary.bucketList.count) n-gram buckets",
             "last epoch loss": String(format: "%.4f", lastEpochLoss)
         ]
     }
 
     /// The mean of the input rows `line`.
     @inline(__always)
-    static func average(_ line: [Int32], _ input: [Float], dim: Int, into hidden: inout [Float]) {
+    static func average(_ line: (rows: [Int32], count: Int), _ input: [Float], dim: Int, into hidden: inout [Float]) {
         for j in 0..<dim { hidden[j] = 0 }
         input.withUnsafeBufferPointer { w in
             hidden.withUnsafeMutableBufferPointer { h in
-                for id in line {
+                for id in line.rows {
                     let base = Int(id) * dim
                     for j in 0..<dim { h[j] += w[base + j] }
                 }
-                let scale = 1 / Float(line.count)
+                let scale = 1 / Float(max(1, line.count))
                 for j in 0..<dim { h[j] *= scale }
             }
         }
@@ -350,7 +387,7 @@ public struct FastText: Classifier {
         output.withUnsafeBufferPointer { o in
             for r in 0..<sequences.count {
                 let line = vocabulary.line(sequences.strings(r))
-                if line.isEmpty {
+                if line.rows.isEmpty {
                     for j in 0..<dim { hidden[j] = 0 }
                 } else {
                     Self.average(line, input, dim: dim, into: &hidden)
@@ -380,6 +417,7 @@ public struct FastText: Classifier {
         w.write(UInt64(classCount))
         w.write(UInt64(vocabulary.buckets))
         w.write(strings: vocabulary.words)
+        w.write(array: vocabulary.bucketList)
         w.write(array: input)
         w.write(array: output)
         w.write(array: classCounts.map { Int64($0) })
@@ -395,12 +433,14 @@ public struct FastText: Classifier {
         let K = try r.readCount()
         let buckets = try r.readCount()
         let words = try r.readStrings()
+        let bucketList = try r.readArray(Int32.self)
         let input = try r.readFloats()
         let output = try r.readFloats()
         let counts = try r.readArray(Int64.self).map { Int($0) }
         let loss = try r.readDoubles()
         guard K >= 2, counts.count == K, counts.allSatisfy({ $0 >= 0 }), settings.dim >= 1,
-            input.count == (words.count + buckets) * settings.dim, loss.count == 1
+            bucketList.allSatisfy({ $0 >= 0 && Int($0) < buckets }), Set(bucketList).count == bucketList.count,
+            input.count == (words.count + bucketList.count) * settings.dim, loss.count == 1
         else { throw TextpipeError(.model, "corrupt fasttext model") }
         // The tree is rebuilt from the class counts it was made from.
         let tree = settings.loss == .hs ? HuffmanTree(counts) : nil
@@ -409,7 +449,8 @@ public struct FastText: Classifier {
         }
         return FastText(
             settings: settings, classCount: K,
-            vocabulary: Vocabulary(words: words, wordNgrams: settings.wordNgrams, buckets: buckets), input: input,
+            vocabulary: Vocabulary(
+                words: words, wordNgrams: settings.wordNgrams, buckets: buckets, bucketList: bucketList), input: input,
             output: output, classCounts: counts, tree: tree, lastEpochLoss: loss[0])
     }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+import TextCore
+@testable import Classify
+
+/// `fasttext` (issue 16): fastText's supervised model.
+@Suite struct FastTextTests {
+    /// The same seed gives the same model bit for bit; another seed another one.
+    @Test func deterministicForASeed() throws {
+        let (x, y) = toyData()
+        var c = FastTextConfiguration()
+        c.dim = 16
+        c.wordNgrams = 2
+        c.buckets = 1000
+        c.epochs = 3
+        let a = try c.fit(x, labels: y, classCount: 3, seed: 7)
+        let b = try c.fit(x, labels: y, classCount: 3, seed: 7)
+        let other = try c.fit(x, labels: y, classCount: 3, seed: 8)
+        #expect(a.input == b.input && a.output == b.output && a.scores(x) == b.scores(x))
+        #expect(a.input != other.input)
+    }
+
+    /// fastText's hash is FNV-1a over bytes sign-extended as C `int8_t`: ASCII as the textbook FNV-1a, bytes above
+    /// 0x7f differ from it.
+    @Test func hashIsFastTextsFNV() {
+        func plain(_ s: String) -> UInt32 {
+            var h: UInt32 = 2_166_136_261
+            for b in s.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+            return h
+        }
+        #expect(FastText.Vocabulary.hash("</s>") == plain("</s>"))
+        #expect(FastText.Vocabulary.hash("a") == 0xE40C_292C)
+        #expect(FastText.Vocabulary.hash("é") != plain("é"))
+        // Word bigrams of n tokens (plus the end token) give n bucket ids.
+        let v = FastText.Vocabulary(words: [], wordNgrams: 2, buckets: 97)
+        #expect(v.ngramBuckets(["a", "b", "c"]).count == 3 && v.ngramBuckets(["a", "b", "c"]).allSatisfy { $0 >= 0 && $0 < 97 })
+    }
+
+    /// Hierarchical softmax's class log-probabilities are a distribution over the classes, and the frequent class
+    /// sits nearer the root (a shorter code).
+    @Test func hierarchicalSoftmaxIsADistribution() throws {
+        let (x, y) = toyData(rows: 90, classes: 3)
+        var c = FastTextConfiguration()
+        c.loss = .hs
+        c.dim = 8
+        let rows = y.indices.filter { y[$0] != 2 || $0 % 3 == 0 }
+        let model = try c.fit(x.rows(rows), labels: rows.map { y[$0] }, classCount: 3, seed: 1)
+        let s = model.scores(x)
+        for r in 0..<s.rowCount {
+            let total = (0..<3).reduce(0.0) { $0 + exp(Double(s[r, $1])) }
+            #expect(abs(total - 1) < 1e-4)
+        }
+        let tree = try #require(model.tree)
+        #expect(tree.paths[2].count >= tree.paths[0].count)
+    }
+
+    /// A document of words never seen is scored from the end token's row alone: finite scores, a prediction.
+    @Test func unknownWordsStillGetAPrediction() throws {
+        let (x, y) = toyData()
+        let model = try FastTextConfiguration().fit(x, labels: y, classCount: 3, seed: 1)
+        var m = SparseMatrix(columnCount: 12, rowStart: [0, 0])
+        m.sequences = TokenSequences(documents: [["never", "seen"]])
+        let s = model.scores(.sparse(m))
+        #expect((0..<3).allSatisfy { s[0, $0].isFinite } && model.predict(.sparse(m)).count == 1)
+    }
+}

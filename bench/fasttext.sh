@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Issue 16: textpipe's `fasttext` side by side with the `fasttext` PyPI package (fasttext-wheel) on 20 Newsgroups and
+# Reuters R8 (given test sets), the same tokens (textpipe's, written to fastText's __label__ format) and the same
+# settings (bench/fasttext/*.yaml: dim 100, 25 epochs, lr 0.5, min_count 1, 2M buckets, softmax; word_ngrams 1 and 2).
+# Training seconds: textpipe's from metrics.json (the model's fit alone), fastText's around train_supervised alone,
+# with 1 thread (textpipe's fit is single-threaded) and with 2.
+# Usage: bash bench/fasttext.sh [newsgroups|r8]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/venv.sh
+swift build -c release --product textpipe >/dev/null
+bin="$PWD/.build/release/textpipe"
+for name in newsgroups r8; do
+  [ -n "${1:-}" ] && [ "$1" != "$name" ] && continue
+  root=$(mktemp -d /tmp/textpipe-ft-XXXXXX); mkdir -p "$root/data"; ln -s "$PWD/data/cache" "$root/data/cache"
+  "$bin" run "bench/fasttext/$name.yaml" --root "$root" --quiet > /dev/null
+  tokens="$root/reports/ft-$name/inspect/tokenized.jsonl"
+  "$bin" run "bench/fasttext/$name.yaml" --root "$root" --only tokenize --quiet > /dev/null
+  for ng in 1 2; do
+    for threads in 1 2; do
+      "$PY" scripts/reference/fasttext_supervised.py "$tokens" 100 "$ng" 25 0.5 softmax "$threads" > "$root/ft-$ng-$threads.json"
+    done
+  done
+  python3 - "$root" "$name" <<'PY'
+import json, sys
+root, name = sys.argv[1], sys.argv[2]
+m = json.load(open(f"{root}/reports/ft-{name}/latest/metrics.json"))
+print(name)
+for ng in (1, 2):
+    r = next(r for r in m["results"] if r["classifier"] == f"fasttext-{ng}")
+    ref = {t: json.load(open(f"{root}/ft-{ng}-{t}.json")) for t in (1, 2)}
+    print(f"  word_ngrams {ng}: textpipe accuracy {100 * r['accuracy']:.2f}%, train {r['train_seconds']:.2f} s | "
+          f"fastText accuracy {100 * ref[1]['accuracy']:.2f}% train {ref[1]['train_seconds']:.2f} s (1 thread), "
+          f"{100 * ref[2]['accuracy']:.2f}% {ref[2]['train_seconds']:.2f} s (2 threads)")
+PY
+done
