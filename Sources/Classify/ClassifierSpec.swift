@@ -22,7 +22,8 @@ public enum ClassifierRegistry {
         RandomForestConfiguration.self,
         KNearestNeighborsConfiguration.self,
         NGramLMConfiguration.self,
-        FastTextConfiguration.self
+        FastTextConfiguration.self,
+        MLPConfiguration.self
     ]
 
     /// Spec names, in registry order.
