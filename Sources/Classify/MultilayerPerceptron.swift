@@ -215,10 +215,14 @@ public struct MLP: Classifier {
         }
 
         func activate(_ z: [Float]) -> [Float] {
-            switch activation {
-            case .relu: return z.map { max($0, 0) }
-            case .tanh: return z.map { tanh($0) }
+            var a = z
+            a.withUnsafeMutableBufferPointer { a in
+                switch activation {
+                case .relu: for i in 0..<a.count { a[i] = max(a[i], 0) }
+                case .tanh: for i in 0..<a.count { a[i] = tanh(a[i]) }
+                }
             }
+            return a
         }
 
         /// The output layer's logits for every row (no dropout).
@@ -242,15 +246,15 @@ public struct MLP: Classifier {
             let batch = x.rows(rows)
             let L = sizes.count - 1
             // Forward: pre-activations and activations of every hidden layer, with their dropout masks.
-            var zs: [[Float]] = []
+            var raw: [[Float]] = []
             var activations: [[Float]] = []
             var masks: [[Float]?] = []
             var z = firstLayer(batch)
             for l in 0..<L {
                 if l > 0 { z = dense(activations[l - 1], rows: n, layer: l) }
                 guard l < L - 1 else { break }
-                zs.append(z)
                 var a = activate(z)
+                raw.append(a)
                 if dropout > 0 {
                     let keep = 1 - dropout
                     let mask = (0..<a.count).map { _ in Float(rng.nextUnit()) < keep ? 1 / keep : 0 }
@@ -289,10 +293,19 @@ public struct MLP: Classifier {
                 let i = sizes[l]
                 let o = sizes[l + 1]
                 var gw = [Float](repeating: 0, count: i * o)
-                if l > 0 {
+                // The input's transpose is copied first: OpenBLAS's transposed-A kernel ran 3x slower here on these
+                // small shapes than a copy and a plain product.
+                func inputTransposeTimesDelta(_ a: [Float]) {
+                    var t = [Float](repeating: 0, count: a.count)
+                    for r in 0..<n { for c in 0..<i { t[c * n + r] = a[r * i + c] } }
                     cblas_sgemm(
-                        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(i), Int32(o), Int32(n), 1, activations[l - 1],
-                        Int32(i), delta, Int32(o), 0, &gw, Int32(o))
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(i), Int32(o), Int32(n), 1, t, Int32(n), delta,
+                        Int32(o), 0, &gw, Int32(o))
+                }
+                if l > 0 {
+                    inputTransposeTimesDelta(activations[l - 1])
+                } else if case .dense(let m) = batch, m.columnCount == i {
+                    inputTransposeTimesDelta(m.values)
                 } else {
                     gw.withUnsafeMutableBufferPointer { g in
                         for r in 0..<n {
@@ -315,13 +328,12 @@ public struct MLP: Classifier {
                 cblas_sgemm(
                     CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(i), Int32(o), 1, delta, Int32(o),
                     weights[l], Int32(o), 0, &previous, Int32(i))
-                let zPrev = zs[l - 1]
+                // f'(z) from the activation itself: ReLU's is 1 where it is positive, tanh's is 1 - a^2.
+                let a = raw[l - 1]
                 for t in previous.indices {
                     switch activation {
-                    case .relu: if zPrev[t] <= 0 { previous[t] = 0 }
-                    case .tanh:
-                        let a = tanh(zPrev[t])
-                        previous[t] *= 1 - a * a
+                    case .relu: if a[t] <= 0 { previous[t] = 0 }
+                    case .tanh: previous[t] *= 1 - a[t] * a[t]
                     }
                     if let mask = masks[l - 1] { previous[t] *= mask[t] }
                 }
@@ -362,13 +374,27 @@ public struct MLP: Classifier {
             let b1: Float = 0.9
             let b2: Float = 0.999
             let rate = lr * sqrt(1 - pow(b2, Float(t))) / (1 - pow(b1, Float(t)))
-            var p = network.parameters
-            for i in p.indices {
-                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                p[i] -= rate * m[i] / (sqrt(v[i]) + 1e-8)
+            // In place, layer by layer, in the gradient's order (weights, then biases).
+            var at = 0
+            func update(_ p: inout [Float]) {
+                m.withUnsafeMutableBufferPointer { m in
+                    v.withUnsafeMutableBufferPointer { v in
+                        g.withUnsafeBufferPointer { g in
+                            p.withUnsafeMutableBufferPointer { p in
+                                for i in 0..<p.count {
+                                    let k = at + i
+                                    m[k] = b1 * m[k] + (1 - b1) * g[k]
+                                    v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k]
+                                    p[i] -= rate * m[k] / (v[k].squareRoot() + 1e-8)
+                                }
+                            }
+                        }
+                    }
+                }
+                at += p.count
             }
-            network.parameters = p
+            for l in network.weights.indices { update(&network.weights[l]) }
+            for l in network.biases.indices { update(&network.biases[l]) }
         }
     }
 

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TestSupport
+import Report
+
+/// textpipe's `mlp` against scikit-learn's `MLPClassifier` with the same architecture and settings on MiniLM [CLS]
+/// vectors of the Pang & Lee sentences, the same split (Fixtures/mlp/polarity-minilm-sklearn.json, made by
+/// scripts/reference/mlp_sklearn.py from Fixtures/mlp/polarity-minilm.yaml's vectors and folds.tsv).
+@Suite(.serialized) struct MLPReferenceTests {
+    @Test func accuracyWithinOnePointOfScikitLearn() throws {
+        let binary = try #require(TestSupport.releaseExecutable, "build the release binary first (make test does)")
+        let root = TestSupport.temporaryDirectory("mlp-reference")
+        for folder in ["data/cache", "models"] {
+            let shared = TestSupport.projectRoot.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(folder).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: root.appendingPathComponent(folder), withDestinationURL: shared)
+        }
+        let fixtures = TestSupport.projectRoot.appendingPathComponent("Tests/PipelineTests/Fixtures/mlp")
+        let r = try TestSupport.runTextpipe(
+            ["run", fixtures.appendingPathComponent("polarity-minilm.yaml").path, "--root", root.path, "--quiet"],
+            in: root, executable: binary)
+        #expect(r.status == 0, "\(r.err.suffix(2000))")
+        let report = try RunReport.decode(
+            Data(contentsOf: root.appendingPathComponent("reports/mlp-polarity/latest/metrics.json")))
+        let reference = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: fixtures.appendingPathComponent("polarity-minilm-sklearn.json"))) as? [String: Any])
+        let models = try #require(reference["models"] as? [String: [String: Any]])
+        #expect(models.count == 2)
+        for (name, expected) in models {
+            let accuracy = try #require(expected["accuracy"] as? Double)
+            let ours = try #require(report.results.first { $0.classifier == name })
+            #expect(abs(ours.accuracy - accuracy) <= 0.01, "\(name): textpipe \(ours.accuracy), scikit-learn \(accuracy)")
+        }
+    }
+}
