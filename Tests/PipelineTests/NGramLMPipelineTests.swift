@@ -46,4 +46,37 @@ import Report
         let labels = predicted.out.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
         #expect(labels.map { $0.count > 1 ? $0[1] : "" } == ["pos", "neg"], "\(predicted.out)")
     }
+
+    /// The three models of issue 16 are ordinary members: searched by nested CV, reported, saved and used by predict.
+    @Test func theNewModelsAreSearchedReportedAndPredict() throws {
+        let root = makeProject(documentsPerClass: 30)
+        TestSupport.write("""
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features:
+              - ngram: {name: words, sequence: true}
+            classifiers:
+              - ngram_lm: {order: [1, 2]}
+              - fasttext: {dim: [8, 16], epochs: 5, lr: 0.5}
+              - mlp: {hidden: [4, 8], max_epochs: 20}
+            evaluate: {cv: {folds: 2, seed: 1}}
+            search: {inner_folds: 2}
+            report: {out: reports/demo, formats: [md, json]}
+            """, to: root.appendingPathComponent("pipelines/demo.yaml"))
+        let result = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
+        #expect(result.status == 0, "\(result.err)")
+        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let keys = Dictionary(uniqueKeysWithValues: report.results.map { ($0.classifier, $0.search?.keys ?? []) })
+        #expect(keys == ["ngram_lm": ["order"], "fasttext": ["dim"], "mlp": ["hidden"]], "\(keys)")
+        #expect(report.results.first { $0.classifier == "ngram_lm" }?.family == "generative")
+        #expect(report.results.filter { $0.family == "discriminative" }.count == 2)
+        for model in ["words__fasttext", "words__mlp"] {
+            let p = try TestSupport.runTextpipe(
+                ["predict", "--model", "reports/demo/latest/models/\(model)", "--json", "-"], in: root,
+                stdin: "superb brilliant wonderful fun")
+            #expect(p.status == 0, "\(model): \(p.err)")
+            #expect(p.out.contains("\"label\""), "\(model): \(p.out)")
+        }
+    }
 }
