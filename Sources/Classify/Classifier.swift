@@ -123,8 +123,7 @@ extension ClassifierConfiguration {
                 "\(kind) models each feature as a Gaussian, which does not fit sparse counts (most values are exactly 0); use it on dense features (word2vec, bert), and multinomial_nb or complement_nb on one-hot and n-gram features"
         }
         if capabilities.contains(.needsSequences), !shape.hasSequences {
-            return
-                "\(kind) reads token sequences; give the feature set `sequence: true` (onehot or ngram)"
+            return TrainingData.missingSequences(kind)
         }
         if capabilities.contains(.needsNonNegativeInput), !shape.isNonNegative {
             return
@@ -136,6 +135,17 @@ extension ClassifierConfiguration {
 
 /// Checks shared by every `fit`: shapes agree, labels are in range, features are finite, two classes exist.
 public enum TrainingData {
+    /// Why a model that reads token sequences cannot use these features (the capability check's words too).
+    static func missingSequences(_ kind: String) -> String {
+        "\(kind) reads token sequences; give the feature set `sequence: true` (onehot or ngram)"
+    }
+
+    /// The rows' token sequences, or an error naming what to give a model that reads them.
+    public static func sequences(_ x: FeatureMatrix, model: String) throws -> TokenSequences {
+        guard let s = x.sequences else { throw TextpipeError(.spec, missingSequences(model)) }
+        return s
+    }
+
     /// Refuses training data a classifier cannot learn from (empty, one class, non-finite values), naming the model.
     public static func validate(_ x: FeatureMatrix, labels: [Int], classCount: Int, model: String) throws {
         guard x.rowCount == labels.count else {

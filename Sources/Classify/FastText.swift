@@ -62,10 +62,7 @@ public struct FastTextConfiguration: ClassifierConfiguration {
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> FastText {
         try TrainingData.validate(x, labels: labels, classCount: K, model: FastText.kind)
         try validate(present: [])
-        guard let sequences = x.sequences else {
-            throw TextpipeError(
-                .spec, "fasttext reads token sequences: give its feature set `sequence: true` (onehot or ngram)")
-        }
+        let sequences = try TrainingData.sequences(x, model: FastText.kind)
         var frequency: [String: Int] = [:]
         for r in 0..<sequences.count {
             for t in sequences.strings(r) { frequency[t, default: 0] += 1 }

@@ -62,10 +62,7 @@ public struct NGramLMConfiguration: ClassifierConfiguration {
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> NGramLM {
         try TrainingData.validate(x, labels: labels, classCount: K, model: NGramLM.kind)
         try validate(present: [])
-        guard let sequences = x.sequences else {
-            throw TextpipeError(
-                .spec, "ngram_lm reads token sequences: give its feature set `sequence: true` (onehot or ngram)")
-        }
+        let sequences = try TrainingData.sequences(x, model: NGramLM.kind)
         let units = NGramLM.units(sequences, unit: unit)
         var frequency: [String: Int] = [:]
         for r in 0..<units.count { for u in units[r] { frequency[u, default: 0] += 1 } }

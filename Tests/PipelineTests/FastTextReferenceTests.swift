@@ -8,19 +8,7 @@ import Report
 /// scripts/reference/fasttext_supervised.py from Fixtures/fasttext/polarity.yaml's tokens and folds.tsv).
 @Suite(.serialized) struct FastTextReferenceTests {
     @Test func accuracyWithinOnePointOfFastText() throws {
-        let binary = try #require(TestSupport.releaseExecutable, "build the release binary first (make test does)")
-        let root = TestSupport.temporaryDirectory("fasttext-reference")
-        let cache = TestSupport.projectRoot.appendingPathComponent("data/cache")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("data/cache"), withDestinationURL: cache)
-        let fixtures = TestSupport.projectRoot.appendingPathComponent("Tests/PipelineTests/Fixtures/fasttext")
-        let r = try TestSupport.runTextpipe(
-            ["run", fixtures.appendingPathComponent("polarity.yaml").path, "--root", root.path, "--quiet"], in: root,
-            executable: binary)
-        #expect(r.status == 0, "\(r.err.suffix(2000))")
-        let report = try RunReport.decode(
-            Data(contentsOf: root.appendingPathComponent("reports/ft-polarity/latest/metrics.json")))
+        let (report, fixtures) = try referenceRun("fasttext", spec: "polarity.yaml", pipeline: "ft-polarity")
         let reference = try #require(
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: fixtures.appendingPathComponent("polarity-fasttext.json"))) as? [String: Any])

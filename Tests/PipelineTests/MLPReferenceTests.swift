@@ -8,22 +8,7 @@ import Report
 /// scripts/reference/mlp_sklearn.py from Fixtures/mlp/polarity-minilm.yaml's vectors and folds.tsv).
 @Suite(.serialized) struct MLPReferenceTests {
     @Test func accuracyWithinOnePointOfScikitLearn() throws {
-        let binary = try #require(TestSupport.releaseExecutable, "build the release binary first (make test does)")
-        let root = TestSupport.temporaryDirectory("mlp-reference")
-        for folder in ["data/cache", "models"] {
-            let shared = TestSupport.projectRoot.appendingPathComponent(folder)
-            try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(
-                at: root.appendingPathComponent(folder).deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(at: root.appendingPathComponent(folder), withDestinationURL: shared)
-        }
-        let fixtures = TestSupport.projectRoot.appendingPathComponent("Tests/PipelineTests/Fixtures/mlp")
-        let r = try TestSupport.runTextpipe(
-            ["run", fixtures.appendingPathComponent("polarity-minilm.yaml").path, "--root", root.path, "--quiet"],
-            in: root, executable: binary)
-        #expect(r.status == 0, "\(r.err.suffix(2000))")
-        let report = try RunReport.decode(
-            Data(contentsOf: root.appendingPathComponent("reports/mlp-polarity/latest/metrics.json")))
+        let (report, fixtures) = try referenceRun("mlp", spec: "polarity-minilm.yaml", pipeline: "mlp-polarity")
         let reference = try #require(
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: fixtures.appendingPathComponent("polarity-minilm-sklearn.json"))) as? [String: Any])

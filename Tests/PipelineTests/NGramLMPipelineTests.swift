@@ -79,4 +79,30 @@ import Report
             #expect(p.out.contains("\"label\""), "\(model): \(p.out)")
         }
     }
+
+    /// Settings the new models cannot take are refused when the spec is read, naming the line and key.
+    @Test(arguments: [
+        ("ngram_lm: {order: 7}", "order is 1 to 6"),
+        ("ngram_lm: {smoothing: kneser_ney, order: 1}", "kneser_ney needs order >= 2"),
+        ("ngram_lm: {smoothing: absolute, discount: 1.5}", "discount is below 1"),
+        ("fasttext: {dim: 5000}", "dim is at most 4096"),
+        ("mlp: {dropout: 1}", "dropout is below 1"),
+        ("mlp: {early_stopping: true, validation_fraction: 0}", "0 < validation_fraction < 1"),
+    ])
+    func badSettingsNameTheirLine(_ entry: String, _ message: String) throws {
+        let yaml = """
+            name: s
+            data: {dataset: polarity-sentences}
+            features:
+              - onehot: {sequence: true}
+            classifiers:
+              - \(entry)
+            """
+        do {
+            _ = try SpecDecoder.decode(yaml, file: "s.yaml")
+            Issue.record("\(entry) was accepted")
+        } catch let e as TextpipeError {
+            #expect(e.line == 6 && e.message.contains(message) && e.exitCode == 2, "\(e)")
+        }
+    }
 }

@@ -8,18 +8,7 @@ import Report
 /// tf-idf (1,2)-grams, alpha of multinomial_nb, C of linear_svm and logistic, 5 outer and 3 inner folds.
 @Suite(.serialized) struct SearchReferenceTests {
     @Test func picksTheSettingsGridSearchCVPicks() throws {
-        let binary = try #require(TestSupport.releaseExecutable, "build the release binary first (make test does)")
-        let root = TestSupport.temporaryDirectory("search-reference")
-        let cache = TestSupport.projectRoot.appendingPathComponent("data/cache")
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("data/cache"), withDestinationURL: cache)
-        let fixtures = TestSupport.projectRoot.appendingPathComponent("Tests/PipelineTests/Fixtures/search")
-        let r = try TestSupport.runTextpipe(
-            ["run", fixtures.appendingPathComponent("polarity.yaml").path, "--root", root.path, "--quiet"], in: root,
-            executable: binary)
-        #expect(r.status == 0, "\(r.err.suffix(2000))")
-        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/search-polarity/latest/metrics.json")))
+        let (report, fixtures) = try referenceRun("search", spec: "polarity.yaml", pipeline: "search-polarity")
         let reference = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("polarity-sklearn.json"))) as? [String: Any])
         let folds = try #require(reference["folds"] as? [String: [String: [String: Any]]])
