@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Tokenize", dependencies: ["TextCore"], swiftSettings: optimise),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Featurize", dependencies: ["TextCore", "Tokenize", "CBLAS", "CKernels"], swiftSettings: optimise),
-        .target(name: "Classify", dependencies: ["TextCore", "CBLAS"], swiftSettings: optimise),
+        .target(name: "Classify", dependencies: ["TextCore", "CBLAS", "CKernels"], swiftSettings: optimise),
         .target(name: "Tagging", dependencies: ["TextCore", "Classify", "CBLAS"], swiftSettings: optimise),
         .target(name: "Evaluate", dependencies: ["TextCore"], swiftSettings: optimise),
         .target(name: "Report", dependencies: ["TextCore", "Evaluate"], swiftSettings: optimise),

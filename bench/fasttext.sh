@@ -12,7 +12,7 @@ swift build -c release --product textpipe >/dev/null
 bin="$PWD/.build/release/textpipe"
 for name in newsgroups r8; do
   [ -n "${1:-}" ] && [ "$1" != "$name" ] && continue
-  root=$(mktemp -d /tmp/textpipe-ft-XXXXXX); mkdir -p "$root/data"; ln -s "$PWD/data/cache" "$root/data/cache"
+  root=$(mktemp -d /tmp/textpipe-ft-XXXXXX); mkdir -p "$root/data" data/cache; ln -s "$PWD/data/cache" "$root/data/cache"
   "$bin" run "bench/fasttext/$name.yaml" --root "$root" --quiet > /dev/null
   tokens="$root/reports/ft-$name/inspect/tokenized.jsonl"
   "$bin" run "bench/fasttext/$name.yaml" --root "$root" --only tokenize --quiet > /dev/null

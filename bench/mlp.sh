@@ -11,7 +11,7 @@ source scripts/venv.sh
 swift build -c release --product textpipe >/dev/null
 bin="$PWD/.build/release/textpipe"
 spec=Tests/PipelineTests/Fixtures/mlp/polarity-minilm.yaml
-root=$(mktemp -d /tmp/textpipe-mlp-XXXXXX); mkdir -p "$root/data"; ln -s "$PWD/data/cache" "$root/data/cache"
+root=$(mktemp -d /tmp/textpipe-mlp-XXXXXX); mkdir -p "$root/data" data/cache; ln -s "$PWD/data/cache" "$root/data/cache"
 mkdir -p models; ln -s "$PWD/models" "$root/models"
 "$bin" run "$spec" --root "$root" --quiet > /dev/null
 "$bin" run "$spec" --root "$root" --only ingest --quiet > /dev/null

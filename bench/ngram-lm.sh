@@ -10,7 +10,7 @@ swift build -c release --product textpipe >/dev/null
 bin="$PWD/.build/release/textpipe"
 for name in newsgroups r8 polarity chinese; do
   [ -n "${1:-}" ] && [ "$1" != "$name" ] && continue
-  root=$(mktemp -d /tmp/textpipe-lm-XXXXXX); mkdir -p "$root/data"; ln -s "$PWD/data/cache" "$root/data/cache"
+  root=$(mktemp -d /tmp/textpipe-lm-XXXXXX); mkdir -p "$root/data" data/cache; ln -s "$PWD/data/cache" "$root/data/cache"
   "$bin" data fetch "$(sed -n 's/^data: {dataset: \(.*\)}$/\1/p' "bench/ngram-lm/$name.yaml")" > /dev/null
   /usr/bin/time -f '%e %M' -o "$root/time" "$bin" run "bench/ngram-lm/$name.yaml" --root "$root" --quiet > /dev/null
   python3 - "$root" "lm-$name" <<'PY'

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 swift build -c release --product textpipe >/dev/null
 work=$(mktemp -d /tmp/textpipe-runtimes-XXXXXX)
 cp .build/release/textpipe "$work/textpipe"
-mkdir -p "$work/project/data" bench/out
+mkdir -p "$work/project/data" bench/out data/cache
 cp -r pipelines "$work/project/"
 ln -s "$PWD/data/cache" "$work/project/data/cache"
 [ -e models ] && ln -s "$PWD/models" "$work/project/models"

@@ -18,7 +18,7 @@ for case in "polarity:Tests/PipelineTests/Fixtures/search/polarity.yaml:search-p
   IFS=: read -r name spec pipeline mode <<< "$case"
   [ -n "${1:-}" ] && [ "$1" != "$name" ] && continue
   for side in textpipe tokens; do
-    root=$(mktemp -d /tmp/textpipe-search-$side-XXXXXX); mkdir -p "$root/data"; ln -s "$PWD/data/cache" "$root/data/cache"
+    root=$(mktemp -d /tmp/textpipe-search-$side-XXXXXX); mkdir -p "$root/data" data/cache; ln -s "$PWD/data/cache" "$root/data/cache"
     if [ "$side" = textpipe ]; then
       /usr/bin/time -f '%e %M' -o "$root/time" "$bin" run "$spec" --root "$root" --quiet > /dev/null
       read -r tp_seconds tp_kb < "$root/time"; tp_root="$root"

@@ -227,3 +227,36 @@ void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const
     layer_norm_generic(x, residual, rows, n, w, b, eps);
 }
 #endif
+
+/* A reusable barrier for a fixed set of threads that meet every few hundred microseconds: the last to arrive opens
+   it; the others spin briefly (the next round starts soon), then yield the core. */
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+typedef struct {
+    atomic_int arrived;
+    atomic_int generation;
+    int parties;
+} textpipe_barrier_state;
+
+void *textpipe_barrier_create(int parties) {
+    textpipe_barrier_state *b = calloc(1, sizeof *b);
+    if (b) b->parties = parties;
+    return b;
+}
+void textpipe_barrier_destroy(void *barrier) { free(barrier); }
+void textpipe_barrier_wait(void *barrier) {
+    textpipe_barrier_state *b = barrier;
+    int generation = atomic_load_explicit(&b->generation, memory_order_acquire);
+    if (atomic_fetch_add_explicit(&b->arrived, 1, memory_order_acq_rel) + 1 == b->parties) {
+        atomic_store_explicit(&b->arrived, 0, memory_order_relaxed);
+        atomic_fetch_add_explicit(&b->generation, 1, memory_order_acq_rel);
+        return;
+    }
+    for (long spins = 0; atomic_load_explicit(&b->generation, memory_order_acquire) == generation; spins++) {
+#if defined(__x86_64__)
+        if (spins < 4096) { __builtin_ia32_pause(); continue; }
+#endif
+        sched_yield();
+    }
+}

@@ -26,6 +26,8 @@ public struct FastTextConfiguration: ClassifierConfiguration {
     public var lr = 0.1
     /// Softmax or hierarchical softmax.
     public var loss = Loss.softmax
+    /// Parallel SGD shards: the model depends on the seed and this number, never on the machine.
+    public var threads = 1
     /// fastText's defaults for `supervised`.
     public init() {}
 
@@ -43,7 +45,10 @@ public struct FastTextConfiguration: ClassifierConfiguration {
         .integer("min_count", \.minCount, minimum: 1, "rarer words are dropped (their n-grams stay)"),
         .integer("epochs", \.epochs, minimum: 1, "passes over the training documents"),
         .number("lr", \.lr, .positive, "learning rate at the start, decaying linearly to 0"),
-        .choice("loss", \.loss, "`softmax`, or `hs`: hierarchical softmax over a Huffman tree of the class counts")
+        .choice("loss", \.loss, "`softmax`, or `hs`: hierarchical softmax over a Huffman tree of the class counts"),
+        .integer(
+            "threads", \.threads, minimum: 1,
+            "parallel SGD shards, run on up to that many cores; the model depends on the seed and this number only")
     ]
 
     /// Checks the sizes.
@@ -52,14 +57,20 @@ public struct FastTextConfiguration: ClassifierConfiguration {
         guard wordNgrams <= 8 else {
             throw SettingsConflict(key: "word_ngrams", "word_ngrams is at most 8, got \(wordNgrams)")
         }
+        guard threads <= 64 else { throw SettingsConflict(key: "threads", "threads is at most 64, got \(threads)") }
         guard buckets <= 1 << 26 else {
             throw SettingsConflict(key: "buckets", "buckets is at most 67108864, got \(buckets)")
         }
     }
 
-    /// SGD over the training documents in a seeded order, reshuffled every epoch, one thread: the same model for the
-    /// same seed on every machine.
+    /// SGD over the training documents in a seeded order, reshuffled every epoch, on `threads` shards (`ShardedSGD`):
+    /// the same model for the same seed and shard count on every machine.
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> FastText {
+        try fit(x, labels: labels, classCount: K, seed: seed, workers: nil)
+    }
+
+    /// `fit` with the shards run on `workers` threads (nil: one per core): the model is the same for any number.
+    func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64, workers: Int?) throws -> FastText {
         try TrainingData.validate(x, labels: labels, classCount: K, model: FastText.kind)
         try validate(present: [])
         let sequences = try TrainingData.sequences(x, model: FastText.kind)
@@ -94,48 +105,15 @@ public struct FastTextConfiguration: ClassifierConfiguration {
         let classCounts = TrainingData.classCounts(labels, classCount: K)
         let tree = loss == .hs ? FastText.HuffmanTree(classCounts) : nil
         var output = [Float](repeating: 0, count: (tree.map { $0.innerNodes } ?? K) * dim)
-        let tokensPerLine = (0..<sequences.count).map { sequences.row($0).count + 1 }
-        let total = Double(tokensPerLine.reduce(0, +) * epochs)
-        var processed = 0.0
-        var order = Array(0..<lines.count)
-        var hidden = [Float](repeating: 0, count: dim)
-        var gradient = [Float](repeating: 0, count: dim)
-        var scores = [Float](repeating: 0, count: K)
-        var lossSum = 0.0
-        for _ in 0..<epochs {
-            order.seededShuffle(&rng)
-            lossSum = 0
-            for r in order {
-                let rate = Float(lr * max(0, 1 - processed / total))
-                processed += Double(tokensPerLine[r])
-                let line = lines[r]
-                guard !line.rows.isEmpty else { continue }
-                FastText.average(line, input, dim: dim, into: &hidden)
-                for j in 0..<dim { gradient[j] = 0 }
-                if let tree {
-                    lossSum += FastText.hierarchicalStep(
-                        tree, target: labels[r], hidden: hidden, output: &output, gradient: &gradient, rate: rate,
-                        dim: dim)
-                } else {
-                    lossSum += FastText.softmaxStep(
-                        target: labels[r], hidden: hidden, output: &output, gradient: &gradient, scores: &scores,
-                        rate: rate, dim: dim)
-                }
-                // fastText scales the hidden layer's gradient by 1/n for supervised training, then adds it to every
-                // input row of the document.
-                let scale = 1 / Float(line.count)
-                input.withUnsafeMutableBufferPointer { w in
-                    for id in line.rows {
-                        let base = Int(id) * dim
-                        for j in 0..<dim { w[base + j] += gradient[j] * scale }
-                    }
-                }
-            }
-        }
+        var sgd = FastText.ShardedSGD(
+            lines: lines, tokens: (0..<sequences.count).map { sequences.row($0).count + 1 }, labels: labels,
+            settings: self, tree: tree, classCount: K)
+        sgd.workers = workers
+        let lastEpochLoss = sgd.train(input: &input, output: &output, rng: &rng)
         return FastText(
             settings: self, classCount: K, vocabulary: vocabulary, input: input, output: output,
             classCounts: classCounts,
-            tree: tree, lastEpochLoss: lossSum / Double(max(1, lines.count)))
+            tree: tree, lastEpochLoss: lastEpochLoss)
     }
 }
 
@@ -324,54 +302,6 @@ public struct FastText: Classifier {
         var s: Float = 0
         for j in 0..<dim { s += a[offset + j] * b[j] }
         return s
-    }
-
-    /// One softmax step (fastText's `SoftmaxLoss::forward` with backpropagation): returns the loss.
-    static func softmaxStep(
-        target: Int, hidden: [Float], output: inout [Float], gradient: inout [Float], scores: inout [Float],
-        rate: Float, dim: Int
-    ) -> Double {
-        let K = scores.count
-        output.withUnsafeMutableBufferPointer { o in
-            var maximum = -Float.infinity
-            for k in 0..<K {
-                scores[k] = dot(UnsafeBufferPointer(o), k * dim, hidden, dim: dim)
-                maximum = max(maximum, scores[k])
-            }
-            var sum: Float = 0
-            for k in 0..<K {
-                scores[k] = exp(scores[k] - maximum)
-                sum += scores[k]
-            }
-            for k in 0..<K { scores[k] /= sum }
-            for k in 0..<K {
-                let alpha = rate * ((k == target ? 1 : 0) - scores[k])
-                let base = k * dim
-                for j in 0..<dim { gradient[j] += alpha * o[base + j] }
-                for j in 0..<dim { o[base + j] += alpha * hidden[j] }
-            }
-        }
-        return -log(Double(max(scores[target], 1e-5)))
-    }
-
-    /// One hierarchical-softmax step: a logistic unit per inner node on the target's path.
-    static func hierarchicalStep(
-        _ tree: HuffmanTree, target: Int, hidden: [Float], output: inout [Float], gradient: inout [Float], rate: Float,
-        dim: Int
-    ) -> Double {
-        var loss = 0.0
-        output.withUnsafeMutableBufferPointer { o in
-            for (node, code) in zip(tree.paths[target], tree.codes[target]) {
-                let base = Int(node) * dim
-                let score = 1 / (1 + exp(-dot(UnsafeBufferPointer(o), base, hidden, dim: dim)))
-                let label: Float = code ? 1 : 0
-                let alpha = rate * (label - score)
-                for j in 0..<dim { gradient[j] += alpha * o[base + j] }
-                for j in 0..<dim { o[base + j] += alpha * hidden[j] }
-                loss -= log(Double(max(code ? score : 1 - score, 1e-5)))
-            }
-        }
-        return loss
     }
 
     /// Per-class logits (softmax), or log-probabilities along the tree (hierarchical softmax). A document with no

@@ -49,13 +49,13 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     }
 }
 
-extension Array {
-    /// Fisher-Yates shuffle driven by a seeded generator.
+extension MutableCollection where Self: RandomAccessCollection, Index == Int {
+    /// Fisher-Yates shuffle driven by a seeded generator (arrays and buffers alike).
     public mutating func seededShuffle(_ rng: inout Xoshiro256StarStar) {
         guard count > 1 else { return }
         for i in stride(from: count - 1, to: 0, by: -1) {
             let j = Int(rng.next() % UInt64(i + 1))
-            if i != j { swapAt(i, j) }
+            if i != j { swapAt(startIndex + i, startIndex + j) }
         }
     }
 }

@@ -21,6 +21,37 @@ import TextCore
         #expect(a.input != other.input)
     }
 
+    /// Parallel shards give one model for a seed and a shard count, however many threads run them; another shard
+    /// count is another model, and it still learns the classes.
+    @Test func shardsGiveTheSameModelOnAnyNumberOfThreads() throws {
+        let (x, y) = toyData(rows: 240, classes: 3)
+        var c = FastTextConfiguration()
+        c.dim = 16
+        c.wordNgrams = 2
+        c.buckets = 5000
+        c.epochs = 5
+        c.lr = 0.3
+        c.threads = 3
+        let one = try c.fit(x, labels: y, classCount: 3, seed: 11, workers: 1)
+        for workers in [2, 3, nil] {
+            let other = try c.fit(x, labels: y, classCount: 3, seed: 11, workers: workers)
+            #expect(one.input == other.input && one.output == other.output)
+        }
+        var sequential = c
+        sequential.threads = 1
+        let plain = try sequential.fit(x, labels: y, classCount: 3, seed: 11)
+        #expect(plain.input != one.input)
+        func accuracy(_ m: FastText) -> Double {
+            Double(zip(m.predict(x), y).filter { $0 == $1 }.count) / Double(y.count)
+        }
+        #expect(accuracy(plain) > 0.8)
+        #expect(accuracy(one) > accuracy(plain) - 0.05)
+        c.loss = .hs
+        let tree = try c.fit(x, labels: y, classCount: 3, seed: 11, workers: 1)
+        let treeTwo = try c.fit(x, labels: y, classCount: 3, seed: 11, workers: 2)
+        #expect(tree.input == treeTwo.input && tree.output == treeTwo.output && accuracy(tree) > 0.8)
+    }
+
     /// fastText's hash is FNV-1a over bytes sign-extended as C `int8_t`: ASCII as the textbook FNV-1a, bytes above
     /// 0x7f differ from it.
     @Test func hashIsFastTextsFNV() {

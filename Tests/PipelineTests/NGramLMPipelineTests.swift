@@ -86,6 +86,7 @@ import Report
         ("ngram_lm: {smoothing: kneser_ney, order: 1}", "kneser_ney needs order >= 2"),
         ("ngram_lm: {smoothing: absolute, discount: 1.5}", "discount is below 1"),
         ("fasttext: {dim: 5000}", "dim is at most 4096"),
+        ("fasttext: {threads: 65}", "threads is at most 64"),
         ("mlp: {dropout: 1}", "dropout is below 1"),
         ("mlp: {early_stopping: true, validation_fraction: 0}", "0 < validation_fraction < 1"),
     ])

@@ -15,4 +15,8 @@ void textpipe_softmax_rows(float *x, int rows, int n);
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps);
 /// Returns freed heap memory to the operating system where the C library can (glibc malloc_trim).
 void textpipe_release_free_memory(void);
+/// A barrier for `parties` threads (spins briefly, then yields): create once, wait from every thread, destroy.
+void *textpipe_barrier_create(int parties);
+void textpipe_barrier_wait(void *barrier);
+void textpipe_barrier_destroy(void *barrier);
 #endif
