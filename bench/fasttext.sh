@@ -3,7 +3,7 @@
 # Reuters R8 (given test sets), the same tokens (textpipe's, written to fastText's __label__ format) and the same
 # settings (bench/fasttext/*.yaml: dim 100, 25 epochs, lr 0.5, min_count 1, 2M buckets, softmax; word_ngrams 1 and 2).
 # Training seconds: textpipe's from metrics.json (the model's fit alone), fastText's around train_supervised alone,
-# with 1 thread (textpipe's fit is single-threaded) and with 2.
+# each with 1 thread and with 2 (textpipe's `threads: 2`: two deterministic shards).
 # Usage: bash bench/fasttext.sh [newsgroups|r8]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +27,12 @@ root, name = sys.argv[1], sys.argv[2]
 m = json.load(open(f"{root}/reports/ft-{name}/latest/metrics.json"))
 print(name)
 for ng in (1, 2):
-    r = next(r for r in m["results"] if r["classifier"] == f"fasttext-{ng}")
     ref = {t: json.load(open(f"{root}/ft-{ng}-{t}.json")) for t in (1, 2)}
-    print(f"  word_ngrams {ng}: textpipe accuracy {100 * r['accuracy']:.2f}%, train {r['train_seconds']:.2f} s | "
-          f"fastText accuracy {100 * ref[1]['accuracy']:.2f}% train {ref[1]['train_seconds']:.2f} s (1 thread), "
-          f"{100 * ref[2]['accuracy']:.2f}% {ref[2]['train_seconds']:.2f} s (2 threads)")
+    for t in (1, 2):
+        name = f"fasttext-{ng}" + ("-t2" if t == 2 else "")
+        r = next(r for r in m["results"] if r["classifier"] == name)
+        print(f"  word_ngrams {ng}, {t} thread(s): textpipe accuracy {100 * r['accuracy']:.2f}% train "
+              f"{r['train_seconds']:.2f} s | fastText accuracy {100 * ref[t]['accuracy']:.2f}% train "
+              f"{ref[t]['train_seconds']:.2f} s")
 PY
 done

@@ -48,6 +48,10 @@ static void gelu_generic(float *x, int n) {
     for (int i = 0; i < n; i++) { float z = x[i]; x[i] = 0.5f * z * (1.0f + erf_fast(z * 0.70710678118654752f)); }
 }
 
+static void tanh_generic(float *x, int n) {
+    for (int i = 0; i < n; i++) x[i] = tanhf(x[i]);
+}
+
 static void softmax_generic(float *x, int rows, int n) {
     for (int r = 0; r < rows; r++) {
         float *row = x + (long)r * n;
@@ -155,6 +159,29 @@ __attribute__((target("avx2,fma"))) static void gelu_avx2(float *x, int n) {
     }
     for (; i < n; i++) { float z = x[i]; x[i] = 0.5f * z * (1.0f + erf_fast(z * 0.70710678118654752f)); }
 }
+/* tanh: (1 - e) / (1 + e) with e = exp(-2|x|) for |x| >= 0.625, Cephes tanhf's x + x^3 P(x^2) below (relative
+   error about 1e-7); the sign copied back, NaN kept. */
+__attribute__((target("avx2,fma"))) static void tanh_avx2(float *x, int n) {
+    const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(x + i);
+        __m256 a = _mm256_andnot_ps(sign, v);
+        __m256 e = exp_neg_avx2(_mm256_mul_ps(a, _mm256_set1_ps(-2.0f)));
+        __m256 big = _mm256_div_ps(_mm256_sub_ps(one, e), _mm256_add_ps(one, e));
+        __m256 z = _mm256_mul_ps(a, a);
+        __m256 p = _mm256_fmadd_ps(_mm256_set1_ps(-5.70498872745e-3f), z, _mm256_set1_ps(2.06390887954e-2f));
+        p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(-5.37397155531e-2f));
+        p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(1.33314422036e-1f));
+        p = _mm256_fmadd_ps(p, z, _mm256_set1_ps(-3.33332819422e-1f));
+        __m256 small = _mm256_fmadd_ps(_mm256_mul_ps(p, z), a, a);
+        __m256 r = _mm256_blendv_ps(big, small, _mm256_cmp_ps(a, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
+        r = _mm256_or_ps(r, _mm256_and_ps(v, sign));
+        r = _mm256_blendv_ps(r, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+        _mm256_storeu_ps(x + i, r);
+    }
+    for (; i < n; i++) x[i] = tanhf(x[i]);
+}
 __attribute__((target("avx2,fma"))) static void softmax_avx2(float *x, int rows, int n) {
     for (int r = 0; r < rows; r++) {
         float *row = x + (long)r * n;
@@ -213,6 +240,7 @@ void textpipe_unit_update(float g, float *out, const float *input, float *error,
     if (has_avx2()) unit_avx2(g, out, input, error, n); else unit_generic(g, out, input, error, n);
 }
 void textpipe_gelu(float *x, int n) { if (has_avx2()) gelu_avx2(x, n); else gelu_generic(x, n); }
+void textpipe_tanh(float *x, int n) { if (has_avx2()) tanh_avx2(x, n); else tanh_generic(x, n); }
 void textpipe_softmax_rows(float *x, int rows, int n) { if (has_avx2()) softmax_avx2(x, rows, n); else softmax_generic(x, rows, n); }
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     if (has_avx2()) layer_norm_avx2(x, residual, rows, n, w, b, eps); else layer_norm_generic(x, residual, rows, n, w, b, eps);
@@ -222,6 +250,7 @@ float textpipe_sdot(const float *a, const float *b, int n) { return sdot_generic
 void textpipe_saxpy(float g, const float *x, float *y, int n) { saxpy_generic(g, x, y, n); }
 void textpipe_unit_update(float g, float *out, const float *input, float *error, int n) { unit_generic(g, out, input, error, n); }
 void textpipe_gelu(float *x, int n) { gelu_generic(x, n); }
+void textpipe_tanh(float *x, int n) { tanh_generic(x, n); }
 void textpipe_softmax_rows(float *x, int rows, int n) { softmax_generic(x, rows, n); }
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     layer_norm_generic(x, residual, rows, n, w, b, eps);

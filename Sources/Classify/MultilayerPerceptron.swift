@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 import TextCore
 
@@ -219,7 +220,12 @@ public struct MLP: Classifier {
             a.withUnsafeMutableBufferPointer { a in
                 switch activation {
                 case .relu: for i in 0..<a.count { a[i] = max(a[i], 0) }
-                case .tanh: for i in 0..<a.count { a[i] = tanh(a[i]) }
+                case .tanh:
+                    // Vectorised (glibc's tanhf was a sixth of a two-layer tanh network's training time).
+                    guard let base = a.baseAddress else { break }
+                    for chunk in stride(from: 0, to: a.count, by: 1 << 30) {
+                        textpipe_tanh(base + chunk, Int32(min(1 << 30, a.count - chunk)))
+                    }
                 }
             }
             return a
@@ -329,13 +335,19 @@ public struct MLP: Classifier {
                     CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(i), Int32(o), 1, delta, Int32(o),
                     weights[l], Int32(o), 0, &previous, Int32(i))
                 // f'(z) from the activation itself: ReLU's is 1 where it is positive, tanh's is 1 - a^2.
+                // (One loop per case, the mask bound once: the per-element switch and optional cost a tenth of a
+                // two-layer network's batch.)
                 let a = raw[l - 1]
-                for t in previous.indices {
-                    switch activation {
-                    case .relu: if a[t] <= 0 { previous[t] = 0 }
-                    case .tanh: previous[t] *= 1 - a[t] * a[t]
+                previous.withUnsafeMutableBufferPointer { p in
+                    a.withUnsafeBufferPointer { a in
+                        switch activation {
+                        case .relu: for t in p.indices where a[t] <= 0 { p[t] = 0 }
+                        case .tanh: for t in p.indices { p[t] *= 1 - a[t] * a[t] }
+                        }
                     }
-                    if let mask = masks[l - 1] { previous[t] *= mask[t] }
+                    if let mask = masks[l - 1] {
+                        mask.withUnsafeBufferPointer { mask in for t in p.indices { p[t] *= mask[t] } }
+                    }
                 }
                 delta = previous
             }

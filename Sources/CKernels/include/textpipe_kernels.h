@@ -9,6 +9,8 @@ void textpipe_saxpy(float g, const float *x, float *y, int n);
 void textpipe_unit_update(float g, float *out, const float *input, float *error, int n);
 /// x = 0.5 x (1 + erf(x / sqrt 2)) in place (exact GELU; erf to about 1e-7 absolute).
 void textpipe_gelu(float *x, int n);
+/// x = tanh(x) in place (relative error about 1e-7; NaN stays NaN).
+void textpipe_tanh(float *x, int n);
 /// Each of `rows` rows of length `n` replaced by its softmax.
 void textpipe_softmax_rows(float *x, int rows, int n);
 /// Each of `rows` rows of length `n`: x = LayerNorm(x + residual) * w + b (residual may be NULL).
