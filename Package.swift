@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TextCore", "TestSupport"]),
         .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturizeTests", dependencies: ["Featurize", "Tokenize", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ClassifyTests", dependencies: ["Classify", "Evaluate", "TextCore", "TestSupport"],
+        .testTarget(name: "ClassifyTests", dependencies: ["Classify", "CKernels", "Evaluate", "TextCore", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluateTests", dependencies: ["Evaluate", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TaggingTests", dependencies: ["Tagging", "Classify", "Ingest", "Evaluate", "TextCore", "TestSupport"], resources: [.copy("Fixtures")]),

@@ -52,6 +52,14 @@ static void tanh_generic(float *x, int n) {
     for (int i = 0; i < n; i++) x[i] = tanhf(x[i]);
 }
 
+static void adam_generic(float *p, float *m, float *v, const float *g, int n, float b1, float b2, float rate, float eps) {
+    for (int i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g[i];
+        v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+        p[i] -= rate * m[i] / (sqrtf(v[i]) + eps);
+    }
+}
+
 static void softmax_generic(float *x, int rows, int n) {
     for (int r = 0; r < rows; r++) {
         float *row = x + (long)r * n;
@@ -182,6 +190,22 @@ __attribute__((target("avx2,fma"))) static void tanh_avx2(float *x, int n) {
     }
     for (; i < n; i++) x[i] = tanhf(x[i]);
 }
+__attribute__((target("avx2,fma"))) static void adam_avx2(float *p, float *m, float *v, const float *g, int n, float b1,
+                                                         float b2, float rate, float eps) {
+    const __m256 vb1 = _mm256_set1_ps(b1), vc1 = _mm256_set1_ps(1 - b1), vb2 = _mm256_set1_ps(b2),
+                 vc2 = _mm256_set1_ps(1 - b2), vr = _mm256_set1_ps(rate), ve = _mm256_set1_ps(eps);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 gi = _mm256_loadu_ps(g + i);
+        __m256 mi = _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(vc1, gi));
+        __m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)), _mm256_mul_ps(_mm256_mul_ps(vc2, gi), gi));
+        _mm256_storeu_ps(m + i, mi);
+        _mm256_storeu_ps(v + i, vi);
+        __m256 step = _mm256_div_ps(_mm256_mul_ps(vr, mi), _mm256_add_ps(_mm256_sqrt_ps(vi), ve));
+        _mm256_storeu_ps(p + i, _mm256_sub_ps(_mm256_loadu_ps(p + i), step));
+    }
+    adam_generic(p + i, m + i, v + i, g + i, n - i, b1, b2, rate, eps);
+}
 __attribute__((target("avx2,fma"))) static void softmax_avx2(float *x, int rows, int n) {
     for (int r = 0; r < rows; r++) {
         float *row = x + (long)r * n;
@@ -241,6 +265,9 @@ void textpipe_unit_update(float g, float *out, const float *input, float *error,
 }
 void textpipe_gelu(float *x, int n) { if (has_avx2()) gelu_avx2(x, n); else gelu_generic(x, n); }
 void textpipe_tanh(float *x, int n) { if (has_avx2()) tanh_avx2(x, n); else tanh_generic(x, n); }
+void textpipe_adam(float *p, float *m, float *v, const float *g, int n, float b1, float b2, float rate, float eps) {
+    if (has_avx2()) adam_avx2(p, m, v, g, n, b1, b2, rate, eps); else adam_generic(p, m, v, g, n, b1, b2, rate, eps);
+}
 void textpipe_softmax_rows(float *x, int rows, int n) { if (has_avx2()) softmax_avx2(x, rows, n); else softmax_generic(x, rows, n); }
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     if (has_avx2()) layer_norm_avx2(x, residual, rows, n, w, b, eps); else layer_norm_generic(x, residual, rows, n, w, b, eps);
@@ -251,6 +278,9 @@ void textpipe_saxpy(float g, const float *x, float *y, int n) { saxpy_generic(g,
 void textpipe_unit_update(float g, float *out, const float *input, float *error, int n) { unit_generic(g, out, input, error, n); }
 void textpipe_gelu(float *x, int n) { gelu_generic(x, n); }
 void textpipe_tanh(float *x, int n) { tanh_generic(x, n); }
+void textpipe_adam(float *p, float *m, float *v, const float *g, int n, float b1, float b2, float rate, float eps) {
+    adam_generic(p, m, v, g, n, b1, b2, rate, eps);
+}
 void textpipe_softmax_rows(float *x, int rows, int n) { softmax_generic(x, rows, n); }
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     layer_norm_generic(x, residual, rows, n, w, b, eps);

@@ -57,10 +57,16 @@ public enum FeatureMatrix: Sendable, Equatable {
         switch self {
         case .sparse(let m): return .sparse(m.rows(indices))
         case .dense(let m):
-            var values: [Float] = []
-            values.reserveCapacity(indices.count * m.columnCount)
-            for r in indices { values.append(contentsOf: m.values[r * m.columnCount..<(r + 1) * m.columnCount]) }
-            return .dense(DenseMatrix(rowCount: indices.count, columnCount: m.columnCount, values: values))
+            // Row by row with memcpy (appending slices cost a training batch of an MLP as much as its Adam step).
+            let c = m.columnCount
+            let values = [Float](unsafeUninitializedCapacity: indices.count * c) { out, count in
+                m.values.withUnsafeBufferPointer { source in
+                    guard let to = out.baseAddress, let from = source.baseAddress else { return }
+                    for (k, r) in indices.enumerated() { (to + k * c).initialize(from: from + r * c, count: c) }
+                }
+                count = indices.count * c
+            }
+            return .dense(DenseMatrix(rowCount: indices.count, columnCount: c, values: values))
         }
     }
 

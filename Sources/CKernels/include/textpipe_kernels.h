@@ -11,6 +11,9 @@ void textpipe_unit_update(float g, float *out, const float *input, float *error,
 void textpipe_gelu(float *x, int n);
 /// x = tanh(x) in place (relative error about 1e-7; NaN stays NaN).
 void textpipe_tanh(float *x, int n);
+/// One Adam step: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= rate m / (sqrt(v) + eps) (no FMA: the same
+/// rounding as the scalar loop).
+void textpipe_adam(float *p, float *m, float *v, const float *g, int n, float b1, float b2, float rate, float eps);
 /// Each of `rows` rows of length `n` replaced by its softmax.
 void textpipe_softmax_rows(float *x, int rows, int n);
 /// Each of `rows` rows of length `n`: x = LayerNorm(x + residual) * w + b (residual may be NULL).
