@@ -52,7 +52,8 @@ static void tanh_generic(float *x, int n) {
     for (int i = 0; i < n; i++) x[i] = tanhf(x[i]);
 }
 
-static void adam_generic(float *p, float *m, float *v, const float *g, int n, float b1, float b2, float rate, float eps) {
+static void adam_generic(float *p, float *m, float *v, const float *g, int n, float b1, float b2, float rate,
+                         float eps) {
     for (int i = 0; i < n; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
@@ -198,7 +199,8 @@ __attribute__((target("avx2,fma"))) static void adam_avx2(float *p, float *m, fl
     for (; i + 8 <= n; i += 8) {
         __m256 gi = _mm256_loadu_ps(g + i);
         __m256 mi = _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(vc1, gi));
-        __m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)), _mm256_mul_ps(_mm256_mul_ps(vc2, gi), gi));
+        __m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)),
+                                  _mm256_mul_ps(_mm256_mul_ps(vc2, gi), gi));
         _mm256_storeu_ps(m + i, mi);
         _mm256_storeu_ps(v + i, vi);
         __m256 step = _mm256_div_ps(_mm256_mul_ps(vr, mi), _mm256_add_ps(_mm256_sqrt_ps(vi), ve));

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TextCore
 
@@ -281,56 +282,40 @@ public struct FastText: Classifier {
         ]
     }
 
-    /// The mean of the input rows `line`.
-    @inline(__always)
-    static func average(_ line: (rows: [Int32], count: Int), _ input: [Float], dim: Int, into hidden: inout [Float]) {
-        for j in 0..<dim { hidden[j] = 0 }
-        input.withUnsafeBufferPointer { w in
-            hidden.withUnsafeMutableBufferPointer { h in
-                for id in line.rows {
-                    let base = Int(id) * dim
-                    for j in 0..<dim { h[j] += w[base + j] }
-                }
-                let scale = 1 / Float(max(1, line.count))
-                for j in 0..<dim { h[j] *= scale }
-            }
-        }
-    }
-
-    @inline(__always)
-    static func dot(_ a: UnsafeBufferPointer<Float>, _ offset: Int, _ b: [Float], dim: Int) -> Float {
-        var s: Float = 0
-        for j in 0..<dim { s += a[offset + j] * b[j] }
-        return s
-    }
-
-    /// Per-class logits (softmax), or log-probabilities along the tree (hierarchical softmax). A document with no
-    /// known word or n-gram has a zero hidden layer.
+    /// Per-class logits (softmax), or log-probabilities along the tree (hierarchical softmax), with the kernels
+    /// training uses. A document with no known word or n-gram has a zero hidden layer.
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
         guard let sequences = x.sequences else { return out }
         let dim = settings.dim
         var hidden = [Float](repeating: 0, count: dim)
-        output.withUnsafeBufferPointer { o in
-            for r in 0..<sequences.count {
-                let line = vocabulary.line(sequences.strings(r))
-                if line.rows.isEmpty {
-                    for j in 0..<dim { hidden[j] = 0 }
-                } else {
-                    Self.average(line, input, dim: dim, into: &hidden)
-                }
-                for k in 0..<classCount {
-                    if let tree {
-                        var logp: Float = 0
-                        for (node, code) in zip(tree.paths[k], tree.codes[k]) {
-                            let s = Self.dot(o, Int(node) * dim, hidden, dim: dim)
-                            // log sigmoid(s) or log sigmoid(-s), computed stably.
-                            let z = code ? s : -s
-                            logp += -(max(-z, 0) + log1p(exp(-abs(z))))
+        input.withUnsafeBufferPointer { inputBuffer in
+            output.withUnsafeBufferPointer { outputBuffer in
+                hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
+                    guard let w = inputBuffer.baseAddress, let o = outputBuffer.baseAddress,
+                        let h = hiddenBuffer.baseAddress
+                    else { return }
+                    for r in 0..<sequences.count {
+                        // The hidden layer: the mean of the document's rows.
+                        let line = vocabulary.line(sequences.strings(r))
+                        h.update(repeating: 0, count: dim)
+                        for id in line.rows { textpipe_saxpy(1, w + Int(id) * dim, h, Int32(dim)) }
+                        let scale = 1 / Float(max(1, line.count))
+                        for j in 0..<dim { h[j] *= scale }
+                        for k in 0..<classCount {
+                            guard let tree else {
+                                out[r, k] = textpipe_sdot(o + k * dim, h, Int32(dim))
+                                continue
+                            }
+                            var logp: Float = 0
+                            for (node, code) in zip(tree.paths[k], tree.codes[k]) {
+                                let s = textpipe_sdot(o + Int(node) * dim, h, Int32(dim))
+                                // log sigmoid(s) or log sigmoid(-s), computed stably.
+                                let z = code ? s : -s
+                                logp += -(max(-z, 0) + log1p(exp(-abs(z))))
+                            }
+                            out[r, k] = logp
                         }
-                        out[r, k] = logp
-                    } else {
-                        out[r, k] = Self.dot(o, k * dim, hidden, dim: dim)
                     }
                 }
             }

@@ -228,7 +228,7 @@ extension FastText {
                                     }
                                 }
                             }
-                            Self.merge(shardState.map(\.output), at: 0, into: output, count: outputCount)
+                            Self.merge(shardState.map(\.output), into: output, count: outputCount)
                         }
                         lastLoss = shardState.reduce(0) { $0 + $1.loss } / Double(max(1, documentCount))
                     }
@@ -252,14 +252,10 @@ extension FastText {
 
         /// `target` (the value every copy started from) plus every copy's change, in shard order; the first copy is
         /// used as scratch.
-        @inline(__always)
-        static func merge(
-            _ copies: [UnsafeMutablePointer<Float>], at offset: Int, into target: UnsafeMutablePointer<Float>,
-            count: Int
-        ) {
-            let first = copies[0] + offset
-            for s in 1..<copies.count {
-                let copy = copies[s] + offset
+        static func merge(_ copies: [UnsafeMutablePointer<Float>], into target: UnsafeMutablePointer<Float>, count: Int)
+        {
+            let first = copies[0]
+            for copy in copies.dropFirst() {
                 for j in 0..<count { first[j] += copy[j] - target[j] }
             }
             target.update(from: first, count: count)
