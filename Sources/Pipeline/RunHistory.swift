@@ -59,7 +59,7 @@ public enum RunHistory {
                     scored?.pipeline ?? data.flatMap { try? SnakeCaseJSON.decode(Header.self, from: $0).pipeline }
                     ?? folder.lastPathComponent
                 if let pipeline, name != pipeline { continue }
-                let best = scored?.scores.max { ($0.headline, $1.name) < ($1.headline, $0.name) }
+                let best = scored.flatMap { run in run.bestModel.flatMap { b in run.scores.first { $0.name == b } } }
                 var created: String? = nil
                 if let data, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
                     created = object["created_at"] as? String

@@ -91,6 +91,7 @@ public final class Runner {
                 regressions = shownRun?.previous?.regressions ?? []
             }
             if reused, latestBefore != published.runId, let shownRun,
+                let baselineFolder = RunFolder.previous(in: out, pipeline: spec.name),
                 let baseline = RunFolder.previousMetrics(in: out, pipeline: spec.name).flatMap({
                     try? ScoredRuns.decode($0)
                 }),
@@ -98,7 +99,8 @@ public final class Runner {
             {
                 regressions =
                     RunComparison(
-                        previous: baseline, current: shownRun.scores, threshold: spec.report.regressionThreshold
+                        previous: baseline, current: shownRun.scores, threshold: spec.report.regressionThreshold,
+                        outcomes: (RunOutcomes.read(folder: baselineFolder), RunOutcomes.read(folder: published.folder))
                     ).regressions
             }
             if RunFolder.latest(in: out) != published.runId { try RunFolder.pointLatest(at: published.runId, in: out) }

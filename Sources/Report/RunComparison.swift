@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 
 /// One model's two comparable numbers in a run: accuracy (token accuracy for taggers) and the run's headline metric
@@ -31,11 +32,15 @@ public protocol ScoredRun {
     var document: ReportDocument { get }
     /// The spec as written, when the run recorded it.
     var specText: String? { get }
+    /// The model the run calls best (saved as `models/best` for classification).
+    var bestModel: String? { get }
 }
 
 extension RunReport: ScoredRun {
     /// Classification runs compare macro-F1.
     public var headlineName: String { "macro-F1" }
+    /// The recorded choice (`BestModelChoice`), else the rule applied to the results.
+    public var bestModel: String? { bestChoice?.model }
     /// Accuracy and macro-F1 of every model.
     public var scores: [ModelScore] {
         results.map { ModelScore(name: $0.name, accuracy: $0.accuracy, headline: $0.macroF1) }
@@ -43,6 +48,8 @@ extension RunReport: ScoredRun {
 }
 
 extension TaggingRunReport: ScoredRun {
+    /// The tagger with the highest headline metric.
+    public var bestModel: String? { ranked.first?.name }
     /// Token accuracy and the headline metric of every tagger.
     public var scores: [ModelScore] {
         results.map { ModelScore(name: $0.name, accuracy: $0.metrics.tokenAccuracy, headline: $0.headline) }
@@ -80,8 +87,16 @@ public struct RunComparison: Codable, Sendable, Equatable {
         public var macroF1Before: Double
         /// The headline metric in this run.
         public var macroF1After: Double
-        /// The headline metric fell by more than the threshold.
+        /// The decision rule's verdict of this run's model against the earlier one: a significant loss of more than
+        /// the threshold (paired test on the same documents), or a drop of more than the threshold when no paired
+        /// test was possible.
         public var regression: Bool
+        /// McNemar's p-value between the two runs' outcomes of this model, uncorrected (paired comparisons only).
+        public var pValue: Double? = nil
+        /// The same, Holm-adjusted over every model compared.
+        public var adjustedP: Double? = nil
+        /// The decision rule's verdict of this run against the earlier one (paired comparisons only).
+        public var verdict: DecisionRule.Verdict? = nil
     }
 
     /// The earlier run.
@@ -96,6 +111,9 @@ public struct RunComparison: Codable, Sendable, Equatable {
     public var removed: [String]
     /// The headline metric's name when it is not macro-F1 (tagging runs).
     public var metric: String? = nil
+    /// Whether the models were compared by the decision rule's paired test (both runs' outcomes on the same test
+    /// documents); false when the documents differ or a run has no outcomes; nil in reports before it was recorded.
+    public var paired: Bool? = nil
     /// Models that regressed.
     public var regressions: [String] { deltas.filter(\.regression).map(\.model) }
     /// What the headline metric is called.
@@ -104,7 +122,8 @@ public struct RunComparison: Codable, Sendable, Equatable {
     /// Compares two runs' scores model by model.
     public init(
         previousRunId: String, previous: [ModelScore], current: [ModelScore], threshold: Double,
-        metric: String = "macro-F1"
+        metric: String = "macro-F1", outcomes: (before: RunOutcomes?, after: RunOutcomes?) = (nil, nil),
+        rule: DecisionRule = DecisionRule(test: .mcnemar)
     ) {
         self.previousRunId = previousRunId
         self.threshold = threshold
@@ -119,20 +138,61 @@ public struct RunComparison: Codable, Sendable, Equatable {
         added = current.map(\.name).filter { before[$0] == nil }
         let now = Set(current.map(\.name))
         removed = previous.map(\.name).filter { !now.contains($0) }
+        // The decision rule between runs: McNemar on each model's outcomes in both runs (same documents, same
+        // order), Holm over the models compared; a regression is a significant loss larger than the threshold.
+        guard let old = outcomes.before, let new = outcomes.after, !old.documents.isEmpty,
+            old.documents == new.documents
+        else {
+            paired = false
+            return
+        }
+        let tested = deltas.indices.filter {
+            old.correct[deltas[$0].model] != nil && new.correct[deltas[$0].model] != nil
+        }
+        guard tested.count == deltas.count else {
+            paired = false
+            return
+        }
+        paired = true
+        var gained: [Int] = []
+        var lost: [Int] = []
+        for k in tested {
+            let a = old.correct[deltas[k].model] ?? []
+            let b = new.correct[deltas[k].model] ?? []
+            gained.append(zip(a, b).filter { !$0 && $1 }.count)
+            lost.append(zip(a, b).filter { $0 && !$1 }.count)
+        }
+        let p = tested.indices.map { Significance.mcnemar(b: gained[$0], c: lost[$0]) }
+        let adjusted = Significance.holm(p)
+        for (n, k) in tested.enumerated() {
+            let verdict = rule.verdict(adjustedP: adjusted[n], advantage: Double(gained[n] - lost[n]))
+            deltas[k].pValue = p[n]
+            deltas[k].adjustedP = adjusted[n]
+            deltas[k].verdict = verdict
+            deltas[k].regression =
+                verdict == .worse && deltas[k].macroF1Before - deltas[k].macroF1After > threshold
+        }
     }
 
-    /// The comparison of a run's scores with an earlier run of the same task.
-    public init(previous: any ScoredRun, current: [ModelScore], threshold: Double) {
+    /// The comparison of a run's scores with an earlier run of the same task, paired when both runs' outcomes are
+    /// given and cover the same documents.
+    public init(
+        previous: any ScoredRun, current: [ModelScore], threshold: Double,
+        outcomes: (before: RunOutcomes?, after: RunOutcomes?) = (nil, nil)
+    ) {
         self.init(
             previousRunId: previous.runId, previous: previous.scores, current: current, threshold: threshold,
-            metric: previous.headlineName)
+            metric: previous.headlineName, outcomes: outcomes)
     }
 
     /// The comparison of a classification run's results with an earlier run.
-    public init(previous: RunReport, current: [ModelResult], threshold: Double) {
+    public init(
+        previous: RunReport, current: [ModelResult], threshold: Double,
+        outcomes: (before: RunOutcomes?, after: RunOutcomes?) = (nil, nil)
+    ) {
         self.init(
             previous: previous,
             current: current.map { ModelScore(name: $0.name, accuracy: $0.accuracy, headline: $0.macroF1) },
-            threshold: threshold)
+            threshold: threshold, outcomes: outcomes)
     }
 }

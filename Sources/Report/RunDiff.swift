@@ -1,3 +1,4 @@
+import Evaluate
 import Foundation
 
 /// `textpipe report diff`: two runs side by side, every model's accuracy and headline metric old, new and delta,
@@ -19,9 +20,16 @@ public struct RunDiff: Codable, Sendable {
         public var headlineNew: Double
         /// `headlineNew - headlineOld`.
         public var headlineDelta: Double
-        /// The headline fell by more than the threshold.
+        /// The decision rule calls the later run's model worse by more than the threshold (see `RunComparison`).
         public var regression: Bool
+        /// McNemar's Holm-adjusted p-value between the two runs' outcomes of this model (paired diffs only).
+        public var adjustedP: Double? = nil
+        /// The later run's model against the earlier one under the decision rule (paired diffs only).
+        public var verdict: DecisionRule.Verdict? = nil
     }
+
+    /// Whether the models were compared by the decision rule's paired test (same test documents in both runs).
+    public var paired: Bool
 
     /// The earlier run: pipeline and id.
     public var old: String
@@ -46,8 +54,12 @@ public struct RunDiff: Codable, Sendable {
     public var regressions: [String] { models.filter(\.regression).map(\.model) }
 
     /// The difference from `a` (earlier) to `b` (later).
-    public init(from a: any ScoredRun, to b: any ScoredRun, threshold: Double) {
-        let c = RunComparison(previous: a, current: b.scores, threshold: threshold)
+    public init(
+        from a: any ScoredRun, to b: any ScoredRun, threshold: Double,
+        outcomes: (before: RunOutcomes?, after: RunOutcomes?) = (nil, nil)
+    ) {
+        let c = RunComparison(previous: a, current: b.scores, threshold: threshold, outcomes: outcomes)
+        paired = c.paired ?? false
         old = "\(a.pipeline) \(a.runId)"
         new = "\(b.pipeline) \(b.runId)"
         headlineName = c.metricName
@@ -57,7 +69,7 @@ public struct RunDiff: Codable, Sendable {
                 model: $0.model, accuracyOld: $0.accuracyBefore, accuracyNew: $0.accuracyAfter,
                 accuracyDelta: $0.accuracyAfter - $0.accuracyBefore, headlineOld: $0.macroF1Before,
                 headlineNew: $0.macroF1After, headlineDelta: $0.macroF1After - $0.macroF1Before,
-                regression: $0.regression)
+                regression: $0.regression, adjustedP: $0.adjustedP, verdict: $0.verdict)
         }
         added = c.added
         removed = c.removed
@@ -108,8 +120,9 @@ public struct RunDiff: Codable, Sendable {
                 + String(
                     format: "  %11.2f %6.2f %+6.2f  %13.2f %6.2f %+6.2f", r.accuracyOld * 100, r.accuracyNew * 100,
                     r.accuracyDelta * 100, r.headlineOld * 100, r.headlineNew * 100, r.headlineDelta * 100)
-                + (r.regression ? "  REGRESSION" : "") + "\n"
+                + (r.regression ? "  REGRESSION" : r.verdict.map { "  \($0.rawValue)" } ?? "") + "\n"
         }
+        t += ruleLine + "\n"
         for m in added { t += "new: \(m)\n" }
         for m in removed { t += "gone: \(m)\n" }
         t += specSummary.map { $0 + "\n" }.joined()
@@ -131,10 +144,12 @@ public struct RunDiff: Codable, Sendable {
                             .init(r.model), .init(Format.percent(r.accuracyOld)), .init(Format.percent(r.accuracyNew)),
                             .init(Format.signedPoints(r.accuracyDelta)), .init(Format.percent(r.headlineOld)),
                             .init(Format.percent(r.headlineNew)), .init(Format.signedPoints(r.headlineDelta)),
-                            .init(r.regression ? [.alert("regression")] : [])
+                            .init(
+                                r.regression ? [.alert("regression")] : r.verdict.map { [.text($0.rawValue)] } ?? [])
                         ]
                     }))
         ]
+        blocks.append(.paragraph([.text(ruleLine + ".")], muted: true))
         if !added.isEmpty { blocks.append(.paragraph([.text("New: \(added.joined(separator: ", "))")])) }
         if !removed.isEmpty { blocks.append(.paragraph([.text("No longer run: \(removed.joined(separator: ", "))")])) }
         if specChanges.isEmpty {
@@ -144,6 +159,16 @@ public struct RunDiff: Codable, Sendable {
             blocks.append(.preformatted(specChanges.joined(separator: "\n"), language: "diff"))
         }
         return MarkdownWriter.write(ReportDocument(title: "diff", blocks: blocks)) + "\n"
+    }
+
+    /// How "better", "worse", "tied" and "regression" were decided, in one line.
+    var ruleLine: String {
+        paired
+            ? "decision rule: McNemar's exact test on each model's outcomes in both runs (same test documents), "
+                + "Holm-corrected over \(models.count) models, alpha 0.05; regression: significantly worse and "
+                + "\(headlineName) down more than \(Format.percent(threshold)) points"
+            : "no paired test (the runs' test documents differ or a run has no outcomes.tsv): regression is "
+                + "\(headlineName) down more than \(Format.percent(threshold)) points; no better/worse verdicts"
     }
 
     var specSummary: [String] {

@@ -43,6 +43,8 @@ public struct RunReport: Codable, Sendable {
     public var specText: String? = nil
     /// The SHA-256 of each input (a catalog package by name and version, or a file).
     public var inputs: [String: String]? = nil
+    /// The model saved as `models/best` and why (`BestModelChoice`); absent in runs before it was recorded.
+    public var best: BestModelChoice? = nil
     /// Every model's headline numbers by its name (`"ngram + softmax"`), for tools that address metrics by path
     /// (`dvc metrics diff`): numbers only, null where a model has none. Written by `json()`; absent in version 1.
     public var models: [String: ModelNumbers]? = nil
@@ -71,6 +73,15 @@ public struct RunReport: Codable, Sendable {
             if a.accuracy != b.accuracy { return a.accuracy > b.accuracy }
             return a.name < b.name
         }
+    }
+
+    /// The best model by the documented rule (`BestModelChoice`): the recorded choice, else the rule applied now.
+    public var bestChoice: BestModelChoice? {
+        if let best { return best }
+        let ranked = self.ranked
+        return BestModelChoice.choose(
+            ranked: ranked.map { .init(name: $0.name, logLoss: $0.logLoss, modelBytes: $0.modelBytes) },
+            headlines: ranked.map(\.macroF1), significance: significance)
     }
 
     /// metrics.json: pretty-printed, snake_case keys, the `models` map filled in, the current schema version.
@@ -440,7 +451,8 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
         }
         self.adjusted = adjusted
         best = models.first ?? ""
-        notDifferentFromBest = n > 1 ? (1..<n).filter { adjusted[0][$0] >= alpha }.map { models[$0] } : []
+        notDifferentFromBest = []
+        notDifferentFromBest = n > 1 ? (1..<n).filter { verdict(0, $0) == .tied }.map { models[$0] } : []
     }
 
     /// The best model's standing in words.
@@ -467,16 +479,43 @@ public struct SignificanceMatrix: Codable, Sendable, Equatable {
         }
         self.adjusted = adjusted
         best = models.first ?? ""
-        notDifferentFromBest = n > 1 ? (1..<n).filter { adjusted[0][$0] >= alpha }.map { models[$0] } : []
+        notDifferentFromBest = []
+        notDifferentFromBest = n > 1 ? (1..<n).filter { verdict(0, $0) == .tied }.map { models[$0] } : []
     }
 
-    /// The significance result in one sentence.
+    /// The rule that turns these p-values into verdicts.
+    public var rule: DecisionRule { DecisionRule(test: test == "McNemar" ? .mcnemar : .pairedBootstrap, alpha: alpha) }
+
+    /// The verdict of model `i` against model `j` (indices into `models`) under `rule`: which is ahead comes from the
+    /// discordant counts when known (McNemar), else from the ranking (`models` is best first).
+    public func verdict(_ i: Int, _ j: Int) -> DecisionRule.Verdict {
+        guard i != j, i < models.count, j < models.count else { return .tied }
+        let advantage =
+            onlyRight.isEmpty ? Double(j - i) : Double(onlyRight[i][j] - onlyRight[j][i])
+        return rule.verdict(adjustedP: adjusted[i][j], advantage: advantage)
+    }
+
+    /// The index of a model by name.
+    public func index(of model: String) -> Int? { models.firstIndex(of: model) }
+
+    /// The significance result in one sentence, every verdict under `rule`.
     public var sentence: String {
         guard models.count > 1 else { return "Only one model: nothing to compare." }
-        if notDifferentFromBest.isEmpty {
-            return "\(best) is significantly better than every other model (\(test), Holm-adjusted p < \(alpha))."
+        let others = models.indices.dropFirst()
+        let worse = others.filter { verdict(0, $0) == .worse }.map { models[$0] }
+        let better = others.count - worse.count - notDifferentFromBest.count
+        var parts: [String] = []
+        if notDifferentFromBest.isEmpty && worse.isEmpty {
+            return "\(best) is significantly better than every other model under the decision rule."
         }
-        return
-            "\(best) is not significantly different from \(notDifferentFromBest.joined(separator: ", ")) (\(test), Holm-adjusted p >= \(alpha)); it is significantly better than the other \(models.count - 1 - notDifferentFromBest.count)."
+        if !notDifferentFromBest.isEmpty {
+            parts.append("\(best) is tied with \(notDifferentFromBest.joined(separator: ", "))")
+        }
+        if better > 0 { parts.append("significantly better than the other \(better)") }
+        if !worse.isEmpty {
+            parts.append(
+                "significantly less accurate than \(worse.joined(separator: ", ")) (ranked lower by the headline)")
+        }
+        return parts.joined(separator: "; ") + " (decision rule: \(test), Holm-adjusted p < \(alpha))."
     }
 }

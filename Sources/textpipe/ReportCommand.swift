@@ -40,6 +40,13 @@ struct ReportCommand: ParsableCommand {
             }
         }
 
+        /// The run's outcomes.tsv beside its metrics.json, when there is one.
+        static func outcomes(_ path: String) -> RunOutcomes? {
+            var url = URL(fileURLWithPath: path)
+            if url.lastPathComponent == "metrics.json" { url.deleteLastPathComponent() }
+            return RunOutcomes.read(folder: url)
+        }
+
         func run() throws {
             try Textpipe.guarded {
                 let a = try Self.load(runA)
@@ -48,7 +55,9 @@ struct ReportCommand: ParsableCommand {
                     throw TextpipeError(
                         .usage, "one run is a classification run and the other a tagging run; compare runs of one task")
                 }
-                let c = RunDiff(from: a, to: b, threshold: threshold)
+                let c = RunDiff(
+                    from: a, to: b, threshold: threshold,
+                    outcomes: (Self.outcomes(runA), Self.outcomes(runB)))
                 if json {
                     print(String(decoding: try SnakeCaseJSON.encode(c), as: UTF8.self))
                 } else if md {

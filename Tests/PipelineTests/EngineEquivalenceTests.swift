@@ -14,7 +14,7 @@ import TextCore
 
     /// Runs `pipelines/<name>.yaml` (its text, or `edit` of it) in a fresh root that shares the project's data cache.
     func runShipped(_ name: String, edit: (String) -> String = { $0 }) throws -> URL {
-        let binary = try #require(TestSupport.releaseExecutable, "build the release binary first (make test does)")
+        let binary = try #require(TestSupport.releaseExecutable, "\(TestSupport.releaseExecutableProblem)")
         let root = TestSupport.temporaryDirectory("engine-\(name)")
         let cache = TestSupport.projectRoot.appendingPathComponent("data/cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)

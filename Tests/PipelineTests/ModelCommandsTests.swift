@@ -23,11 +23,16 @@ import TextCore
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json"))) as? [String: Any])
         let results = try #require(report["results"] as? [[String: Any]])
-        // The report's ranking: macro-F1, then accuracy, then name.
-        func key(_ r: [String: Any]) -> (Double, Double, String) {
-            (-(r["macro_f1"] as! Double), -(r["accuracy"] as! Double), "\(r["features"]!) + \(r["classifier"]!)")
-        }
-        let best = try #require(results.min { key($0) < key($1) })
+        // The documented rule (BestModelChoice): the leader by macro-F1, or among the models the decision rule calls
+        // tied with it the one with probabilities and the lowest log loss.
+        let choice = try #require(report["best"] as? [String: Any])
+        let chosenName = try #require(choice["model"] as? String)
+        let group = [try #require(choice["leader"] as? String)] + (choice["tied"] as? [String] ?? [])
+        #expect(group.contains(chosenName))
+        func named(_ n: String) -> [String: Any]? { results.first { "\($0["features"]!) + \($0["classifier"]!)" == n } }
+        let best = try #require(named(chosenName))
+        let losses = group.compactMap { named($0)?["log_loss"] as? Double }
+        if let loss = best["log_loss"] as? Double { #expect(loss == losses.min()) } else { #expect(losses.isEmpty) }
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("reports/demo/latest/models/best").path)
         #expect("models/" + link == best["model_path"] as? String, "\(link)")
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("reports/demo/latest/models/best/model.json").path))

@@ -7,7 +7,7 @@ import Report
 /// (and `models`) are the repository's, and returns its run's metrics: what every comparison with an outside
 /// reference (scikit-learn, fastText) starts from.
 func referenceRun(_ folder: String, spec: String, pipeline: String) throws -> (report: RunReport, fixtures: URL) {
-    let binary = try #require(TestSupport.releaseExecutable, "build the release binary first (make test does)")
+    let binary = try #require(TestSupport.releaseExecutable, "\(TestSupport.releaseExecutableProblem)")
     let root = TestSupport.temporaryDirectory("\(folder)-reference")
     for shared in ["data/cache", "models"] {
         let target = TestSupport.projectRoot.appendingPathComponent(shared)

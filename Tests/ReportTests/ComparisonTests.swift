@@ -44,7 +44,7 @@ import Evaluate
         let b2 = b.enumerated().map { $0.offset < 10 ? true : $0.element }
         let m = SignificanceMatrix(models: ["A", "C", "B"], correct: [a, c, b2])
         #expect(m.onlyRight[0][2] == 50 && m.adjusted[0][1] == 1)
-        #expect(m.notDifferentFromBest == ["C"] && m.sentence.contains("not significantly different from C"))
+        #expect(m.notDifferentFromBest == ["C"] && m.sentence.contains("A is tied with C; significantly better than the other 1"))
     }
 
     /// metrics.json of an earlier run (before intervals, significance and learning curves existed) still reads:

@@ -69,15 +69,16 @@ import Evaluate
         #expect(text[0] == "Best model: **ngram + nb** G, macro-F1 92.00 % (95% bootstrap interval 86.0–96.0).")
         #expect(text[1].contains("the generative model ahead by 8.00 points; accuracy difference +8.00 points (95% paired interval +0.32 to +15.68)"))
         // McNemar exact, b = 12, c = 4: two-sided binomial p = 0.0768.
-        #expect(text[1].contains("McNemar p = 0.077 (not significant at 0.05)"), "\(text[1])")
-        #expect(text[2].hasPrefix("Statistically tied with the best (McNemar, Holm-adjusted p ≥ 0.05): ngram + svm"))
+        #expect(text[1].contains("McNemar Holm-adjusted p = 0.077 (uncorrected 0.077): tied under the decision rule"), "\(text[1])")
+        #expect(text[2].hasPrefix("Tied with the top-ranked ngram + nb under the decision rule: ngram + svm"))
         #expect(text[3].hasPrefix("Previous run: none found"))
         var tuned = s
         tuned.tuned = [("ngram + nb", "alpha=0.3"), ("ngram + svm", "C=1")]
         let tunedText = tuned.items.map { MarkdownWriter.inline($0) }
         #expect(tunedText[1].contains("both tuned by nested cross-validation, so this compares tuned models"))
         #expect(tunedText.contains { $0.hasPrefix("Tuned by nested cross-validation (scores are outer estimates): ngram + nb (saved with alpha=0.3)") })
-        #expect(text[4] == "Not trained: 1 pair: gaussian_nb on ngram (needs dense features).")
+        #expect(text[4].hasPrefix("Decision rule for every"))
+        #expect(text[5] == "Not trained: 1 pair: gaussian_nb on ngram (needs dense features).")
         #expect(ReportSummary.short("gaussian_nb models each feature as a Gaussian (most values are 0); use it on dense features")
                 == "gaussian_nb models each feature as a Gaussian")
     }

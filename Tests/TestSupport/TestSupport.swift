@@ -60,10 +60,48 @@ public enum TestSupport {
     }
 
     /// The release build of textpipe (`make test` builds it before the tests), for tests that run shipped pipelines on
-    /// real data at the speed users see; nil when it has not been built.
+    /// real data at the speed users see; nil when it has not been built or is older than a file under Sources/ or
+    /// Package.swift (`swift test` never rebuilds it, and a stale binary would test yesterday's code).
     public static var releaseExecutable: URL? {
         let u = projectRoot.appendingPathComponent(".build/release/textpipe")
-        return FileManager.default.isExecutableFile(atPath: u.path) ? u : nil
+        guard FileManager.default.isExecutableFile(atPath: u.path), let built = modificationDate(u),
+            let newest = newestSource(), built >= newest.date
+        else { return nil }
+        return u
+    }
+
+    /// Why `releaseExecutable` is nil, for the failure message.
+    public static var releaseExecutableProblem: String {
+        let u = projectRoot.appendingPathComponent(".build/release/textpipe")
+        guard FileManager.default.isExecutableFile(atPath: u.path), let built = modificationDate(u) else {
+            return "no release binary at \(u.path): run `make test` (or `swift build -c release`) first"
+        }
+        if let newest = newestSource(), built < newest.date {
+            return "the release binary is older than \(newest.path): run `make test` (or `swift build -c release`) again"
+        }
+        return "the release binary is usable"
+    }
+
+    static func modificationDate(_ url: URL) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+    }
+
+    /// The most recently modified file under Sources/ (and Package.swift).
+    static func newestSource() -> (path: String, date: Date)? {
+        var newest: (path: String, date: Date)? = nil
+        let package = projectRoot.appendingPathComponent("Package.swift")
+        if let d = modificationDate(package) { newest = (package.path, d) }
+        let sources = projectRoot.appendingPathComponent("Sources")
+        guard let walk = FileManager.default.enumerator(
+            at: sources, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey])
+        else { return newest }
+        for case let url as URL in walk {
+            guard let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .isRegularFileKey]),
+                values.isRegularFile == true, let d = values.contentModificationDate
+            else { continue }
+            if newest == nil || d > newest!.date { newest = (url.path, d) }
+        }
+        return newest
     }
 
     /// Runs the textpipe executable (the debug build unless `executable` is given); returns exit status, stdout and stderr.

@@ -11,7 +11,7 @@ public enum TextpipeVersion {
 /// a change to the report (a new section) rewrites reports without retraining anything. Bump with such changes.
 public enum ReportLayout {
     /// Bumped whenever a report section is added or changed.
-    public static let version = 3
+    public static let version = 4
 }
 
 /// Builds a stage key from labelled parts: `StageKey("train").add("features", k1).add("model", json).hex`.

@@ -89,6 +89,7 @@ struct ReportStage: Stage {
             learning = LearningCurves(curves: curves, repeats: lc.repeats)
         }
         // The previous run of this pipeline (report.out may hold other pipelines' runs too).
+        let previousFolder = RunFolder.previous(in: out, pipeline: spec.name)
         let previousReport = RunFolder.previousMetrics(in: out, pipeline: spec.name).flatMap {
             try? RunReport.decode($0)
         }
@@ -109,7 +110,13 @@ struct ReportStage: Stage {
         }
         let published = try RunFolder.publish(in: out, startedAt: context.startedAt, log: context.log) { tmp, runId in
             try RunFolder.copyModels(models, into: tmp)
-            if let best = ranked.first { try RunFolder.linkBest(results[best].modelPath, in: tmp) }
+            let best = BestModelChoice.choose(
+                ranked: ranked.map {
+                    .init(name: results[$0].name, logLoss: results[$0].logLoss, modelBytes: results[$0].modelBytes)
+                }, headlines: ranked.map { results[$0].macroF1 }, significance: significance)
+            if let best, let chosen = results.first(where: { $0.name == best.model }) {
+                try RunFolder.linkBest(chosen.modelPath, in: tmp)
+            }
             var foldLines = "source\tlabel\tfold\n"
             for (i, f) in folds.enumerated() {
                 for d in f.test { foldLines += "\(corpus.sources[d])\t\(labels.names[assignment.y[d]])\t\(i)\n" }
@@ -147,9 +154,18 @@ struct ReportStage: Stage {
                 totalSeconds: context.elapsedSeconds)
             r.skipped = skipped.isEmpty ? nil : skipped
             r.significance = significance
+            r.best = best
             r.learningCurves = learning
+            let testOrder = folds.flatMap(\.test)
+            let outcomes = RunOutcomes(
+                documents: testOrder.map { corpus.sources[$0] + "\t" + labels.names[assignment.y[$0]] },
+                correct: Dictionary(
+                    ranked.enumerated().map { (results[$0.element].name, correct[$0.offset]) },
+                    uniquingKeysWith: { a, _ in a }))
             r.previous = previousReport.map {
-                RunComparison(previous: $0, current: results, threshold: spec.report.regressionThreshold)
+                RunComparison(
+                    previous: $0, current: results, threshold: spec.report.regressionThreshold,
+                    outcomes: (previousFolder.flatMap { RunOutcomes.read(folder: $0) }, outcomes))
             }
             r.specText = try? String(contentsOfFile: spec.file, encoding: .utf8)
             r.inputs = Dictionary(inputFiles.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })

@@ -12,6 +12,8 @@ extension RunReport {
             }, headlineName: "macro-F1", significance: significance, learningCurves: learningCurves, previous: previous,
             skipped: skipped?.grouped ?? [])
         s.tuned = ranked.compactMap { r in r.search.map { (r.name, $0.describe($0.chosenForModel)) } }
+        s.best = bestChoice
+        s.warnings = ResultWarnings.classification(ranked, folds: results.map(\.folds.count).max() ?? 0)
         return s
     }
 
@@ -44,7 +46,8 @@ extension RunReport {
             .paragraph(
                 [
                     "Sorted by macro-F1. ", .family("generative"), " generative (models p(x, y)), ",
-                    .family("discriminative"), " discriminative (models p(y | x) or a decision function)."
+                    .family("discriminative"), " discriminative (models p(y | x) or a decision function). ",
+                    .text(BestModelChoice.ruleStatement)
                 ]),
             .chart(
                 ReportChart(

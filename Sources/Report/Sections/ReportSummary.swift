@@ -42,6 +42,10 @@ public struct ReportSummary: Sendable {
     public var skipped: [(classifier: String, features: [String], reason: String)]
     /// Models whose hyperparameters were searched, with the settings their saved model uses.
     public var tuned: [(model: String, chosen: String)] = []
+    /// The model saved as best and why, when the run chose one by the rule (classification).
+    public var best: BestModelChoice? = nil
+    /// Results that should not be trusted as they stand (`ResultWarnings`), shown near the top.
+    public var warnings: [String] = []
 
     /// The accuracy difference of model `i` over model `j` with a 95% interval for paired proportions (Wald, from the
     /// discordant counts b and c of McNemar's table over n documents: d = (b - c) / n,
@@ -60,26 +64,35 @@ public struct ReportSummary: Sendable {
 
     /// The summary as a bulleted list, one finding per item.
     public var items: [[ReportInline]] {
-        guard let best = models.first else { return [["No model was trained."]] }
+        guard let leader = models.first else { return [["No model was trained."]] }
+        // The model saved as best (the rule in `BestModelChoice`), else the top-ranked one.
+        let best = self.best.flatMap { b in models.first { $0.name == b.model } } ?? leader
         var out: [[ReportInline]] = []
         var first: [ReportInline] = [
             "Best model: ", .strong(best.name), " ", .family(best.family),
             .text(", \(headlineName) \(Format.percent(best.headline)) %")
         ]
         if let i = best.interval { first.append(.text(" (95% bootstrap interval \(Format.interval(i)))")) }
+        if let choice = self.best {
+            first.append(.text(", saved as models/best: \(choice.reason)"))
+        }
         out.append(first + ["."])
+        for w in warnings { out.append([.alert("Warning"), .text(": " + w)]) }
 
         if let g = models.firstIndex(where: { $0.family == "generative" }),
             let d = models.firstIndex(where: { $0.family != "generative" })
         {
             let (winner, loser) = g < d ? (g, d) : (d, g)
+            let gap = models[winner].headline - models[loser].headline
             var item: [ReportInline] = [
                 "Best generative against best discriminative: ", .strong(models[g].name),
                 .text(" \(Format.percent(models[g].headline)) % against "),
                 .strong(models[d].name), .text(" \(Format.percent(models[d].headline)) % \(headlineName), "),
                 .text(
-                    "the \(models[winner].family) model ahead by "
-                        + "\(String(format: "%.2f", (models[winner].headline - models[loser].headline) * 100)) points")
+                    gap == 0
+                        ? "the same \(headlineName)"
+                        : "the \(models[winner].family) model ahead by "
+                            + "\(String(format: "%.2f", gap * 100)) points")
             ]
             if let (diff, interval) = accuracyDifference(winner, loser) {
                 item.append(
@@ -88,12 +101,18 @@ public struct ReportSummary: Sendable {
                             format: "; accuracy difference %+.2f points (95%% paired interval %+.2f to %+.2f)",
                             diff * 100, interval.low * 100, interval.high * 100)))
             }
-            if let sig = significance, winner < sig.pValues.count, loser < sig.pValues.count {
-                let p = sig.pValues[winner][loser]
+            if let sig = significance, let i = sig.index(of: models[winner].name),
+                let j = sig.index(of: models[loser].name)
+            {
+                let verdict = sig.verdict(i, j)
                 item.append(
                     .text(
-                        "; \(sig.test) p = \(Format.pValue(p)) ("
-                            + (p < sig.alpha ? "significant" : "not significant") + " at \(sig.alpha))"))
+                        "; \(sig.test) Holm-adjusted p = \(Format.pValue(sig.adjusted[i][j])) (uncorrected "
+                            + "\(Format.pValue(sig.pValues[i][j]))): "
+                            + (verdict == .tied
+                                ? "tied under the decision rule"
+                                : "the \(models[winner].family) model is significantly "
+                                    + (verdict == .better ? "better" : "less accurate") + " under the decision rule")))
             }
             let tunedNames = Set(tuned.map(\.model))
             if tunedNames.contains(models[g].name) && tunedNames.contains(models[d].name) {
@@ -105,16 +124,15 @@ public struct ReportSummary: Sendable {
         }
 
         if let sig = significance, sig.models.count > 1 {
+            let top = sig.models.count > 1 ? "the top-ranked " + sig.best : sig.best
             if sig.notDifferentFromBest.isEmpty {
                 out.append([
-                    "Statistically tied with the best: none; ", .strong(sig.best),
-                    .text(
-                        " is significantly better than every other model (\(sig.test), Holm-adjusted p < \(sig.alpha))."
-                    )
+                    .text("Tied with \(top) under the decision rule: none; "), .strong(sig.best),
+                    .text(" differs significantly from every other model.")
                 ])
             } else {
                 out.append([
-                    .text("Statistically tied with the best (\(sig.test), Holm-adjusted p ≥ \(sig.alpha)): "),
+                    .text("Tied with \(top) under the decision rule: "),
                     .text(sig.notDifferentFromBest.joined(separator: ", ")),
                     .text(
                         " (\(sig.notDifferentFromBest.count) of \(sig.models.count - 1)); a ranking among them is not "
@@ -139,6 +157,20 @@ public struct ReportSummary: Sendable {
             out.append(Self.sincePrevious(p))
         } else {
             out.append(["Previous run: none found for this pipeline; the next run will be compared with this one."])
+        }
+
+        if let sig = significance, sig.models.count > 1 {
+            var rule = sig.rule.statement
+            if let p = previous {
+                rule +=
+                    " Against the previous run, each model's outcomes on the same test documents get the same test, "
+                    + "Holm-corrected over the models compared; a regression is a significant loss of more than "
+                    + "\(Format.percent(p.threshold)) points of \(p.metricName)"
+                    + (p.paired == false
+                        ? " (this time the test documents differ, so no paired test was possible: a drop of more than "
+                            + "the threshold counts)." : ".")
+            }
+            out.append([.text(rule)])
         }
 
         if !skipped.isEmpty {
@@ -229,7 +261,12 @@ public struct ReportSummary: Sendable {
                 .text(
                     "; largest change \(largest.model) "
                         + "\(Format.signedPoints(largest.macroF1After - largest.macroF1Before)) "
-                        + "points \(p.metricName)"))
+                        + "points \(p.metricName)"
+                        + (largest.verdict.map {
+                            $0 == .tied
+                                ? " (tied with the previous run under the decision rule)"
+                                : " (significantly \($0 == .better ? "better" : "worse") under the decision rule)"
+                        } ?? "")))
         } else if !p.deltas.isEmpty {
             item.append(.text("; every score unchanged"))
         }

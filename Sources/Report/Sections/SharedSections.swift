@@ -25,7 +25,14 @@ enum SharedSections {
             .heading(2, "Since the previous run", anchor: "since-the-previous-run"),
             .paragraph([
                 "Compared with run ", .code(p.previousRunId),
-                .text("; a regression is a \(p.metricName) drop of more than \(Format.percent(p.threshold)) points.")
+                .text(
+                    p.paired == true
+                        ? "; each model's outcomes on the same test documents in both runs by the decision rule "
+                            + "(McNemar, Holm over the \(p.deltas.count) models); a regression is significantly worse "
+                            + "and a \(p.metricName) drop of more than \(Format.percent(p.threshold)) points."
+                        : "; the test documents differ, so no paired test is possible: a regression is a "
+                            + "\(p.metricName) drop of more than \(Format.percent(p.threshold)) points, and no "
+                            + "model is called better or worse.")
             ])
         ]
         if !p.regressions.isEmpty {
@@ -36,7 +43,8 @@ enum SharedSections {
                 .init(d.model), .init(Format.percent(d.accuracyBefore)), .init(Format.percent(d.accuracyAfter)),
                 .init(Format.signedPoints(d.accuracyAfter - d.accuracyBefore)), .init(Format.percent(d.macroF1Before)),
                 .init(Format.percent(d.macroF1After)), .init(Format.signedPoints(d.macroF1After - d.macroF1Before)),
-                .init(d.regression ? [.alert("regression")] : [])
+                .init(d.adjustedP.map { Format.pValue($0) } ?? "—"),
+                .init(d.regression ? [.alert("regression")] : d.verdict.map { [.text($0.rawValue)] } ?? [])
             ]
         }
         out.append(
@@ -46,7 +54,8 @@ enum SharedSections {
                         .text("model"), .number("accuracy % before", essential: false),
                         .number("accuracy %", essential: false),
                         .number("Δ", essential: false), .number("\(p.metricName) % before", essential: false),
-                        .number("\(p.metricName) %"), .number("Δ"), .text("flag")
+                        .number("\(p.metricName) %"), .number("Δ"), .number("Holm p", essential: false),
+                        .text("verdict")
                     ], rows: rows)))
         if !p.added.isEmpty { out.append(.paragraph([.text("New: \(p.added.joined(separator: ", "))")], muted: true)) }
         if !p.removed.isEmpty {
@@ -73,7 +82,11 @@ enum SharedSections {
                 .init("\(j + 1). \(sig.models[j])"), .init(Format.pValue(sig.pValues[0][j])), .init(Format.pValue(p))
             ]
             if !sig.onlyRight.isEmpty { row.append(.init("\(sig.onlyRight[0][j]) / \(sig.onlyRight[j][0])")) }
-            row.append(.init(p < sig.alpha ? [.text("worse than the best")] : [.strong("tied with the best")]))
+            switch sig.verdict(0, j) {
+            case .tied: row.append(.init([.strong("tied with the top-ranked")]))
+            case .better: row.append(.init([.text("worse than the top-ranked")]))
+            case .worse: row.append(.init([.text("more accurate than the top-ranked")]))
+            }
             return row
         }
         var columns: [ReportTable.Column] = [.text("model"), .number("p", essential: false), .number("Holm p")]
@@ -81,7 +94,7 @@ enum SharedSections {
         columns.append(.text("verdict"))
         var every: [ReportBlock] = []
         let ties: [[ReportInline]] = sig.models.indices.map { i in
-            let tied = sig.models.indices.filter { $0 != i && sig.adjusted[i][$0] >= sig.alpha }.map { "\($0 + 1)" }
+            let tied = sig.models.indices.filter { $0 != i && sig.verdict(i, $0) == .tied }.map { "\($0 + 1)" }
             return [
                 .text(
                     "\(i + 1). \(sig.models[i]): "
@@ -118,7 +131,7 @@ enum SharedSections {
             .heading(2, "Significance", anchor: "significance"),
             .paragraph([.text(sig.sentence)]),
             .paragraph(
-                [.text("\(how); p-values Holm-adjusted over all pairs; tied: adjusted p ≥ \(sig.alpha).")],
+                [.text(sig.rule.statement + " Here: \(how), \(sig.models.count * (sig.models.count - 1) / 2) pairs.")],
                 muted: true),
             .table(ReportTable(columns: columns, rows: againstBest)),
             .details(

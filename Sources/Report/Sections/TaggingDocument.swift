@@ -4,13 +4,16 @@ import Foundation
 extension TaggingRunReport {
     /// The report's conclusion (see `ReportSummary`); tagging runs have no learning curves or skipped pairs.
     public var summary: ReportSummary {
-        ReportSummary(
+        var s = ReportSummary(
             models: ranked.map {
                 .init(
                     name: $0.name, family: $0.family, headline: $0.headline, interval: $0.headlineInterval, testCount: 0
                 )
             }, headlineName: headlineName, significance: significance, learningCurves: nil, previous: previous,
             skipped: [])
+        s.warnings = ResultWarnings.notConverged(
+            ranked.filter { $0.trainingSummary["converged"] == "false" }.map(\.name))
+        return s
     }
 
     /// Columns of the comparison table for this kind of task: (column, cell of a tagger).
