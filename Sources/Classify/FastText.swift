@@ -110,7 +110,7 @@ public struct FastTextConfiguration: ClassifierConfiguration {
             lines: lines, tokens: (0..<sequences.count).map { sequences.row($0).count + 1 }, labels: labels,
             settings: self, tree: tree, classCount: K)
         sgd.workers = workers
-        let lastEpochLoss = sgd.train(input: &input, output: &output, rng: &rng)
+        let lastEpochLoss = sgd.train(input: &input, output: &output, rng: &rng).loss
         return FastText(
             settings: self, classCount: K, vocabulary: vocabulary, input: input, output: output,
             classCounts: classCounts,

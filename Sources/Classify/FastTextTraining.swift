@@ -4,6 +4,14 @@ import Foundation
 import TextCore
 
 extension FastText {
+    /// fastText's learning rate after `processed` of the `total` tokens of every epoch: `lr (1 - processed / total)`,
+    /// a linear decay to 0 over the whole training (`FastText::trainThread`), never below 0.
+    ///
+    /// lr 0.5 after 250 of 1,000 tokens -> 0.375; after 1,000 -> 0.
+    static func learningRate(_ lr: Double, processed: Double, total: Double) -> Float {
+        Float(lr * max(0, 1 - processed / total))
+    }
+
     /// fastText's SGD on `shards` parallel shards, with a model that depends on the seed and the shard count only
     /// (not on the cores, the scheduler or timing), where fastText's Hogwild threads race on shared rows.
     ///
@@ -87,6 +95,8 @@ extension FastText {
             private(set) var capacity = 0
             var copiedCount = 0
             var loss = 0.0
+            /// The learning rate of the shard's last update (what fastText's progress line shows as `lr:`).
+            var lastRate: Float = 0
 
             init(dim: Int, classCount: Int, outputCount: Int, rowCount: Int, longest: Int) {
                 self.dim = dim
@@ -150,8 +160,11 @@ extension FastText {
             let total: Double
         }
 
-        /// Trains `input` and `output` in place; returns the last epoch's mean loss.
-        func train(input: inout [Float], output: inout [Float], rng: inout Xoshiro256StarStar) -> Double {
+        /// Trains `input` and `output` in place; returns the last epoch's mean loss and the learning rate of the
+        /// last update (close to 0: the schedule ends at 0 after every epoch's tokens).
+        func train(input: inout [Float], output: inout [Float], rng: inout Xoshiro256StarStar) -> (
+            loss: Double, lastRate: Float
+        ) {
             let documentCount = labels.count
             let rowCount = shards > 1 ? input.count / dim : 0
             let total = Double(tokens.reduce(0, +) * epochs)
@@ -234,7 +247,7 @@ extension FastText {
                     }
                 }
             }
-            return lastLoss
+            return (lastLoss, shardState.map(\.lastRate).min() ?? 0)
         }
 
         /// Marks the rows a shard's block touches this round.
@@ -281,11 +294,13 @@ extension FastText {
             var copies = state.copies
             var bases = state.bases
             var loss = 0.0
+            var lastRate = state.lastRate
             rows.withUnsafeBufferPointer { rows in
                 others.withUnsafeBufferPointer { others in
                     for p in block {
                         let r = c.order[p]
-                        let rate = Float(learningRate * max(0, 1 - clock / c.total))
+                        let rate = FastText.learningRate(learningRate, processed: clock, total: c.total)
+                        lastRate = rate
                         clock += Double(tokens[r] * shards)
                         let first = start[r]
                         let n = start[r + 1] - first
@@ -338,6 +353,7 @@ extension FastText {
             }
             state.copiedCount = copied
             state.loss += loss
+            state.lastRate = lastRate
         }
     }
 

@@ -102,7 +102,7 @@ struct NGramLanguageModel: Sendable {
     private var followers: [[Gram: FollowerStats]] = []
     private var continuation: [[Gram: Double]] = []
     private var continuationFollowers: [[Gram: FollowerStats]] = []
-    private var discounts: [(Double, Double, Double)] = []
+    private(set) var discounts: [(Double, Double, Double)] = []
     private var continuationDiscounts: [(Double, Double, Double)] = []
     private var unigramTotal = 0.0
     private var continuationUnigramTotal = 0.0

@@ -103,7 +103,7 @@ public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted 
             let slots = out
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for t in stride(from: w, to: count, by: workers) {
-                    var rng = Xoshiro256StarStar(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(t + 1)))
+                    var rng = Self.treeGenerator(seed: seed, tree: t)
                     var builder = ForestTreeBuilder(
                         columns: columns, x: x, labels: labels, classCount: K, classWeight: classWeight,
                         configuration: self)
@@ -112,6 +112,22 @@ public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted 
             }
         }
         return RandomForest(classCount: K, featureCount: x.columnCount, trees: built.compactMap { $0 })
+    }
+
+    /// Tree `tree`'s own generator: its bootstrap sample and feature draws come from it alone.
+    static func treeGenerator(seed: UInt64, tree: Int) -> Xoshiro256StarStar {
+        Xoshiro256StarStar(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(tree + 1)))
+    }
+
+    /// A bootstrap sample as draw counts: `n` draws with replacement from `n` rows, `draws[r]` the times row `r` was
+    /// drawn. A tree weighs each row by its count (scikit-learn's `sample_weight` from `bincount`), so a row drawn
+    /// twice counts twice; about (1 - 1/n)^n -> 1/e = 36.8% of the rows are out of the bag.
+    ///
+    /// n = 4, draws 2, 0, 2, 3 -> `[0, 0, 2, 1]`: rows 0 and 1 out of the bag, row 2 counts twice.
+    static func bootstrapDraws(_ n: Int, rng: inout Xoshiro256StarStar) -> [Int] {
+        var draws = [Int](repeating: 0, count: n)
+        for _ in 0..<n { draws[rng.nextIndex(n)] += 1 }
+        return draws
     }
 }
 
@@ -183,8 +199,7 @@ struct ForestTreeBuilder {
         let n = columns.rowCount
         var root: [Int] = []
         if configuration.bootstrap {
-            var draws = [Int](repeating: 0, count: n)
-            for _ in 0..<n { draws[rng.nextIndex(n)] += 1 }
+            let draws = RandomForestConfiguration.bootstrapDraws(n, rng: &rng)
             for r in 0..<n where draws[r] > 0 {
                 root.append(r)
                 weight[r] = Double(draws[r]) * classWeight[labels[r]]

@@ -95,4 +95,40 @@ import TextCore
         let s = model.scores(.sparse(m))
         #expect((0..<3).allSatisfy { s[0, $0].isFinite } && model.predict(.sparse(m)).count == 1)
     }
+
+    /// The learning rate per processed token: fastText's linear decay from lr to 0 over all epochs' tokens.
+    @Test func learningRateDecaysLinearlyToZero() {
+        #expect(FastText.learningRate(0.5, processed: 0, total: 1_000) == 0.5)
+        #expect(FastText.learningRate(0.5, processed: 250, total: 1_000) == 0.375)
+        #expect(FastText.learningRate(0.5, processed: 500, total: 1_000) == 0.25)
+        #expect(FastText.learningRate(0.5, processed: 999, total: 1_000) == Float(0.5 * 0.001))
+        #expect(FastText.learningRate(0.5, processed: 1_000, total: 1_000) == 0)
+        // Past the end (the last document's tokens are counted before its update): never negative.
+        #expect(FastText.learningRate(0.5, processed: 1_200, total: 1_000) == 0)
+    }
+
+    /// The trainer follows that schedule: its last update, after every epoch's tokens, runs at a rate of at most
+    /// lr x (the longest document's tokens x shards) / (all tokens), on one shard and on several (a trainer that
+    /// keeps lr constant ends at lr).
+    @Test(arguments: [1, 3]) func trainerEndsItsScheduleNearZero(_ threads: Int) {
+        var settings = FastTextConfiguration()
+        settings.dim = 8; settings.epochs = 4; settings.lr = 0.5; settings.threads = threads
+        var rng = Xoshiro256StarStar(seed: 3)
+        let documents = 300
+        let lines: [(rows: [Int32], count: Int)] = (0..<documents).map { _ in
+            let words = (0..<(2 + rng.nextIndex(6))).map { _ in Int32(rng.nextIndex(40)) }
+            return (words, words.count)
+        }
+        let tokens = lines.map { $0.count + 1 }
+        let labels = (0..<documents).map { $0 % 2 }
+        let sgd = FastText.ShardedSGD(
+            lines: lines, tokens: tokens, labels: labels, settings: settings, tree: nil, classCount: 2)
+        var input = (0..<(40 * 8)).map { _ in Float(rng.nextUnit() - 0.5) / 8 }
+        var output = [Float](repeating: 0, count: 2 * 8)
+        let (loss, lastRate) = sgd.train(input: &input, output: &output, rng: &rng)
+        let total = Double(tokens.reduce(0, +) * settings.epochs)
+        let bound = 0.5 * Double((tokens.max() ?? 0) * threads) / total
+        #expect(lastRate >= 0 && Double(lastRate) <= bound, "last rate \(lastRate), bound \(bound)")
+        #expect(loss.isFinite && loss > 0)
+    }
 }

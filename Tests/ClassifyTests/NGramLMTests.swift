@@ -136,4 +136,22 @@ import TextCore
         part1.merge(part2)
         #expect(part1.counts == whole.counts)
     }
+
+    /// Modified Kneser-Ney's discounts follow Chen & Goodman (1999, eq. 26) from the counts of counts of the highest
+    /// order, worked by hand: bigrams of 0 1 0 1 0 1 2 3 2 3 4 occur 3, 2, 1, 2, 1, 1 times, so n1..n4 = 3, 2, 1, 0,
+    /// Y = n1 / (n1 + 2 n2) = 3/7, D1 = 1 - 2Y n2/n1 = 3/7, D2 = 2 - 3Y n3/n2 = 19/14, D3 = 3 - 4Y n4/n3 = 3. Counts of
+    /// counts shifted by one (n1 taken from the count-2 n-grams) give 1/2, 2 and 2 instead.
+    @Test func modifiedKneserNeyDiscountsFollowChenAndGoodman() {
+        let (d1, d2, d3) = NGramLanguageModel.modifiedDiscounts([10, 5, 3, 2])
+        // Y = 10 / 20: D1 = 1 - 2 (0.5) 5/10, D2 = 2 - 3 (0.5) 3/5, D3 = 3 - 4 (0.5) 2/3.
+        #expect(abs(d1 - 0.5) < 1e-12 && abs(d2 - 1.1) < 1e-12 && abs(d3 - 5.0 / 3) < 1e-12)
+        var model = NGramLanguageModel(
+            order: 2, smoothing: .modifiedKneserNey, discount: 0.75, alpha: 1, vocabularySize: 5)
+        model.count([0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 4])
+        model.prepare()
+        let (b1, b2, b3) = model.discounts[1]
+        #expect(abs(b1 - 3.0 / 7) < 1e-12, "D1 \(b1)")
+        #expect(abs(b2 - 19.0 / 14) < 1e-12, "D2 \(b2)")
+        #expect(abs(b3 - 3) < 1e-12, "D3 \(b3)")
+    }
 }

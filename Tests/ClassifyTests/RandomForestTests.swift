@@ -56,4 +56,45 @@ import TextCore
         let model = try c.fit(fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: 1)
         #expect(model.predict(fixture.train.features) == fixture.train_labels)
     }
+
+    /// The bootstrap itself: n draws with replacement, about 1/e of the rows out of the bag, rows drawn several times.
+    @Test func bootstrapDrawsWithReplacement() {
+        var rng = Xoshiro256StarStar(seed: 11)
+        let n = 20_000
+        let draws = RandomForestConfiguration.bootstrapDraws(n, rng: &rng)
+        #expect(draws.reduce(0, +) == n)
+        let outOfBag = Double(draws.filter { $0 == 0 }.count) / Double(n)
+        // (1 - 1/n)^n = 0.3679; the share's sd is about 0.0034 at this n.
+        #expect(abs(outOfBag - 0.3679) < 0.015, "out-of-bag share \(outOfBag)")
+        #expect(draws.filter { $0 >= 3 }.count > n / 20, "rows drawn three times or more")
+    }
+
+    /// Every tree weighs each row by how often its bootstrap drew it: the root's class distribution equals the
+    /// count-weighted class shares of that tree's own sample (a forest that gives each drawn row weight 1 misses this
+    /// by several points on these data).
+    @Test func treesWeighRowsByTheirBootstrapCounts() throws {
+        var c = RandomForestConfiguration(); c.trees = 4; c.maxDepth = 2
+        let labels = fixture.train_labels
+        let K = fixture.classCount
+        let forest = try c.fit(fixture.train.features, labels: labels, classCount: K, seed: 5)
+        var largestGap = 0.0
+        for t in 0..<4 {
+            var rng = RandomForestConfiguration.treeGenerator(seed: 5, tree: t)
+            let draws = RandomForestConfiguration.bootstrapDraws(labels.count, rng: &rng)
+            var weighted = [Double](repeating: 0, count: K)
+            var distinct = [Double](repeating: 0, count: K)
+            for (r, d) in draws.enumerated() where d > 0 {
+                weighted[labels[r]] += Double(d)
+                distinct[labels[r]] += 1
+            }
+            let total = weighted.reduce(0, +)
+            let root = Array(forest.trees[t].distribution[0..<K])
+            for k in 0..<K {
+                #expect(abs(Double(root[k]) - weighted[k] / total) < 1e-6, "tree \(t) class \(k)")
+                largestGap = max(largestGap, abs(weighted[k] / total - distinct[k] / distinct.reduce(0, +)))
+            }
+        }
+        // The check can tell the two apart on these data.
+        #expect(largestGap > 1e-3)
+    }
 }
