@@ -5,7 +5,7 @@ BIN := .build/release/textpipe
 SPEC ?= pipelines/sentiment.yaml
 APT_PACKAGES := libxml2-dev libopenblas-dev pkg-config unzip
 
-.PHONY: all deps test-deps packages build run test lint bench reference clean-work help fuzz spark test-spark release-static man
+.PHONY: all deps test-deps packages build run test lint bench reference clean-work help fuzz spark test-spark release-static man mutants
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make bench  run the benchmarks side by side with scikit-learn (writes bench/out/)"
 	@echo "make spark  build the Spark driver (spark/build/textpipe-spark.jar; pyspark from PyPI into spark/.venv)"
 	@echo "make test-spark  start a standalone Spark cluster on 127.0.0.1 and run the cluster suite against it"
+	@echo "make mutants  apply each known wrong model (scripts/mutants) and check the tests catch it"
 	@echo "make fuzz   build the libFuzzer driver and fuzz every parser and decoder SECONDS each (default 60; JOBS in parallel)"
 
 # System packages (libxml2, OpenBLAS, pkg-config, unzip): installed with apt-get when running as root, otherwise the
@@ -72,6 +73,11 @@ test-spark: build
 
 bench: build
 	bash bench/run.sh
+
+# Known wrong models (scripts/mutants/*.patch): each applied in a scratch copy, the tests that must catch it run; fails
+# if one survives. MUTANTS='mlp-*' runs some. Not part of `make test` (a build per mutant).
+mutants:
+	bash scripts/mutants/run.sh
 
 clean-work:
 	rm -rf data/work
