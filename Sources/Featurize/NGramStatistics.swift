@@ -187,7 +187,11 @@ public struct NGramStatistics: Sendable {
             if t.df > 0, t.df >= minDF, t.df <= maxDF { kept.append((key, t)) }
         }
         if let maxFeatures = configuration.maxFeatures, kept.count > maxFeatures {
-            kept.sort { $0.counts.tf != $1.counts.tf ? $0.counts.tf > $1.counts.tf : $0.counts.first < $1.counts.first }
+            let frequency = { (c: Counts) in configuration.frequencyForCap(tf: c.tf, df: c.df) }
+            kept.sort {
+                frequency($0.counts) != frequency($1.counts)
+                    ? frequency($0.counts) > frequency($1.counts) : $0.counts.first < $1.counts.first
+            }
             kept = Array(kept.prefix(maxFeatures))
         }
         // Alphabetical by tokens in UTF-8 byte order, a shorter n-gram before the longer ones it starts.

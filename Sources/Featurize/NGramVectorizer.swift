@@ -37,8 +37,13 @@ public struct NGramConfiguration: Sendable, Codable, Hashable {
     public var minDF: FrequencyBound = .count(1)
     /// Drop n-grams in more documents.
     public var maxDF: FrequencyBound = .fraction(1.0)
-    /// Keep only the most frequent n-grams (by count over the training documents), ties by first column.
+    /// Keep only the most frequent n-grams (by count over the training documents; by document frequency under
+    /// binary weighting, as scikit-learn), ties by first column.
     public var maxFeatures: Int? = nil
+    /// How often an n-gram counts for `maxFeatures`: its occurrences, or under binary weighting its documents (as
+    /// scikit-learn's CountVectorizer, which binarises counts before the cut: a word twice in one document is not
+    /// more frequent than a word in two).
+    public func frequencyForCap(tf: Int64, df: Int64) -> Int64 { weighting == .binary ? df : tf }
     /// With `2^k` here, n-grams are hashed into columns and no vocabulary is kept.
     public var hashingBits: Int? = nil
     /// Use `1 + ln(tf)` instead of tf (tfidf only).
@@ -245,7 +250,9 @@ public struct NGramVectorizer: Sendable {
         let maxDF = configuration.maxDF.documents(of: n)
         var kept = (0..<df.count).filter { Int(df[$0]) >= minDF && Int(df[$0]) <= maxDF }
         if let maxFeatures = configuration.maxFeatures, kept.count > maxFeatures {
-            kept.sort { tf[$0] != tf[$1] ? tf[$0] > tf[$1] : $0 < $1 }
+            let rank = kept.map { configuration.frequencyForCap(tf: tf[$0], df: Int64(df[$0])) }
+            let order = kept.indices.sorted { rank[$0] != rank[$1] ? rank[$0] > rank[$1] : kept[$0] < kept[$1] }
+            kept = order.map { kept[$0] }
             kept = Array(kept.prefix(maxFeatures))
         }
         // Alphabetical order of the n-gram text, computed without building strings: comparing n-grams word by

@@ -113,6 +113,10 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
         let rows = y.indices.filter { y[$0] != 2 }
         let model = try spec.fit(x.rows(rows), labels: rows.map { y[$0] }, classCount: 3, seed: 1)
         #expect(model.scores(x).columnCount == 3)
+        // Predicted on every row, the absent class never wins, though its own rows are among them.
+        let predicted = model.predict(x)
+        #expect(predicted.count == 60 && !predicted.contains(2), "\(spec.kind) predicts the absent class")
+        #expect(Set(predicted).isSubset(of: [0, 1]) && Set(predicted).count == 2)
         if let p = model.predictProbabilities(x) { #expect((0..<60).allSatisfy { p[$0, 0].isFinite && p[$0, 2] < 0.5 }) }
     }
 

@@ -118,10 +118,22 @@ func polarityModel() throws -> URL {
             (["stream", "task"], "{\"id\":\"k\",\"task\":\"nope\",\"stage\":\"{}\",\"inputs\":{}}\n", 3, "unknown task"),
             (["stream", "predict", "--model", model.path], String(repeating: "[", count: 100_000) + "\n", 3, "nested"),
         ]
-        for (arguments, input, status, message) in cases {
+        for (k, (arguments, input, status, message)) in cases.enumerated() {
             let r = try TestSupport.runTextpipe(arguments, in: dir, stdin: input)
             #expect(r.status == status, "\(arguments) -> \(r.status): \(r.err)")
             #expect(r.err.contains(message), "\(arguments): \(r.err)")
+            // Standard output holds the answers to the records before the bad one, whole lines of JSON, and
+            // nothing for the bad record or after it.
+            let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            #expect(r.out.isEmpty || r.out.hasSuffix("\n"), "\(arguments): a partial line on standard output")
+            if k == 0 {
+                #expect(lines.count == 1, "\(arguments): \(r.out)")
+                let first = try #require(lines.first)
+                let object = try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any]
+                #expect((object?["id"] as? Int) == 1 && object?["label"] != nil, "\(first)")
+            } else {
+                #expect(r.out.isEmpty, "\(arguments): \(r.out)")
+            }
         }
     }
 

@@ -47,12 +47,20 @@ public enum StreamRunner {
             count += batch.count
             batch.removeAll(keepingCapacity: true)
         }
-        while try reader.next({ line, number in
-            // Blank lines carry no record (a trailing newline, a separator between concatenated partials).
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-            batch.append(try StreamRecord(line: line, number: number, source: source, requireID: M.requiresID))
-        }) {
-            if batch.count >= batchSize { try flushBatch() }
+        do {
+            while try reader.next({ line, number in
+                // Blank lines carry no record (a trailing newline, a separator between concatenated partials).
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+                batch.append(try StreamRecord(line: line, number: number, source: source, requireID: M.requiresID))
+            }) {
+                if batch.count >= batchSize { try flushBatch() }
+            }
+        } catch {
+            // A bad record stops the stream, but the records before it were good: their answers are written first,
+            // so standard output holds exactly the records up to the one the error names.
+            try flushBatch()
+            try writer.flush()
+            throw error
         }
         try flushBatch()
         for line in try mode.finish() { try writer.write(line) }
