@@ -165,25 +165,48 @@ import Report
         #expect(rerun.out.contains("nothing changed") && rerun.err.contains("nothing changed"))
     }
 
-    /// Kill -9 at several points of a run; every rerun must succeed and produce a whole, readable report.
+    /// Kill -9 at several points of a run (after the first finished unit, a third of them, two thirds: counted on its
+    /// progress lines, not timed); every rerun must succeed and end with exactly what an uninterrupted run gives:
+    /// the same scores for every model and the same per-document outcomes.
     @Test func runKilledMidStageThenRerunSucceeds() throws {
-        let root = makeProject(documentsPerClass: 1500)
-        for delay in [0.15, 0.4, 0.8] {
+        let root = makeProject(documentsPerClass: 600)
+        let metrics = root.appendingPathComponent("reports/demo/latest/metrics.json")
+        let outcomes = root.appendingPathComponent("reports/demo/latest/outcomes.tsv")
+        func scores() throws -> [String] {
+            try RunReport.decode(Data(contentsOf: metrics)).results.map {
+                "\($0.name) \($0.accuracy) \($0.macroF1) \($0.logLoss ?? -1)"
+            }.sorted()
+        }
+        let clean = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--force"], in: root)
+        #expect(clean.status == 0, "\(clean.err)")
+        let units = clean.err.components(separatedBy: ": done in").count - 1
+        #expect(units >= 9, "\(clean.err)")
+        let reference = try scores()
+        let referenceOutcomes = try String(contentsOf: outcomes, encoding: .utf8)
+        #expect(reference.count == 6)
+        for after in [1, units / 3, 2 * units / 3] {
             let p = Process()
             p.executableURL = TestSupport.executable
             p.arguments = ["run", "pipelines/demo.yaml", "--force"]
             p.currentDirectoryURL = root
-            p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+            let err = Pipe()
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = err
             try p.run()
-            Thread.sleep(forTimeInterval: delay)
+            var seen = ""
+            while p.isRunning {
+                let chunk = err.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+                if seen.components(separatedBy: ": done in").count - 1 >= after { break }
+            }
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
-            #expect(p.terminationReason == .uncaughtSignal, "the run finished before the kill at \(delay)s; make the corpus larger")
+            #expect(p.terminationReason == .uncaughtSignal, "the run ended before the kill after \(after) units")
             let r = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
-            #expect(r.status == 0, "rerun after kill at \(delay)s failed: \(r.err)")
-            let metrics = root.appendingPathComponent("reports/demo/latest/metrics.json")
-            let report = try RunReport.decode(Data(contentsOf: metrics))
-            #expect(report.results.count == 6)
+            #expect(r.status == 0, "rerun after a kill after \(after) units failed: \(r.err)")
+            #expect(try scores() == reference, "after a kill after \(after) units")
+            #expect(try String(contentsOf: outcomes, encoding: .utf8) == referenceOutcomes)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("data/work/demo").path)
             #expect(!leftovers.contains { $0.hasPrefix(".tmp-") })
         }

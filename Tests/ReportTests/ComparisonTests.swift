@@ -61,4 +61,24 @@ import Evaluate
         let decoded = try RunReport.decode(try JSONSerialization.data(withJSONObject: json))
         #expect(decoded.significance?.test == "McNemar" && decoded.results.count == 1 && decoded.results[0].accuracyInterval == nil)
     }
+
+    /// The report's significance matrix on 18 real models' per-document outcomes (Pang & Lee, 10-fold CV) equals
+    /// scipy's and statsmodels' (scripts/reference/make_significance_fixture.py): every pair's discordant counts,
+    /// McNemar p, Holm-adjusted p and verdict.
+    @Test func significanceMatrixEqualsScipyOnRealPredictions() throws {
+        struct Fixture: Decodable {
+            struct Pair: Decodable { var i: Int; var j: Int; var b: Int; var c: Int; var p: Double; var holm: Double; var reject: Bool }
+            var models: [String]; var correct: [String]; var pairs: [Pair]
+        }
+        let url = TestSupport.projectRoot.appendingPathComponent("Tests/EvaluateTests/Fixtures/significance.json")
+        let f = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let m = SignificanceMatrix(models: f.models, correct: f.correct.map { $0.map { $0 == "1" } })
+        #expect(f.pairs.count == f.models.count * (f.models.count - 1) / 2)
+        for p in f.pairs {
+            #expect(m.onlyRight[p.i][p.j] == p.b && m.onlyRight[p.j][p.i] == p.c, "\(p.i) \(p.j)")
+            #expect(abs(m.pValues[p.i][p.j] - p.p) < 1e-9 * max(1, p.p) + 1e-12)
+            #expect(abs(m.adjusted[p.i][p.j] - p.holm) < 1e-9, "\(p.i) \(p.j)")
+            #expect((m.verdict(p.i, p.j) != .tied) == p.reject, "\(p.i) \(p.j)")
+        }
+    }
 }
