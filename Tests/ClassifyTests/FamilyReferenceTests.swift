@@ -105,8 +105,7 @@ struct FamilyFixture: Decodable {
     /// distribution (to 1e-6), every test prediction and probability, for gini and entropy. A tree one level
     /// shallower or deeper, the other criterion, or leaves of another size all differ in structure.
     @Test(arguments: ["gini", "entropy"]) func decisionTreeStructureEqualsScikitLearn(_ criterion: String) throws {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures/sklearn_tree_structure", withExtension: "json"))
-        let f = try JSONDecoder().decode(TreeFixture.self, from: Data(contentsOf: url))
+        let f = try Self.treeFixture
         let expected = try #require(f.cases.first { $0.criterion == criterion })
         let data = FamilyFixture.shared.dense
         var c = DecisionTreeConfiguration()
@@ -115,7 +114,16 @@ struct FamilyFixture: Decodable {
         c.minSamplesLeaf = f.min_samples_leaf
         let tree = try c.fit(data.train.features, labels: data.train_labels, classCount: data.classCount, seed: 3)
         let K = data.classCount
-        // Preorder on our side, as the fixture lists scikit-learn's.
+        Self.expectSameNodes(tree, expected, classCount: K)
+        #expect(tree.predict(data.test.features) == expected.predicted)
+        let p = try #require(tree.predictProbabilities(data.test.features))
+        var worst = 0.0
+        for r in 0..<p.rowCount { for k in 0..<K { worst = max(worst, abs(Double(p[r, k]) - expected.probabilities[r][k])) } }
+        #expect(worst < 1e-6)
+    }
+
+    /// `tree`'s nodes in preorder against scikit-learn's: features, thresholds (1e-6), class distributions (1e-6).
+    static func expectSameNodes(_ tree: DecisionTree, _ expected: TreeFixture.Case, classCount K: Int) {
         var ours: [(feature: Int, threshold: Double, counts: [Double])] = []
         var stack = [0]
         while let n = stack.popLast() {
@@ -128,17 +136,20 @@ struct FamilyFixture: Decodable {
                 stack.append(Int(tree.left[n]))
             }
         }
+        let criterion = expected.criterion
         #expect(ours.count == expected.nodes.count, "\(criterion): \(ours.count) nodes against \(expected.nodes.count)")
         for (k, (a, b)) in zip(ours, expected.nodes).enumerated() {
             #expect(a.feature == b.feature, "\(criterion) node \(k): feature \(a.feature) against \(b.feature)")
             #expect(abs(a.threshold - b.threshold) < 1e-6, "\(criterion) node \(k): threshold \(a.threshold) against \(b.threshold)")
             #expect(zip(a.counts, b.counts).allSatisfy { abs($0 - $1) < 1e-6 }, "\(criterion) node \(k): \(a.counts) against \(b.counts)")
         }
-        #expect(tree.predict(data.test.features) == expected.predicted)
-        let p = try #require(tree.predictProbabilities(data.test.features))
-        var worst = 0.0
-        for r in 0..<p.rowCount { for k in 0..<K { worst = max(worst, abs(Double(p[r, k]) - expected.probabilities[r][k])) } }
-        #expect(worst < 1e-6)
+    }
+
+    static var treeFixture: TreeFixture {
+        get throws {
+            let url = try #require(Bundle.module.url(forResource: "Fixtures/sklearn_tree_structure", withExtension: "json"))
+            return try JSONDecoder().decode(TreeFixture.self, from: Data(contentsOf: url))
+        }
     }
 
     @Test func decisionTreeAccuracy() throws {

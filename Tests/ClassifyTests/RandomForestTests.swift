@@ -97,4 +97,20 @@ import TextCore
         // The check can tell the two apart on these data.
         #expect(largestGap > 1e-3)
     }
+
+    /// One tree without bootstrap, every feature in every split: a forest's tree builder is then CART, and equals
+    /// scikit-learn's decision tree node by node on tie-free real data (the fixture of
+    /// FamilyReferenceTests.decisionTreeStructureEqualsScikitLearn), with gini and with entropy.
+    @Test(arguments: ["gini", "entropy"]) func oneTreeEqualsScikitLearnsTreeNodeByNode(_ criterion: String) throws {
+        let f = try FamilyReferenceTests.treeFixture
+        let expected = try #require(f.cases.first { $0.criterion == criterion })
+        let data = FamilyFixture.shared.dense
+        var c = RandomForestConfiguration()
+        c.trees = 1; c.bootstrap = false; c.maxFeatures = .all
+        c.criterion = criterion == "gini" ? .gini : .entropy
+        c.maxDepth = f.max_depth; c.minSamplesLeaf = f.min_samples_leaf
+        let forest = try c.fit(data.train.features, labels: data.train_labels, classCount: data.classCount, seed: 4)
+        FamilyReferenceTests.expectSameNodes(forest.trees[0], expected, classCount: data.classCount)
+        #expect(forest.predict(data.test.features) == expected.predicted)
+    }
 }
