@@ -21,8 +21,16 @@ public struct NGramLMConfiguration: ClassifierConfiguration {
     public var boundaries = true
     /// Class priors p(y).
     public var priors: ClassPriors = .learned
+    /// Set in the models it trains, never in a spec: modified Kneser-Ney with KenLM's sentence conventions (one `<s>`
+    /// and one `</s>`, raw counts for n-grams that start a sentence; see `NGramLanguageModel.sentenceConventions`).
+    /// Absent (nil) in models saved before it existed, which keep NLTK's padding their counts were made with.
+    var kenLMConventions: Bool? = nil
     /// The defaults: word trigrams, modified Kneser-Ney, words seen once are unknown.
     public init() {}
+
+    /// Start (and end) symbols around a document: `order - 1` of each as NLTK pads, one under KenLM's conventions,
+    /// none without boundaries.
+    var padding: Int { boundaries ? (kenLMConventions == true ? 1 : order - 1) : 0 }
 
     /// One line for the README.
     public static let summary =
@@ -74,16 +82,20 @@ public struct NGramLMConfiguration: ClassifierConfiguration {
         }
         let vocabulary = NGramLM.Vocabulary(words: words)
         let size = words.count + NGramLM.reserved
+        // Modified Kneser-Ney is KenLM's estimator and takes its sentence conventions; the others are NLTK's.
+        var settings = self
+        settings.kenLMConventions = smoothing == .modifiedKneserNey && boundaries
         var models = (0..<K).map { _ in
             NGramLanguageModel(
-                order: order, smoothing: smoothing, discount: discount, alpha: alpha, vocabularySize: size)
+                order: order, smoothing: smoothing, discount: discount, alpha: alpha, vocabularySize: size,
+                sentenceConventions: settings.kenLMConventions == true)
         }
         for r in 0..<units.count {
-            models[labels[r]].count(vocabulary.padded(units[r], order: order, boundaries: boundaries))
+            models[labels[r]].count(vocabulary.padded(units[r], padding: settings.padding))
         }
         for k in 0..<K { models[k].prepare() }
         let prior = try priors.logPriors(TrainingData.classCounts(labels, classCount: K))
-        return NGramLM(settings: self, vocabulary: vocabulary, models: models, logPriors: prior)
+        return NGramLM(settings: settings, vocabulary: vocabulary, models: models, logPriors: prior)
     }
 }
 
@@ -107,9 +119,8 @@ public struct NGramLM: Classifier {
             for (i, w) in words.enumerated() { ids[w] = Int32(i + NGramLM.reserved) }
             self.ids = ids
         }
-        /// `<s>` x (order - 1), the ids, `</s>` x (order - 1), as NLTK's `pad_both_ends`.
-        func padded(_ units: [String], order: Int, boundaries: Bool) -> [Int32] {
-            let pad = boundaries ? order - 1 : 0
+        /// `<s>` x `pad`, the ids, `</s>` x `pad`: NLTK's `pad_both_ends` with `order - 1`, KenLM's with 1.
+        func padded(_ units: [String], padding pad: Int) -> [Int32] {
             var out = [Int32](repeating: 1, count: pad)
             out.reserveCapacity(units.count + 2 * pad)
             for u in units { out.append(ids[u] ?? 0) }
@@ -161,7 +172,7 @@ public struct NGramLM: Classifier {
         }
         let units = Self.units(sequences, unit: settings.unit)
         let K = classCount
-        let first = settings.boundaries ? settings.order - 1 : 0
+        let first = settings.padding
         // Rows are independent: blocks of them on every core, each writing its own rows.
         let rows = units.count
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(1, rows / 16))
@@ -169,7 +180,7 @@ public struct NGramLM: Classifier {
             guard let base = o.baseAddress else { return }
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 for r in stride(from: w, to: rows, by: workers) {
-                    let ids = vocabulary.padded(units[r], order: settings.order, boundaries: settings.boundaries)
+                    let ids = vocabulary.padded(units[r], padding: settings.padding)
                     var row = logPriors
                     for k in 0..<K { row[k] += models[k].logProbability(ids, from: first) }
                     if row.allSatisfy({ $0 == -.infinity }) { row = logPriors }
@@ -188,8 +199,8 @@ public struct NGramLM: Classifier {
         var n = 0
         for tokens in documents {
             let units = Self.units(of: tokens, unit: settings.unit)
-            let ids = vocabulary.padded(units, order: settings.order, boundaries: settings.boundaries)
-            let first = settings.boundaries ? settings.order - 1 : 0
+            let ids = vocabulary.padded(units, padding: settings.padding)
+            let first = settings.padding
             total -= models[k].logProbability(ids, from: first)
             n += ids.count - first
         }
@@ -221,7 +232,7 @@ public struct NGramLM: Classifier {
         let models = try (0..<k).map { _ in
             try NGramLanguageModel.decode(
                 from: &r, order: settings.order, smoothing: settings.smoothing, discount: settings.discount,
-                alpha: settings.alpha, vocabularySize: size)
+                alpha: settings.alpha, vocabularySize: size, sentenceConventions: settings.kenLMConventions == true)
         }
         return NGramLM(settings: settings, vocabulary: Vocabulary(words: words), models: models, logPriors: priors)
     }

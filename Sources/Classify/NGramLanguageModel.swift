@@ -96,6 +96,11 @@ struct NGramLanguageModel: Sendable {
     let alpha: Double
     /// Size of the vocabulary the uniform base (and additive smoothing) spreads over.
     let vocabularySize: Int
+    /// KenLM's sentence conventions (modified Kneser-Ney as `lmplz` estimates it): a sequence is `<s> w1 ... wn
+    /// </s>` with one symbol on each side; n-grams that begin with `<s>` keep their raw counts at the lower orders
+    /// (nothing can precede them, so a continuation count would make every sentence start look seen once); `<s>` is
+    /// never predicted, so it has no unigram count and the uniform base spreads over the vocabulary without it.
+    let sentenceConventions: Bool
     /// Raw counts by order (index 0: unigrams).
     private(set) var counts: [[Gram: Double]]
     /// Derived tables, rebuilt by `prepare()`.
@@ -111,13 +116,14 @@ struct NGramLanguageModel: Sendable {
 
     init(
         order: Int, smoothing: LanguageModelSmoothing, discount: Double, alpha: Double, vocabularySize: Int,
-        counts: [[Gram: Double]]? = nil
+        sentenceConventions: Bool = false, counts: [[Gram: Double]]? = nil
     ) {
         self.order = order
         self.smoothing = smoothing
         self.discount = discount
         self.alpha = alpha
         self.vocabularySize = vocabularySize
+        self.sentenceConventions = sentenceConventions
         self.counts = counts ?? Array(repeating: [:], count: order)
     }
 
@@ -126,6 +132,7 @@ struct NGramLanguageModel: Sendable {
         ids.withUnsafeBufferPointer { p in
             for start in 0..<p.count {
                 for n in 1...order where start + n <= p.count {
+                    if n == 1 && sentenceConventions && p[start] == NGramLanguageModel.sentenceStart { continue }
                     counts[n - 1][Gram(p, start, start + n), default: 0] += 1
                 }
             }
@@ -195,6 +202,14 @@ struct NGramLanguageModel: Sendable {
                 followers[n - 1][Self.split(g, order: n).context, default: FollowerStats()].add(c)
                 // Continuation count of the (n-1)-gram suffix: one more distinct word before it.
                 continuation[n - 2][Self.suffix(g, order: n), default: 0] += 1
+            }
+        }
+        if sentenceConventions {
+            // KenLM: below the highest order, an n-gram that starts a sentence keeps its raw count.
+            for n in 2...max(2, order) where n < order {
+                for (g, c) in counts[n - 1] where g.a & ((1 << Gram.bits) - 1) == UInt64(Self.sentenceStart) {
+                    continuation[n - 1][g] = c
+                }
             }
         }
         for n in 2...max(2, order) where n < order {
@@ -297,7 +312,10 @@ struct NGramLanguageModel: Sendable {
     private func unigram(_ w: Int32) -> Double {
         var id = w
         let g = withUnsafePointer(to: &id) { Gram(UnsafeBufferPointer(start: $0, count: 1), 0, 1) }
-        let uniform = 1 / Double(max(1, vocabularySize))
+        // Under KenLM's conventions `<s>` is never predicted (probability 0, as lmplz's -99): the uniform base
+        // leaves it out.
+        if sentenceConventions && w == Self.sentenceStart { return 0 }
+        let uniform = 1 / Double(max(1, vocabularySize - (sentenceConventions ? 1 : 0)))
         switch smoothing {
         case .kneserNey:
             return continuationUnigramTotal > 0 ? (continuation[0][g] ?? 0) / continuationUnigramTotal : 0
@@ -327,10 +345,13 @@ struct NGramLanguageModel: Sendable {
         }
     }
 
+    /// The id of `<s>` (NGramLM's reserved ids: 0 `<unk>`, 1 `<s>`, 2 `</s>`).
+    static let sentenceStart: Int32 = 1
+
     /// Reads counts written by `encode` into a model with these settings.
     static func decode(
         from r: inout BinaryReader, order: Int, smoothing: LanguageModelSmoothing, discount: Double, alpha: Double,
-        vocabularySize: Int
+        vocabularySize: Int, sentenceConventions: Bool = false
     ) throws -> NGramLanguageModel {
         var counts: [[Gram: Double]] = []
         for _ in 0..<order {
@@ -347,7 +368,7 @@ struct NGramLanguageModel: Sendable {
         }
         var model = NGramLanguageModel(
             order: order, smoothing: smoothing, discount: discount, alpha: alpha, vocabularySize: vocabularySize,
-            counts: counts)
+            sentenceConventions: sentenceConventions, counts: counts)
         model.prepare()
         return model
     }

@@ -154,4 +154,52 @@ import TextCore
         #expect(abs(b2 - 19.0 / 14) < 1e-12, "D2 \(b2)")
         #expect(abs(b3 - 3) < 1e-12, "D3 \(b3)")
     }
+
+    struct KenLMFixture: Decodable {
+        struct Case: Decodable { var label: String; var order: Int; var log10: [[Double]] }
+        var labels: [String]; var train: [String: [[String]]]; var test: [[String]]; var cases: [Case]
+    }
+
+    /// Modified Kneser-Ney equals KenLM's `lmplz` (scripts/reference/make_kenlm_fixture.py): each class's model of
+    /// orders 2, 3 and 4, trained on 400 Pang & Lee sentences, gives every token of 200 held-out sentences (`</s>`
+    /// and unknown words included) KenLM's probability to 2e-6 relative (99.5% of them to 5e-7; KenLM stores float32). The counts of counts shifted, raw counts
+    /// where KenLM uses continuation counts, NLTK's padding or a uniform base over another vocabulary all miss.
+    @Test func modifiedKneserNeyEqualsKenLM() throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/kenlm_ngram_lm", withExtension: "json"))
+        let f = try JSONDecoder().decode(KenLMFixture.self, from: Data(contentsOf: url))
+        #expect(f.cases.count == 6)
+        var worst = 0.0
+        var tokens = 0
+        var above = 0
+        for c in f.cases {
+            // KenLM's vocabulary: every word of the class's training sentences, plus <unk>, <s> and </s>.
+            let train = try #require(f.train[c.label])
+            let words = Set(train.flatMap { $0 }).sorted()
+            var ids: [String: Int32] = [:]
+            for (i, w) in words.enumerated() { ids[w] = Int32(i + NGramLM.reserved) }
+            var model = NGramLanguageModel(
+                order: c.order, smoothing: .modifiedKneserNey, discount: 0.75, alpha: 1,
+                vocabularySize: words.count + NGramLM.reserved, sentenceConventions: true)
+            for sentence in train { model.count([1] + sentence.map { ids[$0] ?? 0 } + [2]) }
+            model.prepare()
+            for (sentence, expected) in zip(f.test, c.log10) {
+                let sequence: [Int32] = [1] + sentence.map { ids[$0] ?? 0 } + [2]
+                #expect(expected.count == sequence.count - 1)
+                sequence.withUnsafeBufferPointer { p in
+                    for (i, log10p) in expected.enumerated() {
+                        let ours = model.probability(at: i + 1, in: p)
+                        let theirs = pow(10, log10p)
+                        worst = max(worst, abs(ours - theirs) / theirs)
+                        if abs(ours - theirs) / theirs > 5e-7 { above += 1 }
+                        tokens += 1
+                    }
+                }
+            }
+        }
+        #expect(tokens > 20_000)
+        // KenLM keeps log10 probabilities and backoffs as float32: a value near -6 is stored to about 4e-7, which is
+        // 1e-6 relative in p, and a backoff chain adds two such values. Nearly every token agrees to 5e-7.
+        #expect(worst < 2e-6, "largest relative difference from KenLM \(worst) over \(tokens) tokens")
+        #expect(Double(above) < 0.01 * Double(tokens), "\(above) of \(tokens) tokens differ by more than 5e-7")
+    }
 }
