@@ -5,7 +5,13 @@ seen fewer than MIN_COUNT times in the fold's training sentences written as one 
 vocabulary makes them <unk>); a test sentence goes to the class with the larger log p(y) + log10-to-ln p(sentence | y), read from the ARPA
 file. Prints the accuracy per order beside textpipe's from the same run's metrics.json.
 
-Usage: $PY bench/ngram_lm_kenlm_classifier.py LMPLZ TOKENIZED.jsonl RUN_FOLDER ORDER [ORDER...]
+Usage (2026-12-07 figures in bench/RESULTS.md):
+    source scripts/venv.sh
+    root=$(mktemp -d); mkdir -p $root/data; ln -s $PWD/data/cache $root/data/cache
+    .build/release/textpipe run bench/ngram-lm/polarity.yaml --root $root --quiet
+    .build/release/textpipe run bench/ngram-lm/polarity.yaml --root $root --only tokenize
+    $PY bench/ngram_lm_kenlm_classifier.py "$(bash scripts/reference/build_kenlm.sh | tail -1)" \
+        $root/reports/lm-polarity/inspect/tokenized.jsonl $root/reports/lm-polarity/latest 2 3
 """
 import collections, json, math, os, subprocess, sys, tempfile
 
@@ -49,6 +55,24 @@ def score(probs, backoffs, h, w):
         return probs[("<unk>",)]
     return backoffs.get(h, 0.0) + score(probs, backoffs, h[1:], w)
 
+
+# How sparse the data is for word n-grams: the share of test n-grams (with <s> and </s>) seen in the training sentences
+# of their own class.
+for n in (2, 3):
+    seen = total = 0
+    for f in folds:
+        grams = collections.defaultdict(set)
+        for s, d in docs.items():
+            if s in fold_of and fold_of[s] != f:
+                t = ["<s>"] + d["tokens"] + ["</s>"]
+                grams[d["label"]].update(tuple(t[i:i + n]) for i in range(len(t) - n + 1))
+        for s, d in docs.items():
+            if fold_of.get(s) == f:
+                t = ["<s>"] + d["tokens"] + ["</s>"]
+                for i in range(len(t) - n + 1):
+                    total += 1
+                    seen += tuple(t[i:i + n]) in grams[d["label"]]
+    print(f"test {n}-grams seen in their own class's training sentences: {100 * seen / total:.1f}%")
 
 folder = tempfile.mkdtemp()
 metrics = json.load(open(os.path.join(run, "metrics.json")))
