@@ -202,4 +202,37 @@ import TextCore
         #expect(worst < 2e-6, "largest relative difference from KenLM \(worst) over \(tokens) tokens")
         #expect(Double(above) < 0.01 * Double(tokens), "\(above) of \(tokens) tokens differ by more than 5e-7")
     }
+
+    /// `ngram_lm`'s `fit` builds exactly the estimator checked against KenLM: each class's model of a fitted
+    /// classifier (modified Kneser-Ney, trigrams, the shared vocabulary) gives the held-out sentences the perplexity
+    /// of a model counted by hand over `<s> w1 ... wn </s>` with KenLM's conventions.
+    @Test func fitUsesKenLMsConventions() throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/kenlm_ngram_lm", withExtension: "json"))
+        let f = try JSONDecoder().decode(KenLMFixture.self, from: Data(contentsOf: url))
+        let documents = f.labels.flatMap { f.train[$0]! }
+        let labels = f.labels.indices.flatMap { k in Array(repeating: k, count: f.train[f.labels[k]]!.count) }
+        var settings = NGramLMConfiguration()
+        settings.minCount = 1
+        let fitted = try settings.fit(Self.sequences(documents), labels: labels, classCount: 2, seed: 1)
+        let words = Set(documents.flatMap { $0 }).sorted()
+        var ids: [String: Int32] = [:]
+        for (i, w) in words.enumerated() { ids[w] = Int32(i + NGramLM.reserved) }
+        for k in 0..<2 {
+            var model = NGramLanguageModel(
+                order: 3, smoothing: .modifiedKneserNey, discount: 0.75, alpha: 1,
+                vocabularySize: words.count + NGramLM.reserved, sentenceConventions: true)
+            for sentence in f.train[f.labels[k]]! { model.count([1] + sentence.map { ids[$0] ?? 0 } + [2]) }
+            model.prepare()
+            var total = 0.0
+            var n = 0
+            for sentence in f.test {
+                let sequence: [Int32] = [1] + sentence.map { ids[$0] ?? 0 } + [2]
+                total -= model.logProbability(sequence, from: 1)
+                n += sequence.count - 1
+            }
+            let expected = exp(total / Double(n))
+            let ours = fitted.perplexity(f.test, classIndex: k)
+            #expect(abs(ours - expected) <= 1e-9 * expected, "class \(k): \(ours) against \(expected)")
+        }
+    }
 }
