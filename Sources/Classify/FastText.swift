@@ -110,11 +110,11 @@ public struct FastTextConfiguration: ClassifierConfiguration {
             lines: lines, tokens: (0..<sequences.count).map { sequences.row($0).count + 1 }, labels: labels,
             settings: self, tree: tree, classCount: K)
         sgd.workers = workers
-        let lastEpochLoss = sgd.train(input: &input, output: &output, rng: &rng).loss
+        let trained = sgd.train(input: &input, output: &output, rng: &rng)
         return FastText(
             settings: self, classCount: K, vocabulary: vocabulary, input: input, output: output,
             classCounts: classCounts,
-            tree: tree, lastEpochLoss: lastEpochLoss)
+            tree: tree, lastEpochLoss: trained.loss, meanTrainingLoss: trained.meanLoss)
     }
 }
 
@@ -269,17 +269,21 @@ public struct FastText: Classifier {
     let classCounts: [Int]
     let tree: HuffmanTree?
     let lastEpochLoss: Double
+    /// The mean loss per document over every epoch: fastText's `avg.loss` (nil in models saved before it was kept).
+    let meanTrainingLoss: Double?
 
     /// Feature columns it was trained on (none: it reads sequences).
     public var featureCount: Int { 0 }
     /// Logits (log-probabilities for hierarchical softmax): probabilities by softmax.
     public var scoreKind: ScoreKind { .logit }
-    /// Vocabulary and the last epoch's mean loss, for the report.
+    /// Vocabulary, the last epoch's mean loss and the mean over all epochs (fastText's `avg.loss`), for the report.
     public var trainingSummary: [String: String] {
-        [
+        var s = [
             "vocabulary": "\(vocabulary.words.count) words + \(vocabulary.bucketList.count) n-gram buckets",
             "last epoch loss": String(format: "%.4f", lastEpochLoss)
         ]
+        if let meanTrainingLoss { s["mean training loss"] = String(format: "%.6f", meanTrainingLoss) }
+        return s
     }
 
     /// Per-class logits (softmax), or log-probabilities along the tree (hierarchical softmax), with the kernels
@@ -333,7 +337,7 @@ public struct FastText: Classifier {
         w.write(array: input)
         w.write(array: output)
         w.write(array: classCounts.map { Int64($0) })
-        w.write(array: [lastEpochLoss])
+        w.write(array: [lastEpochLoss] + (meanTrainingLoss.map { [$0] } ?? []))
     }
 
     /// Reads a model written by `encode`, checking every size.
@@ -352,7 +356,7 @@ public struct FastText: Classifier {
         let loss = try r.readDoubles()
         guard K >= 2, counts.count == K, counts.allSatisfy({ $0 >= 0 }), settings.dim >= 1,
             bucketList.allSatisfy({ $0 >= 0 && Int($0) < buckets }), Set(bucketList).count == bucketList.count,
-            input.count == (words.count + bucketList.count) * settings.dim, loss.count == 1
+            input.count == (words.count + bucketList.count) * settings.dim, loss.count == 1 || loss.count == 2
         else { throw TextpipeError(.model, "corrupt fasttext model") }
         // The tree is rebuilt from the class counts it was made from.
         let tree = settings.loss == .hs ? HuffmanTree(counts) : nil
@@ -363,6 +367,7 @@ public struct FastText: Classifier {
             settings: settings, classCount: K,
             vocabulary: Vocabulary(
                 words: words, wordNgrams: settings.wordNgrams, buckets: buckets, bucketList: bucketList), input: input,
-            output: output, classCounts: counts, tree: tree, lastEpochLoss: loss[0])
+            output: output, classCounts: counts, tree: tree, lastEpochLoss: loss[0],
+            meanTrainingLoss: loss.count == 2 ? loss[1] : nil)
     }
 }

@@ -160,10 +160,11 @@ extension FastText {
             let total: Double
         }
 
-        /// Trains `input` and `output` in place; returns the last epoch's mean loss and the learning rate of the
-        /// last update (close to 0: the schedule ends at 0 after every epoch's tokens).
+        /// Trains `input` and `output` in place; returns the last epoch's mean loss, the mean loss per document over
+        /// every epoch (fastText's `avg.loss`), and the learning rate of the last update (close to 0: the schedule
+        /// ends at 0 after every epoch's tokens).
         func train(input: inout [Float], output: inout [Float], rng: inout Xoshiro256StarStar) -> (
-            loss: Double, lastRate: Float
+            loss: Double, meanLoss: Double, lastRate: Float
         ) {
             let documentCount = labels.count
             let rowCount = shards > 1 ? input.count / dim : 0
@@ -180,6 +181,7 @@ extension FastText {
             var processed = 0.0
             var round: Int32 = 0
             var lastLoss = 0.0
+            var allLoss = 0.0
             let pool = ShardPool(workers: min(shards, workers ?? ProcessInfo.processInfo.activeProcessorCount))
             defer { pool.finish() }
             let workerCount = pool.workers
@@ -243,11 +245,15 @@ extension FastText {
                             }
                             Self.merge(shardState.map(\.output), into: output, count: outputCount)
                         }
-                        lastLoss = shardState.reduce(0) { $0 + $1.loss } / Double(max(1, documentCount))
+                        let epochLoss = shardState.reduce(0) { $0 + $1.loss }
+                        lastLoss = epochLoss / Double(max(1, documentCount))
+                        allLoss += epochLoss
                     }
                 }
             }
-            return (lastLoss, shardState.map(\.lastRate).min() ?? 0)
+            return (
+                lastLoss, allLoss / Double(max(1, documentCount * epochs)), shardState.map(\.lastRate).min() ?? 0
+            )
         }
 
         /// Marks the rows a shard's block touches this round.

@@ -125,7 +125,7 @@ import TextCore
             lines: lines, tokens: tokens, labels: labels, settings: settings, tree: nil, classCount: 2)
         var input = (0..<(40 * 8)).map { _ in Float(rng.nextUnit() - 0.5) / 8 }
         var output = [Float](repeating: 0, count: 2 * 8)
-        let (loss, lastRate) = sgd.train(input: &input, output: &output, rng: &rng)
+        let (loss, _, lastRate) = sgd.train(input: &input, output: &output, rng: &rng)
         let total = Double(tokens.reduce(0, +) * settings.epochs)
         let bound = 0.5 * Double((tokens.max() ?? 0) * threads) / total
         #expect(lastRate >= 0 && Double(lastRate) <= bound, "last rate \(lastRate), bound \(bound)")

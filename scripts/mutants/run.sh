@@ -4,6 +4,7 @@
 # Each patch starts with two comment lines, then a unified diff against the committed sources:
 #   # mutant: what is wrong, in words
 #   # caught-by: the `swift test --filter` pattern of the tests that must fail on it
+#   # build: release      (optional: its tests run the release binary, rebuilt from the mutated sources)
 # The sources are copied into a scratch folder (.build-mutants/src, git-ignored; data/ is linked, not copied),
 # so a stopped run never leaves a mutant in the checkout. First the tests are run there unmutated: they must pass, or a "kill" would mean nothing. Then, for each
 # patch: apply it, build, run its tests, restore the sources. A mutant is killed when its tests fail; it survives
@@ -32,7 +33,10 @@ sync_sources() {
 }
 
 build() {
-  (cd "$src" && swift build --build-tests >>"$log" 2>&1)
+  (cd "$src" && swift build --build-tests >>"$log" 2>&1) || return 1
+  # Tests that run the release binary (reference runs) need it rebuilt from the same sources; an older binary makes
+  # them fail as stale, which would count as a kill.
+  if [ "${release:-}" = yes ]; then (cd "$src" && swift build -c release --product textpipe >>"$log" 2>&1); fi
 }
 
 run_tests() {
@@ -44,6 +48,8 @@ for p in scripts/mutants/$glob.patch; do [ -e "$p" ] && patches+=("$p"); done
 if [ ${#patches[@]} -eq 0 ]; then echo "no mutant matches '$glob'"; exit 1; fi
 
 sync_sources
+release=no
+grep -q '^# build: release' "${patches[@]}" && release=yes
 echo "== baseline: building the unmutated sources in $src" | tee -a "$log"
 if ! build; then echo "the unmutated sources do not build (see $log)"; exit 1; fi
 filters=()
@@ -61,6 +67,8 @@ for p in "${patches[@]}"; do
   name=$(basename "$p" .patch)
   what=$(sed -n 's/^# mutant: //p' "$p")
   filter=$(sed -n 's/^# caught-by: //p' "$p")
+  release=no
+  grep -q '^# build: release' "$p" && release=yes
   start=$SECONDS
   echo "== $name: $what (caught by $filter)" >>"$log"
   # `patch`, not `git apply`: the scratch copy lies inside this repository, where `git apply` would silently skip
@@ -81,7 +89,8 @@ for p in "${patches[@]}"; do
   printf '%-48s %-24s %4ds  %s\n' "$name" "$result" $((SECONDS - start)) "$filter"
   (cd "$src" && patch --batch -s -R -p1 <"$root/$p" >>"$log" 2>&1) || sync_sources
 done
-# Leave the scratch build unmutated for the next run.
+# Leave the scratch build unmutated for the next run (release too, if any mutant rebuilt it).
+grep -q '^# build: release' "${patches[@]}" && release=yes
 build || true
 echo "mutants: ${#patches[@]}, killed $killed, survived $survived, broken $broken (log: $log)"
 [ "$survived" -eq 0 ] && [ "$broken" -eq 0 ]
