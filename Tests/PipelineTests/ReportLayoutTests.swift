@@ -107,7 +107,7 @@ enum Chromium {
         // The conclusion comes first: the summary is the first section, before the comparison.
         let summary = try #require(html.range(of: "<h2 id=\"summary\">Summary</h2>"))
         #expect(html.range(of: "<h2 id=\"comparison\">")!.lowerBound > summary.lowerBound)
-        #expect(html.contains("Best generative against best discriminative") && html.contains("Learning curve:"))
+        #expect(html.contains("Best generative against best discriminative") && html.contains("Learning curve (mean errors over"))
         for width in [390, 1280] {
             Chromium.expectHolds(try Chromium.layout(of: report, width: width, scratch: root), width: width,
                                  headline: "macro-F1 %", name: "generative-vs-discriminative")

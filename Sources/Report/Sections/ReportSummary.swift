@@ -151,7 +151,14 @@ public struct ReportSummary: Sendable {
                 )
             ])
         }
-        if let lc = learningCurves { out.append([.text("Learning curve: " + Self.verdict(lc))]) }
+        if let lc = learningCurves {
+            // Curves are means over repeats of small retrainings: a reading of trends, outside the decision rule.
+            out.append([
+                .text(
+                    "Learning curve (mean errors over \(lc.repeats) repeats per size, not tested by the decision "
+                        + "rule): " + Self.verdict(lc))
+            ])
+        }
 
         if let p = previous {
             out.append(Self.sincePrevious(p))
