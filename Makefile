@@ -11,8 +11,8 @@ all: build
 
 help:
 	@echo "make run    build a release binary and run $(SPEC) (fetches its data)"
-	@echo "make test   lint Sources/, build the release binary, run the whole test suite"
-	@echo "make lint   swift format lint --strict on Sources/ (.swift-format)"
+	@echo "make test   lint Sources/ and Tests/, build the release binary, run the whole test suite"
+	@echo "make lint   swift format lint --strict on Sources/ and Tests/ (.swift-format)"
 	@echo "make bench  run the benchmarks side by side with scikit-learn (writes bench/out/)"
 	@echo "make spark  build the Spark driver (spark/build/textpipe-spark.jar; pyspark from PyPI into spark/.venv)"
 	@echo "make test-spark  start a standalone Spark cluster on 127.0.0.1 and run the cluster suite against it"
@@ -49,13 +49,13 @@ build: deps
 run: build
 	$(BIN) run $(SPEC)
 
-# The whole suite: style (swift format lint, .swift-format), the release binary (the shipped-pipeline tests run it), then every test.
+# The whole suite: style (swift format lint on Sources/ and Tests/, .swift-format), the release binary (the shipped-pipeline tests run it), then every test.
 test: test-deps lint build
 	$(SWIFT) test
 
-# Sources/ must be clean under .swift-format (line length 120, no semicolons, no force unwraps or try!).
+# Sources/ and Tests/ must be clean under .swift-format (line length 120, no semicolons, no force unwraps or try!).
 lint:
-	$(SWIFT) format lint --strict --recursive Sources
+	$(SWIFT) format lint --strict --recursive Sources Tests
 
 # A release binary with the Swift runtime linked in, for Spark executors without Swift (they need libxml2 and
 # libopenblas0 only): .build-static/release/textpipe, shipped with `textpipe spark --binary`.

@@ -1,21 +1,30 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Classify
 
 /// The shared conformance suite: written once, run for every classifier in `ClassifierRegistry` at its default
 /// settings, plus variants whose settings change the code path.
 let everyClassifier: [ClassifierSpec] = {
-    var l1 = LogisticRegressionConfiguration(); l1.penalty = .l1
-    var hinge = LinearSVMConfiguration(); hinge.loss = .hinge
-    var platt = LinearSVMConfiguration(); platt.plattScaling = true
-    var shared = NormalBayesConfiguration(); shared.sharedCovariance = true
-    var entropy = DecisionTreeConfiguration(); entropy.criterion = .entropy; entropy.maxDepth = 4
-    var weighted = LogisticRegressionConfiguration(); weighted.classWeights = .balanced
+    var l1 = LogisticRegressionConfiguration()
+    l1.penalty = .l1
+    var hinge = LinearSVMConfiguration()
+    hinge.loss = .hinge
+    var platt = LinearSVMConfiguration()
+    platt.plattScaling = true
+    var shared = NormalBayesConfiguration()
+    shared.sharedCovariance = true
+    var entropy = DecisionTreeConfiguration()
+    entropy.criterion = .entropy
+    entropy.maxDepth = 4
+    var weighted = LogisticRegressionConfiguration()
+    weighted.classWeights = .balanced
     return ClassifierRegistry.all.map { defaults($0) } + [
-        ClassifierSpec(shared), ClassifierSpec(l1), ClassifierSpec(weighted), ClassifierSpec(hinge), ClassifierSpec(platt),
-        ClassifierSpec(entropy),
+        ClassifierSpec(shared), ClassifierSpec(l1), ClassifierSpec(weighted), ClassifierSpec(hinge),
+        ClassifierSpec(platt),
+        ClassifierSpec(entropy)
     ]
 }()
 
@@ -86,13 +95,16 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
         let back = try ClassifierStore.decode(try ClassifierStore.encode(model), name: "m")
         #expect(back.kind == model.kind)
         #expect(back.scores(x) == model.scores(x))
-        #expect(throws: TextpipeError.self) { try ClassifierStore.decode(try ClassifierStore.encode(model).prefix(30), name: "m") }
+        #expect(throws: TextpipeError.self) {
+            try ClassifierStore.decode(try ClassifierStore.encode(model).prefix(30), name: "m")
+        }
     }
 
     @Test(arguments: everyClassifier)
     func deterministicUnderASeed(_ spec: ClassifierSpec) throws {
         let (x, y) = data(for: spec)
-        let a = try spec.fit(x, labels: y, classCount: 3, seed: 9), b = try spec.fit(x, labels: y, classCount: 3, seed: 9)
+        let a = try spec.fit(x, labels: y, classCount: 3, seed: 9)
+        let b = try spec.fit(x, labels: y, classCount: 3, seed: 9)
         #expect(a.scores(x) == b.scores(x))
     }
 
@@ -117,7 +129,9 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
         let predicted = model.predict(x)
         #expect(predicted.count == 60 && !predicted.contains(2), "\(spec.kind) predicts the absent class")
         #expect(Set(predicted).isSubset(of: [0, 1]) && Set(predicted).count == 2)
-        if let p = model.predictProbabilities(x) { #expect((0..<60).allSatisfy { p[$0, 0].isFinite && p[$0, 2] < 0.5 }) }
+        if let p = model.predictProbabilities(x) {
+            #expect((0..<60).allSatisfy { p[$0, 0].isFinite && p[$0, 2] < 0.5 })
+        }
     }
 
     @Test(arguments: everyClassifier)
@@ -138,13 +152,17 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
         let wideX = needsDense(spec) ? toDense(.sparse(wide)) : FeatureMatrix.sparse(wide)
         #expect(model.scores(wideX) == model.scores(x))
         // An empty test set gives empty outputs.
-        let empty = needsDense(spec) ? FeatureMatrix.dense(DenseMatrix(rowCount: 0, columnCount: m.columnCount))
-                                     : FeatureMatrix.sparse(SparseMatrix(columnCount: m.columnCount))
+        let empty =
+            needsDense(spec)
+            ? FeatureMatrix.dense(DenseMatrix(rowCount: 0, columnCount: m.columnCount))
+            : FeatureMatrix.sparse(SparseMatrix(columnCount: m.columnCount))
         #expect(model.predict(empty).isEmpty)
         #expect(model.scores(empty).rowCount == 0)
         // A document with no features still gets a prediction.
-        let blank = needsDense(spec) ? FeatureMatrix.dense(DenseMatrix(rowCount: 1, columnCount: m.columnCount))
-                                     : FeatureMatrix.sparse(SparseMatrix(columnCount: m.columnCount, rowStart: [0, 0], columns: [], values: []))
+        let blank =
+            needsDense(spec)
+            ? FeatureMatrix.dense(DenseMatrix(rowCount: 1, columnCount: m.columnCount))
+            : FeatureMatrix.sparse(SparseMatrix(columnCount: m.columnCount, rowStart: [0, 0], columns: [], values: []))
         #expect(model.predict(blank).count == 1)
     }
 
@@ -154,8 +172,12 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
         for bad in [Float.infinity, .nan] {
             let broken: FeatureMatrix
             switch x {
-            case .sparse(var m): m.values[3] = bad; broken = .sparse(m)
-            case .dense(var m): m.values[3] = bad; broken = .dense(m)
+            case .sparse(var m):
+                m.values[3] = bad
+                broken = .sparse(m)
+            case .dense(var m):
+                m.values[3] = bad
+                broken = .dense(m)
             }
             #expect { try spec.fit(broken, labels: y, classCount: 3, seed: 1) } throws: {
                 ($0 as? TextpipeError)?.message.contains("finite") == true
@@ -181,8 +203,10 @@ func toyData(rows: Int = 60, columns: Int = 12, classes: Int = 3, seed: UInt64 =
         }
         let (x, y) = toyData()
         guard case .sparse(let m) = x else { return }
-        let dense = FeatureMatrix.dense(DenseMatrix(rowCount: m.rowCount, columnCount: m.columnCount, values: m.dense().flatMap { $0 }))
-        let a = try spec.fit(x, labels: y, classCount: 3, seed: 1), b = try spec.fit(dense, labels: y, classCount: 3, seed: 1)
+        let dense = FeatureMatrix.dense(
+            DenseMatrix(rowCount: m.rowCount, columnCount: m.columnCount, values: m.dense().flatMap { $0 }))
+        let a = try spec.fit(x, labels: y, classCount: 3, seed: 1)
+        let b = try spec.fit(dense, labels: y, classCount: 3, seed: 1)
         #expect(a.predict(x) == b.predict(dense))
     }
 }

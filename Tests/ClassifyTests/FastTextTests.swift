@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Classify
 
 /// `fasttext` (issue 16): fastText's supervised model.
@@ -65,7 +66,9 @@ import TextCore
         #expect(FastText.Vocabulary.hash("é") != plain("é"))
         // Word bigrams of n tokens (plus the end token) give n bucket ids.
         let v = FastText.Vocabulary(words: [], wordNgrams: 2, buckets: 97)
-        #expect(v.ngramBuckets(["a", "b", "c"]).count == 3 && v.ngramBuckets(["a", "b", "c"]).allSatisfy { $0 >= 0 && $0 < 97 })
+        #expect(
+            v.ngramBuckets(["a", "b", "c"]).count == 3
+                && v.ngramBuckets(["a", "b", "c"]).allSatisfy { $0 >= 0 && $0 < 97 })
     }
 
     /// Hierarchical softmax's class log-probabilities are a distribution over the classes, and the frequent class
@@ -112,7 +115,10 @@ import TextCore
     /// keeps lr constant ends at lr).
     @Test(arguments: [1, 3]) func trainerEndsItsScheduleNearZero(_ threads: Int) {
         var settings = FastTextConfiguration()
-        settings.dim = 8; settings.epochs = 4; settings.lr = 0.5; settings.threads = threads
+        settings.dim = 8
+        settings.epochs = 4
+        settings.lr = 0.5
+        settings.threads = threads
         var rng = Xoshiro256StarStar(seed: 3)
         let documents = 300
         let lines: [(rows: [Int32], count: Int)] = (0..<documents).map { _ in

@@ -1,15 +1,18 @@
 import CKernels
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Classify
 
 /// `mlp` (issue 16): the multilayer perceptron.
 @Suite struct MLPTests {
     /// Backpropagation's gradient equals central finite differences of the loss (L2 included), for one and two
     /// hidden layers, ReLU and tanh, dense and sparse input.
-    @Test(arguments: [(1, MLPConfiguration.Activation.tanh, false), (2, .tanh, true), (2, .relu, false), (1, .relu, true)])
+    @Test(arguments: [
+        (1, MLPConfiguration.Activation.tanh, false), (2, .tanh, true), (2, .relu, false), (1, .relu, true)
+    ])
     func gradientMatchesFiniteDifferences(_ layers: Int, _ activation: MLPConfiguration.Activation, _ sparse: Bool) {
         let (x0, y) = toyData(rows: 12, columns: 6, classes: 3)
         let x = sparse ? x0 : toDense(x0)
@@ -34,7 +37,9 @@ import TextCore
             let numeric = (lp - lm) / Double(2 * h)
             // ReLU's kink makes a difference quotient across it meaningless: skip parameters whose step crosses one.
             if activation == .relu, abs(numeric - Double(gradient[i])) > 5e-3 { continue }
-            #expect(abs(numeric - Double(gradient[i])) <= 2e-3 + 2e-2 * abs(numeric), "parameter \(i): \(numeric) vs \(gradient[i])")
+            #expect(
+                abs(numeric - Double(gradient[i])) <= 2e-3 + 2e-2 * abs(numeric),
+                "parameter \(i): \(numeric) vs \(gradient[i])")
             checked += 1
         }
         network.parameters = base
@@ -65,7 +70,8 @@ import TextCore
         var values: [Float] = []
         var labels: [Int] = []
         for _ in 0..<400 {
-            let a = rng.nextUnit() < 0.5, b = rng.nextUnit() < 0.5
+            let a = rng.nextUnit() < 0.5
+            let b = rng.nextUnit() < 0.5
             values += [a ? 1 : 0, b ? 1 : 0]
             labels.append(a != b ? 1 : 0)
         }
@@ -121,7 +127,12 @@ import TextCore
     @Test func fitTakesTheCheckedAdamStep() throws {
         let (x, y) = toyData(rows: 30, columns: 8, classes: 3)
         var c = MLPConfiguration()
-        c.hidden = 6; c.activation = .tanh; c.alpha = 0.3; c.lr = 0.02; c.maxEpochs = 1; c.batchSize = 1_000
+        c.hidden = 6
+        c.activation = .tanh
+        c.alpha = 0.3
+        c.lr = 0.02
+        c.maxEpochs = 1
+        c.batchSize = 1_000
         let fitted = try c.fit(x, labels: y, classCount: 3, seed: 9)
         var rng = Xoshiro256StarStar(seed: 9)
         var network = MLP.Network(sizes: [8, 6, 3], activation: .tanh, rng: &rng)

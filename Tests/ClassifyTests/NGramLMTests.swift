@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Classify
 
 /// `ngram_lm` (issue 16): class-conditional n-gram language models.
@@ -57,7 +58,8 @@ import TextCore
                 let perplexity = model.perplexity(test, classIndex: k)
                 #expect(
                     abs(perplexity - expected.perplexity) <= 1e-6 * expected.perplexity,
-                    "\(c.unit) order \(c.order) \(c.smoothing) \(c.discount ?? 0) \(label): \(perplexity) vs NLTK \(expected.perplexity)")
+                    "\(c.unit) order \(c.order) \(c.smoothing) \(c.discount ?? 0) \(label): \(perplexity) vs NLTK \(expected.perplexity)"
+                )
             }
         }
     }
@@ -72,7 +74,8 @@ import TextCore
                 settings.order = order
                 settings.smoothing = smoothing
                 settings.minCount = 1
-                let model = try settings.fit(Self.sequences(docs + docs), labels: [0, 0, 0, 1, 1, 1], classCount: 2, seed: 1)
+                let model = try settings.fit(
+                    Self.sequences(docs + docs), labels: [0, 0, 0, 1, 1, 1], classCount: 2, seed: 1)
                 let size = Int32(model.vocabulary.words.count + NGramLM.reserved)
                 for history: [Int32] in [[1, 1, 1], [3, 4], [4, 4, 3], [6, 5], [0], [], [2, 2, 2]] {
                     let sum = (0..<size).reduce(0.0) { $0 + model.models[0].probability($1, context: history[...]) }
@@ -127,7 +130,8 @@ import TextCore
     /// Counts made apart and merged give the model counted at once (training is mergeable, for a cluster).
     @Test func countsMerge() throws {
         let docs: [[Int32]] = [[1, 1, 5, 6, 7, 2, 2], [1, 1, 6, 6, 5, 2, 2], [1, 1, 7, 5, 2, 2]]
-        var whole = NGramLanguageModel(order: 3, smoothing: .modifiedKneserNey, discount: 0.75, alpha: 1, vocabularySize: 8)
+        var whole = NGramLanguageModel(
+            order: 3, smoothing: .modifiedKneserNey, discount: 0.75, alpha: 1, vocabularySize: 8)
         var part1 = whole
         var part2 = whole
         for d in docs { whole.count(d) }
@@ -156,8 +160,15 @@ import TextCore
     }
 
     struct KenLMFixture: Decodable {
-        struct Case: Decodable { var label: String; var order: Int; var log10: [[Double]] }
-        var labels: [String]; var train: [String: [[String]]]; var test: [[String]]; var cases: [Case]
+        struct Case: Decodable {
+            var label: String
+            var order: Int
+            var log10: [[Double]]
+        }
+        var labels: [String]
+        var train: [String: [[String]]]
+        var test: [[String]]
+        var cases: [Case]
     }
 
     /// Modified Kneser-Ney equals KenLM's `lmplz` (scripts/reference/make_kenlm_fixture.py): each class's model of

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Classify
 
 /// `random_forest` against scikit-learn's `RandomForestClassifier` (scripts/reference/make_family_fixtures.py) and
@@ -12,7 +13,8 @@ import TextCore
     func meanAccuracy(_ configuration: RandomForestConfiguration, seeds: Range<UInt64>) throws -> Double {
         var total = 0.0
         for seed in seeds {
-            let model = try configuration.fit(fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: seed)
+            let model = try configuration.fit(
+                fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: seed)
             let predicted = model.predict(fixture.test.features)
             total += Double(zip(predicted, fixture.test_labels).filter { $0 == $1 }.count) / Double(predicted.count)
         }
@@ -27,16 +29,22 @@ import TextCore
         let reference = theirs.reduce(0, +) / Double(theirs.count)
         let ours = try meanAccuracy(RandomForestConfiguration(), seeds: 0..<10)
         #expect(abs(ours - reference) <= 0.015, "random forest \(ours) vs scikit-learn \(reference)")
-        var oneTree = RandomForestConfiguration(); oneTree.trees = 1
+        var oneTree = RandomForestConfiguration()
+        oneTree.trees = 1
         let single = try meanAccuracy(oneTree, seeds: 0..<10)
         #expect(abs(single - reference) > 0.015, "one tree \(single) vs scikit-learn's forest \(reference)")
     }
 
     @Test func theForestDoesNotDependOnThreads() throws {
-        var one = RandomForestConfiguration(); one.trees = 12; one.threads = 1
-        var many = one; many.threads = 3
-        let a = try one.fit(fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: 7)
-        let b = try many.fit(fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: 7)
+        var one = RandomForestConfiguration()
+        one.trees = 12
+        one.threads = 1
+        var many = one
+        many.threads = 3
+        let a = try one.fit(
+            fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: 7)
+        let b = try many.fit(
+            fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: 7)
         #expect(try ClassifierStore.encode(a) == ClassifierStore.encode(b))
     }
 
@@ -52,8 +60,12 @@ import TextCore
     /// Without bootstrap and with every feature, each tree is grown on the same data: every tree fits the training
     /// set exactly (pure leaves), so the forest does too.
     @Test func unrestrictedTreesFitTheTrainingSet() throws {
-        var c = RandomForestConfiguration(); c.trees = 3; c.bootstrap = false; c.maxFeatures = .all
-        let model = try c.fit(fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: 1)
+        var c = RandomForestConfiguration()
+        c.trees = 3
+        c.bootstrap = false
+        c.maxFeatures = .all
+        let model = try c.fit(
+            fixture.train.features, labels: fixture.train_labels, classCount: fixture.classCount, seed: 1)
         #expect(model.predict(fixture.train.features) == fixture.train_labels)
     }
 
@@ -73,7 +85,9 @@ import TextCore
     /// count-weighted class shares of that tree's own sample (a forest that gives each drawn row weight 1 misses this
     /// by several points on these data).
     @Test func treesWeighRowsByTheirBootstrapCounts() throws {
-        var c = RandomForestConfiguration(); c.trees = 4; c.maxDepth = 2
+        var c = RandomForestConfiguration()
+        c.trees = 4
+        c.maxDepth = 2
         let labels = fixture.train_labels
         let K = fixture.classCount
         let forest = try c.fit(fixture.train.features, labels: labels, classCount: K, seed: 5)
@@ -106,9 +120,12 @@ import TextCore
         let expected = try #require(f.cases.first { $0.criterion == criterion })
         let data = FamilyFixture.shared.dense
         var c = RandomForestConfiguration()
-        c.trees = 1; c.bootstrap = false; c.maxFeatures = .all
+        c.trees = 1
+        c.bootstrap = false
+        c.maxFeatures = .all
         c.criterion = criterion == "gini" ? .gini : .entropy
-        c.maxDepth = f.max_depth; c.minSamplesLeaf = f.min_samples_leaf
+        c.maxDepth = f.max_depth
+        c.minSamplesLeaf = f.min_samples_leaf
         let forest = try c.fit(data.train.features, labels: data.train_labels, classCount: data.classCount, seed: 4)
         FamilyReferenceTests.expectSameNodes(forest.trees[0], expected, classCount: data.classCount)
         #expect(forest.predict(data.test.features) == expected.predicted)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Evaluate
 
 @Suite struct MetricsTests {
@@ -37,7 +38,11 @@ import TextCore
         #expect(h.accuracy == m.accuracy && h.macroF1 == m.macroF1)
         #expect(m.confusion.total == gold.count && m.confusion.cells.count <= gold.count)
         let wrong = zip(gold, predicted).first { $0 != $1 }!
-        #expect(m.confusion[wrong.0, wrong.1] >= 1 && m.confusion[wrong.0, wrong.0] == m.perClass[wrong.0].support - zip(gold, predicted).filter { $0.0 == wrong.0 && $0.1 != wrong.0 }.count)
+        #expect(
+            m.confusion[wrong.0, wrong.1] >= 1
+                && m.confusion[wrong.0, wrong.0] == m.perClass[wrong.0].support
+                    - zip(gold, predicted).filter { $0.0 == wrong.0 && $0.1 != wrong.0 }.count
+        )
         // Above 100 classes the JSON is the non-zero cells; up to 100 the dense matrix it always was.
         let json = try JSONEncoder().encode(m.confusion)
         #expect(String(decoding: json, as: UTF8.self).hasPrefix("{"))
@@ -88,7 +93,9 @@ import TextCore
         let f = try Stratified.split(labels: labels, classCount: 2, testFraction: 0.2, seed: 1)
         #expect(f.test.count == 10 && f.train.count == 40)
         #expect(f.test.filter { labels[$0] == 1 }.count == 5)
-        #expect(throws: TextpipeError.self) { try Stratified.split(labels: labels, classCount: 2, testFraction: 1.5, seed: 1) }
+        #expect(throws: TextpipeError.self) {
+            try Stratified.split(labels: labels, classCount: 2, testFraction: 1.5, seed: 1)
+        }
         #expect(throws: TextpipeError.self) { try Stratified.kFold(labels: [0, 1], classCount: 2, folds: 5, seed: 1) }
     }
 }

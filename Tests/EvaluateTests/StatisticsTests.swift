@@ -1,20 +1,37 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Evaluate
 
 /// Report statistics: McNemar and Holm against scipy/statsmodels on real predictions, ROC/PR against
 /// scikit-learn, and the bootstrap and calibration by their definitions.
 @Suite struct StatisticsTests {
     struct Fixture: Decodable {
-        struct Pair: Decodable { var i: Int; var j: Int; var b: Int; var c: Int; var p: Double; var holm: Double; var reject: Bool }
-        struct Curves: Decodable { var labels: [Int]; var scores: [Double]; var roc_auc: Double; var average_precision: Double }
-        var models: [String]; var correct: [String]; var pairs: [Pair]; var curves: Curves
+        struct Pair: Decodable {
+            var i: Int
+            var j: Int
+            var b: Int
+            var c: Int
+            var p: Double
+            var holm: Double
+            var reject: Bool
+        }
+        struct Curves: Decodable {
+            var labels: [Int]
+            var scores: [Double]
+            var roc_auc: Double
+            var average_precision: Double
+        }
+        var models: [String]
+        var correct: [String]
+        var pairs: [Pair]
+        var curves: Curves
     }
 
     func fixture() throws -> Fixture {
-        let url = Bundle.module.url(forResource: "Fixtures/significance", withExtension: "json")!
+        let url = try TestSupport.resource("Fixtures/significance", withExtension: "json", in: Bundle.module)
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 
@@ -50,20 +67,24 @@ import TextCore
     @Test func bootstrapIntervals() {
         var rng = Xoshiro256StarStar(seed: 4)
         let gold = (0..<400).map { $0 % 2 }
-        let predicted = gold.map { rng.next() % 4 == 0 ? 1 - $0 : $0 }   // about 75% right
+        let predicted = gold.map { rng.next() % 4 == 0 ? 1 - $0 : $0 }  // about 75% right
         let m = Metrics(gold: gold, predicted: predicted, probabilities: nil, labels: ["a", "b"])
         let a = Bootstrap.intervals(gold: gold, predicted: predicted, labels: ["a", "b"], seed: 1)
         #expect(a.accuracy.low < m.accuracy && m.accuracy < a.accuracy.high)
         #expect(a.macroF1.low < m.macroF1 && m.macroF1 < a.macroF1.high)
         // About 2 x 1.96 x sqrt(p (1 - p) / n) wide.
-        let width = a.accuracy.high - a.accuracy.low, expected = 2 * 1.96 * (m.accuracy * (1 - m.accuracy) / 400).squareRoot()
+        let width = a.accuracy.high - a.accuracy.low
+        let expected = 2 * 1.96 * (m.accuracy * (1 - m.accuracy) / 400).squareRoot()
         #expect(abs(width - expected) < 0.25 * expected)
         #expect(Bootstrap.intervals(gold: gold, predicted: predicted, labels: ["a", "b"], seed: 1) == a)
     }
 
     @Test func sentenceIntervalsContainTheEstimate() {
         var rng = Xoshiro256StarStar(seed: 8)
-        let counts = (0..<300).map { _ -> [Double] in let n = Double(5 + rng.next() % 20); return [(n * (0.8 + 0.2 * rng.nextUnit())).rounded(.down), n] }
+        let counts = (0..<300).map { _ -> [Double] in
+            let n = Double(5 + rng.next() % 20)
+            return [(n * (0.8 + 0.2 * rng.nextUnit())).rounded(.down), n]
+        }
         let total = counts.reduce([0.0, 0.0]) { [$0[0] + $1[0], $0[1] + $1[1]] }
         let estimate = total[0] / total[1]
         let i = Bootstrap.sentenceInterval(counts: counts, seed: 2) { $0[0] / $0[1] }
@@ -74,10 +95,12 @@ import TextCore
     /// The paired bootstrap: a system right on 30 more sentences of 200 is significantly better; two systems
     /// that differ on a single sentence are not.
     @Test func pairedBootstrap() {
-        let a = (0..<200).map { i -> [Double] in [i < 150 ? 10 : 5, 10] }, b = (0..<200).map { i -> [Double] in [i < 120 ? 10 : 5, 10] }
+        let a = (0..<200).map { i -> [Double] in [i < 150 ? 10 : 5, 10] }
+        let b = (0..<200).map { i -> [Double] in [i < 120 ? 10 : 5, 10] }
         let accuracy: ([Double]) -> Double = { $0[0] / $0[1] }
         #expect(Bootstrap.pairedPValue(a, b, seed: 1, metric: accuracy) < 0.01)
-        var c = a; c[0] = [9, 10]
+        var c = a
+        c[0] = [9, 10]
         #expect(Bootstrap.pairedPValue(a, c, seed: 1, metric: accuracy) > 0.5)
         #expect(Bootstrap.pairedPValue(a, a, seed: 1, metric: accuracy) == 1)
     }

@@ -1,14 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Featurize
 
 /// float16 and bfloat16 checkpoints: the tiny BERT fixture rewritten with half-precision tensors must encode exactly
 /// like a float32 checkpoint holding the same rounded values (the conversion on load is exact), and close to the
 /// original.
 @Suite struct CheckpointDtypeTests {
-    var tinyFolder: URL { Bundle.module.url(forResource: "Fixtures/tiny-bert", withExtension: nil)! }
+    var tinyFolder: URL { Bundle.module.bundleURL.appendingPathComponent("Fixtures/tiny-bert") }
 
     enum Precision { case f32, f16, bf16 }
 
@@ -25,27 +26,37 @@ import TextCore
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for file in ["config.json", "vocab.txt"] {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(file))
-            try FileManager.default.copyItem(at: tinyFolder.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+            try FileManager.default.copyItem(
+                at: tinyFolder.appendingPathComponent(file), to: folder.appendingPathComponent(file))
         }
         var header: [String: Any] = [:]
         var body = Data()
         for name in source.entries.keys.sorted() {
-            let e = source.entries[name]!
+            let e = try #require(source.entries[name])
             let values = try source.floats(name, shape: e.shape)
             let start = body.count
             switch storing {
             case .f32:
                 for v in values {
-                    let r: Float = rounding == .f16 ? Float(Float16(v)) : rounding == .bf16 ? Float(bitPattern: UInt32(Self.bfloat16Bits(v)) << 16) : v
+                    let r: Float =
+                        rounding == .f16
+                        ? Float(Float16(v))
+                        : rounding == .bf16 ? Float(bitPattern: UInt32(Self.bfloat16Bits(v)) << 16) : v
                     withUnsafeBytes(of: r.bitPattern.littleEndian) { body.append(contentsOf: $0) }
                 }
             case .f16:
-                for v in values { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { body.append(contentsOf: $0) } }
+                for v in values {
+                    withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { body.append(contentsOf: $0) }
+                }
             case .bf16:
-                for v in values { withUnsafeBytes(of: Self.bfloat16Bits(v).littleEndian) { body.append(contentsOf: $0) } }
+                for v in values {
+                    withUnsafeBytes(of: Self.bfloat16Bits(v).littleEndian) { body.append(contentsOf: $0) }
+                }
             }
-            header[name] = ["dtype": storing == .f32 ? "F32" : storing == .f16 ? "F16" : "BF16", "shape": e.shape,
-                            "data_offsets": [start, body.count]]
+            header[name] = [
+                "dtype": storing == .f32 ? "F32" : storing == .f16 ? "F16" : "BF16", "shape": e.shape,
+                "data_offsets": [start, body.count]
+            ]
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while json.count % 8 != 0 { json.append(0x20) }
@@ -64,7 +75,9 @@ import TextCore
     }
 
     func largestDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {
-        guard a.count == b.count, zip(a, b).allSatisfy({ $0.count == $1.count && !$0.isEmpty }) else { return .infinity }
+        guard a.count == b.count, zip(a, b).allSatisfy({ $0.count == $1.count && !$0.isEmpty }) else {
+            return .infinity
+        }
         return zip(a, b).flatMap { zip($0, $1).map { abs($0 - $1) } }.max() ?? .infinity
     }
 

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
 import Tokenize
+
 @testable import Featurize
 
 /// The shared conformance suite for feature sets: written once, run for every kind (`FeatureSetConfiguration.kinds`)
@@ -37,9 +38,9 @@ let everyFeatureSet: [FeatureCase] = {
     var idfWeighted = word2vec
     idfWeighted.weighting = .tfidf
     idfWeighted.normalize = true
-    let tiny = Bundle.module.url(forResource: "Fixtures/tiny-bert", withExtension: nil)!.path
+    let tiny = Bundle.module.bundleURL.appendingPathComponent("Fixtures/tiny-bert").path
     var cls = BertFeatureConfiguration(model: tiny)
-    cls.maxLength = 32   // the tiny model has 64 positions
+    cls.maxLength = 32  // the tiny model has 64 positions
     var mean = cls
     mean.pooling = .mean
     return [
@@ -51,14 +52,16 @@ let everyFeatureSet: [FeatureCase] = {
         FeatureCase(name: "word2vec mean", configuration: .word2vec(word2vec)),
         FeatureCase(name: "word2vec tf-idf normalized", configuration: .word2vec(idfWeighted)),
         FeatureCase(name: "bert cls", configuration: .bert(cls)),
-        FeatureCase(name: "bert mean", configuration: .bert(mean)),
+        FeatureCase(name: "bert mean", configuration: .bert(mean))
     ]
 }()
 
 /// Documents over a small vocabulary, two topics, plus an empty one.
 func conformanceCorpus(extra: [String] = []) -> TokenizedCorpus {
     var rng = Xoshiro256StarStar(seed: 9)
-    let topics = [["the", "film", "great", "moving", "actor", "story"], ["the", "market", "stocks", "rose", "bank", "rates"]]
+    let topics = [
+        ["the", "film", "great", "moving", "actor", "story"], ["the", "market", "stocks", "rose", "bank", "rates"]
+    ]
     var documents: [Document] = []
     for i in 0..<40 {
         let words = topics[i % 2]
@@ -82,7 +85,8 @@ func conformanceCorpus(extra: [String] = []) -> TokenizedCorpus {
     @Test(arguments: everyFeatureSet)
     func shapes(_ c: FeatureCase) throws {
         let corpus = conformanceCorpus()
-        let train = Array(0..<30), test = Array(30..<41)
+        let train = Array(0..<30)
+        let test = Array(30..<41)
         let (f, x) = try c.configuration.fitTransform(corpus, rows: train)
         #expect(x.rowCount == train.count && x.columnCount == f.columnCount && f.columnCount > 0)
         let y = try f.transform(corpus, rows: test)
@@ -106,7 +110,8 @@ func conformanceCorpus(extra: [String] = []) -> TokenizedCorpus {
         if case .bert = c.configuration {
             // OpenBLAS's thread count is process-wide; another test encoding at the same time can change it, and with
             // it the rounding (a run of the pipeline encodes one feature set at a time).
-            let difference = zip(dense(a).flatMap { $0 }, dense(b).flatMap { $0 }).map { abs($0 - $1) }.max() ?? .infinity
+            let difference =
+                zip(dense(a).flatMap { $0 }, dense(b).flatMap { $0 }).map { abs($0 - $1) }.max() ?? .infinity
             #expect(a.rowCount == b.rowCount && difference <= 1e-5)
         } else {
             #expect(a == b)
@@ -124,14 +129,17 @@ func conformanceCorpus(extra: [String] = []) -> TokenizedCorpus {
         var r = BinaryReader(w.data, name: "featurizer.bin")
         let back = try FeatureSetConfiguration.decode(kind: c.configuration.kind, from: &r)
         #expect(back.columnCount == f.columnCount)
-        let before = try f.transform(corpus, rows: Array(30..<41)), after = try back.transform(corpus, rows: Array(30..<41))
+        let before = try f.transform(corpus, rows: Array(30..<41))
+        let after = try back.transform(corpus, rows: Array(30..<41))
         #expect(after == before)
         let texts = ["the film was great", "stocks rose"]
         let fromText = try f.transform(texts: texts, tokenizer: Tokenizer())
         let fromTextAfter = try back.transform(texts: texts, tokenizer: Tokenizer())
         #expect(fromTextAfter == fromText)
         var truncated = BinaryReader(w.data.prefix(w.data.count / 2), name: "featurizer.bin")
-        #expect(throws: TextpipeError.self) { _ = try FeatureSetConfiguration.decode(kind: c.configuration.kind, from: &truncated) }
+        #expect(throws: TextpipeError.self) {
+            _ = try FeatureSetConfiguration.decode(kind: c.configuration.kind, from: &truncated)
+        }
     }
 
     /// An empty document gives a row of zeros (bag-of-words, averaged vectors) or the encoder's vector of an empty

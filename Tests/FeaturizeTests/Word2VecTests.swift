@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
 import Tokenize
+
 @testable import Featurize
 
 @Suite struct HuffmanTreeTests {
@@ -18,7 +19,8 @@ import Tokenize
         #expect(flat.points == [2, 2, 1, 2, 1, 0, 2, 1, 0])
         #expect(flat.labels == [1, 0, 0, 0, 1, 0, 0, 1, 1])
         let big = (1...300).map { 5000 / $0 }
-        let a = HuffmanTree(counts: big).flattened(), b = HuffmanTree.flatPaths(counts: big)
+        let a = HuffmanTree(counts: big).flattened()
+        let b = HuffmanTree.flatPaths(counts: big)
         #expect(a.start == b.start && a.points == b.points && a.labels == b.labels)
     }
 
@@ -49,7 +51,9 @@ import Tokenize
             let expected = weights[i] / total
             let observed = Double(seen[i]) / Double(draws)
             // Five standard deviations of a binomial proportion.
-            #expect(abs(observed - expected) < 5 * (expected * (1 - expected) / Double(draws)).squareRoot() + 1e-4, "index \(i)")
+            #expect(
+                abs(observed - expected) < 5 * (expected * (1 - expected) / Double(draws)).squareRoot() + 1e-4,
+                "index \(i)")
         }
     }
 }
@@ -60,10 +64,12 @@ import Tokenize
     @Test(arguments: [Float(1), Float(0)])
     func unitUpdateIsTheLossGradient(label: Float) {
         let d = 12
-        var c = Word2VecConfiguration(); c.dimensions = d
+        var c = Word2VecConfiguration()
+        c.dimensions = d
         let state = TrainingState(vocabularySize: 2, dimensions: d, seed: 1, output: .negative)
         defer { state.free() }
-        var worker = Worker(configuration: c, state: state, noise: nil, keep: [1, 1], shared: SharedProgress(total: 1), seed: 1)
+        var worker = Worker(
+            configuration: c, state: state, noise: nil, keep: [1, 1], shared: SharedProgress(total: 1), seed: 1)
         defer { worker.release() }
         worker.alpha = 0.01
         var rng = Xoshiro256StarStar(seed: 5)
@@ -71,17 +77,23 @@ import Tokenize
         var out = (0..<d).map { _ in Float(rng.nextUnit() - 0.5) }
         let before = out
         var error = [Float](repeating: 0, count: d)
-        l1.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { o in error.withUnsafeMutableBufferPointer { e in
-            worker.unit(a.baseAddress!, o.baseAddress!, label: label, e.baseAddress!)
-        } } }
+        l1.withUnsafeBufferPointer { a in
+            out.withUnsafeMutableBufferPointer { o in
+                error.withUnsafeMutableBufferPointer { e in
+                    worker.unit(a.baseAddress!, o.baseAddress!, label: label, e.baseAddress!)
+                }
+            }
+        }
         func loss(_ o: [Float]) -> Double {
             let f = Double(zip(l1, o).reduce(Float(0)) { $0 + $1.0 * $1.1 })
             let s = 1 / (1 + exp(-f))
             return -log(label == 1 ? s : 1 - s)
         }
         for k in 0..<d {
-            var plus = before, minus = before
-            plus[k] += 1e-3; minus[k] -= 1e-3
+            var plus = before
+            var minus = before
+            plus[k] += 1e-3
+            minus[k] -= 1e-3
             let gradient = (loss(plus) - loss(minus)) / 2e-3
             // The sigmoid comes from a 1000-entry table on [-6, 6]: agreement to its resolution.
             #expect(abs(Double(out[k] - before[k]) - (-0.01 * gradient)) < 2e-4, "component \(k)")
@@ -94,43 +106,63 @@ import Tokenize
     func corpus() -> TokenizedCorpus {
         var rng = Xoshiro256StarStar(seed: 9)
         var docs: [Document] = []
-        let animals = ["cat", "dog"], finance = ["stock", "bond"]
+        let animals = ["cat", "dog"]
+        let finance = ["stock", "bond"]
         for i in 0..<3000 {
             let pets = i % 2 == 0
             let w = pets ? animals[rng.nextIndex(2)] : finance[rng.nextIndex(2)]
-            let ctx = pets ? ["the", "furry", "pet", "sleeps", "purrs", "barks", "vet"] : ["the", "market", "price", "trader", "yield", "fund", "rate"]
-            let text = (0..<6).map { _ in ctx[rng.nextIndex(ctx.count)] } + [w] + (0..<6).map { _ in ctx[rng.nextIndex(ctx.count)] }
+            let ctx =
+                pets
+                ? ["the", "furry", "pet", "sleeps", "purrs", "barks", "vet"]
+                : ["the", "market", "price", "trader", "yield", "fund", "rate"]
+            let text =
+                (0..<6).map { _ in ctx[rng.nextIndex(ctx.count)] } + [w]
+                + (0..<6).map { _ in ctx[rng.nextIndex(ctx.count)] }
             docs.append(Document(source: "", text: text.joined(separator: " "), label: nil))
         }
         return TokenizedCorpus(documents: docs, tokenizer: Tokenizer())
     }
 
-    @Test(arguments: [(Word2VecArchitecture.skipgram, Word2VecOutput.negative), (.skipgram, .hierarchical),
-                      (.cbow, .negative), (.cbow, .hierarchical)])
+    @Test(arguments: [
+        (Word2VecArchitecture.skipgram, Word2VecOutput.negative), (.skipgram, .hierarchical),
+        (.cbow, .negative), (.cbow, .hierarchical)
+    ])
     func learnsSharedContexts(_ setting: (Word2VecArchitecture, Word2VecOutput)) throws {
         var c = Word2VecConfiguration()
-        c.architecture = setting.0; c.output = setting.1; c.dimensions = 20; c.epochs = 3; c.minCount = 1; c.sample = 0
+        c.architecture = setting.0
+        c.output = setting.1
+        c.dimensions = 20
+        c.epochs = 3
+        c.minCount = 1
+        c.sample = 0
         let data = corpus()
         let v = try Word2VecTrainer(c).train(TokenizedWord2VecCorpus(corpus: data, rows: Array(0..<data.documentCount)))
         // Each word's nearest among the four is its own kind.
         let s = { (a: String, b: String) in v.similarity(a, b)! }
-        #expect(s("cat", "dog") > max(s("cat", "stock"), s("cat", "bond")), "cat~dog \(s("cat", "dog")), cat~stock \(s("cat", "stock"))")
+        #expect(
+            s("cat", "dog") > max(s("cat", "stock"), s("cat", "bond")),
+            "cat~dog \(s("cat", "dog")), cat~stock \(s("cat", "stock"))")
         #expect(s("stock", "bond") > max(s("stock", "cat"), s("stock", "dog")), "stock~bond \(s("stock", "bond"))")
         // One thread and a seed: the same vectors again.
-        let again = try Word2VecTrainer(c).train(TokenizedWord2VecCorpus(corpus: data, rows: Array(0..<data.documentCount)))
+        let again = try Word2VecTrainer(c).train(
+            TokenizedWord2VecCorpus(corpus: data, rows: Array(0..<data.documentCount)))
         #expect(again.vectors == v.vectors)
     }
 
     @Test func tooSmallAVocabularyIsAClearError() {
-        let data = TokenizedCorpus(documents: [Document(source: "", text: "one two three", label: nil)], tokenizer: Tokenizer())
-        #expect { try Word2VecTrainer(Word2VecConfiguration()).train(TokenizedWord2VecCorpus(corpus: data, rows: [0])) } throws: {
+        let data = TokenizedCorpus(
+            documents: [Document(source: "", text: "one two three", label: nil)], tokenizer: Tokenizer())
+        #expect {
+            try Word2VecTrainer(Word2VecConfiguration()).train(TokenizedWord2VecCorpus(corpus: data, rows: [0]))
+        } throws: {
             ($0 as? TextpipeError)?.message.contains("min_count") == true
         }
     }
 }
 
 @Suite struct WordVectorFormatTests {
-    let vectors = WordVectors(words: ["the", "café", "中"], dimensions: 3, vectors: [0.5, -1, 0.25, 1e-3, 2, -3.5, 0, 0, 1])
+    let vectors = WordVectors(
+        words: ["the", "café", "中"], dimensions: 3, vectors: [0.5, -1, 0.25, 1e-3, 2, -3.5, 0, 0, 1])
 
     @Test func textAndBinaryRoundTrips() throws {
         let dir = TestSupport.temporaryDirectory()
@@ -141,22 +173,33 @@ import Tokenize
             #expect(back.words == vectors.words)
             for (a, b) in zip(back.vectors, vectors.vectors) { #expect(abs(a - b) < 1e-6) }
         }
-        #expect(try WordVectors.load({ let u = dir.appendingPathComponent("v.bin"); return u }(), limit: 2).words == ["the", "café"])
+        #expect(
+            try WordVectors.load(
+                {
+                    let u = dir.appendingPathComponent("v.bin")
+                    return u
+                }(), limit: 2
+            ).words == ["the", "café"])
     }
 
     @Test func malformedFilesNameTheLine() throws {
         let dir = TestSupport.temporaryDirectory()
         TestSupport.write("2 3\nthe 1 2 3\ncafe 1 x 3\n", to: dir.appendingPathComponent("bad.txt"))
-        #expect { try WordVectors.load(dir.appendingPathComponent("bad.txt")) } throws: { ($0 as? TextpipeError)?.line == 3 }
+        #expect { try WordVectors.load(dir.appendingPathComponent("bad.txt")) } throws: {
+            ($0 as? TextpipeError)?.line == 3
+        }
         TestSupport.write("hello\n", to: dir.appendingPathComponent("nohead.txt"))
-        #expect { try WordVectors.load(dir.appendingPathComponent("nohead.txt")) } throws: { ($0 as? TextpipeError)?.line == 1 }
+        #expect { try WordVectors.load(dir.appendingPathComponent("nohead.txt")) } throws: {
+            ($0 as? TextpipeError)?.line == 1
+        }
         try vectors.binaryFormat().prefix(30).write(to: dir.appendingPathComponent("cut.bin"))
         #expect(throws: TextpipeError.self) { try WordVectors.load(dir.appendingPathComponent("cut.bin")) }
     }
 
     @Test func neighborsAnalogyAndSpearman() throws {
-        let v = WordVectors(words: ["man", "woman", "king", "queen", "apple"], dimensions: 2,
-                            vectors: [1, 0, 1, 1, 3, 0, 3, 1, -1, -3])
+        let v = WordVectors(
+            words: ["man", "woman", "king", "queen", "apple"], dimensions: 2,
+            vectors: [1, 0, 1, 1, 3, 0, 3, 1, -1, -3])
         #expect(try v.analogy("man", "woman", "king", count: 1).first?.word == "queen")
         #expect(try v.neighbors(of: "king", count: 1).first?.word == "man")
         #expect(throws: TextpipeError.self) { try v.neighbors(of: "pear") }
@@ -177,8 +220,12 @@ import Tokenize
         var firsts: [String] = []
         for p in 0..<parts {
             var sentence: [String] = []
-            try corpus.forEachToken(part: p, of: parts, { sentence.append(String(decoding: $0, as: UTF8.self)) },
-                                    endOfSentence: { if let f = sentence.first { firsts.append(f) }; sentence = [] })
+            try corpus.forEachToken(
+                part: p, of: parts, { sentence.append(String(decoding: $0, as: UTF8.self)) },
+                endOfSentence: {
+                    if let f = sentence.first { firsts.append(f) }
+                    sentence = []
+                })
         }
         #expect(firsts.sorted() == (0..<500).map { "line\($0)" }.sorted())
     }
@@ -215,13 +262,18 @@ import Tokenize
     }
 
     @Test func bertConfigsThatCannotBeTrueAreRefused() throws {
-        let tiny = Bundle.module.url(forResource: "Fixtures/tiny-bert", withExtension: nil)!
+        let tiny = Bundle.module.bundleURL.appendingPathComponent("Fixtures/tiny-bert")
         let dir = TestSupport.temporaryDirectory()
         for file in ["vocab.txt", "model.safetensors"] {
-            try FileManager.default.copyItem(at: tiny.appendingPathComponent(file), to: dir.appendingPathComponent(file))
+            try FileManager.default.copyItem(
+                at: tiny.appendingPathComponent(file), to: dir.appendingPathComponent(file))
         }
-        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: tiny.appendingPathComponent("config.json"))) as? [String: Any])
-        for (key, value) in [("num_attention_heads", 0), ("num_attention_heads", 7), ("hidden_size", -1), ("num_hidden_layers", 100_000)] {
+        let config = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: tiny.appendingPathComponent("config.json")))
+                as? [String: Any])
+        for (key, value) in [
+            ("num_attention_heads", 0), ("num_attention_heads", 7), ("hidden_size", -1), ("num_hidden_layers", 100_000)
+        ] {
             var c = config
             c[key] = value
             try JSONSerialization.data(withJSONObject: c).write(to: dir.appendingPathComponent("config.json"))

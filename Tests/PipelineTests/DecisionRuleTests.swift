@@ -1,8 +1,9 @@
-import Foundation
-import Testing
-import TestSupport
-import TextCore
 import Evaluate
+import Foundation
+import TestSupport
+import Testing
+import TextCore
+
 @testable import Pipeline
 @testable import Report
 
@@ -31,15 +32,18 @@ import Evaluate
     static func report(previous: RunComparison? = nil) -> RunReport {
         var r = RunReport(
             pipeline: "demo", runId: "20260101-000001", createdAt: "2026-01-01T00:00:01Z", toolVersion: "test",
-            specHash: "", dataset: DatasetSummary(
+            specHash: "",
+            dataset: DatasetSummary(
                 name: "toy", trainDocuments: 100, testDocuments: nil, classes: ["neg": 50, "pos": 50], tokens: 1,
                 distinctTokens: 1, notes: [:]),
-            evaluation: "held-out", results: [
+            evaluation: "held-out",
+            results: [
                 result("nb", family: "generative", accuracy: 0.90, logLoss: 0.40),
                 result("softmax", family: "discriminative", accuracy: 0.82, logLoss: 0.35),
                 result("svm", family: "discriminative", accuracy: 0.80, logLoss: nil)
             ], stages: [], totalSeconds: 1)
-        r.significance = SignificanceMatrix(models: ["ngram + nb", "ngram + softmax", "ngram + svm"], correct: [a, b, c])
+        r.significance = SignificanceMatrix(
+            models: ["ngram + nb", "ngram + softmax", "ngram + svm"], correct: [a, b, c])
         r.previous = previous
         return r
     }
@@ -56,10 +60,13 @@ import Evaluate
         let md = MarkdownRenderer.render(r)
         let summary = try #require(md.components(separatedBy: "## Comparison").first)
         // The generative-vs-discriminative bullet names both p-values and decides by the adjusted one.
-        #expect(summary.contains("Holm-adjusted p = 0.116 (uncorrected 0.039): tied under the decision rule"), "\(summary)")
+        #expect(
+            summary.contains("Holm-adjusted p = 0.116 (uncorrected 0.039): tied under the decision rule"), "\(summary)")
         #expect(!summary.contains("significant at"))
         #expect(!summary.lowercased().contains("significantly better"))
-        #expect(summary.contains("Tied with the top-ranked ngram + nb under the decision rule: ngram + softmax, ngram + svm"))
+        #expect(
+            summary.contains(
+                "Tied with the top-ranked ngram + nb under the decision rule: ngram + softmax, ngram + svm"))
         // The rule is stated once, in the summary.
         #expect(md.components(separatedBy: "Decision rule for every").count == 3)  // summary and Significance note
         #expect(summary.components(separatedBy: "Decision rule for every").count == 2)
@@ -81,8 +88,10 @@ import Evaluate
         // Without pairwise tests only exact ties are tied: three at the same score, one without probabilities.
         let exact = BestModelChoice.choose(
             ranked: [
-                .init(name: "linear_svm", logLoss: nil, modelBytes: 10), .init(name: "nb", logLoss: 0.031, modelBytes: 99),
-                .init(name: "softmax", logLoss: 0.027, modelBytes: 50), .init(name: "tree", logLoss: 0.01, modelBytes: 5)
+                .init(name: "linear_svm", logLoss: nil, modelBytes: 10),
+                .init(name: "nb", logLoss: 0.031, modelBytes: 99),
+                .init(name: "softmax", logLoss: 0.027, modelBytes: 50),
+                .init(name: "tree", logLoss: 0.01, modelBytes: 5)
             ], headlines: [0.995, 0.995, 0.995, 0.9], significance: nil)
         #expect(exact?.model == "softmax" && exact?.tied == ["nb", "softmax"])
         // None with probabilities: the smallest saved model, then the higher rank.
@@ -106,16 +115,22 @@ import Evaluate
         let accuracy = Double(now.filter { $0 }.count) / 100
         return (
             before, after,
-            [.init(name: "nb", accuracy: 0.90, headline: 0.90), .init(name: "svm", accuracy: 0.89, headline: 0.89),
-             .init(name: "softmax", accuracy: 0.89, headline: 0.89)],
-            [.init(name: "nb", accuracy: accuracy, headline: accuracy), .init(name: "svm", accuracy: 0.89, headline: 0.89),
-             .init(name: "softmax", accuracy: 0.89, headline: 0.89)]
+            [
+                .init(name: "nb", accuracy: 0.90, headline: 0.90), .init(name: "svm", accuracy: 0.89, headline: 0.89),
+                .init(name: "softmax", accuracy: 0.89, headline: 0.89)
+            ],
+            [
+                .init(name: "nb", accuracy: accuracy, headline: accuracy),
+                .init(name: "svm", accuracy: 0.89, headline: 0.89),
+                .init(name: "softmax", accuracy: 0.89, headline: 0.89)
+            ]
         )
     }
 
     @Test func runToRunUsesTheSameRule() throws {
         let (before, after, old, new) = runToRun(Self.b)
-        let c = RunComparison(previousRunId: "r1", previous: old, current: new, threshold: 0.01, outcomes: (before, after))
+        let c = RunComparison(
+            previousRunId: "r1", previous: old, current: new, threshold: 0.01, outcomes: (before, after))
         #expect(c.paired == true)
         let nb = try #require(c.deltas.first { $0.model == "nb" })
         #expect(abs((nb.pValue ?? 0) - 0.0386) < 0.0001 && (nb.adjustedP ?? 0) > 0.05)
@@ -154,8 +169,10 @@ import Evaluate
         let root = TestSupport.temporaryDirectory()
         let out = root.appendingPathComponent("reports/demo")
         let (before, after, old, new) = runToRun(Self.b)
-        var r = Self.report(previous: RunComparison(
-            previousRunId: "20260101-000000", previous: old, current: new, threshold: 0.01, outcomes: (before, after)))
+        var r = Self.report(
+            previous: RunComparison(
+                previousRunId: "20260101-000000", previous: old, current: new, threshold: 0.01,
+                outcomes: (before, after)))
         r.best = r.bestChoice
         let folder = out.appendingPathComponent(r.runId)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -183,11 +200,14 @@ import Evaluate
         var stopped = DecisionRuleTests.result("softmax", family: "discriminative", accuracy: 0.7, logLoss: 0.6)
         stopped.trainingSummary = ["converged": "false", "iterations": "100"]
         stopped.folds = (0..<5).map { FoldScore(fold: $0, accuracy: 0.7, macroF1: 0.7, logLoss: nil) }
-        let results = [Self.searched("nb", chosen: 2), Self.searched("cnb", chosen: 2), Self.searched("bnb", chosen: 1),
-                       stopped]
+        let results = [
+            Self.searched("nb", chosen: 2), Self.searched("cnb", chosen: 2), Self.searched("bnb", chosen: 1),
+            stopped
+        ]
         let warnings = ResultWarnings.classification(results, folds: 5)
         #expect(warnings.count == 3, "\(warnings)")
-        #expect(warnings[0].hasPrefix("alpha = 1.0 is the largest value tried for 2 models: ngram + nb and ngram + cnb"))
+        #expect(
+            warnings[0].hasPrefix("alpha = 1.0 is the largest value tried for 2 models: ngram + nb and ngram + cnb"))
         #expect(!warnings[0].contains("bnb"))
         #expect(warnings[1].hasPrefix("ngram + softmax stopped at max_iterations without converging"))
         // Metrics(gold: [0, 1]) gives each class one test document, fewer than 5 folds.

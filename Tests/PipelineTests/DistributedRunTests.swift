@@ -1,8 +1,9 @@
 import Foundation
 import Report
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Pipeline
 
 /// Every stored file of a run's units (ingest through train), by unit and file, with training times left out (they
@@ -13,9 +14,10 @@ func storedFiles(_ spec: PipelineSpec, options: RunOptions) throws -> [String: S
     var out: [String: String] = [:]
     for unit in plan.units where unit.stage.stage <= .train {
         let folder = store.folder(stage: unit.stage.stage, key: unit.key)
-        let manifest = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: folder.appendingPathComponent(".textpipe-complete"))) as? [String: Any]
-        for case let (name, entry as [String: Any]) in (manifest?["files"] as? [String: Any]) ?? [:]
+        let manifest =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.appendingPathComponent(".textpipe-complete"))) as? [String: Any]
+        for case (let name, let entry as [String: Any]) in (manifest?["files"] as? [String: Any]) ?? [:]
         where name != "seconds" && name != "model/model.json" && !name.hasSuffix("model.json") {
             out["\(unit.stage.displayName)/\(name)"] = entry["sha256"] as? String
         }

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
 import Tokenize
+
 @testable import Pipeline
 
 /// Behaviour that benchmarks used to be the only check of, end to end through a spec.
@@ -14,21 +15,25 @@ import Tokenize
     /// Hashed n-grams (2^k columns, no vocabulary) through a spec, and the saved model predicting raw text.
     @Test func hashingFeaturesThroughASpecAndTheSavedModel() throws {
         let root = makeProject(documentsPerClass: 40)
-        write("""
-        name: demo
-        data:
-          train: {path: corpus, format: folders}
-        features: [{ngram: {n: [1, 2], weighting: tfidf, hashing: 10}}]
-        classifiers: [multinomial_nb, softmax]
-        evaluate: {cv: {folds: 4, seed: 1}}
-        """, root)
+        write(
+            """
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features: [{ngram: {n: [1, 2], weighting: tfidf, hashing: 10}}]
+            classifiers: [multinomial_nb, softmax]
+            evaluate: {cv: {folds: 4, seed: 1}}
+            """, root)
         let (outcome, _) = try run(root)
         let report = try #require(outcome.report)
         #expect(report.results.allSatisfy { $0.featureCount == 1024 && $0.accuracy > 0.75 })
-        let bundle = try ModelBundle.load(from: try #require(outcome.reportDirectory).appendingPathComponent("models/ngram__softmax"))
+        let bundle = try ModelBundle.load(
+            from: try #require(outcome.reportDirectory).appendingPathComponent("models/ngram__softmax"))
         #expect(bundle.featurizer.columnCount == 1024)
-        let p = try bundle.predict([Document(source: "a", text: "a superb, brilliant and moving film", label: nil),
-                                    Document(source: "b", text: "dull tedious awful and boring", label: nil)])
+        let p = try bundle.predict([
+            Document(source: "a", text: "a superb, brilliant and moving film", label: nil),
+            Document(source: "b", text: "dull tedious awful and boring", label: nil)
+        ])
         #expect(p.map(\.label) == ["pos", "neg"])
     }
 
@@ -38,15 +43,18 @@ import Tokenize
     @Test func noVocabularyLeaksAcrossFolds() throws {
         let root = makeProject(documentsPerClass: 20)
         // Words that occur in one document each.
-        for i in 0..<6 { TestSupport.write("great film unique\(i)word", to: root.appendingPathComponent("corpus/pos/unique\(i).txt")) }
-        write("""
-        name: demo
-        data:
-          train: {path: corpus, format: folders}
-        features: [{onehot: {min_df: 1}}]
-        classifiers: [multinomial_nb]
-        evaluate: {cv: {folds: 3, seed: 1}}
-        """, root)
+        for i in 0..<6 {
+            TestSupport.write("great film unique\(i)word", to: root.appendingPathComponent("corpus/pos/unique\(i).txt"))
+        }
+        write(
+            """
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features: [{onehot: {min_df: 1}}]
+            classifiers: [multinomial_nb]
+            evaluate: {cv: {folds: 3, seed: 1}}
+            """, root)
         _ = try run(root)
         let spec = try SpecDecoder.load(path: root.appendingPathComponent("pipelines/demo.yaml").path)
         let runner = Runner(spec: spec, options: RunOptions(root: root, log: { _ in }))
@@ -56,8 +64,11 @@ import Tokenize
             URL(fileURLWithPath: try #require(entries.first { $0.name == name }).output)
         }
         _ = plan
-        let corpus = try TokenizedCorpus.decode(try Data(contentsOf: try folder("tokenize").appendingPathComponent("corpus.bin")), name: "corpus")
-        let assignment = try JSONDecoder().decode(FoldAssignment.self, from: try Data(contentsOf: try folder("featurize folds").appendingPathComponent("folds.json")))
+        let corpus = try TokenizedCorpus.decode(
+            try Data(contentsOf: try folder("tokenize").appendingPathComponent("corpus.bin")), name: "corpus")
+        let assignment = try JSONDecoder().decode(
+            FoldAssignment.self,
+            from: try Data(contentsOf: try folder("featurize folds").appendingPathComponent("folds.json")))
         let features = FeatureArtifact(folder: try folder("featurize [onehot]"), emptyDocuments: 0)
         var smaller = 0
         for (i, fold) in assignment.folds.enumerated() {
@@ -72,41 +83,49 @@ import Tokenize
     /// `split` and `given_test`: one fold, the saved model trained on the evaluated training part only.
     @Test func splitAndGivenTestEvaluations() throws {
         let root = makeProject(documentsPerClass: 40)
-        write("""
-        name: demo
-        data:
-          train: {path: corpus, format: folders}
-        features: [onehot]
-        classifiers: [multinomial_nb]
-        evaluate: {split: {test: 0.25, seed: 2}}
-        """, root)
+        write(
+            """
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+            features: [onehot]
+            classifiers: [multinomial_nb]
+            evaluate: {split: {test: 0.25, seed: 2}}
+            """, root)
         let (split, _) = try run(root)
         let report = try #require(split.report)
-        let folds = try String(contentsOf: try #require(split.reportDirectory).appendingPathComponent("folds.tsv"), encoding: .utf8)
-            .split(separator: "\n").dropFirst()
-        #expect(folds.count == 20 && folds.allSatisfy { $0.hasSuffix("\t0") })   // 25% of 81 documents, all fold 0
+        let folds = try String(
+            contentsOf: try #require(split.reportDirectory).appendingPathComponent("folds.tsv"), encoding: .utf8
+        )
+        .split(separator: "\n").dropFirst()
+        #expect(folds.count == 20 && folds.allSatisfy { $0.hasSuffix("\t0") })  // 25% of 81 documents, all fold 0
         #expect(report.results[0].accuracyStd == nil && report.results[0].folds.count == 1)
-        let bundle = try ModelBundle.load(from: try #require(split.reportDirectory).appendingPathComponent("models/onehot__multinomial_nb"))
+        let bundle = try ModelBundle.load(
+            from: try #require(split.reportDirectory).appendingPathComponent("models/onehot__multinomial_nb"))
         #expect(bundle.header.trainedOn == 81 - 20)
 
         // A given test set: own train and test folders, scored on every test document.
         for (label, words) in [("pos", "great superb brilliant"), ("neg", "awful dull boring")] {
-            for i in 0..<5 { TestSupport.write("\(words) film \(i)", to: root.appendingPathComponent("heldout/\(label)/t\(i).txt")) }
+            for i in 0..<5 {
+                TestSupport.write("\(words) film \(i)", to: root.appendingPathComponent("heldout/\(label)/t\(i).txt"))
+            }
         }
-        write("""
-        name: demo
-        data:
-          train: {path: corpus, format: folders}
-          test: {path: heldout, format: folders}
-        features: [onehot]
-        classifiers: [multinomial_nb]
-        evaluate: {given_test: true}
-        """, root)
+        write(
+            """
+            name: demo
+            data:
+              train: {path: corpus, format: folders}
+              test: {path: heldout, format: folders}
+            features: [onehot]
+            classifiers: [multinomial_nb]
+            evaluate: {given_test: true}
+            """, root)
         let (given, _) = try run(root)
         let r = try #require(given.report)
         #expect(r.dataset.testDocuments == 10 && r.results[0].accuracy == 1)
         #expect(r.results[0].confusion.total == 10)
-        let model = try ModelBundle.load(from: try #require(given.reportDirectory).appendingPathComponent("models/onehot__multinomial_nb"))
+        let model = try ModelBundle.load(
+            from: try #require(given.reportDirectory).appendingPathComponent("models/onehot__multinomial_nb"))
         #expect(model.header.trainedOn == r.dataset.trainDocuments)
     }
 
@@ -132,6 +151,8 @@ import Tokenize
         holder.release()
         waiting.waitUntilExit()
         #expect(waiting.terminationStatus == 0)
-        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("reports/demo/latest/metrics.json").path))
+        #expect(
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("reports/demo/latest/metrics.json").path)
+        )
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
 
 /// The shipped pipelines give the same numbers through the plan/executor engine as they did before it: the
@@ -8,8 +8,10 @@ import TextCore
 /// scripts/reference/make_before_engine_fixture.py, and every metric, interval, fold score, informative feature and
 /// per-document outcome must match. Runs the release binary (`make test` builds it) on the shipped specs.
 @Suite(.serialized) struct EngineEquivalenceTests {
-    static let classificationKeys = ["features", "classifier", "family", "accuracy", "accuracy_std", "macro_f1", "macro_f1_std", "log_loss",
-                                     "accuracy_interval", "macro_f1_interval", "folds", "feature_count", "top_features"]
+    static let classificationKeys = [
+        "features", "classifier", "family", "accuracy", "accuracy_std", "macro_f1", "macro_f1_std", "log_loss",
+        "accuracy_interval", "macro_f1_interval", "folds", "feature_count", "top_features"
+    ]
     static let taggingKeys = ["name", "kind", "family", "metrics", "headline_interval"]
 
     /// Runs `pipelines/<name>.yaml` (its text, or `edit` of it) in a fresh root that shares the project's data cache.
@@ -18,32 +20,42 @@ import TextCore
         let root = TestSupport.temporaryDirectory("engine-\(name)")
         let cache = TestSupport.projectRoot.appendingPathComponent("data/cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("data/cache"), withDestinationURL: cache)
-        let text = try String(contentsOf: TestSupport.projectRoot.appendingPathComponent("pipelines/\(name).yaml"), encoding: .utf8)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("data/cache"), withDestinationURL: cache)
+        let text = try String(
+            contentsOf: TestSupport.projectRoot.appendingPathComponent("pipelines/\(name).yaml"), encoding: .utf8)
         TestSupport.write(edit(text), to: root.appendingPathComponent("pipelines/\(name).yaml"))
         // OpenBLAS picks its kernels by CPU, and AVX-512 kernels round differently from the AVX2 ones the fixtures
         // were made with (log losses differ in the 6th digit): the engine is compared with the same kernels.
         let r = try TestSupport.runTextpipe(
-            ["run", "pipelines/\(name).yaml"], in: root, executable: binary, environment: ["OPENBLAS_CORETYPE": "Haswell"])
+            ["run", "pipelines/\(name).yaml"], in: root, executable: binary,
+            environment: ["OPENBLAS_CORETYPE": "Haswell"])
         #expect(r.status == 0, "\(r.err.suffix(2000))")
         return root.appendingPathComponent("reports/\(name)/latest")
     }
 
     func fixture(_ name: String) throws -> [String: Any] {
-        let url = TestSupport.projectRoot.appendingPathComponent("Tests/PipelineTests/Fixtures/before-engine/\(name).json")
+        let url = TestSupport.projectRoot.appendingPathComponent(
+            "Tests/PipelineTests/Fixtures/before-engine/\(name).json")
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
 
     /// The same reduction as make_before_engine_fixture.py, of a new report folder.
     func reduce(_ folder: URL, tagging: Bool) throws -> [String: Any] {
-        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json"))) as? [String: Any])
+        let metrics = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json")))
+                as? [String: Any])
         let keys = tagging ? Self.taggingKeys : Self.classificationKeys
         let results = try #require(metrics["results"] as? [[String: Any]])
         var kept: [String: Any] = [
-            "pipeline": metrics["pipeline"] ?? "", "kind": tagging ? "tagging" : "classification", "dataset": metrics["dataset"] ?? [:],
+            "pipeline": metrics["pipeline"] ?? "", "kind": tagging ? "tagging" : "classification",
+            "dataset": metrics["dataset"] ?? [:],
             "results": results.map { r in r.filter { keys.contains($0.key) } },
-            "significance": (metrics["significance"] as? [String: Any] ?? [:]).filter { ["models", "p_values"].contains($0.key) },
+            "significance": (metrics["significance"] as? [String: Any] ?? [:]).filter {
+                ["models", "p_values"].contains($0.key)
+            }
         ]
         if !tagging {
             kept["outcomes_sha256"] = try SHA256.hex(fileAt: folder.appendingPathComponent("outcomes.tsv").path)
@@ -55,19 +67,20 @@ import TextCore
     /// Differences between two JSON values (numbers within 1e-12 relative), as paths.
     func differences(_ a: Any, _ b: Any, path: String = "") -> [String] {
         switch (a, b) {
-        case let (x as [String: Any], y as [String: Any]):
+        case (let x as [String: Any], let y as [String: Any]):
             let keys = Set(x.keys).union(y.keys).sorted()
             return keys.flatMap { k -> [String] in
                 guard let xv = x[k], let yv = y[k] else { return ["\(path).\(k) missing on one side"] }
                 return differences(xv, yv, path: "\(path).\(k)")
             }
-        case let (x as [Any], y as [Any]):
+        case (let x as [Any], let y as [Any]):
             guard x.count == y.count else { return ["\(path): \(x.count) vs \(y.count) elements"] }
             return zip(x, y).enumerated().flatMap { i, pair in differences(pair.0, pair.1, path: "\(path)[\(i)]") }
-        case let (x as String, y as String):
+        case (let x as String, let y as String):
             return x == y ? [] : ["\(path): \(x) vs \(y)"]
-        case let (x as NSNumber, y as NSNumber):
-            let u = x.doubleValue, v = y.doubleValue
+        case (let x as NSNumber, let y as NSNumber):
+            let u = x.doubleValue
+            let v = y.doubleValue
             return abs(u - v) <= 1e-12 * max(1, abs(u), abs(v)) ? [] : ["\(path): \(u) vs \(v)"]
         case (is NSNull, is NSNull):
             return []
@@ -97,16 +110,26 @@ import TextCore
             text.split(separator: "\n", omittingEmptySubsequences: false)
                 .filter { !$0.contains("token_classifier") && !$0.contains("crf:") }.joined(separator: "\n")
         }
-        var before = try fixture("segmentation"), after = try reduce(report, tagging: true)
-        let beforeResults = try #require(before["results"] as? [[String: Any]]).filter { keep.contains($0["name"] as? String ?? "") }
+        var before = try fixture("segmentation")
+        var after = try reduce(report, tagging: true)
+        let beforeResults = try #require(before["results"] as? [[String: Any]]).filter {
+            keep.contains($0["name"] as? String ?? "")
+        }
         #expect(beforeResults.count == 3)
-        #expect(differences(beforeResults, after["results"] ?? []).isEmpty, "\(differences(beforeResults, after["results"] ?? []).prefix(20))")
+        #expect(
+            differences(beforeResults, after["results"] ?? []).isEmpty,
+            "\(differences(beforeResults, after["results"] ?? []).prefix(20))")
         #expect(differences(before["dataset"] ?? [:], after["dataset"] ?? [:]).isEmpty)
         // p-values between the kept taggers.
         func pValues(_ s: [String: Any]) throws -> [String: Double] {
-            let models = try #require(s["models"] as? [String]), p = try #require(s["p_values"] as? [[Double]])
+            let models = try #require(s["models"] as? [String])
+            let p = try #require(s["p_values"] as? [[Double]])
             var out: [String: Double] = [:]
-            for (i, a) in models.enumerated() { for (j, b) in models.enumerated() where keep.contains(a) && keep.contains(b) { out["\(a)|\(b)"] = p[i][j] } }
+            for (i, a) in models.enumerated() {
+                for (j, b) in models.enumerated() where keep.contains(a) && keep.contains(b) {
+                    out["\(a)|\(b)"] = p[i][j]
+                }
+            }
             return out
         }
         before = try #require(before["significance"] as? [String: Any])

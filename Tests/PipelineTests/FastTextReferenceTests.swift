@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Report
+import TestSupport
+import Testing
 
 /// textpipe's `fasttext` against the fasttext PyPI package (fasttext-wheel 0.9.2) with the same settings on the same
 /// Pang & Lee split and tokens (Fixtures/fasttext/polarity-fasttext.json, made by
@@ -26,7 +26,9 @@ import Report
     @Test func foldsAndTrainingLossMatchFastText() throws {
         let (report, fixtures) = try referenceRun("fasttext", spec: "polarity-cv.yaml", pipeline: "ft-polarity-cv")
         struct Reference: Decodable {
-            var fold_accuracies: [Double]; var mean_training_loss: [Double]; var wrong_settings_loss: [String: Double]
+            var fold_accuracies: [Double]
+            var mean_training_loss: [Double]
+            var wrong_settings_loss: [String: Double]
         }
         let reference = try JSONDecoder().decode(
             Reference.self, from: Data(contentsOf: fixtures.appendingPathComponent("polarity-cv-fasttext.json")))

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Pipeline
 
 /// Faults and hostile settings (issue 12): a clear error and exit code, and nothing outside textpipe's own folders
@@ -11,7 +12,8 @@ import TextCore
     @Test func pipelineNamesCannotLeaveTheirFolders() throws {
         let root = TestSupport.temporaryDirectory()
         for name in ["..", ".", ".hidden", "a/b"] {
-            TestSupport.write("name: \"\(name)\"\ndata: {dataset: polarity-sentences}\n", to: root.appendingPathComponent("p.yaml"))
+            TestSupport.write(
+                "name: \"\(name)\"\ndata: {dataset: polarity-sentences}\n", to: root.appendingPathComponent("p.yaml"))
             let r = try TestSupport.runTextpipe(["validate", "p.yaml"], in: root)
             #expect(r.status == 2 && r.err.contains("p.yaml:1") && r.err.contains("name must be"), "\(name): \(r.err)")
         }
@@ -20,11 +22,15 @@ import TextCore
     /// A spec nested 100,000 levels deep is refused before the YAML parser recurses into it.
     @Test func deeplyNestedSpecsAreRefused() throws {
         let root = TestSupport.temporaryDirectory()
-        TestSupport.write("name: x\ndata: " + String(repeating: "[", count: 100_000), to: root.appendingPathComponent("deep.yaml"))
+        TestSupport.write(
+            "name: x\ndata: " + String(repeating: "[", count: 100_000), to: root.appendingPathComponent("deep.yaml"))
         let r = try TestSupport.runTextpipe(["validate", "deep.yaml"], in: root)
-        #expect(r.status == 2 && r.err.contains("deep.yaml:2") && r.err.contains("more than 64 deep"), "\(r.err.prefix(300))")
+        #expect(
+            r.status == 2 && r.err.contains("deep.yaml:2") && r.err.contains("more than 64 deep"),
+            "\(r.err.prefix(300))")
         // Brackets inside quotes do not count.
-        TestSupport.write("name: \"[[[[\"\ndata: {dataset: polarity-sentences}\n", to: root.appendingPathComponent("q.yaml"))
+        TestSupport.write(
+            "name: \"[[[[\"\ndata: {dataset: polarity-sentences}\n", to: root.appendingPathComponent("q.yaml"))
         #expect(try TestSupport.runTextpipe(["validate", "q.yaml"], in: root).err.contains("name must be"))
     }
 
@@ -35,9 +41,11 @@ import TextCore
         let fifo = root.appendingPathComponent("corpus/pos/fifo.txt")
         #expect(mkfifo(fifo.path, 0o644) == 0)
         let r = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
-        #expect(r.status == 3 && r.err.contains("corpus/pos/fifo.txt") && r.err.contains("not a regular file"), "\(r.err)")
+        #expect(
+            r.status == 3 && r.err.contains("corpus/pos/fifo.txt") && r.err.contains("not a regular file"), "\(r.err)")
         try FileManager.default.removeItem(at: fifo)
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("corpus/neg/zero.txt").path, withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("corpus/neg/zero.txt").path, withDestinationPath: "/dev/zero")
         let z = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
         #expect(z.status == 3 && z.err.contains("corpus/neg/zero.txt"), "\(z.err)")
     }
@@ -55,7 +63,9 @@ import TextCore
         TestSupport.write("half", to: work.appendingPathComponent(".tmp-99999-clean-0123456789abcdef0123/train.bin"))
         _ = try run(root)
         #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent(".tmp-mine/notes.txt").path))
-        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent(".tmp-99999-clean-0123456789abcdef0123").path))
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: work.appendingPathComponent(".tmp-99999-clean-0123456789abcdef0123").path))
     }
 
     /// A system failure (a report folder that cannot be created) exits 4 naming the path in words, not 1 with an
@@ -64,10 +74,12 @@ import TextCore
         let root = makeProject(documentsPerClass: 10)
         let spec = try String(contentsOf: root.appendingPathComponent("pipelines/demo.yaml"), encoding: .utf8)
         TestSupport.write(
-            spec.replacingOccurrences(of: "report: {out: reports/demo,", with: "report: {out: /proc/textpipe-no-such-place,"),
+            spec.replacingOccurrences(
+                of: "report: {out: reports/demo,", with: "report: {out: /proc/textpipe-no-such-place,"),
             to: root.appendingPathComponent("pipelines/demo.yaml"))
         let r = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
-        #expect(r.status == 4 && r.err.contains("/proc/textpipe-no-such-place") && !r.err.contains("Domain"), "\(r.err)")
+        #expect(
+            r.status == 4 && r.err.contains("/proc/textpipe-no-such-place") && !r.err.contains("Domain"), "\(r.err)")
     }
 }
 
@@ -108,7 +120,8 @@ import TextCore
         #expect(html.count < 400_000, "\(html.count)")
         // metrics.json keeps every class: 300 per-class rows and the sparse confusion.
         let metrics = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json"))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("metrics.json")))
+                as? [String: Any])
         let result = try #require((metrics["results"] as? [[String: Any]])?.first)
         #expect((result["per_class"] as? [Any])?.count == K)
         let confusion = try #require(result["confusion"] as? [String: Any])
@@ -117,7 +130,8 @@ import TextCore
         // predictions.tsv keeps the predicted and gold scores, not 300 columns per document.
         let evaluate = try #require(try lock(root).entries.first { $0.stage == "evaluate" })
         let predictions = try String(
-            contentsOf: URL(fileURLWithPath: evaluate.output).appendingPathComponent("predictions.tsv"), encoding: .utf8)
+            contentsOf: URL(fileURLWithPath: evaluate.output).appendingPathComponent("predictions.tsv"), encoding: .utf8
+        )
         #expect(predictions.hasPrefix("source\tfold\tgold\tpredicted\tscore:predicted\tscore:gold\n"))
     }
 }
@@ -140,20 +154,25 @@ import TextCore
         bytes[bytes.count / 2] ^= 0x40
         try Data(bytes).write(to: model)
         let features = try #require(all.first { $0.name == "featurize [ngram]" })
-        try FileManager.default.removeItem(at: URL(fileURLWithPath: features.output).appendingPathComponent("fold-1.bin"))
+        try FileManager.default.removeItem(
+            at: URL(fileURLWithPath: features.output).appendingPathComponent("fold-1.bin"))
         let report = try #require(all.first { $0.stage == "report" })
         try FileManager.default.removeItem(at: URL(fileURLWithPath: report.output))
         let (second, log) = try run(root)
         let rebuilt = try entries(root).filter { $0.status == "rebuilt" }.map(\.name)
-        #expect(rebuilt.contains("train [onehot + softmax] final model") && rebuilt.contains("featurize [ngram]"), "\(rebuilt)")
-        #expect(log.contains { $0.contains("the cached output is damaged") && $0.contains("changed since it was written") })
+        #expect(
+            rebuilt.contains("train [onehot + softmax] final model") && rebuilt.contains("featurize [ngram]"),
+            "\(rebuilt)")
+        #expect(
+            log.contains { $0.contains("the cached output is damaged") && $0.contains("changed since it was written") })
         #expect(log.contains { $0.contains("fold-1.bin is missing") })
         // The same numbers as before the damage.
         let secondReport = try #require(second.report)
         #expect(secondReport.results.map(\.accuracy) == firstReport.results.map(\.accuracy))
         // A folder without its manifest (a half-written or pre-0.4 entry) is not a cache hit.
         try FileManager.default.removeItem(
-            at: URL(fileURLWithPath: all.first { $0.stage == "tokenize" }!.output).appendingPathComponent(".textpipe-complete"))
+            at: URL(fileURLWithPath: all.first { $0.stage == "tokenize" }!.output).appendingPathComponent(
+                ".textpipe-complete"))
         _ = try run(root)
         #expect(try entries(root).first { $0.stage == "tokenize" }?.status == "run")
     }
@@ -168,7 +187,9 @@ import TextCore
         #expect(!names.contains { $0.hasPrefix(".tmp-") }, "\(names)")
         #expect(try entries(root).allSatisfy { $0.status == "run" })
         for e in try entries(root) {
-            #expect(FileManager.default.fileExists(atPath: URL(fileURLWithPath: e.output).appendingPathComponent(".textpipe-complete").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: URL(fileURLWithPath: e.output).appendingPathComponent(".textpipe-complete").path))
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import FuzzTargets
-import Testing
 import TestSupport
+import Testing
 
 /// The fuzzing harness on its seed corpus (every seed must be read: a harness that refuses everything fuzzes
 /// nothing) and on every input a fuzzing run crashed on, kept under `fuzz/regressions/<target>/` once fixed.
@@ -18,7 +18,9 @@ import TestSupport
         let seeds = files("corpus", target)
         #expect(!seeds.isEmpty, "fuzz/corpus/\(target) has no seeds")
         for seed in seeds {
-            #expect(FuzzTargets.run(target, try Data(contentsOf: seed)) == true, "seed \(seed.lastPathComponent) was refused")
+            #expect(
+                FuzzTargets.run(target, try Data(contentsOf: seed)) == true,
+                "seed \(seed.lastPathComponent) was refused")
         }
         for input in files("regressions", target) {
             // Not crashing is the test; each file's name says what it once did.

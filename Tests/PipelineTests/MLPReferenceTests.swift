@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Report
+import TestSupport
+import Testing
 
 /// textpipe's `mlp` against scikit-learn's `MLPClassifier` with the same architecture and settings on MiniLM [CLS]
 /// vectors of the Pang & Lee sentences, the same split (Fixtures/mlp/polarity-minilm-sklearn.json, made by
@@ -16,7 +16,8 @@ import Report
         let (report, fixtures) = try referenceRun("mlp", spec: "polarity-minilm.yaml", pipeline: "mlp-polarity")
         let reference = try #require(
             try JSONSerialization.jsonObject(
-                with: Data(contentsOf: fixtures.appendingPathComponent("polarity-minilm-sklearn.json"))) as? [String: Any])
+                with: Data(contentsOf: fixtures.appendingPathComponent("polarity-minilm-sklearn.json")))
+                as? [String: Any])
         let models = try #require(reference["models"] as? [String: [String: Any]])
         #expect(models.count == 2)
         for (name, expected) in models {
@@ -25,8 +26,10 @@ import Report
             let low = (seeds.min() ?? 0) - 0.01
             let high = (seeds.max() ?? 1) + 0.01
             let ours = try #require(report.results.first { $0.classifier == name })
-            #expect(ours.accuracy >= low && ours.accuracy <= high,
-                    "\(name): textpipe \(ours.accuracy), scikit-learn's seeds 0-9 span \(seeds.min() ?? 0)...\(seeds.max() ?? 0)")
+            #expect(
+                ours.accuracy >= low && ours.accuracy <= high,
+                "\(name): textpipe \(ours.accuracy), scikit-learn's seeds 0-9 span \(seeds.min() ?? 0)...\(seeds.max() ?? 0)"
+            )
         }
     }
 }

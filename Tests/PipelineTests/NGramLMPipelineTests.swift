@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
-import TextCore
 import Report
+import TestSupport
+import Testing
+import TextCore
+
 @testable import Pipeline
 
 /// `ngram_lm` in a pipeline (issue 16): a feature set with `sequence: true` hands it the documents' tokens, a pair
@@ -10,7 +11,8 @@ import Report
 @Suite(.serialized) struct NGramLMPipelineTests {
     @Test func sequenceFeaturesFeedTheLanguageModelEndToEnd() throws {
         let root = makeProject(documentsPerClass: 40)
-        TestSupport.write("""
+        TestSupport.write(
+            """
             name: demo
             data:
               train: {path: corpus, format: folders}
@@ -26,12 +28,15 @@ import Report
             """, to: root.appendingPathComponent("pipelines/demo.yaml"))
         let result = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
         #expect(result.status == 0, "\(result.err)")
-        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let report = try RunReport.decode(
+            Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
         let lm = try #require(report.results.first { $0.features == "words" && $0.classifier == "ngram_lm" })
         let chars = try #require(report.results.first { $0.features == "words" && $0.classifier == "chars" })
         let nb = try #require(report.results.first { $0.features == "words" && $0.classifier == "multinomial_nb" })
         // The toy corpus separates its classes by their own words: every model learns it.
-        #expect(lm.accuracy > 0.85 && chars.accuracy > 0.85 && nb.accuracy > 0.85, "\(lm.accuracy) \(chars.accuracy) \(nb.accuracy)")
+        #expect(
+            lm.accuracy > 0.85 && chars.accuracy > 0.85 && nb.accuracy > 0.85,
+            "\(lm.accuracy) \(chars.accuracy) \(nb.accuracy)")
         #expect(lm.family == "generative")
         // Without sequences the language models are skipped, saying what to give them.
         let skipped = (report.skipped ?? []).filter { $0.features == "plain" }
@@ -50,7 +55,8 @@ import Report
     /// The three models of issue 16 are ordinary members: searched by nested CV, reported, saved and used by predict.
     @Test func theNewModelsAreSearchedReportedAndPredict() throws {
         let root = makeProject(documentsPerClass: 30)
-        TestSupport.write("""
+        TestSupport.write(
+            """
             name: demo
             data:
               train: {path: corpus, format: folders}
@@ -66,7 +72,8 @@ import Report
             """, to: root.appendingPathComponent("pipelines/demo.yaml"))
         let result = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
         #expect(result.status == 0, "\(result.err)")
-        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let report = try RunReport.decode(
+            Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
         let keys = Dictionary(uniqueKeysWithValues: report.results.map { ($0.classifier, $0.search?.keys ?? []) })
         #expect(keys == ["ngram_lm": ["order"], "fasttext": ["dim"], "mlp": ["hidden"]], "\(keys)")
         #expect(report.results.first { $0.classifier == "ngram_lm" }?.family == "generative")
@@ -88,7 +95,7 @@ import Report
         ("fasttext: {dim: 5000}", "dim is at most 4096"),
         ("fasttext: {threads: 65}", "threads is at most 64"),
         ("mlp: {dropout: 1}", "dropout is below 1"),
-        ("mlp: {early_stopping: true, validation_fraction: 0}", "0 < validation_fraction < 1"),
+        ("mlp: {early_stopping: true, validation_fraction: 0}", "0 < validation_fraction < 1")
     ])
     func badSettingsNameTheirLine(_ entry: String, _ message: String) throws {
         let yaml = """

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every module a target imports is declared among its dependencies in Package.swift (not merely reachable through
 /// another target), so the architecture the manifest shows is the one the code has.
@@ -9,7 +9,8 @@ import TestSupport
         let root = TestSupport.projectRoot
         let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
         // `.target(name: "X", dependencies: [...], path: "...")` declarations, each up to the next one.
-        let pattern = try NSRegularExpression(pattern: #"\.(target|testTarget|executableTarget|systemLibrary)\(\s*name:\s*"([^"]+)""#)
+        let pattern = try NSRegularExpression(
+            pattern: #"\.(target|testTarget|executableTarget|systemLibrary)\(\s*name:\s*"([^"]+)""#)
         let ns = manifest as NSString
         let matches = pattern.matches(in: manifest, range: NSRange(location: 0, length: ns.length))
         var declared: [String: (dependencies: Set<String>, path: String)] = [:]
@@ -17,10 +18,14 @@ import TestSupport
         for (i, m) in matches.enumerated() {
             let end = i + 1 < matches.count ? matches[i + 1].range.location : ns.length
             let body = ns.substring(with: NSRange(location: m.range.location, length: end - m.range.location))
-            let name = ns.substring(with: m.range(at: 2)), kind = ns.substring(with: m.range(at: 1))
-            let dependencyList = body.components(separatedBy: "dependencies:").dropFirst().first?.components(separatedBy: "]").first ?? ""
+            let name = ns.substring(with: m.range(at: 2))
+            let kind = ns.substring(with: m.range(at: 1))
+            let dependencyList =
+                body.components(separatedBy: "dependencies:").dropFirst().first?.components(separatedBy: "]").first
+                ?? ""
             let dependencies = Set(modules.filter { dependencyList.contains("\"\($0)\"") })
-            let path = body.components(separatedBy: "path: \"").dropFirst().first?.components(separatedBy: "\"").first
+            let path =
+                body.components(separatedBy: "path: \"").dropFirst().first?.components(separatedBy: "\"").first
                 ?? (kind == "testTarget" ? "Tests/\(name)" : "Sources/\(name)")
             declared[name] = (dependencies, path)
         }
@@ -33,7 +38,9 @@ import TestSupport
                 let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
                 for line in text.split(separator: "\n") {
                     let words = line.split(separator: " ")
-                    guard let i = words.firstIndex(of: "import"), i + 1 < words.count, i == 0 || words[i - 1] == "@testable" else { continue }
+                    guard let i = words.firstIndex(of: "import"), i + 1 < words.count,
+                        i == 0 || words[i - 1] == "@testable"
+                    else { continue }
                     let module = String(words[i + 1])
                     if modules.contains(module), module != name, !target.dependencies.contains(module) {
                         problems.append("\(name) imports \(module) (\(target.path)/\(file)) without declaring it")

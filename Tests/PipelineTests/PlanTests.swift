@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Pipeline
 
 /// The plan: what a run will do, known before it runs, and exactly what it then does.
@@ -23,7 +24,10 @@ import TextCore
         #expect(before.count == 4 + 2 + 6 * 7 + 1)
         #expect(before.allSatisfy { $0.status == "would run" })
         #expect(Set(before.map(\.key)).count == before.count)
-        #expect(before.contains { $0.name == "train [ngram + softmax] fold 3" && $0.dependsOn == ["featurize folds", "featurize [ngram]"] })
+        #expect(
+            before.contains {
+                $0.name == "train [ngram + softmax] fold 3" && $0.dependsOn == ["featurize folds", "featurize [ngram]"]
+            })
         _ = try run(root)
         let executed = try lock(root).entries
         #expect(executed.map(\.name) == before.map(\.name))
@@ -47,7 +51,8 @@ import TextCore
     /// input file changes every key.
     @Test func keysAreKnownBeforeRunningAndFollowTheInputs() throws {
         let root = makeProject(documentsPerClass: 10)
-        let a = try plan(root), b = try plan(root)
+        let a = try plan(root)
+        let b = try plan(root)
         #expect(a.map(\.key) == b.map(\.key))
         TestSupport.write("great superb fun", to: root.appendingPathComponent("corpus/pos/new.txt"))
         let c = try plan(root)
@@ -57,7 +62,8 @@ import TextCore
     /// Every shipped pipeline compiles into a plan without fetching anything, ending with its report.
     @Test func everyShippedPipelinePlans() throws {
         let pipelines = TestSupport.projectRoot.appendingPathComponent("pipelines")
-        let files = try FileManager.default.contentsOfDirectory(atPath: pipelines.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: pipelines.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         #expect(files.count >= 10)
         let root = TestSupport.temporaryDirectory()
         for file in files {

@@ -1,17 +1,21 @@
 import Foundation
-import Testing
-import TestSupport
-import TextCore
 import Ingest
+import TestSupport
+import Testing
+import TextCore
+
 @testable import Pipeline
 
 /// scikit-learn's numbers on the same folds (scripts/reference/sklearn_polarity_cv.py).
 struct PolarityReference: Decodable {
-    struct Result: Decodable { var fold_accuracy: [Double]; var mean_accuracy: Double }
+    struct Result: Decodable {
+        var fold_accuracy: [Double]
+        var mean_accuracy: Double
+    }
     var fold_of_document: [Int]
     var results: [String: Result]
     static func load() throws -> PolarityReference {
-        let url = Bundle.module.url(forResource: "Fixtures/sklearn_polarity_cv", withExtension: "json")!
+        let url = try TestSupport.resource("Fixtures/sklearn_polarity_cv", withExtension: "json", in: Bundle.module)
         return try JSONDecoder().decode(PolarityReference.self, from: Data(contentsOf: url))
     }
 }
@@ -22,25 +26,29 @@ struct PolarityReference: Decodable {
     @Test func polaritySentencesMatchScikitLearnOnTheSameFolds() throws {
         let cache = TestSupport.projectRoot.appendingPathComponent("data/cache")
         let root = TestSupport.temporaryDirectory()
-        TestSupport.write("""
-        name: polarity
-        data: {dataset: polarity-sentences}
-        features:
-          - ngram: {n: [1, 2], weighting: tf}
-        classifiers: [multinomial_nb, bernoulli_nb, softmax]
-        evaluate: {cv: {folds: 10, seed: 1}}
-        report: {formats: [json]}
-        """, to: root.appendingPathComponent("p.yaml"))
+        TestSupport.write(
+            """
+            name: polarity
+            data: {dataset: polarity-sentences}
+            features:
+              - ngram: {n: [1, 2], weighting: tf}
+            classifiers: [multinomial_nb, bernoulli_nb, softmax]
+            evaluate: {cv: {folds: 10, seed: 1}}
+            report: {formats: [json]}
+            """, to: root.appendingPathComponent("p.yaml"))
         var options = RunOptions(root: root, log: { _ in })
         options.dataCache = cache
-        let outcome = try Runner(spec: try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path), options: options).run()
+        let outcome = try Runner(
+            spec: try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path), options: options
+        ).run()
         let report = try #require(outcome.report)
         #expect(report.dataset.trainDocuments == 4000)
         #expect(report.dataset.classes == ["positive": 2000, "negative": 2000])
         let reference = try PolarityReference.load()
 
         // The very same folds as the reference (textpipe's fold assignment reimplemented in Python).
-        let folds = try String(contentsOf: outcome.reportDirectory!.appendingPathComponent("folds.tsv"), encoding: .utf8)
+        let folds = try String(
+            contentsOf: outcome.reportDirectory!.appendingPathComponent("folds.tsv"), encoding: .utf8)
         var foldOfLine: [Int: Int] = [:]
         for line in folds.split(separator: "\n").dropFirst() {
             let cols = line.split(separator: "\t")
@@ -48,12 +56,15 @@ struct PolarityReference: Decodable {
         }
         #expect(foldOfLine.keys.sorted().map { foldOfLine[$0]! } == reference.fold_of_document)
 
-        for (model, key) in [("multinomial_nb", "multinomial_nb"), ("bernoulli_nb", "bernoulli_nb"), ("softmax", "softmax")] {
+        for (model, key) in [
+            ("multinomial_nb", "multinomial_nb"), ("bernoulli_nb", "bernoulli_nb"), ("softmax", "softmax")
+        ] {
             let ours = try #require(report.results.first { $0.classifier == model })
             for setup in ["sklearn_default_tokens", "single_char_tokens"] {
                 let theirs = try #require(reference.results["\(setup)/\(key)"])
-                #expect(abs(ours.accuracy - theirs.mean_accuracy) <= 0.015,
-                        "\(model) \(ours.accuracy) vs scikit-learn (\(setup)) \(theirs.mean_accuracy)")
+                #expect(
+                    abs(ours.accuracy - theirs.mean_accuracy) <= 0.015,
+                    "\(model) \(ours.accuracy) vs scikit-learn (\(setup)) \(theirs.mean_accuracy)")
             }
             // With the same tokenization every model agrees fold by fold almost exactly: naive Bayes to one document in
             // 400, softmax (same objective, L-BFGS to scikit-learn's lbfgs) to two. A softmax with C = 0.3, 3 or 10
@@ -61,7 +72,9 @@ struct PolarityReference: Decodable {
             let theirs = reference.results["single_char_tokens/\(key)"]!.fold_accuracy
             let tolerance = model.hasSuffix("_nb") ? 0.0026 : 0.0051
             for (f, score) in ours.folds.enumerated() {
-                #expect(abs(score.accuracy - theirs[f]) <= tolerance, "\(model) fold \(f): \(score.accuracy) vs \(theirs[f])")
+                #expect(
+                    abs(score.accuracy - theirs[f]) <= tolerance,
+                    "\(model) fold \(f): \(score.accuracy) vs \(theirs[f])")
             }
         }
     }
@@ -72,19 +85,22 @@ struct PolarityReference: Decodable {
         var options = RunOptions(root: root, log: { _ in })
         options.dataCache = TestSupport.projectRoot.appendingPathComponent("data/cache")
         options.only = only
-        return (try Runner(spec: try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path), options: options).run(), root)
+        return (
+            try Runner(spec: try SpecDecoder.load(path: root.appendingPathComponent("p.yaml").path), options: options)
+                .run(), root
+        )
     }
 
     /// Real HTML: the SpamAssassin mails, 15 of which have HTML bodies (others only have <addresses>).
     @Test func spamMailWithHTMLBodies() throws {
         let yaml = """
-        name: spam
-        data: {dataset: spam-apache}
-        features: [{ngram: {n: [1, 2], weighting: tfidf, min_df: 2}}]
-        classifiers: [multinomial_nb, softmax]
-        evaluate: {cv: {folds: 5, seed: 1}}
-        report: {formats: [json]}
-        """
+            name: spam
+            data: {dataset: spam-apache}
+            features: [{ngram: {n: [1, 2], weighting: tfidf, min_df: 2}}]
+            classifiers: [multinomial_nb, softmax]
+            evaluate: {cv: {folds: 5, seed: 1}}
+            report: {formats: [json]}
+            """
         let (outcome, _) = try runCatalog(yaml)
         let report = try #require(outcome.report)
         #expect(report.dataset.trainDocuments == 250)
@@ -101,14 +117,15 @@ struct PolarityReference: Decodable {
 
     /// Real XML: Reuters-21578 stories from Debian's r-cran-tm, one <REUTERS> record per file.
     @Test func reutersStoriesFromXML() throws {
-        let (outcome, _) = try runCatalog("""
-        name: reuters
-        data: {dataset: reuters-xml}
-        features: [onehot]
-        classifiers: [multinomial_nb, softmax]
-        evaluate: {cv: {folds: 5, seed: 1}}
-        report: {formats: [json]}
-        """)
+        let (outcome, _) = try runCatalog(
+            """
+            name: reuters
+            data: {dataset: reuters-xml}
+            features: [onehot]
+            classifiers: [multinomial_nb, softmax]
+            evaluate: {cv: {folds: 5, seed: 1}}
+            report: {formats: [json]}
+            """)
         let report = try #require(outcome.report)
         #expect(report.dataset.classes == ["acq": 50, "crude": 20])
         #expect(report.results.allSatisfy { $0.accuracy > 0.9 })

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Report
+import TestSupport
+import Testing
 
 /// Runs a reference spec of `Fixtures/<folder>/<spec>` with the release binary in a fresh project whose `data/cache`
 /// (and `models`) are the repository's, and returns its run's metrics: what every comparison with an outside

@@ -1,10 +1,11 @@
-import Foundation
-import Testing
-import TestSupport
-import TextCore
 import Classify
 import Featurize
+import Foundation
 import Tagging
+import TestSupport
+import Testing
+import TextCore
+
 @testable import Pipeline
 
 /// The classifier registry is the one source of truth: spec decoding, docs and capabilities all follow from it.
@@ -36,8 +37,10 @@ import Tagging
     func documentedDefaultsAreTheDefaults(_ kind: String) throws {
         let type = try #require(ClassifierRegistry.configuration(kind: kind))
         // softmax's `C` is another way to write `l2` (C = 1 / l2): giving both is an error by design.
-        let settings = type.parameterDocumentation.filter { $0.type != .classWeights && $0.type != .priors && !(kind == "softmax" && $0.key == "C") }
-            .map { "\($0.key): \($0.defaultValue)" }.joined(separator: ", ")
+        let settings = type.parameterDocumentation.filter {
+            $0.type != .classWeights && $0.type != .priors && !(kind == "softmax" && $0.key == "C")
+        }
+        .map { "\($0.key): \($0.defaultValue)" }.joined(separator: ", ")
         let s = try SpecDecoder.decode(spec("  - \(kind): {\(settings)}"), file: "spec.yaml")
         let bare = try SpecDecoder.decode(spec("  - \(kind)"), file: "spec.yaml")
         #expect(s.classification?.classifiers[0].spec == bare.classification?.classifiers[0].spec)
@@ -61,13 +64,17 @@ import Tagging
 
     @Test func boundsComeFromTheDeclaration() throws {
         func message(_ entry: String) -> String {
-            do { _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml"); return "" }
-            catch let e as TextpipeError { return e.message } catch { return "\(error)" }
+            do {
+                _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml")
+                return ""
+            } catch let e as TextpipeError { return e.message } catch { return "\(error)" }
         }
         #expect(message("  - bernoulli_nb: {alpha: 0}").contains("alpha must be > 0, got 0.0"))
         #expect(message("  - multinomial_nb: {alpha: -1}").contains("alpha must be >= 0"))
         // Smoothing that would give log 0 or overflow is refused when the spec is read (issue 12).
-        #expect(message("  - multinomial_nb: {alpha: 0}").contains("alpha must be > 0 (0 gives unseen words probability 0)"))
+        #expect(
+            message("  - multinomial_nb: {alpha: 0}").contains("alpha must be > 0 (0 gives unseen words probability 0)")
+        )
         #expect(message("  - multinomial_nb: {alpha: 1e308}").contains("alpha must be at most 1000000"))
         #expect(message("  - complement_nb: {alpha: 1e9}").contains("alpha must be at most 1000000"))
         #expect(message("  - normal_bayes: {shrinkage: 1.5}").contains("shrinkage must be in [0, 1], got 1.5"))
@@ -91,7 +98,8 @@ import Tagging
                     == (c.contains(.needsNonNegativeInput) || c.contains(.needsSequences)), "\(type.kind)")
             // Rows without token sequences rule out exactly the models that read them.
             #expect(
-                (type.incompatibility(with: bare) != nil) == (c.contains(.needsSequences) || c.contains(.needsDenseInput)),
+                (type.incompatibility(with: bare) != nil)
+                    == (c.contains(.needsSequences) || c.contains(.needsDenseInput)),
                 "\(type.kind)")
         }
         #expect(GaussianNaiveBayesConfiguration.incompatibility(with: sparse)?.contains("dense") == true)
@@ -105,9 +113,14 @@ import Tagging
         x.sequences = TokenSequences(documents: (0..<12).map { r in ["w\(r % 3)", "w\((r + 1) % 3)", "w\(r % 2)"] })
         let labels = (0..<12).map { $0 % 2 }
         for type in ClassifierRegistry.all {
-            let spec = try #require(try SpecDecoder.decode(spec("  - \(type.kind)"), file: "spec.yaml").classification).classifiers[0].spec
-            let input: FeatureMatrix = spec.capabilities.contains(.needsDenseInput)
-                ? .dense(DenseMatrix(rowCount: 12, columnCount: 3, values: x.dense().flatMap { $0 }.enumerated().map { $0.element + Float($0.offset % 5) * 0.1 }))
+            let spec = try #require(try SpecDecoder.decode(spec("  - \(type.kind)"), file: "spec.yaml").classification)
+                .classifiers[0].spec
+            let input: FeatureMatrix =
+                spec.capabilities.contains(.needsDenseInput)
+                ? .dense(
+                    DenseMatrix(
+                        rowCount: 12, columnCount: 3,
+                        values: x.dense().flatMap { $0 }.enumerated().map { $0.element + Float($0.offset % 5) * 0.1 }))
                 : .sparse(x)
             let model = try spec.fit(input, labels: labels, classCount: 2, seed: 1)
             let loaded = try ClassifierStore.decode(try ClassifierStore.encode(model), name: "model")
@@ -120,7 +133,9 @@ import Tagging
         let url = TestSupport.projectRoot.appendingPathComponent("README.md")
         let readme = try String(contentsOf: url, encoding: .utf8)
         let updated = try Documentation.updating(readme: readme)
-        #expect(updated == readme, "README.md's generated tables are stale: run `swift run textpipe docs --update README.md`")
+        #expect(
+            updated == readme,
+            "README.md's generated tables are stale: run `swift run textpipe docs --update README.md`")
         for kind in ClassifierRegistry.kinds + FeatureSetRegistry.kinds + TaggerRegistry.kinds {
             #expect(readme.contains("| `\(kind)` |"))
         }
@@ -170,22 +185,28 @@ import Tagging
         let type = try #require(FeatureSetRegistry.settings(kind: kind))
         var settings = type.documentation.filter { $0.defaultValue != "none" }.map { "\($0.key): \($0.defaultValue)" }
         if kind == "bert" { settings.append("model: m") }
-        let written = try SpecDecoder.decode(spec("  - \(kind): {\(settings.joined(separator: ", "))}"), file: "spec.yaml")
-        let bare = try SpecDecoder.decode(spec(kind == "bert" ? "  - bert: {model: m}" : "  - \(kind)"), file: "spec.yaml")
+        let written = try SpecDecoder.decode(
+            spec("  - \(kind): {\(settings.joined(separator: ", "))}"), file: "spec.yaml")
+        let bare = try SpecDecoder.decode(
+            spec(kind == "bert" ? "  - bert: {model: m}" : "  - \(kind)"), file: "spec.yaml")
         #expect(written.classification?.features[0].configuration == bare.classification?.features[0].configuration)
     }
 
     /// Cross-key rules declared by the settings: errors name the key's line.
     @Test func crossKeyRules() {
         func message(_ entry: String) -> String {
-            do { _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml"); return "" }
-            catch let e as TextpipeError { return "\(e.line ?? 0): \(e.message)" } catch { return "\(error)" }
+            do {
+                _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml")
+                return ""
+            } catch let e as TextpipeError { return "\(e.line ?? 0): \(e.message)" } catch { return "\(error)" }
         }
-        #expect(message("  - ngram: {hashing: 29}").contains("5: hashing takes the number of bits k (2^k columns), 1...28"))
+        #expect(
+            message("  - ngram: {hashing: 29}").contains("5: hashing takes the number of bits k (2^k columns), 1...28"))
         #expect(message("  - ngram: {hashing: 10, max_features: 5}").contains("no vocabulary"))
         #expect(message("  - ngram: {n: [3, 1]}").contains("min <= max"))
         #expect(message("  - ngram: {n: 9}").contains("n above 8 is not supported"))
-        #expect(message("  - word2vec: {pretrained: v.txt, dimensions: 50}").contains("'dimensions' is a training setting"))
+        #expect(
+            message("  - word2vec: {pretrained: v.txt, dimensions: 50}").contains("'dimensions' is a training setting"))
         #expect(message("  - bert").contains("5: bert needs a 'model'"))
         #expect(message("  - bert: {pooling: mean}").contains("bert needs a 'model'"))
         #expect(message("  - onehot: {min_df: 1.5}").contains("fraction"))
@@ -234,22 +255,30 @@ import Tagging
         let type = try #require(TaggerRegistry.settings(kind: kind))
         var settings = type.documentation.filter { $0.defaultValue != "none" }.map { "\($0.key): \($0.defaultValue)" }
         if kind == "token_classifier" { settings.append("classifier: multinomial_nb") }
-        let written = try SpecDecoder.decode(spec("  - \(kind): {\(settings.joined(separator: ", "))}"), file: "spec.yaml")
+        let written = try SpecDecoder.decode(
+            spec("  - \(kind): {\(settings.joined(separator: ", "))}"), file: "spec.yaml")
         let bare = try SpecDecoder.decode(
-            spec(kind == "token_classifier" ? "  - token_classifier: {classifier: multinomial_nb}" : "  - \(kind)"), file: "spec.yaml")
+            spec(kind == "token_classifier" ? "  - token_classifier: {classifier: multinomial_nb}" : "  - \(kind)"),
+            file: "spec.yaml")
         #expect(written.tagging?.taggers[0] == bare.tagging?.taggers[0])
     }
 
     /// Names, nested classifiers and cross-key rules come from the settings.
     @Test func namesNestedClassifiersAndRules() throws {
         let s = try SpecDecoder.decode(
-            spec("  - hmm: {order: 2}\n  - token_classifier: {classifier: {linear_svm: {C: 0.5}}}\n  - crf"), file: "spec.yaml")
+            spec("  - hmm: {order: 2}\n  - token_classifier: {classifier: {linear_svm: {C: 0.5}}}\n  - crf"),
+            file: "spec.yaml")
         #expect(s.tagging?.taggers.map(\.name) == ["hmm2", "token_linear_svm", "crf"])
-        guard case .tokenClassifier(let c)? = s.tagging?.taggers[1].spec else { Issue.record("not a token classifier"); return }
+        guard case .tokenClassifier(let c)? = s.tagging?.taggers[1].spec else {
+            Issue.record("not a token classifier")
+            return
+        }
         #expect((c.classifier.configuration as? LinearSVMConfiguration)?.C == 0.5)
         func message(_ entry: String) -> String {
-            do { _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml"); return "" }
-            catch let e as TextpipeError { return "\(e.line ?? 0): \(e.message)" } catch { return "\(error)" }
+            do {
+                _ = try SpecDecoder.decode(spec(entry), file: "spec.yaml")
+                return ""
+            } catch let e as TextpipeError { return "\(e.line ?? 0): \(e.message)" } catch { return "\(error)" }
         }
         #expect(message("  - hmm: {order: 3}").contains("7: order is 1 or 2, got 3"))
         #expect(message("  - token_classifier").contains("7: token_classifier needs a 'classifier'"))

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import Report
+import TestSupport
+import Testing
 
 /// textpipe's nested grid search against scikit-learn's GridSearchCV on the same inner folds
 /// (Fixtures/search/polarity-sklearn.json, made by scripts/reference/search_gridsearchcv.py): Pang & Lee sentences,
@@ -10,7 +10,8 @@ import Report
     @Test func picksTheSettingsGridSearchCVPicks() throws {
         let (report, fixtures) = try referenceRun("search", spec: "polarity.yaml", pipeline: "search-polarity")
         let reference = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("polarity-sklearn.json"))) as? [String: Any])
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: fixtures.appendingPathComponent("polarity-sklearn.json"))) as? [String: Any])
         let folds = try #require(reference["folds"] as? [String: [String: [String: Any]]])
         var compared = 0
         var same = 0
@@ -21,9 +22,12 @@ import Report
             for (name, fold) in folds {
                 let ref = try #require(fold[result.classifier])
                 let means = try #require(ref["means"] as? [Double])
-                let ours: [Double] = name == "all" ? search.trials.map { $0.all! } : search.trials.map { $0.outerFolds[Int(name)!]! }
+                let ours: [Double] =
+                    name == "all" ? search.trials.map { $0.all! } : search.trials.map { $0.outerFolds[Int(name)!]! }
                 // Inner macro-F1 of every candidate within 0.003 (tf-idf in Float, solvers' tolerances).
-                for (a, b) in zip(ours, means) { #expect(abs(a - b) < 0.003, "\(result.classifier) fold \(name): \(ours) vs \(means)") }
+                for (a, b) in zip(ours, means) {
+                    #expect(abs(a - b) < 0.003, "\(result.classifier) fold \(name): \(ours) vs \(means)")
+                }
                 let pick = name == "all" ? search.chosenForModel : search.chosenPerFold[Int(name)!]
                 if values[pick] == ref["chosen"] as? Double { same += 1 }
                 // The same choice wherever scikit-learn's best is ahead of its runner-up by more than twice the largest

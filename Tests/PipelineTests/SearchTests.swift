@@ -1,10 +1,11 @@
-import Foundation
-import Testing
-import TestSupport
-import TextCore
-import Evaluate
 import Classify
+import Evaluate
+import Foundation
 import Report
+import TestSupport
+import Testing
+import TextCore
+
 @testable import Pipeline
 
 /// Hyperparameter search (issue 15): search spaces in the spec, grid order, seeded random draws, nested
@@ -26,7 +27,8 @@ import Report
         let c = try decode("  - logistic: {penalty: {choice: [l1, l2]}, C: [1, 10]}")
         let trials = try #require(c.classifiers[0].trials)
         // logistic declares C before penalty: C varies slowest, penalty fastest.
-        #expect(trials.map { SearchTrials.describe($0.assignment, order: ["C", "penalty"]) }
+        #expect(
+            trials.map { SearchTrials.describe($0.assignment, order: ["C", "penalty"]) }
                 == ["C=1 penalty=l1", "C=1 penalty=l2", "C=10 penalty=l1", "C=10 penalty=l2"])
         #expect(c.classifiers[0].search?.map(\.key) == ["C", "penalty"])
         // Each trial's settings are the classifier's with those values.
@@ -38,17 +40,23 @@ import Report
 
     @Test func randomDrawsAreSeededAndWithinTheirRanges() throws {
         let spec = "  - linear_svm: {C: {log_uniform: [0.001, 10]}, max_iterations: {int: [100, 200]}}"
-        let a = try #require(try decode(spec, search: "search: {strategy: random, trials: 6, seed: 3}").classifiers[0].trials)
-        let b = try #require(try decode(spec, search: "search: {strategy: random, trials: 6, seed: 3}").classifiers[0].trials)
-        let other = try #require(try decode(spec, search: "search: {strategy: random, trials: 6, seed: 4}").classifiers[0].trials)
-        #expect(a.count == 6 && a.map(\.assignment) == b.map(\.assignment) && a.map(\.assignment) != other.map(\.assignment))
+        let a = try #require(
+            try decode(spec, search: "search: {strategy: random, trials: 6, seed: 3}").classifiers[0].trials)
+        let b = try #require(
+            try decode(spec, search: "search: {strategy: random, trials: 6, seed: 3}").classifiers[0].trials)
+        let other = try #require(
+            try decode(spec, search: "search: {strategy: random, trials: 6, seed: 4}").classifiers[0].trials)
+        #expect(
+            a.count == 6 && a.map(\.assignment) == b.map(\.assignment) && a.map(\.assignment) != other.map(\.assignment)
+        )
         for t in a {
             let c = try #require(Double(t.assignment["C"] ?? ""))
             let i = try #require(Int(t.assignment["max_iterations"] ?? ""))
             #expect(c >= 0.001 && c <= 10 && i >= 100 && i <= 200)
         }
         // Log-uniform: about as many draws below 0.1 as above (the log midpoint), not 1% of them.
-        let many = try #require(try decode(spec, search: "search: {strategy: random, trials: 400, seed: 1}").classifiers[0].trials)
+        let many = try #require(
+            try decode(spec, search: "search: {strategy: random, trials: 400, seed: 1}").classifiers[0].trials)
         let below = many.filter { Double($0.assignment["C"]!)! < 0.1 }.count
         #expect(below > 140 && below < 260, "\(below) of 400 below the log midpoint")
     }
@@ -71,7 +79,9 @@ import Report
         let range = try failure("  - multinomial_nb: {alpha: {uniform: [-1, 1]}}", search: "search: {strategy: random}")
         #expect(range.message.contains("alpha must be >= 0"), "\(range)")
         #expect(try failure("  - multinomial_nb: {alpha: {uniform: [2, 1]}}").message.contains("low < high"))
-        #expect(try failure("  - multinomial_nb", search: "search: {metric: f1}").message.contains("accepted values: macro_f1, accuracy, log_loss"))
+        #expect(
+            try failure("  - multinomial_nb", search: "search: {metric: f1}").message.contains(
+                "accepted values: macro_f1, accuracy, log_loss"))
         #expect(try failure("  - multinomial_nb: {alpha: []}").message.contains("empty list"))
     }
 
@@ -100,8 +110,11 @@ import Report
         let y = (0..<n).map { $0 % 2 }
         // Two noisy features; column 2 is the leak, set only in the outer test rows.
         func row(_ label: Int, leak: Bool) -> [Float] {
-            [Float(label == 0 ? 1 : 0) + (rng.nextUnit() < 0.4 ? 1 : 0), Float(label) + (rng.nextUnit() < 0.4 ? 1 : 0),
-             leak ? Float(label * 5) : 0]
+            [
+                Float(label == 0 ? 1 : 0) + (rng.nextUnit() < 0.4 ? 1 : 0),
+                Float(label) + (rng.nextUnit() < 0.4 ? 1 : 0),
+                leak ? Float(label * 5) : 0
+            ]
         }
         let folds = try Stratified.kFold(labels: y, classCount: 2, folds: 3, seed: 1)
         let train = folds[0].train.map { row(y[$0], leak: false) }
@@ -109,13 +122,16 @@ import Report
         let root = TestSupport.temporaryDirectory("leak")
         let featureFolder = root.appendingPathComponent("features")
         try FileManager.default.createDirectory(at: featureFolder, withIntermediateDirectories: true)
-        func matrix(_ rows: [[Float]]) -> FeatureMatrix { .dense(DenseMatrix(rowCount: rows.count, columnCount: 3, values: rows.flatMap { $0 })) }
+        func matrix(_ rows: [[Float]]) -> FeatureMatrix {
+            .dense(DenseMatrix(rowCount: rows.count, columnCount: 3, values: rows.flatMap { $0 }))
+        }
         try FeatureArtifact.writeFold(0, train: matrix(train), test: matrix(test), to: featureFolder)
         let assignment = FoldAssignment(
             labels: LabelIndex(["neg", "pos"]), y: y, trainCount: n, folds: folds, notes: [:], isCrossValidation: true)
         let c = try decode("  - multinomial_nb: {alpha: [0.001, 1, 100]}", search: "search: {inner_folds: 4, seed: 9}")
         let trials = try #require(c.classifiers[0].trials)
-        let context = FixedContext([0: assignment, 1: FeatureArtifact(folder: featureFolder, emptyDocuments: 0)], root: root)
+        let context = FixedContext(
+            [0: assignment, 1: FeatureArtifact(folder: featureFolder, emptyDocuments: 0)], root: root)
         var means: [Double] = []
         for (t, trial) in trials.enumerated() {
             let stage = SearchTrialStage(
@@ -131,9 +147,13 @@ import Report
             var expected: [Double] = []
             for (i, f) in inner.enumerated() {
                 let fitted = try trial.spec.fit(
-                    matrix(f.train.map { train[$0] }), labels: f.train.map { ys[$0] }, classCount: 2, seed: c.search.seed &+ UInt64(i))
-                expected.append(Metrics(gold: f.test.map { ys[$0] }, predicted: fitted.predict(matrix(f.test.map { train[$0] })),
-                                        probabilities: nil, labels: ["neg", "pos"]).macroF1)
+                    matrix(f.train.map { train[$0] }), labels: f.train.map { ys[$0] }, classCount: 2,
+                    seed: c.search.seed &+ UInt64(i))
+                expected.append(
+                    Metrics(
+                        gold: f.test.map { ys[$0] }, predicted: fitted.predict(matrix(f.test.map { train[$0] })),
+                        probabilities: nil, labels: ["neg", "pos"]
+                    ).macroF1)
             }
             #expect(score.scores == expected && score.mean < 0.99, "trial \(t): \(score.scores) vs \(expected)")
             means.append(score.mean)
@@ -147,7 +167,8 @@ import Report
         _ root: URL, features: String = "  - onehot: {min_df: 1}", classifiers: String, folds: Int, search: String,
         formats: String = "[md, html, json]"
     ) {
-        TestSupport.write("""
+        TestSupport.write(
+            """
             name: demo
             data:
               train: {path: corpus, format: folders}
@@ -164,9 +185,12 @@ import Report
     /// The status (`run`, `cached`, `skipped (budget)`) of every trial unit in the lock file of the last run.
     func trialStatuses(_ root: URL, key: String) throws -> [(part: String, status: String)] {
         let lock = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
         return (lock["entries"] as? [[String: Any]] ?? []).compactMap { e in
-            guard let part = e["part"] as? String, part.contains("\(key)="), let status = e["status"] as? String else { return nil }
+            guard let part = e["part"] as? String, part.contains("\(key)="), let status = e["status"] as? String else {
+                return nil
+            }
             return (part, status)
         }
     }
@@ -183,7 +207,8 @@ import Report
         write("0.01, 1.0")
         let first = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
         #expect(first.status == 0, "\(first.err)")
-        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let report = try RunReport.decode(
+            Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
         let nb = try #require(report.results.first { $0.classifier == "multinomial_nb" })
         let search = try #require(nb.search)
         #expect(search.trials.map { $0.assignment["alpha"] } == ["0.01", "1.0"] && search.chosenPerFold.count == 3)
@@ -194,7 +219,8 @@ import Report
         let all = search.trials.map { $0.all ?? -1 }
         #expect(search.chosenForModel == all.firstIndex(of: all.max()!)!)
         #expect(report.results.first { $0.classifier == "bernoulli_nb" }?.search == nil)
-        let html = try String(contentsOf: root.appendingPathComponent("reports/demo/latest/report.html"), encoding: .utf8)
+        let html = try String(
+            contentsOf: root.appendingPathComponent("reports/demo/latest/report.html"), encoding: .utf8)
         #expect(html.contains("Tuned by nested cross-validation") && html.contains("Inner macro_f1 against alpha"))
 
         write("0.01, 1.0, 3.0")
@@ -213,18 +239,23 @@ import Report
     @Test func aBudgetStopsNewTrialsAndTheNextRunGoesOn() throws {
         let root = makeProject(documentsPerClass: 30)
         func write(_ search: String) {
-            writeDemo(root, classifiers: "  - multinomial_nb: {alpha: [0.01, 1.0]}", folds: 2, search: "inner_folds: 2" + search)
+            writeDemo(
+                root, classifiers: "  - multinomial_nb: {alpha: [0.01, 1.0]}", folds: 2,
+                search: "inner_folds: 2" + search)
         }
         func statuses() throws -> [String] { try trialStatuses(root, key: "alpha").map(\.status) }
         func search() throws -> SearchResult {
-            let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+            let report = try RunReport.decode(
+                Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
             return try #require(report.results.first?.search)
         }
         write(", seconds: 0.000001")
         let first = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml"], in: root)
         #expect(first.status == 0 && first.err.contains("budget is spent"), "\(first.err)")
         // 2 outer folds and the saved model's search: 3 searches, one trial each ran.
-        #expect(try statuses().filter { $0 == "run" }.count == 3 && statuses().filter { $0 == "skipped (budget)" }.count == 3)
+        #expect(
+            try statuses().filter { $0 == "run" }.count == 3
+                && statuses().filter { $0 == "skipped (budget)" }.count == 3)
         let partial = try search()
         #expect(partial.trialsRun == 3 && partial.trialsPlanned == 6)
         let md = try String(contentsOf: root.appendingPathComponent("reports/demo/latest/report.md"), encoding: .utf8)
@@ -243,7 +274,9 @@ import Report
         let unlimited = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--force"], in: root)
         #expect(unlimited.status == 0)
         let full = try search()
-        #expect(full.chosenPerFold == done.chosenPerFold && full.chosenForModel == done.chosenForModel && full.trials == done.trials)
+        #expect(
+            full.chosenPerFold == done.chosenPerFold && full.chosenForModel == done.chosenForModel
+                && full.trials == done.trials)
     }
 
     /// On a cluster, trials run in waves of the cluster's parallelism per search, and no new wave starts once the
@@ -266,7 +299,9 @@ import Report
             let report = try #require(try Runner(spec: spec, options: options).run().report)
             return try #require(report.results.first?.search)
         }
-        func count(_ status: String) throws -> Int { try trialStatuses(root, key: "alpha").filter { $0.status == status }.count }
+        func count(_ status: String) throws -> Int {
+            try trialStatuses(root, key: "alpha").filter { $0.status == status }.count
+        }
         write(", seconds: 0.000001")
         // 2 outer folds and the saved model's search: 3 searches of 4 trials; one wave of 2 each, then the budget.
         let partial = try run(cluster: true)
@@ -315,12 +350,18 @@ import Report
         #expect(rerun.status == 0, "\(rerun.err)")
         let trials = try trialStatuses(root, key: "C")
         let cached = trials.filter { $0.status == "cached" }.count
-        #expect(trials.count == 28 && cached >= 1 && cached < 28, "\(cached) of \(trials.count) trials from the cache; killed after: \(seen.suffix(600))")
-        let resumed = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        #expect(
+            trials.count == 28 && cached >= 1 && cached < 28,
+            "\(cached) of \(trials.count) trials from the cache; killed after: \(seen.suffix(600))")
+        let resumed = try RunReport.decode(
+            Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
         let fresh = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--force"], in: root)
         #expect(fresh.status == 0)
-        let again = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
-        #expect(resumed.results[0].search == again.results[0].search && resumed.results[0].macroF1 == again.results[0].macroF1)
+        let again = try RunReport.decode(
+            Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        #expect(
+            resumed.results[0].search == again.results[0].search
+                && resumed.results[0].macroF1 == again.results[0].macroF1)
     }
 
     /// A feature set's keys are searched like a classifier's: the pair's trials are every feature trial with every
@@ -338,7 +379,9 @@ import Report
             """
         let c = try #require(try SpecDecoder.decode(yaml, file: "s.yaml").classification)
         let feature = c.features[0]
-        #expect(feature.search?.map(\.key) == ["weighting", "min_df"] || feature.search?.map(\.key) == ["min_df", "weighting"])
+        #expect(
+            feature.search?.map(\.key) == ["weighting", "min_df"]
+                || feature.search?.map(\.key) == ["min_df", "weighting"])
         #expect(feature.trials?.count == 4)
         let joint = try #require(PairSearch.of(feature: feature, classifier: c.classifiers[0], settings: c.search))
         let keys = joint.dimensions.map(\.key)
@@ -349,13 +392,20 @@ import Report
         let fixed = try #require(PairSearch.of(feature: feature, classifier: c.classifiers[1], settings: c.search))
         #expect(fixed.trials.count == 4 && fixed.trials.allSatisfy { $0.assignment["alpha"] == nil })
         // Random search pairs the feature set's draws with the classifier's: `trials` joint draws.
-        let drawn = try #require(try SpecDecoder.decode(yaml.replacingOccurrences(
-            of: "min_df: [1, 3]", with: "min_df: {int: [1, 4]}") + "\nsearch: {strategy: random, trials: 5}", file: "s.yaml").classification)
-        let pairs = try #require(PairSearch.of(feature: drawn.features[0], classifier: drawn.classifiers[0], settings: drawn.search))
+        let drawn = try #require(
+            try SpecDecoder.decode(
+                yaml.replacingOccurrences(
+                    of: "min_df: [1, 3]", with: "min_df: {int: [1, 4]}") + "\nsearch: {strategy: random, trials: 5}",
+                file: "s.yaml"
+            ).classification)
+        let pairs = try #require(
+            PairSearch.of(feature: drawn.features[0], classifier: drawn.classifiers[0], settings: drawn.search))
         #expect(pairs.trials.count == max(drawn.features[0].trials!.count, drawn.classifiers[0].trials!.count))
         // A key that takes [min, max] is searched with {choice: [...]}; a range is written back in flow style.
-        let ranges = try #require(try SpecDecoder.decode(
-            yaml.replacingOccurrences(of: "min_df: [1, 3]", with: "n: {choice: [1, [1, 2]]}"), file: "s.yaml").classification)
+        let ranges = try #require(
+            try SpecDecoder.decode(
+                yaml.replacingOccurrences(of: "min_df: [1, 3]", with: "n: {choice: [1, [1, 2]]}"), file: "s.yaml"
+            ).classification)
         let byN = try #require(ranges.features[0].trials)
         #expect(Set(byN.map { $0.assignment["n"] }) == ["1", "[1, 2]"])
         let bigrams = byN.compactMap { t -> (Int, Int)? in
@@ -365,14 +415,16 @@ import Report
         #expect(bigrams.count == 2 && bigrams.allSatisfy { $0 == (1, 2) })
         // A value outside the key's bounds, in the second place of a list, names its line.
         do {
-            _ = try SpecDecoder.decode(yaml.replacingOccurrences(of: "min_df: [1, 3]", with: "min_df: [1, -3]"), file: "s.yaml")
+            _ = try SpecDecoder.decode(
+                yaml.replacingOccurrences(of: "min_df: [1, 3]", with: "min_df: [1, -3]"), file: "s.yaml")
             Issue.record("a negative min_df was accepted")
         } catch let e as TextpipeError {
             #expect(e.line == 4 && "\(e)".contains("min_df"), "\(e)")
         }
         // Under validate the plan lists one featurizer per feature trial, not one per pair.
         let plan = try PlanCompiler.compile(
-            try SpecDecoder.decode(yaml, file: "s.yaml"), options: RunOptions(root: FileManager.default.temporaryDirectory))
+            try SpecDecoder.decode(yaml, file: "s.yaml"),
+            options: RunOptions(root: FileManager.default.temporaryDirectory))
         let featurizers = plan.units.filter { $0.stage.stage == .featurize && $0.stage.unit == "ngram" }
         #expect(
             featurizers.count == 4 && featurizers.allSatisfy { $0.stage.part?.hasPrefix("trial ") == true },
@@ -394,7 +446,8 @@ import Report
         write("1, 0.4")
         let first = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--quiet"], in: root)
         #expect(first.status == 0, "\(first.err)")
-        let report = try RunReport.decode(Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
+        let report = try RunReport.decode(
+            Data(contentsOf: root.appendingPathComponent("reports/demo/latest/metrics.json")))
         let nb = try #require(report.results.first { $0.classifier == "multinomial_nb" }?.search)
         #expect(nb.keys == ["min_df", "alpha"] && nb.trials.count == 4)
         for f in 0..<3 {
@@ -404,11 +457,13 @@ import Report
         let bernoulli = try #require(report.results.first { $0.classifier == "bernoulli_nb" }?.search)
         #expect(bernoulli.keys == ["min_df"] && bernoulli.trials.count == 2)
         // Two featurizers, shared by both classifiers; their vocabularies differ.
-        let lock = try #require(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
+        let lock = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: root.appendingPathComponent("reports/demo/textpipe.lock"))) as? [String: Any])
         let entries = lock["entries"] as? [[String: Any]] ?? []
         func featurizer(_ part: String) throws -> Int {
-            let e = try #require(entries.first { $0["stage"] as? String == "featurize" && $0["part"] as? String == part })
+            let e = try #require(
+                entries.first { $0["stage"] as? String == "featurize" && $0["part"] as? String == part })
             let artifact = try FeatureArtifact.read(from: URL(fileURLWithPath: try #require(e["output"] as? String)))
             return try artifact.finalFeaturizer(kind: "ngram").columnCount
         }
@@ -417,7 +472,8 @@ import Report
         #expect(columns["1"]! > columns["0.4"]!)
         // The saved model's featurizer is the one the search over all documents chose.
         let chosen = try #require(nb.trials[nb.chosenForModel].assignment["min_df"])
-        let bundle = try ModelBundle.load(from: root.appendingPathComponent("reports/demo/latest/models/ngram__multinomial_nb"))
+        let bundle = try ModelBundle.load(
+            from: root.appendingPathComponent("reports/demo/latest/models/ngram__multinomial_nb"))
         #expect(bundle.featurizer.columnCount == columns[chosen])
 
         write("1, 0.4, 3")

@@ -1,8 +1,9 @@
 import Foundation
 import Report
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Pipeline
 
 /// Spark's pieces under the project: `spark/build.sh` installs pyspark (pinned, from PyPI) into spark/.venv and
@@ -18,7 +19,9 @@ func builtSpark() throws -> (submit: URL, jar: URL) {
         .trimmingCharacters(in: .whitespacesAndNewlines)
     p.waitUntilExit()
     try #require(p.terminationStatus == 0, "spark/build.sh failed")
-    return (URL(fileURLWithPath: path), TestSupport.projectRoot.appendingPathComponent("spark/build/textpipe-spark.jar"))
+    return (
+        URL(fileURLWithPath: path), TestSupport.projectRoot.appendingPathComponent("spark/build/textpipe-spark.jar")
+    )
 }
 
 /// A Java runtime is on the machine (Spark needs one).
@@ -101,7 +104,8 @@ struct SparkLocalTests {
         #expect(sparked.2.contains("spark: ready, parallelism 2"))
         #expect(sparked.2.contains("featurize [onehot]: running on the cluster"))
         #expect(sparked.2.contains("task(s) from train [onehot + multinomial_nb] fold 1 on the cluster"))
-        let lock = try String(contentsOf: sparkedRoot.appendingPathComponent("reports/sparked/textpipe.lock"), encoding: .utf8)
+        let lock = try String(
+            contentsOf: sparkedRoot.appendingPathComponent("reports/sparked/textpipe.lock"), encoding: .utf8)
         #expect(lock.contains("\"executor\" : \"spark local[2] (parallelism 2)\""))
         expectSameRun(local, sparked)
     }
@@ -116,7 +120,8 @@ let sparkMaster = ProcessInfo.processInfo.environment["TEXTPIPE_SPARK_MASTER"]
 @Suite(.serialized, .enabled(if: sparkMaster != nil, "runs under `make test-spark`, which starts a standalone cluster"))
 struct SparkClusterTests {
     func shipped(_ name: String) throws -> String {
-        try String(contentsOf: TestSupport.projectRoot.appendingPathComponent("pipelines/\(name).yaml"), encoding: .utf8)
+        try String(
+            contentsOf: TestSupport.projectRoot.appendingPathComponent("pipelines/\(name).yaml"), encoding: .utf8)
     }
 
     var binary: URL { TestSupport.releaseExecutable ?? TestSupport.executable }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Pipeline
 
 /// A saved onehot + softmax model trained on the Pang & Lee sentences (2 folds; what stream tests label with).
@@ -60,12 +61,17 @@ func polarityModel() throws -> URL {
         #expect(r.status == 0, "\(r.err)")
         let lines = r.out.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
-        let texts = ["a wonderful, moving film", "dull and boring", "an utterly forgettable sequel, but the cast is great"]
+        let texts = [
+            "a wonderful, moving film", "dull and boring", "an utterly forgettable sequel, but the cast is great"
+        ]
         let expected = try bundle.featurizer.transform(texts: texts, tokenizer: .init(bundle.header.tokenize))
         for (i, line) in lines.enumerated() {
             let row = try #require(try JSONValue.parse(line).object?["features"]?.array?.first)
             let (indices, values) = try FeatureRowText.sparse(row, columnCount: bundle.featurizer.columnCount)
-            guard case .sparse(let m) = expected else { Issue.record("not sparse"); return }
+            guard case .sparse(let m) = expected else {
+                Issue.record("not sparse")
+                return
+            }
             #expect(indices == Array(m.columns[m.rowStart[i]..<m.rowStart[i + 1]]))
             #expect(values == Array(m.values[m.rowStart[i]..<m.rowStart[i + 1]]))
         }
@@ -82,7 +88,8 @@ func polarityModel() throws -> URL {
             """, to: dir.appendingPathComponent("p.yaml"))
         let a = try TestSupport.runTextpipe(
             ["stream", "stats", "--spec", "p.yaml", "--features", "ngram", "--groups", "2"], in: dir,
-            stdin: "{\"id\":1,\"row\":0,\"text\":\"good film\"}\n{\"id\":2,\"row\":1,\"group\":1,\"text\":\"bad film\"}\n")
+            stdin:
+                "{\"id\":1,\"row\":0,\"text\":\"good film\"}\n{\"id\":2,\"row\":1,\"group\":1,\"text\":\"bad film\"}\n")
         let b = try TestSupport.runTextpipe(
             ["stream", "stats", "--spec", "p.yaml", "--features", "ngram", "--groups", "2"], in: dir,
             stdin: "{\"id\":3,\"row\":2,\"text\":\"good good plot\"}\n")
@@ -93,8 +100,9 @@ func polarityModel() throws -> URL {
         #expect(merged.status == 0, "\(merged.err)")
         let set = try FeaturizerSet.load(from: dir.appendingPathComponent("fit"))
         // Group 0 is rows 0 and 2: "good film", "good good plot".
-        #expect((0..<set.featurizers[0].columnCount).map { set.featurizers[0].featureName($0) }
-            == ["film", "good", "good film", "good good", "good plot", "plot"])
+        #expect(
+            (0..<set.featurizers[0].columnCount).map { set.featurizers[0].featureName($0) }
+                == ["film", "good", "good film", "good good", "good plot", "plot"])
         // Merging in the other order gives the same line.
         let other = try TestSupport.runTextpipe(["stream", "merge-stats"], in: dir, stdin: a.out + b.out)
         let again = try TestSupport.runTextpipe(["stream", "merge-stats"], in: dir, stdin: b.out + a.out)
@@ -105,18 +113,29 @@ func polarityModel() throws -> URL {
         let model = try polarityModel()
         let dir = TestSupport.temporaryDirectory()
         let cases: [([String], String, Int32, String)] = [
-            (["stream", "predict", "--model", model.path], "{\"id\":1,\"text\":\"ok\"}\n{\"id\":2,\"text\":", 3,
-             "standard input:2"),
+            (
+                ["stream", "predict", "--model", model.path], "{\"id\":1,\"text\":\"ok\"}\n{\"id\":2,\"text\":", 3,
+                "standard input:2"
+            ),
             (["stream", "predict", "--model", model.path], "{\"text\":\"no id\"}\n", 3, "\"id\""),
             (["stream", "predict", "--model", model.path], "[1, 2]\n", 3, "JSON object"),
             (["stream", "featurize", "--artifacts", model.path], "{\"id\":1,\"tokens\":[\"a b\"]}\n", 3, "tokens"),
-            (["stream", "featurize", "--artifacts", dir.appendingPathComponent("none").path], "", 2, "not a textpipe model"),
-            (["stream", "stats", "--ngram", "{\"minN\":1,\"maxN\":1}", "--groups", "1"], "{\"id\":1,\"text\":\"x\"}\n", 2,
-             "--ngram"),
+            (
+                ["stream", "featurize", "--artifacts", dir.appendingPathComponent("none").path], "", 2,
+                "not a textpipe model"
+            ),
+            (
+                ["stream", "stats", "--ngram", "{\"minN\":1,\"maxN\":1}", "--groups", "1"],
+                "{\"id\":1,\"text\":\"x\"}\n", 2,
+                "--ngram"
+            ),
             (["stream", "merge-stats"], "{\"statistics\":\"AAAA\"}\n", 3, "statistics"),
             (["stream", "merge-stats"], "", 3, "no statistics"),
-            (["stream", "task"], "{\"id\":\"k\",\"task\":\"nope\",\"stage\":\"{}\",\"inputs\":{}}\n", 3, "unknown task"),
-            (["stream", "predict", "--model", model.path], String(repeating: "[", count: 100_000) + "\n", 3, "nested"),
+            (
+                ["stream", "task"], "{\"id\":\"k\",\"task\":\"nope\",\"stage\":\"{}\",\"inputs\":{}}\n", 3,
+                "unknown task"
+            ),
+            (["stream", "predict", "--model", model.path], String(repeating: "[", count: 100_000) + "\n", 3, "nested")
         ]
         for (k, (arguments, input, status, message)) in cases.enumerated() {
             let r = try TestSupport.runTextpipe(arguments, in: dir, stdin: input)
@@ -144,9 +163,12 @@ func polarityModel() throws -> URL {
             to: dir.appendingPathComponent("p.yaml"))
         let noSubmit = try TestSupport.runTextpipe(
             ["spark", "p.yaml", "--master", "local[2]", "--spark-submit", "/nonexistent/spark-submit"], in: dir)
-        #expect(noSubmit.status == 2 && noSubmit.err.contains("spark-submit not found; run `make spark`"), "\(noSubmit.err)")
+        #expect(
+            noSubmit.status == 2 && noSubmit.err.contains("spark-submit not found; run `make spark`"), "\(noSubmit.err)"
+        )
         let noJar = try TestSupport.runTextpipe(
-            ["spark", "p.yaml", "--master", "local[2]", "--spark-submit", "/bin/true", "--jar", "/nonexistent.jar"], in: dir)
+            ["spark", "p.yaml", "--master", "local[2]", "--spark-submit", "/bin/true", "--jar", "/nonexistent.jar"],
+            in: dir)
         #expect(noJar.status == 2 && noJar.err.contains("the driver jar not found"), "\(noJar.err)")
         // A spark-submit that exits at once: the error says the driver did not start and where its log is.
         let dead = try TestSupport.runTextpipe(

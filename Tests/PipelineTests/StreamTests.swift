@@ -1,14 +1,17 @@
 import Evaluate
 import Featurize
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
 import Tokenize
+
 @testable import Pipeline
 
 /// Runs a spec in a fresh folder in this process, with the project's data cache (datasets fetched once).
-func runInProcess(_ yaml: String, name: String, only: StageName? = nil) throws -> (PipelineSpec, RunOptions, Runner.Outcome) {
+func runInProcess(_ yaml: String, name: String, only: StageName? = nil) throws -> (
+    PipelineSpec, RunOptions, Runner.Outcome
+) {
     let root = TestSupport.temporaryDirectory(name)
     TestSupport.write(yaml, to: root.appendingPathComponent("p.yaml"))
     var options = RunOptions(root: root, log: { _ in })
@@ -39,8 +42,10 @@ func polarityTokenized() throws -> TokenizedCorpus {
 @Suite(.serialized) struct NGramStatisticsTests {
     /// Counts `corpus` in `parts` contiguous partitions with random boundaries, each document in the group of the
     /// fold that tests it, and merges the partials in a random order and grouping (through their binary form).
-    func partitioned(_ corpus: TokenizedCorpus, _ c: NGramConfiguration, group: [Int], groups: Int, parts: Int,
-                     seed: UInt64) throws -> NGramStatistics {
+    func partitioned(
+        _ corpus: TokenizedCorpus, _ c: NGramConfiguration, group: [Int], groups: Int, parts: Int,
+        seed: UInt64
+    ) throws -> NGramStatistics {
         var rng = Xoshiro256StarStar(seed: seed)
         var cuts = Set<Int>()
         while cuts.count < parts - 1 { cuts.insert(Int.random(in: 1..<corpus.documentCount, using: &rng)) }

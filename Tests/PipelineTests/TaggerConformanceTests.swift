@@ -1,9 +1,10 @@
 import Classify
 import Foundation
 import Tagging
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Pipeline
 
 /// The shared conformance suite for taggers: written once, run for every kind a spec can name
@@ -27,26 +28,39 @@ let everyTagger: [TaggerCase] = {
     return [
         TaggerCase(name: "hmm", spec: .hmm(HiddenMarkovModelConfiguration())),
         TaggerCase(name: "hmm order 2", spec: .hmm(hmm2)),
-        TaggerCase(name: "token multinomial_nb", spec: .tokenClassifier(TokenClassifierConfiguration(
-            classifier: ClassifierSpec(MultinomialNaiveBayesConfiguration())))),
-        TaggerCase(name: "token linear_svm", spec: .tokenClassifier(TokenClassifierConfiguration(
-            classifier: ClassifierSpec(LinearSVMConfiguration())))),
+        TaggerCase(
+            name: "token multinomial_nb",
+            spec: .tokenClassifier(
+                TokenClassifierConfiguration(
+                    classifier: ClassifierSpec(MultinomialNaiveBayesConfiguration())))),
+        TaggerCase(
+            name: "token linear_svm",
+            spec: .tokenClassifier(
+                TokenClassifierConfiguration(
+                    classifier: ClassifierSpec(LinearSVMConfiguration())))),
         TaggerCase(name: "perceptron", spec: .perceptron(perceptron)),
         TaggerCase(name: "crf", spec: .crf(crf)),
-        TaggerCase(name: "crf l1", spec: .crf(l1)),
+        TaggerCase(name: "crf l1", spec: .crf(l1))
     ]
 }()
 
 /// Sentences of a tiny grammar where "run" is a noun after "the" and a verb after "they".
 func taggerCorpus(_ count: Int, seed: UInt64) -> [TaggedSentence] {
     var rng = Xoshiro256StarStar(seed: seed)
-    let nouns = ["dog", "cat", "bird", "park"], verbs = ["sees", "likes"]
+    let nouns = ["dog", "cat", "bird", "park"]
+    let verbs = ["sees", "likes"]
     return (0..<count).map { i in
         if rng.next() % 2 == 0 {
-            return TaggedSentence(tokens: ["the", nouns[rng.nextIndex(4)], verbs[rng.nextIndex(2)], "the", rng.nextIndex(3) == 0 ? "run" : nouns[rng.nextIndex(4)]],
-                                  tags: ["DT", "NN", "VBZ", "DT", "NN"], source: "s\(i)")
+            return TaggedSentence(
+                tokens: [
+                    "the", nouns[rng.nextIndex(4)], verbs[rng.nextIndex(2)], "the",
+                    rng.nextIndex(3) == 0 ? "run" : nouns[rng.nextIndex(4)]
+                ],
+                tags: ["DT", "NN", "VBZ", "DT", "NN"], source: "s\(i)")
         }
-        return TaggedSentence(tokens: ["they", "run", "to", "the", nouns[rng.nextIndex(4)]], tags: ["PRP", "VB", "TO", "DT", "NN"], source: "s\(i)")
+        return TaggedSentence(
+            tokens: ["they", "run", "to", "the", nouns[rng.nextIndex(4)]], tags: ["PRP", "VB", "TO", "DT", "NN"],
+            source: "s\(i)")
     }
 }
 
@@ -54,7 +68,9 @@ func taggerCorpus(_ count: Int, seed: UInt64) -> [TaggedSentence] {
     let train = taggerCorpus(120, seed: 1), test = taggerCorpus(40, seed: 2)
     var tags: [String] { Array(Set(train.flatMap(\.tags))).sorted() }
 
-    func fit(_ c: TaggerCase, _ sentences: [TaggedSentence]? = nil, tags given: [String]? = nil) throws -> any SequenceTagger {
+    func fit(_ c: TaggerCase, _ sentences: [TaggedSentence]? = nil, tags given: [String]? = nil) throws
+        -> any SequenceTagger
+    {
         var features = TokenFeatureConfiguration()
         features.kind = .words
         return try c.spec.fit(sentences ?? train, tags: given ?? tags, features: features, seed: 5)
@@ -80,9 +96,12 @@ func taggerCorpus(_ count: Int, seed: UInt64) -> [TaggedSentence] {
     /// The same sentences, settings and seed give the same tagger: the same tags, the same summary of training.
     @Test(arguments: everyTagger)
     func deterministic(_ c: TaggerCase) throws {
-        let a = try fit(c), b = try fit(c)
+        let a = try fit(c)
+        let b = try fit(c)
         #expect(try a.predict(test.map(\.tokens)) == b.predict(test.map(\.tokens)))
-        #expect(a.trainingSummary.filter { !$0.key.contains("seconds") } == b.trainingSummary.filter { !$0.key.contains("seconds") })
+        #expect(
+            a.trainingSummary.filter { !$0.key.contains("seconds") }
+                == b.trainingSummary.filter { !$0.key.contains("seconds") })
     }
 
     /// A saved and reloaded tagger tags exactly as the original; a truncated file is an error, not a crash.
@@ -92,7 +111,8 @@ func taggerCorpus(_ count: Int, seed: UInt64) -> [TaggedSentence] {
         let data = try TaggerStore.encode(tagger)
         let loaded = try TaggerStore.decode(data, name: "tagger.bin", vectors: TokenVectors.source)
         #expect(loaded.kind == tagger.kind && loaded.tags == tagger.tags)
-        let before = try tagger.predict(test.map(\.tokens)), after = try loaded.predict(test.map(\.tokens))
+        let before = try tagger.predict(test.map(\.tokens))
+        let after = try loaded.predict(test.map(\.tokens))
         #expect(after == before)
         for cut in [1, data.count / 3, data.count - 1] {
             #expect(throws: TextpipeError.self, "\(c.name) cut at \(cut)") {

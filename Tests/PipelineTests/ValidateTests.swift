@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Pipeline
 
 /// `validate` checks what `run` would fail on and reports every error at once; a spec's relative paths resolve
@@ -10,15 +11,17 @@ import TextCore
     /// A project with a CSV training file and a spec in `pipelines/`.
     func project(_ spec: String) -> URL {
         let root = TestSupport.temporaryDirectory("validate")
-        TestSupport.write("text,label\n\"a good film\",pos\n\"a bad film\",neg\n\"good fun\",pos\n\"dull and bad\",neg\n",
-                          to: root.appendingPathComponent("data/train.csv"))
+        TestSupport.write(
+            "text,label\n\"a good film\",pos\n\"a bad film\",neg\n\"good fun\",pos\n\"dull and bad\",neg\n",
+            to: root.appendingPathComponent("data/train.csv"))
         TestSupport.write("{\"body\": \"good\", \"y\": \"pos\"}\n", to: root.appendingPathComponent("data/train.jsonl"))
         TestSupport.write(spec, to: root.appendingPathComponent("pipelines/p.yaml"))
         return root
     }
 
     @Test func everyErrorAtOnceInLineOrderFromAnyDirectory() throws {
-        let root = project("""
+        let root = project(
+            """
             name: p
             data:
               train: {path: data/train.csv, format: csv, text_column: body}
@@ -33,21 +36,27 @@ import TextCore
             evaluate: {cv: {folds: 1}}
             """)
         let elsewhere = TestSupport.temporaryDirectory("home")
-        let r = try TestSupport.runTextpipe(["validate", root.appendingPathComponent("pipelines/p.yaml").path], in: elsewhere)
+        let r = try TestSupport.runTextpipe(
+            ["validate", root.appendingPathComponent("pipelines/p.yaml").path], in: elsewhere)
         #expect(r.status == 2, "\(r.err)")
         let errors = r.err.split(separator: "\n").filter { $0.contains("error: ") }
-        let lines = errors.compactMap { e in e.range(of: #"p\.yaml:(\d+):"#, options: .regularExpression).map { Int(e[$0].dropFirst(7).dropLast())! } }
+        let lines = errors.compactMap { e in
+            e.range(of: #"p\.yaml:(\d+):"#, options: .regularExpression).map { Int(e[$0].dropFirst(7).dropLast())! }
+        }
         #expect(lines == [3, 4, 5, 7, 8, 10, 11, 12], "\(r.err)")
-        for needle in ["no column 'body' (columns: text, label)", "missing.csv: no such file or folder", "unknown key 'featurs'",
-                       "unknown key 'weightin'", "model 'not-a-model' is neither a known checkpoint", "alpha must be >= 0",
-                       "unknown classifier 'linear_svmm'", "must be at least 2"] {
+        for needle in [
+            "no column 'body' (columns: text, label)", "missing.csv: no such file or folder", "unknown key 'featurs'",
+            "unknown key 'weightin'", "model 'not-a-model' is neither a known checkpoint", "alpha must be >= 0",
+            "unknown classifier 'linear_svmm'", "must be at least 2"
+        ] {
             #expect(r.err.contains(needle), "\(needle)")
         }
         #expect(r.err.contains("p.yaml: 8 errors"))
     }
 
     @Test func onlyDataErrorsExitThreeAndJSONLinesFieldsAreChecked() throws {
-        let root = project("""
+        let root = project(
+            """
             name: p
             data:
               train: {path: data/train.jsonl, format: jsonl, text_column: text, label_column: y}
@@ -65,7 +74,8 @@ import TextCore
     }
 
     @Test func aValidSpecShowsSkippedPairsAndThePlanSize() throws {
-        let root = project("""
+        let root = project(
+            """
             name: p
             data:
               train: {path: data/train.csv, format: csv}
@@ -73,18 +83,27 @@ import TextCore
             classifiers: [multinomial_nb, gaussian_nb]
             evaluate: {cv: {folds: 2, seed: 1}}
             """)
-        let r = try TestSupport.runTextpipe(["validate", "pipelines/p.yaml"], in: TestSupport.temporaryDirectory("home"))
-        #expect(r.status == 2 && r.err.contains("cannot read spec"), "a relative spec path is relative to the current directory")
-        let v = try TestSupport.runTextpipe(["validate", root.appendingPathComponent("pipelines/p.yaml").path], in: TestSupport.temporaryDirectory("home"))
+        let r = try TestSupport.runTextpipe(
+            ["validate", "pipelines/p.yaml"], in: TestSupport.temporaryDirectory("home"))
+        #expect(
+            r.status == 2 && r.err.contains("cannot read spec"),
+            "a relative spec path is relative to the current directory")
+        let v = try TestSupport.runTextpipe(
+            ["validate", root.appendingPathComponent("pipelines/p.yaml").path],
+            in: TestSupport.temporaryDirectory("home"))
         #expect(v.status == 0, "\(v.err)")
-        #expect(v.out.contains("valid") && v.out.contains("root: \(root.standardizedFileURL.path)") && v.out.contains("folds: 2"))
+        #expect(
+            v.out.contains("valid") && v.out.contains("root: \(root.standardizedFileURL.path)")
+                && v.out.contains("folds: 2"))
         #expect(v.out.contains("data.train: data/train.csv: 4 records"), "\(v.out)")
         #expect(v.out.range(of: #"plan: \d+ units, \d+ would run now"#, options: .regularExpression) != nil, "\(v.out)")
         #expect(v.out.contains("warning: onehot + gaussian_nb will be skipped"))
         // --root puts the data elsewhere: a root without data/train.csv makes it an error.
         let other = TestSupport.temporaryDirectory("other-root")
         let moved = try TestSupport.runTextpipe(["validate", "pipelines/p.yaml", "--root", other.path], in: root)
-        #expect(moved.status == 3 && moved.err.contains("\(other.standardizedFileURL.path)/data/train.csv: no such file"), "\(moved.err)")
+        #expect(
+            moved.status == 3 && moved.err.contains("\(other.standardizedFileURL.path)/data/train.csv: no such file"),
+            "\(moved.err)")
     }
 
     @Test func cronFromHomeWritesWhereTheProjectRunDoes() throws {
@@ -93,7 +112,8 @@ import TextCore
         let spec = root.appendingPathComponent("pipelines/demo.yaml").path
         let cron = try TestSupport.runTextpipe(["run", spec, "--quiet"], in: home)
         #expect(cron.status == 0, "\(cron.err)")
-        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("reports/demo/latest/report.html").path))
+        #expect(
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("reports/demo/latest/report.html").path))
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("reports").path))
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("data").path))
         // The same run from the project folder finds everything cached: the same work folder.

@@ -3,10 +3,37 @@ import TextCore
 
 /// Helpers shared by the test targets.
 public enum TestSupport {
+    /// A bundled test resource's URL, or an error naming the missing file.
+    public static func resource(_ name: String, withExtension ext: String?, in bundle: Bundle) throws -> URL {
+        guard let url = bundle.url(forResource: name, withExtension: ext) else {
+            throw FixtureMissing(name: name + (ext.map { "." + $0 } ?? ""))
+        }
+        return url
+    }
+
+    /// A JSON fixture decoded once for a whole suite; a missing or unreadable fixture stops the run, naming it.
+    public static func sharedFixture<T: Decodable>(_ type: T.Type, _ name: String, in bundle: Bundle) -> T {
+        do {
+            return try JSONDecoder().decode(
+                T.self, from: Data(contentsOf: resource(name, withExtension: "json", in: bundle)))
+        } catch {
+            fatalError("test fixture \(name).json: \(error)")
+        }
+    }
+
+    /// A bundled fixture that is not there.
+    public struct FixtureMissing: Error, CustomStringConvertible {
+        /// Its name.
+        public var name: String
+        /// What is missing.
+        public var description: String { "missing test fixture \(name)" }
+    }
+
     /// A fresh empty folder under the system temporary directory.
     public static func temporaryDirectory(_ name: String = #function) -> URL {
         let safe = name.filter { $0.isLetter || $0.isNumber }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("textpipe-tests-\(safe)-\(UUID().uuidString.prefix(8))")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "textpipe-tests-\(safe)-\(UUID().uuidString.prefix(8))")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -27,6 +54,7 @@ public enum TestSupport {
         try? Data(text.utf8).write(to: url)
     }
 
+    /// Writes `bytes` to `url`, creating its folder.
     public static func writeBytes(_ bytes: [UInt8], to url: URL) {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? Data(bytes).write(to: url)
@@ -34,7 +62,10 @@ public enum TestSupport {
 
     /// The textpipe executable built by `swift test` (debug), for command-line tests.
     public static var executable: URL {
-        let candidates = [".build/debug/textpipe", ".build/x86_64-unknown-linux-gnu/debug/textpipe", ".build/aarch64-unknown-linux-gnu/debug/textpipe"]
+        let candidates = [
+            ".build/debug/textpipe", ".build/x86_64-unknown-linux-gnu/debug/textpipe",
+            ".build/aarch64-unknown-linux-gnu/debug/textpipe"
+        ]
         for c in candidates {
             let u = projectRoot.appendingPathComponent(c)
             if FileManager.default.isExecutableFile(atPath: u.path) { return u }
@@ -77,7 +108,8 @@ public enum TestSupport {
             return "no release binary at \(u.path): run `make test` (or `swift build -c release`) first"
         }
         if let newest = newestSource(), built < newest.date {
-            return "the release binary is older than \(newest.path): run `make test` (or `swift build -c release`) again"
+            return
+                "the release binary is older than \(newest.path): run `make test` (or `swift build -c release`) again"
         }
         return "the release binary is usable"
     }
@@ -92,22 +124,26 @@ public enum TestSupport {
         let package = projectRoot.appendingPathComponent("Package.swift")
         if let d = modificationDate(package) { newest = (package.path, d) }
         let sources = projectRoot.appendingPathComponent("Sources")
-        guard let walk = FileManager.default.enumerator(
-            at: sources, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey])
+        guard
+            let walk = FileManager.default.enumerator(
+                at: sources, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey])
         else { return newest }
         for case let url as URL in walk {
             guard let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .isRegularFileKey]),
                 values.isRegularFile == true, let d = values.contentModificationDate
             else { continue }
-            if newest == nil || d > newest!.date { newest = (url.path, d) }
+            if let known = newest, d <= known.date { continue }
+            newest = (url.path, d)
         }
         return newest
     }
 
     /// Runs the textpipe executable (the debug build unless `executable` is given); returns exit status, stdout and stderr.
     @discardableResult
-    public static func runTextpipe(_ arguments: [String], in directory: URL, stdin: String? = nil,
-                                   executable: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    public static func runTextpipe(
+        _ arguments: [String], in directory: URL, stdin: String? = nil,
+        executable: URL? = nil, environment: [String: String] = [:]
+    ) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         if !environment.isEmpty {
             p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -115,8 +151,10 @@ public enum TestSupport {
         p.executableURL = executable ?? Self.executable
         p.arguments = arguments
         p.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
         let input = Pipe()
         p.standardInput = input
         try p.run()

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Tokenize
 
 @Suite struct TokenizerTests {
@@ -13,29 +14,35 @@ import TextCore
     }
 
     @Test func punctuationKeptAsTokens() {
-        var c = TokenizeConfiguration(); c.punctuation = .keep
+        var c = TokenizeConfiguration()
+        c.punctuation = .keep
         #expect(Tokenizer(c).tokens("great!! really?") == ["great", "!", "!", "really", "?"])
         #expect(Tokenizer(c).tokens("wow…") == ["wow", "…"])
     }
 
     @Test func apostrophesMinLengthAndCase() {
-        var c = TokenizeConfiguration(); c.splitApostrophes = false
+        var c = TokenizeConfiguration()
+        c.splitApostrophes = false
         #expect(Tokenizer(c).tokens("don't 'quoted'") == ["don't", "quoted"])
-        c = TokenizeConfiguration(); c.minLength = 2
+        c = TokenizeConfiguration()
+        c.minLength = 2
         #expect(Tokenizer(c).tokens("a bc d efg") == ["bc", "efg"])
-        c = TokenizeConfiguration(); c.lowercase = false
+        c = TokenizeConfiguration()
+        c.lowercase = false
         #expect(Tokenizer(c).tokens("Hello World") == ["Hello", "World"])
     }
 
     @Test func cjkEveryIdeographIsAToken() {
         #expect(Tokenizer().tokens("人民日报1998年") == ["人", "民", "日", "报", "1998", "年"])
-        #expect(Tokenizer().tokens("東京タワー") == ["東", "京", "タワー"])   // kana stays a word
+        #expect(Tokenizer().tokens("東京タワー") == ["東", "京", "タワー"])  // kana stays a word
     }
 
     @Test func invalidAndMixedBytesNeverCrash() {
         let bytes: [UInt8] = [0x61, 0xFF, 0x62, 0xE4, 0xB8, 0x20, 0xF0, 0x9F, 0x98, 0x80, 0x63]
         var out: [String] = []
-        bytes.withUnsafeBufferPointer { Tokenizer().forEachToken(bytes: $0) { out.append(String(decoding: $0, as: UTF8.self)) } }
+        bytes.withUnsafeBufferPointer {
+            Tokenizer().forEachToken(bytes: $0) { out.append(String(decoding: $0, as: UTF8.self)) }
+        }
         #expect(out.contains("a") && out.contains("c"))
     }
 }
@@ -56,19 +63,25 @@ import TextCore
     @Test func sequencesIntern() {
         var s = SequenceInterner(capacity: 1)
         func id(_ a: [Int32]) -> Int32 { a.withUnsafeBufferPointer { s.intern($0) } }
-        #expect(id([3, 7]) == 0); #expect(id([7]) == 1); #expect(id([3, 7]) == 0); #expect(id([7, 3]) == 2)
+        #expect(id([3, 7]) == 0)
+        #expect(id([7]) == 1)
+        #expect(id([3, 7]) == 0)
+        #expect(id([7, 3]) == 2)
         for k in 0..<5000 { _ = id([Int32(k), 1]) }
         #expect(Array(s.sequence(2)) == [7, 3])
         #expect([Int32](arrayLiteral: 3, 7).withUnsafeBufferPointer { s.lookup($0) } == 0)
     }
 
     @Test func tokenizedCorpusRoundTrip() throws {
-        let docs = [Document(source: "a", text: "the cat sat", label: "x"), Document(source: "b", text: "the dog", label: nil)]
+        let docs = [
+            Document(source: "a", text: "the cat sat", label: "x"), Document(source: "b", text: "the dog", label: nil)
+        ]
         let c = TokenizedCorpus(documents: docs, tokenizer: Tokenizer())
         #expect(c.types == ["the", "cat", "sat", "dog"])
         #expect(Array(c.document(1)) == [0, 3])
         let back = try TokenizedCorpus.decode(c.encoded(), name: "c")
-        #expect(back.types == c.types && back.tokens == c.tokens && back.labels == c.labels && back.sources == c.sources)
+        #expect(
+            back.types == c.types && back.tokens == c.tokens && back.labels == c.labels && back.sources == c.sources)
         #expect(throws: TextpipeError.self) { try TokenizedCorpus.decode(c.encoded().prefix(10), name: "c") }
     }
 }

@@ -1,20 +1,22 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TextCore
+
 @testable import Tokenize
 
 /// Hugging Face `tokenizers` output for 230 varied texts (scripts/reference/make_wordpiece_fixture.py).
 struct WordPieceFixture: Decodable {
-    struct Case: Decodable { var text: String; var ids: [Int32]; var tokens: [String] }
+    struct Case: Decodable {
+        var text: String
+        var ids: [Int32]
+        var tokens: [String]
+    }
     var max_length: Int
     var cases: [Case]
     var vocabulary_size: Int
     var vocabulary_subset: [String: Int32]
-    static let shared: WordPieceFixture = {
-        let url = Bundle.module.url(forResource: "Fixtures/wordpiece_minilm", withExtension: "json")!
-        return try! JSONDecoder().decode(WordPieceFixture.self, from: Data(contentsOf: url))
-    }()
+    static let shared = TestSupport.sharedFixture(WordPieceFixture.self, "Fixtures/wordpiece_minilm", in: Bundle.module)
 
     /// A vocabulary with the fixture's entries at their ids and unmatchable fillers elsewhere.
     var vocabulary: [String] {
@@ -53,7 +55,9 @@ struct WordPieceFixture: Decodable {
     }
 
     @Test func greedyLongestMatchAndLimits() throws {
-        let t = try WordPieceTokenizer(vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "una", "##ff", "!", "cafe"])
+        let t = try WordPieceTokenizer(vocabulary: [
+            "[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "una", "##ff", "!", "cafe"
+        ])
         #expect(t.tokens(t.encode("Unaffable CAFÉ!").ids) == ["[CLS]", "una", "##ff", "##able", "cafe", "!", "[SEP]"])
         #expect(t.tokens(t.encode("unknown").ids) == ["[CLS]", "[UNK]", "[SEP]"])
         #expect(t.encode("cafe cafe cafe cafe", maxLength: 4).ids.count == 4)
@@ -64,10 +68,13 @@ struct WordPieceFixture: Decodable {
     /// Pre-split words (tagging): every word's first piece is found, windows never split a word, and the
     /// pieces are those of encoding the joined text.
     @Test func wordAlignedWindows() throws {
-        let t = try WordPieceTokenizer(vocabulary: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "una", "##ff", "!", "cafe", "u", ".", "s"])
+        let t = try WordPieceTokenizer(vocabulary: [
+            "[PAD]", "[UNK]", "[CLS]", "[SEP]", "un", "##aff", "##able", "una", "##ff", "!", "cafe", "u", ".", "s"
+        ])
         let one = t.encode(words: ["Unaffable", "U.S.", "cafe", "\u{1}"], maxLength: 32)
         #expect(one.count == 1)
-        #expect(t.tokens(one[0].ids) == ["[CLS]", "una", "##ff", "##able", "u", ".", "s", ".", "cafe", "[UNK]", "[SEP]"])
+        #expect(
+            t.tokens(one[0].ids) == ["[CLS]", "una", "##ff", "##able", "u", ".", "s", ".", "cafe", "[UNK]", "[SEP]"])
         #expect(one[0].wordStarts == [1, 4, 8, 9] && one[0].firstWord == 0)
         // A budget of 5 pieces: "unaffable" (3) + "cafe" (1) fit, "U.S." (4) starts a new window with "cafe" (1),
         // and the last "cafe" a third.
@@ -75,6 +82,7 @@ struct WordPieceFixture: Decodable {
         #expect(cut.map(\.firstWord) == [0, 2, 4])
         #expect(cut.map(\.wordStarts) == [[1, 4], [1, 5], [1]])
         #expect(cut.allSatisfy { $0.ids.count <= 7 && $0.ids.first == 2 && $0.ids.last == 3 })
-        #expect(t.encode(words: ["unaffable"], maxLength: 3)[0].ids == [2, 7, 3])   // a word longer than a window keeps its first pieces
+        // A word longer than a window keeps its first pieces.
+        #expect(t.encode(words: ["unaffable"], maxLength: 3)[0].ids == [2, 7, 3])
     }
 }
