@@ -74,8 +74,10 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
             }
         }
         return LinearSVM(
-            classCount: K, featureCount: x.columnCount, problems: K == 2 ? 1 : K, weights: weights,
-            intercepts: intercepts, platt: platt, iterations: iterations, converged: converged)
+            linear: OneVsRestWeights(
+                classCount: K, featureCount: x.columnCount, problems: OneVsRestWeights.problems(classCount: K),
+                weights: weights, intercepts: intercepts, iterations: iterations, converged: converged),
+            platt: platt)
     }
 
     func train(_ x: FeatureMatrix, labels: [Int], classCount K: Int, classWeight: [Double], seed: UInt64)
@@ -127,34 +129,32 @@ public struct LinearSVM: Classifier {
     public static let kind = "linear_svm"
     /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
-    /// Classes.
-    public let classCount: Int
-    /// Feature columns it was trained on.
-    public let featureCount: Int
-    let problems: Int
-    let weights: [Float]
-    let intercepts: [Float]
+    /// Weights, intercepts and how the solver ended (shared with `NBSVM`).
+    let linear: OneVsRestWeights
     /// Platt parameters (A, B) per problem, empty without Platt scaling.
     let platt: [Double]
+    /// Classes.
+    public var classCount: Int { linear.classCount }
+    /// Feature columns it was trained on.
+    public var featureCount: Int { linear.featureCount }
     /// Iterations of each optimisation.
-    public let iterations: [Int]
+    public var iterations: [Int] { linear.iterations }
     /// Whether every optimisation reached its tolerance.
-    public let converged: Bool
+    public var converged: Bool { linear.converged }
 
     /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { platt.isEmpty ? .decision : .logit }
 
     /// Per-class scores of each row (see `scoreKind`).
     public func scores(_ x: FeatureMatrix) -> DenseMatrix {
-        let z = LinearScores.compute(
-            x, weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
-        if platt.isEmpty { return LinearScores.decisionValues(z, classCount: classCount) }
+        if platt.isEmpty { return linear.decisionValues(x) }
+        let z = linear.margins(x)
         var out = DenseMatrix(rowCount: x.rowCount, columnCount: classCount)
         for r in 0..<x.rowCount {
             do {
                 // log p(k) from the sigmoid 1 / (1 + exp(A f + B)); the shared softmax normalises one-vs-rest.
                 func logSigmoidOfMinus(_ t: Double) -> Float { Float(t >= 0 ? -t - log1p(exp(-t)) : -log1p(exp(t))) }
-                if problems == 1 {
+                if linear.problems == 1 {
                     let t = platt[0] * Double(z[r, 0]) + platt[1]
                     out[r, 1] = logSigmoidOfMinus(t)
                     out[r, 0] = logSigmoidOfMinus(-t)
@@ -169,43 +169,26 @@ public struct LinearSVM: Classifier {
     }
 
     /// A weight per (feature, class), for the report's informative features.
-    public var featureWeights: DenseMatrix? {
-        LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
-    }
+    public var featureWeights: DenseMatrix? { linear.featureWeights }
 
     /// What training did, for the report.
     public var trainingSummary: [String: String] {
-        var s = ["iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)"]
+        var s = linear.solverSummary
         if !platt.isEmpty { s["probabilities"] = "Platt scaling (3-fold internal)" }
         return s
     }
 
-    /// Writes the trained parameters.
+    /// Writes the trained parameters (`OneVsRestWeights`' layout, the Platt parameters in its middle).
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount))
-        w.write(UInt64(featureCount))
-        w.write(UInt64(problems))
-        w.write(array: weights)
-        w.write(array: intercepts)
-        w.write(array: platt)
-        w.write(array: iterations.map { Int64($0) })
-        w.write(UInt8(converged ? 1 : 0))
+        linear.encode(into: &w) { $0.write(array: platt) }
     }
 
     /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> LinearSVM {
-        let k = try r.readCount()
-        let d = try r.readCount()
-        let p = try r.readCount()
-        let w = try r.readFloats()
-        let b = try r.readFloats()
-        let platt = try r.readDoubles()
-        guard k >= 2, w.count == d * p, b.count == p, p == (k == 2 ? 1 : k), platt.isEmpty || platt.count == 2 * p
-        else {
-            throw TextpipeError(.model, "corrupt linear SVM weights")
+        let (linear, platt) = try OneVsRestWeights.decode(from: &r, model: "linear SVM") { r, problems, _ in
+            let platt = try r.readDoubles()
+            return platt.isEmpty || platt.count == 2 * problems ? platt : nil
         }
-        return LinearSVM(
-            classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, platt: platt,
-            iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
+        return LinearSVM(linear: linear, platt: platt)
     }
 }

@@ -83,8 +83,10 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
             converged = converged && s.converged
         }
         return NBSVM(
-            classCount: K, featureCount: d, problems: problems, weights: effective, intercepts: intercepts,
-            ratios: ratios, iterations: iterations, converged: converged)
+            linear: OneVsRestWeights(
+                classCount: K, featureCount: d, problems: problems, weights: effective, intercepts: intercepts,
+                iterations: iterations, converged: converged),
+            ratios: ratios)
     }
 
     /// Presence (1) of each feature.
@@ -127,20 +129,19 @@ public struct NBSVM: Classifier {
     public static let kind = "nbsvm"
     /// Generative or discriminative.
     public static let family = ModelFamily.discriminative
-    /// Classes.
-    public let classCount: Int
-    /// Feature columns it was trained on.
-    public let featureCount: Int
-    let problems: Int
-    /// Weights on *binarised* features: the interpolated SVM weight times the log-count ratio.
-    let weights: [Float]
-    let intercepts: [Float]
+    /// Weights on *binarised* features (the interpolated SVM weight times the log-count ratio), intercepts and how
+    /// the solver ended (shared with `LinearSVM`).
+    let linear: OneVsRestWeights
     /// The log-count ratios, kept for the report ("which words does naive Bayes favour").
     let ratios: [Float]
+    /// Classes.
+    public var classCount: Int { linear.classCount }
+    /// Feature columns it was trained on.
+    public var featureCount: Int { linear.featureCount }
     /// Iterations of each optimisation.
-    public let iterations: [Int]
+    public var iterations: [Int] { linear.iterations }
     /// Whether every optimisation reached its tolerance.
-    public let converged: Bool
+    public var converged: Bool { linear.converged }
 
     /// What its scores are (log joint, logit or decision value).
     public var scoreKind: ScoreKind { .decision }
@@ -156,49 +157,30 @@ public struct NBSVM: Classifier {
             }
             ones.rowStart.append(ones.columns.count)
         }
-        let z = LinearScores.compute(
-            .sparse(ones), weights: weights, intercepts: intercepts, outputs: problems, featureCount: featureCount)
-        return LinearScores.decisionValues(z, classCount: classCount)
+        return linear.decisionValues(.sparse(ones))
     }
 
     /// A weight per (feature, class), for the report's informative features.
-    public var featureWeights: DenseMatrix? {
-        LinearScores.perClassWeights(weights, outputs: problems, featureCount: featureCount, classCount: classCount)
-    }
+    public var featureWeights: DenseMatrix? { linear.featureWeights }
 
     /// What training did, for the report.
     public var trainingSummary: [String: String] {
-        [
-            "iterations": iterations.map(String.init).joined(separator: ","), "converged": "\(converged)",
-            "view": "naive Bayes log-count ratios scale the features of a discriminative SVM"
-        ]
+        var s = linear.solverSummary
+        s["view"] = "naive Bayes log-count ratios scale the features of a discriminative SVM"
+        return s
     }
 
-    /// Writes the trained parameters.
+    /// Writes the trained parameters (`OneVsRestWeights`' layout, the log-count ratios in its middle).
     public func encode(into w: inout BinaryWriter) throws {
-        w.write(UInt64(classCount))
-        w.write(UInt64(featureCount))
-        w.write(UInt64(problems))
-        w.write(array: weights)
-        w.write(array: intercepts)
-        w.write(array: ratios)
-        w.write(array: iterations.map { Int64($0) })
-        w.write(UInt8(converged ? 1 : 0))
+        linear.encode(into: &w) { $0.write(array: ratios) }
     }
 
     /// Reads parameters written by `encode`, checking their sizes.
     public static func decode(from r: inout BinaryReader) throws -> NBSVM {
-        let k = try r.readCount()
-        let d = try r.readCount()
-        let p = try r.readCount()
-        let w = try r.readFloats()
-        let b = try r.readFloats()
-        let ratios = try r.readFloats()
-        guard k >= 2, w.count == d * p, b.count == p, ratios.count == d * p, p == (k == 2 ? 1 : k) else {
-            throw TextpipeError(.model, "corrupt nbsvm weights")
+        let (linear, ratios) = try OneVsRestWeights.decode(from: &r, model: "nbsvm") { r, problems, features in
+            let ratios = try r.readFloats()
+            return ratios.count == features * problems ? ratios : nil
         }
-        return NBSVM(
-            classCount: k, featureCount: d, problems: p, weights: w, intercepts: b, ratios: ratios,
-            iterations: try r.readArray(Int64.self).map { Int($0) }, converged: try r.read(UInt8.self) == 1)
+        return NBSVM(linear: linear, ratios: ratios)
     }
 }
