@@ -11,16 +11,7 @@ source scripts/venv.sh
 swift build -c release --product textpipe >/dev/null
 bin="$PWD/.build/release/textpipe"
 spec=Tests/PipelineTests/Fixtures/mlp/polarity-minilm.yaml
-root=$(mktemp -d /tmp/textpipe-mlp-XXXXXX); mkdir -p "$root/data" data/cache; ln -s "$PWD/data/cache" "$root/data/cache"
-mkdir -p models; ln -s "$PWD/models" "$root/models"
-"$bin" run "$spec" --root "$root" --quiet > /dev/null
-"$bin" run "$spec" --root "$root" --only ingest --quiet > /dev/null
-python3 -c "
-import json, sys
-for l in open(sys.argv[1]):
-    r = json.loads(l); print(json.dumps({'id': r['source'], 'text': r['text']}))
-" "$root/reports/mlp-polarity/inspect/ingested.jsonl" > "$root/records.jsonl"
-"$bin" stream encode --spec "$spec" --features minilm --root "$root" < "$root/records.jsonl" > "$root/vectors.jsonl"
+source scripts/reference/mlp_vectors.sh
 for i in 1 2 3; do
   "$bin" run "$spec" --root "$root" --force --quiet > /dev/null
   cp "$root/reports/mlp-polarity/latest/metrics.json" "$root/textpipe-$i.json"

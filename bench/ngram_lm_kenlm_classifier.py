@@ -15,6 +15,9 @@ Usage (2026-12-07 figures in bench/RESULTS.md):
 """
 import collections, json, math, os, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "reference"))
+from arpa import read_arpa, score  # noqa: E402  (the ARPA reading the KenLM fixture uses)
+
 lmplz, tokenized, run = sys.argv[1:4]
 orders = [int(o) for o in sys.argv[4:]]
 MIN_COUNT = 2
@@ -29,31 +32,6 @@ for line in list(open(os.path.join(run, "folds.tsv"), encoding="utf-8"))[1:]:
     fold_of[source] = int(fold)
 folds = sorted(set(fold_of.values()))
 labels = sorted({d["label"] for d in docs.values()})
-
-
-def read_arpa(path):
-    probs, backoffs, order = {}, {}, 0
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("\\") and line.endswith("-grams:"):
-            order = int(line[1:line.index("-")])
-            continue
-        if not order or not line or line.startswith("\\"):
-            continue
-        parts = line.split("\t")
-        g = tuple(parts[1].split(" "))
-        probs[g] = float(parts[0])
-        if len(parts) > 2:
-            backoffs[g] = float(parts[2])
-    return probs, backoffs
-
-
-def score(probs, backoffs, h, w):
-    if h + (w,) in probs:
-        return probs[h + (w,)]
-    if not h:
-        return probs[("<unk>",)]
-    return backoffs.get(h, 0.0) + score(probs, backoffs, h[1:], w)
 
 
 # How sparse the data is for word n-grams: the share of test n-grams (with <s> and </s>) seen in the training sentences

@@ -29,9 +29,9 @@ public struct HTMLCleaner: Sendable {
         var bytes = Array(html.utf8)
         if bytes.isEmpty { return "" }
         if let capped = AttributeCap.capped(bytes) { bytes = capped }
-        // XML_PARSE_HUGE (the HTML parser reads it too) lifts libxml2's nesting limit (256 levels), past which it stops and the rest of the page is lost
-        // silently: 5,000 nested <div>s gave no text at all. The walk below is iterative, so depth costs no stack;
-        // the input's size bounds the tree.
+        // XML_PARSE_HUGE (the HTML parser reads it too) lifts libxml2's nesting limit (256 levels), past which it
+        // stops and the rest of the page is lost silently: 5,000 nested <div>s gave no text at all. The walk below
+        // is iterative, so depth costs no stack; the input's size bounds the tree.
         let options = Int32(
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                 | HTML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue)

@@ -77,8 +77,8 @@ public struct BestModelChoice: Codable, Sendable, Equatable {
             reason =
                 (chosen == 0
                     ? "tied under the decision rule with \(others); it also has"
-                    : "the highest headline metric, \(Format.percent(headlines[0])) %, is \(leader.name)'s, but the decision "
-                        + "rule calls the two tied (with \(tied.count - 1) more); "
+                    : "the highest headline metric, \(Format.percent(headlines[0])) %, is \(leader.name)'s, "
+                        + "but the decision rule calls the two tied (with \(tied.count - 1) more); "
                         + "among them this one has")
                 + (withProbabilities < group.count ? " probabilities and" : "")
                 + " the lowest log loss (\(loss))"

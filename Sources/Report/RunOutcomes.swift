@@ -19,7 +19,8 @@ public struct RunOutcomes: Sendable, Equatable {
     /// Parses an `outcomes.tsv`; nil when the text is not one (a row of the wrong width, a cell not 0 or 1), so a
     /// damaged or foreign file means "no paired test", never a wrong one.
     ///
-    /// `"document\tgold\ta\tb\nx.txt\tpos\t1\t0\n"` -> documents `["x.txt\tpos"]`, correct `["a": [true], "b": [false]]`.
+    /// `"document\tgold\ta\tb\nx.txt\tpos\t1\t0\n"` -> documents `["x.txt\tpos"]`,
+    /// correct `["a": [true], "b": [false]]`.
     public init?(tsv: String) {
         var lines = tsv.split(separator: "\n", omittingEmptySubsequences: true)
         guard !lines.isEmpty else { return nil }

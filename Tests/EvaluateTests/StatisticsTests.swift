@@ -8,32 +8,7 @@ import TextCore
 /// Report statistics: McNemar and Holm against scipy/statsmodels on real predictions, ROC/PR against
 /// scikit-learn, and the bootstrap and calibration by their definitions.
 @Suite struct StatisticsTests {
-    struct Fixture: Decodable {
-        struct Pair: Decodable {
-            var i: Int
-            var j: Int
-            var b: Int
-            var c: Int
-            var p: Double
-            var holm: Double
-            var reject: Bool
-        }
-        struct Curves: Decodable {
-            var labels: [Int]
-            var scores: [Double]
-            var roc_auc: Double
-            var average_precision: Double
-        }
-        var models: [String]
-        var correct: [String]
-        var pairs: [Pair]
-        var curves: Curves
-    }
-
-    func fixture() throws -> Fixture {
-        let url = try TestSupport.resource("Fixtures/significance", withExtension: "json", in: Bundle.module)
-        return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
-    }
+    func fixture() throws -> SignificanceFixture { try SignificanceFixture.load() }
 
     @Test func mcnemarAndHolmEqualScipyOnRealPredictions() throws {
         let f = try fixture()

@@ -165,6 +165,23 @@ import TextCore
         #expect(worse.regressions == ["nb"] && worse.deltas.first?.verdict == .worse)
     }
 
+    /// A damaged or foreign outcomes.tsv is no paired test, never a wrong one: the comparison says it is unpaired.
+    @Test func damagedOutcomesMeanNoPairedTest() throws {
+        let good = "document\tgold\tnb\nd0.txt\tneg\t1\nd1.txt\tpos\t0\n"
+        #expect(RunOutcomes(tsv: good)?.correct["nb"] == [true, false])
+        for bad in [
+            "", "source\tlabel\tnb\nd0.txt\tneg\t1\n", "document\tgold\tnb\nd0.txt\tneg\n",
+            "document\tgold\tnb\nd0.txt\tneg\t2\n", "document\tgold\tnb\tnb\nd0.txt\tneg\t1\t1\n"
+        ] {
+            #expect(RunOutcomes(tsv: bad) == nil, "\(bad.debugDescription)")
+        }
+        let (before, _, old, new) = runToRun(Self.b)
+        let c = RunComparison(
+            previousRunId: "r1", previous: old, current: new, threshold: 0.01,
+            outcomes: (before, RunOutcomes(tsv: "document\tgold\tnb\n")))
+        #expect(c.paired == false && c.regressions == ["nb"] && c.deltas.allSatisfy { $0.verdict == nil })
+    }
+
     @Test func runsListReadsTheSameVerdictAndBest() throws {
         let root = TestSupport.temporaryDirectory()
         let out = root.appendingPathComponent("reports/demo")

@@ -99,22 +99,7 @@ import Testing
     /// scipy's and statsmodels' (scripts/reference/make_significance_fixture.py): every pair's discordant counts,
     /// McNemar p, Holm-adjusted p and verdict.
     @Test func significanceMatrixEqualsScipyOnRealPredictions() throws {
-        struct Fixture: Decodable {
-            struct Pair: Decodable {
-                var i: Int
-                var j: Int
-                var b: Int
-                var c: Int
-                var p: Double
-                var holm: Double
-                var reject: Bool
-            }
-            var models: [String]
-            var correct: [String]
-            var pairs: [Pair]
-        }
-        let url = TestSupport.projectRoot.appendingPathComponent("Tests/EvaluateTests/Fixtures/significance.json")
-        let f = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let f = try SignificanceFixture.load()
         let m = SignificanceMatrix(models: f.models, correct: f.correct.map { $0.map { $0 == "1" } })
         #expect(f.pairs.count == f.models.count * (f.models.count - 1) / 2)
         for p in f.pairs {

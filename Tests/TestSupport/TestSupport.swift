@@ -166,3 +166,52 @@ public enum TestSupport {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 }
+
+/// Tests/EvaluateTests/Fixtures/significance.json (scripts/reference/make_significance_fixture.py): 18 real models'
+/// per-document outcomes on Pang & Lee, scipy's McNemar p and discordant counts and statsmodels' Holm-adjusted p for
+/// every pair, and ROC AUC and average precision of one model's scores. Read by the statistics tests (Evaluate) and
+/// the report's significance matrix tests (Report).
+public struct SignificanceFixture: Decodable {
+    /// One pair of models.
+    public struct Pair: Decodable {
+        /// The models' indices.
+        public var i: Int
+        /// The second model.
+        public var j: Int
+        /// Documents only model i got right.
+        public var b: Int
+        /// Documents only model j got right.
+        public var c: Int
+        /// McNemar's exact p.
+        public var p: Double
+        /// Holm-adjusted over every pair.
+        public var holm: Double
+        /// Holm-adjusted p below 0.05.
+        public var reject: Bool
+    }
+    /// One model's scores for the curve metrics.
+    public struct Curves: Decodable {
+        /// Gold labels, 0 or 1.
+        public var labels: [Int]
+        /// Scores of class 1.
+        public var scores: [Double]
+        /// scikit-learn's `roc_auc_score`.
+        public var roc_auc: Double
+        /// scikit-learn's `average_precision_score`.
+        public var average_precision: Double
+    }
+    /// Model names.
+    public var models: [String]
+    /// Per model, "1" or "0" per document.
+    public var correct: [String]
+    /// Every pair.
+    public var pairs: [Pair]
+    /// The curve metrics.
+    public var curves: Curves
+
+    /// Reads the fixture from the repository.
+    public static func load() throws -> SignificanceFixture {
+        let url = TestSupport.projectRoot.appendingPathComponent("Tests/EvaluateTests/Fixtures/significance.json")
+        return try JSONDecoder().decode(SignificanceFixture.self, from: Data(contentsOf: url))
+    }
+}

@@ -17,37 +17,12 @@ import os
 import subprocess
 import sys
 import tempfile
+from arpa import read_arpa, score  # scripts/reference/arpa.py, run from the repository root
 
 lmplz = sys.argv[1]
 nltk = json.load(open("Tests/ClassifyTests/Fixtures/nltk_ngram_lm.json"))
 labels = nltk["labels"]
 test = [s for c in labels for s in nltk["test"][c]]
-
-
-def read_arpa(path):
-    probs, backoffs = {}, {}
-    order = 0
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("\\") and line.endswith("-grams:"):
-            order = int(line[1:line.index("-")])
-            continue
-        if not order or not line or line.startswith("\\"):
-            continue
-        parts = line.split("\t")
-        gram = tuple(parts[1].split(" "))
-        probs[gram] = float(parts[0])
-        if len(parts) > 2:
-            backoffs[gram] = float(parts[2])
-    return probs, backoffs
-
-
-def score(probs, backoffs, context, word):
-    if context + (word,) in probs:
-        return probs[context + (word,)]
-    if not context:
-        return probs[("<unk>",)]
-    return backoffs.get(context, 0.0) + score(probs, backoffs, context[1:], word)
 
 
 cases = []

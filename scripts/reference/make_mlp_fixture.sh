@@ -8,16 +8,7 @@ source scripts/venv.sh
 swift build -c release --product textpipe >/dev/null
 bin="$PWD/.build/release/textpipe"
 spec=Tests/PipelineTests/Fixtures/mlp/polarity-minilm.yaml
-root=$(mktemp -d /tmp/textpipe-mlp-XXXXXX); mkdir -p "$root/data" data/cache models
-ln -s "$PWD/data/cache" "$root/data/cache"; ln -s "$PWD/models" "$root/models"
-"$bin" run "$spec" --root "$root" --quiet > /dev/null
-"$bin" run "$spec" --root "$root" --only ingest --quiet > /dev/null
-python3 -c "
-import json, sys
-for l in open(sys.argv[1]):
-    r = json.loads(l); print(json.dumps({'id': r['source'], 'text': r['text']}))
-" "$root/reports/mlp-polarity/inspect/ingested.jsonl" > "$root/records.jsonl"
-"$bin" stream encode --spec "$spec" --features minilm --root "$root" < "$root/records.jsonl" > "$root/vectors.jsonl"
+source scripts/reference/mlp_vectors.sh
 "$PY" scripts/reference/mlp_sklearn.py "$root/vectors.jsonl" "$root/reports/mlp-polarity/inspect/ingested.jsonl" \
   "$root/reports/mlp-polarity/latest/folds.tsv" 10 > Tests/PipelineTests/Fixtures/mlp/polarity-minilm-sklearn.json
 python3 -c "
