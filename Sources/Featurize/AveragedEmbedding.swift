@@ -68,18 +68,7 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
         } else {
             throw TextpipeError(.spec, "word2vec needs either 'train' settings or a 'pretrained' file", key: "word2vec")
         }
-        var idf: [Float] = []
-        if c.weighting == .tfidf {
-            var df = [Int](repeating: 0, count: vectors.words.count)
-            let idOfType = corpus.types.map { vectors.id($0) ?? -1 }
-            var seen = Set<Int>()
-            for r in rows {
-                seen.removeAll(keepingCapacity: true)
-                for t in corpus.document(r) where idOfType[Int(t)] >= 0 { seen.insert(idOfType[Int(t)]) }
-                for w in seen { df[w] += 1 }
-            }
-            idf = df.map { Float(log(Double(1 + rows.count) / Double(1 + $0)) + 1) }
-        }
+        let idf = c.weighting == .tfidf ? vectors.idf(corpus, rows: rows) : []
         return AveragedEmbeddingFeaturizer(configuration: c, vectors: vectors, idf: idf)
     }
 
@@ -95,29 +84,7 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
     }
 
     func average(_ documents: [[Int]]) -> FeatureMatrix {
-        let d = vectors.dimensions
-        var out = DenseMatrix(rowCount: documents.count, columnCount: d)
-        vectors.vectors.withUnsafeBufferPointer { v in
-            for (r, ids) in documents.enumerated() {
-                var total: Float = 0
-                for w in ids where w >= 0 {
-                    let weight = idf.isEmpty ? 1 : idf[w]
-                    total += weight
-                    for k in 0..<d { out.values[r * d + k] += weight * v[w * d + k] }
-                }
-                guard total > 0 else { continue }  // no known word: the zero vector
-                var norm: Float = 0
-                for k in 0..<d {
-                    out.values[r * d + k] /= total
-                    norm += out.values[r * d + k] * out.values[r * d + k]
-                }
-                if configuration.normalize && norm > 0 {
-                    let inv = 1 / norm.squareRoot()
-                    for k in 0..<d { out.values[r * d + k] *= inv }
-                }
-            }
-        }
-        return .dense(out)
+        .dense(vectors.average(documents, idf: idf, normalize: configuration.normalize))
     }
 
     /// `dim<column>`.
@@ -144,5 +111,48 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
         }
         return AveragedEmbeddingFeaturizer(
             configuration: c, vectors: WordVectors(words: words, dimensions: d, vectors: values), idf: idf)
+    }
+}
+
+extension WordVectors {
+    /// The smooth idf of every vocabulary word over documents `rows`, as scikit-learn's: log((1 + n) / (1 + df)) + 1.
+    public func idf(_ corpus: TokenizedCorpus, rows: [Int]) -> [Float] {
+        var df = [Int](repeating: 0, count: words.count)
+        let idOfType = corpus.types.map { id($0) ?? -1 }
+        var seen = Set<Int>()
+        for r in rows {
+            seen.removeAll(keepingCapacity: true)
+            for t in corpus.document(r) where idOfType[Int(t)] >= 0 { seen.insert(idOfType[Int(t)]) }
+            for w in seen { df[w] += 1 }
+        }
+        return df.map { Float(log(Double(1 + rows.count) / Double(1 + $0)) + 1) }
+    }
+
+    /// Document vectors: the mean of each document's known word vectors (ids, -1 for unknown words), each occurrence
+    /// weighted by `idf` when given, optionally scaled to unit length; a document with no known word is all zeros.
+    public func average(_ documents: [[Int]], idf: [Float], normalize: Bool) -> DenseMatrix {
+        let d = dimensions
+        var out = DenseMatrix(rowCount: documents.count, columnCount: d)
+        vectors.withUnsafeBufferPointer { v in
+            for (r, ids) in documents.enumerated() {
+                var total: Float = 0
+                for w in ids where w >= 0 {
+                    let weight = idf.isEmpty ? 1 : idf[w]
+                    total += weight
+                    for k in 0..<d { out.values[r * d + k] += weight * v[w * d + k] }
+                }
+                guard total > 0 else { continue }  // no known word: the zero vector
+                var norm: Float = 0
+                for k in 0..<d {
+                    out.values[r * d + k] /= total
+                    norm += out.values[r * d + k] * out.values[r * d + k]
+                }
+                if normalize && norm > 0 {
+                    let inv = 1 / norm.squareRoot()
+                    for k in 0..<d { out.values[r * d + k] *= inv }
+                }
+            }
+        }
+        return out
     }
 }

@@ -28,46 +28,72 @@ extension FittedFeaturizer {
     }
 }
 
-/// The feature sets a spec can ask for.
-public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
-    /// Binary bag of words over a vocabulary.
-    case onehot(NGramConfiguration)
-    /// Word n-grams with tf, tf-idf or binary weighting, optionally hashed.
-    case ngram(NGramConfiguration)
-    /// Averaged word2vec vectors, trained in-house or loaded: dense.
-    case word2vec(AveragedEmbeddingConfiguration)
-    /// A pretrained BERT encoder's [CLS] (or mean, or pooler) vector: dense.
-    case bert(BertFeatureConfiguration)
-
-    /// The n-gram settings of an `onehot` or `ngram` feature set (nil for dense feature sets).
-    public var ngramConfiguration: NGramConfiguration? {
-        switch self {
-        case .onehot(let c), .ngram(let c): return c
-        case .word2vec, .bert: return nil
-        }
+/// How far a fit has come, for a live progress line: word2vec training and encoder passes report here.
+public struct FeaturizeProgress: Sendable {
+    /// Word-vector training progress.
+    public var training: (@Sendable (Word2VecProgress) -> Void)?
+    /// Encoding progress (a checkpoint over every document).
+    public var encoding: (@Sendable (EncodeProgress) -> Void)?
+    /// Seconds between reports.
+    public var interval: Double
+    /// Callbacks reporting every `interval` seconds (none by default).
+    public init(
+        training: (@Sendable (Word2VecProgress) -> Void)? = nil, encoding: (@Sendable (EncodeProgress) -> Void)? = nil,
+        interval: Double = 10
+    ) {
+        self.training = training
+        self.encoding = encoding
+        self.interval = interval
     }
+}
+
+/// How a cluster computes a feature set: counted on the workers and merged, encoded on the workers, or on the driver.
+public enum FeatureClusterPlan: Sendable {
+    /// Everything runs on the driver (trained vectors).
+    case driver
+    /// Per-partition n-gram statistics merged on the driver into each fold's vectorizer, then every document
+    /// featurized on the workers.
+    case ngramStatistics(NGramConfiguration)
+    /// Nothing is fitted: every document encoded once on the workers with the checkpoint shipped to them.
+    case encoder(BertFeatureConfiguration)
+}
+
+/// A feature set of any registered kind: what a spec's `features[]` entry decodes to.
+///
+/// It carries the kind's settings and forwards to them, so nothing outside a kind's own file switches over kinds.
+/// It encodes as `{"<kind>": {"_0": <settings>}}`, the layout cache keys and lock files have always hashed.
+public struct FeatureSetConfiguration: Sendable, Hashable, Codable {
+    /// The settings, of whichever kind.
+    public let settings: any FeatureSetSettings
+
+    /// Wraps settings of any kind.
+    public init(_ settings: any FeatureSetSettings) { self.settings = settings }
 
     /// The names the spec accepts, in registry order.
     public static var kinds: [String] { FeatureSetRegistry.kinds }
 
     /// Spec name of the configured feature set.
-    public var kind: String {
-        switch self {
-        case .onehot: return "onehot"
-        case .ngram: return "ngram"
-        case .word2vec: return "word2vec"
-        case .bert: return "bert"
-        }
+    public var kind: String { type(of: settings).kind }
+
+    /// What the features look like to a classifier.
+    public var shape: FeatureShape { settings.shape }
+
+    /// The outside files it reads (checkpoints, vectors, corpora), by spec key.
+    public var artifacts: [ArtifactReference] { settings.artifacts }
+
+    /// The same settings with each outside file's name or path replaced by `paths[key]` (absolute paths the
+    /// pipeline resolved and fetched).
+    public func resolvingArtifacts(_ paths: [String: String]) -> FeatureSetConfiguration {
+        FeatureSetConfiguration(settings.resolvingArtifacts(paths))
     }
 
-    /// What the features look like to a classifier: bag-of-words counts are sparse and non-negative, averaged
-    /// vectors and encoder outputs dense and signed.
-    public var shape: FeatureShape {
-        switch self {
-        case .onehot(let c), .ngram(let c):
-            return FeatureShape(isSparse: true, isNonNegative: true, hasSequences: c.keepsSequences)
-        case .word2vec, .bert: return FeatureShape(isSparse: false, isNonNegative: false)
-        }
+    /// How a cluster computes it.
+    public var clusterPlan: FeatureClusterPlan { settings.clusterPlan }
+
+    /// The n-gram settings of a feature set whose statistics a cluster can count (nil for the others).
+    public var ngramConfiguration: NGramConfiguration? {
+        if case .ngramStatistics(let c) = settings.clusterPlan { return c }
+        return nil
     }
 
     /// Fits on documents `rows`.
@@ -75,29 +101,18 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         try fitTransform(corpus, rows: rows).0
     }
 
-    /// Fits on `rows` and returns their features as well (one pass where the featurizer allows it).
+    /// Fits on `rows` and returns their features as well (one pass where the featurizer allows it); `previous` is
+    /// the featurizer of the fold before, which a kind may reuse when its fit does not depend on the documents.
     public func fitTransform(
         _ corpus: TokenizedCorpus, rows: [Int], reusing previous: (any FittedFeaturizer)? = nil,
-        progress: ((Word2VecProgress) -> Void)? = nil,
-        encodeProgress: ((EncodeProgress) -> Void)? = nil, progressInterval: Double = 10
+        progress: FeaturizeProgress = FeaturizeProgress()
     ) throws -> (any FittedFeaturizer, FeatureMatrix) {
-        switch self {
-        case .onehot(let c), .ngram(let c):
-            let (v, m) = try NGramVectorizer.fitTransform(c, corpus: corpus, rows: rows)
-            let f = NGramFeaturizer(kind: kind, vectorizer: v)
-            return (f, f.withSequences(m, corpus: corpus, rows: rows))
-        case .word2vec(let c):
-            // Vectors from a separate corpus or a file are the same for every fold: reuse them.
-            let reused = c.vectorsDependOnDocuments ? nil : (previous as? AveragedEmbeddingFeaturizer)?.vectors
-            let f = try AveragedEmbeddingFeaturizer.fit(
-                c, corpus: corpus, rows: rows, reusing: reused, progress: progress, progressInterval: progressInterval)
-            return (f, f.transform(corpus, rows: rows))
-        case .bert(let c):
-            // Nothing is fitted: the encoder (and its cache of encoded documents) is shared by every fold.
-            let f = try (previous as? BertFeaturizer) ?? BertFeaturizer(c)
-            return (f, try f.encode(corpus, rows: rows, progress: encodeProgress, interval: progressInterval))
-        }
+        try settings.fitTransform(corpus, rows: rows, reusing: previous, progress: progress)
     }
+
+    /// A featurizer with nothing to fit (an encoder: a checkpoint, pretrained vectors averaged), or nil when the
+    /// features must be fitted on training documents first.
+    public func encoder() throws -> (any FittedFeaturizer)? { try settings.encoder() }
 
     /// Reads a fitted featurizer written by `FittedFeaturizer.encode`, by its kind's registry entry.
     public static func decode(kind: String, from r: inout BinaryReader) throws -> any FittedFeaturizer {
@@ -106,45 +121,45 @@ public enum FeatureSetConfiguration: Sendable, Codable, Hashable {
         }
         return try settings.decodeFeaturizer(from: &r)
     }
-}
 
-/// `onehot` and `ngram` share one implementation: one-hot is unigrams with binary weighting.
-public struct NGramFeaturizer: FittedFeaturizer {
-    /// `onehot` or `ngram`.
-    public let kind: String
-    /// The fitted vectorizer.
-    public let vectorizer: NGramVectorizer
-    /// A fitted `onehot` or `ngram` featurizer.
-    public init(kind: String, vectorizer: NGramVectorizer) {
-        self.kind = kind
-        self.vectorizer = vectorizer
+    /// Same kind, same settings.
+    public static func == (a: FeatureSetConfiguration, b: FeatureSetConfiguration) -> Bool {
+        AnyHashable(a.settings) == AnyHashable(b.settings)
     }
-    /// Its columns.
-    public var columnCount: Int { vectorizer.columnCount }
-    /// The rows of documents `rows`.
-    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
-        withSequences(vectorizer.transform(corpus, rows: rows), corpus: corpus, rows: rows)
+
+    /// Hashes the settings.
+    public func hash(into hasher: inout Hasher) { hasher.combine(AnyHashable(settings)) }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
-    /// The rows of pre-tokenized documents.
-    public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
-        var m = vectorizer.transform(tokenized: documents)
-        if vectorizer.configuration.keepsSequences { m.sequences = TokenSequences(documents: documents) }
-        return .sparse(m)
+
+    /// Writes `{"<kind>": {"_0": settings}}`.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        var inner = c.nestedContainer(keyedBy: Key.self, forKey: Key(kind))
+        try inner.encode(settings, forKey: Key("_0"))
     }
-    /// The matrix with its documents' token sequences when the settings keep them.
-    func withSequences(_ matrix: SparseMatrix, corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
-        guard vectorizer.configuration.keepsSequences else { return .sparse(matrix) }
-        var m = matrix
-        var s = TokenSequences(types: corpus.types)
-        for d in rows {
-            s.tokens.append(contentsOf: corpus.document(d))
-            s.offsets.append(s.tokens.count)
+
+    /// Reads `{"<kind>": {"_0": settings}}`, the kind looked up in the registry.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        guard c.allKeys.count == 1, let key = c.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "expected one kind"))
         }
-        m.sequences = s
-        return .sparse(m)
+        guard let type = FeatureSetRegistry.settings(kind: key.stringValue) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: c, debugDescription: "unknown feature set '\(key.stringValue)'")
+        }
+        let inner = try c.nestedContainer(keyedBy: Key.self, forKey: key)
+        settings = try Self.decodeSettings(type, inner)
     }
-    /// The n-gram of a column.
-    public func featureName(_ column: Int) -> String { vectorizer.featureName(column) }
-    /// Writes the vectorizer.
-    public func encode(into w: inout BinaryWriter) throws { try vectorizer.encode(into: &w) }
+
+    private static func decodeSettings<T: FeatureSetSettings>(_: T.Type, _ c: KeyedDecodingContainer<Key>) throws -> T {
+        try c.decode(T.self, forKey: Key("_0"))
+    }
 }

@@ -56,10 +56,11 @@ public struct SpecCheck {
                 }
             }
             for feature in c.features {
-                do { try Self.checkResources(feature, options: options) } catch {
-                    record(
-                        error, needle: Self.resourceNames(feature).first ?? feature.name,
-                        key: "features.\(feature.name)")
+                for a in feature.configuration.artifacts {
+                    let key = "features.\(feature.name).\(a.key)"
+                    do { try ArtifactResolver(options: options).check(a, key: key) } catch {
+                        record(error, needle: a.value, key: key)
+                    }
                 }
                 for classifier in c.classifiers {
                     if let reason = classifier.spec.incompatibility(with: feature.configuration.shape) {
@@ -101,41 +102,5 @@ public struct SpecCheck {
             ($0.element.line ?? .max, $0.offset) < ($1.element.line ?? .max, $1.offset)
         }
         .map(\.element)
-    }
-
-    /// Names of catalog models or resources, or paths, a feature set reads.
-    static func resourceNames(_ feature: NamedFeatureSet) -> [String] {
-        switch feature.configuration {
-        case .bert(let b): return [b.model]
-        case .word2vec(let c): return [c.pretrained, c.corpus].compactMap { $0 }
-        case .onehot, .ngram: return []
-        }
-    }
-
-    /// A BERT checkpoint is a catalog name or a folder with config.json; word2vec vectors and corpora are catalog
-    /// resources or files that exist.
-    static func checkResources(_ feature: NamedFeatureSet, options: RunOptions) throws {
-        switch feature.configuration {
-        case .bert(let b):
-            if ModelCatalog.entry(named: b.model) != nil { return }
-            let folder = options.resolve(b.model)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                throw TextpipeError(
-                    .spec,
-                    "model '\(b.model)' is neither a known checkpoint "
-                        + "(\(ModelCatalog.entries.map(\.name).joined(separator: ", "))) "
-                        + "nor a model folder with config.json",
-                    file: folder.path)
-            }
-        case .word2vec(let c):
-            for path in [c.pretrained, c.corpus].compactMap({ $0 })
-            where !DatasetCatalog.resources.contains(where: { $0.name == path }) {
-                let url = options.resolve(path)
-                guard FileManager.default.fileExists(atPath: url.path) else {
-                    throw TextpipeError(.spec, "no such file (nor a catalog resource)", file: url.path)
-                }
-            }
-        case .onehot, .ngram: return
-        }
     }
 }

@@ -6,63 +6,28 @@ import TextCore
 
 /// Per-token vectors for taggers: word2vec-format files or a BERT checkpoint's word outputs.
 enum TokenVectors {
+    /// The outside file a vector source reads.
+    static func artifact(_ v: TokenVectorSpec) -> ArtifactReference {
+        switch v {
+        case .wordVectors(let file): return ArtifactReference(key: "vectors", value: file, kind: .file)
+        case .bert(let model, _): return ArtifactReference(key: "vectors", value: model, kind: .checkpoint)
+        }
+    }
+
     /// What a tagger's vectors are keyed by: a catalog name by its pinned sha256, a file or folder by its content.
     static func key(_ tagger: NamedTagger, options: RunOptions) throws -> String? {
         guard case .tokenClassifier(let c) = tagger.spec, let v = c.vectors else { return nil }
-        switch v {
-        case .wordVectors(let file):
-            if let r = DatasetCatalog.resources.first(where: { $0.name == file }) {
-                return r.package.sha256 + "/" + r.path
-            }
-            let url = options.resolve(file)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw TextpipeError(.spec, "no such file", file: url.path, key: "taggers.\(tagger.name).vectors")
-            }
-            return try InputHash.of(url)
-        case .bert(let model, _):
-            if let entry = ModelCatalog.entry(named: model) { return entry.package.sha256 }
-            let folder = options.resolve(model)
-            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                throw TextpipeError(
-                    .spec, "not a model folder (no config.json)", file: folder.path,
-                    key: "taggers.\(tagger.name).vectors")
-            }
-            return try InputHash.of(folder)
-        }
+        return try ArtifactResolver(options: options).contentHash(artifact(v), key: "taggers.\(tagger.name).vectors")
     }
 
     /// The spec's vector source with names resolved: a resource (`googlenews-vectors`) or checkpoint (`minilm`)
     /// fetched, a relative path made absolute.
     static func resolving(_ tagger: NamedTagger, options: RunOptions) throws -> NamedTagger {
         guard case .tokenClassifier(var c) = tagger.spec, let v = c.vectors else { return tagger }
+        let path = try ArtifactResolver(options: options).resolve(artifact(v), key: "taggers.\(tagger.name).vectors")
         switch v {
-        case .wordVectors(let file):
-            if let r = DatasetCatalog.resources.first(where: { $0.name == file }) {
-                let fetcher = Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log)
-                c.vectors = .wordVectors(file: try fetcher.fetch(r.package).appendingPathComponent(r.path).path)
-            } else {
-                let path = options.resolve(file).path
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw TextpipeError(.spec, "no such file", file: path, key: "taggers.\(tagger.name).vectors")
-                }
-                c.vectors = .wordVectors(file: path)
-            }
-        case .bert(let model, let maxLength):
-            var folder: String
-            if let entry = ModelCatalog.entry(named: model) {
-                folder = try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
-                    .resolvingSymlinksInPath().path
-            } else {
-                folder = options.resolve(model).path
-            }
-            guard
-                FileManager.default.fileExists(
-                    atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path)
-            else {
-                throw TextpipeError(
-                    .spec, "not a model folder (no config.json)", file: folder, key: "taggers.\(tagger.name).vectors")
-            }
-            c.vectors = .bert(model: folder, maxLength: maxLength)
+        case .wordVectors: c.vectors = .wordVectors(file: path)
+        case .bert(_, let maxLength): c.vectors = .bert(model: path, maxLength: maxLength)
         }
         return NamedTagger(name: tagger.name, spec: .tokenClassifier(c))
     }

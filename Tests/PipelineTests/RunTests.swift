@@ -276,7 +276,7 @@ func lock(_ root: URL) throws -> LockFile {
         let (outcome, _) = try run(root)
         #expect(try #require(outcome.report).results[0].accuracy > 0.9)
         try FileManager.default.removeItem(at: root.appendingPathComponent("vectors.bin"))
-        #expect { try run(root) } throws: { ($0 as? TextpipeError)?.message == "no such file" }
+        #expect { try run(root) } throws: { ($0 as? TextpipeError)?.message.hasPrefix("no such file") == true }
     }
 
     @Test func word2vecOnASeparateCorpusIsTrainedOnceForAllFolds() throws {

@@ -1,5 +1,6 @@
 import Classify
 import Evaluate
+import Featurize
 import Foundation
 import Report
 import TestSupport
@@ -409,7 +410,9 @@ import TextCore
         let byN = try #require(ranges.features[0].trials)
         #expect(Set(byN.map { $0.assignment["n"] }) == ["1", "[1, 2]"])
         let bigrams = byN.compactMap { t -> (Int, Int)? in
-            guard t.assignment["n"] == "[1, 2]", case .ngram(let g) = t.configuration else { return nil }
+            guard t.assignment["n"] == "[1, 2]", let g = (t.configuration.settings as? NGramSettings)?.ngram else {
+                return nil
+            }
             return (g.minN, g.maxN)
         }
         #expect(bigrams.count == 2 && bigrams.allSatisfy { $0 == (1, 2) })

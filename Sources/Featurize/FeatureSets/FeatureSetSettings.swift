@@ -1,20 +1,51 @@
 import Foundation
 import TextCore
+import Tokenize
 
 /// A feature set a spec can name, described in its own file: its kind, what it is, its spec keys (type, bounds,
-/// default, one line each) and how its fitted featurizer is read back.
+/// default, one line each), what its features look like, the outside files it reads, how it is fitted and how its
+/// fitted featurizer is read back.
 ///
-/// `FeatureSetRegistry.all` lists them; spec decoding, saved-model loading, the conformance suite's coverage check
-/// and the README's key tables all read it. A new feature set is one file and one line there.
-public protocol FeatureSetSettings: SpecConfigurable {
+/// `FeatureSetRegistry.all` lists them; spec decoding, `validate`, the plan, the featurize stage (locally and on a
+/// cluster), `stream encode`, saved-model loading, the conformance suite's coverage check and the README's key
+/// tables all read it. A new feature set is one file and one line there.
+///
+/// The settings encode as what cache keys hash, so two settings that featurize alike must encode alike.
+public protocol FeatureSetSettings: SpecConfigurable, Codable, Hashable {
     /// Spec name (`ngram`).
     static var kind: String { get }
     /// One line for the README: what the features are.
     static var summary: String { get }
-    /// The configuration these settings stand for.
-    var configuration: FeatureSetConfiguration { get }
+    /// What the features look like to a classifier (sparse counts, dense signed vectors).
+    var shape: FeatureShape { get }
+    /// The outside files these settings read (none by default).
+    var artifacts: [ArtifactReference] { get }
+    /// The settings with each artifact's spec value replaced by `paths[key]`, the absolute path the pipeline resolved.
+    func resolvingArtifacts(_ paths: [String: String]) -> Self
+    /// How a cluster computes the features (on the driver by default).
+    var clusterPlan: FeatureClusterPlan { get }
+    /// Fits on documents `rows` and returns the featurizer with their features; `previous` is the featurizer of the
+    /// fold before, reused when the fit does not depend on the documents (vectors loaded from a file).
+    func fitTransform(
+        _ corpus: TokenizedCorpus, rows: [Int], reusing previous: (any FittedFeaturizer)?, progress: FeaturizeProgress
+    ) throws -> (any FittedFeaturizer, FeatureMatrix)
+    /// A featurizer with nothing to fit, for `stream encode`; nil (the default) when features must be fitted.
+    func encoder() throws -> (any FittedFeaturizer)?
     /// Reads a featurizer of this kind written by `FittedFeaturizer.encode`.
     static func decodeFeaturizer(from r: inout BinaryReader) throws -> any FittedFeaturizer
+}
+
+extension FeatureSetSettings {
+    /// No outside files.
+    public var artifacts: [ArtifactReference] { [] }
+    /// Nothing to resolve.
+    public func resolvingArtifacts(_ paths: [String: String]) -> Self { self }
+    /// Computed on the driver.
+    public var clusterPlan: FeatureClusterPlan { .driver }
+    /// Must be fitted.
+    public func encoder() throws -> (any FittedFeaturizer)? { nil }
+    /// The configuration these settings stand for.
+    public var configuration: FeatureSetConfiguration { FeatureSetConfiguration(self) }
 }
 
 /// Every feature set a spec can name, in the order the docs list them.

@@ -1,8 +1,9 @@
 import Foundation
 import TextCore
+import Tokenize
 
 /// `ngram`: word n-grams with tf, tf-idf or binary weighting, optionally hashed into 2^k columns.
-public struct NGramSettings: FeatureSetSettings {
+public struct NGramSettings: NGramFeatureSettings {
     /// The vectorizer settings.
     public var ngram = NGramConfiguration()
     /// The defaults.
@@ -12,8 +13,6 @@ public struct NGramSettings: FeatureSetSettings {
     public static let kind = "ngram"
     /// One line for the README.
     public static let summary = "word n-grams (tf, tf-idf or binary), vocabulary from the training documents or hashed"
-    /// The configuration these settings stand for.
-    public var configuration: FeatureSetConfiguration { .ngram(ngram) }
 
     /// The spec keys, in documentation order.
     public static let parameters: [Parameter<NGramSettings>] = [
@@ -53,9 +52,13 @@ public struct NGramSettings: FeatureSetSettings {
             }
         }
     }
+}
 
-    /// Reads a fitted featurizer of this kind.
-    public static func decodeFeaturizer(from r: inout BinaryReader) throws -> any FittedFeaturizer {
-        NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.decode(from: &r))
+extension FeatureSetConfiguration {
+    /// `ngram` with these vectorizer settings.
+    public static func ngram(_ c: NGramConfiguration) -> FeatureSetConfiguration {
+        var s = NGramSettings()
+        s.ngram = c
+        return FeatureSetConfiguration(s)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import TextCore
+import Tokenize
 
 /// `onehot`: a binary bag of words over the training documents' vocabulary (unigrams, 1 if present).
-public struct OneHotSettings: FeatureSetSettings {
+public struct OneHotSettings: NGramFeatureSettings {
     /// The vectorizer settings.
     public var ngram: NGramConfiguration = {
         var c = NGramConfiguration()
@@ -16,8 +17,6 @@ public struct OneHotSettings: FeatureSetSettings {
     public static let kind = "onehot"
     /// One line for the README.
     public static let summary = "binary bag of words: 1 if the word occurs in the document"
-    /// The configuration these settings stand for.
-    public var configuration: FeatureSetConfiguration { .onehot(ngram) }
 
     /// The spec keys, in documentation order.
     public static let parameters: [Parameter<OneHotSettings>] = [
@@ -26,9 +25,13 @@ public struct OneHotSettings: FeatureSetSettings {
         .optionalInteger("max_features", \.ngram.maxFeatures, minimum: 1, "keep the most frequent words only"),
         .boolean("sequence", \.ngram.keepsSequences, "also keep each document's tokens in order (for `ngram_lm`)")
     ]
+}
 
-    /// Reads a fitted featurizer of this kind.
-    public static func decodeFeaturizer(from r: inout BinaryReader) throws -> any FittedFeaturizer {
-        NGramFeaturizer(kind: kind, vectorizer: try NGramVectorizer.decode(from: &r))
+extension FeatureSetConfiguration {
+    /// `onehot` with these vectorizer settings.
+    public static func onehot(_ c: NGramConfiguration) -> FeatureSetConfiguration {
+        var s = OneHotSettings()
+        s.ngram = c
+        return FeatureSetConfiguration(s)
     }
 }

@@ -127,6 +127,14 @@ public struct Word2VecTrainer {
     /// Counts words, keeps those with at least `minCount` occurrences (and the `maxVocabulary` most frequent),
     /// sorted by descending count (ties by first occurrence).
     public func vocabulary(_ corpus: Word2VecCorpus) throws -> (words: [String], counts: [Int], index: ByteInterner) {
+        try Self.vocabulary(corpus, minCount: configuration.minCount, maxVocabulary: configuration.maxVocabulary)
+    }
+
+    /// Counts words, keeps those with at least `minCount` occurrences (and the `maxVocabulary` most frequent),
+    /// sorted by descending count (ties by first occurrence).
+    public static func vocabulary(_ corpus: Word2VecCorpus, minCount: Int, maxVocabulary: Int?) throws -> (
+        words: [String], counts: [Int], index: ByteInterner
+    ) {
         var interner = ByteInterner(capacity: 1 << 16)
         var counts: [Int] = []
         try corpus.forEachToken(
@@ -136,9 +144,9 @@ public struct Word2VecTrainer {
                 if id == counts.count { counts.append(0) }
                 counts[id] += 1
             }, endOfSentence: {})
-        var kept = counts.indices.filter { counts[$0] >= configuration.minCount }
+        var kept = counts.indices.filter { counts[$0] >= minCount }
         kept.sort { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
-        if let m = configuration.maxVocabulary, kept.count > m { kept = Array(kept.prefix(m)) }
+        if let m = maxVocabulary, kept.count > m { kept = Array(kept.prefix(m)) }
         let words = kept.map { interner.string(Int32($0)) }
         var index = ByteInterner(capacity: words.count)
         for w in words { _ = index.intern(w) }

@@ -85,33 +85,10 @@ struct FeaturizeStage: Stage {
 
     func derive(_ key: inout StageKey) throws {
         key.add("config", json: feature.configuration)
-        switch feature.configuration {
-        case .word2vec(let c):
-            for path in [c.pretrained, c.corpus].compactMap({ $0 }) { key.add("file", try resourceHash(path)) }
-        case .bert(let b):
-            if let entry = ModelCatalog.entry(named: b.model) {
-                key.add("model", entry.package.sha256)
-            } else {
-                let folder = options.resolve(b.model)
-                guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
-                    throw TextpipeError(
-                        .spec, "not a model folder (no config.json)", file: folder.path,
-                        key: "features.\(feature.name).model")
-                }
-                key.add("model", try InputHash.of(folder))
-            }
-        case .onehot, .ngram: break
+        let resolver = ArtifactResolver(options: options)
+        for a in feature.configuration.artifacts {
+            key.add(ArtifactResolver.keyLabel(a), try resolver.contentHash(a, key: "features.\(feature.name).\(a.key)"))
         }
-    }
-
-    /// A catalog resource by its pinned package, a file by its content.
-    private func resourceHash(_ path: String) throws -> String {
-        if let r = DatasetCatalog.resources.first(where: { $0.name == path }) { return r.package.sha256 + "/" + r.path }
-        let url = options.resolve(path)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw TextpipeError(.spec, "no such file", file: url.path, key: "features.\(feature.name)")
-        }
-        return try InputHash.of(url)
     }
 
     func run(_ context: StageContext, into folder: URL) throws {
@@ -122,82 +99,32 @@ struct FeaturizeStage: Stage {
         let configuration = try resolvingPaths(context)
         let line = ProgressLine(log: context.log)
         let name = feature.name
-        func progress(_ label: String) -> (Word2VecProgress) -> Void {
-            { p in line.show("featurize [\(name)] \(label): \(p.summary)", done: p.fraction >= 1) }
+        func progress(_ label: String) -> FeaturizeProgress {
+            FeaturizeProgress(
+                training: { p in line.show("featurize [\(name)] \(label): \(p.summary)", done: p.fraction >= 1) },
+                encoding: { p in line.show("featurize [\(name)] \(label): \(p.summary)", done: p.done >= p.total) },
+                interval: line.interval)
         }
-        func encoding(_ label: String) -> (EncodeProgress) -> Void {
-            { p in line.show("featurize [\(name)] \(label): \(p.summary)", done: p.done >= p.total) }
-        }
-        let interval = line.interval
         var previous: (any FittedFeaturizer)? = nil
         for (i, fold) in folds.enumerated() {
             let label = "fold \(i + 1)/\(folds.count)"
             let (f, x) = try configuration.fitTransform(
-                corpus, rows: fold.train, reusing: previous, progress: progress(label),
-                encodeProgress: encoding(label), progressInterval: interval)
+                corpus, rows: fold.train, reusing: previous, progress: progress(label))
             previous = f
             try FeatureArtifact.writeFold(i, train: x, test: try f.transform(corpus, rows: fold.test), to: folder)
         }
         let (final, finalX) = try configuration.fitTransform(
-            corpus, rows: assignment.finalTrainingRows, reusing: previous,
-            progress: progress("final model"), encodeProgress: encoding("final model"),
-            progressInterval: interval)
+            corpus, rows: assignment.finalTrainingRows, reusing: previous, progress: progress("final model"))
         try FeatureArtifact.writeFinal(final, matrix: finalX, to: folder)
     }
 
-    /// A checkpoint name (`minilm`, fetched into the models folder) or a folder relative to the project root, as an
-    /// absolute path.
-    static func checkpointFolder(_ model: String, options: RunOptions) throws -> String {
-        if let entry = ModelCatalog.entry(named: model) {
-            return try ModelCatalog.fetch(entry, modelsDirectory: options.modelsFolder, log: options.log)
-                .resolvingSymlinksInPath().path
-        }
-        return options.resolve(model).path
-    }
-
-    /// The configuration with names fetched and paths made absolute: a checkpoint name (`minilm`) or resource name
-    /// (`wikipedia-sample`) stands for its fetched folder or file; an XML dump used as a word2vec corpus is turned
-    /// into plain text once, cached by its content hash.
+    /// The configuration with every outside file fetched and its path made absolute (an XML dump used as a
+    /// corpus turned into plain text once, cached by its content hash).
     func resolvingPaths(_ context: StageContext) throws -> FeatureSetConfiguration {
-        switch feature.configuration {
-        case .bert(var b):
-            b.model = try Self.checkpointFolder(b.model, options: options)
-            guard
-                FileManager.default.fileExists(
-                    atPath: URL(fileURLWithPath: b.model).appendingPathComponent("config.json").path)
-            else {
-                throw TextpipeError(
-                    .spec, "not a model folder (no config.json)", file: b.model, key: "features.\(feature.name).model")
-            }
-            return .bert(b)
-        case .word2vec(var c):
-            func resolveResource(_ path: String) throws -> String {
-                if let r = DatasetCatalog.resources.first(where: { $0.name == path }) {
-                    return try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch(r.package)
-                        .appendingPathComponent(r.path).path
-                }
-                return options.resolve(path).path
-            }
-            c.pretrained = try c.pretrained.map(resolveResource)
-            c.corpus = try c.corpus.map(resolveResource)
-            for path in [c.pretrained, c.corpus].compactMap({ $0 }) where !FileManager.default.fileExists(atPath: path)
-            {
-                throw TextpipeError(.spec, "no such file", file: path, key: "features.\(feature.name)")
-            }
-            if let corpus = c.corpus, corpus.lowercased().hasSuffix(".xml") {
-                let text = context.workFolder.appendingPathComponent(
-                    "word2vec-corpus-\(try InputHash.of(URL(fileURLWithPath: corpus)).prefix(16)).txt")
-                if !FileManager.default.fileExists(atPath: text.path) {
-                    let pages = try XMLTextExtractor.extract(URL(fileURLWithPath: corpus), to: text)
-                    context.log(
-                        "featurize [\(feature.name)]: extracted the text of \(pages) XML records from \(corpus)")
-                }
-                c.corpus = text.path
-            }
-            return .word2vec(c)
-        case .onehot, .ngram:
-            return feature.configuration
-        }
+        let c = feature.configuration
+        let paths = try ArtifactResolver(options: options).resolveAll(
+            c.artifacts, prefix: "features.\(feature.name)", workFolder: context.workFolder)
+        return c.resolvingArtifacts(paths)
     }
 }
 
@@ -207,15 +134,17 @@ extension FeaturizeStage: DistributedStage {
     /// local fits); then every document featurized by all of them at once (`stream featurize`) and the fold matrices
     /// assembled here. Dense feature sets (word2vec training, BERT) run on the driver.
     func run(_ context: StageContext, on cluster: any Cluster, into folder: URL) throws {
-        if case .bert = feature.configuration {
+        let ngram: NGramConfiguration
+        switch feature.configuration.clusterPlan {
+        case .encoder:
             try encode(context, on: cluster, into: folder)
             return
-        }
-        guard let ngram = feature.configuration.ngramConfiguration else {
+        case .driver:
             context.log(
                 "featurize [\(feature.name)]: \(feature.configuration.kind) features are computed on the driver")
             try run(context, into: folder)
             return
+        case .ngramStatistics(let c): ngram = c
         }
         let tokenized = try context.read(tokenize)
         let assignment = try context.read(split)
@@ -290,7 +219,7 @@ extension FeaturizeStage {
     /// the batches a local run encodes them in (its per-row cache fills fold 1's training rows, then its test rows,
     /// and so on), because a vector's last bits can depend on the batch it was multiplied with.
     func encode(_ context: StageContext, on cluster: any Cluster, into folder: URL) throws {
-        guard case .bert(let b) = try resolvingPaths(context) else { return }
+        guard case .encoder(let b) = try resolvingPaths(context).clusterPlan else { return }
         let tokenized = try context.read(tokenize)
         let assignment = try context.read(split)
         let corpus = tokenized.corpus

