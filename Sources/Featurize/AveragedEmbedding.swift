@@ -36,7 +36,7 @@ extension AveragedEmbeddingConfiguration {
 
 /// Document vectors as the (optionally idf-weighted, optionally normalised) mean of their word vectors;
 /// a document with no known word gets the zero vector.
-public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
+public struct AveragedEmbeddingFeaturizer: WordVectorAverager {
     /// `word2vec`.
     public var kind: String { "word2vec" }
     /// Its settings.
@@ -45,8 +45,8 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
     public let vectors: WordVectors
     /// Per vocabulary word (empty unless tf-idf weighting).
     public let idf: [Float]
-    /// The vector size.
-    public var columnCount: Int { vectors.dimensions }
+    /// Whether document vectors are scaled to unit length.
+    public var normalizes: Bool { configuration.normalize }
 
     /// Trains (or loads) the vectors and fits the idf on documents `rows`.
     public static func fit(
@@ -72,46 +72,47 @@ public struct AveragedEmbeddingFeaturizer: FittedFeaturizer {
         return AveragedEmbeddingFeaturizer(configuration: c, vectors: vectors, idf: idf)
     }
 
-    /// The document vectors of documents `rows`.
-    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
-        let idOfType = corpus.types.map { vectors.id($0) ?? -1 }
-        return average(rows.map { r in corpus.document(r).map { idOfType[Int($0)] } })
-    }
-
-    /// The document vectors of pre-tokenized documents.
-    public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
-        average(documents.map { $0.map { vectors.id($0) ?? -1 } })
-    }
-
-    func average(_ documents: [[Int]]) -> FeatureMatrix {
-        .dense(vectors.average(documents, idf: idf, normalize: configuration.normalize))
-    }
-
-    /// `dim<column>`.
-    public func featureName(_ column: Int) -> String { "dim\(column)" }
-
     /// Writes the settings, vectors and idf.
     public func encode(into w: inout BinaryWriter) throws {
         w.write(String(decoding: try StableJSON.encode(configuration), as: UTF8.self))
-        w.write(UInt64(vectors.dimensions))
-        w.write(strings: vectors.words)
-        w.write(array: vectors.vectors)
-        w.write(array: idf)
+        vectors.encode(idf: idf, into: &w)
     }
 
     /// Reads a featurizer written by `encode`.
     public static func decode(from r: inout BinaryReader) throws -> AveragedEmbeddingFeaturizer {
         let c = try JSONDecoder().decode(AveragedEmbeddingConfiguration.self, from: Data(try r.readString().utf8))
-        let d = try r.readCount()
-        let words = try r.readStrings()
-        let values = try r.readFloats()
-        let idf = try r.readFloats()
-        guard d > 0, values.count == words.count * d, idf.isEmpty || idf.count == words.count else {
-            throw TextpipeError(.model, "corrupt word2vec feature set")
-        }
-        return AveragedEmbeddingFeaturizer(
-            configuration: c, vectors: WordVectors(words: words, dimensions: d, vectors: values), idf: idf)
+        let (vectors, idf) = try WordVectors.decode(withIDF: &r, kind: "word2vec")
+        return AveragedEmbeddingFeaturizer(configuration: c, vectors: vectors, idf: idf)
     }
+}
+
+/// A fitted featurizer whose document vectors average word vectors (`word2vec`, `cooccurrence`): columns, both
+/// transforms and feature names come from here.
+public protocol WordVectorAverager: FittedFeaturizer {
+    /// The word vectors.
+    var vectors: WordVectors { get }
+    /// Per vocabulary word (empty unless tf-idf weighting).
+    var idf: [Float] { get }
+    /// Whether document vectors are scaled to unit length.
+    var normalizes: Bool { get }
+}
+
+extension WordVectorAverager {
+    /// The vector size.
+    public var columnCount: Int { vectors.dimensions }
+
+    /// The document vectors of documents `rows`.
+    public func transform(_ corpus: TokenizedCorpus, rows: [Int]) -> FeatureMatrix {
+        .dense(vectors.average(corpus, rows: rows, idf: idf, normalize: normalizes))
+    }
+
+    /// The document vectors of pre-tokenized documents.
+    public func transform(tokenized documents: [[String]]) -> FeatureMatrix {
+        .dense(vectors.average(documents.map { $0.map { vectors.id($0) ?? -1 } }, idf: idf, normalize: normalizes))
+    }
+
+    /// `dim<column>`.
+    public func featureName(_ column: Int) -> String { "dim\(column)" }
 }
 
 extension WordVectors {
@@ -126,6 +127,33 @@ extension WordVectors {
             for w in seen { df[w] += 1 }
         }
         return df.map { Float(log(Double(1 + rows.count) / Double(1 + $0)) + 1) }
+    }
+
+    /// Writes the dimensions, words, vectors and per-word `idf` (empty when unweighted), as a fitted featurizer
+    /// stores them.
+    public func encode(idf: [Float], into w: inout BinaryWriter) {
+        w.write(UInt64(dimensions))
+        w.write(strings: words)
+        w.write(array: vectors)
+        w.write(array: idf)
+    }
+
+    /// Reads what `encode(idf:into:)` wrote; `kind` names the feature set in the error.
+    public static func decode(withIDF r: inout BinaryReader, kind: String) throws -> (WordVectors, [Float]) {
+        let d = try r.readCount()
+        let words = try r.readStrings()
+        let values = try r.readFloats()
+        let idf = try r.readFloats()
+        guard d > 0, values.count == words.count * d, idf.isEmpty || idf.count == words.count else {
+            throw TextpipeError(.model, "corrupt \(kind) feature set")
+        }
+        return (WordVectors(words: words, dimensions: d, vectors: values), idf)
+    }
+
+    /// The document vectors of documents `rows` of a corpus (see `average(_:idf:normalize:)`).
+    public func average(_ corpus: TokenizedCorpus, rows: [Int], idf: [Float], normalize: Bool) -> DenseMatrix {
+        let idOfType = corpus.types.map { id($0) ?? -1 }
+        return average(rows.map { r in corpus.document(r).map { idOfType[Int($0)] } }, idf: idf, normalize: normalize)
     }
 
     /// Document vectors: the mean of each document's known word vectors (ids, -1 for unknown words), each occurrence
