@@ -43,6 +43,13 @@ let everyFeatureSet: [FeatureCase] = {
     cls.maxLength = 32  // the tiny model has 64 positions
     var mean = cls
     mean.pooling = .mean
+    var cooccurrence = CooccurrenceSettings()
+    cooccurrence.dimensions = 8
+    cooccurrence.minCount = 1
+    cooccurrence.window = 2
+    var cooccurrenceIDF = cooccurrence
+    cooccurrenceIDF.weighting = .tfidf
+    cooccurrenceIDF.normalize = true
     return [
         FeatureCase(name: "onehot", configuration: .onehot(onehot)),
         FeatureCase(name: "ngram tf", configuration: .ngram(NGramConfiguration())),
@@ -52,7 +59,9 @@ let everyFeatureSet: [FeatureCase] = {
         FeatureCase(name: "word2vec mean", configuration: .word2vec(word2vec)),
         FeatureCase(name: "word2vec tf-idf normalized", configuration: .word2vec(idfWeighted)),
         FeatureCase(name: "bert cls", configuration: .bert(cls)),
-        FeatureCase(name: "bert mean", configuration: .bert(mean))
+        FeatureCase(name: "bert mean", configuration: .bert(mean)),
+        FeatureCase(name: "cooccurrence mean", configuration: cooccurrence.configuration),
+        FeatureCase(name: "cooccurrence tf-idf normalized", configuration: cooccurrenceIDF.configuration)
     ]
 }()
 

@@ -55,7 +55,8 @@ public enum FeatureSetRegistry {
         OneHotSettings.self,
         NGramSettings.self,
         Word2VecSettings.self,
-        BertSettings.self
+        BertSettings.self,
+        CooccurrenceSettings.self
     ]
 
     /// Spec names, in registry order.
