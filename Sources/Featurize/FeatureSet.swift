@@ -130,36 +130,21 @@ public struct FeatureSetConfiguration: Sendable, Hashable, Codable {
     /// Hashes the settings.
     public func hash(into hasher: inout Hasher) { hasher.combine(AnyHashable(settings)) }
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     /// Writes `{"<kind>": {"_0": settings}}`.
     public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        var inner = c.nestedContainer(keyedBy: Key.self, forKey: Key(kind))
-        try inner.encode(settings, forKey: Key("_0"))
+        try RegisteredKindCoding.encode(settings, name: kind, to: encoder)
     }
 
     /// Reads `{"<kind>": {"_0": settings}}`, the kind looked up in the registry.
     public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        guard c.allKeys.count == 1, let key = c.allKeys.first else {
-            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "expected one kind"))
+        settings = try RegisteredKindCoding.decode(from: decoder, family: "feature set") { name, c in
+            try FeatureSetRegistry.settings(kind: name).map { try Self.decodeSettings($0, c) }
         }
-        guard let type = FeatureSetRegistry.settings(kind: key.stringValue) else {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: c, debugDescription: "unknown feature set '\(key.stringValue)'")
-        }
-        let inner = try c.nestedContainer(keyedBy: Key.self, forKey: key)
-        settings = try Self.decodeSettings(type, inner)
     }
 
-    private static func decodeSettings<T: FeatureSetSettings>(_: T.Type, _ c: KeyedDecodingContainer<Key>) throws -> T {
-        try c.decode(T.self, forKey: Key("_0"))
+    private static func decodeSettings<T: FeatureSetSettings>(
+        _: T.Type, _ c: KeyedDecodingContainer<RegisteredKindCoding.Key>
+    ) throws -> T {
+        try c.decode(T.self, forKey: RegisteredKindCoding.Key("_0"))
     }
 }

@@ -16,20 +16,22 @@ enum TokenVectors {
 
     /// What a tagger's vectors are keyed by: a catalog name by its pinned sha256, a file or folder by its content.
     static func key(_ tagger: NamedTagger, options: RunOptions) throws -> String? {
-        guard case .tokenClassifier(let c) = tagger.spec, let v = c.vectors else { return nil }
+        guard let v = tagger.spec.tokenVectors else { return nil }
         return try ArtifactResolver(options: options).contentHash(artifact(v), key: "taggers.\(tagger.name).vectors")
     }
 
     /// The spec's vector source with names resolved: a resource (`googlenews-vectors`) or checkpoint (`minilm`)
     /// fetched, a relative path made absolute.
     static func resolving(_ tagger: NamedTagger, options: RunOptions) throws -> NamedTagger {
-        guard case .tokenClassifier(var c) = tagger.spec, let v = c.vectors else { return tagger }
+        guard let v = tagger.spec.tokenVectors else { return tagger }
         let path = try ArtifactResolver(options: options).resolve(artifact(v), key: "taggers.\(tagger.name).vectors")
         switch v {
-        case .wordVectors: c.vectors = .wordVectors(file: path)
-        case .bert(_, let maxLength): c.vectors = .bert(model: path, maxLength: maxLength)
+        case .wordVectors:
+            return NamedTagger(name: tagger.name, spec: tagger.spec.withTokenVectors(.wordVectors(file: path)))
+        case .bert(_, let maxLength):
+            return NamedTagger(
+                name: tagger.name, spec: tagger.spec.withTokenVectors(.bert(model: path, maxLength: maxLength)))
         }
-        return NamedTagger(name: tagger.name, spec: .tokenClassifier(c))
     }
 
     /// A source of per-token vectors for a resolved spec.

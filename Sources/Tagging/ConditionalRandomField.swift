@@ -346,8 +346,19 @@ extension ConditionalRandomFieldConfiguration: TaggerSettings {
         "linear-chain CRF trained by L-BFGS (OWL-QN with c1), CRFsuite's features and stopping test"
     /// Discriminative.
     public var family: ModelFamily { .discriminative }
-    /// The tagger these settings configure.
-    public var spec: TaggerSpec { .crf(self) }
+    /// `linear-chain CRF, L-BFGS, c1 0, c2 1, at most 100 iterations (Viterbi)`.
+    public var description: String {
+        "linear-chain CRF, L-BFGS, c1 \(c1), c2 \(c2), at most \(maxIterations) iterations (Viterbi)"
+    }
+    /// Trains by L-BFGS (OWL-QN with c1).
+    public func fit(
+        _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
+        vectors: TokenVectorSource?, log: ((String) -> Void)?
+    ) throws -> any SequenceTagger {
+        var c = self
+        c.features = features
+        return try ConditionalRandomField.fit(c, sentences: sentences, tags: tags, log: log)
+    }
     /// `ConditionalRandomField`.
     public static var taggerType: any SequenceTagger.Type { ConditionalRandomField.self }
 

@@ -267,8 +267,15 @@ extension HiddenMarkovModelConfiguration: TaggerSettings {
     public var family: ModelFamily { .generative }
     /// `hmm2` for a second-order model.
     public var defaultName: String { order == 2 ? "hmm2" : "hmm" }
-    /// The tagger these settings configure.
-    public var spec: TaggerSpec { .hmm(self) }
+    /// `hidden Markov model, order 1 (Viterbi)`.
+    public var description: String { "hidden Markov model, order \(order) (Viterbi)" }
+    /// Counts and smooths.
+    public func fit(
+        _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
+        vectors: TokenVectorSource?, log: ((String) -> Void)?
+    ) throws -> any SequenceTagger {
+        try HiddenMarkovModel.fit(self, sentences: sentences, tags: tags)
+    }
     /// `HiddenMarkovModel`.
     public static var taggerType: any SequenceTagger.Type { HiddenMarkovModel.self }
 

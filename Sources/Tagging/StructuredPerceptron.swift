@@ -105,8 +105,17 @@ extension StructuredPerceptronConfiguration: TaggerSettings {
     public static let summary = "averaged structured perceptron on the linear chain (Collins 2002), Viterbi"
     /// Discriminative.
     public var family: ModelFamily { .discriminative }
-    /// The tagger these settings configure.
-    public var spec: TaggerSpec { .perceptron(self) }
+    /// `averaged structured perceptron, 10 epochs (Viterbi)`.
+    public var description: String { "averaged structured perceptron, \(epochs) epochs (Viterbi)" }
+    /// Trains by averaged perceptron updates.
+    public func fit(
+        _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
+        vectors: TokenVectorSource?, log: ((String) -> Void)?
+    ) throws -> any SequenceTagger {
+        var c = self
+        c.features = features
+        return try StructuredPerceptron.fit(c, sentences: sentences, tags: tags, seed: seed)
+    }
     /// `StructuredPerceptron`.
     public static var taggerType: any SequenceTagger.Type { StructuredPerceptron.self }
 

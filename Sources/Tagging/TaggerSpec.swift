@@ -2,20 +2,35 @@ import Classify
 import Foundation
 import TextCore
 
-/// A tagger a spec can name, described in its own file: its kind, what it is, its family and its spec keys (type,
-/// bounds, default, one line each). `TaggerRegistry.all` lists them; spec decoding, the conformance suite's coverage
-/// check and the README's key tables all read it. A new tagger is one file and one line there.
-public protocol TaggerSettings: SpecConfigurable {
+/// A tagger a spec can name, described in its own file: its kind, what it is, its family, its spec keys (type,
+/// bounds, default, one line each), the per-token vectors it reads, and how it is trained. `TaggerRegistry.all` lists
+/// them; spec decoding, the plan, the train stage, saved-tagger loading, the conformance suite's coverage check and
+/// the README's key tables all read it. A new tagger is one file and one line there.
+///
+/// The settings encode as what cache keys hash.
+public protocol TaggerSettings: SpecConfigurable, Codable, Hashable {
     /// Spec name (`crf`).
     static var kind: String { get }
     /// One line for the README: what the tagger is.
     static var summary: String { get }
+    /// Its name in the settings' encoded layout (`{"<name>": {"_0": settings}}`, what cache keys hash); the kind
+    /// unless the layout predates the registry.
+    static var layoutName: String { get }
     /// Generative or discriminative; a per-token classifier has its classifier's.
     var family: ModelFamily { get }
     /// The report name when the spec gives none (`hmm2` for a second-order HMM).
     var defaultName: String { get }
-    /// The tagger these settings configure.
-    var spec: TaggerSpec { get }
+    /// What the tagger is with these settings, in words, for the report.
+    var description: String { get }
+    /// Per-token vectors it reads, if any (none by default).
+    var tokenVectors: TokenVectorSpec? { get }
+    /// The settings reading `vectors` instead (the pipeline's resolved paths).
+    func withTokenVectors(_ vectors: TokenVectorSpec?) -> Self
+    /// Trains on `sentences` with these token features, seed and per-token vectors.
+    func fit(
+        _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
+        vectors: TokenVectorSource?, log: ((String) -> Void)?
+    ) throws -> any SequenceTagger
     /// The trained model's type (what `TaggerStore` reads back for this kind).
     static var taggerType: any SequenceTagger.Type { get }
 }
@@ -23,6 +38,14 @@ public protocol TaggerSettings: SpecConfigurable {
 extension TaggerSettings {
     /// The kind.
     public var defaultName: String { Self.kind }
+    /// The kind.
+    public static var layoutName: String { kind }
+    /// No vectors.
+    public var tokenVectors: TokenVectorSpec? { nil }
+    /// No vectors to replace.
+    public func withTokenVectors(_ vectors: TokenVectorSpec?) -> Self { self }
+    /// The tagger these settings configure.
+    public var spec: TaggerSpec { TaggerSpec(self) }
 }
 
 /// Every tagger a spec can name, generative first.
@@ -42,45 +65,33 @@ public enum TaggerRegistry {
     public static func settings(kind: String) -> (any TaggerSettings.Type)? { all.first { $0.kind == kind } }
 }
 
-/// The taggers a spec can name.
-public enum TaggerSpec: Sendable, Codable, Hashable {
-    case hmm(HiddenMarkovModelConfiguration)
-    case tokenClassifier(TokenClassifierConfiguration)
-    case perceptron(StructuredPerceptronConfiguration)
-    case crf(ConditionalRandomFieldConfiguration)
+/// A tagger of any registered kind: what a spec's `taggers[]` entry decodes to. It forwards to its settings, so
+/// nothing outside a tagger's own file switches over kinds; it encodes as `{"<layout name>": {"_0": settings}}`.
+public struct TaggerSpec: Sendable, Codable, Hashable {
+    /// The settings, of whichever kind.
+    public let settings: any TaggerSettings
+
+    /// Wraps settings of any kind.
+    public init(_ settings: any TaggerSettings) { self.settings = settings }
 
     /// Spec names, in registry order.
     public static var kinds: [String] { TaggerRegistry.kinds }
 
     /// Spec name of the configured tagger.
-    public var kind: String {
-        switch self {
-        case .hmm: return "hmm"
-        case .tokenClassifier: return "token_classifier"
-        case .perceptron: return "perceptron"
-        case .crf: return "crf"
-        }
-    }
+    public var kind: String { type(of: settings).kind }
 
     /// HMMs are generative; a per-token classifier has its classifier's family; perceptron and CRF are discriminative.
-    public var family: ModelFamily {
-        switch self {
-        case .hmm: return .generative
-        case .tokenClassifier(let c): return c.classifier.family
-        case .perceptron, .crf: return .discriminative
-        }
-    }
+    public var family: ModelFamily { settings.family }
 
     /// What the tagger is, in words, for the report.
-    public var summary: String {
-        switch self {
-        case .hmm(let c): return "hidden Markov model, order \(c.order) (Viterbi)"
-        case .tokenClassifier(let c):
-            return "per-token \(c.classifier.kind) on window features" + (c.vectors.map { " + \($0.summary)" } ?? "")
-        case .perceptron(let c): return "averaged structured perceptron, \(c.epochs) epochs (Viterbi)"
-        case .crf(let c):
-            return "linear-chain CRF, L-BFGS, c1 \(c.c1), c2 \(c.c2), at most \(c.maxIterations) iterations (Viterbi)"
-        }
+    public var summary: String { settings.description }
+
+    /// Per-token vectors it reads, if any.
+    public var tokenVectors: TokenVectorSpec? { settings.tokenVectors }
+
+    /// The same tagger reading `vectors` instead.
+    public func withTokenVectors(_ vectors: TokenVectorSpec?) -> TaggerSpec {
+        TaggerSpec(settings.withTokenVectors(vectors))
     }
 
     /// Trains the configured tagger on `sentences` with these token features, seed and per-token vectors.
@@ -88,17 +99,30 @@ public enum TaggerSpec: Sendable, Codable, Hashable {
         _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
         vectors: TokenVectorSource? = nil, log: ((String) -> Void)? = nil
     ) throws -> any SequenceTagger {
-        switch self {
-        case .hmm(let c): return try HiddenMarkovModel.fit(c, sentences: sentences, tags: tags)
-        case .tokenClassifier(var c):
-            c.features = features
-            return try TokenClassifierTagger.fit(c, sentences: sentences, tags: tags, seed: seed, vectors: vectors)
-        case .perceptron(var c):
-            c.features = features
-            return try StructuredPerceptron.fit(c, sentences: sentences, tags: tags, seed: seed)
-        case .crf(var c):
-            c.features = features
-            return try ConditionalRandomField.fit(c, sentences: sentences, tags: tags, log: log)
+        try settings.fit(sentences, tags: tags, features: features, seed: seed, vectors: vectors, log: log)
+    }
+
+    /// Same kind, same settings.
+    public static func == (a: TaggerSpec, b: TaggerSpec) -> Bool { AnyHashable(a.settings) == AnyHashable(b.settings) }
+
+    /// Hashes the settings.
+    public func hash(into hasher: inout Hasher) { hasher.combine(AnyHashable(settings)) }
+
+    /// Writes `{"<layout name>": {"_0": settings}}`.
+    public func encode(to encoder: Encoder) throws {
+        try RegisteredKindCoding.encode(settings, name: type(of: settings).layoutName, to: encoder)
+    }
+
+    /// Reads `{"<layout name>": {"_0": settings}}`, the kind looked up in the registry.
+    public init(from decoder: Decoder) throws {
+        settings = try RegisteredKindCoding.decode(from: decoder, family: "tagger") { name, c in
+            try TaggerRegistry.all.first { $0.layoutName == name }.map { try Self.decodeSettings($0, c) }
         }
+    }
+
+    private static func decodeSettings<T: TaggerSettings>(
+        _: T.Type, _ c: KeyedDecodingContainer<RegisteredKindCoding.Key>
+    ) throws -> T {
+        try c.decode(T.self, forKey: RegisteredKindCoding.Key("_0"))
     }
 }

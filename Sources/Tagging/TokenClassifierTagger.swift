@@ -162,8 +162,29 @@ extension TokenClassifierConfiguration: TaggerSettings {
     public var family: ModelFamily { classifier.family }
     /// `token_<classifier kind>`.
     public var defaultName: String { "token_\(classifier.kind)" }
-    /// The tagger these settings configure.
-    public var spec: TaggerSpec { .tokenClassifier(self) }
+    /// `per-token logistic on window features`, and its vectors.
+    public var description: String {
+        "per-token \(classifier.kind) on window features" + (vectors.map { " + \($0.summary)" } ?? "")
+    }
+    /// The `vectors` key.
+    public var tokenVectors: TokenVectorSpec? { vectors }
+    /// The settings with other vectors.
+    public func withTokenVectors(_ v: TokenVectorSpec?) -> TokenClassifierConfiguration {
+        var c = self
+        c.vectors = v
+        return c
+    }
+    /// Trains the classifier on one row per token.
+    public func fit(
+        _ sentences: [TaggedSentence], tags: [String], features: TokenFeatureConfiguration, seed: UInt64,
+        vectors source: TokenVectorSource?, log: ((String) -> Void)?
+    ) throws -> any SequenceTagger {
+        var c = self
+        c.features = features
+        return try TokenClassifierTagger.fit(c, sentences: sentences, tags: tags, seed: seed, vectors: source)
+    }
+    /// Cache keys have always called it this.
+    public static var layoutName: String { "tokenClassifier" }
     /// `TokenClassifierTagger`.
     public static var taggerType: any SequenceTagger.Type { TokenClassifierTagger.self }
 

@@ -269,7 +269,7 @@ import TextCore
             spec("  - hmm: {order: 2}\n  - token_classifier: {classifier: {linear_svm: {C: 0.5}}}\n  - crf"),
             file: "spec.yaml")
         #expect(s.tagging?.taggers.map(\.name) == ["hmm2", "token_linear_svm", "crf"])
-        guard case .tokenClassifier(let c)? = s.tagging?.taggers[1].spec else {
+        guard let c = s.tagging?.taggers[1].spec.settings as? TokenClassifierConfiguration else {
             Issue.record("not a token classifier")
             return
         }

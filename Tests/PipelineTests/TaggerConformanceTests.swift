@@ -26,21 +26,17 @@ let everyTagger: [TaggerCase] = {
     var l1 = crf
     l1.c1 = 0.1
     return [
-        TaggerCase(name: "hmm", spec: .hmm(HiddenMarkovModelConfiguration())),
-        TaggerCase(name: "hmm order 2", spec: .hmm(hmm2)),
+        TaggerCase(name: "hmm", spec: HiddenMarkovModelConfiguration().spec),
+        TaggerCase(name: "hmm order 2", spec: hmm2.spec),
         TaggerCase(
             name: "token multinomial_nb",
-            spec: .tokenClassifier(
-                TokenClassifierConfiguration(
-                    classifier: ClassifierSpec(MultinomialNaiveBayesConfiguration())))),
+            spec: TokenClassifierConfiguration(classifier: ClassifierSpec(MultinomialNaiveBayesConfiguration())).spec),
         TaggerCase(
             name: "token linear_svm",
-            spec: .tokenClassifier(
-                TokenClassifierConfiguration(
-                    classifier: ClassifierSpec(LinearSVMConfiguration())))),
-        TaggerCase(name: "perceptron", spec: .perceptron(perceptron)),
-        TaggerCase(name: "crf", spec: .crf(crf)),
-        TaggerCase(name: "crf l1", spec: .crf(l1))
+            spec: TokenClassifierConfiguration(classifier: ClassifierSpec(LinearSVMConfiguration())).spec),
+        TaggerCase(name: "perceptron", spec: perceptron.spec),
+        TaggerCase(name: "crf", spec: crf.spec),
+        TaggerCase(name: "crf l1", spec: l1.spec)
     ]
 }()
 
@@ -81,6 +77,18 @@ func taggerCorpus(_ count: Int, seed: UInt64) -> [TaggedSentence] {
     }
 
     /// One tag per token, every tag from the tag set, and the planted problem learned.
+    /// Settings encode as `{"<layout name>": {"_0": settings}}`, the layout cache keys have always hashed (the
+    /// per-token classifier's name is `tokenClassifier`, from before the registry), and decode back through it.
+    @Test(arguments: everyTagger)
+    func settingsRoundTripInTheHashedLayout(_ c: TaggerCase) throws {
+        let json = try StableJSON.encode(c.spec)
+        let name = c.spec.kind == "token_classifier" ? "tokenClassifier" : c.spec.kind
+        #expect(String(decoding: json, as: UTF8.self).hasPrefix("{\"\(name)\":{\"_0\":"))
+        let back = try JSONDecoder().decode(TaggerSpec.self, from: json)
+        #expect(back == c.spec)
+        #expect(try StableJSON.encode(back) == json)
+    }
+
     @Test(arguments: everyTagger)
     func oneTagPerTokenFromTheTagSet(_ c: TaggerCase) throws {
         let tagger = try fit(c)

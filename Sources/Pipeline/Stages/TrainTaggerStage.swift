@@ -91,7 +91,7 @@ struct TrainTaggerStage: Stage {
         }
         let watch = Stopwatch()
         var vectors: TokenVectorSource? = nil
-        if case .tokenClassifier(let c) = tagger.spec, let v = c.vectors { vectors = try TokenVectors.source(v) }
+        if let v = tagger.spec.tokenVectors { vectors = try TokenVectors.source(v) }
         let model = try tagger.spec.fit(
             corpus.train, tags: tags, features: features, seed: seed, vectors: vectors,
             log: { context.log("train [\(tagger.name)]: " + $0) })
