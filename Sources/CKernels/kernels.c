@@ -86,8 +86,32 @@ static void layer_norm_generic(float *x, const float *residual, int rows, int n,
     }
 }
 
+/* Rows lo..<hi of y = A x for A in compressed rows (double), x and y dense row-major with `width` columns. */
+static void csr_rows_generic(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+    for (int r = lo; r < hi; r++) {
+        double *out = y + (long)r * width;
+        for (int j = 0; j < width; j++) out[j] = 0;
+        for (long e = offsets[r]; e < offsets[r + 1]; e++) {
+            const double a = values[e];
+            const double *from = x + (long)columns[e] * width;
+            for (int j = 0; j < width; j++) out[j] += a * from[j];
+        }
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
+__attribute__((target("avx2,fma"))) static void csr_rows_avx2(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+    for (int r = lo; r < hi; r++) {
+        double *out = y + (long)r * width;
+        for (int j = 0; j < width; j++) out[j] = 0;
+        for (long e = offsets[r]; e < offsets[r + 1]; e++) {
+            const double a = values[e];
+            const double *from = x + (long)columns[e] * width;
+            for (int j = 0; j < width; j++) out[j] += a * from[j];
+        }
+    }
+}
 __attribute__((target("avx2,fma"))) static float sdot_avx2(const float *a, const float *b, int n) {
     __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
     int i = 0;
@@ -274,6 +298,10 @@ void textpipe_softmax_rows(float *x, int rows, int n) { if (has_avx2()) softmax_
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     if (has_avx2()) layer_norm_avx2(x, residual, rows, n, w, b, eps); else layer_norm_generic(x, residual, rows, n, w, b, eps);
 }
+void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+    if (has_avx2()) csr_rows_avx2(lo, hi, offsets, columns, values, x, width, y);
+    else csr_rows_generic(lo, hi, offsets, columns, values, x, width, y);
+}
 #else
 float textpipe_sdot(const float *a, const float *b, int n) { return sdot_generic(a, b, n); }
 void textpipe_saxpy(float g, const float *x, float *y, int n) { saxpy_generic(g, x, y, n); }
@@ -286,6 +314,9 @@ void textpipe_adam(float *p, float *m, float *v, const float *g, int n, float b1
 void textpipe_softmax_rows(float *x, int rows, int n) { softmax_generic(x, rows, n); }
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     layer_norm_generic(x, residual, rows, n, w, b, eps);
+}
+void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+    csr_rows_generic(lo, hi, offsets, columns, values, x, width, y);
 }
 #endif
 

@@ -171,6 +171,25 @@ import Tokenize
         #expect(a.vectors == b.vectors)
     }
 
+    /// CholeskyQR2 gives orthonormal columns; columns that are dependent (a rank below the basis asked for) fall back
+    /// to Householder QR, whose columns are orthonormal all the same.
+    @Test func orthonormalizeWithAndWithoutFullRank() throws {
+        var rng = Xoshiro256StarStar(seed: 3)
+        let rows = 40
+        var x = (0..<rows * 3).map { _ in rng.nextUnit() - 0.5 }
+        for dependent in [false, true] {
+            if dependent { for r in 0..<rows { x[r * 3 + 2] = 2 * x[r * 3] } }
+            let q = try RandomizedSVD.orthonormalize(x, rows: rows, width: 3)
+            for a in 0..<3 {
+                for b in 0..<3 {
+                    let dot = (0..<rows).map { q[$0 * 3 + a] * q[$0 * 3 + b] }.reduce(0, +)
+                    #expect(abs(dot - (a == b ? 1 : 0)) <= 1e-12, "dependent \(dependent): \(a), \(b)")
+                }
+            }
+        }
+        #expect(!RandomizedSVD.choleskyStep(&x, rows: rows, width: 3))
+    }
+
     /// Too few words for a decomposition is an error naming the key, not a crash.
     @Test func tooFewWordsIsAnError() throws {
         var s = Self.settings

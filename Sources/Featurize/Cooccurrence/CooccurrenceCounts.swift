@@ -31,22 +31,39 @@ public struct CooccurrenceCounts: Sendable {
                 if w >= 0 {
                     for back in stride(from: 1, through: min(window, position), by: 1) {
                         let c = recent[(position - back) % window]
-                        if c >= 0 {
-                            pairs.add(UInt64(UInt32(w)) << 32 | UInt64(UInt32(c)))
-                            pairs.add(UInt64(UInt32(c)) << 32 | UInt64(UInt32(w)))
-                        }
+                        // Each pair of positions once, as (smaller id, larger id); both directions are made below.
+                        if c >= 0 { pairs.add(UInt64(UInt32(min(w, c))) << 32 | UInt64(UInt32(max(w, c)))) }
                     }
                 }
                 if window > 0 { recent[position % window] = w }
                 position += 1
             }, endOfSentence: { position = 0 })
         let (keys, values) = pairs.finish()
+        // Row r holds (r, y) from the keys (y, r), y < r, then (r, x) from the keys (r, x), x >= r: filled in key
+        // order, every row comes out sorted by column. A word paired with itself counts from both positions.
         var offsets = [Int](repeating: 0, count: words.count + 1)
-        for k in keys { offsets[Int(k >> 32) + 1] += 1 }
+        for k in keys {
+            let (a, b) = (Int(k >> 32), Int(k & 0xFFFF_FFFF))
+            offsets[a + 1] += 1
+            if a != b { offsets[b + 1] += 1 }
+        }
         for r in 0..<words.count { offsets[r + 1] += offsets[r] }
+        var next = offsets
+        var columns = [Int32](repeating: 0, count: offsets[words.count])
+        var counts = [Double](repeating: 0, count: offsets[words.count])
+        for (k, n) in zip(keys, values) {
+            let (a, b) = (Int(k >> 32), Int(k & 0xFFFF_FFFF))
+            columns[next[a]] = Int32(b)
+            counts[next[a]] = a == b ? 2 * Double(n) : Double(n)
+            next[a] += 1
+            if a != b {
+                columns[next[b]] = Int32(a)
+                counts[next[b]] = Double(n)
+                next[b] += 1
+            }
+        }
         let matrix = SparseRows(
-            rowCount: words.count, columnCount: words.count, offsets: offsets,
-            columns: keys.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }, values: values.map(Double.init))
+            rowCount: words.count, columnCount: words.count, offsets: offsets, columns: columns, values: counts)
         return CooccurrenceCounts(words: words, frequencies: frequencies, counts: matrix)
     }
 

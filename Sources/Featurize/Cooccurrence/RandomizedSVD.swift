@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 import TextCore
 
@@ -27,29 +28,57 @@ public struct SparseRows: Sendable, Equatable {
     /// Stored entries.
     public var entryCount: Int { values.count }
 
-    /// `A X` for a dense row-major `X` of `columnCount` rows and `width` columns (row-major result).
-    func times(_ x: [Double], width: Int) -> [Double] { product(x, width: width, transposed: false) }
+    /// The transpose, in compressed rows (what `Aᵀ X` gathers from).
+    public var transposed: SparseRows {
+        var counts = [Int](repeating: 0, count: columnCount + 1)
+        for c in columns { counts[Int(c) + 1] += 1 }
+        for c in 0..<columnCount { counts[c + 1] += counts[c] }
+        var next = counts
+        var tColumns = [Int32](repeating: 0, count: entryCount)
+        var tValues = [Double](repeating: 0, count: entryCount)
+        for r in 0..<rowCount {
+            for e in offsets[r]..<offsets[r + 1] {
+                let c = Int(columns[e])
+                tColumns[next[c]] = Int32(r)
+                tValues[next[c]] = values[e]
+                next[c] += 1
+            }
+        }
+        return SparseRows(
+            rowCount: columnCount, columnCount: rowCount, offsets: counts, columns: tColumns, values: tValues)
+    }
 
-    /// `Aᵀ X` for a dense row-major `X` of `rowCount` rows and `width` columns (row-major result).
-    func transposeTimes(_ x: [Double], width: Int) -> [Double] { product(x, width: width, transposed: true) }
-
-    /// Entry (r, c) adds `a · X[c]` to row r of the result, or `a · X[r]` to row c when transposed.
-    private func product(_ x: [Double], width: Int, transposed: Bool) -> [Double] {
-        var y = [Double](repeating: 0, count: (transposed ? columnCount : rowCount) * width)
+    /// `A X` for a dense row-major `X` of `columnCount` rows and `width` columns (row-major result), rows split
+    /// across `threads` (each row's sum is in the same order whatever the split).
+    func times(_ x: [Double], width: Int, threads: Int = 2) -> [Double] {
+        var y = [Double](repeating: 0, count: rowCount * width)
+        let parts = max(1, min(threads, rowCount))
         y.withUnsafeMutableBufferPointer { y in
+            let out = UnsafeSendable(y.baseAddress)
             x.withUnsafeBufferPointer { x in
-                for r in 0..<rowCount {
-                    for e in offsets[r]..<offsets[r + 1] {
-                        let a = values[e]
-                        let c = Int(columns[e])
-                        let (out, from) = transposed ? (c * width, r * width) : (r * width, c * width)
-                        for j in 0..<width { y[out + j] += a * x[from + j] }
+                let input = UnsafeSendable(x.baseAddress)
+                offsets.withUnsafeBufferPointer { o in
+                    columns.withUnsafeBufferPointer { c in
+                        values.withUnsafeBufferPointer { v in
+                            let (o, c, v) = (UnsafeSendable(o.baseAddress), UnsafeSendable(c.baseAddress), UnsafeSendable(v.baseAddress))
+                            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                                textpipe_csr_rows(
+                                    Int32(rowCount * p / parts), Int32(rowCount * (p + 1) / parts), o.value, c.value,
+                                    v.value, input.value, Int32(width), out.value)
+                            }
+                        }
                     }
                 }
             }
         }
         return y
     }
+}
+
+/// A pointer handed to the threads of one `concurrentPerform`, each writing its own rows.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// The leading singular values and left singular vectors of a sparse matrix by randomized SVD (Halko, Martinsson and
@@ -78,6 +107,11 @@ public enum RandomizedSVD {
         let rank = min(requested, a.rowCount, a.columnCount)
         guard rank > 0 else { throw TextpipeError(.spec, "nothing to decompose: the matrix is empty") }
         let l = min(rank + oversampling, a.rowCount, a.columnCount)
+        // LAPACK on one OpenBLAS thread: the factorizations' rounding then does not depend on the machine's core count
+        // (and OpenBLAS's level-1 threads mostly spin on matrices this narrow).
+        let blasThreads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(blasThreads) }
         var rng = Xoshiro256StarStar(seed: seed)
         // Ω: columnCount x l standard normal (Box-Muller).
         var omega = [Double](repeating: 0, count: a.columnCount * l)
@@ -88,13 +122,14 @@ public enum RandomizedSVD {
             omega[i] = radius * cos(2 * .pi * u2)
             if i + 1 < omega.count { omega[i + 1] = radius * sin(2 * .pi * u2) }
         }
+        let t = a.transposed
         var q = try orthonormalize(a.times(omega, width: l), rows: a.rowCount, width: l)
         for _ in 0..<powerIterations {
-            let z = try orthonormalize(a.transposeTimes(q, width: l), rows: a.columnCount, width: l)
+            let z = try orthonormalize(t.times(q, width: l), rows: a.columnCount, width: l)
             q = try orthonormalize(a.times(z, width: l), rows: a.rowCount, width: l)
         }
         // B = Qᵀ A (l x columnCount); (Aᵀ Q) row-major is B column-major.
-        var b = a.transposeTimes(q, width: l)
+        var b = t.times(q, width: l)
         var m = Int32(l)
         var n = Int32(a.columnCount)
         var lda = m
@@ -130,9 +165,40 @@ public enum RandomizedSVD {
         return Result(singularValues: Array(s.prefix(rank)), u: kept, rank: rank)
     }
 
-    /// An orthonormal basis of the columns of a row-major `rows` x `width` matrix (Householder QR, LAPACK's `dgeqrf`
-    /// and `dorgqr`), row-major.
+    /// An orthonormal basis of the columns of a row-major `rows` x `width` matrix: CholeskyQR2 (Fukaya et al. 2014:
+    /// `G = XᵀX = RᵀR`, `X ← X R⁻¹`, twice, all level-3 BLAS), or Householder QR when the columns are too close to
+    /// dependent for a Cholesky factor (a matrix of lower rank than the basis asked for).
     static func orthonormalize(_ x: [Double], rows: Int, width: Int) throws -> [Double] {
+        var q = x
+        for _ in 0..<2 {
+            guard choleskyStep(&q, rows: rows, width: width) else { return try householder(x, rows: rows, width: width) }
+        }
+        return q
+    }
+
+    /// One CholeskyQR step in place; false when `XᵀX` is not numerically positive definite.
+    static func choleskyStep(_ x: inout [Double], rows: Int, width: Int) -> Bool {
+        var g = [Double](repeating: 0, count: width * width)
+        // Row-major upper triangle of XᵀX is the column-major lower one: dpotrf("L") gives L = Rᵀ there, which
+        // read row-major is the upper factor R with XᵀX = RᵀR.
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(width), Int32(rows), 1, x, Int32(width), 0, &g, Int32(width))
+        var n = Int32(width)
+        var lda = n
+        var info: Int32 = 0
+        var uplo = CChar(UInt8(ascii: "L"))
+        dpotrf_(&uplo, &n, &g, &lda, &info, 1)
+        guard info == 0 else { return false }
+        // A tiny pivot means nearly dependent columns: the second step would not recover orthogonality.
+        let diagonal = (0..<width).map { abs(g[$0 * width + $0]) }
+        guard let largest = diagonal.max(), let smallest = diagonal.min(), smallest > largest * 1e-6 else { return false }
+        cblas_dtrsm(
+            CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(rows), Int32(width), 1, g, Int32(width),
+            &x, Int32(width))
+        return true
+    }
+
+    /// Householder QR (LAPACK's `dgeqrf` and `dorgqr`), row-major in and out.
+    static func householder(_ x: [Double], rows: Int, width: Int) throws -> [Double] {
         var a = [Double](repeating: 0, count: rows * width)
         for r in 0..<rows { for j in 0..<width { a[j * rows + r] = x[r * width + j] } }
         var m = Int32(rows)
