@@ -9,7 +9,7 @@ struct VectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vectors",
         abstract: "Train, inspect and evaluate word vectors (word2vec text or binary format).",
-        subcommands: [Train.self, Neighbors.self, Analogy.self, Evaluate.self])
+        subcommands: [Train.self, Cooccurrence.self, Neighbors.self, Analogy.self, Evaluate.self])
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -63,26 +63,112 @@ struct VectorsCommand: ParsableCommand {
                 let trainer = Word2VecTrainer(c, progressInterval: line.interval) { p in
                     line.show(p.summary + " (of \(c.epochs))", done: p.fraction >= 1)
                 }
-                var source = URL(fileURLWithPath: corpus)
-                // Only a temporary text extracted here is ever removed; the user's corpus never is.
-                var extracted: URL? = nil
-                if corpus.lowercased().hasSuffix(".xml") {
-                    let text = FileManager.default.temporaryDirectory.appendingPathComponent(
-                        "textpipe-\(getpid())-corpus.txt")
-                    extracted = text
-                    let pages = try XMLTextExtractor.extract(source, to: text)
-                    StandardError.log("extracted the text of \(pages) pages")
-                    source = text
+                let vectors = try VectorsCommand.withPlainText(corpus) { source in
+                    try trainer.train(TextFileWord2VecCorpus(url: source, tokenizer: Tokenizer()))
                 }
-                defer { if let extracted { try? FileManager.default.removeItem(at: extracted) } }
-                let vectors = try trainer.train(TextFileWord2VecCorpus(url: source, tokenizer: Tokenizer()))
-                try vectors.write(to: URL(fileURLWithPath: out), binary: binary)
-                print(
-                    String(
-                        format: "%d words x %d dimensions in %.1f s -> %@", vectors.words.count, vectors.dimensions,
-                        Date().timeIntervalSince(started), out))
+                try VectorsCommand.write(vectors, to: out, binary: binary, started: started)
             }
         }
+    }
+
+    /// The corpus as plain text to `body`: a MediaWiki XML export (`.xml`) has its article text extracted into a
+    /// temporary file first (removed afterwards; the user's corpus never is).
+    static func withPlainText<T>(_ corpus: String, _ body: (URL) throws -> T) throws -> T {
+        guard FileManager.default.fileExists(atPath: corpus) else {
+            throw TextpipeError(.usage, "no such file", file: corpus)
+        }
+        guard corpus.lowercased().hasSuffix(".xml") else { return try body(URL(fileURLWithPath: corpus)) }
+        let text = FileManager.default.temporaryDirectory.appendingPathComponent("textpipe-\(getpid())-corpus.txt")
+        defer { try? FileManager.default.removeItem(at: text) }
+        let pages = try XMLTextExtractor.extract(URL(fileURLWithPath: corpus), to: text)
+        StandardError.log("extracted the text of \(pages) pages")
+        return try body(text)
+    }
+
+    struct Cooccurrence: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Count-based word vectors from a plain-text file: co-occurrence counts, PPMI, randomized truncated SVD.",
+            discussion: """
+                The `cooccurrence` feature set's word vectors (Levy, Goldberg and Dagan 2015), written in word2vec \
+                format for `vectors evaluate`, `neighbors` and `analogy`. With --tokens-out, the tokenized corpus \
+                (one sentence per line, tokens separated by spaces) is written too, so a reference implementation can \
+                count the very same tokens.
+                """)
+        @Argument(help: "Text to count on, one sentence per line; or a MediaWiki XML export (.xml).") var corpus: String
+        @Option(help: "Where to write the vectors.") var out: String
+        @Flag(help: "Write word2vec's binary format instead of text.") var binary = false
+        @Option(help: "Vector size (singular vectors kept).") var dimensions = 100
+        @Option(help: "Context words on each side, every one counted once.") var window = 5
+        @Option(name: .customLong("min-count"), help: "Drop words seen fewer times than this.") var minCount = 5
+        @Option(name: .customLong("max-vocab"), help: "Keep only the most frequent words.") var maxVocab: Int?
+        @Option(help: "Context-distribution smoothing exponent (1: none).") var smoothing = 0.75
+        @Option(help: "Shifted PPMI: subtract log(shift).") var shift = 1
+        @Option(name: .customLong("eigenvalue-weight"), help: "Word vectors are U Σ^p with p this.")
+        var eigenvalueWeight = 0.5
+        @Option(name: .customLong("power-iterations"), help: "Power iterations of the randomized SVD.")
+        var powerIterations = 15
+        @Option(help: "Extra random directions of the randomized SVD.") var oversampling = 50
+        @Option(help: "Seed of the random projection.") var seed = 1
+        @Option(name: .customLong("tokens-out"), help: "Also write the tokenized corpus here.") var tokensOut: String?
+
+        func run() throws {
+            try Textpipe.guarded {
+                var s = CooccurrenceSettings()
+                s.dimensions = dimensions
+                s.window = window
+                s.minCount = minCount
+                s.maxVocabulary = maxVocab
+                s.smoothing = smoothing
+                s.shift = shift
+                s.eigenvalueWeight = eigenvalueWeight
+                s.powerIterations = powerIterations
+                s.oversampling = oversampling
+                s.seed = UInt64(max(0, seed))
+                for (key, ok) in [
+                    ("--dimensions", dimensions >= 1), ("--window", window >= 1), ("--min-count", minCount >= 1),
+                    ("--max-vocab", (maxVocab ?? 2) >= 2), ("--smoothing", smoothing > 0 && smoothing <= 1),
+                    ("--shift", shift >= 1), ("--eigenvalue-weight", (0...1).contains(eigenvalueWeight)),
+                    ("--power-iterations", powerIterations >= 0), ("--oversampling", oversampling >= 0)
+                ] where !ok {
+                    throw TextpipeError(.usage, "out of range (see --help)", key: key)
+                }
+                let started = Date()
+                let vectors = try VectorsCommand.withPlainText(corpus) { source in
+                    let text = TextFileWord2VecCorpus(url: source, tokenizer: Tokenizer())
+                    if let tokensOut { try VectorsCommand.writeTokens(text, to: URL(fileURLWithPath: tokensOut)) }
+                    return try s.wordVectors(text)
+                }
+                try VectorsCommand.write(vectors, to: out, binary: binary, started: started)
+            }
+        }
+    }
+
+    /// Writes the vectors and says what was written.
+    static func write(_ vectors: WordVectors, to out: String, binary: Bool, started: Date) throws {
+        try vectors.write(to: URL(fileURLWithPath: out), binary: binary)
+        print(
+            String(
+                format: "%d words x %d dimensions in %.1f s -> %@", vectors.words.count, vectors.dimensions,
+                Date().timeIntervalSince(started), out))
+    }
+
+    /// Writes a corpus's tokens, one sentence per line, separated by spaces.
+    static func writeTokens(_ corpus: Word2VecCorpus, to url: URL) throws {
+        var out = Data()
+        var first = true
+        try corpus.forEachToken(
+            part: 0, of: 1,
+            { bytes in
+                if !first { out.append(32) }
+                out.append(contentsOf: bytes)
+                first = false
+            },
+            endOfSentence: {
+                out.append(10)
+                first = true
+            })
+        try AtomicFile.write(out, to: url)
     }
 
     struct Neighbors: ParsableCommand {
