@@ -55,6 +55,9 @@ public final class LocalExecutor: Executor, StageContext {
     private var spent: [String: Double] = [:]
     /// Units a time budget left unrun in this run.
     private var overBudget = Set<Int>()
+    /// The unit whose `run` is executing, if any: it may read only the inputs it declares (what its key hashes, and
+    /// what a cluster ships with it), so a stage reading anything else fails here as it would on a cluster.
+    private var running: Plan.Unit?
 
     /// An executor over `store`, handing work to `cluster` when there is one.
     public init(store: any ArtifactStore, options: RunOptions, cluster: (any Cluster)? = nil) {
@@ -124,10 +127,12 @@ public final class LocalExecutor: Executor, StageContext {
                 progress.begin(stage.displayName, stage: RunProgress.kind(unit))
                 loaded[unit.id] = nil
                 try store.produce(stage: stage.stage, key: unit.key) { dir in
-                    if let cluster, let distributed = stage as? any DistributedStage {
-                        try distributed.run(self, on: cluster, into: dir)
-                    } else {
-                        try stage.run(self, into: dir)
+                    try whileRunning(unit) {
+                        if let cluster, let distributed = stage as? any DistributedStage {
+                            try distributed.run(self, on: cluster, into: dir)
+                        } else {
+                            try stage.run(self, into: dir)
+                        }
                     }
                 }
                 trusted.insert(unit.id)
@@ -220,10 +225,25 @@ public final class LocalExecutor: Executor, StageContext {
         if lock.allCached { log("nothing changed: every stage was cached") }
     }
 
-    /// The output of a unit of the plan being executed, loaded once and kept.
+    /// Runs `body` as unit `unit`'s run: reads are checked against its declared inputs.
+    private func whileRunning(_ unit: Plan.Unit, _ body: () throws -> Void) throws {
+        let outer = running
+        running = unit
+        defer { running = outer }
+        try body()
+    }
+
+    /// The output of a unit of the plan being executed, loaded once and kept. While a unit runs, only the inputs it
+    /// declares can be read.
     public func read<T>(_ input: Input<T>) throws -> T {
         guard input.id < plan.units.count, plan.units[input.id].key == input.key else {
             throw TextpipeError(.internal, "a stage read a unit that is not in the plan being executed")
+        }
+        if let running, !running.stage.inputs.contains(where: { $0.id == input.id }) {
+            throw TextpipeError(
+                .internal,
+                "\(running.stage.displayName) read \(plan.units[input.id].stage.displayName), which is not among its "
+                    + "declared inputs (its cache key would not cover it, and a cluster would not ship it)")
         }
         guard let value = try read(plan.units[input.id]) as? T else {
             throw TextpipeError(.internal, "\(plan.units[input.id].stage.displayName) has an output of another type")
@@ -244,7 +264,9 @@ public final class LocalExecutor: Executor, StageContext {
             if let problem = store.damage(stage: unit.stage.stage, key: unit.key) {
                 log("\(unit.stage.displayName): the cached output is damaged (\(problem)); running it again")
                 let watch = Stopwatch()
-                try store.produce(stage: unit.stage.stage, key: unit.key) { dir in try unit.stage.run(self, into: dir) }
+                try store.produce(stage: unit.stage.stage, key: unit.key) { dir in
+                    try whileRunning(unit) { try unit.stage.run(self, into: dir) }
+                }
                 if let i = entryIndex[unit.id] {
                     entries[i].status = "rebuilt"
                     entries[i].cached = false
