@@ -60,7 +60,10 @@ public struct SparseRows: Sendable, Equatable {
                 offsets.withUnsafeBufferPointer { o in
                     columns.withUnsafeBufferPointer { c in
                         values.withUnsafeBufferPointer { v in
-                            let (o, c, v) = (UnsafeSendable(o.baseAddress), UnsafeSendable(c.baseAddress), UnsafeSendable(v.baseAddress))
+                            let (o, c, v) = (
+                                UnsafeSendable(o.baseAddress), UnsafeSendable(c.baseAddress),
+                                UnsafeSendable(v.baseAddress)
+                            )
                             DispatchQueue.concurrentPerform(iterations: parts) { p in
                                 textpipe_csr_rows(
                                     Int32(rowCount * p / parts), Int32(rowCount * (p + 1) / parts), o.value, c.value,
@@ -171,7 +174,9 @@ public enum RandomizedSVD {
     static func orthonormalize(_ x: [Double], rows: Int, width: Int) throws -> [Double] {
         var q = x
         for _ in 0..<2 {
-            guard choleskyStep(&q, rows: rows, width: width) else { return try householder(x, rows: rows, width: width) }
+            guard choleskyStep(&q, rows: rows, width: width) else {
+                return try householder(x, rows: rows, width: width)
+            }
         }
         return q
     }
@@ -181,7 +186,8 @@ public enum RandomizedSVD {
         var g = [Double](repeating: 0, count: width * width)
         // Row-major upper triangle of XᵀX is the column-major lower one: dpotrf("L") gives L = Rᵀ there, which
         // read row-major is the upper factor R with XᵀX = RᵀR.
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(width), Int32(rows), 1, x, Int32(width), 0, &g, Int32(width))
+        cblas_dsyrk(
+            CblasRowMajor, CblasUpper, CblasTrans, Int32(width), Int32(rows), 1, x, Int32(width), 0, &g, Int32(width))
         var n = Int32(width)
         var lda = n
         var info: Int32 = 0
@@ -190,9 +196,12 @@ public enum RandomizedSVD {
         guard info == 0 else { return false }
         // A tiny pivot means nearly dependent columns: the second step would not recover orthogonality.
         let diagonal = (0..<width).map { abs(g[$0 * width + $0]) }
-        guard let largest = diagonal.max(), let smallest = diagonal.min(), smallest > largest * 1e-6 else { return false }
+        guard let largest = diagonal.max(), let smallest = diagonal.min(), smallest > largest * 1e-6 else {
+            return false
+        }
         cblas_dtrsm(
-            CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(rows), Int32(width), 1, g, Int32(width),
+            CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(rows), Int32(width), 1, g,
+            Int32(width),
             &x, Int32(width))
         return true
     }
