@@ -17,7 +17,7 @@ public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
     public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
     /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
-        .number("alpha", \.alpha, .positive, "additive smoothing of the complement counts"),
+        .number("alpha", \.alpha, Smoothing.bound, "additive smoothing of the complement counts"),
         .boolean("norm", \.normalize, "normalise each class's weights to unit l1 length (WCNB)")
     ]
 
@@ -26,7 +26,7 @@ public struct ComplementNaiveBayesConfiguration: ClassifierConfiguration {
     /// (as scikit-learn's `ComplementNB`; the class prior is not used).
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> ComplementNaiveBayes {
         try TrainingData.validate(x, labels: labels, classCount: K, model: ComplementNaiveBayes.kind)
-        guard alpha > 0 else { throw TextpipeError(.spec, "alpha must be > 0, got \(alpha)", key: "alpha") }
+        try Smoothing.check(alpha)
         try TrainingData.requireNonNegative(x, model: ComplementNaiveBayes.kind)
         let d = x.columnCount
         let sums = classFeatureSums(x, labels, classCount: K, binarize: false)
@@ -66,9 +66,4 @@ public struct ComplementNaiveBayes: LinearNaiveBayes {
     /// Spec name.
     public static let kind = "complement_nb"
     let model: LinearJointLogLikelihood
-}
-
-extension ComplementNaiveBayesConfiguration {
-    /// Smoothing in (0, 1e6].
-    public func validate(present: Set<String>) throws { try Smoothing.check(alpha) }
 }

@@ -99,7 +99,9 @@ public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
     public static let capabilities: ClassifierCapabilities = [.needsNonNegativeInput, .givesProbabilities]
     /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
-        .number("alpha", \.alpha, .nonNegative, "additive (Lidstone) smoothing"),
+        .number(
+            "alpha", \.alpha, Smoothing.bound, "additive (Lidstone) smoothing (0 would give unseen words probability 0)"
+        ),
         .priors(\.priors)
     ]
 
@@ -107,7 +109,7 @@ public struct MultinomialNaiveBayesConfiguration: ClassifierConfiguration {
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> MultinomialNaiveBayes
     {
         try TrainingData.validate(x, labels: labels, classCount: K, model: MultinomialNaiveBayes.kind)
-        guard alpha >= 0 else { throw TextpipeError(.spec, "alpha must be >= 0, got \(alpha)", key: "alpha") }
+        try Smoothing.check(alpha)
         try TrainingData.requireNonNegative(x, model: MultinomialNaiveBayes.kind)
         let d = x.columnCount
         let sums = classFeatureSums(x, labels, classCount: K, binarize: false)
@@ -173,7 +175,9 @@ public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
     public static let capabilities: ClassifierCapabilities = [.givesProbabilities]
     /// The spec keys, in documentation order.
     public static let parameters: [Parameter<Self>] = [
-        .number("alpha", \.alpha, .positive, "additive (Lidstone) smoothing"),
+        .number(
+            "alpha", \.alpha, Smoothing.bound, "additive (Lidstone) smoothing (0 would give unseen words probability 0)"
+        ),
         .priors(\.priors)
     ]
 
@@ -181,9 +185,7 @@ public struct BernoulliNaiveBayesConfiguration: ClassifierConfiguration {
     /// `log p(x, k) = prior_k + sum_j log(1 - p_kj) + sum_{j in x} (log p_kj - log(1 - p_kj))`.
     public func fit(_ x: FeatureMatrix, labels: [Int], classCount K: Int, seed: UInt64) throws -> BernoulliNaiveBayes {
         try TrainingData.validate(x, labels: labels, classCount: K, model: BernoulliNaiveBayes.kind)
-        guard alpha > 0 else {
-            throw TextpipeError(.spec, "alpha must be > 0 for bernoulli_nb, got \(alpha)", key: "alpha")
-        }
+        try Smoothing.check(alpha)
         let d = x.columnCount
         let docCounts = classFeatureSums(x, labels, classCount: K, binarize: true)
         let classDocs = TrainingData.classCounts(labels, classCount: K)
@@ -211,29 +213,16 @@ public struct BernoulliNaiveBayes: LinearNaiveBayes {
     let model: LinearJointLogLikelihood
 }
 
-/// The range of additive smoothing every naive Bayes accepts: `alpha = 0` gives a word never seen with a class the
-/// probability 0 (log 0 is minus infinity, and every score involving it is NaN), and beyond 1e6 the smoothed counts
-/// overflow; both are refused when the spec is read, naming the key.
+/// The range of additive smoothing every naive Bayes accepts, stated once: the spec key's declared bound (checked
+/// when the spec is read, naming the key) and the guard in `fit` for settings made in code. `alpha = 0` gives a word
+/// never seen with a class the probability 0 (log 0 is minus infinity, and every score involving it is NaN), and
+/// beyond 1e6 the smoothed counts overflow.
 enum Smoothing {
-    static let maximum = 1e6
+    /// (0, 1e6].
+    static let bound = ParameterType.number(minimum: 0, minimumInclusive: false, maximum: 1e6, maximumInclusive: true)
 
+    /// Refuses an `alpha` outside `bound`, with the decoder's message.
     static func check(_ alpha: Double) throws {
-        guard alpha > 0 else {
-            throw SettingsConflict(
-                key: "alpha", "alpha must be > 0 (0 gives unseen words probability 0); use a small value such as 1e-10")
-        }
-        guard alpha <= maximum, alpha.isFinite else {
-            throw SettingsConflict(key: "alpha", "alpha must be at most \(ParameterType.format(maximum)), got \(alpha)")
-        }
+        if let refusal = bound.refusal(of: alpha, key: "alpha") { throw TextpipeError(.spec, refusal, key: "alpha") }
     }
-}
-
-extension MultinomialNaiveBayesConfiguration {
-    /// Smoothing in (0, 1e6].
-    public func validate(present: Set<String>) throws { try Smoothing.check(alpha) }
-}
-
-extension BernoulliNaiveBayesConfiguration {
-    /// Smoothing in (0, 1e6].
-    public func validate(present: Set<String>) throws { try Smoothing.check(alpha) }
 }

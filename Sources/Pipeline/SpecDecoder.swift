@@ -511,16 +511,7 @@ public enum SpecDecoder {
         switch type {
         case .number(let lo, let loIn, let hi, let hiIn):
             let d = try node.double()
-            if let lo, let hi, !((loIn ? d >= lo : d > lo) && (hiIn ? d <= hi : d < hi)) {
-                throw node.error(
-                    "\(key) must be in \(loIn ? "[" : "(")\(format(lo)), \(format(hi))\(hiIn ? "]" : ")"), got \(d)")
-            }
-            if let lo, !(loIn ? d >= lo : d > lo) {
-                throw node.error("\(key) must be \(loIn ? ">=" : ">") \(format(lo)), got \(d)")
-            }
-            if let hi, !(hiIn ? d <= hi : d < hi) {
-                throw node.error("\(key) must be \(hiIn ? "<=" : "<") \(format(hi)), got \(d)")
-            }
+            if let refusal = type.refusal(of: d, key: key) { throw node.error(refusal) }
             return .number(d)
         case .integer(let minimum, let allowsNone):
             if allowsNone, node.isNull || (try? node.string()) == "none" { return .integer(nil) }

@@ -96,6 +96,24 @@ public enum ParameterType: Sendable, Hashable {
     /// A number `>= 0`.
     public static let nonNegative = ParameterType.number(
         minimum: 0, minimumInclusive: true, maximum: nil, maximumInclusive: false)
+    /// Why `d` is outside these bounds (`alpha must be in (0, 1000000], got 0.0`), or nil when it is inside (or the
+    /// type is not a number). The spec decoder and any code that guards a value read elsewhere use this one check.
+    public func refusal(of d: Double, key: String) -> String? {
+        guard case .number(let lo, let loIn, let hi, let hiIn) = self else { return nil }
+        guard d.isFinite else { return "\(key) must be a finite number, got \(d)" }
+        let aboveLow = lo.map { loIn ? d >= $0 : d > $0 } ?? true
+        let belowHigh = hi.map { hiIn ? d <= $0 : d < $0 } ?? true
+        if aboveLow && belowHigh { return nil }
+        switch (lo, hi) {
+        case (let l?, let h?):
+            return
+                "\(key) must be in \(loIn ? "[" : "(")\(Self.format(l)), \(Self.format(h))\(hiIn ? "]" : ")"), got \(d)"
+        case (let l?, nil): return "\(key) must be \(loIn ? ">=" : ">") \(Self.format(l)), got \(d)"
+        case (nil, let h?): return "\(key) must be \(hiIn ? "<=" : "<") \(Self.format(h)), got \(d)"
+        case (nil, nil): return nil
+        }
+    }
+
     /// A number in `[0, 1]`.
     public static let unitInterval = ParameterType.number(
         minimum: 0, minimumInclusive: true, maximum: 1, maximumInclusive: true)

@@ -46,7 +46,8 @@ import TextCore
         #expect(lines == [3, 4, 5, 7, 8, 10, 11, 12], "\(r.err)")
         for needle in [
             "no column 'body' (columns: text, label)", "missing.csv: no such file or folder", "unknown key 'featurs'",
-            "unknown key 'weightin'", "model 'not-a-model' is neither a known checkpoint", "alpha must be >= 0",
+            "unknown key 'weightin'", "model 'not-a-model' is neither a known checkpoint",
+            "alpha must be in (0, 1000000], got -1.0",
             "unknown classifier 'linear_svmm'", "must be at least 2"
         ] {
             #expect(r.err.contains(needle), "\(needle)")
