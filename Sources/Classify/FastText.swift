@@ -214,29 +214,10 @@ public struct FastText: Classifier {
 
         init(_ counts: [Int]) {
             let K = counts.count
-            var count = counts.map { Int64(max(1, $0)) } + Array(repeating: Int64(1e15), count: max(0, K - 1))
-            var parent = Array(repeating: -1, count: 2 * K - 1)
-            var binary = Array(repeating: false, count: 2 * K - 1)
+            let count = counts.map { Int64(max(1, $0)) }
             // Leaves sorted by count ascending, as fastText's (which sorts labels by count descending and walks back).
-            let leaves = (0..<K).sorted { (count[$0], $0) < (count[$1], $1) }
-            var leaf = 0
-            var node = K
-            for i in K..<(2 * K - 1) {
-                var mins = [0, 0]
-                for j in 0..<2 {
-                    if leaf < K && (node >= i || count[leaves[leaf]] < count[node]) {
-                        mins[j] = leaves[leaf]
-                        leaf += 1
-                    } else {
-                        mins[j] = node
-                        node += 1
-                    }
-                }
-                count[i] = count[mins[0]] + count[mins[1]]
-                parent[mins[0]] = i
-                parent[mins[1]] = i
-                binary[mins[1]] = true
-            }
+            let (parent, binary) = HuffmanCoding.merge(
+                counts: count, order: (0..<K).sorted { (count[$0], $0) < (count[$1], $1) })
             var paths: [[Int32]] = []
             var codes: [[Bool]] = []
             for k in 0..<K {

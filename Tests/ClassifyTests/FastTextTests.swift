@@ -89,6 +89,18 @@ import TextCore
         #expect(tree.paths[2].count >= tree.paths[0].count)
     }
 
+    /// The tree of class counts 5, 3, 2, 1 by hand, as fastText's `buildTree` makes it: leaves by ascending count
+    /// (3, 2, 1, 0); node 4 = {3, 2} (count 3), node 5 = {node 4, 1} (a tie goes to the inner node; count 6), root
+    /// 6 = {0, node 5}; paths leaf to root as inner-node rows (node - 4), codes the second-child flags.
+    @Test func huffmanTreeByHand() {
+        let tree = FastText.HuffmanTree([5, 3, 2, 1])
+        #expect(tree.paths == [[2], [1, 2], [0, 1, 2], [0, 1, 2]])
+        #expect(tree.codes == [[false], [true, true], [true, false, true], [false, false, true]])
+        #expect(tree.innerNodes == 3)
+        let one = FastText.HuffmanTree([7])
+        #expect(one.paths == [[]] && one.innerNodes == 1)
+    }
+
     /// A document of words never seen is scored from the end token's row alone: finite scores, a prediction.
     @Test func unknownWordsStillGetAPrediction() throws {
         let (x, y) = toyData()

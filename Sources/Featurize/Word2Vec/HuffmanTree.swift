@@ -1,3 +1,6 @@
+import Foundation
+import TextCore
+
 /// The Huffman tree of hierarchical softmax (Mikolov et al. 2013), built as word2vec.c's `CreateBinaryTree`:
 /// words sorted by descending count are the leaves; each inner node gets an output vector, and a word's
 /// `points` are the inner nodes on its root-to-leaf path with `codes` the branch taken at each (0 or 1).
@@ -44,35 +47,10 @@ public struct HuffmanTree: Sendable {
 
     /// word2vec.c's tree construction: each node's parent and the branch bit leading to it.
     static func build(_ counts: [Int]) -> (parent: [Int32], binary: [UInt8]) {
-        let v = counts.count
-        var count = counts.map { Int64($0) } + [Int64](repeating: Int64.max / 4, count: v)
-        var binary = [UInt8](repeating: 0, count: 2 * v)
-        var parent = [Int32](repeating: 0, count: 2 * v)
-        var pos1 = v - 1
-        var pos2 = v
-        for a in 0..<max(0, v - 1) {
-            var min1: Int
-            var min2: Int
-            if pos1 >= 0 && count[pos1] < count[pos2] {
-                min1 = pos1
-                pos1 -= 1
-            } else {
-                min1 = pos2
-                pos2 += 1
-            }
-            if pos1 >= 0 && count[pos1] < count[pos2] {
-                min2 = pos1
-                pos1 -= 1
-            } else {
-                min2 = pos2
-                pos2 += 1
-            }
-            count[v + a] = count[min1] + count[min2]
-            parent[min1] = Int32(v + a)
-            parent[min2] = Int32(v + a)
-            binary[min2] = 1
-        }
-        return (parent, binary)
+        // Counts arrive sorted descending (the vocabulary's order), so ascending is the reverse index order.
+        let (parent, second) = HuffmanCoding.merge(
+            counts: counts.map { Int64($0) }, order: Array((0..<counts.count).reversed()))
+        return (parent.map { Int32($0) } + [0], second.map { $0 ? 1 : 0 } + [0])
     }
 
     /// The flattened paths straight from the counts, without per-word arrays (the training loop's form).
