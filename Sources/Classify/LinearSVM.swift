@@ -95,25 +95,17 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         // One-vs-rest problems are independent, each with its own seeded order: solved side by side, one per core,
         // they give the same model as one after another.
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, problems)
-        var solutions = [DualCoordinateDescent.Solution?](repeating: nil, count: problems)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for p in stride(from: worker, to: problems, by: workers) {
-                let positiveClass = K == 2 ? 1 : p
-                let positive = labels.map { $0 == positiveClass }
-                let cost = labels.map { l -> Double in
-                    if K == 2 { return C * classWeight[l] }
-                    return l == positiveClass ? C * classWeight[l] : C
-                }
-                var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
-                let solution = solver.solve(rows, positive: positive, cost: cost, rng: &rng)
-                lock.lock()
-                solutions[p] = solution
-                lock.unlock()
+        let solutions = Parallel.map(problems, workers: workers) { p in
+            let positiveClass = K == 2 ? 1 : p
+            let positive = labels.map { $0 == positiveClass }
+            let cost = labels.map { l -> Double in
+                if K == 2 { return C * classWeight[l] }
+                return l == positiveClass ? C * classWeight[l] : C
             }
+            var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
+            return solver.solve(rows, positive: positive, cost: cost, rng: &rng)
         }
         for (p, solution) in solutions.enumerated() {
-            guard let solution else { continue }
             for j in 0..<d { weights[j * problems + p] = Float(solution.weights[j]) }
             intercepts[p] = Float(solution.intercept)
             iterations.append(solution.iterations)

@@ -61,53 +61,36 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
         // uses every core inside its objective instead.
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let parallelProblems = problems > 1 ? min(cores, problems) : 1
-        var outcomes = [LBFGS.Outcome?](repeating: nil, count: problems)
-        var failure: Error?
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: parallelProblems) { worker in
-            for p in stride(from: worker, to: problems, by: parallelProblems) {
-                do {
-                    let positive = K == 2 ? 1 : p
-                    let binary = labels.map { $0 == positive ? 1 : 0 }
-                    let sampleWeights: [Double]
-                    switch classWeights {
-                    case .uniform: sampleWeights = [Double](repeating: 1, count: labels.count)
-                    case .balanced: sampleWeights = try ClassWeights.balanced.sampleWeights(binary, classCount: 2)
-                    case .perClass, .named: sampleWeights = labels.map { classWeightVector[$0] }
-                    }
-                    var smooth = SoftmaxRegressionConfiguration()
-                    smooth.fitIntercept = fitIntercept
-                    smooth.l2 = penalty == .l2 ? 1 / C : 0
-                    let objective = smooth.objective(
-                        x, labels: binary, classCount: 2, sampleWeights: sampleWeights, columns: columns,
-                        threads: parallelProblems > 1 ? 1 : nil)
-                    let start = [Double](repeating: 0, count: d + 1)
-                    let outcome: LBFGS.Outcome
-                    switch penalty {
-                    case .l2:
-                        outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
-                    case .l1:
-                        outcome = LBFGS(
-                            maxIterations: maxIterations, tolerance: tolerance, l1: 1 / (C * Double(labels.count)),
-                            penalized: d
-                        )
-                        .minimize(start, objective)
-                    }
-                    lock.lock()
-                    outcomes[p] = outcome
-                    lock.unlock()
-                } catch {
-                    lock.lock()
-                    failure = error
-                    lock.unlock()
-                }
+        let outcomes = try Parallel.map(problems, workers: parallelProblems) { p throws(any Error) -> LBFGS.Outcome in
+            let positive = K == 2 ? 1 : p
+            let binary = labels.map { $0 == positive ? 1 : 0 }
+            let sampleWeights: [Double]
+            switch classWeights {
+            case .uniform: sampleWeights = [Double](repeating: 1, count: labels.count)
+            case .balanced: sampleWeights = try ClassWeights.balanced.sampleWeights(binary, classCount: 2)
+            case .perClass, .named: sampleWeights = labels.map { classWeightVector[$0] }
             }
+            var smooth = SoftmaxRegressionConfiguration()
+            smooth.fitIntercept = fitIntercept
+            smooth.l2 = penalty == .l2 ? 1 / C : 0
+            let objective = smooth.objective(
+                x, labels: binary, classCount: 2, sampleWeights: sampleWeights, columns: columns,
+                threads: parallelProblems > 1 ? 1 : nil)
+            let start = [Double](repeating: 0, count: d + 1)
+            let outcome: LBFGS.Outcome
+            switch penalty {
+            case .l2:
+                outcome = LBFGS(maxIterations: maxIterations, tolerance: tolerance).minimize(start, objective)
+            case .l1:
+                outcome = LBFGS(
+                    maxIterations: maxIterations, tolerance: tolerance, l1: 1 / (C * Double(labels.count)),
+                    penalized: d
+                )
+                .minimize(start, objective)
+            }
+            return outcome
         }
-        if let failure { throw failure }
-        for p in 0..<problems {
-            guard let outcome = outcomes[p] else {
-                throw TextpipeError(.internal, "one-vs-rest problem \(p) gave no result")
-            }
+        for (p, outcome) in outcomes.enumerated() {
             for j in 0..<d { weights[j * problems + p] = Float(outcome.x[j]) }
             intercepts[p] = Float(outcome.x[d])
             iterations.append(outcome.iterations)

@@ -97,21 +97,14 @@ public struct RandomForestConfiguration: ClassifierConfiguration, ClassWeighted 
         let classWeight = try classWeights.resolve(labels, classCount: K)
         let columns = ColumnMajor(x)
         let count = trees
-        var built = [DecisionTree?](repeating: nil, count: count)
-        let workers = max(1, min(count, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount))
-        built.withUnsafeMutableBufferPointer { out in
-            let slots = out
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for t in stride(from: w, to: count, by: workers) {
-                    var rng = Self.treeGenerator(seed: seed, tree: t)
-                    var builder = ForestTreeBuilder(
-                        columns: columns, x: x, labels: labels, classCount: K, classWeight: classWeight,
-                        configuration: self)
-                    slots[t] = builder.grow(rng: &rng)
-                }
-            }
+        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        let built = Parallel.map(count, workers: workers) { t in
+            var rng = Self.treeGenerator(seed: seed, tree: t)
+            var builder = ForestTreeBuilder(
+                columns: columns, x: x, labels: labels, classCount: K, classWeight: classWeight, configuration: self)
+            return builder.grow(rng: &rng)
         }
-        return RandomForest(classCount: K, featureCount: x.columnCount, trees: built.compactMap { $0 })
+        return RandomForest(classCount: K, featureCount: x.columnCount, trees: built)
     }
 
     /// Tree `tree`'s own generator: its bootstrap sample and feature draws come from it alone.

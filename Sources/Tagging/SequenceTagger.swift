@@ -66,19 +66,3 @@ struct PreparedTrainingData {
         attributes = index
     }
 }
-
-/// Order-preserving parallel map over the cores.
-enum Parallel {
-    static func map<T, U>(_ items: [T], _ body: (T) -> U) -> [U] {
-        var out = [U?](repeating: nil, count: items.count)
-        let chunk = max(1, items.count / (4 * ProcessInfo.processInfo.activeProcessorCount))
-        let chunks = stride(from: 0, to: items.count, by: chunk).map { $0..<min(items.count, $0 + chunk) }
-        out.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.start
-            DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
-                for i in chunks[c] { (base + i).pointee = body(items[i]) }
-            }
-        }
-        return out.compactMap { $0 }
-    }
-}
