@@ -83,7 +83,7 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
     func train(_ x: FeatureMatrix, labels: [Int], classCount K: Int, classWeight: [Double], seed: UInt64)
         -> (weights: [Float], intercepts: [Float], iterations: [Int], converged: Bool)
     {
-        let problems = K == 2 ? 1 : K
+        let problems = OneVsRest.count(classCount: K)
         let d = x.columnCount
         var weights = [Float](repeating: 0, count: d * problems)
         var intercepts = [Float](repeating: 0, count: problems)
@@ -92,18 +92,11 @@ public struct LinearSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         let solver = DualCoordinateDescent(
             loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: interceptScaling)
         let rows = DualCoordinateDescent.Rows(x)
-        // One-vs-rest problems are independent, each with its own seeded order: solved side by side, one per core,
-        // they give the same model as one after another.
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, problems)
-        let solutions = Parallel.map(problems, workers: workers) { p in
-            let positiveClass = K == 2 ? 1 : p
-            let positive = labels.map { $0 == positiveClass }
-            let cost = labels.map { l -> Double in
-                if K == 2 { return C * classWeight[l] }
-                return l == positiveClass ? C * classWeight[l] : C
-            }
-            var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
-            return solver.solve(rows, positive: positive, cost: cost, rng: &rng)
+        let solutions = OneVsRest.solve(labels: labels, classCount: K, seed: seed) { problem in
+            var rng = Xoshiro256StarStar(seed: problem.seed)
+            return solver.solve(
+                rows, positive: problem.positive,
+                cost: problem.costs(labels: labels, C: C, classWeight: classWeight, classCount: K), rng: &rng)
         }
         for (p, solution) in solutions.enumerated() {
             for j in 0..<d { weights[j * problems + p] = Float(solution.weights[j]) }

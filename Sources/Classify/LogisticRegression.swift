@@ -49,7 +49,7 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
         try TrainingData.validate(x, labels: labels, classCount: K, model: LogisticRegression.kind)
         guard C > 0 else { throw TextpipeError(.spec, "C must be > 0, got \(C)", key: "C") }
         let d = x.columnCount
-        let problems = K == 2 ? 1 : K
+        let problems = OneVsRest.count(classCount: K)
         var weights = [Float](repeating: 0, count: d * problems)
         var intercepts = [Float](repeating: 0, count: problems)
         var iterations: [Int] = []
@@ -61,9 +61,9 @@ public struct LogisticRegressionConfiguration: ClassifierConfiguration, ClassWei
         // uses every core inside its objective instead.
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let parallelProblems = problems > 1 ? min(cores, problems) : 1
-        let outcomes = try Parallel.map(problems, workers: parallelProblems) { p throws(any Error) -> LBFGS.Outcome in
-            let positive = K == 2 ? 1 : p
-            let binary = labels.map { $0 == positive ? 1 : 0 }
+        let outcomes = try OneVsRest.solve(labels: labels, classCount: K, workers: parallelProblems) {
+            problem throws(any Error) -> LBFGS.Outcome in
+            let binary = problem.positive.map { $0 ? 1 : 0 }
             let sampleWeights: [Double]
             switch classWeights {
             case .uniform: sampleWeights = [Double](repeating: 1, count: labels.count)

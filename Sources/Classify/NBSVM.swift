@@ -48,7 +48,7 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         }
         let d = x.columnCount
         let binary = Self.binarize(x)
-        let problems = K == 2 ? 1 : K
+        let problems = OneVsRest.count(classCount: K)
         let classWeight = try classWeights.resolve(labels, classCount: K)
         var effective = [Float](repeating: 0, count: d * problems)
         var intercepts = [Float](repeating: 0, count: problems)
@@ -57,21 +57,20 @@ public struct NBSVMConfiguration: ClassifierConfiguration, ClassWeighted {
         var converged = true
         let solver = DualCoordinateDescent(
             loss: loss, tolerance: tolerance, maxIterations: maxIterations, interceptScaling: 1)
-        for p in 0..<problems {
-            let positiveClass = K == 2 ? 1 : p
-            let positive = labels.map { $0 == positiveClass }
+        let solved = OneVsRest.solve(labels: labels, classCount: K, seed: seed) { problem in
             var pc = [Double](repeating: alpha, count: d)
             var qc = [Double](repeating: alpha, count: d)
-            binary.forEachRow { r, j in if positive[r] { pc[j] += 1 } else { qc[j] += 1 } }
+            binary.forEachRow { r, j in if problem.positive[r] { pc[j] += 1 } else { qc[j] += 1 } }
             let pn = pc.reduce(0, +)
             let qn = qc.reduce(0, +)
             let r = (0..<d).map { log(pc[$0] / pn) - log(qc[$0] / qn) }
-            let scaled = binary.scaled(by: r)
-            let cost = labels.map { l -> Double in
-                K == 2 ? C * classWeight[l] : (l == positiveClass ? C * classWeight[l] : C)
-            }
-            var rng = Xoshiro256StarStar(seed: seed &+ UInt64(p))
-            let s = solver.solve(scaled, positive: positive, cost: cost, rng: &rng)
+            var rng = Xoshiro256StarStar(seed: problem.seed)
+            let s = solver.solve(
+                binary.scaled(by: r), positive: problem.positive,
+                cost: problem.costs(labels: labels, C: C, classWeight: classWeight, classCount: K), rng: &rng)
+            return (ratios: r, solution: s)
+        }
+        for (p, (r, s)) in solved.enumerated() {
             let meanMagnitude = s.weights.reduce(0) { $0 + abs($1) } / Double(max(1, d))
             for j in 0..<d {
                 let interpolated = (1 - beta) * meanMagnitude + beta * s.weights[j]
