@@ -23,6 +23,21 @@ public struct CleanConfiguration: Sendable, Codable, Hashable {
     public init() {}
 }
 
+extension CleanConfiguration: SpecConfigurable {
+    /// The spec keys of `clean:`, in documentation order.
+    public static let parameters: [Parameter<CleanConfiguration>] = [
+        .choice("html", \.html, "`auto`: clean documents that look like HTML (or come from .html files)"),
+        Parameter(
+            key: "drop_tags", type: .custom(tag: "text-list", summary: "a list of tag names"),
+            summary: "tags dropped with their content, besides script, style, noscript, template and head",
+            defaultValue: "[script, style, nav, footer]"
+        ) { c, v in
+            if case .custom(let list) = v, let tags = list.value as? [String] { c.dropTags = tags }
+        },
+        .boolean("drop_empty", \.dropEmpty, "drop (and count) documents left with no text, rather than keep them empty")
+    ]
+}
+
 /// The clean stage: markup to text, whitespace normalised, empties dropped and counted.
 public struct Cleaner: Sendable {
     /// Its settings.

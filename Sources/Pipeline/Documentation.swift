@@ -1,8 +1,10 @@
 import Classify
 import Featurize
 import Foundation
+import Ingest
 import Tagging
 import TextCore
+import Tokenize
 
 /// The README's reference tables, generated from the registries so that docs and code cannot drift apart.
 ///
@@ -14,8 +16,14 @@ public enum Documentation {
         [
             ("classifiers", classifierTable), ("classifier-keys", classifierKeyTable),
             ("feature-sets", featureSetTable), ("feature-set-keys", featureSetKeyTable),
-            ("taggers", taggerTable), ("tagger-keys", taggerKeyTable)
+            ("taggers", taggerTable), ("tagger-keys", taggerKeyTable), ("section-keys", sectionKeyTable)
         ]
+    }
+
+    /// One row per key of the top-level sections whose settings declare their keys (`clean`, `tokenize`).
+    public static var sectionKeyTable: String {
+        keyTable(
+            "section", [("clean", CleanConfiguration.documentation), ("tokenize", TokenizeConfiguration.documentation)])
     }
 
     /// One row per classifier: name, family, what it is, capabilities.

@@ -321,25 +321,20 @@ public enum SpecDecoder {
 
     // MARK: stages
 
+    /// `clean:`, from the keys `CleanConfiguration` declares.
     static func decodeClean(_ node: SpecNode?) throws -> CleanConfiguration {
-        var c = CleanConfiguration()
-        guard let node else { return c }
-        let m = try node.mapping(allowed: ["html", "drop_tags", "drop_empty"])
-        if let v = m["html"] { c.html = try v.choice(HTMLMode.self) }
-        if let v = m["drop_tags"] { c.dropTags = try v.list().map { try $0.string() } }
-        if let v = m["drop_empty"] { c.dropEmpty = try v.bool() }
-        return c
+        try decodeSection(CleanConfiguration.self, node)
     }
 
+    /// `tokenize:`, from the keys `TokenizeConfiguration` declares.
     static func decodeTokenize(_ node: SpecNode?) throws -> TokenizeConfiguration {
-        var c = TokenizeConfiguration()
-        guard let node else { return c }
-        let m = try node.mapping(allowed: ["lowercase", "punctuation", "min_length", "split_apostrophes"])
-        if let v = m["lowercase"] { c.lowercase = try v.bool() }
-        if let v = m["punctuation"] { c.punctuation = try v.choice(PunctuationMode.self) }
-        if let v = m["min_length"] { c.minLength = try v.int(min: 1) }
-        if let v = m["split_apostrophes"] { c.splitApostrophes = try v.bool() }
-        return c
+        try decodeSection(TokenizeConfiguration.self, node)
+    }
+
+    /// A top-level section whose keys its settings declare: each given key checked against its type and bounds.
+    static func decodeSection<C: SpecConfigurable>(_: C.Type, _ node: SpecNode?) throws -> C {
+        guard let node else { return C() }
+        return try decodeSettings(C.self, try node.mapping(allowed: C.documentation.map(\.key)), at: node)
     }
 
     /// A list whose items are `kind` or `{kind: {params}}`.
@@ -494,6 +489,8 @@ public enum SpecDecoder {
                 throw node.error("a nested classifier takes fixed settings; search its keys in `classifiers:` instead")
             }
             return first.spec
+        case "text-list":
+            return try node.list().map { try $0.string() }
         case "token-vectors":
             let vm = try node.mapping(allowed: ["word2vec", "bert", "max_length"])
             if let w = vm["word2vec"] { return TokenVectorSpec.wordVectors(file: try w.string()) }

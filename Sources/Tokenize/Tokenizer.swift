@@ -22,6 +22,16 @@ public struct TokenizeConfiguration: Sendable, Codable, Hashable {
     public init() {}
 }
 
+extension TokenizeConfiguration: SpecConfigurable {
+    /// The spec keys of `tokenize:`, in documentation order.
+    public static let parameters: [Parameter<TokenizeConfiguration>] = [
+        .boolean("lowercase", \.lowercase, "lowercase every token"),
+        .choice("punctuation", \.punctuation, "`drop` punctuation, or `keep` each punctuation character as a token"),
+        .integer("min_length", \.minLength, minimum: 1, "drop words shorter than this many characters"),
+        .boolean("split_apostrophes", \.splitApostrophes, "split words at apostrophes (`don't` -> `don`, `t`)")
+    ]
+}
+
 /// A word tokenizer that works on UTF-8 bytes.
 ///
 /// Letters and digits (ASCII or any Unicode letter or number) form words; every CJK ideograph is a token of
