@@ -20,10 +20,14 @@ public enum Documentation {
         ]
     }
 
-    /// One row per key of the top-level sections whose settings declare their keys (`clean`, `tokenize`).
+    /// One row per key of the top-level sections whose settings declare their keys.
     public static var sectionKeyTable: String {
         keyTable(
-            "section", [("clean", CleanConfiguration.documentation), ("tokenize", TokenizeConfiguration.documentation)])
+            "section",
+            [
+                ("clean", CleanConfiguration.documentation), ("tokenize", TokenizeConfiguration.documentation),
+                ("search", SearchSettings.documentation), ("report", ReportSpec.documentation)
+            ])
     }
 
     /// One row per classifier: name, family, what it is, capabilities.

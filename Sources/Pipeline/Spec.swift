@@ -149,15 +149,40 @@ public struct NamedClassifier: Sendable, Hashable, Codable {
 public enum ReportFormat: String, Sendable, CaseIterable, Codable { case md, html, json }
 
 /// The spec's `report` settings.
-public struct ReportSpec: Sendable, Hashable {
-    /// Report folder (`reports/<name>`).
-    public var out: String
+public struct ReportSpec: Sendable, Hashable, SpecConfigurable {
+    /// Report folder (`reports/<name>`; empty until the spec's name fills it in).
+    public var out = ""
     /// Which of md, html and json to write (metrics.json is always written).
-    public var formats: [ReportFormat]
+    public var formats: [ReportFormat] = [.md, .html, .json]
     /// How many informative features to list per class.
-    public var topFeatures: Int
+    public var topFeatures = 15
     /// How many misclassified test documents to show per model.
     public var misclassifiedExamples = 5
     /// A model's macro-F1 falling by more than this (absolute, 0.01 = one point) from the previous run is a regression.
     public var regressionThreshold = 0.01
+    /// The defaults.
+    public init() {}
+
+    /// The spec keys of `report:`, in documentation order.
+    public static let parameters: [Parameter<ReportSpec>] = [
+        Parameter(
+            key: "out", type: .text, summary: "the report folder, relative to the project root",
+            defaultValue: "reports/<name>"
+        ) { r, v in
+            if case .text(let t) = v { r.out = t }
+        },
+        Parameter(
+            key: "formats", type: .custom(tag: "report-formats", summary: "a non-empty list of `md`, `html`, `json`"),
+            summary: "which report files to write (metrics.json always is)", defaultValue: "[md, html, json]"
+        ) { r, v in
+            if case .custom(let list) = v, let formats = list.value as? [ReportFormat] { r.formats = formats }
+        },
+        .integer("top_features", \.topFeatures, minimum: 0, "informative features listed per class"),
+        .integer(
+            "misclassified_examples", \.misclassifiedExamples, minimum: 0, "misclassified documents shown per model"),
+        .number(
+            "regression_threshold", \.regressionThreshold,
+            .number(minimum: 0, minimumInclusive: true, maximum: 1, maximumInclusive: false),
+            "a macro-F1 drop since the previous run larger than this (0.01 = one point) is a regression")
+    ]
 }

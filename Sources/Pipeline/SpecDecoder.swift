@@ -491,6 +491,10 @@ public enum SpecDecoder {
             return first.spec
         case "text-list":
             return try node.list().map { try $0.string() }
+        case "report-formats":
+            let formats = try node.list().map { try $0.choice(ReportFormat.self) }
+            guard !formats.isEmpty else { throw node.error("formats needs at least one of md, html, json") }
+            return formats
         case "token-vectors":
             let vm = try node.mapping(allowed: ["word2vec", "bert", "max_length"])
             if let w = vm["word2vec"] { return TokenVectorSpec.wordVectors(file: try w.string()) }
@@ -619,27 +623,10 @@ public enum SpecDecoder {
         return c
     }
 
+    /// `report:`, from the keys `ReportSpec` declares; `out` defaults to `reports/<name>`.
     static func decodeReport(_ node: SpecNode?, name: String) throws -> ReportSpec {
-        var r = ReportSpec(out: "reports/\(name)", formats: [.md, .html, .json], topFeatures: 15)
-        guard let node else { return r }
-        let m = try node.mapping(allowed: [
-            "out", "formats", "top_features", "misclassified_examples", "regression_threshold"
-        ])
-        if let v = m["out"] { r.out = try v.string() }
-        if let v = m["formats"] {
-            r.formats = try v.list().map { try $0.choice(ReportFormat.self) }
-            guard !r.formats.isEmpty else { throw v.error("formats needs at least one of md, html, json") }
-        }
-        if let v = m["top_features"] { r.topFeatures = try v.int(min: 0) }
-        if let v = m["misclassified_examples"] { r.misclassifiedExamples = try v.int(min: 0) }
-        if let v = m["regression_threshold"] {
-            r.regressionThreshold = try v.double()
-            guard r.regressionThreshold >= 0, r.regressionThreshold < 1 else {
-                throw v.error(
-                    "regression_threshold is a drop in macro-F1 between 0 and 1 (0.01 = one point), got \(r.regressionThreshold)"
-                )
-            }
-        }
+        var r = try decodeSection(ReportSpec.self, node.flatMap { $0.isNull ? nil : $0 })
+        if r.out.isEmpty { r.out = "reports/\(name)" }
         return r
     }
 

@@ -57,7 +57,7 @@ import TextCore
         #expect(typo.message.contains("did you mean 'repeats'"))
         let threshold = try #require(
             error(withCurve.replacingOccurrences(of: "regression_threshold: 0.02", with: "regression_threshold: 5")))
-        #expect(threshold.line == 10 && threshold.message.contains("between 0 and 1"))
+        #expect(threshold.line == 10 && threshold.message.contains("regression_threshold must be in [0, 1), got 5.0"))
     }
 
     /// Tagging specs: their own keys, and the mistakes a user makes with them.

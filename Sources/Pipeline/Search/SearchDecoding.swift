@@ -23,24 +23,10 @@ public struct FeatureTrial: Sendable, Hashable, Codable {
 }
 
 extension SpecDecoder {
-    static let searchKeys = ["strategy", "trials", "seconds", "metric", "inner_folds", "seed"]
 
     /// `search: {strategy: grid | random, trials: 30, seconds: 600, metric: macro_f1, inner_folds: 3, seed: 1}`.
     static func decodeSearch(_ node: SpecNode?) throws -> SearchSettings {
-        var s = SearchSettings()
-        guard let node, !node.isNull else { return s }
-        let m = try node.mapping(allowed: searchKeys)
-        if let v = m["strategy"] { s.strategy = try v.choice(SearchSettings.Strategy.self) }
-        if let v = m["trials"] { s.trials = try v.int(min: 1) }
-        if let v = m["seconds"] {
-            let d = try v.double()
-            guard d > 0 else { throw v.error("seconds must be > 0, got \(d)") }
-            s.seconds = d
-        }
-        if let v = m["metric"] { s.metric = try v.choice(SearchSettings.Metric.self) }
-        if let v = m["inner_folds"] { s.innerFolds = try v.int(min: 2) }
-        if let v = m["seed"] { s.seed = UInt64(try v.int(min: 0)) }
-        return s
+        try decodeSection(SearchSettings.self, node.flatMap { $0.isNull ? nil : $0 })
     }
 
     /// Whether a parameter's node is a search space rather than a value: a one-key mapping `{choice|log_uniform|

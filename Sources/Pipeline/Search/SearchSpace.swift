@@ -26,7 +26,7 @@ public struct SearchDimension: Sendable, Hashable, Codable {
 }
 
 /// `search:`: how searched hyperparameters are explored and scored.
-public struct SearchSettings: Sendable, Hashable, Codable {
+public struct SearchSettings: SpecConfigurable, Sendable, Hashable, Codable {
     /// Grid enumerates every combination; random draws `trials` seeded combinations.
     public enum Strategy: String, Sendable, Hashable, Codable, CaseIterable { case grid, random }
     /// What the inner folds rank trials by (higher is better; log loss is negated).
@@ -49,6 +49,18 @@ public struct SearchSettings: Sendable, Hashable, Codable {
     public var seed: UInt64 = 1
     /// The defaults: grid search, macro-F1, 3 inner folds, seed 1.
     public init() {}
+
+    /// The spec keys of `search:`, in documentation order.
+    public static let parameters: [Parameter<SearchSettings>] = [
+        .choice("strategy", \.strategy, "`grid`: every combination; `random`: `trials` seeded draws"),
+        .integer("trials", \.trials, minimum: 1, "combinations drawn by the random strategy"),
+        .optionalNumber("seconds", \.seconds, .positive, "a budget: no new trial starts after this many seconds"),
+        .choice("metric", \.metric, "what the inner folds choose by"),
+        .integer(
+            "inner_folds", \.innerFolds, minimum: 2, "folds of the nested cross-validation inside each outer fold"),
+        .seed("seed", \.seed, "seed of the inner folds and the random draws")
+    ]
+
 }
 
 /// The trials of a searched classifier, in the order they are run and reported.
