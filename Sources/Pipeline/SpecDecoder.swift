@@ -510,7 +510,7 @@ public enum SpecDecoder {
     /// Reads a node as a value of a declared parameter type.
     static func parameterValue(_ node: SpecNode, key: String, type: ParameterType) throws -> ParameterValue {
         switch type {
-        case .number(let lo, let loIn, let hi, let hiIn):
+        case .number:
             let d = try node.double()
             if let refusal = type.refusal(of: d, key: key) { throw node.error(refusal) }
             return .number(d)

@@ -119,6 +119,11 @@ struct RunArguments: ParsableArguments {
             "After the run, succeeded or not, write a Prometheus text file here (node_exporter textfile collector): last run time, duration, status, exit code, last success, each model's headline metrics. Written atomically.",
             valueName: "path"))
     var metricsFile: String?
+    @Option(
+        help: ArgumentHelp(
+            "Units to run side by side in this process (training, evaluation, search trials); the outputs are those of a run one unit at a time.",
+            valueName: "n"))
+    var jobs: Int = 1
 
     /// Runs the spec, its data-parallel units and training tasks on the cluster `cluster` makes, if any.
     func run(cluster: ((PipelineSpec, RunOptions) throws -> (any Cluster)?)?) throws {
@@ -161,6 +166,8 @@ struct RunArguments: ParsableArguments {
                 throw TextpipeError(.usage, "must be a positive number of seconds", key: "--progress-every")
             }
             options.progressInterval = progressEvery
+            guard jobs >= 1, jobs <= 256 else { throw TextpipeError(.usage, "must be in 1...256", key: "--jobs") }
+            options.jobs = jobs
             if let only {
                 guard let stage = StageName(rawValue: only) else {
                     throw TextpipeError(

@@ -55,9 +55,9 @@ public final class LocalExecutor: Executor, StageContext {
     private var spent: [String: Double] = [:]
     /// Units a time budget left unrun in this run.
     private var overBudget = Set<Int>()
-    /// The unit whose `run` is executing, if any: it may read only the inputs it declares (what its key hashes, and
-    /// what a cluster ships with it), so a stage reading anything else fails here as it would on a cluster.
-    private var running: Plan.Unit?
+    /// Guards the state above when units run side by side (`RunOptions.jobs`); recursive because a read that rebuilds
+    /// a damaged output runs that unit, which reads its own inputs.
+    private let state = NSRecursiveLock()
 
     /// An executor over `store`, handing work to `cluster` when there is one.
     public init(store: any ArtifactStore, options: RunOptions, cluster: (any Cluster)? = nil) {
@@ -77,8 +77,8 @@ public final class LocalExecutor: Executor, StageContext {
         changed = []
         spent = [:]
         overBudget = []
+        entryIndex = [:]
         let described = plan.entries(status: { _ in nil })
-        var lastRun: Plan.Unit? = nil
         let units = plan.units(through: last)
         let toRun = units.filter { options.force || !store.isComplete(stage: $0.stage.stage, key: $0.key) }
         log("plan: \(units.count) units, \(units.count - toRun.count) cached, \(toRun.count) to run")
@@ -89,73 +89,16 @@ public final class LocalExecutor: Executor, StageContext {
             progress.finish()
             self.progress = nil
         }
-        for unit in units {
-            let stage = unit.stage
-            let watch = Stopwatch()
-            let folder = store.folder(stage: stage.stage, key: unit.key)
-            let ahead = ranAhead[unit.id]
-            let stored = store.isComplete(stage: stage.stage, key: unit.key)
-            let wasProvisional = stored && Provisional.isMarked(folder)
-            let inputChanged = stage.inputs.contains { changed.contains($0.id) }
-            let hit =
-                ahead == nil && !options.force && stored && stage.isComplete(folder) && !wasProvisional
-                && !inputChanged
-            if !hit, ahead == nil, let budgeted = stage as? any BudgetedStage, let budget = budgeted.budgetSeconds,
-                spent[budgeted.budgetGroup, default: 0] >= budget
-            {
-                // No new trial starts once the budget is spent; the choice is made from the trials that ran.
-                log("\(stage.displayName): not run (the search's \(Int(budget)) s budget is spent)")
-                overBudget.insert(unit.id)
-                var entry = described[unit.id]
-                entry.status = "skipped (budget)"
-                entry.output = ""
-                entryIndex[unit.id] = entries.count
-                entries.append(entry)
-                progress.skip(stage: RunProgress.kind(unit))
-                continue
-            }
-            if hit {
-                log("\(stage.displayName): cached (\(unit.key.prefix(12)))")
-            } else if ahead != nil {
-                trusted.insert(unit.id)
-            } else if let cluster, stage is any TaskStage, !stage.inputs.contains(where: { overBudget.contains($0.id) })
-            {
-                try runTasks(from: unit, through: last, done: Set(entryIndex.keys).union(ranAhead.keys), on: cluster)
-            } else {
-                let place = cluster != nil && stage is any DistributedStage ? " on the cluster" : ""
-                log("\(stage.displayName): running\(place) ...")
-                progress.begin(stage.displayName, stage: RunProgress.kind(unit))
-                loaded[unit.id] = nil
-                try store.produce(stage: stage.stage, key: unit.key) { dir in
-                    try whileRunning(unit) {
-                        if let cluster, let distributed = stage as? any DistributedStage {
-                            try distributed.run(self, on: cluster, into: dir)
-                        } else {
-                            try stage.run(self, into: dir)
-                        }
-                    }
-                }
-                trusted.insert(unit.id)
-                if let budgeted = stage as? any BudgetedStage {
-                    spent[budgeted.budgetGroup, default: 0] += watch.seconds
-                }
-                progress.end(seconds: watch.seconds)
-                log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
-            }
-            // However it ran (here, or on the cluster, ahead or now), a unit that replaced a provisional output, read a
-            // changed one or is provisional itself makes the units reading it run again.
-            if !hit, wasProvisional || inputChanged || Provisional.isMarked(folder) { changed.insert(unit.id) }
-            var entry = described[unit.id]
-            entry.status = hit ? "cached" : "run"
-            entry.cached = hit
-            entry.seconds = ranAhead[unit.id] ?? watch.seconds
-            entry.output = folder.path
-            entryIndex[unit.id] = entries.count
-            entries.append(entry)
-            let previous = seconds[stage.stage]
-            seconds[stage.stage] = ((previous?.seconds ?? 0) + entry.seconds, (previous?.cached ?? true) && hit)
-            lastRun = unit
+        if options.jobs > 1 && cluster == nil {
+            try executeSideBySide(units, described: described, through: last)
+        } else {
+            for unit in units { try step(unit, described: described, through: last) }
         }
+        // Plan order, however the units finished.
+        let ordered = entryIndex.sorted { $0.key < $1.key }
+        entries = ordered.map { entries[$0.value] }
+        entryIndex = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.key, $0) })
+        let lastRun = units.last { entryIndex[$0.id] != nil && !overBudget.contains($0.id) }
         var inspection: URL? = nil
         if last != nil, let unit = lastRun {
             inspection = try unit.stage.inspectAny(try read(unit), context: self)
@@ -164,6 +107,132 @@ public final class LocalExecutor: Executor, StageContext {
         let shown = try publish(execution)
         writeLock(plan, execution: execution, runFolder: shown)
         return execution
+    }
+
+    /// Runs one unit, or takes it from the store, or skips it (a spent time budget), and records what happened. Safe
+    /// to call for units side by side: the shared state is touched under `state`, the stage runs outside it.
+    private func step(_ unit: Plan.Unit, described: [LockEntry], through last: StageName?) throws {
+        let stage = unit.stage
+        let watch = Stopwatch()
+        let folder = store.folder(stage: stage.stage, key: unit.key)
+        state.lock()
+        let ahead = ranAhead[unit.id]
+        let stored = store.isComplete(stage: stage.stage, key: unit.key)
+        let wasProvisional = stored && Provisional.isMarked(folder)
+        let inputChanged = stage.inputs.contains { changed.contains($0.id) }
+        let hit =
+            ahead == nil && !options.force && stored && stage.isComplete(folder) && !wasProvisional && !inputChanged
+        if !hit, ahead == nil, let budgeted = stage as? any BudgetedStage, let budget = budgeted.budgetSeconds,
+            spent[budgeted.budgetGroup, default: 0] >= budget
+        {
+            // No new trial starts once the budget is spent; the choice is made from the trials that ran.
+            log("\(stage.displayName): not run (the search's \(Int(budget)) s budget is spent)")
+            overBudget.insert(unit.id)
+            var entry = described[unit.id]
+            entry.status = "skipped (budget)"
+            entry.output = ""
+            entryIndex[unit.id] = entries.count
+            entries.append(entry)
+            progress?.skip(stage: RunProgress.kind(unit))
+            state.unlock()
+            return
+        }
+        state.unlock()
+        if hit {
+            log("\(stage.displayName): cached (\(unit.key.prefix(12)))")
+        } else if ahead != nil {
+            state.withLock { _ = trusted.insert(unit.id) }
+        } else if let cluster, stage is any TaskStage, !stage.inputs.contains(where: { overBudget.contains($0.id) }) {
+            try runTasks(from: unit, through: last, done: Set(entryIndex.keys).union(ranAhead.keys), on: cluster)
+        } else {
+            let distributed = cluster != nil ? stage as? any DistributedStage : nil
+            state.withLock {
+                log("\(stage.displayName): running\(distributed != nil ? " on the cluster" : "") ...")
+                progress?.begin(stage.displayName, stage: RunProgress.kind(unit))
+                loaded[unit.id] = nil
+            }
+            try store.produce(stage: stage.stage, key: unit.key) { dir in
+                let context = UnitContext(executor: self, unit: unit)
+                if let cluster, let distributed {
+                    try distributed.run(context, on: cluster, into: dir)
+                } else {
+                    try stage.run(context, into: dir)
+                }
+            }
+            state.withLock {
+                trusted.insert(unit.id)
+                if let budgeted = stage as? any BudgetedStage {
+                    spent[budgeted.budgetGroup, default: 0] += watch.seconds
+                }
+                progress?.end(seconds: watch.seconds)
+                log("\(stage.displayName): done in \(String(format: "%.2f", watch.seconds)) s")
+            }
+        }
+        state.lock()
+        defer { state.unlock() }
+        // However it ran (here, or on the cluster, ahead or now), a unit that replaced a provisional output, read a
+        // changed one or is provisional itself makes the units reading it run again.
+        if !hit, wasProvisional || inputChanged || Provisional.isMarked(folder) { changed.insert(unit.id) }
+        var entry = described[unit.id]
+        entry.status = hit ? "cached" : "run"
+        entry.cached = hit
+        entry.seconds = ranAhead[unit.id] ?? watch.seconds
+        entry.output = folder.path
+        entryIndex[unit.id] = entries.count
+        entries.append(entry)
+        let previous = seconds[stage.stage]
+        seconds[stage.stage] = ((previous?.seconds ?? 0) + entry.seconds, (previous?.cached ?? true) && hit)
+    }
+
+    /// Runs units side by side, at most `options.jobs` at once: a unit starts once every unit it reads has finished;
+    /// a unit that may not run alongside others (`Stage.runsAlongsideOthers`) waits until nothing runs and runs alone.
+    /// Every unit depends only on its inputs, so outputs are those of a run one at a time; entries are put back in
+    /// plan order at the end.
+    private func executeSideBySide(_ units: [Plan.Unit], described: [LockEntry], through last: StageName?) throws {
+        let condition = NSCondition()
+        var started = Set<Int>()
+        var finished = Set<Int>()
+        var inFlight = 0
+        var aloneRunning = false
+        var failure: Error?
+        let inPlan = Set(units.map(\.id))
+        condition.lock()
+        defer { condition.unlock() }
+        while finished.count < units.count {
+            if failure != nil {
+                if inFlight == 0 { break }
+                condition.wait()
+                continue
+            }
+            for unit in units where !started.contains(unit.id) {
+                guard !aloneRunning, inFlight < options.jobs else { break }
+                guard unit.stage.inputs.allSatisfy({ !inPlan.contains($0.id) || finished.contains($0.id) }) else {
+                    continue
+                }
+                let alongside = unit.stage.runsAlongsideOthers
+                if !alongside && inFlight > 0 { break }  // it runs alone, next, once the others are done
+                started.insert(unit.id)
+                inFlight += 1
+                if !alongside { aloneRunning = true }
+                // A thread of its own with a main-thread-sized stack (tree growing recurses).
+                let thread = Thread { [self] in
+                    var error: Error?
+                    do { try step(unit, described: described, through: last) } catch let e { error = e }
+                    condition.lock()
+                    inFlight -= 1
+                    finished.insert(unit.id)
+                    if !alongside { aloneRunning = false }
+                    if let error, failure == nil { failure = error }
+                    condition.signal()
+                    condition.unlock()
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+                if !alongside { break }
+            }
+            if finished.count < units.count { condition.wait() }
+        }
+        if let failure { throw failure }
     }
 
     /// Runs `first` and every later task unit whose inputs are done and whose output is not stored (all of them under
@@ -225,25 +294,11 @@ public final class LocalExecutor: Executor, StageContext {
         if lock.allCached { log("nothing changed: every stage was cached") }
     }
 
-    /// Runs `body` as unit `unit`'s run: reads are checked against its declared inputs.
-    private func whileRunning(_ unit: Plan.Unit, _ body: () throws -> Void) throws {
-        let outer = running
-        running = unit
-        defer { running = outer }
-        try body()
-    }
-
     /// The output of a unit of the plan being executed, loaded once and kept. While a unit runs, only the inputs it
     /// declares can be read.
     public func read<T>(_ input: Input<T>) throws -> T {
         guard input.id < plan.units.count, plan.units[input.id].key == input.key else {
             throw TextpipeError(.internal, "a stage read a unit that is not in the plan being executed")
-        }
-        if let running, !running.stage.inputs.contains(where: { $0.id == input.id }) {
-            throw TextpipeError(
-                .internal,
-                "\(running.stage.displayName) read \(plan.units[input.id].stage.displayName), which is not among its "
-                    + "declared inputs (its cache key would not cover it, and a cluster would not ship it)")
         }
         guard let value = try read(plan.units[input.id]) as? T else {
             throw TextpipeError(.internal, "\(plan.units[input.id].stage.displayName) has an output of another type")
@@ -253,10 +308,12 @@ public final class LocalExecutor: Executor, StageContext {
 
     /// The output of an earlier unit, or nil when a time budget left it unrun.
     public func readIfAvailable<T>(_ input: Input<T>) -> T? {
-        overBudget.contains(input.id) ? nil : try? read(input)
+        state.withLock { overBudget.contains(input.id) } ? nil : try? read(input)
     }
 
     private func read(_ unit: Plan.Unit) throws -> Any {
+        state.lock()
+        defer { state.unlock() }
         if let value = loaded[unit.id] { return value }
         // A cached output is checked against its manifest before anything reads it; a damaged one is rebuilt, never
         // trusted (its inputs were executed earlier in this run).
@@ -265,7 +322,7 @@ public final class LocalExecutor: Executor, StageContext {
                 log("\(unit.stage.displayName): the cached output is damaged (\(problem)); running it again")
                 let watch = Stopwatch()
                 try store.produce(stage: unit.stage.stage, key: unit.key) { dir in
-                    try whileRunning(unit) { try unit.stage.run(self, into: dir) }
+                    try unit.stage.run(UnitContext(executor: self, unit: unit), into: dir)
                 }
                 if let i = entryIndex[unit.id] {
                     entries[i].status = "rebuilt"
@@ -282,10 +339,15 @@ public final class LocalExecutor: Executor, StageContext {
 
     /// Seconds per stage so far, in stage order, and whether all of a stage's units came from the cache.
     public var stageTimings: [StageTiming] {
-        StageName.allCases.compactMap { s in
+        state.lock()
+        defer { state.unlock() }
+        return StageName.allCases.compactMap { s in
             seconds[s].map { StageTiming(stage: s.rawValue, seconds: $0.seconds, cached: $0.cached) }
         }
     }
+
+    /// The units of the plan being executed.
+    var plannedUnits: [Plan.Unit] { plan.units }
 
     /// Seconds since the executor was made.
     public var elapsedSeconds: Double { clock.seconds }
@@ -293,7 +355,49 @@ public final class LocalExecutor: Executor, StageContext {
     public var workFolder: URL { store.root }
     /// Writes a progress line to the run's log.
     public func log(_ line: String) {
+        state.lock()
+        defer { state.unlock() }
         progress?.clearLiveLine()
         options.log(line)
     }
+}
+
+/// What a running unit sees of the executor: the same reads, but only of the inputs it declares (what its cache key
+/// hashes and a cluster ships with it), so a stage reading anything else fails here as it would on a cluster.
+final class UnitContext: StageContext {
+    let executor: LocalExecutor
+    let unit: Plan.Unit
+
+    init(executor: LocalExecutor, unit: Plan.Unit) {
+        self.executor = executor
+        self.unit = unit
+    }
+
+    func read<T>(_ input: Input<T>) throws -> T {
+        try check(input)
+        return try executor.read(input)
+    }
+
+    func readIfAvailable<T>(_ input: Input<T>) -> T? {
+        (try? check(input)) == nil ? nil : executor.readIfAvailable(input)
+    }
+
+    private func check<T>(_ input: Input<T>) throws {
+        guard unit.stage.inputs.contains(where: { $0.id == input.id }) else {
+            let name =
+                input.id < executor.plannedUnits.count
+                ? executor.plannedUnits[input.id].stage.displayName : "unit \(input.id)"
+            throw TextpipeError(
+                .internal,
+                "\(unit.stage.displayName) read \(name), which is not among its declared inputs (its cache key would "
+                    + "not cover it, and a cluster would not ship it)")
+        }
+    }
+
+    var options: RunOptions { executor.options }
+    var stageTimings: [StageTiming] { executor.stageTimings }
+    var startedAt: Date { executor.startedAt }
+    var elapsedSeconds: Double { executor.elapsedSeconds }
+    var workFolder: URL { executor.workFolder }
+    func log(_ line: String) { executor.log(line) }
 }

@@ -75,6 +75,10 @@ public protocol Stage {
     /// Whether a stored folder can be trusted as this unit's output (by default: it exists, which the store
     /// guarantees means it is whole).
     func isComplete(_ folder: URL) -> Bool
+    /// Whether it may run while other units run (`run --jobs`): true for units that touch no process-wide setting
+    /// and read only their inputs (training, evaluation); false by default (a featurizer that sets OpenBLAS's thread
+    /// count for its duration, a search trial under a time budget, the report).
+    var runsAlongsideOthers: Bool { get }
     /// Writes the output where a user can look at it when the run stops after this stage (`--only`); nil when the
     /// stage has nothing to show.
     func inspect(_ output: Output, context: StageContext) throws -> URL?
@@ -102,6 +106,8 @@ extension Stage {
     public var parameters: [String: String] { [:] }
     /// A folder the store calls complete is trusted.
     public func isComplete(_ folder: URL) -> Bool { true }
+    /// Runs alone.
+    public var runsAlongsideOthers: Bool { false }
     /// Nothing to show.
     public func inspect(_ output: Output, context: StageContext) throws -> URL? { nil }
 
@@ -182,6 +188,8 @@ public struct RunOptions {
     public var force = false
     /// Stop after this stage (writing its inspectable output where it has one).
     public var only: StageName?
+    /// Units run side by side at most (`run --jobs`); 1 runs them one at a time.
+    public var jobs = 1
     /// Wait for another run of the same pipeline to finish instead of exiting.
     public var wait = false
     /// Project root: relative paths in the spec (data, work_dir, report.out) are resolved against it.

@@ -41,6 +41,8 @@ struct SearchTrialStage: TaskStage, BudgetedStage {
     let settings: SearchSettings
 
     var stage: StageName { .train }
+    /// Alongside other units unless a time budget makes the order of trials matter.
+    var runsAlongsideOthers: Bool { budgetSeconds == nil }
     var unit: String? { pair }
     /// `search fold 2 C=0.1`: named by its values, not its position, so that the key (which includes the part) of
     /// every other trial stays the same when a value is added to a list.
@@ -144,6 +146,8 @@ struct SearchSelectStage: TaskStage {
     let outer: Int?
 
     var stage: StageName { .train }
+    /// Pure in its inputs: runs alongside other units under `run --jobs`.
+    var runsAlongsideOthers: Bool { true }
     var unit: String? { pair }
     var part: String? { (outer.map { "search fold \($0 + 1)" } ?? "search all") + " choice" }
     var inputs: [UnitReference] { trials.map(\.reference) }

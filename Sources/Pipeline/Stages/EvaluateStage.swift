@@ -59,6 +59,8 @@ struct EvaluateStage: Stage {
     var search: (trials: PairSearch, settings: SearchSettings)? = nil
 
     var stage: StageName { .evaluate }
+    /// Pure in its inputs: runs alongside other units under `run --jobs`.
+    var runsAlongsideOthers: Bool { true }
     var unit: String? { pair }
     var inputs: [UnitReference] {
         [tokenize.reference, split.reference, features.reference] + folds.map(\.reference) + [final.reference]

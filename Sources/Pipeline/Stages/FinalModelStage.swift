@@ -44,6 +44,8 @@ struct FinalModelStage: TaskStage {
     var selection: Input<SearchSelection>? = nil
 
     var stage: StageName { .train }
+    /// Pure in its inputs: runs alongside other units under `run --jobs`.
+    var runsAlongsideOthers: Bool { true }
     var unit: String? { pair }
     var part: String? { "final model" }
     var inputs: [UnitReference] {

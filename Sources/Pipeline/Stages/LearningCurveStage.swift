@@ -63,6 +63,8 @@ struct LearningCurveStage: TaskStage {
     var selection: Input<SearchSelection>? = nil
 
     var stage: StageName { .evaluate }
+    /// Pure in its inputs: runs alongside other units under `run --jobs`.
+    var runsAlongsideOthers: Bool { true }
     var unit: String? { pair }
     var part: String? { "learning curve" }
     var inputs: [UnitReference] { [split.reference, features.reference] + (selection.map { [$0.reference] } ?? []) }

@@ -48,6 +48,8 @@ struct TrainStage: TaskStage {
     var selection: Input<SearchSelection>? = nil
 
     var stage: StageName { .train }
+    /// Pure in its inputs: runs alongside other units under `run --jobs`.
+    var runsAlongsideOthers: Bool { true }
     var unit: String? { pair }
     var part: String? { "fold \(fold + 1)" }
     var inputs: [UnitReference] { [split.reference, features.reference] + (selection.map { [$0.reference] } ?? []) }
