@@ -86,6 +86,17 @@ static void layer_norm_generic(float *x, const float *residual, int rows, int n,
     }
 }
 
+/* sum a[i] b[i] in double, in a fixed order (16 running sums, i mod 16, added pairwise at the end), whatever the
+   thread count: OpenBLAS's threaded ddot sums per thread, so its last bits depend on how many threads it has. */
+static double ddot_generic(const double *a, const double *b, long n) {
+    double s[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16) for (int k = 0; k < 16; k++) s[k] += a[i + k] * b[i + k];
+    for (; i < n; i++) s[i % 16] += a[i] * b[i];
+    for (int w = 8; w >= 1; w /= 2) for (int k = 0; k < w; k++) s[k] += s[k + w];
+    return s[0];
+}
+
 /* Rows lo..<hi of y = A x for A in compressed rows (double), x and y dense row-major with `width` columns. */
 static void csr_rows_generic(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
     for (int r = lo; r < hi; r++) {
@@ -101,6 +112,21 @@ static void csr_rows_generic(int lo, int hi, const long *offsets, const int *col
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+__attribute__((target("avx2,fma"))) static double ddot_avx2(const double *a, const double *b, long n) {
+    __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd(), s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        s0 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i), _mm256_loadu_pd(b + i), s0);
+        s1 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 4), _mm256_loadu_pd(b + i + 4), s1);
+        s2 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 8), _mm256_loadu_pd(b + i + 8), s2);
+        s3 = _mm256_fmadd_pd(_mm256_loadu_pd(a + i + 12), _mm256_loadu_pd(b + i + 12), s3);
+    }
+    double s[16];
+    _mm256_storeu_pd(s, s0); _mm256_storeu_pd(s + 4, s1); _mm256_storeu_pd(s + 8, s2); _mm256_storeu_pd(s + 12, s3);
+    for (; i < n; i++) s[i % 16] += a[i] * b[i];
+    for (int w = 8; w >= 1; w /= 2) for (int k = 0; k < w; k++) s[k] += s[k + w];
+    return s[0];
+}
 __attribute__((target("avx2,fma"))) static void csr_rows_avx2(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
     for (int r = lo; r < hi; r++) {
         double *out = y + (long)r * width;
@@ -298,6 +324,7 @@ void textpipe_softmax_rows(float *x, int rows, int n) { if (has_avx2()) softmax_
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     if (has_avx2()) layer_norm_avx2(x, residual, rows, n, w, b, eps); else layer_norm_generic(x, residual, rows, n, w, b, eps);
 }
+double textpipe_ddot(const double *a, const double *b, long n) { return has_avx2() ? ddot_avx2(a, b, n) : ddot_generic(a, b, n); }
 void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
     if (has_avx2()) csr_rows_avx2(lo, hi, offsets, columns, values, x, width, y);
     else csr_rows_generic(lo, hi, offsets, columns, values, x, width, y);
@@ -315,6 +342,7 @@ void textpipe_softmax_rows(float *x, int rows, int n) { softmax_generic(x, rows,
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     layer_norm_generic(x, residual, rows, n, w, b, eps);
 }
+double textpipe_ddot(const double *a, const double *b, long n) { return ddot_generic(a, b, n); }
 void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
     csr_rows_generic(lo, hi, offsets, columns, values, x, width, y);
 }

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 
 /// Limited-memory BFGS (Nocedal & Wright 2006, Algorithms 7.4/7.5) with a backtracking Armijo line search;
@@ -219,9 +220,11 @@ public struct LBFGS {
         )
     }
 
-    // Vector operations on millions of parameters go through OpenBLAS (vectorised and threaded).
+    // Dot products in a fixed order (a kernel of CKernels): OpenBLAS's threaded ddot sums per thread, so its result
+    // would depend on OpenBLAS's thread count, which `run --jobs` sets to one per unit. The element-wise updates stay
+    // in OpenBLAS (vectorised and threaded; their results do not depend on the threads).
     @inline(__always) private func dot(_ a: [Double], _ b: [Double]) -> Double {
-        cblas_ddot(Int32(a.count), a, 1, b, 1)
+        textpipe_ddot(a, b, a.count)
     }
     @inline(__always) private func axpy(_ a: Double, _ x: [Double], _ y: inout [Double]) {
         cblas_daxpy(Int32(x.count), a, x, 1, &y, 1)

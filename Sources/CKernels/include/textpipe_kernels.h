@@ -18,6 +18,8 @@ void textpipe_adam(float *p, float *m, float *v, const float *g, int n, float b1
 void textpipe_softmax_rows(float *x, int rows, int n);
 /// Each of `rows` rows of length `n`: x = LayerNorm(x + residual) * w + b (residual may be NULL).
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps);
+/// sum a[i] b[i] in double in a fixed order (16 running sums, added pairwise), independent of any thread count.
+double textpipe_ddot(const double *a, const double *b, long n);
 /// Rows lo..<hi of y = A x: A in compressed rows (`offsets`, `columns`, `values`), x and y dense row-major with `width`
 /// columns (y's rows are overwritten).
 void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x,

@@ -1,3 +1,4 @@
+import Classify
 import Foundation
 import Report
 import TextCore
@@ -196,6 +197,11 @@ public final class LocalExecutor: Executor, StageContext {
         var aloneRunning = false
         var failure: Error?
         let inPlan = Set(units.map(\.id))
+        // One OpenBLAS thread per unit: two units' OpenBLAS threads would busy-wait against each other. Results do
+        // not depend on it (products split rows, not sums; L-BFGS sums its dot products in a fixed order).
+        let blasThreads = BLASThreads.count
+        BLASThreads.count = 1
+        defer { BLASThreads.count = blasThreads }
         condition.lock()
         defer { condition.unlock() }
         while finished.count < units.count {
