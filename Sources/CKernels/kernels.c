@@ -88,17 +88,22 @@ static void layer_norm_generic(float *x, const float *residual, int rows, int n,
 
 /* sum a[i] b[i] in double, in a fixed order (16 running sums, i mod 16, added pairwise at the end), whatever the
    thread count: OpenBLAS's threaded ddot sums per thread, so its last bits depend on how many threads it has. */
-static double ddot_generic(const double *a, const double *b, long n) {
-    double s[16] = {0};
-    long i = 0;
-    for (; i + 16 <= n; i += 16) for (int k = 0; k < 16; k++) s[k] += a[i + k] * b[i + k];
+/* The elements from i on into the running sums, then the sums added pairwise: both versions end here. */
+static double ddot_finish(double *s, const double *a, const double *b, long i, long n) {
     for (; i < n; i++) s[i % 16] += a[i] * b[i];
     for (int w = 8; w >= 1; w /= 2) for (int k = 0; k < w; k++) s[k] += s[k + w];
     return s[0];
 }
+static double ddot_generic(const double *a, const double *b, long n) {
+    double s[16] = {0};
+    long i = 0;
+    for (; i + 16 <= n; i += 16) for (int k = 0; k < 16; k++) s[k] += a[i + k] * b[i + k];
+    return ddot_finish(s, a, b, i, n);
+}
 
 /* Rows lo..<hi of y = A x for A in compressed rows (double), x and y dense row-major with `width` columns. */
-static void csr_rows_generic(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+static void csr_rows_generic(int lo, int hi, const long *offsets, const int *columns, const double *values,
+        const double *x, int width, double *y) {
     for (int r = lo; r < hi; r++) {
         double *out = y + (long)r * width;
         for (int j = 0; j < width; j++) out[j] = 0;
@@ -123,11 +128,10 @@ __attribute__((target("avx2,fma"))) static double ddot_avx2(const double *a, con
     }
     double s[16];
     _mm256_storeu_pd(s, s0); _mm256_storeu_pd(s + 4, s1); _mm256_storeu_pd(s + 8, s2); _mm256_storeu_pd(s + 12, s3);
-    for (; i < n; i++) s[i % 16] += a[i] * b[i];
-    for (int w = 8; w >= 1; w /= 2) for (int k = 0; k < w; k++) s[k] += s[k + w];
-    return s[0];
+    return ddot_finish(s, a, b, i, n);
 }
-__attribute__((target("avx2,fma"))) static void csr_rows_avx2(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+__attribute__((target("avx2,fma"))) static void csr_rows_avx2(int lo, int hi, const long *offsets, const int *columns,
+        const double *values, const double *x, int width, double *y) {
     for (int r = lo; r < hi; r++) {
         double *out = y + (long)r * width;
         for (int j = 0; j < width; j++) out[j] = 0;
@@ -324,8 +328,11 @@ void textpipe_softmax_rows(float *x, int rows, int n) { if (has_avx2()) softmax_
 void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const float *w, const float *b, float eps) {
     if (has_avx2()) layer_norm_avx2(x, residual, rows, n, w, b, eps); else layer_norm_generic(x, residual, rows, n, w, b, eps);
 }
-double textpipe_ddot(const double *a, const double *b, long n) { return has_avx2() ? ddot_avx2(a, b, n) : ddot_generic(a, b, n); }
-void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+double textpipe_ddot(const double *a, const double *b, long n) {
+    return has_avx2() ? ddot_avx2(a, b, n) : ddot_generic(a, b, n);
+}
+void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values,
+        const double *x, int width, double *y) {
     if (has_avx2()) csr_rows_avx2(lo, hi, offsets, columns, values, x, width, y);
     else csr_rows_generic(lo, hi, offsets, columns, values, x, width, y);
 }
@@ -343,7 +350,8 @@ void textpipe_layer_norm(float *x, const float *residual, int rows, int n, const
     layer_norm_generic(x, residual, rows, n, w, b, eps);
 }
 double textpipe_ddot(const double *a, const double *b, long n) { return ddot_generic(a, b, n); }
-void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values, const double *x, int width, double *y) {
+void textpipe_csr_rows(int lo, int hi, const long *offsets, const int *columns, const double *values,
+        const double *x, int width, double *y) {
     csr_rows_generic(lo, hi, offsets, columns, values, x, width, y);
 }
 #endif

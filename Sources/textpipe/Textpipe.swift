@@ -121,7 +121,8 @@ struct RunArguments: ParsableArguments {
     var metricsFile: String?
     @Option(
         help: ArgumentHelp(
-            "Units to run side by side in this process (training, evaluation, search trials); the outputs are those of a run one unit at a time.",
+            "Units to run side by side in this process (training, evaluation, search trials); the outputs are "
+                + "those of a run one unit at a time.",
             valueName: "n"))
     var jobs: Int = 1
 

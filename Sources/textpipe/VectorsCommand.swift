@@ -88,7 +88,8 @@ struct VectorsCommand: ParsableCommand {
     struct Cooccurrence: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Count-based word vectors from a plain-text file: co-occurrence counts, PPMI, randomized truncated SVD.",
+                "Count-based word vectors from a plain-text file: co-occurrence counts, PPMI, "
+                + "randomized truncated SVD.",
             discussion: """
                 The `cooccurrence` feature set's word vectors (Levy, Goldberg and Dagan 2015), written in word2vec \
                 format for `vectors evaluate`, `neighbors` and `analogy`. With --tokens-out, the tokenized corpus \

@@ -20,8 +20,10 @@ struct ArtifactResolver {
             guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
                 throw TextpipeError(
                     .spec,
-                    "model '\(a.value)' is neither a known checkpoint (\(ModelCatalog.entries.map(\.name).joined(separator: ", "))) "
-                        + "nor a model folder with config.json", file: folder.path, key: key)
+                    "model '\(a.value)' is neither a known checkpoint "
+                        + "(\(ModelCatalog.entries.map(\.name).joined(separator: ", "))) "
+                        + "nor a model folder with config.json",
+                    file: folder.path, key: key)
             }
         case .file, .textCorpus:
             if Self.resource(a.value) != nil { return }

@@ -28,7 +28,8 @@ public struct EncodeStream: StreamMode {
             throw TextpipeError(
                 .usage,
                 "feature set '\(feature.name)' (\(c.kind)) must be fitted on training documents, so it is not an "
-                    + "encoder; use `stream featurize --artifacts` (encoders: a BERT checkpoint, or pretrained word2vec "
+                    + "encoder; use `stream featurize --artifacts` (encoders: a BERT checkpoint, or pretrained "
+                    + "word2vec "
                     + "vectors with mean weighting)", key: "features")
         }
         featurizer = encoder
