@@ -299,6 +299,31 @@ import TextCore
         #expect(analogy["total"] as? Int == 19544 && analogy["covered"] as? Int == 2 && analogy["correct"] as? Int == 2)
     }
 
+    /// `vectors cooccurrence` refuses settings outside their bounds and a missing corpus, naming the option (exit 2),
+    /// and writes nothing; `run --jobs 0` is refused the same way.
+    @Test func badCooccurrenceAndJobsOptionsAreRefused() throws {
+        let dir = TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        TestSupport.write("the cat sat on the mat\nthe dog sat\n", to: dir.appendingPathComponent("c.txt"))
+        for (args, key) in [
+            (["--window", "0"], "--window"), (["--smoothing", "0"], "--smoothing"), (["--shift", "0"], "--shift"),
+            (["--eigenvalue-weight", "2"], "--eigenvalue-weight"), (["--dimensions", "0"], "--dimensions")
+        ] {
+            let r = try TestSupport.runTextpipe(
+                ["vectors", "cooccurrence", "c.txt", "--out", "v.txt", "--min-count", "1"] + args, in: dir)
+            #expect(r.status == 2 && r.err.contains(key), "\(args): \(r.status) \(r.err)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("v.txt").path))
+        }
+        let missing = try TestSupport.runTextpipe(["vectors", "cooccurrence", "nope.txt", "--out", "v.txt"], in: dir)
+        #expect(missing.status == 2 && missing.err.contains("nope.txt: no such file"), "\(missing.err)")
+        let ok = try TestSupport.runTextpipe(
+            ["vectors", "cooccurrence", "c.txt", "--out", "v.txt", "--min-count", "1", "--dimensions", "2"], in: dir)
+        #expect(ok.status == 0 && FileManager.default.fileExists(atPath: dir.appendingPathComponent("v.txt").path))
+        TestSupport.write(spec(), to: dir.appendingPathComponent("pipelines/demo.yaml"))
+        let jobs = try TestSupport.runTextpipe(["run", "pipelines/demo.yaml", "--jobs", "0"], in: dir)
+        #expect(jobs.status == 2 && jobs.err.contains("--jobs"), "\(jobs.err)")
+    }
+
     /// Settings that training cannot use are refused before anything is allocated or trained, naming the setting:
     /// from the command line (exit 2) and from a spec (file, line, key).
     @Test func nonFiniteAndHugeWord2VecSettingsAreRefused() throws {
